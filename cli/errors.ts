@@ -1,0 +1,27 @@
+import { AccessError, ApiError, ConfigError, SafetyError, StalePlanError } from "../errors.js";
+import { formatDiagnostic } from "../schema/diagnostics.js";
+
+/** ExitCode: 0 success (or no changes), 1 error or blocked, 2 changes present (plan --detailed-exitcode). */
+export const ExitCode = { ok: 0, error: 1, changes: 2 } as const;
+
+/**
+ * describeError turns any thrown value into the lines the CLI prints on stderr.
+ * Expected failures (AccessError) are one line (plus diagnostics); anything else is a
+ * bug and says so. It is the only place errors are rendered for people.
+ */
+export function describeError(err: unknown): string[] {
+  if (err instanceof ConfigError) {
+    return [...err.diagnostics.map(formatDiagnostic), `error: ${err.message}`];
+  }
+  if (err instanceof SafetyError) {
+    return [
+      `error: ${err.message}`,
+      ...err.violations.map((v) => `  ${v.rail}: ${v.message}${v.override ? ` (override: ${v.override})` : ""}`),
+    ];
+  }
+  if (err instanceof StalePlanError || err instanceof ApiError || err instanceof AccessError) {
+    return [`error: ${err.message}`];
+  }
+  const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
+  return [`internal error (a bug in antryk-access, please report it): ${detail}`];
+}

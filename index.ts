@@ -1,0 +1,10 @@
+/**
+ * antryk-access as a library: the engine's stages (load → fetch → plan → apply),
+ * the renderers and the typed errors. The CLI and the Pulumi provider use only this.
+ */
+export * from "./errors.js";
+export * from "./schema/catalog.js";
+export type * from "./schema/api.js";
+export type { Diagnostic, Severity } from "./schema/diagnostics.js";
+export * from "./schema/model.js";
+export type { LiveState } from "./reconciler/live-state.js";

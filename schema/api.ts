@@ -1,0 +1,170 @@
+/**
+ * The resources of the Antryk Access API v1, as the reference server answers them and
+ * the client reads them. schema/openapi.yaml is the normative document; these types
+ * must stay in step with it.
+ *
+ * Routes (all under /v1, JSON bodies, `Authorization: Bearer <token>` except accept):
+ *   GET    /workspaces/{ws}                         Workspace
+ *   GET    /workspaces/{ws}/me                      Member (the caller)
+ *   GET    /workspaces/{ws}/members?limit=&cursor=  Page<Member>
+ *   GET|PATCH|DELETE /workspaces/{ws}/members/{id}  Member (PATCH body: MemberPatch; DELETE → 204)
+ *   GET    /workspaces/{ws}/invitations?status=&limit=&cursor=   Page<Invitation>
+ *   POST   /workspaces/{ws}/invitations             201 Invitation (body: InvitationCreate)
+ *   GET|PATCH /workspaces/{ws}/invitations/{id}     Invitation (PATCH pending only; body: InvitationPatch)
+ *   POST   /workspaces/{ws}/invitations/{id}/resend 200 Invitation
+ *   POST   /workspaces/{ws}/invitations/{id}/revoke 200 Invitation
+ *   POST   /invitations/accept                      201 Member (body: { token }; no bearer)
+ *   GET    /workspaces/{ws}/roles                   { items: Role[] } built-in and custom
+ *   PUT|DELETE /workspaces/{ws}/roles/{name}        Role (201 created, 200 replaced; DELETE → 204, 409 role_in_use)
+ *   GET    /workspaces/{ws}/permissions             { items: PermissionInfo[] }
+ *   GET    /workspaces/{ws}/audit?limit=&cursor=&actor=&target=&action=   Page<AuditEvent>, newest first
+ *   GET    /dev/outbox                              { items: OutboxMessage[] } (only with --dev-outbox)
+ *
+ * Every object carries `version`; single-object answers set `ETag: "<version>"`.
+ * PATCH, DELETE, resend and revoke accept `If-Match` and answer 412 when it differs.
+ * POST accepts `Idempotency-Key`: a repeat returns the stored first answer.
+ */
+
+/** InvitationStatus is decided at read time: a pending invitation past expiresAt reads as expired. */
+export type InvitationStatus = "pending" | "accepted" | "expired" | "revoked";
+
+/** Workspace is the workspace itself; `revision` bumps on every change to it. */
+export interface Workspace {
+  name: string;
+  owner: string;
+  revision: number;
+  createdAt: string;
+}
+
+/** Member is an active collaborator; `permissions` are the extra grants only. The owner is a member with role `owner`. */
+export interface Member {
+  id: string;
+  email: string;
+  role: string;
+  permissions: string[];
+  effectivePermissions: string[];
+  joinedAt: string;
+  invitedBy: string | null;
+  version: number;
+}
+
+/** MemberPatch changes a member in place; absent fields are left as they are. */
+export interface MemberPatch {
+  role?: string;
+  permissions?: string[];
+}
+
+/** Invitation is one invitation of an email to a role; accepted ones are history. */
+export interface Invitation {
+  id: string;
+  email: string;
+  role: string;
+  permissions: string[];
+  status: InvitationStatus;
+  createdAt: string;
+  expiresAt: string;
+  sendCount: number;
+  lastSentAt: string;
+  invitedBy: string;
+  version: number;
+}
+
+/** InvitationCreate is the body of POST /invitations. */
+export interface InvitationCreate {
+  email: string;
+  role: string;
+  permissions?: string[];
+}
+
+/** InvitationPatch changes a pending invitation's role or grants. */
+export interface InvitationPatch {
+  role?: string;
+  permissions?: string[];
+}
+
+/** Role is a built-in (`builtIn: true`, no version) or custom role. */
+export interface Role {
+  name: string;
+  description: string;
+  permissions: string[];
+  builtIn: boolean;
+  version?: number;
+}
+
+/** RolePut is the body of PUT /roles/{name}. */
+export interface RolePut {
+  description?: string;
+  permissions: string[];
+}
+
+/** PermissionInfo is one entry of the catalog. */
+export interface PermissionInfo {
+  id: string;
+  description: string;
+}
+
+/** AuditAction names what an audit event records. */
+export type AuditAction =
+  | "workspace.created"
+  | "invitation.created"
+  | "invitation.updated"
+  | "invitation.resent"
+  | "invitation.revoked"
+  | "invitation.accepted"
+  | "member.updated"
+  | "member.removed"
+  | "role.created"
+  | "role.updated"
+  | "role.deleted";
+
+/** AuditEvent is one entry of the access history: who did what to whom, when. */
+export interface AuditEvent {
+  id: string;
+  at: string;
+  actor: string;
+  action: AuditAction;
+  target: string;
+  before: unknown;
+  after: unknown;
+  requestId: string;
+}
+
+/** Page is one page of a list; `nextCursor` is opaque and null on the last page. */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** OutboxMessage is an invitation e-mail as the dev outbox records it (local use only). */
+export interface OutboxMessage {
+  workspace: string;
+  email: string;
+  invitationId: string;
+  token: string;
+  sentAt: string;
+}
+
+/** ApiErrorCode is the closed set of `error.code` values the API answers with. */
+export type ApiErrorCode =
+  | "bad_request" // 400: malformed body, query or header
+  | "validation_failed" // 400: a field is invalid; details.field names it
+  | "unauthorized" // 401: no token, malformed or unknown token
+  | "forbidden" // 403: the caller lacks a permission; details.missingPermission names it
+  | "not_found" // 404
+  | "already_member" // 409: inviting an email that is a member
+  | "invitation_pending" // 409: inviting an email with a pending invitation
+  | "role_in_use" // 409: deleting a custom role still held
+  | "conflict" // 409: any other state conflict (e.g. patching a non-pending invitation)
+  | "invitation_revoked" // 410
+  | "invitation_expired" // 410
+  | "invitation_used" // 410
+  | "precondition_failed" // 412: If-Match is stale
+  | "idempotency_key_reused" // 422: same key, different request
+  | "rate_limited" // 429, with Retry-After
+  | "internal" // 500
+  | "unavailable"; // 503
+
+/** ApiErrorBody is every error answer's body. */
+export interface ApiErrorBody {
+  error: { code: ApiErrorCode; message: string; details?: Record<string, unknown> };
+}

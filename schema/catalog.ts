@@ -1,0 +1,98 @@
+/**
+ * The permission catalog and the built-in roles of an Antryk workspace.
+ * Ids are the contract shared by access.yaml, the Access API and the reference server;
+ * wording follows Antryk's "Members & Access Management" docs.
+ */
+
+/** PERMISSIONS lists every permission id with the docs' wording, in catalog order. */
+export const PERMISSIONS = [
+  { id: "billing:read", description: "Read billing information" },
+  { id: "billing:manage", description: "Manage billing" },
+  { id: "ownership:transfer", description: "Modify account ownership" },
+  { id: "access:manage", description: "Manage account access: invite, change roles and permissions, revoke, review access history" },
+  { id: "resources:manage", description: "Manage resources" },
+  { id: "deployments:read", description: "View deployments" },
+  { id: "deployments:create", description: "Deploy services" },
+  { id: "logs:read", description: "View logs" },
+  { id: "settings:manage", description: "Access and change workspace settings" },
+  { id: "infrastructure:configure", description: "Configure infrastructure" },
+  { id: "domains:manage", description: "Manage domains and redirects" },
+  { id: "config:read", description: "Access application configuration" },
+  { id: "environments:configure", description: "Environment configuration" },
+] as const;
+
+/** Permission is a catalog permission id. */
+export type Permission = (typeof PERMISSIONS)[number]["id"];
+
+/** PERMISSION_IDS is the catalog's ids in catalog order (the canonical sort order of permission lists). */
+export const PERMISSION_IDS: readonly Permission[] = PERMISSIONS.map((p) => p.id);
+
+/** OWNER_ONLY_PERMISSIONS may be held only through the owner role: no custom role or grant may contain them. */
+export const OWNER_ONLY_PERMISSIONS: readonly Permission[] = ["billing:manage", "ownership:transfer"];
+
+/** BuiltInRoleName is a role every workspace has; `owner` is held by exactly one member and is never assignable. */
+export type BuiltInRoleName = "owner" | "account-admin" | "developer";
+
+/** BUILT_IN_ROLES maps each built-in role to its permissions, in catalog order. */
+export const BUILT_IN_ROLES: Readonly<Record<BuiltInRoleName, { description: string; permissions: readonly Permission[] }>> = {
+  owner: {
+    description: "The workspace owner: every permission, including billing and ownership",
+    permissions: PERMISSION_IDS,
+  },
+  "account-admin": {
+    description: "Manages workspace infrastructure, operational settings and account access",
+    permissions: [
+      "billing:read",
+      "access:manage",
+      "resources:manage",
+      "deployments:read",
+      "logs:read",
+      "settings:manage",
+      "infrastructure:configure",
+      "domains:manage",
+    ],
+  },
+  developer: {
+    description: "Manages application resources with limited administrative permissions",
+    permissions: ["resources:manage", "deployments:read", "deployments:create", "logs:read", "config:read"],
+  },
+};
+
+/** BUILT_IN_ROLE_NAMES lists the built-in roles, most privileged first. */
+export const BUILT_IN_ROLE_NAMES: readonly BuiltInRoleName[] = ["owner", "account-admin", "developer"];
+
+/** ASSIGNABLE_BUILT_IN_ROLES are the built-in roles a member may be given (never `owner`). */
+export const ASSIGNABLE_BUILT_IN_ROLES: readonly BuiltInRoleName[] = ["account-admin", "developer"];
+
+/** CUSTOM_ROLE_NAME_PATTERN is the shape of a custom role name; built-in names are reserved on top of it. */
+export const CUSTOM_ROLE_NAME_PATTERN = /^[a-z][a-z0-9-]{1,62}$/;
+
+/** ADMIN_PERMISSION marks an admin: a member whose effective permissions include it counts toward minAdmins. */
+export const ADMIN_PERMISSION: Permission = "access:manage";
+
+/** HIGH_RISK_PERMISSIONS make a change high risk when gained. */
+export const HIGH_RISK_PERMISSIONS: readonly Permission[] = ["access:manage", "billing:read"];
+
+/** isPermission tells whether a string is a catalog permission id. */
+export function isPermission(value: string): value is Permission {
+  return (PERMISSION_IDS as readonly string[]).includes(value);
+}
+
+/** isBuiltInRole tells whether a role name is built in. */
+export function isBuiltInRole(name: string): name is BuiltInRoleName {
+  return (BUILT_IN_ROLE_NAMES as readonly string[]).includes(name);
+}
+
+/** sortPermissions returns the distinct permissions in catalog order; unknown ids sort last, alphabetically. */
+export function sortPermissions<T extends string>(permissions: Iterable<T>): T[] {
+  const rank = (p: string) => {
+    const i = (PERMISSION_IDS as readonly string[]).indexOf(p);
+    return i === -1 ? PERMISSION_IDS.length : i;
+  };
+  return [...new Set(permissions)].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+}
+
+/** normalizeEmail is the identity of an email everywhere: trimmed and lower-cased. */
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}

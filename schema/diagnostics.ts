@@ -1,0 +1,27 @@
+/** Severity of a diagnostic: errors make a file invalid, warnings do not. */
+export type Severity = "error" | "warning";
+
+/**
+ * Diagnostic is one finding about an access file. `code` is stable (documented in
+ * docs/access-yaml.md); `line` and `column` are 1-based; `path` is the YAML path of the
+ * node it concerns (the Pulumi provider maps it to a property path).
+ */
+export interface Diagnostic {
+  severity: Severity;
+  code: string;
+  message: string;
+  file: string;
+  line: number;
+  column: number;
+  path: (string | number)[];
+}
+
+/** formatDiagnostic renders `file:line:column severity code message`, the text form of `validate`. */
+export function formatDiagnostic(d: Diagnostic): string {
+  return `${d.file}:${d.line}:${d.column} ${d.severity} ${d.code} ${d.message}`;
+}
+
+/** compareDiagnostics orders diagnostics by file, line, column, then code. */
+export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
+  return a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.code.localeCompare(b.code);
+}

@@ -1,0 +1,14 @@
+import { defineConfig } from "vitest/config";
+
+// Tests run against the TypeScript sources; end-to-end tests spawn the built CLI
+// from dist/ (npm test builds first). The JSON report feeds .ci/run's closing line.
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    pool: "forks",
+    maxWorkers: 2,
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    reporters: ["default", ["json", { outputFile: ".vitest-results.json" }]],
+  },
+});
