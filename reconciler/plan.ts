@@ -1,0 +1,210 @@
+/**
+ * Plan is the contract between computing a change and making it: plain, versioned,
+ * JSON-serializable data. Renderers read it, applyPlan acts only on `changes`, and a
+ * saved plan is refused when `liveDigest` no longer matches the workspace. A Plan
+ * never holds a secret (no token, no invitation token).
+ */
+
+/** PLAN_FORMAT_VERSION is bumped on any incompatible change to Plan's shape (docs/plan-format.md). */
+export const PLAN_FORMAT_VERSION = 1 as const;
+
+/** Access is what a person holds or will hold: a role plus extra grants (catalog order). */
+export interface Access {
+  role: string;
+  permissions: string[];
+}
+
+/** RoleBody is a custom role's definition. */
+export interface RoleBody {
+  description: string;
+  permissions: string[];
+}
+
+/** Risk: `high` when a change gains access:manage, billing:read or an admin role. */
+export type Risk = "high" | "normal";
+
+/**
+ * Phase orders apply (design §4): roles first, then invitations and promotions,
+ * then demotions, then removals and revocations, then role deletions. Changes of one
+ * phase may run concurrently; a phase starts when the previous one has finished.
+ */
+export type Phase = "roles" | "grants" | "demotions" | "removals" | "roleDeletions";
+
+/** PHASES lists the phases in apply order. */
+export const PHASES: readonly Phase[] = ["roles", "grants", "demotions", "removals", "roleDeletions"];
+
+/** ChangeCommon is carried by every change: a stable key, its phase, its effect on effective permissions, and why. */
+interface ChangeCommon {
+  /** key is unique in a plan and stable across runs (e.g. `inviteMember:bob@acme.io`); it seeds the Idempotency-Key. */
+  key: string;
+  phase: Phase;
+  risk: Risk;
+  /** Effective permissions gained and lost by the person (or by holders of the role), catalog order. */
+  gained: string[];
+  lost: string[];
+  /** reason is a short human explanation (e.g. "not in access.yaml", "expired on 2027-01-31"). */
+  reason: string;
+}
+
+/** InviteMember sends a new invitation (the email is neither a member nor pending). */
+export interface InviteMember extends ChangeCommon {
+  kind: "inviteMember";
+  email: string;
+  before: null;
+  after: Access;
+}
+
+/** UpdateInvitation changes the role or grants of a pending invitation in place. */
+export interface UpdateInvitation extends ChangeCommon {
+  kind: "updateInvitation";
+  email: string;
+  invitationId: string;
+  version: number;
+  before: Access;
+  after: Access;
+}
+
+/** ResendInvitation resends an expired invitation that already matches the file (new token, new expiry). */
+export interface ResendInvitation extends ChangeCommon {
+  kind: "resendInvitation";
+  email: string;
+  invitationId: string;
+  version: number;
+  /** sendCount before this resend. */
+  sendCount: number;
+  before: Access;
+  after: Access;
+}
+
+/** RevokeInvitation revokes a pending invitation the file no longer names. */
+export interface RevokeInvitation extends ChangeCommon {
+  kind: "revokeInvitation";
+  email: string;
+  invitationId: string;
+  version: number;
+  before: Access;
+  after: null;
+}
+
+/** UpdateMember changes an active member's role or grants in place (never remove + re-add). */
+export interface UpdateMember extends ChangeCommon {
+  kind: "updateMember";
+  email: string;
+  memberId: string;
+  version: number;
+  before: Access;
+  after: Access;
+}
+
+/** RemoveMember removes an active member the file does not name (authoritative mode only). */
+export interface RemoveMember extends ChangeCommon {
+  kind: "removeMember";
+  email: string;
+  memberId: string;
+  version: number;
+  before: Access;
+  after: null;
+}
+
+/** CreateRole defines a custom role the workspace does not have. */
+export interface CreateRole extends ChangeCommon {
+  kind: "createRole";
+  name: string;
+  before: null;
+  after: RoleBody;
+}
+
+/** UpdateRole redefines a custom role; `gained`/`lost` are per holder. */
+export interface UpdateRole extends ChangeCommon {
+  kind: "updateRole";
+  name: string;
+  version: number;
+  before: RoleBody;
+  after: RoleBody;
+}
+
+/** DeleteRole deletes a custom role the file does not define, once nobody holds it. */
+export interface DeleteRole extends ChangeCommon {
+  kind: "deleteRole";
+  name: string;
+  version: number;
+  before: RoleBody;
+  after: null;
+}
+
+/** Change is the closed union of everything a plan can do; switch on `kind` and end in assertNever. */
+export type Change =
+  | InviteMember
+  | UpdateInvitation
+  | ResendInvitation
+  | RevokeInvitation
+  | UpdateMember
+  | RemoveMember
+  | CreateRole
+  | UpdateRole
+  | DeleteRole;
+
+/** ChangeKind is the `kind` of a Change. */
+export type ChangeKind = Change["kind"];
+
+/** CHANGE_KINDS lists every kind once, in rendering order. */
+export const CHANGE_KINDS: readonly ChangeKind[] = [
+  "createRole",
+  "updateRole",
+  "inviteMember",
+  "updateInvitation",
+  "resendInvitation",
+  "updateMember",
+  "revokeInvitation",
+  "removeMember",
+  "deleteRole",
+];
+
+/** PlanWarning is something the plan noticed but will not act on (additive mode leftovers, maxResends reached, …). */
+export interface PlanWarning {
+  code: string;
+  message: string;
+  email?: string;
+}
+
+/** SafetyViolation is a rail that blocks the plan; `override` names the flag or file key that lifts it, if any. */
+export interface SafetyViolation {
+  rail: "maxRemovals" | "minAdmins" | "requiredAdmins" | "preserve" | "owner" | "self";
+  message: string;
+  override?: string;
+}
+
+/** PlanSummary counts changes by kind; `total` is changes.length. */
+export type PlanSummary = Record<ChangeKind, number> & { total: number; highRisk: number };
+
+/** Plan is one computed plan. An empty `violations` means it may be applied. */
+export interface Plan {
+  formatVersion: typeof PLAN_FORMAT_VERSION;
+  workspace: string;
+  /** target is the API base URL the live state was read from (never a credential). */
+  target: string;
+  mode: "authoritative" | "additive";
+  /** liveDigest identifies the live state the plan was computed from. */
+  liveDigest: string;
+  liveRevision: number;
+  /** caller is the email of the member whose token read the live state. */
+  caller: string;
+  changes: Change[];
+  warnings: PlanWarning[];
+  violations: SafetyViolation[];
+  summary: PlanSummary;
+}
+
+/** assertNever ends every switch over a closed union; reaching it is a bug. */
+export function assertNever(value: never): never {
+  throw new Error(`unexpected value: ${JSON.stringify(value)}`);
+}
+
+/** summarize counts a plan's changes by kind. */
+export function summarize(changes: readonly Change[]): PlanSummary {
+  const summary = Object.fromEntries(CHANGE_KINDS.map((k) => [k, 0])) as PlanSummary;
+  for (const c of changes) summary[c.kind] += 1;
+  summary.total = changes.length;
+  summary.highRisk = changes.filter((c) => c.risk === "high").length;
+  return summary;
+}
