@@ -8,3 +8,7 @@ export type * from "./schema/api.js";
 export type { Diagnostic, Severity } from "./schema/diagnostics.js";
 export * from "./schema/model.js";
 export type { LiveState } from "./reconciler/live-state.js";
+export { createClient, type AccessClient, type ClientOptions, type CallCounts } from "./client/index.js";
+export { fetchWorkspaceState } from "./reconciler/fetch.js";
+export { digestLiveState } from "./reconciler/digest.js";
+export { applyPlan, assertFresh, type ApplyResult, type ApplyOptions, type ApplyClient } from "./reconciler/apply/index.js";

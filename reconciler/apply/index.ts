@@ -1,0 +1,97 @@
+import { ConfigError, SafetyError } from "../../errors.js";
+import { PHASES, PLAN_FORMAT_VERSION, type Change, type Plan } from "../plan.js";
+import { runBounded } from "./bounded.js";
+import { skipReason } from "./dependencies.js";
+import { CurrentSnapshot, executeChange } from "./execute.js";
+import { DEFAULT_IDEMPOTENCY_PREFIX, idempotencyKey } from "./idempotency.js";
+import type { AppliedChange, ApplyClient, ApplyEntry, ApplyOptions, ApplyResult, FailedChange, SkippedChange } from "./types.js";
+
+export { assertFresh } from "./fresh.js";
+export { idempotencyKey } from "./idempotency.js";
+export type * from "./types.js";
+
+/** DEFAULT_CONCURRENCY bounds the change calls in flight inside one phase. */
+export const DEFAULT_CONCURRENCY = 8;
+
+/**
+ * applyPlan makes the plan's changes, and only those, through `client`: phase by phase
+ * in PHASES order (a phase starts when the previous one has settled), at most
+ * `concurrency` calls in flight inside a phase, one call per change (the client
+ * retries transient failures). It continues past a failed change; a change whose
+ * earlier-phase dependency did not apply is skipped (rules in dependencies.ts). Every
+ * change appears once in the result. A plan with violations throws SafetyError and a
+ * plan of another format version ConfigError, both before any call. A plan with no
+ * changes makes no call at all.
+ */
+export async function applyPlan(plan: Plan, client: ApplyClient, options: ApplyOptions = {}): Promise<ApplyResult> {
+  if (plan.formatVersion !== PLAN_FORMAT_VERSION) {
+    throw new ConfigError(`the plan has formatVersion ${String(plan.formatVersion)}; this antryk-access reads formatVersion ${PLAN_FORMAT_VERSION}`);
+  }
+  if (plan.violations.length > 0) {
+    throw new SafetyError(
+      `the plan is blocked by ${plan.violations.length} safety rail${plan.violations.length === 1 ? "" : "s"}; nothing was changed`,
+      plan.violations,
+    );
+  }
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new ConfigError(`concurrency must be a positive integer (got ${concurrency})`);
+  }
+  const keys = new Set<string>();
+  for (const change of plan.changes) {
+    if (!PHASES.includes(change.phase)) throw new ConfigError(`change ${change.key} has an unknown phase "${String(change.phase)}"`);
+    if (keys.has(change.key)) throw new ConfigError(`the plan lists change ${change.key} twice`);
+    keys.add(change.key);
+  }
+  const prefix = options.idempotencyPrefix ?? DEFAULT_IDEMPOTENCY_PREFIX;
+  const snapshot = new CurrentSnapshot(client, plan.workspace);
+  const order = new Map(plan.changes.map((c, i) => [c.key, i]));
+  const result: ApplyResult = { applied: [], failed: [], skipped: [] };
+  const notApplied: Change[] = [];
+  let done = 0;
+  const settle = (outcome: "applied" | "failed" | "skipped", change: Change, entry: ApplyEntry): void => {
+    done += 1;
+    options.onProgress?.({ done, total: plan.changes.length, outcome, change: entry });
+  };
+
+  for (const phase of PHASES) {
+    const inPhase = plan.changes.filter((c) => c.phase === phase);
+    // Skips are decided against earlier phases only, before this phase starts.
+    const earlierNotApplied = [...notApplied];
+    await runBounded(inPhase, concurrency, async (change) => {
+      const entry = entryOf(change);
+      const reason = skipReason(change, earlierNotApplied);
+      if (reason !== null) {
+        result.skipped.push({ ...entry, reason } satisfies SkippedChange);
+        notApplied.push(change);
+        settle("skipped", change, entry);
+        return;
+      }
+      const outcome = await executeChange(change, {
+        client,
+        workspace: plan.workspace,
+        idempotencyKey: idempotencyKey(plan, change, prefix),
+        snapshot,
+      });
+      if (outcome.ok) {
+        result.applied.push((outcome.note ? { ...entry, note: outcome.note } : entry) satisfies AppliedChange);
+        settle("applied", change, entry);
+      } else {
+        result.failed.push({ ...entry, error: outcome.error } satisfies FailedChange);
+        notApplied.push(change);
+        settle("failed", change, entry);
+      }
+    });
+  }
+  const byPlanOrder = (a: ApplyEntry, b: ApplyEntry) => (order.get(a.key) ?? 0) - (order.get(b.key) ?? 0);
+  result.applied.sort(byPlanOrder);
+  result.failed.sort(byPlanOrder);
+  result.skipped.sort(byPlanOrder);
+  return result;
+}
+
+/** entryOf names a change in a result: key, kind, phase, and its email or role name. */
+function entryOf(change: Change): ApplyEntry {
+  const base = { key: change.key, kind: change.kind, phase: change.phase };
+  return "email" in change ? { ...base, email: change.email } : { ...base, name: change.name };
+}

@@ -1,0 +1,78 @@
+import type {
+  Invitation,
+  InvitationCreate,
+  InvitationPatch,
+  InvitationStatus,
+  Member,
+  MemberPatch,
+  Role,
+  RolePut,
+} from "../../schema/api.js";
+import type { ChangeKind, Phase } from "../plan.js";
+
+/**
+ * ApplyClient is the part of the Access API client applyPlan calls (a real
+ * AccessClient satisfies it; tests may wrap one to record or disturb calls).
+ */
+export interface ApplyClient {
+  createInvitation(workspace: string, body: InvitationCreate, options: { idempotencyKey: string }): Promise<Invitation>;
+  updateInvitation(workspace: string, id: string, patch: InvitationPatch, options: { ifMatch: number }): Promise<Invitation>;
+  resendInvitation(workspace: string, id: string, options: { ifMatch: number; idempotencyKey: string }): Promise<Invitation>;
+  revokeInvitation(workspace: string, id: string, options: { ifMatch: number; idempotencyKey: string }): Promise<Invitation>;
+  updateMember(workspace: string, id: string, patch: MemberPatch, options: { ifMatch: number }): Promise<Member>;
+  removeMember(workspace: string, id: string, options: { ifMatch: number }): Promise<void>;
+  putRole(workspace: string, name: string, body: RolePut, options?: { ifMatch?: number }): Promise<Role>;
+  deleteRole(workspace: string, name: string, options: { ifMatch: number }): Promise<void>;
+  // Reads, made only to tell a lost answer or an identical concurrent change (a 409 or 412) from a real conflict.
+  getMember(workspace: string, id: string): Promise<Member>;
+  getInvitation(workspace: string, id: string): Promise<Invitation>;
+  listMembers(workspace: string): Promise<Member[]>;
+  listInvitations(workspace: string, filter?: { status?: InvitationStatus }): Promise<Invitation[]>;
+  listRoles(workspace: string): Promise<Role[]>;
+}
+
+/** ApplyEntry names one change of the plan in a result: its key, kind and phase, and whom (email) or what (role name) it touches. */
+export interface ApplyEntry {
+  key: string;
+  kind: ChangeKind;
+  phase: Phase;
+  email?: string;
+  name?: string;
+}
+
+/** AppliedChange: the workspace now holds what the change asked for; `note` says when that was found rather than made. */
+export interface AppliedChange extends ApplyEntry {
+  note?: string;
+}
+
+/** FailedChange: the API refused the change or could not be reached (after retries); nothing else is implied. */
+export interface FailedChange extends ApplyEntry {
+  error: { status: number; code: string; message: string };
+}
+
+/** SkippedChange: not attempted because a change it depends on failed or was skipped; `reason` names it. */
+export interface SkippedChange extends ApplyEntry {
+  reason: string;
+}
+
+/** ApplyResult lists every change of the plan exactly once, each list in plan order. */
+export interface ApplyResult {
+  applied: AppliedChange[];
+  failed: FailedChange[];
+  skipped: SkippedChange[];
+}
+
+/** ApplyProgress is reported after each change settles; `done` counts settled changes of `total`. */
+export interface ApplyProgress {
+  done: number;
+  total: number;
+  outcome: "applied" | "failed" | "skipped";
+  change: ApplyEntry;
+}
+
+/** ApplyOptions: `concurrency` (default 8) bounds calls in flight inside a phase; `idempotencyPrefix` starts every Idempotency-Key. */
+export interface ApplyOptions {
+  concurrency?: number;
+  onProgress?: (progress: ApplyProgress) => void;
+  idempotencyPrefix?: string;
+}
