@@ -1,0 +1,169 @@
+// The dashboard's entry: sign-in, the signed-in shell (header, navigation) and the
+// hash router. Every page reads fresh data from the Access API when shown.
+import { ApiFailure, createApi, describeFailure } from "./api.js";
+import { h, replace, announce } from "./dom.js";
+import { ADMIN_PERMISSION } from "./format.js";
+import { renderHistory } from "./history.js";
+import { renderInvitations } from "./invitations.js";
+import { renderInvite } from "./invite.js";
+import { renderMembers } from "./members.js";
+import { renderRoles } from "./roles.js";
+import { clearSession, loadSession, saveSession } from "./session.js";
+
+const PAGES = {
+  members: { title: "Members", render: renderMembers },
+  invitations: { title: "Invitations", render: renderInvitations },
+  invite: { title: "Give account access", render: renderInvite, needsManage: true },
+  roles: { title: "Roles", render: renderRoles },
+  history: { title: "Access history", render: renderHistory },
+};
+
+const main = document.getElementById("main");
+const nav = document.getElementById("nav");
+const sessionBar = document.getElementById("session");
+let renderCount = 0;
+
+function signOut(message) {
+  clearSession();
+  announce("");
+  renderSignIn(message);
+}
+
+// A 401 on any call means the token stopped being valid (revoked, or its member removed).
+function onUnauthorized() {
+  signOut("Your token is no longer accepted (it was revoked or its member removed). Sign in again.");
+}
+
+/** signInMessage turns a failed /me call into the sentence shown on the sign-in form. */
+function signInMessage(err, workspace) {
+  if (!(err instanceof ApiFailure)) return describeFailure(err);
+  if (err.status === 401) return "That token was not accepted: it is invalid, expired or revoked. Check that you pasted the whole token.";
+  if (err.status === 404 || err.status === 403) return `The workspace "${workspace}" does not exist or this token does not belong to it.`;
+  return describeFailure(err);
+}
+
+function renderSignIn(message) {
+  nav.hidden = true;
+  sessionBar.hidden = true;
+  const params = new URLSearchParams(location.search);
+  const workspace = h("input", { id: "signin-workspace", name: "workspace", autocomplete: "off", spellcheck: "false", required: true, value: params.get("workspace") ?? "" });
+  const token = h("input", { id: "signin-token", name: "token", type: "password", autocomplete: "off", spellcheck: "false", required: true });
+  const error = h("p", { id: "signin-error", class: "form-error", role: "alert", hidden: !message }, message ?? "");
+  const submit = h("button", { type: "submit", class: "btn btn-primary" }, "Sign in");
+  const form = h(
+    "form",
+    {
+      class: "card signin",
+      "aria-labelledby": "signin-title",
+      onsubmit: async (event) => {
+        event.preventDefault();
+        const session = { workspace: workspace.value.trim(), token: token.value.trim() };
+        if (!session.workspace || !session.token) {
+          error.hidden = false;
+          error.textContent = "Enter both the workspace name and an API token.";
+          (session.workspace ? token : workspace).focus();
+          return;
+        }
+        submit.disabled = true;
+        error.hidden = true;
+        try {
+          await createApi(session).me();
+          saveSession(session);
+          if (!location.hash || location.hash === "#/") history.replaceState(null, "", "#/members");
+          await enter(session);
+        } catch (err) {
+          error.hidden = false;
+          error.textContent = signInMessage(err, session.workspace);
+          token.select();
+          token.focus();
+        } finally {
+          submit.disabled = false;
+        }
+      },
+    },
+    h("h1", { id: "signin-title" }, "Sign in to Access Management"),
+    h("p", { class: "lead" }, "Paste an API token of a workspace member. It is kept in this browser tab only (sessionStorage) and sent as a bearer header; closing the tab forgets it."),
+    error,
+    h("div", { class: "field" }, h("label", { for: workspace.id }, "Workspace"), workspace),
+    h("div", { class: "field" }, h("label", { for: token.id }, "API token"), token),
+    h("div", { class: "form-actions" }, submit),
+  );
+  document.title = "Sign in · Access Management";
+  replace(main, form);
+  (workspace.value ? token : workspace).focus();
+}
+
+async function enter(session) {
+  const api = createApi(session, onUnauthorized);
+  const ctx = { api, me: null, roles: [], catalog: [], canManage: false, rerender: () => route() };
+  try {
+    const [catalog] = await Promise.all([api.permissions()]);
+    ctx.catalog = catalog;
+  } catch (err) {
+    if (!(err instanceof ApiFailure && err.status === 401)) signOut(describeFailure(err));
+    return;
+  }
+  window.__dashboard = ctx;
+  sessionBar.hidden = false;
+  document.getElementById("sign-out").onclick = () => signOut("You signed out.");
+  window.onhashchange = () => route();
+  await route();
+}
+
+// route shows the page named by the hash, with the caller's identity and the roles
+// read afresh so hidden actions follow permission changes.
+async function route() {
+  const ctx = window.__dashboard;
+  if (!ctx) return;
+  const key = (location.hash.replace(/^#\/?/, "").split("?")[0] || "members").toLowerCase();
+  const page = PAGES[key] ?? PAGES.members;
+  const count = ++renderCount;
+  main.setAttribute("aria-busy", "true");
+  const view = h("div", { class: "view", dataset: { page: key in PAGES ? key : "members" } });
+  try {
+    const [me, roles, workspace] = await Promise.all([ctx.api.me(), ctx.api.roles(), ctx.api.getWorkspace()]);
+    Object.assign(ctx, { me, roles, workspace, canManage: me.effectivePermissions.includes(ADMIN_PERMISSION) });
+    renderChrome(ctx, key);
+    await page.render(view, ctx);
+  } catch (err) {
+    if (err instanceof ApiFailure && err.status === 401) return;
+    replace(view, h("h1", { tabindex: -1 }, page.title), h("p", { class: "form-error", role: "alert" }, describeFailure(err)), h("button", { type: "button", class: "btn", onclick: () => route() }, "Try again"));
+  }
+  if (count !== renderCount) return; // a newer navigation superseded this one
+  main.removeAttribute("aria-busy");
+  replace(main, view);
+  document.title = `${page.title} · ${ctx.api.workspace} · Access Management`;
+  view.querySelector("h1")?.focus({ preventScroll: true });
+}
+
+function renderChrome(ctx, current) {
+  replace(
+    document.getElementById("who"),
+    h("span", { class: "who-email" }, ctx.me.email),
+    " · ",
+    h("span", { class: "who-role" }, ctx.me.role),
+    " · ",
+    h("span", { class: "who-ws" }, ctx.workspace.name),
+  );
+  replace(
+    nav,
+    h(
+      "ul",
+      {},
+      Object.entries(PAGES)
+        .filter(([, p]) => !p.needsManage || ctx.canManage)
+        .map(([key, p]) => h("li", {}, h("a", { href: `#/${key}`, "aria-current": key === current ? "page" : false }, p.title))),
+    ),
+  );
+  nav.hidden = false;
+}
+
+// The skip link moves focus without touching the hash (the hash is the router's).
+document.querySelector(".skip-link")?.addEventListener("click", (event) => {
+  event.preventDefault();
+  main.focus();
+});
+
+const saved = loadSession();
+if (saved) enter(saved);
+else renderSignIn();

@@ -1,0 +1,63 @@
+// Modal dialogs built on <dialog>: the browser traps focus inside, Escape cancels, and
+// focus returns to where it was.
+import { h, nextId } from "./dom.js";
+
+/**
+ * openDialog shows a modal with a title, a body and buttons; it resolves with the
+ * value of the button pressed, or null when dismissed (Escape or Cancel).
+ * `buttons` are { label, value, kind } with kind "primary" | "danger" | "secondary";
+ * a button's `beforeClose(value)` may return false (or a Promise of false) to keep the
+ * dialog open, e.g. while a form in the body is invalid.
+ */
+export function openDialog({ title, body, buttons, initialFocus }) {
+  return new Promise((resolve) => {
+    const titleId = nextId("dialog-title");
+    const previous = document.activeElement;
+    const dialog = h("dialog", { class: "dialog", "aria-labelledby": titleId });
+    const close = (value) => {
+      dialog.returnValue = value ?? "";
+      dialog.close();
+    };
+    const buttonEls = buttons.map((b) =>
+      h(
+        "button",
+        {
+          type: "button",
+          class: `btn btn-${b.kind ?? "secondary"}`,
+          onclick: async () => {
+            if (b.beforeClose && (await b.beforeClose(b.value)) === false) return;
+            close(b.value);
+          },
+        },
+        b.label,
+      ),
+    );
+    dialog.append(
+      h("h2", { id: titleId, class: "dialog-title" }, title),
+      h("div", { class: "dialog-body" }, body),
+      h("div", { class: "dialog-actions" }, buttonEls),
+    );
+    dialog.addEventListener("close", () => {
+      const value = dialog.returnValue || null;
+      dialog.remove();
+      if (previous instanceof HTMLElement && previous.isConnected) previous.focus();
+      resolve(value);
+    });
+    document.body.append(dialog);
+    dialog.showModal();
+    (initialFocus?.(dialog) ?? buttonEls[0])?.focus();
+  });
+}
+
+/** confirmAction asks for a yes/no confirmation; Cancel has the focus, so Enter alone never confirms. */
+export async function confirmAction({ title, body, confirmLabel, danger = false }) {
+  const value = await openDialog({
+    title,
+    body,
+    buttons: [
+      { label: "Cancel", value: "cancel", kind: "secondary" },
+      { label: confirmLabel, value: "confirm", kind: danger ? "danger" : "primary" },
+    ],
+  });
+  return value === "confirm";
+}

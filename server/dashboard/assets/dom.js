@@ -1,0 +1,49 @@
+// DOM helpers. Every text from the API goes through text nodes or attributes, never
+// innerHTML, so no value can turn into markup.
+
+/**
+ * h builds an element: h("button", { class: "x", onclick: fn }, "Label", child).
+ * A prop that starts with "on" is an event listener; `false`, null and undefined props
+ * are left out; children may be strings, nodes, arrays or null.
+ */
+export function h(tag, props = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(props ?? {})) {
+    if (value === false || value === null || value === undefined) continue;
+    if (key.startsWith("on") && typeof value === "function") el.addEventListener(key.slice(2), value);
+    else if (key === "dataset") Object.assign(el.dataset, value);
+    else if (key === "value" || key === "checked" || key === "selected") el[key] = value;
+    else el.setAttribute(key, value === true ? "" : String(value));
+  }
+  append(el, children);
+  return el;
+}
+
+function append(el, children) {
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue;
+    if (Array.isArray(child)) append(el, child);
+    else el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+}
+
+/** replace empties `el` and fills it with `children`. */
+export function replace(el, ...children) {
+  el.replaceChildren();
+  append(el, children);
+  return el;
+}
+
+let uid = 0;
+/** nextId returns a page-unique id for label/aria wiring. */
+export function nextId(prefix) {
+  uid += 1;
+  return `${prefix}-${uid}`;
+}
+
+/** announce shows a short status message and reads it to screen readers. */
+export function announce(message, kind = "ok") {
+  const toast = document.getElementById("toast");
+  if (!toast) return;
+  replace(toast, message ? h("p", { class: `toast toast-${kind}` }, message) : null);
+}
