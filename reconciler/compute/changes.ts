@@ -1,0 +1,183 @@
+import type { Invitation, Member, Role } from "../../schema/api.js";
+import { sortPermissions } from "../../schema/catalog.js";
+import type {
+  Access,
+  CreateRole,
+  DeleteRole,
+  InviteMember,
+  RemoveMember,
+  ResendInvitation,
+  RevokeInvitation,
+  RoleBody,
+  UpdateInvitation,
+  UpdateMember,
+  UpdateRole,
+} from "../plan.js";
+import { delta, effective, riskOf, toAccess, updatePhase, type RoleTable } from "./access.js";
+
+/**
+ * Constructors of each Change kind. They fill what every change carries (key, phase,
+ * gained/lost, risk) from a before and an after, so the reconcile rules only decide
+ * *which* change to make. `before` is valued with the live role table, `after` with
+ * the table the plan leads to.
+ */
+
+/** Tables are the role tables that value a person's access before and after the plan. */
+export interface Tables {
+  before: RoleTable;
+  after: RoleTable;
+}
+
+function personDelta(before: Access | null, after: Access | null, t: Tables) {
+  const d = delta(effective(before, t.before), effective(after, t.after));
+  return { ...d, risk: riskOf(d.gained, before, after) };
+}
+
+/** memberAccess is a live member's role and grants. */
+export function memberAccess(m: Member): Access {
+  return toAccess(m.role, m.permissions);
+}
+
+/** invitationAccess is a live invitation's role and grants. */
+export function invitationAccess(i: Invitation): Access {
+  return toAccess(i.role, i.permissions);
+}
+
+/** roleBody is a custom role's definition, permissions in catalog order. */
+export function roleBody(description: string, permissions: readonly string[]): RoleBody {
+  return { description, permissions: sortPermissions(permissions) };
+}
+
+export function inviteMember(email: string, after: Access, reason: string, t: Tables): InviteMember {
+  const d = personDelta(null, after, t);
+  return { kind: "inviteMember", key: `inviteMember:${email}`, phase: "grants", ...d, reason, email, before: null, after };
+}
+
+export function updateInvitation(email: string, inv: Invitation, after: Access, reason: string, t: Tables): UpdateInvitation {
+  const before = invitationAccess(inv);
+  const d = personDelta(before, after, t);
+  return {
+    kind: "updateInvitation",
+    key: `updateInvitation:${email}`,
+    phase: updatePhase(d.lost, "grants"),
+    ...d,
+    reason,
+    email,
+    invitationId: inv.id,
+    version: inv.version,
+    before,
+    after,
+  };
+}
+
+export function resendInvitation(email: string, inv: Invitation, reason: string, t: Tables): ResendInvitation {
+  const access = invitationAccess(inv);
+  // A resend revives an offer that had lapsed: valued as gaining its access anew.
+  const d = personDelta(null, access, t);
+  return {
+    kind: "resendInvitation",
+    key: `resendInvitation:${email}`,
+    phase: "grants",
+    ...d,
+    reason,
+    email,
+    invitationId: inv.id,
+    version: inv.version,
+    sendCount: inv.sendCount,
+    before: access,
+    after: access,
+  };
+}
+
+export function revokeInvitation(email: string, inv: Invitation, reason: string, t: Tables): RevokeInvitation {
+  const before = invitationAccess(inv);
+  const d = personDelta(before, null, t);
+  return {
+    kind: "revokeInvitation",
+    key: `revokeInvitation:${email}`,
+    phase: "removals",
+    ...d,
+    reason,
+    email,
+    invitationId: inv.id,
+    version: inv.version,
+    before,
+    after: null,
+  };
+}
+
+export function updateMember(email: string, m: Member, after: Access, reason: string, t: Tables): UpdateMember {
+  const before = memberAccess(m);
+  const d = personDelta(before, after, t);
+  return {
+    kind: "updateMember",
+    key: `updateMember:${email}`,
+    phase: updatePhase(d.lost, "grants"),
+    ...d,
+    reason,
+    email,
+    memberId: m.id,
+    version: m.version,
+    before,
+    after,
+  };
+}
+
+export function removeMember(email: string, m: Member, reason: string, t: Tables): RemoveMember {
+  const before = memberAccess(m);
+  const d = personDelta(before, null, t);
+  return {
+    kind: "removeMember",
+    key: `removeMember:${email}`,
+    phase: "removals",
+    ...d,
+    reason,
+    email,
+    memberId: m.id,
+    version: m.version,
+    before,
+    after: null,
+  };
+}
+
+/** createRole: `gained` is what the new role grants its future holders. */
+export function createRole(name: string, after: RoleBody, reason: string): CreateRole {
+  const d = delta([], after.permissions);
+  return { kind: "createRole", key: `createRole:${name}`, phase: "roles", ...d, risk: riskOf(d.gained, null, null), reason, name, before: null, after };
+}
+
+/** updateRole: `gained`/`lost` are per holder; a role that loses a permission demotes its holders. */
+export function updateRole(live: Role, after: RoleBody, reason: string): UpdateRole {
+  const before = roleBody(live.description, live.permissions);
+  const d = delta(before.permissions, after.permissions);
+  return {
+    kind: "updateRole",
+    key: `updateRole:${live.name}`,
+    phase: updatePhase(d.lost, "roles"),
+    ...d,
+    risk: riskOf(d.gained, null, null),
+    reason,
+    name: live.name,
+    version: live.version ?? 0,
+    before,
+    after,
+  };
+}
+
+/** deleteRole: `lost` is what the role granted (nobody holds it by the time it is deleted). */
+export function deleteRole(live: Role, reason: string): DeleteRole {
+  const before = roleBody(live.description, live.permissions);
+  return {
+    kind: "deleteRole",
+    key: `deleteRole:${live.name}`,
+    phase: "roleDeletions",
+    gained: [],
+    lost: before.permissions,
+    risk: "normal",
+    reason,
+    name: live.name,
+    version: live.version ?? 0,
+    before,
+    after: null,
+  };
+}

@@ -1,0 +1,50 @@
+import { normalizeEmail } from "../../schema/catalog.js";
+import type { LiveState } from "../live-state.js";
+import { assertNever, type Access, type Change } from "../plan.js";
+import { invitationAccess, memberAccess } from "./changes.js";
+
+/** Holding is what one person holds once a plan's member and invitation changes are made. */
+export interface Holding {
+  email: string;
+  access: Access;
+  /** active members hold access now; pending invitations hold an offer of it. */
+  state: "active" | "pending";
+}
+
+/**
+ * holdingsAfter projects the people's side of a plan onto the live state: every active
+ * member and pending invitation that remains, with the role and grants it will hold.
+ * Expired and revoked invitations hold nothing (a resend makes one pending again).
+ * Role changes are not applied here: a Holding names a role, not its permissions.
+ */
+export function holdingsAfter(live: LiveState, changes: readonly Change[]): Map<string, Holding> {
+  const result = new Map<string, Holding>();
+  for (const m of live.members) result.set(normalizeEmail(m.email), { email: normalizeEmail(m.email), access: memberAccess(m), state: "active" });
+  for (const inv of live.invitations) {
+    const email = normalizeEmail(inv.email);
+    if (inv.status === "pending" && !result.has(email)) result.set(email, { email, access: invitationAccess(inv), state: "pending" });
+  }
+  for (const c of changes) {
+    switch (c.kind) {
+      case "inviteMember":
+      case "resendInvitation":
+      case "updateInvitation":
+        result.set(c.email, { email: c.email, access: c.after, state: "pending" });
+        break;
+      case "updateMember":
+        result.set(c.email, { email: c.email, access: c.after, state: "active" });
+        break;
+      case "removeMember":
+      case "revokeInvitation":
+        result.delete(c.email);
+        break;
+      case "createRole":
+      case "updateRole":
+      case "deleteRole":
+        break;
+      default:
+        assertNever(c);
+    }
+  }
+  return result;
+}

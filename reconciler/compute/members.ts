@@ -1,0 +1,126 @@
+import type { Invitation, Member } from "../../schema/api.js";
+import { normalizeEmail } from "../../schema/catalog.js";
+import type { DesiredMember, DesiredState } from "../../schema/model.js";
+import type { LiveState } from "../live-state.js";
+import type { Access, Change, PlanWarning } from "../plan.js";
+import { sameAccess, toAccess } from "./access.js";
+import * as make from "./changes.js";
+import { invitationsByEmail, resendsDone } from "./invitations.js";
+
+/**
+ * reconcilePeople decides the member and invitation changes (design §4):
+ * - an active member with the same role and grants is left alone; a difference is one
+ *   in-place updateMember (never remove + re-add);
+ * - otherwise the email's most relevant invitation decides: pending and matching is done,
+ *   pending and differing is updated, expired and matching is resent while
+ *   `sendCount - 1 < maxResends` (then a `max-resends-reached` warning), expired and
+ *   differing or revoked gets a fresh invitation, none gets an invitation;
+ * - people the file does not name are removed (members) or revoked (pending invitations)
+ *   in authoritative mode and reported as warnings in additive mode; expired and revoked
+ *   invitations nobody names are left alone (they grant nothing);
+ * - entries past `expires` are removed/revoked in both modes: the file names the person
+ *   and says when their access ends;
+ * - the owner and `safety.preserve` emails are never touched (a differing entry is a warning).
+ */
+export function reconcilePeople(desired: DesiredState, live: LiveState, tables: make.Tables, out: { changes: Change[]; warnings: PlanWarning[] }): void {
+  const owner = normalizeEmail(live.workspace.owner);
+  const preserve = new Set(desired.safety.preserve.map(normalizeEmail));
+  const members = new Map<string, Member>();
+  for (const m of live.members) members.set(normalizeEmail(m.email), m);
+  const invitations = invitationsByEmail(live.invitations);
+  const named = new Set<string>();
+
+  for (const entry of desired.members) {
+    const email = normalizeEmail(entry.email);
+    named.add(email);
+    if (email === owner) continue; // the owner rail reports an owner listed under members
+    const want = toAccess(entry.role, entry.permissions);
+    const member = members.get(email);
+    if (preserve.has(email)) {
+      warnIfPreservedDiffers(email, want, member, invitations.get(email), out.warnings);
+      continue;
+    }
+    if (member !== undefined) {
+      if (!sameAccess(make.memberAccess(member), want)) out.changes.push(make.updateMember(email, member, want, describeUpdate(entry), tables));
+      continue;
+    }
+    reconcileInvitation(email, entry, want, invitations.get(email), desired, tables, out);
+  }
+
+  const expired = new Map<string, DesiredMember>();
+  for (const entry of desired.expiredMembers) expired.set(normalizeEmail(entry.email), entry);
+
+  for (const [email, member] of members) {
+    if (named.has(email) || email === owner || preserve.has(email) || member.role === "owner") continue;
+    const lapsed = expired.get(email);
+    if (lapsed !== undefined) out.changes.push(make.removeMember(email, member, `expired on ${lapsed.expires ?? "an earlier date"}`, tables));
+    else if (desired.mode === "authoritative") out.changes.push(make.removeMember(email, member, "not in access.yaml", tables));
+    else out.warnings.push({ code: "unmanaged-member", email, message: `${email} is a member (${member.role}) but not in access.yaml; additive mode leaves it alone` });
+  }
+
+  for (const [email, inv] of invitations) {
+    if (inv.status !== "pending" || named.has(email) || members.has(email) || email === owner || preserve.has(email)) continue;
+    const lapsed = expired.get(email);
+    if (lapsed !== undefined) out.changes.push(make.revokeInvitation(email, inv, `expired on ${lapsed.expires ?? "an earlier date"}`, tables));
+    else if (desired.mode === "authoritative") out.changes.push(make.revokeInvitation(email, inv, "not in access.yaml", tables));
+    else out.warnings.push({ code: "unmanaged-invitation", email, message: `${email} has a pending invitation (${inv.role}) but is not in access.yaml; additive mode leaves it alone` });
+  }
+}
+
+function reconcileInvitation(
+  email: string,
+  entry: DesiredMember,
+  want: Access,
+  inv: Invitation | undefined,
+  desired: DesiredState,
+  tables: make.Tables,
+  out: { changes: Change[]; warnings: PlanWarning[] },
+): void {
+  if (inv === undefined) {
+    out.changes.push(make.inviteMember(email, want, describeNew(entry), tables));
+    return;
+  }
+  const matches = sameAccess(make.invitationAccess(inv), want);
+  switch (inv.status) {
+    case "pending":
+      if (!matches) out.changes.push(make.updateInvitation(email, inv, want, describeUpdate(entry), tables));
+      return;
+    case "expired": {
+      if (!matches) {
+        out.changes.push(make.inviteMember(email, want, "previous invitation expired with another role or grants", tables));
+        return;
+      }
+      const { resendExpired, maxResends } = desired.invitations;
+      const done = resendsDone(inv);
+      if (resendExpired && done < maxResends) {
+        out.changes.push(make.resendInvitation(email, inv, `invitation expired on ${inv.expiresAt.slice(0, 10)} (resend ${done + 1} of ${maxResends})`, tables));
+      } else if (resendExpired) {
+        out.warnings.push({ code: "max-resends-reached", email, message: `the invitation of ${email} expired after ${done} resend(s) (maxResends: ${maxResends}); not resent` });
+      } else {
+        out.warnings.push({ code: "invitation-expired", email, message: `the invitation of ${email} expired and invitations.resendExpired is false; not resent` });
+      }
+      return;
+    }
+    case "revoked":
+      out.changes.push(make.inviteMember(email, want, "previous invitation was revoked", tables));
+      return;
+    case "accepted": // invitationsByEmail never picks accepted invitations (history)
+      out.changes.push(make.inviteMember(email, want, describeNew(entry), tables));
+      return;
+  }
+}
+
+function warnIfPreservedDiffers(email: string, want: Access, member: Member | undefined, inv: Invitation | undefined, warnings: PlanWarning[]): void {
+  const have = member !== undefined ? make.memberAccess(member) : inv?.status === "pending" ? make.invitationAccess(inv) : null;
+  if (have !== null && sameAccess(have, want)) return;
+  const state = have === null ? "is not in the workspace" : `holds ${have.role}${have.permissions.length > 0 ? ` + ${have.permissions.join(", ")}` : ""}`;
+  warnings.push({ code: "preserved-differs", email, message: `${email} is in safety.preserve and ${state}, unlike access.yaml; preserved people are never changed` });
+}
+
+function describeNew(entry: DesiredMember): string {
+  return entry.group !== undefined ? `not a member yet (group ${entry.group})` : "not a member yet";
+}
+
+function describeUpdate(entry: DesiredMember): string {
+  return entry.group !== undefined ? `differs from access.yaml (group ${entry.group})` : "differs from access.yaml";
+}

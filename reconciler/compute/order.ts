@@ -1,0 +1,26 @@
+import { CHANGE_KINDS, PHASES, type Change, type PlanWarning } from "../plan.js";
+
+/** subjectOf is who or what a change is about: an email, or a role name. */
+export function subjectOf(c: Change): string {
+  return "email" in c ? c.email : c.name;
+}
+
+/** compareChanges orders a plan: by phase (apply order), high risk first, then kind, then email or role name. */
+export function compareChanges(a: Change, b: Change): number {
+  return (
+    PHASES.indexOf(a.phase) - PHASES.indexOf(b.phase) ||
+    (a.risk === b.risk ? 0 : a.risk === "high" ? -1 : 1) ||
+    CHANGE_KINDS.indexOf(a.kind) - CHANGE_KINDS.indexOf(b.kind) ||
+    compareText(subjectOf(a), subjectOf(b))
+  );
+}
+
+/** compareWarnings orders warnings by code, then email, then message. */
+export function compareWarnings(a: PlanWarning, b: PlanWarning): number {
+  return compareText(a.code, b.code) || compareText(a.email ?? "", b.email ?? "") || compareText(a.message, b.message);
+}
+
+/** compareText is a locale-independent string order, so plans sort the same on every machine. */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,58 @@
+import type { DesiredState } from "../../schema/model.js";
+import type { LiveState } from "../live-state.js";
+import type { Change, PlanWarning } from "../plan.js";
+import { samePermissions } from "./access.js";
+import * as make from "./changes.js";
+import type { Holding } from "./holders.js";
+
+/**
+ * reconcileRoles decides the custom-role changes: a role the file defines and the
+ * workspace lacks is created; one whose permissions or description differ is updated.
+ * In authoritative mode a live custom role the file does not define is deleted once
+ * nobody holds it after the plan's people changes (active members and pending
+ * invitations); while someone still does, it is a `role-in-use` warning. Additive mode
+ * reports such roles (`unmanaged-role`) and leaves them.
+ */
+export function reconcileRoles(
+  desired: DesiredState,
+  live: LiveState,
+  holdings: ReadonlyMap<string, Holding>,
+  out: { changes: Change[]; warnings: PlanWarning[] },
+): void {
+  const liveRoles = new Map(live.roles.filter((r) => !r.builtIn).map((r) => [r.name, r]));
+  const defined = new Set<string>();
+  for (const role of desired.roles) {
+    defined.add(role.name);
+    const want = make.roleBody(role.description, role.permissions);
+    const have = liveRoles.get(role.name);
+    if (have === undefined) {
+      out.changes.push(make.createRole(role.name, want, "defined in access.yaml"));
+    } else if (!samePermissions(have.permissions, want.permissions) || have.description !== want.description) {
+      const what = samePermissions(have.permissions, want.permissions) ? "description differs" : "permissions differ";
+      out.changes.push(make.updateRole(have, want, `${what} from access.yaml`));
+    }
+  }
+
+  const holders = new Map<string, string[]>();
+  for (const h of holdings.values()) {
+    if (!liveRoles.has(h.access.role) || defined.has(h.access.role)) continue;
+    const list = holders.get(h.access.role) ?? [];
+    list.push(h.email);
+    holders.set(h.access.role, list);
+  }
+  for (const [name, role] of liveRoles) {
+    if (defined.has(name)) continue;
+    if (desired.mode === "additive") {
+      out.warnings.push({ code: "unmanaged-role", message: `custom role ${name} is not in access.yaml; additive mode leaves it alone` });
+      continue;
+    }
+    const heldBy = holders.get(name);
+    if (heldBy === undefined) {
+      out.changes.push(make.deleteRole(role, "not in access.yaml and held by nobody after this plan"));
+      continue;
+    }
+    heldBy.sort();
+    const shown = heldBy.slice(0, 3).join(", ") + (heldBy.length > 3 ? ` and ${heldBy.length - 3} more` : "");
+    out.warnings.push({ code: "role-in-use", message: `custom role ${name} is not in access.yaml but ${shown} still hold${heldBy.length === 1 ? "s" : ""} it; it is deleted once nobody does` });
+  }
+}

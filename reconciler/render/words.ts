@@ -1,0 +1,148 @@
+import { subjectOf } from "../compute/order.js";
+import { assertNever, PHASES, type Access, type Change, type Phase, type Plan, type PlanSummary } from "../plan.js";
+
+export { subjectOf };
+
+/**
+ * The phrases every renderer shares, so text, Markdown and the CLI say the same thing
+ * the same way: the closing summary line, phase titles, and one line per change.
+ */
+
+/** NO_CHANGES is the closing line of a plan without changes. */
+export const NO_CHANGES = "No changes. The workspace matches access.yaml.";
+
+/** PHASE_TITLES names each phase as the renderers head it. */
+export const PHASE_TITLES: Record<Phase, string> = {
+  roles: "Roles",
+  grants: "Invitations and promotions",
+  demotions: "Demotions",
+  removals: "Removals and revocations",
+  roleDeletions: "Role deletions",
+};
+
+/**
+ * summaryLine is the closing line: `Plan: 3 to invite, 1 to update, 2 to remove, 1 role to create.`
+ * The invite, update and remove counts are always shown (updates of members and of pending
+ * invitations count together); resends, revocations and role changes only when non-zero.
+ */
+export function summaryLine(summary: PlanSummary): string {
+  if (summary.total === 0) return NO_CHANGES;
+  const parts = [`${summary.inviteMember} to invite`];
+  if (summary.resendInvitation > 0) parts.push(`${summary.resendInvitation} to resend`);
+  parts.push(`${summary.updateMember + summary.updateInvitation} to update`);
+  parts.push(`${summary.removeMember} to remove`);
+  if (summary.revokeInvitation > 0) parts.push(`${summary.revokeInvitation} to revoke`);
+  const roles = (n: number, verb: string) => `${n} role${n === 1 ? "" : "s"} to ${verb}`;
+  if (summary.createRole > 0) parts.push(roles(summary.createRole, "create"));
+  if (summary.updateRole > 0) parts.push(roles(summary.updateRole, "update"));
+  if (summary.deleteRole > 0) parts.push(roles(summary.deleteRole, "delete"));
+  return `Plan: ${parts.join(", ")}.`;
+}
+
+/** blockedLine says a plan with violations will change nothing. */
+export function blockedLine(plan: Plan): string {
+  const n = plan.violations.length;
+  return `Blocked: ${n} safety rail violation${n === 1 ? "" : "s"}; nothing will be changed.`;
+}
+
+/** Symbol: `+` adds access, `~` changes it in place, `-` takes it away. */
+export type Symbol = "+" | "~" | "-";
+
+/** symbolOf classifies a change as adding, updating or removing. */
+export function symbolOf(c: Change): Symbol {
+  switch (c.kind) {
+    case "inviteMember":
+    case "resendInvitation":
+    case "createRole":
+      return "+";
+    case "updateInvitation":
+    case "updateMember":
+    case "updateRole":
+      return "~";
+    case "revokeInvitation":
+    case "removeMember":
+    case "deleteRole":
+      return "-";
+    default:
+      return assertNever(c);
+  }
+}
+
+/** verbOf is the action a change performs, as a person reads it. */
+export function verbOf(c: Change): string {
+  switch (c.kind) {
+    case "inviteMember":
+      return "invite";
+    case "resendInvitation":
+      return "resend invitation";
+    case "updateInvitation":
+      return "update invitation";
+    case "revokeInvitation":
+      return "revoke invitation";
+    case "updateMember":
+      return "update";
+    case "removeMember":
+      return "remove";
+    case "createRole":
+      return "create role";
+    case "updateRole":
+      return "update role";
+    case "deleteRole":
+      return "delete role";
+    default:
+      return assertNever(c);
+  }
+}
+
+/** accessText shows a role with its extra grants: `developer + domains:manage`. */
+export function accessText(a: Access): string {
+  return a.permissions.length === 0 ? a.role : `${a.role} + ${a.permissions.join(", ")}`;
+}
+
+/** describeState is what a change moves from and to, in words (no subject, no verb). */
+export function describeState(c: Change): string {
+  switch (c.kind) {
+    case "inviteMember":
+      return `as ${accessText(c.after)}`;
+    case "resendInvitation":
+      return `as ${accessText(c.after)} (send ${c.sendCount + 1})`;
+    case "updateInvitation":
+    case "updateMember":
+      return `${accessText(c.before)} → ${accessText(c.after)}`;
+    case "revokeInvitation":
+    case "removeMember":
+      return `(${accessText(c.before)})`;
+    case "createRole":
+      return c.after.description === "" ? "" : `"${c.after.description}"`;
+    case "updateRole":
+      return c.before.description !== c.after.description ? `description "${c.before.description}" → "${c.after.description}"` : "";
+    case "deleteRole":
+      return "";
+    default:
+      return assertNever(c);
+  }
+}
+
+/** changesByPhase groups a plan's changes by phase in apply order, keeping plan order inside each; empty phases are left out. */
+export function changesByPhase(changes: readonly Change[]): [Phase, Change[]][] {
+  return PHASES.map((phase): [Phase, Change[]] => [phase, changes.filter((c) => c.phase === phase)]).filter(([, list]) => list.length > 0);
+}
+
+/**
+ * permissionEffects is a change's effect on effective permissions, one `+`/`-` line each:
+ * what a person gains and loses, what holders of an updated role gain and lose, and what
+ * a created or deleted role grants.
+ */
+export function permissionEffects(c: Change): string[] {
+  const list = (ps: readonly string[]) => ps.join(", ");
+  switch (c.kind) {
+    case "createRole":
+      return c.after.permissions.length > 0 ? [`+ grants ${list(c.after.permissions)}`] : [];
+    case "deleteRole":
+      return c.before.permissions.length > 0 ? [`- granted ${list(c.before.permissions)}`] : [];
+    case "updateRole":
+      return [...(c.gained.length > 0 ? [`+ holders gain ${list(c.gained)}`] : []), ...(c.lost.length > 0 ? [`- holders lose ${list(c.lost)}`] : [])];
+    default:
+      return [...(c.gained.length > 0 ? [`+ gains ${list(c.gained)}`] : []), ...(c.lost.length > 0 ? [`- loses ${list(c.lost)}`] : [])];
+  }
+}

@@ -1,0 +1,27 @@
+import type { DesiredState } from "../../schema/model.js";
+import type { LiveState } from "../live-state.js";
+import type { Plan, SafetyViolation } from "../plan.js";
+import { maxRemovals } from "./max-removals.js";
+import { minAdmins } from "./min-admins.js";
+import { owner } from "./owner.js";
+import { preserve } from "./preserve.js";
+import type { RailOptions, SafetyRail } from "./rail.js";
+import { requiredAdmins } from "./required-admins.js";
+import { self } from "./self.js";
+
+export type { RailOptions, SafetyRail } from "./rail.js";
+
+/** SAFETY_RAILS lists every rail in reporting order; computePlan runs them all. */
+export const SAFETY_RAILS: readonly { name: SafetyViolation["rail"]; check: SafetyRail }[] = [
+  { name: "owner", check: owner },
+  { name: "preserve", check: preserve },
+  { name: "self", check: self },
+  { name: "requiredAdmins", check: requiredAdmins },
+  { name: "minAdmins", check: minAdmins },
+  { name: "maxRemovals", check: maxRemovals },
+];
+
+/** runRails runs every rail on a plan and returns all violations (empty: the plan may be applied). */
+export function runRails(plan: Plan, live: LiveState, desired: DesiredState, options: RailOptions): SafetyViolation[] {
+  return SAFETY_RAILS.flatMap((r) => r.check(plan, live, desired, options));
+}
