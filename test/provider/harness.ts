@@ -1,0 +1,334 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import path from "node:path";
+
+/**
+ * The engine-sequence harness: it plays the part of the Pulumi engine for the real
+ * dynamic-provider host that ships in @pulumi/pulumi (`cmd/dynamic-provider`). The
+ * host is started as a child process exactly as the engine starts it (one argument:
+ * an engine address, which this version of the host never dials), prints the port it
+ * serves, and is driven over gRPC with the SDK's own generated stubs: Configure,
+ * Check, Diff, Create, Read, Update, Delete, each carrying `__provider`, the text
+ * that `pulumi.runtime.serializeFunction` produced from our provider object.
+ *
+ * `EngineResource` then strings those calls together the way `pulumi up`, `pulumi
+ * refresh` and `pulumi destroy` do for one resource (check → create, or check → diff
+ * → update / replace; read; delete), keeping the state (inputs and outputs) between
+ * steps as the engine's checkpoint does.
+ */
+
+export const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+const requireFromPulumi = createRequire(path.join(REPO_ROOT, "node_modules/@pulumi/pulumi/package.json"));
+// The stubs, Struct and grpc-js instance the host itself uses, so messages match byte for byte.
+const grpc = requireFromPulumi("@grpc/grpc-js") as typeof import("@grpc/grpc-js");
+const provrpc = requireFromPulumi("./proto/provider_grpc_pb.js");
+const provproto = requireFromPulumi("./proto/provider_pb.js");
+const structproto = requireFromPulumi("google-protobuf/google/protobuf/struct_pb.js");
+
+/** HOST_SCRIPT is the dynamic-provider host the engine runs for `pulumi-nodejs:dynamic:*` resources. */
+export const HOST_SCRIPT = path.join(REPO_ROOT, "node_modules/@pulumi/pulumi/cmd/dynamic-provider/index.js");
+
+/** SECRET_SIG is the signature key the engine uses to mark a secret value inside a Struct. */
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
+
+/** secret wraps a value the way the engine sends a `pulumi config set --secret` value. */
+export function secret(value: unknown): Record<string, unknown> {
+  return { [SECRET_SIG]: SECRET_VALUE, value };
+}
+
+export type Props = Record<string, unknown>;
+export interface CheckFailure {
+  property: string;
+  reason: string;
+}
+export interface CheckResult {
+  inputs: Props;
+  failures: CheckFailure[];
+}
+export type DiffChanges = "none" | "some" | "unknown";
+export interface DiffResult {
+  changes: DiffChanges;
+  replaces: string[];
+  deleteBeforeReplace: boolean;
+}
+
+/** HostError is a gRPC failure answered by the host; `message` is what the engine would print. */
+export class HostError extends Error {
+  constructor(
+    readonly method: string,
+    message: string,
+    readonly code: number,
+  ) {
+    super(message);
+    this.name = "HostError";
+  }
+}
+
+const toStruct = (value: Props) => structproto.Struct.fromJavaScript(value);
+
+/** ProviderHost is one running dynamic-provider host process and a gRPC client to it. */
+export class ProviderHost {
+  private stderrText = "";
+  private stdoutText = "";
+
+  private constructor(
+    private readonly child: ChildProcess,
+    private readonly client: any,
+  ) {
+    child.stderr?.on("data", (d: Buffer) => (this.stderrText += d.toString("utf8")));
+  }
+
+  /**
+   * start launches the host in `cwd` (the engine runs it in the program's folder, which
+   * is where the serialized provider resolves `antryk-access` from) and waits for the
+   * port line on stdout.
+   */
+  static async start(options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<ProviderHost> {
+    const child = spawn(process.execPath, [HOST_SCRIPT, "127.0.0.1:1"], {
+      cwd: options.cwd ?? REPO_ROOT,
+      env: options.env ?? stripAntrykEnv(process.env),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stderr?.on("data", (d: Buffer) => (stderr += d.toString("utf8")));
+    const port = await new Promise<number>((resolve, reject) => {
+      child.once("error", reject);
+      child.once("exit", (code) => reject(new Error(`dynamic-provider host exited with ${code} before serving: ${stderr}`)));
+      child.stdout?.on("data", (d: Buffer) => {
+        stdout += d.toString("utf8");
+        const line = stdout.split("\n")[0];
+        if (stdout.includes("\n") && line) {
+          const n = Number(line.trim());
+          if (Number.isInteger(n) && n > 0) resolve(n);
+          else reject(new Error(`unexpected first line from the host: ${line}`));
+        }
+      });
+    });
+    child.removeAllListeners("exit");
+    const client = new provrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+    const host = new ProviderHost(child, client);
+    host.stderrText = stderr;
+    child.stdout?.on("data", (d: Buffer) => (host.stdoutText += d.toString("utf8")));
+    return host;
+  }
+
+  /** output is everything the host printed (stdout after the port line, and stderr): the engine shows it to the user. */
+  output(): string {
+    return this.stdoutText + this.stderrText;
+  }
+
+  private call<T>(method: string, request: unknown): Promise<T> {
+    return new Promise((resolve, reject) => {
+      this.client[method](request, (err: { code: number; details?: string; message: string } | null, resp: T) => {
+        if (err) reject(new HostError(method, err.details ?? err.message, err.code));
+        else resolve(resp);
+      });
+    });
+  }
+
+  /** configure sends the stack configuration (namespaced keys, secrets wrapped) as the engine does since Pulumi 3.140. */
+  async configure(config: Props): Promise<void> {
+    const req = new provproto.ConfigureRequest();
+    req.setArgs(toStruct(config));
+    const vars = req.getVariablesMap();
+    for (const [k, v] of Object.entries(config)) {
+      const plain = v && typeof v === "object" && SECRET_SIG in v ? (v as { value: unknown }).value : v;
+      vars.set(k, typeof plain === "string" ? plain : JSON.stringify(plain));
+    }
+    req.setAcceptsecrets(true);
+    req.setAcceptresources(true);
+    await this.call("configure", req);
+  }
+
+  async check(urn: string, olds: Props, news: Props): Promise<CheckResult> {
+    const req = new provproto.CheckRequest();
+    req.setUrn(urn);
+    req.setOlds(toStruct(olds));
+    req.setNews(toStruct(news));
+    const resp = await this.call<any>("check", req);
+    return {
+      inputs: resp.getInputs()?.toJavaScript() ?? {},
+      failures: resp.getFailuresList().map((f: any) => ({ property: f.getProperty(), reason: f.getReason() })),
+    };
+  }
+
+  async diff(id: string, urn: string, olds: Props, news: Props, oldInputs?: Props): Promise<DiffResult> {
+    const req = new provproto.DiffRequest();
+    req.setId(id);
+    req.setUrn(urn);
+    req.setOlds(toStruct(olds));
+    req.setNews(toStruct(news));
+    if (oldInputs) req.setOldInputs(toStruct(oldInputs));
+    const resp = await this.call<any>("diff", req);
+    const kinds = provproto.DiffResponse.DiffChanges;
+    const changes: DiffChanges =
+      resp.getChanges() === kinds.DIFF_SOME ? "some" : resp.getChanges() === kinds.DIFF_NONE ? "none" : "unknown";
+    return { changes, replaces: resp.getReplacesList(), deleteBeforeReplace: resp.getDeletebeforereplace() };
+  }
+
+  async create(urn: string, properties: Props): Promise<{ id: string; properties: Props }> {
+    const req = new provproto.CreateRequest();
+    req.setUrn(urn);
+    req.setProperties(toStruct(properties));
+    const resp = await this.call<any>("create", req);
+    return { id: resp.getId(), properties: resp.getProperties()?.toJavaScript() ?? {} };
+  }
+
+  async read(id: string, urn: string, properties: Props, inputs?: Props): Promise<{ id: string; properties: Props; inputs?: Props }> {
+    const req = new provproto.ReadRequest();
+    req.setId(id);
+    req.setUrn(urn);
+    req.setProperties(toStruct(properties));
+    if (inputs) req.setInputs(toStruct(inputs));
+    const resp = await this.call<any>("read", req);
+    const result: { id: string; properties: Props; inputs?: Props } = {
+      id: resp.getId(),
+      properties: resp.getProperties()?.toJavaScript() ?? {},
+    };
+    const newInputs = resp.getInputs()?.toJavaScript();
+    if (newInputs) result.inputs = newInputs;
+    return result;
+  }
+
+  async update(id: string, urn: string, olds: Props, news: Props, oldInputs?: Props): Promise<{ properties: Props }> {
+    const req = new provproto.UpdateRequest();
+    req.setId(id);
+    req.setUrn(urn);
+    req.setOlds(toStruct(olds));
+    req.setNews(toStruct(news));
+    if (oldInputs) req.setOldInputs(toStruct(oldInputs));
+    const resp = await this.call<any>("update", req);
+    return { properties: resp.getProperties()?.toJavaScript() ?? {} };
+  }
+
+  async delete(id: string, urn: string, properties: Props, oldInputs?: Props): Promise<void> {
+    const req = new provproto.DeleteRequest();
+    req.setId(id);
+    req.setUrn(urn);
+    req.setProperties(toStruct(properties));
+    if (oldInputs) req.setOldInputs(toStruct(oldInputs));
+    await this.call("delete", req);
+  }
+
+  /** stop closes the client and ends the host process (the engine kills provider plugins at the end of an operation). */
+  async stop(): Promise<void> {
+    this.client.close();
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    await new Promise<void>((resolve) => {
+      this.child.once("exit", () => resolve());
+      this.child.kill("SIGTERM");
+    });
+  }
+}
+
+/** stripAntrykEnv removes ANTRYK_* so a test decides explicitly where credentials come from. */
+export function stripAntrykEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([k]) => !k.startsWith("ANTRYK_")));
+}
+
+/** CheckFailedError: the engine stops the operation when Check returns failures, and prints each. */
+export class CheckFailedError extends Error {
+  constructor(readonly failures: CheckFailure[]) {
+    super(failures.map((f) => `${f.property}: ${f.reason}`).join("\n"));
+    this.name = "CheckFailedError";
+  }
+}
+
+/** ResourceState is the engine's checkpoint of one resource. */
+export interface ResourceState {
+  id: string;
+  inputs: Props;
+  outputs: Props;
+}
+
+/** UpStep says what `register` did, as `pulumi up` reports it. */
+export type UpStep = "create" | "same" | "update" | "replace";
+
+/**
+ * EngineResource drives one resource through the host the way the engine does:
+ * `register` is one `pulumi up` of the resource, `refresh` one `pulumi refresh`,
+ * `destroy` one `pulumi destroy`.
+ */
+export class EngineResource {
+  state: ResourceState | null = null;
+  readonly urn: string;
+
+  constructor(
+    private readonly host: ProviderHost,
+    readonly type: string,
+    readonly name: string,
+    private readonly providerText: string,
+  ) {
+    this.urn = `urn:pulumi:test::antryk-access-test::${type}::${name}`;
+  }
+
+  /** inputsOf adds `__provider`, as `pulumi.dynamic.Resource` does. */
+  private withProvider(inputs: Props): Props {
+    return { ...inputs, __provider: this.providerText };
+  }
+
+  /** checkOnly runs Check the way `pulumi preview` starts, returning failures instead of throwing. */
+  checkOnly(inputs: Props): Promise<CheckResult> {
+    return this.host.check(this.urn, this.state?.inputs ?? {}, this.withProvider(inputs));
+  }
+
+  /** previewDiff runs Check then Diff against the current state without changing anything. */
+  async previewDiff(inputs: Props): Promise<DiffResult> {
+    if (!this.state) throw new Error("previewDiff needs a created resource");
+    const checked = await this.checkOnly(inputs);
+    if (checked.failures.length > 0) throw new CheckFailedError(checked.failures);
+    return this.host.diff(this.state.id, this.urn, this.state.outputs, checked.inputs, this.state.inputs);
+  }
+
+  /** register is `pulumi up` for this resource: check, then create, or diff then update or replace. */
+  async register(inputs: Props): Promise<UpStep> {
+    const checked = await this.checkOnly(inputs);
+    if (checked.failures.length > 0) throw new CheckFailedError(checked.failures);
+    const news = checked.inputs;
+    if (!this.state) {
+      const created = await this.host.create(this.urn, news);
+      this.state = { id: created.id, inputs: news, outputs: created.properties };
+      return "create";
+    }
+    const diff = await this.host.diff(this.state.id, this.urn, this.state.outputs, news, this.state.inputs);
+    if (diff.replaces.length > 0) {
+      const old = this.state;
+      if (diff.deleteBeforeReplace) await this.host.delete(old.id, this.urn, old.outputs, old.inputs);
+      const created = await this.host.create(this.urn, news);
+      this.state = { id: created.id, inputs: news, outputs: created.properties };
+      if (!diff.deleteBeforeReplace) await this.host.delete(old.id, this.urn, old.outputs, old.inputs);
+      return "replace";
+    }
+    if (diff.changes === "none") {
+      // A "same" step keeps the old outputs and records the new inputs.
+      this.state = { ...this.state, inputs: news };
+      return "same";
+    }
+    const updated = await this.host.update(this.state.id, this.urn, this.state.outputs, news, this.state.inputs);
+    this.state = { ...this.state, inputs: news, outputs: updated.properties };
+    return "update";
+  }
+
+  /** refresh is `pulumi refresh`: Read; an empty id means the resource is gone and leaves the state. */
+  async refresh(): Promise<ResourceState | null> {
+    if (!this.state) throw new Error("refresh needs a created resource");
+    const read = await this.host.read(this.state.id, this.urn, this.state.outputs, this.state.inputs);
+    if (!read.id) {
+      this.state = null;
+      return null;
+    }
+    this.state = { id: read.id, inputs: read.inputs ?? this.state.inputs, outputs: read.properties };
+    return this.state;
+  }
+
+  /** destroy is `pulumi destroy` for this resource. */
+  async destroy(): Promise<void> {
+    if (!this.state) throw new Error("destroy needs a created resource");
+    await this.host.delete(this.state.id, this.urn, this.state.outputs, this.state.inputs);
+    this.state = null;
+  }
+}
