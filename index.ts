@@ -12,3 +12,4 @@ export { createClient, type AccessClient, type ClientOptions, type CallCounts } 
 export { fetchWorkspaceState } from "./reconciler/fetch.js";
 export { digestLiveState } from "./reconciler/digest.js";
 export { applyPlan, assertFresh, type ApplyResult, type ApplyOptions, type ApplyClient } from "./reconciler/apply/index.js";
+export { startServer, initWorkspace, issueToken, type ServerOptions, type RunningServer } from "./server/index.js";

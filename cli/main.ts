@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { describeError, ExitCode } from "./errors.js";
+import { registerServe } from "./serve.js";
 
 /**
  * The antryk-access command line: commander wiring only. Each command lives in its
@@ -14,6 +15,8 @@ const program = new Command("antryk-access")
   .version(pkg.version)
   .exitOverride()
   .showHelpAfterError();
+
+registerServe(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,0 +1,108 @@
+import { Command, Option } from "commander";
+import { ConfigError } from "../errors.js";
+import { initWorkspace, issueToken, parseDuration, startServer } from "../server/index.js";
+
+/** DEFAULT_DB is where the reference server keeps its workspace database unless told otherwise. */
+const DEFAULT_DB = ".antryk/workspace.db";
+
+interface ServeOptions {
+  db: string;
+  host: string;
+  port: string;
+  invitationTtl: string;
+  faults?: string;
+  faultsSeed?: string;
+  devOutbox?: boolean;
+}
+
+/**
+ * registerServe adds `serve` (run the reference workspace server) with its
+ * subcommands `init` (create a workspace; prints only the owner's token) and `token`
+ * (print a new token for an existing member). Tokens go to stdout only, once.
+ */
+export function registerServe(program: Command): void {
+  // `serve` and its subcommands share option names (--db): options must belong to the
+  // command they follow, which commander only does with positional options all the way up.
+  program.enablePositionalOptions();
+  const serve = program
+    .command("serve")
+    .description("run the reference workspace server (Antryk Access API v1 on SQLite)")
+    .enablePositionalOptions()
+    .option("--db <file>", "the SQLite workspace database", DEFAULT_DB)
+    .option("--host <host>", "address to bind (loopback unless told otherwise)", "127.0.0.1")
+    .option("--port <port>", "port to listen on (0 picks a free one)", "4600")
+    .option("--invitation-ttl <duration>", "how long invitations stay pending, e.g. 90s, 15m, 7d", "7d")
+    .addOption(new Option("--faults <fraction>", "fail this fraction of requests (0..1) with 500/503/429/drops").env("ANTRYK_FAULTS"))
+    .addOption(new Option("--faults-seed <n>", "seed of the fault sequence (reproducible)").env("ANTRYK_FAULTS_SEED"))
+    .option("--dev-outbox", "expose GET /v1/dev/outbox with the invitation e-mails sent (local use only)")
+    .action(async (options: ServeOptions) => {
+      const server = await startServer({
+        dbPath: options.db,
+        host: options.host,
+        port: parsePort(options.port),
+        invitationTtlMs: durationOption("--invitation-ttl", options.invitationTtl),
+        faults: faultOptions(options),
+        devOutbox: options.devOutbox === true,
+      });
+      process.stdout.write(`listening on ${server.url}\n`);
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          process.off("SIGINT", stop);
+          process.off("SIGTERM", stop);
+          void server.close().then(resolve);
+        };
+        process.on("SIGINT", stop);
+        process.on("SIGTERM", stop);
+      });
+    });
+
+  serve
+    .command("init")
+    .description("create a workspace (and the database) and print the owner's API token")
+    .requiredOption("--db <file>", "the SQLite workspace database")
+    .requiredOption("--workspace <name>", "the workspace name")
+    .requiredOption("--owner <email>", "the owner's email")
+    .action((options: { db: string; workspace: string; owner: string }) => {
+      const token = initWorkspace(options.db, { workspace: options.workspace, owner: options.owner });
+      process.stdout.write(`${token}\n`);
+    });
+
+  serve
+    .command("token")
+    .description("print a new API token for an existing member")
+    .requiredOption("--db <file>", "the SQLite workspace database")
+    .requiredOption("--workspace <name>", "the workspace name")
+    .requiredOption("--email <email>", "the member's email")
+    .action((options: { db: string; workspace: string; email: string }) => {
+      const token = issueToken(options.db, { workspace: options.workspace, email: options.email });
+      process.stdout.write(`${token}\n`);
+    });
+}
+
+function parsePort(text: string): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port > 65535) throw new ConfigError(`invalid --port "${text}": use 0 to 65535`);
+  return port;
+}
+
+function durationOption(flag: string, text: string): number {
+  try {
+    return parseDuration(text);
+  } catch (err) {
+    throw new ConfigError(`${flag}: ${(err as Error).message}`);
+  }
+}
+
+function faultOptions(options: ServeOptions): { fraction: number; seed: number } | undefined {
+  if (options.faults === undefined) {
+    if (options.faultsSeed !== undefined) throw new ConfigError("--faults-seed needs --faults <fraction>");
+    return undefined;
+  }
+  const fraction = Number(options.faults);
+  if (options.faults.trim() === "" || !(fraction >= 0 && fraction <= 1)) {
+    throw new ConfigError(`invalid --faults "${options.faults}": a fraction from 0 to 1, e.g. 0.2`);
+  }
+  const seedText = options.faultsSeed ?? "1";
+  if (!/^\d+$/.test(seedText)) throw new ConfigError(`invalid --faults-seed "${seedText}": a whole number`);
+  return { fraction, seed: Number(seedText) };
+}

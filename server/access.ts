@@ -1,0 +1,61 @@
+import {
+  BUILT_IN_ROLES,
+  OWNER_ONLY_PERMISSIONS,
+  isBuiltInRole,
+  isPermission,
+  sortPermissions,
+  type Permission,
+} from "../schema/catalog.js";
+import { HttpError, invalid } from "./http-error.js";
+
+/**
+ * The access rules of the reference server as pure functions: effective permissions,
+ * validation of role names and grants, and "nobody grants what they do not hold".
+ */
+
+/** RoleLookup resolves a role name (built-in or custom) to its permissions, or undefined when unknown. */
+export type RoleLookup = (name: string) => readonly string[] | undefined;
+
+/** builtInPermissions is the permissions of a built-in role, or undefined for a custom name. */
+export function builtInPermissions(name: string): readonly string[] | undefined {
+  return isBuiltInRole(name) ? BUILT_IN_ROLES[name].permissions : undefined;
+}
+
+/** effectivePermissions is role permissions ∪ extra grants, in catalog order. A role that no longer exists contributes nothing. */
+export function effectivePermissions(role: string, grants: readonly string[], lookup: RoleLookup): string[] {
+  return sortPermissions([...(lookup(role) ?? []), ...grants]);
+}
+
+/** checkAssignableRole throws a validation error unless `role` exists and may be given to a member or invitation. */
+export function checkAssignableRole(role: string, lookup: RoleLookup, field = "role"): void {
+  if (role === "owner") throw invalid(field, "the owner role is not assignable");
+  if (lookup(role) === undefined) throw invalid(field, `unknown role "${role}"`);
+}
+
+/** checkGrants validates a list of extra grants (or a custom role's permissions) and returns it normalized. */
+export function checkGrants(permissions: readonly string[], field = "permissions"): Permission[] {
+  permissions.forEach((p, i) => {
+    if (!isPermission(p)) throw invalid(`${field}[${i}]`, `unknown permission "${p}"`);
+    if ((OWNER_ONLY_PERMISSIONS as readonly string[]).includes(p)) {
+      throw invalid(`${field}[${i}]`, `"${p}" is owner-only and cannot be granted`);
+    }
+  });
+  return sortPermissions(permissions as Permission[]);
+}
+
+/** checkCanGrant throws 403 when `gained` holds a permission the caller lacks: nobody grants what they do not hold. */
+export function checkCanGrant(callerEmail: string, callerPermissions: readonly string[], gained: Iterable<string>): void {
+  for (const p of gained) {
+    if (!callerPermissions.includes(p)) {
+      throw new HttpError(403, "forbidden", `the token of ${callerEmail} lacks ${p}, so it cannot grant it`, {
+        missingPermission: p,
+        caller: callerEmail,
+      });
+    }
+  }
+}
+
+/** gainedPermissions is what `after` holds that `before` did not. */
+export function gainedPermissions(before: readonly string[], after: readonly string[]): string[] {
+  return after.filter((p) => !before.includes(p));
+}

@@ -1,0 +1,144 @@
+import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
+import type { ServerContext } from "./context.js";
+import { faultAnswer, FaultPlan, type Fault, type FaultOptions } from "./faults.js";
+import { HttpError } from "./http-error.js";
+import { DEFAULT_RATE_LIMIT, RateLimiter, rateLimitKey, type RateLimitOptions } from "./rate-limit.js";
+import { registerDashboard } from "./dashboard/index.js";
+import { acceptRoutes } from "./routes/accept.js";
+import { auditRoutes } from "./routes/audit.js";
+import { invitationRoutes } from "./routes/invitations.js";
+import { memberRoutes } from "./routes/members.js";
+import { outboxRoutes } from "./routes/outbox.js";
+import { roleRoutes } from "./routes/roles.js";
+import { workspaceRoutes } from "./routes/workspace.js";
+import { newId } from "./secrets.js";
+import { validatorCompiler } from "./validation.js";
+
+declare module "fastify" {
+  interface FastifyRequest {
+    /** fault is the injected failure decided for this request, if any. */
+    fault: Fault | null;
+  }
+}
+
+/** AppOptions are the switches of the HTTP layer on top of the context. */
+export interface AppOptions {
+  faults?: FaultOptions;
+  /** rateLimit per token; false turns it off. */
+  rateLimit?: RateLimitOptions | false;
+  /** logger turns on fastify's request log (off by default); the Authorization header is always redacted. */
+  logger?: boolean;
+}
+
+/**
+ * buildApp assembles the Access API on fastify: validators, the error shape, fault
+ * injection, rate limiting and every route. It does not listen; startServer does.
+ */
+export async function buildApp(ctx: ServerContext, options: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ? { redact: ["req.headers.authorization"] } : false,
+    genReqId: () => newId("req_"),
+    return503OnClosing: true,
+    forceCloseConnections: true,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.decorateRequest("caller", null);
+  app.decorateRequest("fault", null);
+  registerJsonParser(app);
+  registerErrorAnswers(app);
+  app.addHook("onRequest", async (request, reply) => {
+    reply.header("x-request-id", request.id);
+  });
+  if (options.faults && options.faults.fraction > 0) registerFaults(app, new FaultPlan(options.faults));
+  if (options.rateLimit !== false) registerRateLimit(app, new RateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT));
+
+  workspaceRoutes(app, ctx);
+  memberRoutes(app, ctx);
+  invitationRoutes(app, ctx);
+  acceptRoutes(app, ctx);
+  roleRoutes(app, ctx);
+  auditRoutes(app, ctx);
+  if (ctx.outbox) outboxRoutes(app, ctx.outbox);
+  registerDashboard(app);
+  return app;
+}
+
+/** registerJsonParser parses JSON bodies, treating an empty body as no body (for resend, revoke, DELETE). */
+function registerJsonParser(app: FastifyInstance): void {
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (_request, body, done) => {
+    const text = String(body);
+    if (text.trim() === "") return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(new HttpError(400, "bad_request", "the request body is not valid JSON"), undefined);
+    }
+  });
+}
+
+/** registerErrorAnswers gives every error, including fastify's own and unknown routes, the API's error shape. */
+function registerErrorAnswers(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError | HttpError, request, reply) => {
+    if (error instanceof HttpError) {
+      return reply.code(error.status).headers(error.headers).send(error.body());
+    }
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      return reply.code(status).send(new HttpError(status, "bad_request", error.message).body());
+    }
+    request.log.error({ err: error }, "internal error");
+    return reply.code(500).send(new HttpError(500, "internal", `internal error (request ${request.id})`).body());
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send(new HttpError(404, "not_found", `no route ${request.method} ${request.url.split("?")[0]}`).body()),
+  );
+}
+
+/** registerFaults decides a fault for each API request except the dev outbox, and applies it before or after the work. */
+function registerFaults(app: FastifyInstance, plan: FaultPlan): void {
+  app.addHook("onRequest", async (request, reply) => {
+    const path = request.url.split("?")[0]!;
+    if (!path.startsWith("/v1/") || path.startsWith("/v1/dev/")) return;
+    const fault = plan.next();
+    if (!fault) return;
+    request.fault = fault;
+    if (fault.phase !== "before") return;
+    if (fault.kind === "drop") {
+      reply.hijack();
+      request.raw.socket.destroy();
+      return;
+    }
+    throw faultError(fault.kind);
+  });
+  app.addHook("onSend", async (request, reply, payload) => {
+    const fault = request.fault;
+    if (!fault || fault.phase !== "after") return payload;
+    if (fault.kind === "drop") {
+      request.raw.socket.destroy();
+      return payload;
+    }
+    const error = faultError(fault.kind);
+    reply.removeHeader("etag");
+    reply.removeHeader("idempotent-replayed");
+    reply.code(error.status).headers(error.headers).header("content-type", "application/json; charset=utf-8");
+    return JSON.stringify(error.body());
+  });
+}
+
+function faultError(kind: "500" | "503" | "429"): HttpError {
+  const { status, code, message } = faultAnswer(kind);
+  return new HttpError(status, code, message, { injected: true }, status === 500 ? {} : { "retry-after": "1" });
+}
+
+/** registerRateLimit answers 429 with Retry-After once a caller's bucket is empty. */
+function registerRateLimit(app: FastifyInstance, limiter: RateLimiter): void {
+  app.addHook("onRequest", async (request) => {
+    const wait = limiter.take(rateLimitKey(request.headers.authorization, request.ip));
+    if (wait > 0) {
+      throw new HttpError(429, "rate_limited", `too many requests: retry after ${wait}s`, { retryAfterSeconds: wait }, {
+        "retry-after": String(wait),
+      });
+    }
+  });
+}

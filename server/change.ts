@@ -1,0 +1,113 @@
+import { createHash } from "node:crypto";
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { ServerContext } from "./context.js";
+import { HttpError } from "./http-error.js";
+import type { NewAuditEvent } from "./repositories/audit.js";
+
+/** ChangeEvent is an audit entry a change records; workspace, time and request id are filled in. */
+export type ChangeEvent = Omit<NewAuditEvent, "workspaceId" | "at" | "requestId">;
+
+/** ChangeResult is what a change's work returns: the answer, and the audit events of what it changed (none for a no-op). */
+export interface ChangeResult {
+  workspaceId: number;
+  status: number;
+  body: unknown;
+  /** version of the answered object, sent as `ETag: "<version>"`. */
+  version?: number;
+  events: ChangeEvent[];
+  /** afterCommit runs once the transaction committed (e.g. recording a dev outbox message). */
+  afterCommit?: () => void;
+}
+
+/** IDEMPOTENCY_KEY_PATTERN is the shape of an acceptable Idempotency-Key header. */
+const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+
+/**
+ * runChange performs one changing request as one SQLite transaction: the work, the
+ * workspace revision bump and the audit events (when something changed), and the
+ * stored first answer of an `Idempotency-Key` POST all commit together or not at all.
+ * A repeat of a POST with the same key and the same request replays the stored answer
+ * and changes nothing; the same key with a different request is 422.
+ * `scope` identifies whose keys these are (the caller's member id, or a fixed scope).
+ */
+export function runChange(
+  ctx: ServerContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  scope: string,
+  work: () => ChangeResult,
+): FastifyReply {
+  const key = request.method === "POST" ? idempotencyKey(request) : undefined;
+  const requestHash = key === undefined ? "" : hashRequest(request);
+  const { repos } = ctx;
+  const outcome = repos.db
+    .transaction((): { replay: true; status: number; body: unknown; etag: string | null } | { replay: false; result: ChangeResult } => {
+      if (key !== undefined) {
+        const stored = repos.idempotency.get(scope, key);
+        if (stored) {
+          if (stored.request_hash !== requestHash) {
+            throw new HttpError(422, "idempotency_key_reused", `Idempotency-Key "${key}" was already used for a different request`, {
+              field: "Idempotency-Key",
+            });
+          }
+          return { replay: true, status: stored.status, body: JSON.parse(stored.body), etag: stored.etag };
+        }
+      }
+      const result = work();
+      const now = ctx.now();
+      if (result.events.length > 0) {
+        repos.workspaces.bumpRevision(result.workspaceId);
+        for (const e of result.events) {
+          repos.audit.append({ ...e, workspaceId: result.workspaceId, at: now, requestId: request.id });
+        }
+      }
+      if (key !== undefined) {
+        repos.idempotency.put(scope, key, requestHash, { status: result.status, body: result.body, etag: etag(result.version) }, now);
+      }
+      return { replay: false, result };
+    })
+    .immediate();
+
+  if (outcome.replay) {
+    reply.header("idempotent-replayed", "true");
+    if (outcome.etag) reply.header("etag", outcome.etag);
+    return outcome.status === 204 ? reply.code(204).send() : reply.code(outcome.status).send(outcome.body);
+  }
+  const { result } = outcome;
+  result.afterCommit?.();
+  if (result.version !== undefined) reply.header("etag", etag(result.version));
+  return result.status === 204 ? reply.code(204).send() : reply.code(result.status).send(result.body);
+}
+
+/** etag is the ETag of an object version: the version in double quotes. */
+export function etag(version: number | undefined): string | null {
+  return version === undefined ? null : `"${version}"`;
+}
+
+/** checkIfMatch throws 412 unless an `If-Match` header, when present, equals the object's current ETag exactly. */
+export function checkIfMatch(request: FastifyRequest, currentVersion: number): void {
+  const header = request.headers["if-match"];
+  if (header === undefined) return;
+  const current = `"${currentVersion}"`;
+  if (header !== current) {
+    throw new HttpError(412, "precondition_failed", `If-Match ${header} does not match the current version ${current}`, {
+      field: "If-Match",
+      currentVersion,
+    }, { etag: current });
+  }
+}
+
+function idempotencyKey(request: FastifyRequest): string | undefined {
+  const header = request.headers["idempotency-key"];
+  if (header === undefined) return undefined;
+  if (typeof header !== "string" || !IDEMPOTENCY_KEY_PATTERN.test(header)) {
+    throw new HttpError(400, "bad_request", "Idempotency-Key must be 1 to 255 visible ASCII characters", { field: "Idempotency-Key" });
+  }
+  return header;
+}
+
+function hashRequest(request: FastifyRequest): string {
+  return createHash("sha256")
+    .update(`${request.method} ${request.url}\n${JSON.stringify(request.body ?? null)}`)
+    .digest("hex");
+}

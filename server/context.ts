@@ -1,0 +1,12 @@
+import type { Repositories } from "./repositories/index.js";
+import type { Outbox } from "./outbox.js";
+
+/** ServerContext is what every route handler works with: the repositories, the clock and the settings. */
+export interface ServerContext {
+  repos: Repositories;
+  /** now is the server's clock in epoch milliseconds (injectable: invitation expiry is decided by it). */
+  now: () => number;
+  invitationTtlMs: number;
+  /** outbox records invitation messages (with their tokens) only when the dev outbox is on; null otherwise. */
+  outbox: Outbox | null;
+}

@@ -1,0 +1,93 @@
+/**
+ * MIGRATIONS is the schema history of the reference server's SQLite database, applied
+ * in order inside one transaction each; `PRAGMA user_version` records how many ran.
+ * Append only: never edit a migration that has shipped.
+ *
+ * Conventions: `seq` columns are the stable list order (monotonic, survive concurrent
+ * inserts); times are integer milliseconds since the epoch; permission lists are JSON
+ * arrays in catalog order; tokens are stored as SHA-256 hex only.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE workspaces (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL UNIQUE,
+    owner_email TEXT NOT NULL,
+    revision    INTEGER NOT NULL,
+    created_at  INTEGER NOT NULL
+  );
+  CREATE TABLE members (
+    seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+    id           TEXT NOT NULL UNIQUE,
+    workspace_id INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    email        TEXT NOT NULL,
+    role         TEXT NOT NULL,
+    permissions  TEXT NOT NULL,
+    joined_at    INTEGER NOT NULL,
+    invited_by   TEXT,
+    version      INTEGER NOT NULL,
+    UNIQUE (workspace_id, email)
+  );
+  CREATE INDEX members_role ON members(workspace_id, role);
+  CREATE TABLE api_tokens (
+    hash       TEXT PRIMARY KEY,
+    member_id  TEXT NOT NULL REFERENCES members(id) ON DELETE CASCADE,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX api_tokens_member ON api_tokens(member_id);
+  CREATE TABLE invitations (
+    seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+    id           TEXT NOT NULL UNIQUE,
+    workspace_id INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    email        TEXT NOT NULL,
+    role         TEXT NOT NULL,
+    permissions  TEXT NOT NULL,
+    state        TEXT NOT NULL CHECK (state IN ('pending', 'accepted', 'revoked')),
+    created_at   INTEGER NOT NULL,
+    expires_at   INTEGER NOT NULL,
+    send_count   INTEGER NOT NULL,
+    last_sent_at INTEGER NOT NULL,
+    invited_by   TEXT NOT NULL,
+    version      INTEGER NOT NULL
+  );
+  CREATE INDEX invitations_email ON invitations(workspace_id, email);
+  CREATE TABLE invitation_tokens (
+    hash          TEXT PRIMARY KEY,
+    invitation_id TEXT NOT NULL REFERENCES invitations(id) ON DELETE CASCADE,
+    current       INTEGER NOT NULL
+  );
+  CREATE INDEX invitation_tokens_invitation ON invitation_tokens(invitation_id);
+  CREATE TABLE roles (
+    seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+    workspace_id INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    name         TEXT NOT NULL,
+    description  TEXT NOT NULL,
+    permissions  TEXT NOT NULL,
+    version      INTEGER NOT NULL,
+    UNIQUE (workspace_id, name)
+  );
+  CREATE TABLE audit_events (
+    seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+    id           TEXT NOT NULL UNIQUE,
+    workspace_id INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    at           INTEGER NOT NULL,
+    actor        TEXT NOT NULL,
+    action       TEXT NOT NULL,
+    target       TEXT NOT NULL,
+    before       TEXT,
+    after        TEXT,
+    request_id   TEXT NOT NULL
+  );
+  CREATE INDEX audit_events_workspace ON audit_events(workspace_id, seq);
+  CREATE TABLE idempotency_keys (
+    scope        TEXT NOT NULL,
+    key          TEXT NOT NULL,
+    request_hash TEXT NOT NULL,
+    status       INTEGER NOT NULL,
+    body         TEXT NOT NULL,
+    etag         TEXT,
+    created_at   INTEGER NOT NULL,
+    PRIMARY KEY (scope, key)
+  );
+  `,
+];

@@ -1,0 +1,37 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import { MIGRATIONS } from "./migrations.js";
+
+/** Db is the reference server's SQLite handle (better-sqlite3, synchronous). */
+export type Db = Database.Database;
+
+/**
+ * openDatabase opens (creating it and its folder if needed) the workspace database at
+ * `path` in WAL mode with foreign keys on, and brings its schema up to date. Every
+ * committed transaction is durable once the call returns (synchronous = FULL).
+ */
+export function openDatabase(path: string): Db {
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = FULL");
+  db.pragma("foreign_keys = ON");
+  db.pragma("busy_timeout = 5000");
+  migrate(db);
+  return db;
+}
+
+/** migrate applies the migrations the database has not seen yet, each in its own transaction. */
+function migrate(db: Db): void {
+  const applied = db.pragma("user_version", { simple: true }) as number;
+  if (applied > MIGRATIONS.length) {
+    throw new Error(`the database schema (version ${applied}) is newer than this server (version ${MIGRATIONS.length})`);
+  }
+  for (let i = applied; i < MIGRATIONS.length; i++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[i]!);
+      db.pragma(`user_version = ${i + 1}`);
+    }).immediate();
+  }
+}

@@ -1,0 +1,71 @@
+import type { AuditAction, AuditEvent } from "../../schema/api.js";
+import type { Db } from "../db/open.js";
+import { newId } from "../secrets.js";
+import { iso, type AuditRow } from "./rows.js";
+
+/** NewAuditEvent is one entry of the access history, written in the same transaction as its change. */
+export interface NewAuditEvent {
+  workspaceId: number;
+  at: number;
+  actor: string;
+  action: AuditAction;
+  target: string;
+  before: unknown;
+  after: unknown;
+  requestId: string;
+}
+
+/** AuditFilter narrows the access history to an actor, a target and/or an action. */
+export interface AuditFilter {
+  actor?: string;
+  target?: string;
+  action?: string;
+}
+
+/** auditRepository appends to and pages (newest first) the access history. */
+export function auditRepository(db: Db) {
+  const insert = db.prepare(
+    `INSERT INTO audit_events (id, workspace_id, at, actor, action, target, before, after, request_id)
+     VALUES (@id, @workspaceId, @at, @actor, @action, @target, @before, @after, @requestId)`,
+  );
+  const page = db.prepare<Record<string, unknown>, AuditRow>(
+    `SELECT * FROM audit_events WHERE workspace_id = @ws AND seq < @before
+       AND (@actor IS NULL OR actor = @actor) AND (@target IS NULL OR target = @target)
+       AND (@action IS NULL OR action = @action)
+     ORDER BY seq DESC LIMIT @limit`,
+  );
+  return {
+    append(e: NewAuditEvent) {
+      insert.run({
+        ...e,
+        id: newId("evt_"),
+        before: e.before === undefined || e.before === null ? null : JSON.stringify(e.before),
+        after: e.after === undefined || e.after === null ? null : JSON.stringify(e.after),
+      });
+    },
+    /** page returns up to `limit` events older than `beforeSeq`, newest first. */
+    page: (workspaceId: number, beforeSeq: number, limit: number, filter: AuditFilter) =>
+      page.all({
+        ws: workspaceId,
+        before: beforeSeq,
+        limit,
+        actor: filter.actor ?? null,
+        target: filter.target ?? null,
+        action: filter.action ?? null,
+      }),
+  };
+}
+
+/** toAuditEvent is the API shape of an audit row. */
+export function toAuditEvent(row: AuditRow): AuditEvent {
+  return {
+    id: row.id,
+    at: iso(row.at),
+    actor: row.actor,
+    action: row.action as AuditAction,
+    target: row.target,
+    before: row.before === null ? null : JSON.parse(row.before),
+    after: row.after === null ? null : JSON.parse(row.after),
+    requestId: row.request_id,
+  };
+}

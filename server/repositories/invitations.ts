@@ -1,0 +1,115 @@
+import type { Invitation, InvitationStatus } from "../../schema/api.js";
+import type { Db } from "../db/open.js";
+import { iso, parseList, type InvitationRow } from "./rows.js";
+
+/** NewInvitation is what inserting an invitation needs; `seq` and `version` are assigned. */
+export interface NewInvitation {
+  id: string;
+  workspaceId: number;
+  email: string;
+  role: string;
+  permissions: string[];
+  createdAt: number;
+  expiresAt: number;
+  invitedBy: string;
+}
+
+/** INVITATION_STATUSES lists every status an invitation can read as. */
+export const INVITATION_STATUSES: readonly InvitationStatus[] = ["pending", "accepted", "expired", "revoked"];
+
+/** statusAt decides an invitation's status at `now`: a pending one past its expiry reads as expired. */
+export function statusAt(row: Pick<InvitationRow, "state" | "expires_at">, now: number): InvitationStatus {
+  if (row.state === "pending" && row.expires_at <= now) return "expired";
+  return row.state;
+}
+
+const STATUS_SQL: Record<InvitationStatus, string> = {
+  pending: "(state = 'pending' AND expires_at > @now)",
+  expired: "(state = 'pending' AND expires_at <= @now)",
+  accepted: "state = 'accepted'",
+  revoked: "state = 'revoked'",
+};
+
+/** invitationRepository reads and writes invitations and their (hashed) tokens; lists are in creation order. */
+export function invitationRepository(db: Db) {
+  const byId = db.prepare<[number, string], InvitationRow>("SELECT * FROM invitations WHERE workspace_id = ? AND id = ?");
+  const openByEmail = db.prepare<[number, string, number], InvitationRow>(
+    "SELECT * FROM invitations WHERE workspace_id = ? AND email = ? AND state = 'pending' AND expires_at > ? LIMIT 1",
+  );
+  const insert = db.prepare(
+    `INSERT INTO invitations (id, workspace_id, email, role, permissions, state, created_at, expires_at,
+       send_count, last_sent_at, invited_by, version)
+     VALUES (@id, @workspaceId, @email, @role, @permissions, 'pending', @createdAt, @expiresAt, 1, @createdAt, @invitedBy, 1)`,
+  );
+  const update = db.prepare<[string, string, string]>(
+    "UPDATE invitations SET role = ?, permissions = ?, version = version + 1 WHERE id = ?",
+  );
+  const resend = db.prepare<[number, number, string]>(
+    `UPDATE invitations SET expires_at = ?, last_sent_at = ?, send_count = send_count + 1, version = version + 1
+     WHERE id = ?`,
+  );
+  const setState = db.prepare<[string, string]>("UPDATE invitations SET state = ?, version = version + 1 WHERE id = ?");
+  const retireTokens = db.prepare<[string]>("UPDATE invitation_tokens SET current = 0 WHERE invitation_id = ?");
+  const insertToken = db.prepare<[string, string]>(
+    "INSERT INTO invitation_tokens (hash, invitation_id, current) VALUES (?, ?, 1)",
+  );
+  const tokenLookup = db.prepare<[string], InvitationRow & { current: number }>(
+    `SELECT i.*, t.current AS current FROM invitation_tokens t JOIN invitations i ON i.id = t.invitation_id
+     WHERE t.hash = ?`,
+  );
+  const pendingWithRole = db.prepare<[number, string, number], { n: number }>(
+    "SELECT count(*) AS n FROM invitations WHERE workspace_id = ? AND role = ? AND state = 'pending' AND expires_at > ?",
+  );
+  const pages = new Map<string, ReturnType<typeof db.prepare<Record<string, number>, InvitationRow>>>();
+
+  return {
+    byId: (workspaceId: number, id: string) => byId.get(workspaceId, id),
+    /** openByEmail is the email's pending (unexpired) invitation, if any. */
+    openByEmail: (workspaceId: number, email: string, now: number) => openByEmail.get(workspaceId, email, now),
+    /** page lists invitations after `afterSeq` whose status at `now` is one of `statuses`. */
+    page(workspaceId: number, afterSeq: number, limit: number, statuses: readonly InvitationStatus[], now: number) {
+      const key = [...statuses].sort().join(",");
+      let stmt = pages.get(key);
+      if (!stmt) {
+        const filter = statuses.length === 0 ? "" : `AND (${statuses.map((s) => STATUS_SQL[s]).join(" OR ")})`;
+        stmt = db.prepare<Record<string, number>, InvitationRow>(
+          `SELECT * FROM invitations WHERE workspace_id = @ws AND seq > @after ${filter} ORDER BY seq LIMIT @limit`,
+        );
+        pages.set(key, stmt);
+      }
+      // better-sqlite3 rejects named parameters the statement does not use.
+      const params: Record<string, number> = { ws: workspaceId, after: afterSeq, limit };
+      if (statuses.some((s) => s === "pending" || s === "expired")) params.now = now;
+      return stmt.all(params);
+    },
+    insert: (i: NewInvitation) => void insert.run({ ...i, permissions: JSON.stringify(i.permissions) }),
+    update: (id: string, role: string, permissions: string[]) => void update.run(role, JSON.stringify(permissions), id),
+    resend: (id: string, expiresAt: number, now: number) => void resend.run(expiresAt, now, id),
+    setState: (id: string, state: "accepted" | "revoked") => void setState.run(state, id),
+    /** setToken makes `hash` the invitation's only current token; earlier tokens are kept as superseded. */
+    setToken(id: string, hash: string) {
+      retireTokens.run(id);
+      insertToken.run(hash, id);
+    },
+    /** byToken resolves an invitation token hash, telling whether it is the current one. */
+    byToken: (hash: string) => tokenLookup.get(hash),
+    pendingWithRole: (workspaceId: number, role: string, now: number) => pendingWithRole.get(workspaceId, role, now)!.n,
+  };
+}
+
+/** toInvitation is the API shape of an invitation row, its status decided at `now`. */
+export function toInvitation(row: InvitationRow, now: number): Invitation {
+  return {
+    id: row.id,
+    email: row.email,
+    role: row.role,
+    permissions: parseList(row.permissions),
+    status: statusAt(row, now),
+    createdAt: iso(row.created_at),
+    expiresAt: iso(row.expires_at),
+    sendCount: row.send_count,
+    lastSentAt: iso(row.last_sent_at),
+    invitedBy: row.invited_by,
+    version: row.version,
+  };
+}

@@ -1,0 +1,61 @@
+import type { Member } from "../../schema/api.js";
+import { effectivePermissions, type RoleLookup } from "../access.js";
+import type { Db } from "../db/open.js";
+import { iso, parseList, type MemberRow } from "./rows.js";
+
+/** NewMember is what inserting a member needs; `seq` and `version` are assigned. */
+export interface NewMember {
+  id: string;
+  workspaceId: number;
+  email: string;
+  role: string;
+  permissions: string[];
+  joinedAt: number;
+  invitedBy: string | null;
+}
+
+/** memberRepository reads and writes the members table; lists are ordered by `seq` (join order). */
+export function memberRepository(db: Db) {
+  const byId = db.prepare<[number, string], MemberRow>("SELECT * FROM members WHERE workspace_id = ? AND id = ?");
+  const byEmail = db.prepare<[number, string], MemberRow>("SELECT * FROM members WHERE workspace_id = ? AND email = ?");
+  const page = db.prepare<[number, number, number], MemberRow>(
+    "SELECT * FROM members WHERE workspace_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+  );
+  const insert = db.prepare(
+    `INSERT INTO members (id, workspace_id, email, role, permissions, joined_at, invited_by, version)
+     VALUES (@id, @workspaceId, @email, @role, @permissions, @joinedAt, @invitedBy, 1)`,
+  );
+  const update = db.prepare<[string, string, string]>(
+    "UPDATE members SET role = ?, permissions = ?, version = version + 1 WHERE id = ?",
+  );
+  const remove = db.prepare<[string]>("DELETE FROM members WHERE id = ?");
+  const countRole = db.prepare<[number, string], { n: number }>(
+    "SELECT count(*) AS n FROM members WHERE workspace_id = ? AND role = ?",
+  );
+  return {
+    byId: (workspaceId: number, id: string) => byId.get(workspaceId, id),
+    byEmail: (workspaceId: number, email: string) => byEmail.get(workspaceId, email),
+    /** page returns up to `limit` members after the one with `afterSeq`, in join order. */
+    page: (workspaceId: number, afterSeq: number, limit: number) => page.all(workspaceId, afterSeq, limit),
+    insert: (m: NewMember) => void insert.run({ ...m, permissions: JSON.stringify(m.permissions) }),
+    update: (id: string, role: string, permissions: string[]) => void update.run(role, JSON.stringify(permissions), id),
+    /** remove deletes a member; its API tokens go with it (foreign key cascade). */
+    remove: (id: string) => void remove.run(id),
+    countWithRole: (workspaceId: number, role: string) => countRole.get(workspaceId, role)!.n,
+  };
+}
+
+/** toMember is the API shape of a member row; `lookup` resolves its role's permissions. */
+export function toMember(row: MemberRow, lookup: RoleLookup): Member {
+  const permissions = parseList(row.permissions);
+  return {
+    id: row.id,
+    email: row.email,
+    role: row.role,
+    permissions,
+    effectivePermissions: effectivePermissions(row.role, permissions, lookup),
+    joinedAt: iso(row.joined_at),
+    invitedBy: row.invited_by,
+    version: row.version,
+  };
+}

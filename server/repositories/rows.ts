@@ -1,0 +1,79 @@
+/** Row types: the columns of the reference server's tables as better-sqlite3 returns them. */
+
+export interface WorkspaceRow {
+  id: number;
+  name: string;
+  owner_email: string;
+  revision: number;
+  created_at: number;
+}
+
+export interface MemberRow {
+  seq: number;
+  id: string;
+  workspace_id: number;
+  email: string;
+  role: string;
+  permissions: string;
+  joined_at: number;
+  invited_by: string | null;
+  version: number;
+}
+
+export interface InvitationRow {
+  seq: number;
+  id: string;
+  workspace_id: number;
+  email: string;
+  role: string;
+  permissions: string;
+  state: "pending" | "accepted" | "revoked";
+  created_at: number;
+  expires_at: number;
+  send_count: number;
+  last_sent_at: number;
+  invited_by: string;
+  version: number;
+}
+
+export interface RoleRow {
+  seq: number;
+  workspace_id: number;
+  name: string;
+  description: string;
+  permissions: string;
+  version: number;
+}
+
+export interface AuditRow {
+  seq: number;
+  id: string;
+  workspace_id: number;
+  at: number;
+  actor: string;
+  action: string;
+  target: string;
+  before: string | null;
+  after: string | null;
+  request_id: string;
+}
+
+export interface IdempotencyRow {
+  scope: string;
+  key: string;
+  request_hash: string;
+  status: number;
+  body: string;
+  etag: string | null;
+  created_at: number;
+}
+
+/** iso renders a stored millisecond time as the API's ISO 8601 string. */
+export function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/** parseList reads a stored JSON array of strings. */
+export function parseList(json: string): string[] {
+  return JSON.parse(json) as string[];
+}

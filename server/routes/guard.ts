@@ -1,0 +1,30 @@
+import type { FastifyRequest, preValidationHookHandler } from "fastify";
+import { authorize, type Caller } from "../auth.js";
+import type { ServerContext } from "../context.js";
+
+declare module "fastify" {
+  interface FastifyRequest {
+    /** caller is set by the guard of every authenticated route, before the request is validated. */
+    caller: Caller | null;
+  }
+}
+
+/**
+ * guard authorizes a request before its parameters and body are validated, so the
+ * order of answers is always 401 → 404 (workspace) → 403 → 400 → the route's own.
+ * `permission` is what the route needs beyond membership (changes and the audit log
+ * need access:manage).
+ */
+export function guard(ctx: ServerContext, permission?: string): preValidationHookHandler {
+  return (request, _reply, done) => {
+    const params = request.params as { ws?: unknown };
+    request.caller = authorize(ctx, request, typeof params.ws === "string" ? params.ws : "", permission);
+    done();
+  };
+}
+
+/** callerOf is the guarded request's caller. */
+export function callerOf(request: FastifyRequest): Caller {
+  if (!request.caller) throw new Error("route without a guard asked for its caller");
+  return request.caller;
+}

@@ -1,0 +1,222 @@
+import type { FastifyInstance } from "fastify";
+import type { InvitationCreate, InvitationPatch, InvitationStatus } from "../../schema/api.js";
+import { normalizeEmail } from "../../schema/catalog.js";
+import { checkAssignableRole, checkCanGrant, checkGrants, effectivePermissions, gainedPermissions } from "../access.js";
+import type { Caller } from "../auth.js";
+import { checkIfMatch, runChange, type ChangeResult } from "../change.js";
+import type { ServerContext } from "../context.js";
+import { conflict, invalid, notFound } from "../http-error.js";
+import { isEmail } from "../names.js";
+import { decodeCursor, slicePage } from "../pagination.js";
+import { INVITATION_STATUSES, statusAt, toInvitation } from "../repositories/invitations.js";
+import { parseList, type InvitationRow } from "../repositories/rows.js";
+import { assignmentPatchBody, invitationCreateBody, invitationsQuery, wsIdParams, wsParams, type PageQuery } from "../schemas.js";
+import { hashSecret, INVITATION_TOKEN_PREFIX, newId, newSecret } from "../secrets.js";
+import { callerOf, guard } from "./guard.js";
+
+type IdParams = { ws: string; id: string };
+
+/**
+ * invitationRoutes: list and read invitations (any member); invite, change a pending
+ * invitation, resend and revoke (access:manage). Every send issues a fresh invitation
+ * token (stored hashed) and, with the dev outbox on, records the message.
+ */
+export function invitationRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  const { repos } = ctx;
+  const manage = guard(ctx, "access:manage");
+
+  app.get<{ Params: { ws: string }; Querystring: PageQuery & { status?: string } }>(
+    "/v1/workspaces/:ws/invitations",
+    { preValidation: guard(ctx), schema: { params: wsParams, querystring: invitationsQuery } },
+    async (request) => {
+      const caller = callerOf(request);
+      const { limit, cursor, status } = request.query;
+      const statuses = parseStatuses(status);
+      const now = ctx.now();
+      const rows = repos.invitations.page(caller.workspace.id, decodeCursor(cursor, 0), limit + 1, statuses, now);
+      const page = slicePage(rows, limit);
+      return { items: page.rows.map((r) => toInvitation(r, now)), nextCursor: page.nextCursor };
+    },
+  );
+
+  app.get<{ Params: IdParams }>(
+    "/v1/workspaces/:ws/invitations/:id",
+    { preValidation: guard(ctx), schema: { params: wsIdParams } },
+    async (request, reply) => {
+      const row = findInvitation(ctx, callerOf(request), request.params.id);
+      return reply.header("etag", `"${row.version}"`).send(toInvitation(row, ctx.now()));
+    },
+  );
+
+  app.post<{ Params: { ws: string }; Body: InvitationCreate }>(
+    "/v1/workspaces/:ws/invitations",
+    { preValidation: manage, schema: { params: wsParams, body: invitationCreateBody } },
+    async (request, reply) => {
+      const caller = callerOf(request);
+      return runChange(ctx, request, reply, caller.member.id, () => {
+        const email = normalizeEmail(request.body.email);
+        if (!isEmail(email)) throw invalid("email", `"${request.body.email}" is not an email address`);
+        checkAssignableRole(request.body.role, caller.roles);
+        const grants = checkGrants(request.body.permissions ?? []);
+        checkCanGrant(caller.member.email, caller.permissions, effectivePermissions(request.body.role, grants, caller.roles));
+        checkInvitable(ctx, caller, email);
+        const now = ctx.now();
+        const id = newId("inv_");
+        repos.invitations.insert({
+          id,
+          workspaceId: caller.workspace.id,
+          email,
+          role: request.body.role,
+          permissions: grants,
+          createdAt: now,
+          expiresAt: now + ctx.invitationTtlMs,
+          invitedBy: caller.member.email,
+        });
+        return sent(ctx, caller, id, 201, "invitation.created", null);
+      });
+    },
+  );
+
+  app.patch<{ Params: IdParams; Body: InvitationPatch }>(
+    "/v1/workspaces/:ws/invitations/:id",
+    { preValidation: manage, schema: { params: wsIdParams, body: assignmentPatchBody } },
+    async (request, reply) => {
+      const caller = callerOf(request);
+      return runChange(ctx, request, reply, caller.member.id, () => {
+        const row = findInvitation(ctx, caller, request.params.id);
+        checkIfMatch(request, row.version);
+        const now = ctx.now();
+        const status = statusAt(row, now);
+        if (status !== "pending") throw conflict("conflict", `invitation ${row.id} is ${status}; only pending invitations can be changed`, { status });
+        const body = request.body ?? {};
+        if (body.role !== undefined) checkAssignableRole(body.role, caller.roles);
+        const role = body.role ?? row.role;
+        const grants = body.permissions !== undefined ? checkGrants(body.permissions) : parseList(row.permissions);
+        const before = toInvitation(row, now);
+        const gained = gainedPermissions(
+          effectivePermissions(row.role, before.permissions, caller.roles),
+          effectivePermissions(role, grants, caller.roles),
+        );
+        checkCanGrant(caller.member.email, caller.permissions, gained);
+        if (role === row.role && JSON.stringify(grants) === JSON.stringify(before.permissions)) {
+          return { workspaceId: caller.workspace.id, status: 200, body: before, version: row.version, events: [] };
+        }
+        repos.invitations.update(row.id, role, grants);
+        const after = toInvitation(repos.invitations.byId(caller.workspace.id, row.id)!, now);
+        return {
+          workspaceId: caller.workspace.id,
+          status: 200,
+          body: after,
+          version: after.version,
+          events: [{ actor: caller.member.email, action: "invitation.updated", target: row.email, before, after }],
+        };
+      });
+    },
+  );
+
+  app.post<{ Params: IdParams }>(
+    "/v1/workspaces/:ws/invitations/:id/resend",
+    { preValidation: manage, schema: { params: wsIdParams } },
+    async (request, reply) => {
+      const caller = callerOf(request);
+      return runChange(ctx, request, reply, caller.member.id, () => {
+        const row = findInvitation(ctx, caller, request.params.id);
+        checkIfMatch(request, row.version);
+        const now = ctx.now();
+        const status = statusAt(row, now);
+        if (status !== "pending" && status !== "expired") {
+          throw conflict("conflict", `invitation ${row.id} is ${status}; only pending or expired invitations can be resent`, { status });
+        }
+        if (!caller.roles(row.role)) throw conflict("conflict", `the role "${row.role}" of invitation ${row.id} no longer exists`);
+        if (status === "expired") checkInvitable(ctx, caller, row.email);
+        else if (repos.members.byEmail(caller.workspace.id, row.email)) throw alreadyMember(row.email);
+        checkCanGrant(caller.member.email, caller.permissions, effectivePermissions(row.role, parseList(row.permissions), caller.roles));
+        const before = toInvitation(row, now);
+        repos.invitations.resend(row.id, now + ctx.invitationTtlMs, now);
+        return sent(ctx, caller, row.id, 200, "invitation.resent", before);
+      });
+    },
+  );
+
+  app.post<{ Params: IdParams }>(
+    "/v1/workspaces/:ws/invitations/:id/revoke",
+    { preValidation: manage, schema: { params: wsIdParams } },
+    async (request, reply) => {
+      const caller = callerOf(request);
+      return runChange(ctx, request, reply, caller.member.id, () => {
+        const row = findInvitation(ctx, caller, request.params.id);
+        checkIfMatch(request, row.version);
+        const now = ctx.now();
+        const status = statusAt(row, now);
+        if (status !== "pending" && status !== "expired") {
+          throw conflict("conflict", `invitation ${row.id} is ${status}; only pending or expired invitations can be revoked`, { status });
+        }
+        const before = toInvitation(row, now);
+        repos.invitations.setState(row.id, "revoked");
+        const after = toInvitation(repos.invitations.byId(caller.workspace.id, row.id)!, now);
+        return {
+          workspaceId: caller.workspace.id,
+          status: 200,
+          body: after,
+          version: after.version,
+          events: [{ actor: caller.member.email, action: "invitation.revoked", target: row.email, before, after }],
+        };
+      });
+    },
+  );
+}
+
+/** sent issues a fresh invitation token for a just created or resent invitation and builds the answer. */
+function sent(
+  ctx: ServerContext,
+  caller: Caller,
+  id: string,
+  status: number,
+  action: "invitation.created" | "invitation.resent",
+  before: unknown,
+): ChangeResult {
+  const token = newSecret(INVITATION_TOKEN_PREFIX);
+  ctx.repos.invitations.setToken(id, hashSecret(token));
+  const now = ctx.now();
+  const after = toInvitation(ctx.repos.invitations.byId(caller.workspace.id, id)!, now);
+  const outbox = ctx.outbox;
+  return {
+    workspaceId: caller.workspace.id,
+    status,
+    body: after,
+    version: after.version,
+    events: [{ actor: caller.member.email, action, target: after.email, before, after }],
+    afterCommit: outbox
+      ? () => outbox.record({ workspace: caller.workspace.name, email: after.email, invitationId: id, token, sentAt: after.lastSentAt })
+      : undefined,
+  };
+}
+
+function findInvitation(ctx: ServerContext, caller: Caller, id: string): InvitationRow {
+  const row = ctx.repos.invitations.byId(caller.workspace.id, id);
+  if (!row) throw notFound(`invitation "${id}"`);
+  return row;
+}
+
+/** checkInvitable answers 409 when the email is already a member or already has a pending invitation. */
+function checkInvitable(ctx: ServerContext, caller: Caller, email: string): void {
+  if (ctx.repos.members.byEmail(caller.workspace.id, email)) throw alreadyMember(email);
+  const open = ctx.repos.invitations.openByEmail(caller.workspace.id, email, ctx.now());
+  if (open) {
+    throw conflict("invitation_pending", `${email} already has a pending invitation (${open.id})`, { invitationId: open.id });
+  }
+}
+
+function alreadyMember(email: string) {
+  return conflict("already_member", `${email} is already a member of this workspace`);
+}
+
+function parseStatuses(value: string | undefined): InvitationStatus[] {
+  if (value === undefined || value === "") return [];
+  return value.split(",").map((s) => {
+    if (!(INVITATION_STATUSES as readonly string[]).includes(s)) {
+      throw invalid("status", `unknown status "${s}": use ${INVITATION_STATUSES.join(", ")} (comma-separated)`);
+    }
+    return s as InvitationStatus;
+  });
+}

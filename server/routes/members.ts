@@ -1,0 +1,100 @@
+import type { FastifyInstance } from "fastify";
+import type { MemberPatch } from "../../schema/api.js";
+import { checkAssignableRole, checkCanGrant, checkGrants, effectivePermissions, gainedPermissions } from "../access.js";
+import { checkIfMatch, runChange } from "../change.js";
+import type { ServerContext } from "../context.js";
+import { HttpError, notFound } from "../http-error.js";
+import { decodeCursor, slicePage } from "../pagination.js";
+import { toMember } from "../repositories/members.js";
+import { parseList } from "../repositories/rows.js";
+import { assignmentPatchBody, pageQuery, wsIdParams, wsParams, type PageQuery } from "../schemas.js";
+import { callerOf, guard } from "./guard.js";
+
+type IdParams = { ws: string; id: string };
+
+/** memberRoutes: list and read members (any member); change and remove them (access:manage). The owner is never changed. */
+export function memberRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  const { repos } = ctx;
+
+  app.get<{ Params: { ws: string }; Querystring: PageQuery }>(
+    "/v1/workspaces/:ws/members",
+    { preValidation: guard(ctx), schema: { params: wsParams, querystring: pageQuery } },
+    async (request) => {
+      const caller = callerOf(request);
+      const { limit, cursor } = request.query;
+      const page = slicePage(repos.members.page(caller.workspace.id, decodeCursor(cursor, 0), limit + 1), limit);
+      return { items: page.rows.map((r) => toMember(r, caller.roles)), nextCursor: page.nextCursor };
+    },
+  );
+
+  app.get<{ Params: IdParams }>(
+    "/v1/workspaces/:ws/members/:id",
+    { preValidation: guard(ctx), schema: { params: wsIdParams } },
+    async (request, reply) => {
+      const caller = callerOf(request);
+      const row = repos.members.byId(caller.workspace.id, request.params.id);
+      if (!row) throw notFound(`member "${request.params.id}"`);
+      return reply.header("etag", `"${row.version}"`).send(toMember(row, caller.roles));
+    },
+  );
+
+  app.patch<{ Params: IdParams; Body: MemberPatch }>(
+    "/v1/workspaces/:ws/members/:id",
+    { preValidation: guard(ctx, "access:manage"), schema: { params: wsIdParams, body: assignmentPatchBody } },
+    async (request, reply) => {
+      const caller = callerOf(request);
+      return runChange(ctx, request, reply, caller.member.id, () => {
+        const row = repos.members.byId(caller.workspace.id, request.params.id);
+        if (!row) throw notFound(`member "${request.params.id}"`);
+        checkIfMatch(request, row.version);
+        if (row.role === "owner") throw ownerUntouchable(row.email);
+        const body = request.body ?? {};
+        if (body.role !== undefined) checkAssignableRole(body.role, caller.roles);
+        const role = body.role ?? row.role;
+        const grants = body.permissions !== undefined ? checkGrants(body.permissions) : parseList(row.permissions);
+        const before = toMember(row, caller.roles);
+        const gained = gainedPermissions(before.effectivePermissions, effectivePermissions(role, grants, caller.roles));
+        checkCanGrant(caller.member.email, caller.permissions, gained);
+        const unchanged = role === row.role && JSON.stringify(grants) === JSON.stringify(before.permissions);
+        if (unchanged) return { workspaceId: caller.workspace.id, status: 200, body: before, version: row.version, events: [] };
+        repos.members.update(row.id, role, grants);
+        const after = toMember(repos.members.byId(caller.workspace.id, row.id)!, caller.roles);
+        return {
+          workspaceId: caller.workspace.id,
+          status: 200,
+          body: after,
+          version: after.version,
+          events: [{ actor: caller.member.email, action: "member.updated", target: row.email, before, after }],
+        };
+      });
+    },
+  );
+
+  app.delete<{ Params: IdParams }>(
+    "/v1/workspaces/:ws/members/:id",
+    { preValidation: guard(ctx, "access:manage"), schema: { params: wsIdParams } },
+    async (request, reply) => {
+      const caller = callerOf(request);
+      return runChange(ctx, request, reply, caller.member.id, () => {
+        const row = repos.members.byId(caller.workspace.id, request.params.id);
+        if (!row) throw notFound(`member "${request.params.id}"`);
+        checkIfMatch(request, row.version);
+        if (row.role === "owner") throw ownerUntouchable(row.email);
+        const before = toMember(row, caller.roles);
+        repos.members.remove(row.id);
+        return {
+          workspaceId: caller.workspace.id,
+          status: 204,
+          body: null,
+          events: [{ actor: caller.member.email, action: "member.removed", target: row.email, before, after: null }],
+        };
+      });
+    },
+  );
+}
+
+function ownerUntouchable(email: string): HttpError {
+  return new HttpError(403, "forbidden", `${email} is the workspace owner and cannot be changed or removed`, {
+    reason: "owner",
+  });
+}

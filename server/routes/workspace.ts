@@ -1,0 +1,24 @@
+import type { FastifyInstance } from "fastify";
+import { PERMISSIONS } from "../../schema/catalog.js";
+import type { ServerContext } from "../context.js";
+import { toMember } from "../repositories/members.js";
+import { toWorkspace } from "../repositories/workspaces.js";
+import { wsParams } from "../schemas.js";
+import { callerOf, guard } from "./guard.js";
+
+/** workspaceRoutes: the workspace itself, the caller's own member, and the permission catalog. Any member may read them. */
+export function workspaceRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  app.get("/v1/workspaces/:ws", { preValidation: guard(ctx), schema: { params: wsParams } }, async (request, reply) => {
+    const { workspace } = callerOf(request);
+    return reply.header("etag", `"${workspace.revision}"`).send(toWorkspace(workspace));
+  });
+
+  app.get("/v1/workspaces/:ws/me", { preValidation: guard(ctx), schema: { params: wsParams } }, async (request, reply) => {
+    const caller = callerOf(request);
+    return reply.header("etag", `"${caller.member.version}"`).send(toMember(caller.member, caller.roles));
+  });
+
+  app.get("/v1/workspaces/:ws/permissions", { preValidation: guard(ctx), schema: { params: wsParams } }, async () => ({
+    items: PERMISSIONS.map((p) => ({ id: p.id, description: p.description })),
+  }));
+}

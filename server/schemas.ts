@@ -1,0 +1,71 @@
+import { MAX_LIMIT } from "./pagination.js";
+
+/**
+ * The JSON schemas fastify validates requests with (ajv): bodies strictly (no
+ * coercion, no unknown fields), query strings and path parameters with type coercion.
+ * Semantic checks (known role, known permission, email shape) happen in the handlers
+ * so that their errors can say what is wrong in the domain's words.
+ */
+
+const permissionList = { type: "array", maxItems: 100, items: { type: "string", maxLength: 100 } } as const;
+const roleName = { type: "string", minLength: 1, maxLength: 100 } as const;
+
+export const invitationCreateBody = {
+  type: "object",
+  required: ["email", "role"],
+  additionalProperties: false,
+  properties: { email: { type: "string", maxLength: 320 }, role: roleName, permissions: permissionList },
+} as const;
+
+export const assignmentPatchBody = {
+  type: "object",
+  additionalProperties: false,
+  properties: { role: roleName, permissions: permissionList },
+} as const;
+
+export const rolePutBody = {
+  type: "object",
+  required: ["permissions"],
+  additionalProperties: false,
+  properties: { description: { type: "string", maxLength: 1000 }, permissions: permissionList },
+} as const;
+
+export const acceptBody = {
+  type: "object",
+  required: ["token"],
+  additionalProperties: false,
+  properties: { token: { type: "string", minLength: 1, maxLength: 200 } },
+} as const;
+
+const pageQueryProperties = {
+  limit: { type: "integer", minimum: 1, maximum: MAX_LIMIT, default: 100 },
+  cursor: { type: "string", minLength: 1, maxLength: 200 },
+} as const;
+
+export const pageQuery = { type: "object", properties: pageQueryProperties } as const;
+
+export const invitationsQuery = {
+  type: "object",
+  properties: { ...pageQueryProperties, status: { type: "string", maxLength: 100 } },
+} as const;
+
+export const auditQuery = {
+  type: "object",
+  properties: {
+    ...pageQueryProperties,
+    actor: { type: "string", maxLength: 320 },
+    target: { type: "string", maxLength: 320 },
+    action: { type: "string", maxLength: 100 },
+  },
+} as const;
+
+const segment = { type: "string", minLength: 1, maxLength: 200 } as const;
+export const wsParams = { type: "object", required: ["ws"], properties: { ws: segment } } as const;
+export const wsIdParams = { type: "object", required: ["ws", "id"], properties: { ws: segment, id: segment } } as const;
+export const wsNameParams = { type: "object", required: ["ws", "name"], properties: { ws: segment, name: segment } } as const;
+
+/** PageQuery is a validated list query. */
+export interface PageQuery {
+  limit: number;
+  cursor?: string;
+}

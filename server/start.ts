@@ -1,0 +1,70 @@
+import type { FastifyInstance } from "fastify";
+import { buildApp } from "./app.js";
+import type { ServerContext } from "./context.js";
+import { openDatabase } from "./db/open.js";
+import type { FaultOptions } from "./faults.js";
+import { Outbox } from "./outbox.js";
+import type { RateLimitOptions } from "./rate-limit.js";
+import { createRepositories } from "./repositories/index.js";
+
+/** DEFAULT_INVITATION_TTL_MS is how long an invitation stays pending: 7 days. */
+export const DEFAULT_INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** ServerOptions configure startServer; only dbPath is required. */
+export interface ServerOptions {
+  /** dbPath is the SQLite file (created with its folder if missing). */
+  dbPath: string;
+  /** host to bind; loopback unless told otherwise. */
+  host?: string;
+  /** port to bind; 0 picks a free one. */
+  port?: number;
+  invitationTtlMs?: number;
+  /** now is the clock invitation expiry and timestamps are decided by. */
+  now?: () => Date;
+  faults?: FaultOptions;
+  /** devOutbox exposes GET /v1/dev/outbox with the invitation messages sent (tokens included). */
+  devOutbox?: boolean;
+  /** rateLimit per token; false turns it off. */
+  rateLimit?: RateLimitOptions | false;
+  logger?: boolean;
+}
+
+/** RunningServer is a listening reference server; close() stops it and closes the database. */
+export interface RunningServer {
+  url: string;
+  app: FastifyInstance;
+  close(): Promise<void>;
+}
+
+/** startServer opens the database, builds the Access API and listens; `url` has the actual port. */
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const db = openDatabase(options.dbPath);
+  const clock = options.now;
+  const ctx: ServerContext = {
+    repos: createRepositories(db),
+    now: clock ? () => clock().getTime() : () => Date.now(),
+    invitationTtlMs: options.invitationTtlMs ?? DEFAULT_INVITATION_TTL_MS,
+    outbox: options.devOutbox ? new Outbox() : null,
+  };
+  let app: FastifyInstance;
+  try {
+    app = await buildApp(ctx, { faults: options.faults, rateLimit: options.rateLimit, logger: options.logger });
+    await app.listen({ host: options.host ?? "127.0.0.1", port: options.port ?? 0 });
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  const address = app.server.address();
+  const port = typeof address === "object" && address ? address.port : options.port;
+  const host = options.host ?? "127.0.0.1";
+  const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  let closed: Promise<void> | undefined;
+  return {
+    url,
+    app,
+    close: () =>
+      (closed ??= app.close().then(() => {
+        db.close();
+      })),
+  };
+}
