@@ -93,7 +93,7 @@ function reconcileInvitation(
       const { resendExpired, maxResends } = desired.invitations;
       const done = resendsDone(inv);
       if (resendExpired && done < maxResends) {
-        out.changes.push(make.resendInvitation(email, inv, `invitation expired on ${inv.expiresAt.slice(0, 10)} (resend ${done + 1} of ${maxResends})`, tables));
+        out.changes.push(make.resendInvitation(email, inv, `invitation expired on ${inv.expiresAt.slice(0, 10)}; resend ${done + 1} of ${maxResends}`, tables));
       } else if (resendExpired) {
         out.warnings.push({ code: "max-resends-reached", email, message: `the invitation of ${email} expired after ${done} resend(s) (maxResends: ${maxResends}); not resent` });
       } else {
@@ -118,9 +118,9 @@ function warnIfPreservedDiffers(email: string, want: Access, member: Member | un
 }
 
 function describeNew(entry: DesiredMember): string {
-  return entry.group !== undefined ? `not a member yet (group ${entry.group})` : "not a member yet";
+  return entry.group !== undefined ? `not a member yet; group ${entry.group}` : "not a member yet";
 }
 
 function describeUpdate(entry: DesiredMember): string {
-  return entry.group !== undefined ? `differs from access.yaml (group ${entry.group})` : "differs from access.yaml";
+  return entry.group !== undefined ? `differs from access.yaml; group ${entry.group}` : "differs from access.yaml";
 }

@@ -1,3 +1,4 @@
+import { HIGH_RISK_PERMISSIONS } from "../../schema/catalog.js";
 import { assertNever, type Change, type Plan } from "../plan.js";
 import { accessText, blockedLine, changesByPhase, PHASE_TITLES, subjectOf, summaryLine, symbolOf, verbOf } from "./words.js";
 
@@ -74,7 +75,7 @@ export function renderMarkdown(plan: Plan): string {
   if (blocked) {
     w.add("#### Blocked by safety rails", "");
     plan.violations.forEach((v, i) => {
-      const line = `- **${v.rail}**: ${cell(v.message)}${v.override !== undefined ? ` Override: ${cell(v.override)}.` : ""}`;
+      const line = `- **${v.rail}**: ${cell(v.message)}.${v.override !== undefined ? ` Override: ${cell(v.override)}.` : " No override."}`;
       if (!w.add(line)) w.cut.violations += plan.violations.length - i;
     });
     w.add("");
@@ -84,8 +85,7 @@ export function renderMarkdown(plan: Plan): string {
   if (risky.length > 0 || plan.warnings.length > 0) {
     w.add("#### Needs attention", "");
     risky.forEach((c) => {
-      const gains = c.gained.length > 0 ? `: gains ${c.gained.map(code).join(", ")}` : "";
-      if (!w.add(`- :warning: **high risk** ${verbOf(c)} ${code(subjectOf(c))}${stateText(c)}${gains}`)) w.cut.attention += 1;
+      if (!w.add(`- :warning: **high risk** ${verbOf(c)} ${code(subjectOf(c))}${stateText(c)} — ${riskText(c)}`)) w.cut.attention += 1;
     });
     plan.warnings.forEach((x) => {
       if (!w.add(`- ${code(x.code)} ${cell(x.message)}`)) w.cut.warnings += 1;
@@ -98,7 +98,7 @@ export function renderMarkdown(plan: Plan): string {
     w.add("#### Changes", "");
     if (fold) w.add("<details>", `<summary>All ${plan.changes.length} changes, by phase</summary>`, "");
     for (const [phase, changes] of changesByPhase(plan.changes)) changeTable(PHASE_TITLES[phase], changes, w);
-    if (fold) w.force("</details>", "");
+    if (fold) w.force("", "</details>", "");
   }
 
   const notice = cutNotice(w.cut);
@@ -131,13 +131,22 @@ function stateText(c: Change): string {
   switch (c.kind) {
     case "updateInvitation":
     case "updateMember":
-      return ` ${code(accessText(c.before))} → ${code(accessText(c.after))}`;
+      return `: ${code(accessText(c.before))} → ${code(accessText(c.after))}`;
     case "inviteMember":
     case "resendInvitation":
       return ` as ${code(accessText(c.after))}`;
     default:
       return "";
   }
+}
+
+/** riskText says why a change is high risk: the sensitive permissions it grants, or a new admin. */
+function riskText(c: Change): string {
+  const sensitive = c.gained.filter((p) => (HIGH_RISK_PERMISSIONS as readonly string[]).includes(p));
+  const who = c.kind === "createRole" || c.kind === "updateRole" ? "holders gain" : "gains";
+  const parts = sensitive.length > 0 ? [`${who} ${sensitive.map(code).join(", ")}`] : [];
+  if ("after" in c && c.after !== null && "role" in c.after && c.after.role === "account-admin") parts.push("becomes an account-admin");
+  return parts.join("; ");
 }
 
 function accessCell(c: Change): string {

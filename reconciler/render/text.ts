@@ -25,7 +25,7 @@ export function renderText(plan: Plan, options: TextOptions): string {
     lines.push("", paint(ANSI.bold, `${PHASE_TITLES[phase]}:`));
     for (const c of changes) {
       const sym = symbolOf(c);
-      const head = [`${sym} ${verbOf(c)} ${subjectOf(c)}`, describeState(c)].filter((s) => s !== "").join(" ");
+      const head = `${sym} ${verbOf(c)} ${subjectOf(c)}${describeState(c)}`;
       const risk = c.risk === "high" ? ` ${paint(ANSI.bold + ANSI.red, "[high risk]")}` : "";
       lines.push(`  ${paint(bySymbol[sym], head)}${risk}  ${paint(ANSI.dim, `(${c.reason})`)}`);
       for (const line of permissionEffects(c)) lines.push(`      ${paint(bySymbol[line[0] as Symbol], line)}`);

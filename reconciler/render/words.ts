@@ -15,7 +15,7 @@ export const NO_CHANGES = "No changes. The workspace matches access.yaml.";
 export const PHASE_TITLES: Record<Phase, string> = {
   roles: "Roles",
   grants: "Invitations and promotions",
-  demotions: "Demotions",
+  demotions: "Demotions (changes that take permissions away)",
   removals: "Removals and revocations",
   roleDeletions: "Role deletions",
 };
@@ -99,23 +99,23 @@ export function accessText(a: Access): string {
   return a.permissions.length === 0 ? a.role : `${a.role} + ${a.permissions.join(", ")}`;
 }
 
-/** describeState is what a change moves from and to, in words (no subject, no verb). */
+/** describeState is what a change moves from and to, in words, starting with its separator (` as …`, `: a → b`). */
 export function describeState(c: Change): string {
   switch (c.kind) {
     case "inviteMember":
-      return `as ${accessText(c.after)}`;
+      return ` as ${accessText(c.after)}`;
     case "resendInvitation":
-      return `as ${accessText(c.after)} (send ${c.sendCount + 1})`;
+      return ` as ${accessText(c.after)}, send ${c.sendCount + 1}`;
     case "updateInvitation":
     case "updateMember":
-      return `${accessText(c.before)} → ${accessText(c.after)}`;
+      return `: ${accessText(c.before)} → ${accessText(c.after)}`;
     case "revokeInvitation":
     case "removeMember":
-      return `(${accessText(c.before)})`;
+      return ` (${accessText(c.before)})`;
     case "createRole":
-      return c.after.description === "" ? "" : `"${c.after.description}"`;
+      return c.after.description === "" ? "" : ` "${c.after.description}"`;
     case "updateRole":
-      return c.before.description !== c.after.description ? `description "${c.before.description}" → "${c.after.description}"` : "";
+      return c.before.description !== c.after.description ? `: description "${c.before.description}" → "${c.after.description}"` : "";
     case "deleteRole":
       return "";
     default:

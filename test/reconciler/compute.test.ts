@@ -109,7 +109,7 @@ const cases: Case[] = [
     live: live(),
     changes: ["inviteMember:new@acme.io"],
     check: (p) =>
-      expect(only(p)).toMatchObject({ phase: "grants", risk: "normal", before: null, after: { role: "developer", permissions: ["domains:manage"] }, reason: "not a member yet (group backend)" }),
+      expect(only(p)).toMatchObject({ phase: "grants", risk: "normal", before: null, after: { role: "developer", permissions: ["domains:manage"] }, reason: "not a member yet; group backend" }),
   },
   {
     name: "inviting an account-admin is high risk",
@@ -143,7 +143,7 @@ const cases: Case[] = [
     desired: desired({ members: [want("new@acme.io")] }),
     live: live({ invitations: [invitation("new@acme.io", "developer", { status: "expired", sendCount: 1 })] }),
     changes: ["resendInvitation:new@acme.io"],
-    check: (p) => expect(only(p)).toMatchObject({ sendCount: 1, phase: "grants", reason: "invitation expired on 2026-01-08 (resend 1 of 3)" }),
+    check: (p) => expect(only(p)).toMatchObject({ sendCount: 1, phase: "grants", reason: "invitation expired on 2026-01-08; resend 1 of 3" }),
   },
   {
     name: "resends done are sendCount - 1: sendCount 3 with maxResends 3 still resends (third resend)",

@@ -1,0 +1,100 @@
+import { describe, expect, it } from "vitest";
+import { FOLD_AFTER, MARKDOWN_LIMIT, renderJson, renderMarkdown, renderText, renderYamlDiff } from "../../reconciler/render/index.js";
+import { PLAN_FORMAT_VERSION, type Plan } from "../../reconciler/plan.js";
+import { expectGolden } from "./golden.js";
+import { blocked, converged, large, planOf, SCENARIOS, small } from "./scenarios.js";
+
+const stripAnsi = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, "");
+
+describe("renderers (goldens)", () => {
+  it.each(SCENARIOS)("text: $name", (s) => expectGolden(`${s.name}.txt`, renderText(planOf(s), { color: false })));
+  it.each(SCENARIOS)("json: $name", (s) => expectGolden(`${s.name}.json`, renderJson(planOf(s))));
+  it.each(SCENARIOS)("markdown: $name", (s) => expectGolden(`${s.name}.md`, renderMarkdown(planOf(s))));
+  it("markdown: 500 changes", () => expectGolden("large.md", renderMarkdown(planOf(large))));
+});
+
+describe("renderText", () => {
+  it("closes with the summary line, or says there are no changes", () => {
+    expect(renderText(planOf(small), { color: false }).trimEnd().split("\n").at(-1)).toBe("Plan: 2 to invite, 1 to resend, 1 to update, 1 to remove, 1 role to create.");
+    expect(renderText(planOf(converged), { color: false }).trimEnd().split("\n").at(-1)).toBe("No changes. The workspace matches access.yaml.");
+  });
+
+  it("uses ANSI colour only when asked, and the words are the same either way", () => {
+    const plain = renderText(planOf(small), { color: false });
+    const coloured = renderText(planOf(small), { color: true });
+    expect(plain).not.toMatch(/\x1b\[/);
+    expect(coloured).toMatch(/\x1b\[32m\+ invite/);
+    expect(stripAnsi(coloured)).toBe(plain);
+  });
+
+  it("a blocked plan names each rail and its override, and says nothing will change", () => {
+    const text = renderText(planOf(blocked), { color: false });
+    expect(text).toContain("Blocked by safety rails:");
+    expect(text).toContain("override: --allow-self-change");
+    expect(text.trimEnd().split("\n").at(-1)).toMatch(/^Blocked: \d+ safety rail violations; nothing will be changed\.$/);
+  });
+});
+
+describe("renderJson", () => {
+  it("round-trips to the same plan, with formatVersion first and a stable key order", () => {
+    const plan = planOf(small);
+    const json = renderJson(plan);
+    expect(JSON.parse(json)).toEqual(plan);
+    expect(Object.keys(JSON.parse(json))).toEqual(["formatVersion", "workspace", "target", "mode", "liveDigest", "liveRevision", "caller", "summary", "changes", "warnings", "violations"]);
+    expect(JSON.parse(json).formatVersion).toBe(PLAN_FORMAT_VERSION);
+    const reverseKeys = (v: unknown): unknown =>
+      Array.isArray(v) ? v.map(reverseKeys) : v !== null && typeof v === "object" ? Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reverseKeys(x)])) : v;
+    const shuffled = reverseKeys(plan) as Plan;
+    expect(JSON.stringify(shuffled)).not.toBe(JSON.stringify(plan));
+    expect(renderJson(shuffled)).toBe(json);
+  });
+});
+
+describe("renderMarkdown", () => {
+  it("folds the changes in <details> past 50 changes, and not below", () => {
+    expect(planOf(small).changes.length).toBeLessThanOrEqual(FOLD_AFTER);
+    expect(renderMarkdown(planOf(small))).not.toContain("<details>");
+    expect(renderMarkdown(planOf(large))).toContain("<details>");
+  });
+
+  it("stays under 60,000 characters and says what was cut", () => {
+    const plan = planOf(large);
+    expect(plan.changes).toHaveLength(500);
+    const md = renderMarkdown(plan);
+    expect(md.length).toBeLessThanOrEqual(MARKDOWN_LIMIT);
+    expect(md).toMatch(/This comment stops at 60,000 characters: \d+ changes not shown/);
+    expect(md).toContain("</details>");
+  });
+
+  it("keeps under the limit whatever the plan holds (10,000 warnings, 2,000 changes)", () => {
+    const plan = planOf(large);
+    const huge: Plan = {
+      ...plan,
+      changes: Array.from({ length: 4 }, () => plan.changes).flat(),
+      warnings: Array.from({ length: 10_000 }, (_, i) => ({ code: "unmanaged-member", email: `x${i}@acme.io`, message: `x${i}@acme.io is a member but not in access.yaml; additive mode leaves it alone` })),
+    };
+    const md = renderMarkdown(huge);
+    expect(md.length).toBeLessThanOrEqual(MARKDOWN_LIMIT);
+    expect(md).toMatch(/warnings, 2000 changes not shown/);
+  });
+
+  it("escapes table-breaking characters coming from the data", () => {
+    const plan = planOf(small);
+    const tricky: Plan = { ...plan, changes: plan.changes.map((c) => ({ ...c, reason: "a | b <script>" })) };
+    const md = renderMarkdown(tricky);
+    expect(md).toContain("a \\| b &lt;script&gt;");
+    expect(md).not.toContain("<script>");
+  });
+});
+
+describe("renderYamlDiff", () => {
+  it("is a unified diff from the live file to access.yaml, empty when equal", () => {
+    const live = "version: 1\nmembers:\n  - email: a@acme.io\n    role: developer\n";
+    const want = "version: 1\nmembers:\n  - email: a@acme.io\n    role: account-admin\n";
+    expect(renderYamlDiff(live, live)).toBe("");
+    const diff = renderYamlDiff(live, want);
+    expect(diff).toContain("--- live (exported)");
+    expect(diff).toContain("+++ access.yaml");
+    expect(diff).toContain("-    role: developer\n+    role: account-admin");
+  });
+});
