@@ -144,6 +144,22 @@ describe("the client's errors, idempotency keys and preconditions", () => {
     await client.close();
   });
 
+  it("gives up on a peer that accepts the connection but never answers, after timeoutMs", async () => {
+    const sockets: import("node:net").Socket[] = [];
+    const silent = createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const { port } = silent.address() as { port: number };
+    const client = createClient({ baseUrl: `http://127.0.0.1:${port}`, token: fx.token, timeoutMs: 300, retry: { retries: 1 }, sleep: noSleep });
+    const err = await caught(client.getWorkspace(fx.workspace));
+    expect([err.status, err.code]).toEqual([0, "network_error"]);
+    expect(err.message).toBe(`cannot reach the Antryk API at http://127.0.0.1:${port}: no answer within 300 ms`);
+    expect(client.calls.retries).toBe(1);
+    expect(exposed(err)).not.toContain(fx.token);
+    await client.close();
+    for (const s of sockets) s.destroy();
+    await new Promise<void>((resolve) => silent.close(() => resolve()));
+  });
+
   it("a repeated POST with the same Idempotency-Key replays the first answer; another key is a 409", async () => {
     const client = fx.client();
     const body = { email: "Twice@Acme.io", role: "developer", permissions: ["domains:manage"] };
