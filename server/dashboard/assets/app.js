@@ -106,7 +106,16 @@ async function enter(session) {
   window.__dashboard = ctx;
   sessionBar.hidden = false;
   document.getElementById("sign-out").onclick = () => signOut("You signed out.");
-  window.onhashchange = () => route();
+  // Navigating clears the last message, unless the action that navigated left one.
+  let flash = null;
+  ctx.flash = (message) => {
+    flash = message;
+  };
+  window.onhashchange = () => {
+    announce(flash ?? "");
+    flash = null;
+    route();
+  };
   await route();
 }
 

@@ -42,8 +42,20 @@ export function nextId(prefix) {
 }
 
 /** announce shows a short status message and reads it to screen readers. */
+let toastTimer;
 export function announce(message, kind = "ok") {
   const toast = document.getElementById("toast");
   if (!toast) return;
+  clearTimeout(toastTimer);
   replace(toast, message ? h("p", { class: `toast toast-${kind}` }, message) : null);
+  // A message stays long enough to read (errors longer), then goes; navigating clears it.
+  if (message) toastTimer = setTimeout(() => replace(toast), kind === "error" ? 15_000 : 6_000);
+}
+
+/**
+ * cell is a table cell labelled with its column, its content in one wrapper so that on a
+ * narrow window (where rows become cards) the label and the content sit side by side.
+ */
+export function cell(label, content, props = {}) {
+  return h("td", { "data-label": label, ...props }, h("div", { class: "cell" }, content));
 }

@@ -1,7 +1,7 @@
 // Access history: the audit log, newest first, a page at a time, filterable by the
 // person who acted, the person acted on, and the action.
 import { describeFailure } from "./api.js";
-import { h, replace } from "./dom.js";
+import { cell, h, replace } from "./dom.js";
 import { time } from "./format.js";
 
 /** ACTIONS are the audit actions (schema/api.ts AuditAction) with their wording. */
@@ -22,8 +22,11 @@ export const ACTIONS = {
 const PAGE_SIZE = 25;
 const SKIP_KEYS = new Set(["id", "version", "effectivePermissions", "createdAt", "updatedAt", "lastSentAt", "joinedAt", "invitedBy"]);
 
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
+
 function show(value) {
   if (Array.isArray(value)) return value.length ? value.join(", ") : "none";
+  if (typeof value === "string" && ISO_TIME.test(value)) return `${value.slice(0, 16).replace("T", " ")} UTC`;
   if (value === null || value === undefined) return "—";
   return typeof value === "object" ? JSON.stringify(value) : String(value);
 }
@@ -55,8 +58,8 @@ export async function renderHistory(view, ctx) {
     replace(view, h("h1", { tabindex: -1 }, "Access history"), h("p", { class: "notice" }, "Reviewing access history needs the access:manage permission, which you do not hold."));
     return;
   }
-  const actor = h("input", { id: "history-actor", type: "search", name: "actor", placeholder: "email", autocomplete: "off" });
-  const target = h("input", { id: "history-target", type: "search", name: "target", placeholder: "email", autocomplete: "off" });
+  const actor = h("input", { id: "history-actor", type: "search", name: "actor", placeholder: "exact email", autocomplete: "off" });
+  const target = h("input", { id: "history-target", type: "search", name: "target", placeholder: "exact email or role name", autocomplete: "off" });
   const action = h("select", { id: "history-action", name: "action" }, h("option", { value: "" }, "All actions"), Object.entries(ACTIONS).map(([v, label]) => h("option", { value: v }, label)));
   const results = h("div", { class: "history-results", "aria-live": "polite" });
   // cursors[n] is the cursor of page n; page 0 has none.
@@ -123,11 +126,11 @@ function eventsTable(events) {
           h(
             "tr",
             { dataset: { action: e.action } },
-            h("td", { "data-label": "When" }, time(e.at)),
-            h("td", { "data-label": "Done by" }, e.actor),
-            h("td", { "data-label": "Action" }, h("span", { class: `action action-${e.action.split(".")[0]}` }, ACTIONS[e.action] ?? e.action), h("div", { class: "muted small" }, h("code", {}, e.action))),
-            h("td", { "data-label": "Done to" }, e.target),
-            h("td", { "data-label": "Change" }, h("ul", { class: "change-lines" }, summarize(e.before, e.after).map((l) => h("li", {}, l)))),
+            cell("When", [time(e.at)]),
+            cell("Done by", [e.actor]),
+            cell("Action", [h("span", { class: `action action-${e.action.split(".")[0]}` }, ACTIONS[e.action] ?? e.action), h("div", { class: "muted small" }, h("code", {}, e.action))]),
+            cell("Done to", [e.target]),
+            cell("Change", [h("ul", { class: "change-lines" }, summarize(e.before, e.after).map((l) => h("li", {}, l)))]),
           ),
         ),
       ),

@@ -1,15 +1,15 @@
 // Invitations: every invitation with its status badge, sent and expiry times and send
-// count; Resend (pending or expired) and Revoke (pending) for members holding access:manage.
+// count; Resend and Revoke (pending or expired) for members holding access:manage.
 import { describeFailure } from "./api.js";
 import { confirmAction } from "./dialogs.js";
-import { h, replace, announce } from "./dom.js";
+import { cell, h, replace, announce } from "./dom.js";
 import { permissionList, roleBadge, statusBadge, time } from "./format.js";
 
 const STATUSES = ["pending", "expired", "accepted", "revoked"];
 
 /** canResend and canRevoke state which statuses allow which action (design.md §1). */
 export const canResend = (i) => i.status === "pending" || i.status === "expired";
-export const canRevoke = (i) => i.status === "pending";
+export const canRevoke = (i) => i.status === "pending" || i.status === "expired";
 
 /** renderInvitations fills `view` with the Invitations page. */
 export async function renderInvitations(view, ctx) {
@@ -30,8 +30,12 @@ export async function renderInvitations(view, ctx) {
   replace(
     view,
     h("h1", { tabindex: -1 }, "Invitations"),
-    h("div", { class: "filters", role: "search", "aria-label": "Filter invitations" }, h("div", { class: "field" }, h("label", { for: statusFilter.id }, "Status"), statusFilter)),
-    ctx.canManage ? h("p", {}, h("a", { href: "#/invite", class: "btn btn-primary" }, "Give account access")) : null,
+    h(
+      "div",
+      { class: "toolbar" },
+      h("div", { class: "filters", role: "search", "aria-label": "Filter invitations" }, h("div", { class: "field" }, h("label", { for: statusFilter.id }, "Status"), statusFilter)),
+      ctx.canManage ? h("a", { href: "#/invite", class: "btn btn-primary" }, "Give account access") : null,
+    ),
     h(
       "div",
       { class: "table-wrap" },
@@ -58,15 +62,15 @@ function invitationRow(i, ctx) {
   return h(
     "tr",
     { dataset: { email: i.email, status: i.status } },
-    h("td", { "data-label": "Email" }, i.email),
-    h("td", { "data-label": "Role" }, roleBadge(i.role)),
-    h("td", { "data-label": "Extra permissions" }, permissionList(i.permissions)),
-    h("td", { "data-label": "Status" }, statusBadge(i.status)),
-    h("td", { "data-label": "Sent" }, time(i.lastSentAt), i.sendCount > 1 ? h("div", { class: "muted small" }, "first ", time(i.createdAt)) : null),
-    h("td", { "data-label": "Expires" }, i.status === "accepted" || i.status === "revoked" ? h("span", { class: "muted" }, "—") : time(i.expiresAt)),
-    h("td", { "data-label": "Sends", class: "num" }, String(i.sendCount)),
-    h("td", { "data-label": "Invited by" }, i.invitedBy),
-    ctx.canManage ? h("td", { "data-label": "Actions", class: "actions" }, actions.length ? actions : h("span", { class: "muted" }, "—")) : null,
+    cell("Email", [i.email]),
+    cell("Role", [roleBadge(i.role)]),
+    cell("Extra permissions", [permissionList(i.permissions)]),
+    cell("Status", [statusBadge(i.status)]),
+    cell("Sent", [time(i.lastSentAt), i.sendCount > 1 ? h("div", { class: "muted small" }, "first ", time(i.createdAt)) : null]),
+    cell("Expires", [i.status === "accepted" || i.status === "revoked" ? h("span", { class: "muted" }, "—") : time(i.expiresAt)]),
+    cell("Sends", [String(i.sendCount)], { class: "num" }),
+    cell("Invited by", [i.invitedBy]),
+    ctx.canManage ? cell("Actions", [actions.length ? actions : h("span", { class: "muted" }, "—")], { class: "actions" }) : null,
   );
 }
 

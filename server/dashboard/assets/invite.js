@@ -1,7 +1,7 @@
 // Give account access: invite an email to a role with extra permissions. Validation is
 // the API's: its `details.field` puts each error next to the control it is about.
 import { describeFailure } from "./api.js";
-import { h, replace, announce } from "./dom.js";
+import { h, replace } from "./dom.js";
 import { field, permissionPicker, roleSelect, setFieldError } from "./fields.js";
 
 // Which control an API error belongs to, by its `details.field` (or its code when the
@@ -39,7 +39,7 @@ export async function renderInvite(view, ctx) {
         submit.disabled = true;
         try {
           const invitation = await ctx.api.invite({ email: email.control.value, role: role.control.value, permissions: perms.value() });
-          announce(`Invited ${invitation.email} as ${invitation.role}.`);
+          ctx.flash(`Invited ${invitation.email} as ${invitation.role}.`);
           location.hash = "#/invitations";
         } catch (err) {
           const target = fields[fieldOf(err)];

@@ -2,7 +2,7 @@
 // and (for members holding access:manage) Manage access: edit role and permissions, remove.
 import { describeFailure } from "./api.js";
 import { confirmAction, openDialog } from "./dialogs.js";
-import { h, replace, announce } from "./dom.js";
+import { cell, h, replace, announce } from "./dom.js";
 import { field, permissionPicker, roleSelect, setFieldError } from "./fields.js";
 import { diffPermissions, isAdmin, permissionList, roleBadge, sortByCatalog, time } from "./format.js";
 
@@ -87,23 +87,25 @@ function memberRows(m, ctx, expanded, redraw) {
   );
   const actions =
     ctx.canManage && m.role !== "owner"
-      ? h(
-          "td",
-          { "data-label": "Actions", class: "actions" },
-          h("button", { type: "button", class: "btn btn-small", "aria-label": `Manage ${m.email}`, onclick: () => manageMember(m, ctx) }, "Manage"),
-          h("button", { type: "button", class: "btn btn-small btn-danger-outline", "aria-label": `Remove ${m.email}`, onclick: () => removeMember(m, ctx) }, "Remove"),
+      ? cell(
+          "Actions",
+          [
+            h("button", { type: "button", class: "btn btn-small", "aria-label": `Manage ${m.email}`, onclick: () => manageMember(m, ctx) }, "Manage"),
+            h("button", { type: "button", class: "btn btn-small btn-danger-outline", "aria-label": `Remove ${m.email}`, onclick: () => removeMember(m, ctx) }, "Remove"),
+          ],
+          { class: "actions" },
         )
       : ctx.canManage
-        ? h("td", { "data-label": "Actions", class: "actions muted" }, "Owner")
+        ? cell("Actions", ["Owner"], { class: "actions muted" })
         : null;
   const row = h(
     "tr",
     { dataset: { email: m.email } },
-    h("td", { "data-label": "Email" }, toggle, m.email === ctx.me.email ? h("span", { class: "you" }, " (you)") : null),
-    h("td", { "data-label": "Role" }, roleBadge(m.role)),
-    h("td", { "data-label": "Extra permissions" }, permissionList(m.permissions)),
-    h("td", { "data-label": "Joined" }, time(m.joinedAt)),
-    h("td", { "data-label": "Invited by" }, m.invitedBy ?? h("span", { class: "muted" }, "—")),
+    cell("Email", [toggle, m.email === ctx.me.email ? h("span", { class: "you" }, " (you)") : null]),
+    cell("Role", [roleBadge(m.role)]),
+    cell("Extra permissions", [permissionList(m.permissions)]),
+    cell("Joined", [time(m.joinedAt)]),
+    cell("Invited by", [m.invitedBy ?? h("span", { class: "muted" }, "—")]),
     actions,
   );
   if (!open) return [row];
