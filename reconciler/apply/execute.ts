@@ -104,13 +104,16 @@ async function recover(change: Change, err: ApiError, ctx: ExecuteContext): Prom
       return concurrent();
     }
     case "updateMember": {
+      if (err.status === 409) return failed(err);
       const member = await readOrNull(() => client.getMember(ws, change.memberId));
       return member !== null && sameAccess(member, change.after) ? found("already updated") : concurrent();
     }
     case "removeMember":
-      return err.status === 404 ? found("already removed") : concurrent();
+      if (err.status === 404) return found("already removed");
+      return err.status === 412 ? concurrent() : failed(err);
     case "createRole":
     case "updateRole": {
+      if (err.status === 409) return failed(err);
       const role = (await client.listRoles(ws)).find((r) => !r.builtIn && r.name === change.name);
       return role && sameRole(role, change.after) ? found("role already has this definition") : concurrent();
     }
