@@ -19,6 +19,10 @@ declare module "fastify" {
     /** fault is the injected failure decided for this request, if any. */
     fault: Fault | null;
   }
+  interface FastifyInstance {
+    /** registeredRoutes lists every route the app registered (method and URL pattern), e.g. to check the OpenAPI document covers them. */
+    registeredRoutes: { method: string; url: string }[];
+  }
 }
 
 /** AppOptions are the switches of the HTTP layer on top of the context. */
@@ -40,6 +44,12 @@ export async function buildApp(ctx: ServerContext, options: AppOptions = {}): Pr
     genReqId: () => newId("req_"),
     return503OnClosing: true,
     forceCloseConnections: true,
+    exposeHeadRoutes: false,
+  });
+  const registeredRoutes: { method: string; url: string }[] = [];
+  app.decorate("registeredRoutes", registeredRoutes);
+  app.addHook("onRoute", (route) => {
+    for (const method of [route.method].flat()) registeredRoutes.push({ method, url: route.url });
   });
   app.setValidatorCompiler(validatorCompiler);
   app.decorateRequest("caller", null);
