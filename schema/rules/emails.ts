@@ -1,0 +1,52 @@
+import { memberPath, type DraftMember } from "../normalize.js";
+import { error, type Rule } from "./types.js";
+
+/** EMAIL is the shape of a normalized (trimmed, lower-case) email address. */
+export const EMAIL = /^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
+
+/** invalidEmail (`invalid-email`): every email — members, groups, owner, requiredAdmins, preserve — must be an address. */
+export const invalidEmail: Rule = (draft) => {
+  const all = [
+    ...draft.members.map((m) => ({ value: m.email, path: memberPath(m, "email") })),
+    ...(draft.owner ? [draft.owner] : []),
+    ...draft.requiredAdmins,
+    ...draft.preserve,
+  ];
+  return all
+    .filter((e) => !EMAIL.test(e.value))
+    .map((e) => error("invalid-email", e.path, e.value === "" ? "the email is empty" : `"${e.value}" is not a valid email address`));
+};
+
+/** duplicateEmail (`duplicate-email`): an email (case-insensitive) is declared once in the whole file; the message names both places. */
+export const duplicateEmail: Rule = (draft, ctx) => {
+  const first = new Map<string, DraftMember>();
+  const findings = [];
+  for (const m of draft.members) {
+    const earlier = first.get(m.email);
+    if (!earlier) {
+      first.set(m.email, m);
+      continue;
+    }
+    findings.push(
+      error(
+        "duplicate-email",
+        memberPath(m, "email"),
+        `"${m.email}" is declared twice: ${place(earlier)} at ${ctx.where(memberPath(earlier, "email"))} and ${place(m)} here; declare each person once`,
+      ),
+    );
+  }
+  return findings;
+};
+
+/** ownerListedAsMember (`owner-listed-as-member`): the owner is asserted with `owner:`, never listed as a member. */
+export const ownerListedAsMember: Rule = (draft) => {
+  const owner = draft.owner?.value;
+  if (!owner) return [];
+  return draft.members
+    .filter((m) => m.email === owner)
+    .map((m) => error("owner-listed-as-member", memberPath(m, "email"), `"${owner}" is the owner (owner:) and cannot also be listed as a member; the owner's access is never managed by this tool`));
+};
+
+function place(m: DraftMember): string {
+  return m.group === undefined ? `in members` : `in group "${m.group}"`;
+}

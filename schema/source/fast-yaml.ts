@@ -1,0 +1,259 @@
+/**
+ * fastParseYaml reads the plain subset of YAML that access files are made of (block maps
+ * and sequences, plain and simple quoted scalars, one-line flow sequences, comments)
+ * roughly twenty times faster than the `yaml` package, keeping each node's position.
+ *
+ * Contract: it returns either exactly what `yaml`'s parseDocument(text).toJS() returns
+ * (YAML 1.2 core schema), with the same 1-based positions, for a document `yaml` accepts
+ * without error — or `undefined`, meaning "not in my subset: use `yaml`". Anything unusual
+ * (anchors, tags, block scalars, escapes, duplicate keys, tabs, odd indentation, floats,
+ * multi-line scalars, syntax errors) takes the `undefined` exit; the differential test in
+ * test/schema/fast-yaml.test.ts holds it to this contract.
+ */
+
+/**
+ * FastNode is the position of one node. A scalar is a packed number (see `pack`) so that a
+ * 100,000-member file does not allocate an object per scalar; a map keeps its keys, their
+ * lines (a block map's keys all sit at its column) and its children; a sequence its items.
+ */
+export type FastNode = number | FastMapNode | FastSeqNode;
+export interface FastMapNode {
+  pos: number;
+  keys: string[];
+  keyLines: number[];
+  kids: FastNode[];
+}
+export interface FastSeqNode {
+  pos: number;
+  items: FastNode[];
+}
+
+const COLUMN_BITS = 2 ** 22;
+/** pack stores a 1-based line and column in one number (columns up to 4 million). */
+export function pack(line: number, column: number): number {
+  return line * COLUMN_BITS + Math.min(column, COLUMN_BITS - 1);
+}
+/** unpack is pack's inverse. */
+export function unpack(pos: number): { line: number; column: number } {
+  return { line: Math.floor(pos / COLUMN_BITS), column: pos % COLUMN_BITS };
+}
+/** nodePos is the packed position of any node. */
+export function nodePos(node: FastNode): number {
+  return typeof node === "number" ? node : node.pos;
+}
+
+/** FastParse is a parsed document: its plain value and the position tree beside it. */
+export interface FastParse {
+  value: unknown;
+  root: FastMapNode;
+}
+
+const KEY = /^([A-Za-z0-9_][A-Za-z0-9_.@+-]*):(?: +(.*))?$/;
+const PLAIN_START_FORBIDDEN = /^[?:,[\]{}#&*!|>'"%@`]/;
+const NULL = /^(?:~|null|Null|NULL)$/;
+const TRUE = /^(?:true|True|TRUE)$/;
+const FALSE = /^(?:false|False|FALSE)$/;
+const INT = /^[-+]?[0-9]+$/;
+const OTHER_CORE = /^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+
+/** Thrown inside the parser to take the "not my subset" exit; never escapes this module. */
+class OutOfSubset extends Error {}
+const bail = (): never => {
+  throw new OutOfSubset();
+};
+
+/** fastParseYaml parses `text`, or says on which line it left its subset (`yaml` must then do it; see the module contract). */
+export function fastParseYaml(text: string): FastParse | { declinedAtLine: number } {
+  let parser: FastParser | undefined;
+  try {
+    parser = new FastParser(text);
+    return parser.parseDocument();
+  } catch (err) {
+    if (err instanceof OutOfSubset) return { declinedAtLine: parser?.currentLine() ?? 1 };
+    throw err;
+  }
+}
+
+class FastParser {
+  private readonly lineNo: number[] = [];
+  private readonly indent: number[] = [];
+  private readonly content: string[] = [];
+  private i = 0;
+
+  constructor(input: string) {
+    if (input.includes("\t") || input.charCodeAt(0) === 0xfeff) bail();
+    let text = input;
+    if (text.includes("\r")) {
+      text = text.replace(/\r\n/g, "\n");
+      if (text.includes("\r")) bail();
+    }
+    const n = text.length;
+    let start = 0;
+    let line = 1;
+    while (start <= n) {
+      let end = text.indexOf("\n", start);
+      if (end === -1) end = n;
+      let a = start;
+      while (a < end && text.charCodeAt(a) === 32) a++;
+      let b = end;
+      while (b > a && text.charCodeAt(b - 1) === 32) b--;
+      if (b > a && text.charCodeAt(a) !== 35 /* # */) {
+        if (a === start && (text.startsWith("---", a) || text.startsWith("...", a) || text.charCodeAt(a) === 37 /* % */)) bail();
+        this.lineNo.push(line);
+        this.indent.push(a - start);
+        this.content.push(text.slice(a, b));
+      }
+      start = end + 1;
+      line++;
+    }
+  }
+
+  /** The position node of the value the last parse* call returned (avoids a wrapper object per node). */
+  private node: FastNode = 0;
+
+  parseDocument(): FastParse {
+    if (this.content.length === 0 || this.indent[0] !== 0 || this.isSeqLine(0)) bail();
+    const value = this.parseMap(0);
+    if (this.i !== this.content.length) bail();
+    return { value, root: this.node as FastMapNode };
+  }
+
+  currentLine(): number {
+    return this.lineNo[Math.min(this.i, this.lineNo.length - 1)] ?? 1;
+  }
+
+  private isSeqLine(i: number): boolean {
+    const c = this.content[i]!;
+    return c === "-" || c.startsWith("- ");
+  }
+
+  private more(): boolean {
+    return this.i < this.content.length;
+  }
+
+  private parseMap(indent: number): Record<string, unknown> {
+    const value: Record<string, unknown> = {};
+    const node: FastMapNode = { pos: pack(this.lineNo[this.i]!, indent + 1), keys: [], keyLines: [], kids: [] };
+    while (this.more() && this.indent[this.i] === indent && !this.isSeqLine(this.i)) {
+      const m = KEY.exec(this.content[this.i]!) ?? bail();
+      const key = m[1]!;
+      if (key === "__proto__" || Object.hasOwn(value, key) || typeof plainScalar(key) !== "string") bail();
+      const line = this.lineNo[this.i]!;
+      const rest = m[2] ?? "";
+      const restColumn = indent + this.content[this.i]!.length - rest.length + 1;
+      this.i++;
+      let child: unknown;
+      if (rest === "" || rest.startsWith("#")) {
+        if (this.more() && this.indent[this.i]! > indent) child = this.parseBlock(this.indent[this.i]!);
+        else if (this.more() && this.indent[this.i] === indent && this.isSeqLine(this.i)) child = this.parseSeq(indent);
+        else {
+          child = null;
+          this.node = pack(line, indent + 1);
+        }
+      } else {
+        child = this.parseInline(rest, line, restColumn);
+      }
+      if (this.more() && this.indent[this.i]! > indent) bail();
+      value[key] = child;
+      node.keys.push(key);
+      node.keyLines.push(line);
+      node.kids.push(this.node);
+    }
+    this.node = node;
+    return value;
+  }
+
+  private parseBlock(indent: number): unknown {
+    return this.isSeqLine(this.i) ? this.parseSeq(indent) : this.parseMap(indent);
+  }
+
+  private parseSeq(indent: number): unknown[] {
+    const value: unknown[] = [];
+    const node: FastSeqNode = { pos: pack(this.lineNo[this.i]!, indent + 1), items: [] };
+    while (this.more() && this.indent[this.i] === indent && this.isSeqLine(this.i)) {
+      const c = this.content[this.i]!;
+      let extra = 1;
+      while (c.charCodeAt(extra + 1) === 32) extra++;
+      const rest = c.slice(extra + 1);
+      if (rest === "" || rest.startsWith("#") || rest === "-" || rest.startsWith("- ")) bail();
+      const itemIndent = indent + extra + 1;
+      let child: unknown;
+      if (KEY.test(rest)) {
+        // A compact map ("- email: x"): re-read this line as the first entry of a map at the item's column.
+        this.indent[this.i] = itemIndent;
+        this.content[this.i] = rest;
+        child = this.parseMap(itemIndent);
+      } else {
+        const line = this.lineNo[this.i]!;
+        this.i++;
+        child = this.parseInline(rest, line, itemIndent + 1);
+      }
+      if (this.more() && this.indent[this.i]! > indent) bail();
+      value.push(child);
+      node.items.push(this.node);
+    }
+    this.node = node;
+    return value;
+  }
+
+  /** parseInline reads a value written on the same line as its key or dash. */
+  private parseInline(text: string, line: number, column: number): unknown {
+    const first = text[0];
+    this.node = pack(line, column);
+    if (first === '"' || first === "'") {
+      const close = text.indexOf(first, 1);
+      if (close === -1) bail();
+      const inner = text.slice(1, close);
+      if (first === '"' && inner.includes("\\")) bail();
+      endOfValue(text.slice(close + 1));
+      return inner;
+    }
+    if (first === "[") return this.parseFlowSeq(text, line, column);
+    if (first === "{") {
+      if (!/^\{\}(?: +#.*)?$/.test(text)) bail();
+      this.node = { pos: pack(line, column), keys: [], keyLines: [], kids: [] };
+      return {};
+    }
+    const hash = text.indexOf(" #");
+    return plainScalar((hash === -1 ? text : text.slice(0, hash)).trimEnd());
+  }
+
+  private parseFlowSeq(text: string, line: number, column: number): unknown[] {
+    const close = text.indexOf("]");
+    if (close === -1) bail();
+    endOfValue(text.slice(close + 1));
+    const inner = text.slice(1, close);
+    if (/[[{}"'#&*!]/.test(inner)) bail();
+    const value: unknown[] = [];
+    const node: FastSeqNode = { pos: pack(line, column), items: [] };
+    this.node = node;
+    if (inner.trim() === "") return value;
+    let offset = 1;
+    for (const part of inner.split(",")) {
+      const lead = part.length - part.trimStart().length;
+      const item = part.trim();
+      if (item === "") bail();
+      value.push(plainScalar(item, true));
+      node.items.push(pack(line, column + offset + lead));
+      offset += part.length + 1;
+    }
+    return value;
+  }
+}
+
+/** endOfValue accepts what may follow a quoted scalar or flow sequence on its line: nothing, or a comment. */
+function endOfValue(after: string): void {
+  if (after !== "" && !/^ +#/.test(after)) bail();
+}
+
+/** plainScalar resolves an unquoted scalar by the YAML 1.2 core schema (null, bool, int, string). */
+function plainScalar(text: string, inFlow = false): unknown {
+  if (PLAIN_START_FORBIDDEN.test(text) || text === "-" || text.startsWith("- ")) bail();
+  if (text.includes(": ") || text.endsWith(":") || (inFlow && /:(?:\s|$)/.test(text))) bail();
+  if (NULL.test(text)) return null;
+  if (TRUE.test(text)) return true;
+  if (FALSE.test(text)) return false;
+  if (INT.test(text)) return Number(text);
+  if (OTHER_CORE.test(text)) bail();
+  return text;
+}
