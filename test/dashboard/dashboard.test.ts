@@ -176,6 +176,21 @@ describe("dashboard", () => {
       expect(await countOf(page, "pending")).toBe("1");
       await screenshot(page, "members-team");
 
+      // Keyboard: expand with Enter, open Manage with Enter, Escape closes and focus returns.
+      const bobToggle = page.getByRole("button", { name: "bob@acme.io", exact: true });
+      await bobToggle.focus();
+      await page.keyboard.press("Enter");
+      await page.locator("tr.detail", { hasText: "environments:configure" }).waitFor();
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toContain("bob@acme.io");
+      await page.getByRole("button", { name: "Manage bob@acme.io" }).focus();
+      await page.keyboard.press("Enter");
+      const manage = page.getByRole("dialog", { name: "Manage access of bob@acme.io" });
+      await manage.waitFor();
+      expect(await page.evaluate(() => document.activeElement?.tagName)).toBe("SELECT");
+      await page.keyboard.press("Escape");
+      await manage.waitFor({ state: "detached" });
+      expect(await page.evaluate(() => document.activeElement?.getAttribute("aria-label"))).toBe("Manage bob@acme.io");
+
       await page.getByRole("button", { name: "Remove carol@acme.io" }).click();
       const confirm = page.getByRole("dialog", { name: "Remove carol@acme.io?" });
       await confirm.getByRole("button", { name: "Cancel" }).click();
@@ -245,6 +260,35 @@ describe("dashboard", () => {
       });
       await page.locator("#signin-error", { hasText: "no longer accepted" }).waitFor();
       expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    });
+  });
+
+  it("Access history is paged, newest first, and filterable by the person acted on", async () => {
+    await withDashboard(async (ws, page) => {
+      for (let i = 1; i <= 30; i += 1) {
+        await ws.api("POST", `/v1/workspaces/${ws.name}/invitations`, { email: `user${i}@acme.io`, role: "developer" });
+      }
+      await signIn(page, ws, ws.ownerToken);
+      await goTo(page, "Access history", "history");
+      const events = page.locator("tbody tr[data-action]");
+      const doneTo = () => events.locator('[data-label="Done to"]').allTextContents();
+      await events.first().waitFor();
+      expect(await events.count()).toBe(25);
+      expect((await doneTo())[0]).toBe("user30@acme.io");
+
+      await page.getByRole("button", { name: "Older →" }).click();
+      await page.getByText("Page 2").waitFor();
+      expect(await doneTo()).toEqual(["user5@acme.io", "user4@acme.io", "user3@acme.io", "user2@acme.io", "user1@acme.io", "acme"]);
+      expect(await page.getByRole("button", { name: "Older →" }).isDisabled()).toBe(true);
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("← Newer");
+      await page.getByRole("button", { name: "← Newer" }).click();
+      await page.getByText("Page 1").waitFor();
+      expect((await doneTo())[0]).toBe("user30@acme.io");
+
+      await page.getByLabel("Done to").fill("USER7@acme.io");
+      await page.getByLabel("Done to").press("Enter");
+      await page.locator('tbody tr[data-action] [data-label="Done to"]', { hasText: "user30@acme.io" }).waitFor({ state: "detached" });
+      expect(await doneTo()).toEqual(["user7@acme.io"]);
     });
   });
 

@@ -66,12 +66,17 @@ export async function renderHistory(view, ctx) {
   let cursors = [null];
   let pageIndex = 0;
 
-  const load = async () => {
+  // load shows the current page; `focusLabel` keeps keyboard focus on the pager button pressed.
+  const load = async (focusLabel) => {
     results.setAttribute("aria-busy", "true");
     try {
       const page = await ctx.api.audit({ limit: PAGE_SIZE, cursor: cursors[pageIndex], actor: actor.value.trim(), target: target.value.trim(), action: action.value });
       cursors[pageIndex + 1] = page.nextCursor;
       replace(results, eventsTable(page.items), pager(page));
+      if (focusLabel) {
+        const buttons = [...results.querySelectorAll(".pager button")];
+        (buttons.find((b) => b.textContent === focusLabel && !b.disabled) ?? buttons.find((b) => !b.disabled))?.focus();
+      }
     } catch (err) {
       replace(results, h("p", { class: "form-error", role: "alert" }, describeFailure(err)));
     } finally {
@@ -82,9 +87,9 @@ export async function renderHistory(view, ctx) {
     h(
       "nav",
       { class: "pager", "aria-label": "Pages of access history" },
-      h("button", { type: "button", class: "btn", disabled: pageIndex === 0, onclick: () => { pageIndex -= 1; load(); } }, "← Newer"),
+      h("button", { type: "button", class: "btn", disabled: pageIndex === 0, onclick: () => { pageIndex -= 1; load("← Newer"); } }, "← Newer"),
       h("span", { class: "muted" }, `Page ${pageIndex + 1}`),
-      h("button", { type: "button", class: "btn", disabled: !page.nextCursor, onclick: () => { pageIndex += 1; load(); } }, "Older →"),
+      h("button", { type: "button", class: "btn", disabled: !page.nextCursor, onclick: () => { pageIndex += 1; load("Older →"); } }, "Older →"),
     );
   const form = h(
     "form",
