@@ -3,6 +3,9 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { describeError, ExitCode } from "./errors.js";
 import { registerServe } from "./serve.js";
+import { registerPlan } from "./plan.js";
+import { registerApply } from "./apply.js";
+import { registerExport } from "./export.js";
 
 /**
  * The antryk-access command line: commander wiring only. Each command lives in its
@@ -16,6 +19,9 @@ const program = new Command("antryk-access")
   .exitOverride()
   .showHelpAfterError();
 
+registerPlan(program);
+registerApply(program);
+registerExport(program);
 registerServe(program);
 
 try {

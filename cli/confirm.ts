@@ -1,0 +1,30 @@
+import { createInterface } from "node:readline/promises";
+
+/**
+ * Interactive confirmation for apply, Terraform style: only the exact answer `yes`
+ * approves. Used only when stdin is a terminal; elsewhere apply needs --auto-approve.
+ */
+
+/** CONFIRM_PROMPT is the question apply asks on a terminal. */
+export const CONFIRM_PROMPT = "Do you want to apply these changes? Only 'yes' will be accepted: ";
+
+/** isInteractive is true when a person can answer a question: stdin and stderr are terminals. */
+export function isInteractive(stdin: NodeJS.ReadStream = process.stdin, stderr: NodeJS.WriteStream = process.stderr): boolean {
+  return stdin.isTTY === true && stderr.isTTY === true;
+}
+
+/** confirmApply asks CONFIRM_PROMPT on stderr and resolves true only for the answer `yes`. */
+export async function confirmApply(stdin: NodeJS.ReadStream = process.stdin, stderr: NodeJS.WriteStream = process.stderr): Promise<boolean> {
+  const rl = createInterface({ input: stdin, output: stderr, terminal: true });
+  try {
+    const answer = await rl.question(`\n${CONFIRM_PROMPT}`);
+    return answer.trim() === "yes";
+  } finally {
+    rl.close();
+  }
+}
+
+/** useColor: colour only on a terminal and never when NO_COLOR is set to anything non-empty (no-color.org). */
+export function useColor(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv = process.env): boolean {
+  return stream.isTTY === true && (env.NO_COLOR ?? "") === "";
+}

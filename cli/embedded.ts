@@ -1,0 +1,116 @@
+import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
+import { join, relative } from "node:path";
+import { AccessError } from "../errors.js";
+
+/**
+ * The embedded local workspace: the reference server run in this process on
+ * 127.0.0.1:0 over a SQLite file under `.antryk/` in the current folder. On first use
+ * it creates the workspace with a local owner and keeps the owner's token in
+ * `.antryk/<workspace>.token` (mode 0600); the token is never printed. The server is
+ * imported lazily so remote targets never load fastify or SQLite.
+ */
+
+/** EMBEDDED_DIR is the folder, relative to the current one, that holds the embedded workspace. */
+export const EMBEDDED_DIR = ".antryk";
+/** EMBEDDED_DB is the SQLite file's name inside EMBEDDED_DIR. */
+export const EMBEDDED_DB = "workspace.db";
+/** DEFAULT_LOCAL_OWNER owns an embedded workspace whose file sets no `owner:`. */
+export const DEFAULT_LOCAL_OWNER = "owner@localhost";
+
+/** EmbeddedWorkspace is a running embedded server and the owner token to call it with. */
+export interface EmbeddedWorkspace {
+  baseUrl: string;
+  token: string;
+  /** dbPath as shown to people: relative to the current folder. */
+  displayPath: string;
+  /** created is true when this run created the workspace. */
+  created: boolean;
+  close(): Promise<void>;
+}
+
+/** embeddedAnnouncement is the first line of output of a command that uses the embedded workspace. */
+export function embeddedAnnouncement(workspace: string, displayPath: string): string {
+  return `Using the embedded local workspace "${workspace}" (${displayPath}); set ANTRYK_API_URL and ANTRYK_TOKEN to target a real workspace.`;
+}
+
+/**
+ * openEmbedded starts the reference server for `workspace` in `cwd`, creating the
+ * database, the workspace (owned by `owner`, default owner@localhost) and its token
+ * file when they do not exist yet.
+ */
+export async function openEmbedded(options: {
+  cwd: string;
+  workspace: string;
+  owner?: string;
+  /** create: false (export) refuses a workspace that does not exist yet instead of creating an empty one. */
+  create?: boolean;
+}): Promise<EmbeddedWorkspace> {
+  const server = await import("../server/index.js");
+  const dir = join(options.cwd, EMBEDDED_DIR);
+  const dbPath = join(dir, EMBEDDED_DB);
+  const displayPath = relative(options.cwd, dbPath) || dbPath;
+  const tokenPath = join(dir, tokenFileName(options.workspace));
+  let token = await readExistingToken(tokenPath);
+  let created = false;
+  if (token === undefined) {
+    if (options.create === false) {
+      throw new AccessError(
+        `no embedded local workspace "${options.workspace}" in ${EMBEDDED_DIR}/ yet: run plan or apply with a file naming it first`,
+      );
+    }
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    await writeFile(join(dir, ".gitignore"), "# antryk-access: the embedded local workspace (database, owner tokens); never commit it\n*\n");
+    ({ token, created } = createOrReopen(server, dbPath, displayPath, options.workspace, options.owner ?? DEFAULT_LOCAL_OWNER));
+    await writeFile(tokenPath, `${token}\n`, { mode: 0o600 });
+    await chmod(tokenPath, 0o600);
+  }
+
+  const running = await server.startServer({ dbPath, host: "127.0.0.1", port: 0 });
+  return { baseUrl: running.url, token, displayPath, created, close: () => running.close() };
+}
+
+/**
+ * createOrReopen creates the workspace and returns its owner token; when the workspace
+ * already exists (its token file was deleted) it issues a new token for `owner`.
+ */
+function createOrReopen(
+  server: typeof import("../server/index.js"),
+  dbPath: string,
+  displayPath: string,
+  workspace: string,
+  owner: string,
+): { token: string; created: boolean } {
+  try {
+    return { token: server.initWorkspace(dbPath, { workspace, owner }), created: true };
+  } catch (initErr) {
+    if (!/already exists/.test(messageOf(initErr))) throw initErr;
+    try {
+      return { token: server.issueToken(dbPath, { workspace, email: owner }), created: false };
+    } catch (issueErr) {
+      throw new AccessError(
+        `the embedded workspace "${workspace}" in ${displayPath} has lost its token file and ${owner} is not a member: ${messageOf(issueErr)}; delete ${EMBEDDED_DIR}/ to start over`,
+        { cause: issueErr },
+      );
+    }
+  }
+}
+
+/** tokenFileName keeps workspace names that are not plain file names from escaping the folder. */
+function tokenFileName(workspace: string): string {
+  const safe = /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(workspace) ? workspace : encodeURIComponent(workspace).replace(/%/g, "_");
+  return `${safe}.token`;
+}
+
+async function readExistingToken(path: string): Promise<string | undefined> {
+  try {
+    const token = (await readFile(path, "utf8")).trim();
+    return token === "" ? undefined : token;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw new AccessError(`cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? "unreadable"})`, { cause: err });
+  }
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,80 @@
+import { AccessError, ConfigError, SafetyError } from "../errors.js";
+import { computePlan } from "../reconciler/compute/index.js";
+import { fetchWorkspaceState } from "../reconciler/fetch.js";
+import type { LiveState } from "../reconciler/live-state.js";
+import type { Plan } from "../reconciler/plan.js";
+import { formatDiagnostic } from "../schema/diagnostics.js";
+import { loadAccessFile } from "../schema/load.js";
+import type { DesiredState } from "../schema/model.js";
+import type { Session } from "./session.js";
+
+/**
+ * The steps plan and apply share, between commander and the engine: load the file
+ * (diagnostics as `validate` prints them), fetch, compute, and the checks that decide
+ * whether a plan may be applied. No rendering and no exit codes here.
+ */
+
+/** MANAGE_PERMISSION is what every change call of the Access API needs. */
+export const MANAGE_PERMISSION = "access:manage";
+
+/**
+ * loadDesired loads and validates an access file. Warnings go to `warn` one line each
+ * (stderr, so stdout stays machine-readable); any error throws a ConfigError carrying
+ * every diagnostic, which the CLI prints like `validate` does.
+ */
+export async function loadDesired(file: string, warn: (line: string) => void): Promise<DesiredState> {
+  const { desired, diagnostics } = await loadAccessFile(file);
+  const errors = diagnostics.filter((d) => d.severity === "error");
+  if (desired === null || errors.length > 0) {
+    const n = errors.length;
+    throw new ConfigError(`${file} is not valid: ${n} error${n === 1 ? "" : "s"}; nothing was changed`, diagnostics);
+  }
+  for (const d of diagnostics) warn(formatDiagnostic(d));
+  return desired;
+}
+
+/** planAgainst fetches the live workspace and computes the plan for `desired` (pure once fetched). */
+export async function planAgainst(
+  session: Session,
+  desired: DesiredState,
+  options: { allowSelfChange: boolean },
+): Promise<{ live: LiveState; plan: Plan }> {
+  const live = await fetchWorkspaceState(session.client, desired.workspace);
+  const plan = computePlan(desired, live, { target: session.target, allowSelfChange: options.allowSelfChange });
+  return { live, plan };
+}
+
+/** isBlocked: a plan with safety violations must not be applied. */
+export function isBlocked(plan: Plan): boolean {
+  return plan.violations.length > 0;
+}
+
+/** blockedError is the SafetyError a blocked plan raises: every rail that fired, and its override. */
+export function blockedError(plan: Plan): SafetyError {
+  const n = plan.violations.length;
+  return new SafetyError(
+    `the plan is blocked by ${n} safety rail${n === 1 ? "" : "s"}; nothing was changed`,
+    plan.violations.map((v) => ({ rail: v.rail, message: v.message, ...(v.override ? { override: v.override } : {}) })),
+  );
+}
+
+/**
+ * assertCanWrite refuses before any change call when the caller's token lacks
+ * access:manage: the API would answer 403 to every change, so say it once.
+ */
+export function assertCanWrite(live: LiveState): void {
+  if (!live.caller.effectivePermissions.includes(MANAGE_PERMISSION)) {
+    throw new AccessError(
+      `403 forbidden: the token of ${live.caller.email} lacks ${MANAGE_PERMISSION}, which apply needs (plan needs only membership); nothing was changed`,
+    );
+  }
+}
+
+/** assertWorkspaceMatches refuses a saved plan made for another workspace or target. */
+export function assertSavedPlanTarget(plan: Plan, session: Session, path: string): void {
+  if (plan.target !== session.target) {
+    throw new ConfigError(
+      `the saved plan ${path} was computed against ${plan.target}, but this run targets ${session.target}; nothing was changed`,
+    );
+  }
+}

@@ -1,0 +1,80 @@
+import { readFile } from "node:fs/promises";
+import type { Command } from "commander";
+import { ConfigError } from "../errors.js";
+
+/**
+ * Where a command reads and writes: a real Access API (`--api-url` / ANTRYK_API_URL with
+ * a token from ANTRYK_TOKEN or `--token-file`) or, with neither, the embedded local
+ * workspace under `.antryk/` (see embedded.ts). A token is never a flag value, and no
+ * function here prints or returns it in a message.
+ */
+
+/** TargetOptions are the commander options every command that talks to a workspace shares. */
+export interface TargetOptions {
+  apiUrl?: string;
+  tokenFile?: string;
+}
+
+/** TargetSpec is the resolved target: remote with its token, or the embedded local workspace. */
+export type TargetSpec = { kind: "remote"; baseUrl: string; token: string } | { kind: "embedded" };
+
+/**
+ * retriesFromEnv reads ANTRYK_RETRIES, the number of retries of a failed call (429,
+ * 5xx, network errors) before giving up; undefined keeps the client's default. CI jobs
+ * that prefer failing fast to riding out an outage set it low.
+ */
+export function retriesFromEnv(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const raw = nonEmpty(env.ANTRYK_RETRIES);
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 20) throw new ConfigError(`ANTRYK_RETRIES must be an integer from 0 to 20 (got "${raw}")`);
+  return n;
+}
+
+/** addTargetOptions adds `--api-url` and `--token-file` to a command (the token itself is never a flag). */
+export function addTargetOptions(command: Command): Command {
+  return command
+    .option("--api-url <url>", "base URL of the Access API (default: $ANTRYK_API_URL; none: the embedded local workspace)")
+    .option("--token-file <path>", "read the API token from this file (default: $ANTRYK_TOKEN)");
+}
+
+/**
+ * resolveTarget decides the target from options and environment. An API URL without a
+ * token, or a token without an API URL, is a ConfigError: silently falling back to the
+ * embedded workspace would plan against the wrong thing.
+ */
+export async function resolveTarget(options: TargetOptions, env: NodeJS.ProcessEnv = process.env): Promise<TargetSpec> {
+  const apiUrl = nonEmpty(options.apiUrl) ?? nonEmpty(env.ANTRYK_API_URL);
+  const token = options.tokenFile !== undefined ? await readTokenFile(options.tokenFile) : nonEmpty(env.ANTRYK_TOKEN);
+  if (apiUrl === undefined && token === undefined) return { kind: "embedded" };
+  if (apiUrl === undefined) {
+    throw new ConfigError(
+      "a token is set (ANTRYK_TOKEN or --token-file) but no API URL: set ANTRYK_API_URL or pass --api-url",
+    );
+  }
+  if (token === undefined) {
+    throw new ConfigError(`no API token for ${apiUrl}: set ANTRYK_TOKEN or pass --token-file`);
+  }
+  // The client validates the URL (https, or http to loopback only) before sending the token.
+  return { kind: "remote", baseUrl: apiUrl, token };
+}
+
+/** readTokenFile reads a token file; the message on failure names the file, never its content. */
+async function readTokenFile(path: string): Promise<string> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? "unreadable";
+    throw new ConfigError(`cannot read the token file ${path} (${code})`, [], { cause: err });
+  }
+  const token = text.trim();
+  if (token === "") throw new ConfigError(`the token file ${path} is empty`);
+  if (/\s/.test(token)) throw new ConfigError(`the token file ${path} must hold one token on one line`);
+  return token;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  const v = value?.trim();
+  return v === undefined || v === "" ? undefined : v;
+}

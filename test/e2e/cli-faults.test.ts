@@ -1,0 +1,125 @@
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  accessYaml,
+  assertBuilt,
+  people,
+  recorder,
+  runCli,
+  startCli,
+  startTestServer,
+  writeAccessFile,
+  type CliResult,
+  type TestServer,
+} from "./harness.js";
+
+/**
+ * Convergence under failure: a server failing 30 % of requests (500, 503, 429, dropped
+ * connections, before or after committing), a CLI killed with SIGKILL mid-apply, and
+ * two applies of different files racing. Every case ends with a plan against a healthy
+ * server saying "No changes" and exactly one invitation per email, sent once.
+ */
+
+const NO_CHANGES = "No changes. The workspace matches access.yaml.";
+const OWNER = "founder@acme.io";
+
+let server: TestServer | undefined;
+
+afterEach(async () => {
+  expect(await recorder.leaks()).toEqual([]);
+  await server?.close();
+  server = undefined;
+});
+
+const fileOf = (emails: string[], extra: Partial<Parameters<typeof accessYaml>[0]> = {}) =>
+  accessYaml({ owner: OWNER, members: emails.map((email) => ({ email, role: "developer" })), ...extra });
+
+/** expectConverged: a plan says No changes, and each email has exactly one invitation, sent once. */
+async function expectConverged(s: TestServer, file: string, emails: string[]): Promise<void> {
+  const plan = await runCli(["plan", "-f", file, "--detailed-exitcode"], { env: s.env() });
+  expect(plan.stdout).toContain(NO_CHANGES);
+  expect(plan.code).toBe(0);
+  const invitations = await s.owner$.listInvitations(s.workspace);
+  expect(invitations.map((i) => i.email).sort()).toEqual([...emails].sort());
+  expect(invitations.filter((i) => i.status !== "pending" || i.sendCount !== 1)).toEqual([]);
+}
+
+describe("faults", () => {
+  it("300 invitations against a server failing 30 % of requests converge, one invitation per email", async () => {
+    assertBuilt();
+    server = await startTestServer({ owner: OWNER, faults: { fraction: 0.3, seed: 7 } });
+    const emails = people(300);
+    const file = await writeAccessFile(server.dir, "access.yaml", fileOf(emails));
+    // Retries cure almost every fault; a change that still failed is picked up by the next run.
+    let last: CliResult | undefined;
+    for (let run = 0; run < 3 && last?.code !== 0; run += 1) {
+      last = await runCli(["apply", "-f", file, "--auto-approve", "--concurrency", "16"], { env: server.env() });
+    }
+    expect(last?.stderr).toBe("");
+    expect(last?.code).toBe(0);
+    await server.restart(); // same database, faults off
+    await expectConverged(server, file, emails);
+  });
+
+  it("a CLI killed with SIGKILL in the middle of a 500-change apply converges on the rerun", async () => {
+    assertBuilt();
+    server = await startTestServer({ owner: OWNER });
+    const s = server;
+    const emails = people(500);
+    const file = await writeAccessFile(s.dir, "access.yaml", fileOf(emails));
+    const base = (await s.owner$.getWorkspace(s.workspace)).revision;
+    const run = startCli(["apply", "-f", file, "--auto-approve", "--concurrency", "2"], { env: s.env() });
+    // Wait for the apply to be well under way (polling the server, not sleeping blindly), then kill it.
+    let exited = false;
+    void run.done.then(() => (exited = true));
+    let made = 0;
+    while (!exited && made < 100) {
+      made = (await s.owner$.getWorkspace(s.workspace)).revision - base;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    run.child.kill("SIGKILL");
+    const killed = await run.done;
+    expect(killed.signal).toBe("SIGKILL");
+    const atKill = (await s.owner$.getWorkspace(s.workspace)).revision - base;
+    expect(atKill).toBeGreaterThanOrEqual(100);
+    expect(atKill).toBeLessThan(500);
+
+    const rerun = await runCli(["apply", "-f", file, "--auto-approve"], { env: s.env() });
+    expect(rerun.code).toBe(0);
+    expect(rerun.stdout).toMatch(/Apply complete: \d+ applied, 0 failed, 0 skipped\./);
+    await expectConverged(s, file, emails);
+  });
+
+  it("two applies of different files at once: a mixed result is always reported as a concurrent change", async () => {
+    assertBuilt();
+    server = await startTestServer({ owner: OWNER });
+    const s = server;
+    const a = people(400, "a");
+    const b = people(100, "b");
+    const safety = ["maxRemovals: 100%"];
+    const fileA = await writeAccessFile(s.dir, "a.yaml", fileOf(a, { safety }));
+    const fileB = await writeAccessFile(s.dir, "b.yaml", fileOf(b, { safety }));
+    const base = (await s.owner$.getWorkspace(s.workspace)).revision;
+    const runA = startCli(["apply", "-f", fileA, "--auto-approve", "--concurrency", "1"], { env: s.env() });
+    // Start B once A is writing, so the two overlap.
+    let exited = false;
+    void runA.done.then(() => (exited = true));
+    while (!exited && (await s.owner$.getWorkspace(s.workspace)).revision - base < 20) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(exited).toBe(false);
+    const [ra, rb] = await Promise.all([runA.done, runCli(["apply", "-f", fileB, "--auto-approve"], { env: s.env() })]);
+
+    const conflict = /changed concurrently/;
+    const reported = [ra, rb].filter((r) => r.code === 1 && conflict.test(r.stderr));
+    expect(reported.length).toBeGreaterThanOrEqual(1);
+    for (const r of [ra, rb]) {
+      if (r.code !== 0) expect(r.stderr).toMatch(conflict);
+    }
+    // Whoever reported success left the workspace matching its own file unless the other reported the conflict.
+    const matches = async (file: string) =>
+      (await runCli(["plan", "-f", file, "--detailed-exitcode"], { env: s.env() })).code === 0;
+    const [matchesA, matchesB] = [await matches(fileA), await matches(fileB)];
+    if (!matchesA && !matchesB) expect(reported.length).toBeGreaterThanOrEqual(1);
+    if (ra.code === 0 && rb.code !== 0) expect(matchesA).toBe(true);
+  });
+});
