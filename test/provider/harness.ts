@@ -73,6 +73,7 @@ const toStruct = (value: Props) => structproto.Struct.fromJavaScript(value);
 export class ProviderHost {
   private stderrText = "";
   private stdoutText = "";
+  private readonly answers: string[] = [];
 
   private constructor(
     private readonly child: ChildProcess,
@@ -121,11 +122,21 @@ export class ProviderHost {
     return this.stdoutText + this.stderrText;
   }
 
+  /** transcript is every answer the host gave (responses as JSON, error messages): what the engine would see, log or store. */
+  transcript(): string {
+    return this.answers.join("\n");
+  }
+
   private call<T>(method: string, request: unknown): Promise<T> {
     return new Promise((resolve, reject) => {
       this.client[method](request, (err: { code: number; details?: string; message: string } | null, resp: T) => {
-        if (err) reject(new HostError(method, err.details ?? err.message, err.code));
-        else resolve(resp);
+        if (err) {
+          this.answers.push(`${method} error: ${err.details ?? err.message}`);
+          reject(new HostError(method, err.details ?? err.message, err.code));
+        } else {
+          this.answers.push(`${method}: ${JSON.stringify((resp as { toObject?: () => unknown }).toObject?.() ?? null)}`);
+          resolve(resp);
+        }
       });
     });
   }

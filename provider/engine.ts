@@ -1,0 +1,86 @@
+import type { AccessClient } from "../client/index.js";
+import { SafetyError } from "../errors.js";
+import { applyPlan, type ApplyResult } from "../reconciler/apply/index.js";
+import type { LiveState } from "../reconciler/live-state.js";
+import type { Plan } from "../reconciler/plan.js";
+import { normalizeEmail } from "../schema/catalog.js";
+import type { DesiredMember, DesiredRole, DesiredState, SourceRef } from "../schema/model.js";
+import { ProviderError } from "./session.js";
+
+/**
+ * The provider's use of the engine beyond load/fetch/plan: applying a plan with every
+ * rail and reporting a partial apply, and the desired state that removes exactly what a
+ * document names (WorkspaceAccess with `removeOnDelete`).
+ */
+
+/** Partial describes the resource to record when an apply made some changes and then failed. */
+export interface Partial {
+  id: string;
+  properties: () => Promise<Record<string, unknown>>;
+}
+
+/**
+ * applyOrFail applies a plan or throws: a plan with violations is a SafetyError before
+ * any call (nothing changed); failed or skipped changes are one ProviderError listing
+ * each, carrying `id`/`properties` when something was applied and `partial` is given, so
+ * the engine keeps the resource and the next `pulumi up` converges it.
+ */
+export async function applyOrFail(plan: Plan, client: AccessClient, what: string, partial?: Partial): Promise<ApplyResult> {
+  if (plan.violations.length > 0) {
+    const n = plan.violations.length;
+    throw new SafetyError(`${what} is blocked by ${n} safety rail${n === 1 ? "" : "s"}; nothing was changed`, plan.violations);
+  }
+  const result = await applyPlan(plan, client);
+  if (result.failed.length === 0 && result.skipped.length === 0) return result;
+  const reasons = [
+    ...result.failed.map((f) => `${f.kind} ${f.email ?? f.name ?? ""} failed: ${f.error.message} (${f.error.status} ${f.error.code})`),
+    ...result.skipped.map((s) => `${s.kind} ${s.email ?? s.name ?? ""} skipped: ${s.reason}`),
+  ];
+  const err = new ProviderError(
+    `${what}: ${result.applied.length} applied, ${result.failed.length} failed, ${result.skipped.length} skipped\n${reasons.map((r) => `  ${r}`).join("\n")}`,
+  );
+  if (partial !== undefined && result.applied.length > 0) {
+    err.id = partial.id;
+    err.properties = await partial.properties();
+    err.reasons = reasons;
+  }
+  throw err;
+}
+
+const LIVE_SOURCE: SourceRef = { file: "<live workspace>", line: 1, column: 1, path: [] };
+
+/**
+ * removalDesired is the desired state that takes away exactly what `desired` names:
+ * every person it names (members, pending invitations, expired entries) and every custom
+ * role it defines, while everyone and everything else is kept as it is live. It keeps
+ * the document's maxRemovals, minAdmins and preserve rails; requiredAdmins is dropped
+ * (the document that required them is being deleted).
+ */
+export function removalDesired(desired: DesiredState, live: LiveState): DesiredState {
+  const named = new Set([...desired.members, ...desired.expiredMembers].map((m) => normalizeEmail(m.email)));
+  const owner = normalizeEmail(live.workspace.owner);
+  const keep = (email: string) => !named.has(normalizeEmail(email)) && normalizeEmail(email) !== owner;
+  const members: DesiredMember[] = [
+    ...live.members.filter((m) => m.role !== "owner" && keep(m.email)).map((m) => entry(m.email, m.role, m.permissions)),
+    ...live.invitations
+      .filter((i) => i.status === "pending" && keep(i.email) && !live.members.some((m) => normalizeEmail(m.email) === normalizeEmail(i.email)))
+      .map((i) => entry(i.email, i.role, i.permissions)),
+  ];
+  const defined = new Set(desired.roles.map((r) => r.name));
+  const roles: DesiredRole[] = live.roles
+    .filter((r) => !r.builtIn && !defined.has(r.name))
+    .map((r) => ({ name: r.name, description: r.description, permissions: [...r.permissions], source: LIVE_SOURCE }));
+  return {
+    ...desired,
+    mode: "authoritative",
+    owner: undefined,
+    safety: { ...desired.safety, requiredAdmins: [] },
+    roles,
+    members,
+    expiredMembers: [],
+  };
+}
+
+function entry(email: string, role: string, permissions: readonly string[]): DesiredMember {
+  return { email: normalizeEmail(email), role, permissions: [...permissions], source: LIVE_SOURCE };
+}

@@ -1,0 +1,224 @@
+import { ConfigError } from "../errors.js";
+import { computePlan } from "../reconciler/compute/index.js";
+import { fetchWorkspaceState } from "../reconciler/fetch.js";
+import type { LiveState } from "../reconciler/live-state.js";
+import type { Invitation, Member } from "../schema/api.js";
+import { CUSTOM_ROLE_NAME_PATTERN, isBuiltInRole, normalizeEmail, sortPermissions } from "../schema/catalog.js";
+import { validateAccessDocument } from "../schema/load.js";
+import type { Diagnostic } from "../schema/diagnostics.js";
+import type { DesiredState } from "../schema/model.js";
+import {
+  containsUnknown,
+  defined,
+  diagnosticReason,
+  errorsOnly,
+  optionalType,
+  propertyPath,
+  requireString,
+  type CheckFailure,
+} from "./check.js";
+import { applyOrFail } from "./engine.js";
+import { guard, resolveTarget, withClient, type ProviderConfig } from "./session.js";
+
+/**
+ * Member operations: one person in a workspace. Create invites, or adopts an existing
+ * member or pending invitation with the same email and brings it to the inputs; the
+ * changes are computed by the engine's computePlan in additive mode over a one-person
+ * document, so every reconcile rule (in-place role change, pending counted as done,
+ * expired resent, revoked re-invited) and every rail (owner, self) applies. The id is
+ * `<workspace>/<email>`: stable while the invitation turns into a membership.
+ */
+
+/** MemberInputs are the resource's inputs after check (email trimmed and lower-cased, permissions in catalog order). */
+export interface MemberInputs {
+  workspace: string;
+  email: string;
+  role: string;
+  permissions: string[];
+  apiUrl?: string;
+}
+
+/** MemberStatus is where the person stands: an active member, or a pending or expired invitation. */
+export type MemberStatus = "active" | "pending" | "expired";
+
+/** memberDocument is the one-person access document the inputs stand for (additive: nobody else is touched). */
+function memberDocument(inputs: Record<string, unknown>): Record<string, unknown> {
+  return {
+    version: 1,
+    workspace: inputs.workspace,
+    mode: "additive",
+    safety: { minAdmins: 0 },
+    members: [defined({ email: inputs.email, role: inputs.role, permissions: inputs.permissions })],
+  };
+}
+
+/**
+ * check validates email, role and permissions with the same rules as access.yaml
+ * (invalid-email, role-assigned-owner, unknown-permission with "did you mean",
+ * owner-only-permission, …). A role that is not built in is accepted when it is a valid
+ * custom-role name: it may be defined by a CustomRole resource or already live.
+ */
+export function check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
+  void olds;
+  return guard(async () => {
+    const failures = [
+      ...requireString(news, "workspace", "the name of the Antryk workspace"),
+      ...requireString(news, "email", "the person's email address"),
+      ...requireString(news, "role", "account-admin, developer or a custom role name"),
+      ...optionalType(news, "permissions", "array"),
+      ...optionalType(news, "apiUrl", "string"),
+    ];
+    if (failures.length > 0 || containsUnknown(news)) return { inputs: news, failures };
+    for (const d of validateMember(news).errors) {
+      failures.push({ property: memberProperty(d.path), reason: diagnosticReason(d, false) });
+    }
+    const inputs = defined({
+      ...news,
+      email: normalizeEmail(news.email as string),
+      permissions: sortPermissions((news.permissions as string[] | undefined) ?? []),
+    });
+    return { inputs, failures };
+  });
+}
+
+/** memberProperty maps a document path (`members[0].permissions[1]`) to the input property (`permissions[1]`). */
+function memberProperty(path: readonly (string | number)[]): string {
+  if (path[0] === "members" && path[1] === 0) return path.length > 2 ? propertyPath("", path.slice(2)) : "email";
+  if (path[0] === "workspace") return "workspace";
+  return "email";
+}
+
+/** diff: a changed workspace or email is a delete-before-replace; a changed role, grants or apiUrl an in-place update; an expired invitation is resent. */
+export async function diff(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ changes: boolean; replaces?: string[]; deleteBeforeReplace?: boolean }> {
+  const replaces = (["workspace", "email"] as const).filter((k) => olds[k] !== news[k]);
+  if (replaces.length > 0) return { changes: true, replaces, deleteBeforeReplace: true };
+  const changed = (["role", "permissions", "apiUrl"] as const).some((k) => JSON.stringify(olds[k] ?? null) !== JSON.stringify(news[k] ?? null));
+  return { changes: changed || olds.status === "expired" };
+}
+
+/** create invites or adopts the person and returns its outputs. */
+export function create(config: ProviderConfig, props: Record<string, unknown>): Promise<{ id: string; outs: Record<string, unknown> }> {
+  return guard(async () => {
+    const inputs = props as unknown as MemberInputs;
+    const outs = await converge(config, inputs, true);
+    return { id: `${inputs.workspace}/${inputs.email}`, outs };
+  });
+}
+
+/** update brings the member or invitation to the new role and grants, in place. */
+export function update(config: ProviderConfig, news: Record<string, unknown>): Promise<{ outs: Record<string, unknown> }> {
+  return guard(async () => ({ outs: await converge(config, news as unknown as MemberInputs, false) }));
+}
+
+/** read refreshes from the live workspace; the returned inputs are the live role and grants, so the next diff shows drift. A person with neither membership nor a pending or expired invitation is gone. */
+export function read(config: ProviderConfig, id: string, props: Record<string, unknown>): Promise<{ id: string; props: Record<string, unknown>; inputs?: Record<string, unknown> }> {
+  return guard(async () => {
+    const inputs = props as unknown as MemberInputs;
+    return withClient(resolveTarget(config, inputs.apiUrl), async (client) => {
+      const live = await fetchWorkspaceState(client, inputs.workspace);
+      const found = findPerson(live, inputs.email);
+      if (found === null) return { id: "", props: {} };
+      const adopted = props.adopted === true;
+      const now = { ...inputs, role: found.role, permissions: sortPermissions(found.permissions) };
+      return { id, props: outputsOf(now, found, adopted), inputs: defined({ workspace: now.workspace, email: now.email, role: now.role, permissions: now.permissions, apiUrl: now.apiUrl }) };
+    });
+  });
+}
+
+/** remove removes the member or revokes the pending invitation; never the owner or the token's own member. */
+export function remove(config: ProviderConfig, props: Record<string, unknown>): Promise<void> {
+  return guard(async () => {
+    const inputs = props as unknown as MemberInputs;
+    await withClient(resolveTarget(config, inputs.apiUrl), async (client) => {
+      const live = await fetchWorkspaceState(client, inputs.workspace);
+      const email = normalizeEmail(inputs.email);
+      if (email === normalizeEmail(live.workspace.owner)) {
+        throw new ConfigError(`${email} is the owner of ${inputs.workspace}; the owner is never removed by antryk-access`);
+      }
+      if (email === normalizeEmail(live.caller.email)) {
+        throw new ConfigError(`${email} is the member whose token this provider uses; it does not remove itself (use another admin's token)`);
+      }
+      const member = live.members.find((m) => normalizeEmail(m.email) === email);
+      if (member !== undefined) return client.removeMember(inputs.workspace, member.id, { ifMatch: member.version });
+      for (const inv of live.invitations.filter((i) => i.status === "pending" && normalizeEmail(i.email) === email)) {
+        await client.revokeInvitation(inputs.workspace, inv.id, { ifMatch: inv.version, idempotencyKey: `antryk-provider:revoke:${inv.id}:${inv.version}` });
+      }
+    });
+  });
+}
+
+async function converge(config: ProviderConfig, inputs: MemberInputs, creating: boolean): Promise<Record<string, unknown>> {
+  return withClient(resolveTarget(config, inputs.apiUrl), async (client) => {
+    const desired = requireDesired(inputs);
+    const before = await fetchWorkspaceState(client, inputs.workspace);
+    const plan = computePlan(desired, before, { target: client.baseUrl });
+    await applyOrFail(plan, client, `${creating ? "adding" : "updating"} ${inputs.email} in ${inputs.workspace}`);
+    const found = findPerson(await fetchWorkspaceState(client, inputs.workspace), inputs.email);
+    if (found === null) {
+      const why = plan.warnings.find((w) => w.email === inputs.email)?.message ?? "it was not found after the apply";
+      throw new ConfigError(`${inputs.email} has no membership or invitation in ${inputs.workspace}: ${why}`);
+    }
+    const adopted = creating ? findPerson(before, inputs.email) !== null : false;
+    return outputsOf(inputs, found, adopted);
+  });
+}
+
+function requireDesired(inputs: MemberInputs): DesiredState {
+  const { desired, errors } = validateMember(inputs as unknown as Record<string, unknown>);
+  if (desired === null) throw new ConfigError(`the Member inputs for ${inputs.email} are invalid; nothing was changed`, errors);
+  return desired;
+}
+
+/**
+ * validateMember validates the one-person document. A role that is not built in but is a
+ * valid custom-role name is validated as `developer` and then put back: the document
+ * defines no roles, the workspace (or a CustomRole resource) does.
+ */
+function validateMember(inputs: Record<string, unknown>): { desired: DesiredState | null; errors: Diagnostic[] } {
+  const role = String(inputs.role);
+  const custom = !isBuiltInRole(role) && CUSTOM_ROLE_NAME_PATTERN.test(role);
+  const result = validateAccessDocument(memberDocument(custom ? { ...inputs, role: "developer" } : inputs), "member");
+  const errors = errorsOnly(result.diagnostics);
+  if (result.desired === null) return { desired: null, errors };
+  const desired = { ...result.desired, members: result.desired.members.map((m) => ({ ...m, role })) };
+  return { desired, errors };
+}
+
+type Person = { kind: "member"; member: Member; role: string; permissions: string[] } | { kind: "invitation"; invitation: Invitation; role: string; permissions: string[] };
+
+/** findPerson finds the email's membership, else its pending or expired invitation (most recent). */
+function findPerson(live: LiveState, email: string): Person | null {
+  const e = normalizeEmail(email);
+  const member = live.members.find((m) => normalizeEmail(m.email) === e);
+  if (member !== undefined) return { kind: "member", member, role: member.role, permissions: member.permissions };
+  const invitation = live.invitations
+    .filter((i) => normalizeEmail(i.email) === e && (i.status === "pending" || i.status === "expired"))
+    .sort((a, b) => (a.status === b.status ? b.createdAt.localeCompare(a.createdAt) : a.status === "pending" ? -1 : 1))[0];
+  if (invitation !== undefined) return { kind: "invitation", invitation, role: invitation.role, permissions: invitation.permissions };
+  return null;
+}
+
+/** outputsOf is the state: the inputs, the status and ids, never a token. */
+function outputsOf(inputs: MemberInputs, person: Person, adopted: boolean): Record<string, unknown> {
+  const common = {
+    workspace: inputs.workspace,
+    email: normalizeEmail(inputs.email),
+    role: inputs.role,
+    permissions: sortPermissions(inputs.permissions ?? []),
+    apiUrl: inputs.apiUrl,
+    adopted,
+  };
+  if (person.kind === "member") {
+    const m = person.member;
+    return defined({ ...common, status: "active" satisfies MemberStatus, memberId: m.id, effectivePermissions: m.effectivePermissions, joinedAt: m.joinedAt, invitedBy: m.invitedBy ?? undefined });
+  }
+  const i = person.invitation;
+  return defined({
+    ...common,
+    status: i.status as MemberStatus,
+    invitationId: i.id,
+    invitationExpiresAt: i.expiresAt,
+    sendCount: i.sendCount,
+    invitedBy: i.invitedBy,
+  });
+}

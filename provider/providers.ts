@@ -1,0 +1,135 @@
+import type * as pulumi from "@pulumi/pulumi";
+
+/*
+ * The dynamic providers: the objects Pulumi serializes into the stack (the `__provider`
+ * input) and re-creates in the dynamic-provider host, another process in the program's
+ * folder. Serialization-safe by construction, because a serialization that succeeds can
+ * still break when run:
+ *
+ * 1. Each provider is a class with plain fields only (`apiUrl`, `token`), set to
+ *    undefined at construction: Pulumi writes the field values into the serialized text,
+ *    so nothing but undefined may be there when the program serializes it.
+ * 2. Every method loads its code inside the method, by bare package name, through the
+ *    package's own `exports`: `await import("antryk-access/provider")`. The serialized
+ *    text therefore captures no module, no function and no value of this file: Pulumi
+ *    cannot serialize ES module bindings, and a destructured ESM import captured by a
+ *    method would be silently turned into a copy (or fail) in the host.
+ * 3. No connection pool, undici Agent, timer or other handle is created at module level
+ *    or kept on the object: each operation opens its client and closes it (session.ts).
+ * 4. Credentials come from `configure` (stack config `antryk:apiUrl`, `antryk:token`),
+ *    which only ever runs in the host, or from ANTRYK_API_URL / ANTRYK_TOKEN read inside
+ *    the operation; never from resource inputs, never into outputs or state.
+ * 5. Methods stay one line: the logic lives in workspace-access.ts, member.ts and
+ *    custom-role.ts, loaded in the host like any module, and tested there.
+ *
+ * test/provider/ proves these rules: the host is driven by the real engine protocol with
+ * the text serializeFunction produced, and a round trip re-creates each provider from
+ * that text in a fresh Node process in another working directory.
+ */
+
+type Props = Record<string, any>;
+
+/** WorkspaceAccessProvider is the serializable provider of WorkspaceAccess. */
+export class WorkspaceAccessProvider implements pulumi.dynamic.ResourceProvider {
+  apiUrl: string | undefined = undefined;
+  token: string | undefined = undefined;
+
+  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+    this.apiUrl = req.config.get("antryk:apiUrl");
+    this.token = req.config.get("antryk:token");
+  }
+  async check(olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
+    const { operations } = (await import("antryk-access/provider")) as typeof import("./index.js");
+    return operations.workspaceAccess.check(olds, news);
+  }
+  async diff(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
+    const { operations } = (await import("antryk-access/provider")) as typeof import("./index.js");
+    return operations.workspaceAccess.diff({ apiUrl: this.apiUrl, token: this.token }, olds, news);
+  }
+  async create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
+    const { operations } = (await import("antryk-access/provider")) as typeof import("./index.js");
+    return operations.workspaceAccess.create({ apiUrl: this.apiUrl, token: this.token }, inputs);
+  }
+  async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
+    const { operations } = (await import("antryk-access/provider")) as typeof import("./index.js");
+    return operations.workspaceAccess.read({ apiUrl: this.apiUrl, token: this.token }, id, props);
+  }
+  async update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
+    const { operations } = (await import("antryk-access/provider")) as typeof import("./index.js");
+    return operations.workspaceAccess.update({ apiUrl: this.apiUrl, token: this.token }, news);
+  }
+  async delete(id: string, props: Props): Promise<void> {
+    const { operations } = (await import("antryk-access/provider")) as typeof import("./index.js");
+    return operations.workspaceAccess.remove({ apiUrl: this.apiUrl, token: this.token }, props);
+  }
+}
+
+/** MemberProvider is the serializable provider of Member. */
+export class MemberProvider implements pulumi.dynamic.ResourceProvider {
+  apiUrl: string | undefined = undefined;
+  token: string | undefined = undefined;
+
+  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+    this.apiUrl = req.config.get("antryk:apiUrl");
+    this.token = req.config.get("antryk:token");
+  }
+  async check(olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
+    const { operations } = (await import("antryk-access/provider")) as typeof import("./index.js");
+    return operations.member.check(olds, news);
+  }
+  async diff(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
+    const { operations } = (await import("antryk-access/provider")) as typeof import("./index.js");
+    return operations.member.diff(olds, news);
+  }
+  async create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
+    const { operations } = (await import("antryk-access/provider")) as typeof import("./index.js");
+    return operations.member.create({ apiUrl: this.apiUrl, token: this.token }, inputs);
+  }
+  async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
+    const { operations } = (await import("antryk-access/provider")) as typeof import("./index.js");
+    return operations.member.read({ apiUrl: this.apiUrl, token: this.token }, id, props);
+  }
+  async update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
+    const { operations } = (await import("antryk-access/provider")) as typeof import("./index.js");
+    return operations.member.update({ apiUrl: this.apiUrl, token: this.token }, news);
+  }
+  async delete(id: string, props: Props): Promise<void> {
+    const { operations } = (await import("antryk-access/provider")) as typeof import("./index.js");
+    return operations.member.remove({ apiUrl: this.apiUrl, token: this.token }, props);
+  }
+}
+
+/** CustomRoleProvider is the serializable provider of CustomRole. */
+export class CustomRoleProvider implements pulumi.dynamic.ResourceProvider {
+  apiUrl: string | undefined = undefined;
+  token: string | undefined = undefined;
+
+  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+    this.apiUrl = req.config.get("antryk:apiUrl");
+    this.token = req.config.get("antryk:token");
+  }
+  async check(olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
+    const { operations } = (await import("antryk-access/provider")) as typeof import("./index.js");
+    return operations.customRole.check(olds, news);
+  }
+  async diff(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
+    const { operations } = (await import("antryk-access/provider")) as typeof import("./index.js");
+    return operations.customRole.diff(olds, news);
+  }
+  async create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
+    const { operations } = (await import("antryk-access/provider")) as typeof import("./index.js");
+    return operations.customRole.create({ apiUrl: this.apiUrl, token: this.token }, inputs);
+  }
+  async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
+    const { operations } = (await import("antryk-access/provider")) as typeof import("./index.js");
+    return operations.customRole.read({ apiUrl: this.apiUrl, token: this.token }, id, props);
+  }
+  async update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
+    const { operations } = (await import("antryk-access/provider")) as typeof import("./index.js");
+    return operations.customRole.update({ apiUrl: this.apiUrl, token: this.token }, news);
+  }
+  async delete(id: string, props: Props): Promise<void> {
+    const { operations } = (await import("antryk-access/provider")) as typeof import("./index.js");
+    return operations.customRole.remove({ apiUrl: this.apiUrl, token: this.token }, props);
+  }
+}

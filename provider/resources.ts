@@ -1,0 +1,130 @@
+import * as pulumi from "@pulumi/pulumi";
+import { CustomRoleProvider, MemberProvider, WorkspaceAccessProvider } from "./providers.js";
+
+/**
+ * The Pulumi resources of antryk-access (`antryk-access/provider`): thin
+ * `pulumi.dynamic.Resource`s over the same engine as the CLI. Types are
+ * `pulumi-nodejs:dynamic/antryk:<Name>`. Credentials are never an input: set
+ * `antryk:apiUrl` and `pulumi config set --secret antryk:token …` (or ANTRYK_API_URL /
+ * ANTRYK_TOKEN in the environment of `pulumi up`).
+ */
+
+// One provider object per class: plain data, so Pulumi serializes it once (it caches by object).
+const workspaceAccessProvider = new WorkspaceAccessProvider();
+const memberProvider = new MemberProvider();
+const customRoleProvider = new CustomRoleProvider();
+
+/** WorkspaceAccessArgs: the workspace and exactly one of `file` (path to access.yaml, relative to the program folder) or `document` (the same content as an object). */
+export interface WorkspaceAccessArgs {
+  workspace: pulumi.Input<string>;
+  file?: pulumi.Input<string>;
+  document?: pulumi.Input<Record<string, unknown>>;
+  /** apiUrl overrides `antryk:apiUrl` / ANTRYK_API_URL for this resource (not a secret; the token never is an input). */
+  apiUrl?: pulumi.Input<string>;
+  /** removeOnDelete: on delete, remove the members, invitations and custom roles the document names (default false: stop managing, remove nobody). */
+  removeOnDelete?: pulumi.Input<boolean>;
+}
+
+/** PlanSummaryOutput counts changes by kind (inviteMember, updateMember, …) plus `total` and `highRisk`. */
+export type PlanSummaryOutput = Record<string, number>;
+
+/**
+ * WorkspaceAccess manages a whole workspace's access from one access document: its
+ * plan is computed against the live workspace on every diff, applied with every safety
+ * rail on create and update, and refreshed (with the drift) on read. Replaced only when
+ * `workspace` changes.
+ */
+export class WorkspaceAccess extends pulumi.dynamic.Resource {
+  declare readonly workspace: pulumi.Output<string>;
+  declare readonly owner: pulumi.Output<string>;
+  declare readonly revision: pulumi.Output<number>;
+  declare readonly memberCount: pulumi.Output<number>;
+  declare readonly pendingInvitationCount: pulumi.Output<number>;
+  declare readonly customRoleCount: pulumi.Output<number>;
+  /** lastApplied: the per-kind summary of the last plan applied by create or update. */
+  declare readonly lastApplied: pulumi.Output<PlanSummaryOutput>;
+  /** drift: the per-kind summary of what a plan would change now (total 0 right after an apply). */
+  declare readonly drift: pulumi.Output<PlanSummaryOutput>;
+  declare readonly driftChanges: pulumi.Output<string[]>;
+  declare readonly warnings: pulumi.Output<string[]>;
+
+  constructor(name: string, args: WorkspaceAccessArgs, opts?: pulumi.CustomResourceOptions) {
+    const outputs = {
+      owner: undefined,
+      revision: undefined,
+      memberCount: undefined,
+      pendingInvitationCount: undefined,
+      customRoleCount: undefined,
+      lastApplied: undefined,
+      drift: undefined,
+      driftChanges: undefined,
+      warnings: undefined,
+    };
+    super(workspaceAccessProvider, name, { ...outputs, ...args }, opts, "antryk", "WorkspaceAccess");
+  }
+}
+
+/** MemberArgs: one person, by email, with a role (built-in or custom) and extra permissions. */
+export interface MemberArgs {
+  workspace: pulumi.Input<string>;
+  email: pulumi.Input<string>;
+  role: pulumi.Input<string>;
+  permissions?: pulumi.Input<pulumi.Input<string>[]>;
+  apiUrl?: pulumi.Input<string>;
+}
+
+/**
+ * Member is one person: create invites them or adopts their membership or pending
+ * invitation (and brings it to the inputs); a role change is made in place; a changed
+ * email or workspace deletes then re-creates; delete removes the member or revokes the
+ * invitation. Outputs carry the status and ids, never an invitation token.
+ */
+export class Member extends pulumi.dynamic.Resource {
+  declare readonly workspace: pulumi.Output<string>;
+  declare readonly email: pulumi.Output<string>;
+  declare readonly role: pulumi.Output<string>;
+  declare readonly permissions: pulumi.Output<string[]>;
+  /** status: `active` (a member), `pending` or `expired` (an invitation). */
+  declare readonly status: pulumi.Output<string>;
+  declare readonly memberId: pulumi.Output<string | undefined>;
+  declare readonly invitationId: pulumi.Output<string | undefined>;
+  declare readonly invitationExpiresAt: pulumi.Output<string | undefined>;
+  declare readonly effectivePermissions: pulumi.Output<string[] | undefined>;
+  /** adopted: the person was already a member or invited when the resource was created. */
+  declare readonly adopted: pulumi.Output<boolean>;
+
+  constructor(name: string, args: MemberArgs, opts?: pulumi.CustomResourceOptions) {
+    const outputs = {
+      status: undefined,
+      memberId: undefined,
+      invitationId: undefined,
+      invitationExpiresAt: undefined,
+      effectivePermissions: undefined,
+      adopted: undefined,
+    };
+    super(memberProvider, name, { ...outputs, ...args }, opts, "antryk", "Member");
+  }
+}
+
+/** CustomRoleArgs: a custom role's name, description and permissions. */
+export interface CustomRoleArgs {
+  workspace: pulumi.Input<string>;
+  roleName: pulumi.Input<string>;
+  description?: pulumi.Input<string>;
+  permissions: pulumi.Input<pulumi.Input<string>[]>;
+  apiUrl?: pulumi.Input<string>;
+}
+
+/** CustomRole is one custom role: created or replaced by PUT, deleted by DELETE (a clear error while someone holds it). */
+export class CustomRole extends pulumi.dynamic.Resource {
+  declare readonly workspace: pulumi.Output<string>;
+  declare readonly roleName: pulumi.Output<string>;
+  declare readonly description: pulumi.Output<string>;
+  declare readonly permissions: pulumi.Output<string[]>;
+  declare readonly version: pulumi.Output<number>;
+  declare readonly holderCount: pulumi.Output<number>;
+
+  constructor(name: string, args: CustomRoleArgs, opts?: pulumi.CustomResourceOptions) {
+    super(customRoleProvider, name, { version: undefined, holderCount: undefined, ...args }, opts, "antryk", "CustomRole");
+  }
+}

@@ -1,0 +1,133 @@
+import { execFile } from "node:child_process";
+import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { createClient, type AccessClient } from "../../client/index.js";
+import { initWorkspace, startServer, type RunningServer } from "../../server/index.js";
+import { EngineResource, ProviderHost, REPO_ROOT, secret, stripAntrykEnv, type Props } from "./harness.js";
+
+/**
+ * Fixtures of the provider tests: a real reference server on 127.0.0.1:0 with a SQLite
+ * file in a per-test temp folder, a "program folder" laid out as a Pulumi project's
+ * (node_modules/antryk-access and node_modules/@pulumi linked to this repository, the
+ * way `npm install antryk-access` would provide them), and the `__provider` texts of
+ * the three resource classes, produced by the real classes in a plain Node process.
+ */
+
+const run = promisify(execFile);
+
+export const WORKSPACE = "acme-prod";
+export const OWNER = "founder@acme.io";
+
+/** Workspace is a running reference server with one workspace and its owner's token. */
+export interface Workspace {
+  url: string;
+  ownerToken: string;
+  dir: string;
+  dbPath: string;
+  server: RunningServer;
+  client: AccessClient;
+  close(): Promise<void>;
+}
+
+/** startWorkspace starts the reference server (dev outbox on, so tests can accept invitations as invitees). */
+export async function startWorkspace(options: { workspace?: string; owner?: string } = {}): Promise<Workspace> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "antryk-provider-"));
+  const dbPath = path.join(dir, "access.db");
+  const ownerToken = initWorkspace(dbPath, { workspace: options.workspace ?? WORKSPACE, owner: options.owner ?? OWNER });
+  const server = await startServer({ dbPath, host: "127.0.0.1", port: 0, devOutbox: true });
+  const client = createClient({ baseUrl: server.url, token: ownerToken });
+  return {
+    url: server.url,
+    ownerToken,
+    dir,
+    dbPath,
+    server,
+    client,
+    async close() {
+      await client.close();
+      await server.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** acceptInvitation accepts the latest invitation sent to `email`, as the invitee would from the e-mail. */
+export async function acceptInvitation(ws: Workspace, email: string): Promise<void> {
+  const messages = (await ws.client.devOutbox()).filter((m) => m.email === email);
+  const last = messages[messages.length - 1];
+  if (!last) throw new Error(`no invitation e-mail for ${email}`);
+  await ws.client.acceptInvitation(last.token);
+}
+
+/** makeProgramDir creates a folder laid out like a Pulumi program that installed antryk-access and @pulumi/pulumi. */
+export async function makeProgramDir(): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "antryk-program-"));
+  await mkdir(path.join(dir, "node_modules"), { recursive: true });
+  await symlink(REPO_ROOT, path.join(dir, "node_modules", "antryk-access"), "dir");
+  await symlink(path.join(REPO_ROOT, "node_modules", "@pulumi"), path.join(dir, "node_modules", "@pulumi"), "dir");
+  await writeFile(path.join(dir, "package.json"), JSON.stringify({ name: "access-program", private: true, type: "module" }));
+  return dir;
+}
+
+/** ProviderTexts are the `__provider` texts by resource class name. */
+export type ProviderTexts = Record<"WorkspaceAccess" | "Member" | "CustomRole", string>;
+
+let cached: Promise<ProviderTexts> | undefined;
+
+/** providerTexts serializes the three providers once per test file (plain node, compiled dist/). */
+export function providerTexts(): Promise<ProviderTexts> {
+  cached ??= run(process.execPath, [path.join(REPO_ROOT, "test/provider/serialize-providers.mjs")], {
+    cwd: REPO_ROOT,
+    maxBuffer: 16 * 1024 * 1024,
+  }).then(({ stdout }) => JSON.parse(stdout) as ProviderTexts);
+  return cached;
+}
+
+/** RESOURCE_TYPES are the engine types of the three resources. */
+export const RESOURCE_TYPES = {
+  WorkspaceAccess: "pulumi-nodejs:dynamic/antryk:WorkspaceAccess",
+  Member: "pulumi-nodejs:dynamic/antryk:Member",
+  CustomRole: "pulumi-nodejs:dynamic/antryk:CustomRole",
+} as const;
+
+/** Stage is one test's world: a workspace server, a program folder, and a configured host running in it. */
+export interface Stage {
+  ws: Workspace;
+  host: ProviderHost;
+  programDir: string;
+  texts: ProviderTexts;
+  resource(kind: keyof ProviderTexts, name: string): EngineResource;
+  close(): Promise<void>;
+}
+
+/**
+ * startStage starts a workspace and a dynamic-provider host in a fresh program folder,
+ * configured as `pulumi up` would with `antryk:apiUrl` and the secret `antryk:token`
+ * (override with `config`; `env` is the host's environment, ANTRYK_* stripped by default).
+ */
+export async function startStage(options: { config?: (ws: Workspace) => Props; env?: (ws: Workspace) => NodeJS.ProcessEnv } = {}): Promise<Stage> {
+  const texts = await providerTexts();
+  const ws = await startWorkspace();
+  const programDir = await makeProgramDir();
+  const host = await ProviderHost.start({ cwd: programDir, env: options.env?.(ws) ?? stripAntrykEnv(process.env) });
+  const config = options.config?.(ws) ?? {
+    "antryk:apiUrl": ws.url,
+    "antryk:token": secret(ws.ownerToken),
+    "access-program:unrelated": "kept out of the provider's way",
+  };
+  await host.configure(config);
+  return {
+    ws,
+    host,
+    programDir,
+    texts,
+    resource: (kind, name) => new EngineResource(host, RESOURCE_TYPES[kind], name, texts[kind]),
+    async close() {
+      await host.stop();
+      await ws.close();
+      await rm(programDir, { recursive: true, force: true });
+    },
+  };
+}

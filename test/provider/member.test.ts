@@ -1,0 +1,103 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { HostError } from "./harness.js";
+import { acceptInvitation, OWNER, startStage, WORKSPACE, type Stage } from "./fixtures.js";
+
+// Member driven through the real dynamic-provider host against the real reference server.
+
+let stage: Stage;
+beforeEach(async () => {
+  stage = await startStage();
+});
+afterEach(async () => {
+  await stage.close();
+});
+
+const live = async (email: string) => ({
+  member: (await stage.ws.client.listMembers(WORKSPACE)).find((m) => m.email === email),
+  pending: (await stage.ws.client.listInvitations(WORKSPACE, { status: "pending" })).filter((i) => i.email === email),
+});
+
+describe("Member through the dynamic-provider host", () => {
+  it("create (invite) → refresh → no-op diff → accepted → in-place role change → delete removes the member", async () => {
+    const m = stage.resource("Member", "dev");
+    const inputs = { workspace: WORKSPACE, email: " Dev@Acme.io ", role: "developer" };
+    expect(await m.register(inputs)).toBe("create");
+    expect(m.state?.id).toBe(`${WORKSPACE}/dev@acme.io`);
+    const invited = m.state!.outputs;
+    expect(invited).toMatchObject({ email: "dev@acme.io", role: "developer", permissions: [], status: "pending", adopted: false, sendCount: 1 });
+    expect(invited.invitationId).toMatch(/\S/);
+    expect(invited.memberId).toBeUndefined();
+
+    expect((await m.refresh())?.outputs).toMatchObject({ status: "pending", invitationId: invited.invitationId });
+    expect(await m.previewDiff(inputs)).toEqual({ changes: "none", replaces: [], deleteBeforeReplace: false });
+
+    await acceptInvitation(stage.ws, "dev@acme.io");
+    const accepted = (await m.refresh())!.outputs;
+    expect(accepted).toMatchObject({ status: "active", role: "developer" });
+    const memberId = accepted.memberId;
+    expect(memberId).toMatch(/\S/);
+    expect(accepted.effectivePermissions).toContain("deployments:create");
+    expect(await m.register(inputs)).toBe("same");
+
+    const promoted = { ...inputs, role: "account-admin", permissions: ["config:read"] };
+    expect(await m.previewDiff(promoted)).toMatchObject({ changes: "some", replaces: [] });
+    expect(await m.register(promoted)).toBe("update");
+    expect(m.state!.outputs).toMatchObject({ status: "active", memberId, role: "account-admin", permissions: ["config:read"] });
+    const after = await live("dev@acme.io");
+    expect(after.member).toMatchObject({ id: memberId, role: "account-admin", permissions: ["config:read"] });
+
+    await m.destroy();
+    expect((await live("dev@acme.io")).member).toBeUndefined();
+  });
+
+  it("adopts a pending invitation with the same email and updates it in place", async () => {
+    const inv = await stage.ws.client.createInvitation(WORKSPACE, { email: "ops@acme.io", role: "developer" });
+    const m = stage.resource("Member", "ops");
+    expect(await m.register({ workspace: WORKSPACE, email: "ops@acme.io", role: "account-admin" })).toBe("create");
+    expect(m.state!.outputs).toMatchObject({ adopted: true, status: "pending", invitationId: inv.id, role: "account-admin" });
+    const { pending } = await live("ops@acme.io");
+    expect(pending.map((i) => [i.id, i.role])).toEqual([[inv.id, "account-admin"]]);
+
+    await m.destroy();
+    expect((await live("ops@acme.io")).pending).toEqual([]);
+  });
+
+  it("adopts an existing member; refresh reports a role changed outside Pulumi as a diff", async () => {
+    const m = stage.resource("Member", "eve");
+    await m.register({ workspace: WORKSPACE, email: "eve@acme.io", role: "developer" });
+    await acceptInvitation(stage.ws, "eve@acme.io");
+    const adopter = stage.resource("Member", "eve-again");
+    expect(await adopter.register({ workspace: WORKSPACE, email: "eve@acme.io", role: "developer" })).toBe("create");
+    expect(adopter.state!.outputs).toMatchObject({ adopted: true, status: "active" });
+
+    const { member } = await live("eve@acme.io");
+    await stage.ws.client.updateMember(WORKSPACE, member!.id, { role: "account-admin" }, { ifMatch: member!.version });
+    await m.refresh();
+    expect(m.state!.inputs).toMatchObject({ role: "account-admin" });
+    expect(await m.previewDiff({ workspace: WORKSPACE, email: "eve@acme.io", role: "developer" })).toMatchObject({ changes: "some" });
+    expect(await m.register({ workspace: WORKSPACE, email: "eve@acme.io", role: "developer" })).toBe("update");
+    expect((await live("eve@acme.io")).member).toMatchObject({ id: member!.id, role: "developer" });
+  });
+
+  it("a changed email is a delete-before-replace", async () => {
+    const m = stage.resource("Member", "typo");
+    await m.register({ workspace: WORKSPACE, email: "fran@acme.oi", role: "developer" });
+    expect(await m.previewDiff({ workspace: WORKSPACE, email: "fran@acme.io", role: "developer" })).toEqual({
+      changes: "some",
+      replaces: ["email"],
+      deleteBeforeReplace: true,
+    });
+    expect(await m.register({ workspace: WORKSPACE, email: "fran@acme.io", role: "developer" })).toBe("replace");
+    expect((await live("fran@acme.oi")).pending).toEqual([]);
+    expect((await live("fran@acme.io")).pending).toHaveLength(1);
+    expect(m.state?.id).toBe(`${WORKSPACE}/fran@acme.io`);
+  });
+
+  it("refuses to manage the owner, with the rail named", async () => {
+    const m = stage.resource("Member", "owner");
+    const err = await m.register({ workspace: WORKSPACE, email: OWNER, role: "developer" }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(HostError);
+    expect((err as HostError).message).toMatch(/owner/);
+    expect(m.state).toBeNull();
+  });
+});

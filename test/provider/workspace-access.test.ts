@@ -1,0 +1,141 @@
+import { readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { HostError } from "./harness.js";
+import { acceptInvitation, OWNER, startStage, WORKSPACE, type Stage } from "./fixtures.js";
+
+// WorkspaceAccess driven through the real dynamic-provider host, as `pulumi up`,
+// `pulumi refresh` and `pulumi destroy` drive it, against the real reference server.
+
+const ACCESS_YAML = `version: 1
+workspace: ${WORKSPACE}
+owner: ${OWNER}
+roles:
+  release-manager:
+    description: Ships services to production
+    permissions: [deployments:create, deployments:read, logs:read]
+members:
+  - email: alice@acme.io
+    role: account-admin
+  - email: bob@acme.io
+    role: developer
+  - email: carol@acme.io
+    role: release-manager
+`;
+
+let stage: Stage;
+beforeEach(async () => {
+  stage = await startStage();
+});
+afterEach(async () => {
+  await stage.close();
+});
+
+const memberByEmail = async (email: string) => (await stage.ws.client.listMembers(WORKSPACE)).find((m) => m.email === email);
+
+describe("WorkspaceAccess through the dynamic-provider host", () => {
+  it("create → refresh → no-op diff → in-place role change → drift corrected → delete removes nobody", async () => {
+    await writeFile(path.join(stage.programDir, "access.yaml"), ACCESS_YAML);
+    const wa = stage.resource("WorkspaceAccess", "access");
+    const inputs = { workspace: WORKSPACE, file: "access.yaml" };
+
+    expect(await wa.register(inputs)).toBe("create");
+    expect(wa.state?.id).toBe(WORKSPACE);
+    const created = wa.state!.outputs;
+    expect(created).toMatchObject({
+      workspace: WORKSPACE,
+      file: "access.yaml",
+      owner: OWNER,
+      memberCount: 1,
+      pendingInvitationCount: 3,
+      customRoleCount: 1,
+      drift: { total: 0 },
+      driftChanges: [],
+    });
+    expect(created.lastApplied).toMatchObject({ createRole: 1, inviteMember: 3, total: 4 });
+    expect(typeof created.revision).toBe("number");
+
+    await acceptInvitation(stage.ws, "alice@acme.io");
+    await acceptInvitation(stage.ws, "bob@acme.io");
+    const refreshed = await wa.refresh();
+    expect(refreshed?.outputs).toMatchObject({ memberCount: 3, pendingInvitationCount: 1, drift: { total: 0 } });
+    expect(refreshed!.outputs.revision as number).toBeGreaterThan(created.revision as number);
+    // refresh keeps what the last apply did
+    expect(refreshed!.outputs.lastApplied).toEqual(created.lastApplied);
+
+    expect(await wa.previewDiff(inputs)).toEqual({ changes: "none", replaces: [], deleteBeforeReplace: false });
+    expect(await wa.register(inputs)).toBe("same");
+
+    // A role change in the file is one in-place update of the member, never remove + re-add.
+    const bobBefore = await memberByEmail("bob@acme.io");
+    await writeFile(path.join(stage.programDir, "access.yaml"), ACCESS_YAML.replace("bob@acme.io\n    role: developer", "bob@acme.io\n    role: account-admin"));
+    expect(await wa.previewDiff(inputs)).toMatchObject({ changes: "some", replaces: [] });
+    expect(await wa.register(inputs)).toBe("update");
+    const bobAfter = await memberByEmail("bob@acme.io");
+    expect(bobAfter?.id).toBe(bobBefore?.id);
+    expect(bobAfter?.role).toBe("account-admin");
+    expect(wa.state!.outputs.lastApplied).toMatchObject({ updateMember: 1, total: 1 });
+    const audit = await stage.ws.client.listAllAudit(WORKSPACE);
+    expect(audit.filter((e) => e.action === "member.removed")).toEqual([]);
+
+    // Drift made outside Pulumi shows on refresh and is corrected by the next up.
+    const alice = await memberByEmail("alice@acme.io");
+    await stage.ws.client.updateMember(WORKSPACE, alice!.id, { role: "developer" }, { ifMatch: alice!.version });
+    const drifted = await wa.refresh();
+    expect(drifted?.outputs).toMatchObject({ drift: { total: 1, updateMember: 1 }, driftChanges: ["updateMember alice@acme.io"] });
+    expect(await wa.register(inputs)).toBe("update");
+    expect((await memberByEmail("alice@acme.io"))?.role).toBe("account-admin");
+
+    // Deleting the resource stops managing: nobody is removed.
+    const before = await stage.ws.client.listMembers(WORKSPACE);
+    await wa.destroy();
+    expect((await stage.ws.client.listMembers(WORKSPACE)).map((m) => m.email).sort()).toEqual(before.map((m) => m.email).sort());
+    expect((await stage.ws.client.listInvitations(WORKSPACE, { status: "pending" })).map((i) => i.email)).toEqual(["carol@acme.io"]);
+  });
+
+  it("takes the document as an object; with removeOnDelete, delete removes what it names and nobody else", async () => {
+    const other = await stage.ws.client.createInvitation(WORKSPACE, { email: "zoe@acme.io", role: "developer" });
+    const document = {
+      mode: "additive",
+      safety: { maxRemovals: 10 },
+      members: [
+        { email: "alice@acme.io", role: "account-admin" },
+        { email: "bob@acme.io", role: "developer", permissions: ["domains:manage"] },
+      ],
+    };
+    const wa = stage.resource("WorkspaceAccess", "access");
+    expect(await wa.register({ workspace: WORKSPACE, document, removeOnDelete: true })).toBe("create");
+    expect(wa.state!.outputs).toMatchObject({ removeOnDelete: true, pendingInvitationCount: 3, document });
+    await acceptInvitation(stage.ws, "alice@acme.io");
+
+    await wa.destroy();
+    expect((await stage.ws.client.listMembers(WORKSPACE)).map((m) => m.email)).toEqual([OWNER]);
+    const pending = await stage.ws.client.listInvitations(WORKSPACE, { status: "pending" });
+    expect(pending.map((i) => i.id)).toEqual([other.id]);
+  });
+
+  it("a plan blocked by a safety rail fails create with the rail named, and changes nothing", async () => {
+    await stage.ws.client.createInvitation(WORKSPACE, { email: "keep1@acme.io", role: "developer" });
+    await stage.ws.client.createInvitation(WORKSPACE, { email: "keep2@acme.io", role: "developer" });
+    await stage.ws.client.createInvitation(WORKSPACE, { email: "keep3@acme.io", role: "developer" });
+    const revision = (await stage.ws.client.getWorkspace(WORKSPACE)).revision;
+    const wa = stage.resource("WorkspaceAccess", "access");
+    // Authoritative, naming nobody: revoking 3 of 4 people is over the default maxRemovals of 25%.
+    const err = await wa.register({ workspace: WORKSPACE, document: { owner: OWNER, members: [] } }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(HostError);
+    expect((err as HostError).message).toMatch(/blocked by 1 safety rail/);
+    expect((err as HostError).message).toMatch(/maxRemovals: .*removes or revokes 3 of 4 people/);
+    expect(wa.state).toBeNull();
+    expect((await stage.ws.client.getWorkspace(WORKSPACE)).revision).toBe(revision);
+  });
+
+  it("a changed workspace is a replacement", async () => {
+    await writeFile(path.join(stage.programDir, "access.yaml"), ACCESS_YAML);
+    const wa = stage.resource("WorkspaceAccess", "access");
+    await wa.register({ workspace: WORKSPACE, file: "access.yaml" });
+    const text = await readFile(path.join(stage.programDir, "access.yaml"), "utf8");
+    await writeFile(path.join(stage.programDir, "other.yaml"), text.replace(`workspace: ${WORKSPACE}`, "workspace: acme-staging"));
+    const diff = await stage.host.diff(WORKSPACE, wa.urn, wa.state!.outputs, { ...wa.state!.inputs, workspace: "acme-staging", file: "other.yaml" });
+    expect(diff.replaces).toEqual(["workspace"]);
+  });
+});
