@@ -22,8 +22,11 @@ const main = document.getElementById("main");
 const nav = document.getElementById("nav");
 const sessionBar = document.getElementById("session");
 let renderCount = 0;
+/** session is the signed-in context every page renders with; null when signed out. */
+let session = null;
 
 function signOut(message) {
+  session = null;
   clearSession();
   announce("");
   renderSignIn(message);
@@ -43,6 +46,7 @@ function signInMessage(err, workspace) {
 }
 
 function renderSignIn(message) {
+  main.removeAttribute("aria-busy");
   nav.hidden = true;
   sessionBar.hidden = true;
   const params = new URLSearchParams(location.search);
@@ -57,23 +61,23 @@ function renderSignIn(message) {
       "aria-labelledby": "signin-title",
       onsubmit: async (event) => {
         event.preventDefault();
-        const session = { workspace: workspace.value.trim(), token: token.value.trim() };
-        if (!session.workspace || !session.token) {
+        const entered = { workspace: workspace.value.trim(), token: token.value.trim() };
+        if (!entered.workspace || !entered.token) {
           error.hidden = false;
           error.textContent = "Enter both the workspace name and an API token.";
-          (session.workspace ? token : workspace).focus();
+          (entered.workspace ? token : workspace).focus();
           return;
         }
         submit.disabled = true;
         error.hidden = true;
         try {
-          await createApi(session).me();
-          saveSession(session);
+          await createApi(entered).me();
+          saveSession(entered);
           if (!location.hash || location.hash === "#/") history.replaceState(null, "", "#/members");
-          await enter(session);
+          await enter(entered);
         } catch (err) {
           error.hidden = false;
-          error.textContent = signInMessage(err, session.workspace);
+          error.textContent = signInMessage(err, entered.workspace);
           token.select();
           token.focus();
         } finally {
@@ -93,17 +97,16 @@ function renderSignIn(message) {
   (workspace.value ? token : workspace).focus();
 }
 
-async function enter(session) {
-  const api = createApi(session, onUnauthorized);
+async function enter(saved) {
+  const api = createApi(saved, onUnauthorized);
   const ctx = { api, me: null, roles: [], catalog: [], canManage: false, rerender: () => route() };
   try {
-    const [catalog] = await Promise.all([api.permissions()]);
-    ctx.catalog = catalog;
+    ctx.catalog = await api.permissions();
   } catch (err) {
     if (!(err instanceof ApiFailure && err.status === 401)) signOut(describeFailure(err));
     return;
   }
-  window.__dashboard = ctx;
+  session = ctx;
   sessionBar.hidden = false;
   document.getElementById("sign-out").onclick = () => signOut("You signed out.");
   // Navigating clears the last message, unless the action that navigated left one.
@@ -122,13 +125,14 @@ async function enter(session) {
 // route shows the page named by the hash, with the caller's identity and the roles
 // read afresh so hidden actions follow permission changes.
 async function route() {
-  const ctx = window.__dashboard;
+  const ctx = session;
   if (!ctx) return;
-  const key = (location.hash.replace(/^#\/?/, "").split("?")[0] || "members").toLowerCase();
-  const page = PAGES[key] ?? PAGES.members;
+  const asked = (location.hash.replace(/^#\/?/, "").split("?")[0] || "members").toLowerCase();
+  const key = Object.hasOwn(PAGES, asked) ? asked : "members";
+  const page = PAGES[key];
   const count = ++renderCount;
   main.setAttribute("aria-busy", "true");
-  const view = h("div", { class: "view", dataset: { page: key in PAGES ? key : "members" } });
+  const view = h("div", { class: "view", dataset: { page: key } });
   try {
     const [me, roles, workspace] = await Promise.all([ctx.api.me(), ctx.api.roles(), ctx.api.getWorkspace()]);
     Object.assign(ctx, { me, roles, workspace, canManage: me.effectivePermissions.includes(ADMIN_PERMISSION) });
@@ -138,7 +142,7 @@ async function route() {
     if (err instanceof ApiFailure && err.status === 401) return;
     replace(view, h("h1", { tabindex: -1 }, page.title), h("p", { class: "form-error", role: "alert" }, describeFailure(err)), h("button", { type: "button", class: "btn", onclick: () => route() }, "Try again"));
   }
-  if (count !== renderCount) return; // a newer navigation superseded this one
+  if (count !== renderCount || session !== ctx) return; // superseded by a newer navigation, or signed out
   main.removeAttribute("aria-busy");
   replace(main, view);
   document.title = `${page.title} · ${ctx.api.workspace} · Access Management`;
