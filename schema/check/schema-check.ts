@@ -76,7 +76,7 @@ export function checkSchema(doc: unknown): SchemaResult {
 
 function describe(e: ErrorObject): SchemaFinding {
   const path = pointerToPath(e.instancePath);
-  const where = path.length === 0 ? "the file" : `"${path.join(".")}"`;
+  const where = path.length === 0 ? "the file" : formatPath(path);
   switch (e.keyword) {
     case "additionalProperties": {
       const key = String(e.params.additionalProperty);
@@ -124,6 +124,11 @@ function messageFor(e: ErrorObject, where: string, code: string): string {
 
 function article(type: string): string {
   return type === "object" ? "a map" : type === "array" ? "a list" : type === "integer" ? "an integer" : `a ${type}`;
+}
+
+/** formatPath renders a YAML path as people write it: members[2].email, roles.support. */
+export function formatPath(path: YamlPath): string {
+  return path.map((s, i) => (typeof s === "number" ? `[${s}]` : i === 0 ? s : `.${s}`)).join("");
 }
 
 /** pointerToPath turns a JSON pointer into a YAML path (numeric steps become indexes). */

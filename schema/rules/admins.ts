@@ -1,5 +1,6 @@
 import { ADMIN_PERMISSION } from "../catalog.js";
 import type { Draft } from "../normalize.js";
+import { EMAIL } from "./emails.js";
 import { rolePermissionMap } from "./permissions.js";
 import { error, type Finding, type Rule } from "./types.js";
 
@@ -25,7 +26,7 @@ export const requiredAdminNotAdmin: Rule = (draft) => {
   const admins = declaredAdmins(draft);
   const byEmail = new Map(draft.members.map((m) => [m.email, m]));
   return draft.requiredAdmins
-    .filter((r) => !admins.has(r.value))
+    .filter((r) => EMAIL.test(r.value) && !admins.has(r.value))
     .map((r) => {
       const m = byEmail.get(r.value);
       const why =

@@ -1,4 +1,5 @@
 import { memberPath, type DraftMember } from "../normalize.js";
+import type { Position } from "../source/locator.js";
 import { error, type Rule } from "./types.js";
 
 /** EMAIL is the shape of a normalized (trimmed, lower-case) email address. */
@@ -22,16 +23,19 @@ export const duplicateEmail: Rule = (draft, ctx) => {
   const first = new Map<string, DraftMember>();
   const findings = [];
   for (const m of draft.members) {
-    const earlier = first.get(m.email);
+    let earlier = first.get(m.email);
     if (!earlier) {
       first.set(m.email, m);
       continue;
     }
+    let later = m;
+    // `members` entries come before group entries in the draft; report at the later place in the file.
+    if (isAfter(ctx.locate(memberPath(earlier, "email")), ctx.locate(memberPath(later, "email")))) [earlier, later] = [later, earlier];
     findings.push(
       error(
         "duplicate-email",
-        memberPath(m, "email"),
-        `"${m.email}" is declared twice: ${place(earlier)} at ${ctx.where(memberPath(earlier, "email"))} and ${place(m)} here; declare each person once`,
+        memberPath(later, "email"),
+        `"${m.email}" is declared twice: ${place(earlier)} at ${ctx.where(memberPath(earlier, "email"))} and ${place(later)} here; declare each person once`,
       ),
     );
   }
@@ -46,6 +50,10 @@ export const ownerListedAsMember: Rule = (draft) => {
     .filter((m) => m.email === owner)
     .map((m) => error("owner-listed-as-member", memberPath(m, "email"), `"${owner}" is the owner (owner:) and cannot also be listed as a member; the owner's access is never managed by this tool`));
 };
+
+function isAfter(a: Position, b: Position): boolean {
+  return a.line > b.line || (a.line === b.line && a.column > b.column);
+}
 
 function place(m: DraftMember): string {
   return m.group === undefined ? `in members` : `in group "${m.group}"`;

@@ -70,11 +70,14 @@ function yamlErrorDiagnostic(e: YAMLError, text: string, file: string, lineCount
   const { line, col } = lineCounter.linePos(e.pos[0]);
   const base = { severity: "error" as const, file, line, column: col, path: [] };
   if (e.code === "DUPLICATE_KEY") {
-    const key = text.slice(e.pos[0], e.pos[1]).trim() || text.slice(e.pos[0]).split(/[:\n]/, 1)[0]!.trim();
+    const key = text.slice(e.pos[0]).split(/:(?:\s|$)|\n/, 1)[0]!.trim();
     return { ...base, code: "duplicate-key", message: `duplicate key "${key}": a key may appear only once in a map` };
   }
   if (e.code === "RESOURCE_EXHAUSTION") {
     return { ...base, code: "yaml-too-deep", message: "the YAML is nested too deeply to read (access files are a few levels deep)" };
+  }
+  if (e.code === "MULTIPLE_DOCS") {
+    return { ...base, code: "yaml-syntax", message: "YAML syntax: the file holds more than one YAML document (---); an access file is a single document" };
   }
   return { ...base, code: "yaml-syntax", message: `YAML syntax: ${e.message.split("\n", 1)[0]}` };
 }

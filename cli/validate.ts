@@ -1,0 +1,59 @@
+import { Command, Option } from "commander";
+import { formatDiagnostic, type Diagnostic } from "../schema/diagnostics.js";
+import { loadAccessFile } from "../schema/load.js";
+import { ExitCode } from "./errors.js";
+
+interface ValidateOptions {
+  file: string;
+  format: "text" | "json";
+}
+
+/**
+ * registerValidate adds `validate`: load and check an access file, offline. Text output is
+ * one `file:line:column severity code message` line per diagnostic and a summary line;
+ * JSON is `{ valid, diagnostics }`. Exit 0 when valid (warnings allowed), 1 otherwise; an
+ * unreadable file is a ConfigError rendered once by cli/main.ts.
+ */
+export function registerValidate(program: Command): void {
+  program
+    .command("validate")
+    .description("check an access file (no network): schema, references, emails, admins")
+    .option("-f, --file <path>", "the access file", "access.yaml")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ antryk-access validate -f examples/access.yaml
+  $ antryk-access validate --format json | jq '.diagnostics[] | select(.severity == "error")'
+
+Exit status: 0 valid (warnings allowed), 1 invalid or unreadable.
+`,
+    )
+    .action(async (options: ValidateOptions) => {
+      const { desired, diagnostics } = await loadAccessFile(options.file);
+      const valid = desired !== null;
+      const out = options.format === "json" ? renderJson(valid, diagnostics) : renderText(options.file, valid, diagnostics);
+      process.stdout.write(out);
+      process.exitCode = valid ? ExitCode.ok : ExitCode.error;
+    });
+}
+
+/** renderText: one line per diagnostic, then a summary line. */
+export function renderText(file: string, valid: boolean, diagnostics: Diagnostic[]): string {
+  const errors = diagnostics.filter((d) => d.severity === "error").length;
+  const warnings = diagnostics.length - errors;
+  const counts = `${plural(errors, "error")}, ${plural(warnings, "warning")}`;
+  const summary = valid ? `${file}: valid (${counts})` : `${file}: invalid (${counts})`;
+  return [...diagnostics.map(formatDiagnostic), summary].join("\n") + "\n";
+}
+
+/** renderJson: `{ valid, diagnostics: [{ severity, code, message, file, line, column }] }`. */
+export function renderJson(valid: boolean, diagnostics: Diagnostic[]): string {
+  const list = diagnostics.map(({ severity, code, message, file, line, column }) => ({ severity, code, message, file, line, column }));
+  return JSON.stringify({ valid, diagnostics: list }, null, 2) + "\n";
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
