@@ -1,5 +1,5 @@
 import type { Role } from "../../schema/api.js";
-import { BUILT_IN_ROLES, HIGH_RISK_PERMISSIONS, sortPermissions } from "../../schema/catalog.js";
+import { BUILT_IN_ROLES, HIGH_RISK_PERMISSIONS, PERMISSION_IDS } from "../../schema/catalog.js";
 import type { DesiredRole } from "../../schema/model.js";
 import type { Access, Phase, Risk } from "../plan.js";
 
@@ -15,7 +15,19 @@ export type RoleTable = ReadonlyMap<string, readonly string[]>;
 /** ADMIN_ROLE is the built-in role that makes its holder an admin by itself. */
 export const ADMIN_ROLE = "account-admin";
 
-/** builtInRoleTable holds the built-in roles only. */
+const RANK = new Map<string, number>(PERMISSION_IDS.map((p, i) => [p, i]));
+
+/**
+ * orderPermissions is catalog.sortPermissions for the hot path: distinct permissions in
+ * catalog order, unknown ids last and alphabetically (same result, no per-item search).
+ */
+export function orderPermissions(permissions: readonly string[]): string[] {
+  if (permissions.length === 0) return [];
+  if (permissions.length === 1) return [permissions[0] as string];
+  const rank = (p: string) => RANK.get(p) ?? PERMISSION_IDS.length;
+  return [...new Set(permissions)].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
+}
+
 function builtInEntries(): [string, readonly string[]][] {
   return Object.entries(BUILT_IN_ROLES).map(([name, r]) => [name, r.permissions]);
 }
@@ -23,7 +35,7 @@ function builtInEntries(): [string, readonly string[]][] {
 /** liveRoleTable is the role table of the live workspace: built-ins and the live custom roles. */
 export function liveRoleTable(roles: readonly Role[]): Map<string, readonly string[]> {
   const table = new Map<string, readonly string[]>(builtInEntries());
-  for (const r of roles) if (!r.builtIn) table.set(r.name, sortPermissions(r.permissions));
+  for (const r of roles) if (!r.builtIn) table.set(r.name, orderPermissions(r.permissions));
   return table;
 }
 
@@ -33,13 +45,13 @@ export function liveRoleTable(roles: readonly Role[]): Map<string, readonly stri
  */
 export function desiredRoleTable(desired: readonly DesiredRole[], live: readonly Role[]): Map<string, readonly string[]> {
   const table = liveRoleTable(live);
-  for (const r of desired) table.set(r.name, sortPermissions(r.permissions));
+  for (const r of desired) table.set(r.name, orderPermissions(r.permissions));
   return table;
 }
 
 /** toAccess normalizes a role and grants: distinct grants in catalog order. */
 export function toAccess(role: string, permissions: readonly string[]): Access {
-  return { role, permissions: sortPermissions(permissions) };
+  return { role, permissions: orderPermissions(permissions) };
 }
 
 /** sameAccess tells whether two accesses hold the same role and the same set of grants. */
@@ -49,6 +61,8 @@ export function sameAccess(a: Access, b: Access): boolean {
 
 /** samePermissions compares two permission lists as sets. */
 export function samePermissions(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length === 0 && b.length === 0) return true;
+  if (a.length === b.length && a.every((p, i) => p === b[i])) return true;
   const sa = new Set(a);
   const sb = new Set(b);
   if (sa.size !== sb.size) return false;
@@ -56,10 +70,15 @@ export function samePermissions(a: readonly string[], b: readonly string[]): boo
   return true;
 }
 
+/** holds tells whether an access includes a permission under a role table, without building the whole set. */
+export function holds(access: Access | null, roles: RoleTable, permission: string): boolean {
+  return access !== null && ((roles.get(access.role) ?? []).includes(permission) || access.permissions.includes(permission));
+}
+
 /** effective is a person's effective permissions under a role table (catalog order); an unknown role grants nothing. */
 export function effective(access: Access | null, roles: RoleTable): string[] {
   if (access === null) return [];
-  return sortPermissions([...(roles.get(access.role) ?? []), ...access.permissions]);
+  return orderPermissions([...(roles.get(access.role) ?? []), ...access.permissions]);
 }
 
 /** PermissionDelta is what a change adds to and takes from someone's effective permissions. */

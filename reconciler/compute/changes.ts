@@ -1,5 +1,4 @@
 import type { Invitation, Member, Role } from "../../schema/api.js";
-import { sortPermissions } from "../../schema/catalog.js";
 import type {
   Access,
   CreateRole,
@@ -13,7 +12,7 @@ import type {
   UpdateMember,
   UpdateRole,
 } from "../plan.js";
-import { delta, effective, riskOf, toAccess, updatePhase, type RoleTable } from "./access.js";
+import { delta, effective, orderPermissions, riskOf, toAccess, updatePhase, type RoleTable } from "./access.js";
 
 /**
  * Constructors of each Change kind. They fill what every change carries (key, phase,
@@ -45,7 +44,7 @@ export function invitationAccess(i: Invitation): Access {
 
 /** roleBody is a custom role's definition, permissions in catalog order. */
 export function roleBody(description: string, permissions: readonly string[]): RoleBody {
-  return { description, permissions: sortPermissions(permissions) };
+  return { description, permissions: orderPermissions(permissions) };
 }
 
 export function inviteMember(email: string, after: Access, reason: string, t: Tables): InviteMember {

@@ -1,9 +1,8 @@
 import { normalizeEmail } from "../../schema/catalog.js";
 import type { LiveState } from "../live-state.js";
 import { assertNever, type Access, type Change } from "../plan.js";
-import { invitationAccess, memberAccess } from "./changes.js";
 
-/** Holding is what one person holds once a plan's member and invitation changes are made. */
+/** Holding is what one person holds once a plan's member and invitation changes are made (grants as the source lists them). */
 export interface Holding {
   email: string;
   access: Access;
@@ -19,10 +18,13 @@ export interface Holding {
  */
 export function holdingsAfter(live: LiveState, changes: readonly Change[]): Map<string, Holding> {
   const result = new Map<string, Holding>();
-  for (const m of live.members) result.set(normalizeEmail(m.email), { email: normalizeEmail(m.email), access: memberAccess(m), state: "active" });
+  for (const m of live.members) {
+    const email = normalizeEmail(m.email);
+    result.set(email, { email, access: { role: m.role, permissions: m.permissions }, state: "active" });
+  }
   for (const inv of live.invitations) {
     const email = normalizeEmail(inv.email);
-    if (inv.status === "pending" && !result.has(email)) result.set(email, { email, access: invitationAccess(inv), state: "pending" });
+    if (inv.status === "pending" && !result.has(email)) result.set(email, { email, access: { role: inv.role, permissions: inv.permissions }, state: "pending" });
   }
   for (const c of changes) {
     switch (c.kind) {

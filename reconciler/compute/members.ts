@@ -3,7 +3,7 @@ import { normalizeEmail } from "../../schema/catalog.js";
 import type { DesiredMember, DesiredState } from "../../schema/model.js";
 import type { LiveState } from "../live-state.js";
 import type { Access, Change, PlanWarning } from "../plan.js";
-import { sameAccess, toAccess } from "./access.js";
+import { sameAccess, samePermissions, toAccess } from "./access.js";
 import * as make from "./changes.js";
 import { invitationsByEmail, resendsDone } from "./invitations.js";
 
@@ -34,17 +34,16 @@ export function reconcilePeople(desired: DesiredState, live: LiveState, tables: 
     const email = normalizeEmail(entry.email);
     named.add(email);
     if (email === owner) continue; // the owner rail reports an owner listed under members
-    const want = toAccess(entry.role, entry.permissions);
     const member = members.get(email);
-    if (preserve.has(email)) {
-      warnIfPreservedDiffers(email, want, member, invitations.get(email), out.warnings);
+    if (member !== undefined && !preserve.has(email)) {
+      if (member.role !== entry.role || !samePermissions(member.permissions, entry.permissions)) {
+        out.changes.push(make.updateMember(email, member, toAccess(entry.role, entry.permissions), describeUpdate(entry), tables));
+      }
       continue;
     }
-    if (member !== undefined) {
-      if (!sameAccess(make.memberAccess(member), want)) out.changes.push(make.updateMember(email, member, want, describeUpdate(entry), tables));
-      continue;
-    }
-    reconcileInvitation(email, entry, want, invitations.get(email), desired, tables, out);
+    const want = toAccess(entry.role, entry.permissions);
+    if (preserve.has(email)) warnIfPreservedDiffers(email, want, member, invitations.get(email), out.warnings);
+    else reconcileInvitation(email, entry, want, invitations.get(email), desired, tables, out);
   }
 
   const expired = new Map<string, DesiredMember>();
@@ -80,7 +79,7 @@ function reconcileInvitation(
     out.changes.push(make.inviteMember(email, want, describeNew(entry), tables));
     return;
   }
-  const matches = sameAccess(make.invitationAccess(inv), want);
+  const matches = inv.role === want.role && samePermissions(inv.permissions, want.permissions);
   switch (inv.status) {
     case "pending":
       if (!matches) out.changes.push(make.updateInvitation(email, inv, want, describeUpdate(entry), tables));

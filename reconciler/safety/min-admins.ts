@@ -1,4 +1,4 @@
-import { isAdmin, project } from "./projection.js";
+import { activeMembers, isAdminAfter, roleTables, wasAdmin } from "./projection.js";
 import { listEmails, type SafetyRail } from "./rail.js";
 
 /**
@@ -8,12 +8,12 @@ import { listEmails, type SafetyRail } from "./rail.js";
  * minimum is not blocked by a plan that takes no admin away.
  */
 export const minAdmins: SafetyRail = (plan, live, desired) => {
-  const { active } = project(plan, live);
+  const p = roleTables(plan, live);
   const lost: string[] = [];
   let after = 0;
-  for (const m of active.values()) {
-    if (isAdmin(m.after)) after += 1;
-    else if (isAdmin(m.before)) lost.push(m.email);
+  for (const m of activeMembers(plan, live)) {
+    if (isAdminAfter(p, m)) after += 1;
+    else if (wasAdmin(p, m)) lost.push(m.email);
   }
   const min = desired.safety.minAdmins;
   if (lost.length === 0 || after >= min) return [];

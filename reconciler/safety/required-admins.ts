@@ -1,7 +1,7 @@
 import { ADMIN_PERMISSION, normalizeEmail } from "../../schema/catalog.js";
-import { desiredRoleTable, effective, toAccess } from "../compute/access.js";
+import { desiredRoleTable, holds } from "../compute/access.js";
 import type { SafetyViolation } from "../plan.js";
-import { isAdmin, project } from "./projection.js";
+import { isAdminAfter, project, wasAdmin } from "./projection.js";
 import type { SafetyRail } from "./rail.js";
 
 /**
@@ -11,10 +11,11 @@ import type { SafetyRail } from "./rail.js";
  * access:manage). A required admin still waiting on an invitation does not block.
  */
 export const requiredAdmins: SafetyRail = (plan, live, desired) => {
+  if (desired.safety.requiredAdmins.length === 0) return [];
   const owner = normalizeEmail(live.workspace.owner);
   const roles = desiredRoleTable(desired.roles, live.roles);
   const declared = new Map(desired.members.map((m) => [normalizeEmail(m.email), m]));
-  const { active } = project(plan, live);
+  const p = project(plan, live);
   const touched = new Map<string, string>();
   for (const c of plan.changes) {
     if (!("email" in c)) continue;
@@ -28,15 +29,15 @@ export const requiredAdmins: SafetyRail = (plan, live, desired) => {
     if (email === owner) continue;
     const entry = declared.get(email);
     const override = "edit safety.requiredAdmins in access.yaml";
-    if (entry === undefined || !isAdmin(effective(toAccess(entry.role, entry.permissions), roles))) {
+    if (entry === undefined || !holds(entry, roles, ADMIN_PERMISSION)) {
       violations.push({ rail: "requiredAdmins", message: `${email} is a required admin but access.yaml does not make it an admin`, override });
       continue;
     }
     const verb = touched.get(email);
-    const m = active.get(email);
+    const m = p.active.get(email);
     if (verb !== undefined) {
       violations.push({ rail: "requiredAdmins", message: `this plan ${verb} the required admin ${email}`, override });
-    } else if (m !== undefined && isAdmin(m.before) && !isAdmin(m.after)) {
+    } else if (m !== undefined && wasAdmin(p, m) && !isAdminAfter(p, m)) {
       violations.push({ rail: "requiredAdmins", message: `this plan takes access:manage from the required admin ${email} (through a role change)`, override });
     }
   }

@@ -1,5 +1,5 @@
 import { normalizeEmail } from "../../schema/catalog.js";
-import { project } from "./projection.js";
+import { lostBy, projectMember } from "./projection.js";
 import type { SafetyRail } from "./rail.js";
 
 /**
@@ -10,12 +10,12 @@ import type { SafetyRail } from "./rail.js";
 export const self: SafetyRail = (plan, live, _desired, options) => {
   if (options.allowSelfChange) return [];
   const caller = normalizeEmail(live.caller.email);
-  const me = project(plan, live).active.get(caller);
-  if (me === undefined) return [];
+  const projected = projectMember(plan, live, caller);
+  if (projected === undefined) return [];
+  const { member: me, tables } = projected;
   const override = "--allow-self-change";
   if (me.after === null) return [{ rail: "self", message: `this plan removes ${caller}, whose token runs it`, override }];
-  const kept = new Set(me.after);
-  const lost = me.before.filter((p) => !kept.has(p));
+  const lost = lostBy(tables, me);
   if (lost.length === 0) return [];
   return [{ rail: "self", message: `this plan takes ${lost.join(", ")} from ${caller}, whose token runs it`, override }];
 };
