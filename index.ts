@@ -13,3 +13,4 @@ export { fetchWorkspaceState } from "./reconciler/fetch.js";
 export { digestLiveState } from "./reconciler/digest.js";
 export { applyPlan, assertFresh, type ApplyResult, type ApplyOptions, type ApplyClient } from "./reconciler/apply/index.js";
 export { startServer, initWorkspace, issueToken, type ServerOptions, type RunningServer } from "./server/index.js";
+export { loadAccessFile, parseAccessText, validateAccessDocument, type LoadResult, type LoadOptions } from "./schema/load.js";

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { describeError, ExitCode } from "./errors.js";
 import { registerServe } from "./serve.js";
+import { registerValidate } from "./validate.js";
 import { registerPlan } from "./plan.js";
 import { registerApply } from "./apply.js";
 import { registerExport } from "./export.js";
@@ -22,6 +23,7 @@ const program = new Command("antryk-access")
 registerPlan(program);
 registerApply(program);
 registerExport(program);
+registerValidate(program);
 registerServe(program);
 
 try {
