@@ -1,0 +1,74 @@
+import { execFile } from "node:child_process";
+import { rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { promisify } from "node:util";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { REPO_ROOT, stripAntrykEnv } from "./harness.js";
+import { makeProgramDir, OWNER, providerTexts, startWorkspace, WORKSPACE, type ProviderTexts, type Workspace } from "./fixtures.js";
+
+// The serialization round trip, for each resource class: the provider is serialized by
+// the real resource class in one process, then re-created from that text in a fresh
+// Node process in another working directory, where it runs check, create and read
+// against the real server. A serialization that succeeds can still break when run;
+// only this proves it does not.
+
+const run = promisify(execFile);
+const CHILD = path.join(REPO_ROOT, "test/provider/roundtrip-child.cjs");
+const REQUIRE_FROM_STRING = path.join(REPO_ROOT, "node_modules/require-from-string/index.js");
+
+let ws: Workspace;
+let programDir: string;
+beforeEach(async () => {
+  ws = await startWorkspace();
+  programDir = await makeProgramDir();
+});
+afterEach(async () => {
+  await ws.close();
+  await rm(programDir, { recursive: true, force: true });
+});
+
+async function roundTrip(kind: keyof ProviderTexts, inputs: Record<string, unknown>) {
+  const text = (await providerTexts())[kind];
+  const textFile = path.join(programDir, `${kind}.provider.js`);
+  await writeFile(textFile, text);
+  const { stdout } = await run(process.execPath, [CHILD, REQUIRE_FROM_STRING, textFile, JSON.stringify(inputs)], {
+    cwd: programDir,
+    env: { ...stripAntrykEnv(process.env), ANTRYK_API_URL: ws.url, ANTRYK_TOKEN: ws.ownerToken },
+  });
+  return { text, result: JSON.parse(stdout) as { cwd: string; created: { id: string; outs: Record<string, unknown> }; read: { id: string; props: Record<string, unknown> } } };
+}
+
+describe("serialization round trip in a fresh process and another working directory", () => {
+  it.each(["WorkspaceAccess", "Member", "CustomRole"] as const)("%s: the text captures no module, path or secret", async (kind) => {
+    const text = (await providerTexts())[kind];
+    expect(text).toMatch(/^exports\.handler = /);
+    expect(text).not.toMatch(/\brequire\(/);
+    expect(text).not.toContain(REPO_ROOT.replace(/\/$/, ""));
+    expect(text).toContain('import("antryk-access/provider")');
+    // Only the two credential fields, both unset: nothing else is carried by the object.
+    expect(text.match(/^__\w+\.\w+ = .*;$/gm)).toEqual([expect.stringMatching(/\.apiUrl = undefined;$/), expect.stringMatching(/\.token = undefined;$/)]);
+  });
+
+  it("WorkspaceAccess: create and read", async () => {
+    const document = { owner: OWNER, members: [{ email: "alice@acme.io", role: "account-admin" }] };
+    const { result } = await roundTrip("WorkspaceAccess", { workspace: WORKSPACE, document });
+    expect(path.resolve(result.cwd)).not.toBe(path.resolve(REPO_ROOT));
+    expect(result.created.id).toBe(WORKSPACE);
+    expect(result.created.outs).toMatchObject({ pendingInvitationCount: 1, lastApplied: { inviteMember: 1 } });
+    expect(result.read).toMatchObject({ id: WORKSPACE, props: { drift: { total: 0 }, pendingInvitationCount: 1 } });
+    expect((await ws.client.listInvitations(WORKSPACE, { status: "pending" })).map((i) => i.email)).toEqual(["alice@acme.io"]);
+  });
+
+  it("Member: create and read", async () => {
+    const { result } = await roundTrip("Member", { workspace: WORKSPACE, email: "bob@acme.io", role: "developer", permissions: ["domains:manage"] });
+    expect(result.created).toMatchObject({ id: `${WORKSPACE}/bob@acme.io`, outs: { status: "pending", permissions: ["domains:manage"] } });
+    expect(result.read).toMatchObject({ id: `${WORKSPACE}/bob@acme.io`, props: { status: "pending", invitationId: result.created.outs.invitationId } });
+  });
+
+  it("CustomRole: create and read", async () => {
+    const { result } = await roundTrip("CustomRole", { workspace: WORKSPACE, roleName: "auditor", permissions: ["logs:read"] });
+    expect(result.created).toMatchObject({ id: `${WORKSPACE}/auditor`, outs: { permissions: ["logs:read"] } });
+    expect(result.read).toMatchObject({ id: `${WORKSPACE}/auditor`, props: { roleName: "auditor" } });
+    expect((await ws.client.listRoles(WORKSPACE)).some((r) => r.name === "auditor")).toBe(true);
+  });
+});
