@@ -1,4 +1,4 @@
-import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from "fastify";
 import type { ServerContext } from "./context.js";
 import { faultAnswer, FaultPlan, type Fault, type FaultOptions } from "./faults.js";
 import { HttpError } from "./http-error.js";
@@ -45,6 +45,12 @@ export async function buildApp(ctx: ServerContext, options: AppOptions = {}): Pr
     return503OnClosing: true,
     forceCloseConnections: true,
     exposeHeadRoutes: false,
+    routerOptions: { maxParamLength: 200 },
+    // the router's own refusals (a path parameter too long, a malformed URL) get the API's error shape too
+    frameworkErrors: (error, _request, reply) => {
+      const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+      void (reply as FastifyReply).code(status).send(new HttpError(status, "bad_request", error.message).body());
+    },
   });
   const registeredRoutes: { method: string; url: string }[] = [];
   app.decorate("registeredRoutes", registeredRoutes);
