@@ -14,3 +14,7 @@ export { digestLiveState } from "./reconciler/digest.js";
 export { applyPlan, assertFresh, type ApplyResult, type ApplyOptions, type ApplyClient } from "./reconciler/apply/index.js";
 export { startServer, initWorkspace, issueToken, type ServerOptions, type RunningServer } from "./server/index.js";
 export { loadAccessFile, parseAccessText, validateAccessDocument, type LoadResult, type LoadOptions } from "./schema/load.js";
+export * from "./reconciler/plan.js";
+export { computePlan, type PlanOptions } from "./reconciler/compute/index.js";
+export { renderText, renderJson, renderMarkdown, renderAccessYaml, renderYamlDiff, summaryLine, type TextOptions, type AccessYamlOptions, type YamlDiffOptions } from "./reconciler/render/index.js";
+export { SAFETY_RAILS, runRails, type SafetyRail, type RailOptions } from "./reconciler/safety/index.js";

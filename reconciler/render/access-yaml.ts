@@ -7,8 +7,8 @@ import type { LiveState } from "../live-state.js";
 /** DEFAULT_SCHEMA_URL is where the modeline points: the schema shipped in the installed package. */
 export const DEFAULT_SCHEMA_URL = "./node_modules/antryk-access/schema/access.schema.json";
 
-/** ExportOptions: `schemaUrl` is the `$schema` of the yaml-language-server modeline. */
-export interface ExportOptions {
+/** AccessYamlOptions: `schemaUrl` is the `$schema` of the yaml-language-server modeline. */
+export interface AccessYamlOptions {
   schemaUrl?: string;
 }
 
@@ -20,7 +20,7 @@ export interface ExportOptions {
  * grant nothing and are left out (named in a closing comment). Its contract: planning
  * this file against the same live state gives no changes.
  */
-export function renderAccessYaml(live: LiveState, options: ExportOptions = {}): string {
+export function renderAccessYaml(live: LiveState, options: AccessYamlOptions = {}): string {
   const owner = normalizeEmail(live.workspace.owner);
   const members = new Map<string, { email: string; role: string; permissions: string[]; pending?: string }>();
   for (const m of live.members) {

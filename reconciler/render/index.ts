@@ -2,6 +2,6 @@
 export { renderText, type TextOptions } from "./text.js";
 export { renderJson } from "./json.js";
 export { renderMarkdown, MARKDOWN_LIMIT, FOLD_AFTER } from "./markdown.js";
-export { renderAccessYaml, DEFAULT_SCHEMA_URL, type ExportOptions } from "./access-yaml.js";
+export { renderAccessYaml, DEFAULT_SCHEMA_URL, type AccessYamlOptions } from "./access-yaml.js";
 export { renderYamlDiff, type YamlDiffOptions } from "./yaml-diff.js";
 export { summaryLine, NO_CHANGES } from "./words.js";
