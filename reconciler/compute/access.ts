@@ -19,7 +19,7 @@ const RANK = new Map<string, number>(PERMISSION_IDS.map((p, i) => [p, i]));
 
 /**
  * orderPermissions is catalog.sortPermissions for the hot path: distinct permissions in
- * catalog order, unknown ids last and alphabetically (same result, no per-item search).
+ * catalog order, unknown ids last in code-point order (locale-independent, no per-item search).
  */
 export function orderPermissions(permissions: readonly string[]): string[] {
   if (permissions.length === 0) return [];

@@ -47,11 +47,13 @@ export function roleBody(description: string, permissions: readonly string[]): R
   return { description, permissions: orderPermissions(permissions) };
 }
 
+/** inviteMember: a new invitation; the person gains everything the access grants. */
 export function inviteMember(email: string, after: Access, reason: string, t: Tables): InviteMember {
   const d = personDelta(null, after, t);
   return { kind: "inviteMember", key: `inviteMember:${email}`, phase: "grants", ...d, reason, email, before: null, after };
 }
 
+/** updateInvitation: a pending invitation changed in place; a loss puts it with the demotions. */
 export function updateInvitation(email: string, inv: Invitation, after: Access, reason: string, t: Tables): UpdateInvitation {
   const before = invitationAccess(inv);
   const d = personDelta(before, after, t);
@@ -69,6 +71,7 @@ export function updateInvitation(email: string, inv: Invitation, after: Access, 
   };
 }
 
+/** resendInvitation: an expired, matching invitation sent again; valued as offering its access anew. */
 export function resendInvitation(email: string, inv: Invitation, reason: string, t: Tables): ResendInvitation {
   const access = invitationAccess(inv);
   // A resend revives an offer that had lapsed: valued as gaining its access anew.
@@ -88,6 +91,7 @@ export function resendInvitation(email: string, inv: Invitation, reason: string,
   };
 }
 
+/** revokeInvitation: a pending invitation withdrawn; the offered access is lost. */
 export function revokeInvitation(email: string, inv: Invitation, reason: string, t: Tables): RevokeInvitation {
   const before = invitationAccess(inv);
   const d = personDelta(before, null, t);
@@ -105,6 +109,7 @@ export function revokeInvitation(email: string, inv: Invitation, reason: string,
   };
 }
 
+/** updateMember: an active member changed in place; a loss puts it with the demotions. */
 export function updateMember(email: string, m: Member, after: Access, reason: string, t: Tables): UpdateMember {
   const before = memberAccess(m);
   const d = personDelta(before, after, t);
@@ -122,6 +127,7 @@ export function updateMember(email: string, m: Member, after: Access, reason: st
   };
 }
 
+/** removeMember: an active member removed; every effective permission is lost. */
 export function removeMember(email: string, m: Member, reason: string, t: Tables): RemoveMember {
   const before = memberAccess(m);
   const d = personDelta(before, null, t);
