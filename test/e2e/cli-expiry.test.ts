@@ -58,7 +58,7 @@ describe("expired invitations", () => {
     const expired = await server.owner$.listInvitations(server.workspace, { status: "expired" });
     expect(expired.map((i) => i.email).sort()).toEqual(["late@acme.io", "later@acme.io"]);
     const plan = await planJson();
-    expect(plan.changes.map((c) => [c.kind, c.email])).toEqual([
+    expect(plan.changes.map((c) => [c.kind, c.email]).sort()).toEqual([
       ["resendInvitation", "late@acme.io"],
       ["resendInvitation", "later@acme.io"],
     ]);

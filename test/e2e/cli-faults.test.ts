@@ -122,4 +122,28 @@ describe("faults", () => {
     if (!matchesA && !matchesB) expect(reported.length).toBeGreaterThanOrEqual(1);
     if (ra.code === 0 && rb.code !== 0) expect(matchesA).toBe(true);
   });
+
+  it("another writer changing the workspace during an apply is reported at its end", async () => {
+    assertBuilt();
+    server = await startTestServer({ owner: OWNER });
+    const s = server;
+    const emails = people(200);
+    const file = await writeAccessFile(s.dir, "access.yaml", fileOf(emails));
+    const base = (await s.owner$.getWorkspace(s.workspace)).revision;
+    const run = startCli(["apply", "-f", file, "--auto-approve", "--concurrency", "1"], { env: s.env() });
+    let exited = false;
+    void run.done.then(() => (exited = true));
+    while (!exited && (await s.owner$.getWorkspace(s.workspace)).revision - base < 20) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(exited).toBe(false);
+    // A person at the dashboard invites someone the file does not name.
+    await s.owner$.createInvitation(s.workspace, { email: "walk-in@acme.io", role: "developer" });
+    const r = await run.done;
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("Apply complete: 200 applied, 0 failed, 0 skipped.");
+    expect(r.stderr).toBe(
+      "error: workspace acme-prod changed concurrently during this apply (1 change by another writer); the result may mix both, run plan again to review it\n",
+    );
+  });
 });

@@ -1,0 +1,87 @@
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  accessYaml,
+  assertBuilt,
+  auditCount,
+  cleanEnv,
+  CLI,
+  people,
+  recorder,
+  startTestServer,
+  writeAccessFile,
+  type TestServer,
+} from "./harness.js";
+
+/**
+ * apply on a terminal: it asks, only `yes` applies, colours follow the terminal and
+ * NO_COLOR, and a long apply draws a progress line. The terminal is a real pseudo-TTY
+ * made by util-linux `script`; without it these tests are skipped.
+ */
+
+const SCRIPT = "/usr/bin/script";
+const PROMPT = "Do you want to apply these changes? Only 'yes' will be accepted:";
+const ESC = "\x1b[";
+
+let server: TestServer;
+let file: string;
+
+/** onTerminal runs the CLI under a pseudo-TTY, typing `answer` when asked. */
+function onTerminal(args: string[], answer: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
+  const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+  const command = [process.execPath, CLI, ...args].map(quote).join(" ");
+  const child = spawn(SCRIPT, ["-qec", command, "/dev/null"], { env: cleanEnv(env), cwd: server.dir });
+  let output = "";
+  let answered = false;
+  child.stdout.setEncoding("utf8").on("data", (d: string) => {
+    output += d;
+    if (!answered && output.includes(PROMPT)) {
+      answered = true;
+      child.stdin.write(`${answer}\n`);
+    }
+  });
+  return new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code) => {
+      recorder.outputs.push(output);
+      resolve({ code, output });
+    });
+  });
+}
+
+beforeAll(async () => {
+  assertBuilt();
+  server = await startTestServer();
+  file = await writeAccessFile(
+    server.dir,
+    "access.yaml",
+    accessYaml({ owner: server.owner, members: people(30).map((email) => ({ email, role: "developer" })) }),
+  );
+});
+
+afterAll(async () => {
+  expect(await recorder.leaks()).toEqual([]);
+  await server.close();
+});
+
+describe.skipIf(!existsSync(SCRIPT))("apply on a terminal", () => {
+  it("asks, and any answer but yes changes nothing", async () => {
+    const before = await auditCount(server);
+    const r = await onTerminal(["apply", "-f", file], "y", { ...server.env(), NO_COLOR: "" });
+    expect(r.output).toContain(PROMPT);
+    expect(r.output).toContain("Apply cancelled: nothing was changed.");
+    expect(r.output).toContain(`${ESC}32m+ invite`); // colour on a terminal
+    expect(r.code).toBe(1);
+    expect(await auditCount(server)).toBe(before);
+  });
+
+  it("yes applies, with a progress line; NO_COLOR turns colour off", async () => {
+    const r = await onTerminal(["apply", "-f", file], "yes", { ...server.env(), NO_COLOR: "1" });
+    expect(r.code).toBe(0);
+    expect(r.output).toMatch(/Applying: \d+\/30/);
+    expect(r.output).toContain("Apply complete: 30 applied, 0 failed, 0 skipped.");
+    expect(r.output).not.toContain(`${ESC}32m`);
+    expect(await server.owner$.listInvitations(server.workspace, { status: "pending" })).toHaveLength(30);
+  });
+});
