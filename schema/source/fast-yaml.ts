@@ -114,12 +114,21 @@ class FastParser {
   parseDocument(): FastParse {
     if (this.content.length === 0 || this.indent[0] !== 0 || this.isSeqLine(0)) bail();
     const value = this.parseMap(0);
-    if (this.i !== this.content.length) bail();
+    if (this.i !== this.content.length) this.badIndent();
     return { value, root: this.node as FastMapNode };
   }
 
+  /** The line being read (where a decline happened). */
+  private at = 1;
+
   currentLine(): number {
-    return this.lineNo[Math.min(this.i, this.lineNo.length - 1)] ?? 1;
+    return this.at;
+  }
+
+  /** A line indented deeper than its context allows: decline, pointing at that line. */
+  private badIndent(): never {
+    this.at = this.lineNo[this.i] ?? this.at;
+    return bail();
   }
 
   private isSeqLine(i: number): boolean {
@@ -135,6 +144,7 @@ class FastParser {
     const value: Record<string, unknown> = {};
     const node: FastMapNode = { pos: pack(this.lineNo[this.i]!, indent + 1), keys: [], keyLines: [], kids: [] };
     while (this.more() && this.indent[this.i] === indent && !this.isSeqLine(this.i)) {
+      this.at = this.lineNo[this.i]!;
       const m = KEY.exec(this.content[this.i]!) ?? bail();
       const key = m[1]!;
       if (key === "__proto__" || Object.hasOwn(value, key) || typeof plainScalar(key) !== "string") bail();
@@ -153,7 +163,7 @@ class FastParser {
       } else {
         child = this.parseInline(rest, line, restColumn);
       }
-      if (this.more() && this.indent[this.i]! > indent) bail();
+      if (this.more() && this.indent[this.i]! > indent) this.badIndent();
       value[key] = child;
       node.keys.push(key);
       node.keyLines.push(line);
@@ -171,6 +181,7 @@ class FastParser {
     const value: unknown[] = [];
     const node: FastSeqNode = { pos: pack(this.lineNo[this.i]!, indent + 1), items: [] };
     while (this.more() && this.indent[this.i] === indent && this.isSeqLine(this.i)) {
+      this.at = this.lineNo[this.i]!;
       const c = this.content[this.i]!;
       let extra = 1;
       while (c.charCodeAt(extra + 1) === 32) extra++;
@@ -188,7 +199,7 @@ class FastParser {
         this.i++;
         child = this.parseInline(rest, line, itemIndent + 1);
       }
-      if (this.more() && this.indent[this.i]! > indent) bail();
+      if (this.more() && this.indent[this.i]! > indent) this.badIndent();
       value.push(child);
       node.items.push(this.node);
     }

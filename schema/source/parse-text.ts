@@ -11,7 +11,7 @@ export const MAX_FILE_BYTES = 32 * 1024 * 1024;
  * bytes of memory per byte of input); bigger files must stay in the plain subset the fast
  * parser reads (block maps and lists, one-line scalars and lists, comments).
  */
-export const MAX_GENERAL_YAML_BYTES = 4 * 1024 * 1024;
+export const MAX_GENERAL_YAML_BYTES = 2 * 1024 * 1024;
 
 /** MAX_ALIAS_COUNT bounds alias expansion (the defence against "billion laughs" alias bombs). */
 export const MAX_ALIAS_COUNT = 1000;
