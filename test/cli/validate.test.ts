@@ -1,0 +1,136 @@
+import { execFile } from "node:child_process";
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+/**
+ * `antryk-access validate` as a user runs it: the built CLI (`node dist/cli/main.js`, built
+ * by `npx tsc -p .` / `npm test`) in a child process, in a temp working directory.
+ */
+const ROOT = join(import.meta.dirname, "..", "..");
+const CLI = join(ROOT, "dist", "cli", "main.js");
+const EXAMPLE = join(ROOT, "examples", "access.yaml");
+let cwd: string;
+
+beforeAll(() => {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npx tsc -p .\` first (npm test builds)`);
+  cwd = mkdtempSync(join(tmpdir(), "antryk-validate-"));
+});
+afterAll(() => rmSync(cwd, { recursive: true, force: true }));
+
+function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, "validate", ...args], { cwd, env: { ...process.env, NO_COLOR: "1" } }, (err, stdout, stderr) => {
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+const INVALID = `version: 1
+workspace: acme-prod
+owner: founder@acme.io
+members:
+  - email: bob@acme.io
+    role: developer
+    permissions: [deploy:create]
+  - email: BOB@acme.io
+    role: developer
+`;
+
+describe("antryk-access validate", () => {
+  it("accepts the example workspace: exit 0 and a summary line", async () => {
+    const { code, stdout, stderr } = await run("-f", EXAMPLE);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
+    expect(stdout).toBe(`${EXAMPLE}: valid (0 errors, 0 warnings)\n`);
+  });
+
+  it("reads access.yaml in the working directory by default", async () => {
+    writeFileSync(join(cwd, "access.yaml"), "version: 1\nworkspace: acme-prod\nowner: founder@acme.io\n");
+    const { code, stdout } = await run();
+    expect(code).toBe(0);
+    expect(stdout).toBe("access.yaml: valid (0 errors, 0 warnings)\n");
+  });
+
+  it("prints every error as file:line:column severity code message, then a summary; exit 1", async () => {
+    writeFileSync(join(cwd, "bad.yaml"), INVALID);
+    const { code, stdout, stderr } = await run("-f", "bad.yaml");
+    expect(code).toBe(1);
+    expect(stderr).toBe("");
+    expect(stdout.split("\n")).toEqual([
+      'bad.yaml:7:19 error unknown-permission "deploy:create" is not a permission; did you mean "deployments:create"?',
+      'bad.yaml:8:12 error duplicate-email "bob@acme.io" is declared twice: in members at bad.yaml:5:12 and in members here; declare each person once',
+      "bad.yaml: invalid (2 errors, 0 warnings)",
+      "",
+    ]);
+  });
+
+  it("exits 0 with warnings only", async () => {
+    writeFileSync(join(cwd, "warn.yaml"), "version: 1\nworkspace: w\nowner: o@acme.io\nmembers:\n  - email: a@acme.io\n    role: developer\n    permissions: [logs:read]\n");
+    const { code, stdout } = await run("--file", "warn.yaml");
+    expect(code).toBe(0);
+    expect(stdout).toContain('warn.yaml:7:19 warning redundant-permission "logs:read" is already part of role "developer"');
+    expect(stdout).toContain("warn.yaml: valid (0 errors, 1 warning)");
+  });
+
+  it("--format json prints { valid, diagnostics } with the documented fields", async () => {
+    writeFileSync(join(cwd, "bad.yaml"), INVALID);
+    const { code, stdout } = await run("-f", "bad.yaml", "--format", "json");
+    expect(code).toBe(1);
+    const out = JSON.parse(stdout) as { valid: boolean; diagnostics: Record<string, unknown>[] };
+    expect(out.valid).toBe(false);
+    expect(out.diagnostics[0]).toEqual({
+      severity: "error",
+      code: "unknown-permission",
+      message: '"deploy:create" is not a permission; did you mean "deployments:create"?',
+      file: "bad.yaml",
+      line: 7,
+      column: 19,
+    });
+    expect(out.diagnostics.map((d) => d.code)).toEqual(["unknown-permission", "duplicate-email"]);
+  });
+
+  it("--format json on a valid file", async () => {
+    const { code, stdout } = await run("-f", EXAMPLE, "--format", "json");
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toEqual({ valid: true, diagnostics: [] });
+  });
+
+  it.each([
+    ["a missing file", ["-f", "nope.yaml"], "error: cannot read nope.yaml: no such file\n"],
+    ["a directory", ["-f", "."], "error: cannot read .: it is a directory, not a file\n"],
+  ])("%s is a one-line error, exit 1, no stack trace", async (_name, args, message) => {
+    const { code, stdout, stderr } = await run(...args);
+    expect({ code, stdout, stderr }).toEqual({ code: 1, stdout: "", stderr: message });
+  });
+
+  it.skipIf(process.getuid?.() === 0)("an unreadable file is a one-line error", async () => {
+    const file = join(cwd, "secret.yaml");
+    writeFileSync(file, "version: 1\n");
+    chmodSync(file, 0o000);
+    const { code, stderr } = await run("-f", file);
+    expect(code).toBe(1);
+    expect(stderr).toBe(`error: cannot read ${file}: permission denied\n`);
+  });
+
+  it("binary garbage is a diagnostic, exit 1", async () => {
+    writeFileSync(join(cwd, "garbage.yaml"), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 3, 0xff]));
+    const { code, stdout, stderr } = await run("-f", "garbage.yaml");
+    expect(code).toBe(1);
+    expect(stderr).toBe("");
+    expect(stdout).toBe("garbage.yaml:1:1 error not-text the file is not UTF-8 text; is it binary?\ngarbage.yaml: invalid (1 error, 0 warnings)\n");
+  });
+
+  it("rejects an unknown --format", async () => {
+    const { code, stderr } = await run("--format", "xml");
+    expect(code).toBe(1);
+    expect(stderr).toContain("xml");
+  });
+
+  it("--help shows an example", async () => {
+    const { code, stdout } = await run("--help");
+    expect(code).toBe(0);
+    expect(stdout).toContain("antryk-access validate -f examples/access.yaml");
+    expect(stdout).toContain("--format <format>");
+  });
+});
