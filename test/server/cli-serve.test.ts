@@ -1,0 +1,116 @@
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { parseDuration } from "../../server/duration.js";
+import { runCli, startServe, type ServeProcess } from "./cli.js";
+import { dumpDatabase } from "./harness.js";
+
+/** `antryk-access serve`, `serve init` and `serve token` as a user runs them: the built CLI as a child process. */
+
+let dir: string;
+let serve: ServeProcess | undefined;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "antryk-serve-"));
+});
+afterEach(async () => {
+  if (serve && serve.child.exitCode === null && serve.child.signalCode === null) {
+    serve.child.kill("SIGKILL");
+    await serve.exited;
+  }
+  serve = undefined;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const TOKEN_LINE = /^ak_[A-Za-z0-9_-]{43}\n$/;
+
+describe("serve init and serve token", () => {
+  it("init prints only the owner's token; a second init is an error that changes nothing", async () => {
+    const first = await runCli(["serve", "init", "--db", "w.db", "--workspace", "acme", "--owner", "Founder@acme.io"], dir);
+    expect([first.code, first.stderr]).toEqual([0, ""]);
+    expect(first.stdout).toMatch(TOKEN_LINE);
+    const before = dumpDatabase(join(dir, "w.db"));
+    const again = await runCli(["serve", "init", "--db", "w.db", "--workspace", "acme", "--owner", "other@acme.io"], dir);
+    expect([again.code, again.stdout]).toEqual([1, ""]);
+    expect(again.stderr).toBe('error: workspace "acme" already exists in w.db; nothing was changed\n');
+    expect(dumpDatabase(join(dir, "w.db"))).toBe(before);
+  });
+
+  it("token prints a new token for an existing member only", async () => {
+    await runCli(["serve", "init", "--db", "w.db", "--workspace", "acme", "--owner", "founder@acme.io"], dir);
+    const token = await runCli(["serve", "token", "--db", "w.db", "--workspace", "acme", "--email", "FOUNDER@acme.io"], dir);
+    expect([token.code, token.stderr]).toEqual([0, ""]);
+    expect(token.stdout).toMatch(TOKEN_LINE);
+    const stranger = await runCli(["serve", "token", "--db", "w.db", "--workspace", "acme", "--email", "who@acme.io"], dir);
+    expect([stranger.code, stranger.stdout, stranger.stderr]).toEqual([1, "", 'error: who@acme.io is not a member of workspace "acme"\n']);
+    const nowhere = await runCli(["serve", "token", "--db", "w.db", "--workspace", "nope", "--email", "founder@acme.io"], dir);
+    expect(nowhere.code).toBe(1);
+  });
+
+  it.each([
+    [["--workspace", "bad name!", "--owner", "a@acme.io"], "invalid workspace name"],
+    [["--workspace", "acme", "--owner", "not-an-email"], "invalid owner email"],
+  ])("init refuses %j", async (args, message) => {
+    const result = await runCli(["serve", "init", "--db", "w.db", ...args], dir);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(message);
+  });
+});
+
+describe("serve", () => {
+  it("prints one listening line, serves the API with the configured TTL and outbox, and stops cleanly on SIGTERM", async () => {
+    const init = await runCli(["serve", "init", "--db", "w.db", "--workspace", "acme", "--owner", "founder@acme.io"], dir);
+    const token = init.stdout.trim();
+    serve = await startServe(["--db", "w.db", "--port", "0", "--invitation-ttl", "90s", "--dev-outbox"], dir);
+    expect(serve.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const res = await fetch(`${serve.url}/v1/workspaces/acme/invitations`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ email: "eve@acme.io", role: "developer" }),
+    });
+    const invitation = await res.json();
+    expect(Date.parse(invitation.expiresAt) - Date.parse(invitation.createdAt)).toBe(90_000);
+    const outbox = await (await fetch(`${serve.url}/v1/dev/outbox`)).json();
+    expect(outbox.items.map((m: any) => m.email)).toEqual(["eve@acme.io"]);
+    serve.child.kill("SIGTERM");
+    expect(await serve.exited).toBe(0);
+    expect(serve.stdout()).toBe(`listening on ${serve.url}\n`);
+    expect(serve.stdout() + serve.stderr()).not.toContain(token);
+  });
+
+  it("stops cleanly on SIGINT, has no outbox unless asked, and keeps its database under .antryk/ by default", async () => {
+    serve = await startServe(["--port", "0"], dir);
+    expect(existsSync(join(dir, ".antryk", "workspace.db"))).toBe(true);
+    expect((await fetch(`${serve.url}/v1/dev/outbox`)).status).toBe(404);
+    serve.child.kill("SIGINT");
+    expect(await serve.exited).toBe(0);
+  });
+
+  it.each([
+    [["--invitation-ttl", "7 days"], 'error: --invitation-ttl: invalid duration "7 days"'],
+    [["--faults", "2"], 'error: invalid --faults "2"'],
+    [["--faults-seed", "3"], "error: --faults-seed needs --faults"],
+    [["--port", "http"], 'error: invalid --port "http"'],
+  ])("refuses %j", async (args, message) => {
+    const result = await runCli(["serve", "--db", "w.db", ...args], dir);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(message);
+  });
+});
+
+describe("parseDuration", () => {
+  it.each([
+    ["1s", 1_000],
+    ["90s", 90_000],
+    ["15m", 900_000],
+    ["12h", 43_200_000],
+    ["7d", 604_800_000],
+    ["250ms", 250],
+  ])("reads %s as %d ms", (text, ms) => {
+    expect(parseDuration(text)).toBe(ms);
+  });
+
+  it.each(["", "7", "d", "1.5h", "-1s", "0s", "7 d", "1w"])("refuses %j", (text) => {
+    expect(() => parseDuration(text)).toThrow(RangeError);
+  });
+});
