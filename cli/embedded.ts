@@ -15,7 +15,7 @@ export const EMBEDDED_DIR = ".antryk";
 /** EMBEDDED_DB is the SQLite file's name inside EMBEDDED_DIR. */
 export const EMBEDDED_DB = "workspace.db";
 /** DEFAULT_LOCAL_OWNER owns an embedded workspace whose file sets no `owner:`. */
-export const DEFAULT_LOCAL_OWNER = "owner@localhost";
+export const DEFAULT_LOCAL_OWNER = "owner@antryk.localhost";
 
 /** EmbeddedWorkspace is a running embedded server and the owner token to call it with. */
 export interface EmbeddedWorkspace {
@@ -35,7 +35,7 @@ export function embeddedAnnouncement(workspace: string, displayPath: string): st
 
 /**
  * openEmbedded starts the reference server for `workspace` in `cwd`, creating the
- * database, the workspace (owned by `owner`, default owner@localhost) and its token
+ * database, the workspace (owned by `owner`, default owner@antryk.localhost) and its token
  * file when they do not exist yet.
  */
 export async function openEmbedded(options: {

@@ -19,6 +19,9 @@ export function describeError(err: unknown): string[] {
       ...err.violations.map((v) => `  ${v.rail}: ${v.message}${v.override ? ` (override: ${v.override})` : ""}`),
     ];
   }
+  if (err instanceof ApiError && err.status === 401) {
+    return [`error: ${err.message}; check the token (ANTRYK_TOKEN or --token-file)`];
+  }
   if (err instanceof StalePlanError || err instanceof ApiError || err instanceof AccessError) {
     return [`error: ${err.message}`];
   }

@@ -235,7 +235,7 @@ describe("errors are one line and exit 1", () => {
     const r = await runCli(["plan", "-f", file], { env: { ANTRYK_API_URL: server.url, ANTRYK_TOKEN: "ak_not-a-real-token" }, cwd: server.dir });
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
-    expect(r.stderr).toMatch(/^error: .*401/);
+    expect(r.stderr).toMatch(/^error: .*401 unauthorized.*; check the token \(ANTRYK_TOKEN or --token-file\)$/m);
     expect(r.stderr).not.toContain("ak_not-a-real-token");
   });
 
