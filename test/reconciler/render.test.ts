@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { FOLD_AFTER, MARKDOWN_LIMIT, renderJson, renderMarkdown, renderText, renderYamlDiff } from "../../reconciler/render/index.js";
 import { PLAN_FORMAT_VERSION, type Plan } from "../../reconciler/plan.js";
 import { expectGolden } from "./golden.js";
-import { blocked, converged, large, planOf, SCENARIOS, small } from "./scenarios.js";
+import { blocked, converged, highRisk, large, planOf, SCENARIOS, small } from "./scenarios.js";
 
 const stripAnsi = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, "");
 
@@ -17,6 +17,15 @@ describe("renderText", () => {
   it("closes with the summary line, or says there are no changes", () => {
     expect(renderText(planOf(small), { color: false }).trimEnd().split("\n").at(-1)).toBe("Plan: 2 to invite, 1 to resend, 1 to update, 1 to remove, 1 role to create.");
     expect(renderText(planOf(converged), { color: false }).trimEnd().split("\n").at(-1)).toBe("No changes. The workspace matches access.yaml.");
+  });
+
+  it("groups by phase in apply order and puts high-risk changes first in each phase", () => {
+    const text = renderText(planOf(highRisk), { color: false });
+    const headings = text.split("\n").filter((l) => /^[A-Z].*:$/.test(l));
+    expect(headings).toEqual(["Roles:", "Invitations and promotions:", "Demotions (changes that take permissions away):"]);
+    const grants = text.slice(text.indexOf("Invitations and promotions:"), text.indexOf("Demotions"));
+    const marks = grants.split("\n").filter((l) => /^  [+~-] /.test(l)).map((l) => l.includes("[high risk]"));
+    expect(marks).toEqual([true, true, false]);
   });
 
   it("uses ANSI colour only when asked, and the words are the same either way", () => {
