@@ -69,10 +69,15 @@ export class ProviderError extends Error {
   }
 }
 
-/** providerError renders any thrown value once for the engine (idempotent on a ProviderError). */
+/**
+ * providerError renders any thrown value once for the engine (idempotent on a
+ * ProviderError). The engine prefixes the message with `error:` itself, so the CLI's
+ * own `error: ` prefix is dropped.
+ */
 export function providerError(err: unknown): ProviderError {
   if (err instanceof ProviderError) return err;
-  return new ProviderError(describeError(err).join("\n"), { cause: err });
+  const lines = describeError(err).map((line) => line.replace(/^error: /, ""));
+  return new ProviderError(lines.join("\n"), { cause: err });
 }
 
 /** guard runs a provider operation and turns whatever it throws into one ProviderError. */
