@@ -10,6 +10,8 @@ import { error, type Finding, type Rule } from "./types.js";
  * `owner:` when asserted.
  */
 export function declaredAdmins(draft: Draft): Set<string> {
+  const cached = adminsByDraft.get(draft);
+  if (cached) return cached;
   const rolePermissions = rolePermissionMap(draft);
   const admins = new Set<string>();
   for (const m of draft.members) {
@@ -18,17 +20,20 @@ export function declaredAdmins(draft: Draft): Set<string> {
     if (viaRole || m.grants.items.includes(ADMIN_PERMISSION)) admins.add(m.email);
   }
   if (draft.owner) admins.add(draft.owner.value);
+  adminsByDraft.set(draft, admins);
   return admins;
 }
+
+/** Two rules ask for the admins of the same draft; count them once. */
+const adminsByDraft = new WeakMap<Draft, Set<string>>();
 
 /** requiredAdminNotAdmin (`required-admin-not-admin`): each safety.requiredAdmins entry is declared as an admin (or is the owner). */
 export const requiredAdminNotAdmin: Rule = (draft) => {
   const admins = declaredAdmins(draft);
-  const byEmail = new Map(draft.members.map((m) => [m.email, m]));
   return draft.requiredAdmins
     .filter((r) => EMAIL.test(r.value) && !admins.has(r.value))
     .map((r) => {
-      const m = byEmail.get(r.value);
+      const m = draft.members.find((candidate) => candidate.email === r.value);
       const why =
         m === undefined
           ? "is not declared in this file"
