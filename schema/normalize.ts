@@ -37,7 +37,7 @@ export interface DraftMember {
   email: string;
   /** Path of the whole entry: `members[i]`, or the group's email item `groups.g.members[j]`. */
   entryPath: YamlPath;
-  /** The role as written (trimmed); undefined when missing or not a string. */
+  /** The role as written (ids are not trimmed: " developer" is no role); undefined when missing or not a string. */
   role?: string;
   grants: PermissionList;
   expires?: string;
@@ -104,7 +104,7 @@ export function normalize(doc: unknown, now: Date): { draft: Draft; findings: No
     list(v).flatMap((e, i) => (typeof e === "string" ? [{ value: normalizeEmail(e), path: [...path, i] }] : []));
   const grants = (v: unknown, path: () => YamlPath): PermissionList => {
     const items = list(v);
-    return items.length === 0 ? NO_GRANTS : { path: path(), items: items.map((p) => (typeof p === "string" ? p.trim() : null)) };
+    return items.length === 0 ? NO_GRANTS : { path: path(), items: items.map((p) => (typeof p === "string" ? p : null)) };
   };
 
   const roles: DraftRole[] = Object.entries(isObj(root.roles) ? root.roles : {}).map(([name, r]) => ({
@@ -120,7 +120,7 @@ export function normalize(doc: unknown, now: Date): { draft: Draft; findings: No
     const member: DraftMember = {
       email: normalizeEmail(m.email),
       entryPath: ["members", i],
-      role: str(m.role)?.trim(),
+      role: str(m.role),
       grants: grants(m.permissions, () => ["members", i, "permissions"]),
       expired: false,
     };
@@ -138,7 +138,7 @@ export function normalize(doc: unknown, now: Date): { draft: Draft; findings: No
   for (const [group, g] of Object.entries(isObj(root.groups) ? root.groups : {})) {
     if (!isObj(g)) continue;
     const base: YamlPath = ["groups", group];
-    const role = str(g.role)?.trim();
+    const role = str(g.role);
     const groupGrants = grants(g.permissions, () => [...base, "permissions"]);
     for (const e of emails(g.members, [...base, "members"])) {
       members.push({ email: e.value, entryPath: e.path, role, grants: groupGrants, expired: false, group });

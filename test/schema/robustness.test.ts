@@ -113,3 +113,16 @@ describe("hostile input", () => {
     );
   });
 });
+
+describe("scale", () => {
+  it("100,000 members validate, and a duplicate at the very end is found", async () => {
+    const members = Array.from({ length: 100_000 }, (_, i) => `  - email: user${i}@example.com\n    role: ${i < 2 ? "account-admin" : "developer"}\n`).join("");
+    const clean = await loadGenerated("100k.yaml", `${HEAD}members:\n${members}`);
+    expect(clean.result.diagnostics).toEqual([]);
+    expect(clean.result.desired!.members).toHaveLength(100_000);
+    expect(clean.ms).toBeLessThan(30_000); // the bench measures the real figure; this only catches a quadratic path
+
+    const dup = await loadGenerated("100k-dup.yaml", `${HEAD}members:\n${members}  - email: USER7@example.com\n    role: developer\n`);
+    expect(dup.result.diagnostics.map((d) => `${d.line}:${d.column} ${d.code}`)).toEqual([`${5 + 200_000}:12 duplicate-email`]);
+  });
+});

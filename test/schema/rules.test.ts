@@ -143,3 +143,12 @@ describe("a run reports every problem, sorted by position", () => {
     ]);
   });
 });
+
+describe("ids are exact: a padded role or permission is reported, not silently fixed", () => {
+  it.each([
+    ["role", `members:\n  - email: a@acme.io\n    role: " developer"\n`, ["6:11 error unknown-role"]],
+    ["permission", `members:\n  - email: a@acme.io\n    role: developer\n    permissions: [" domains:manage"]\n`, ["7:19 error unknown-permission"]],
+  ])("%s", (_name, body, want) => {
+    expect(brief(check(HEAD + body))).toEqual(want);
+  });
+});
