@@ -54,6 +54,23 @@ describe("renderAccessYaml", () => {
     expect(text).toContain("mode: authoritative");
   });
 
+  it.each([
+    "multi\nline",
+    "  leading and trailing  ",
+    'say "hi" and \'bye\'',
+    "yes",
+    "123",
+    "- dash",
+    "a: b #c",
+    "ünïcødé ✓",
+    "[not, a, list]",
+    "{not: a map}",
+    "*alias &anchor !tag %directive @at `tick`",
+  ])("quotes role descriptions so they read back unchanged: %j", (description) => {
+    const { plan } = replan(live({ roles: [role("qa", ["logs:read"], description)] }));
+    expect(plan.changes).toEqual([]);
+  });
+
   it("exports a workspace with only its owner", () => {
     const { plan } = replan(live());
     expect(plan.changes).toEqual([]);
