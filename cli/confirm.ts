@@ -13,12 +13,26 @@ export function isInteractive(stdin: NodeJS.ReadStream = process.stdin, stderr: 
   return stdin.isTTY === true && stderr.isTTY === true;
 }
 
-/** confirmApply asks CONFIRM_PROMPT on stderr and resolves true only for the answer `yes`. */
+/**
+ * confirmApply asks CONFIRM_PROMPT on stderr and resolves true only for the answer `yes`.
+ * Ctrl-C and end of input (Ctrl-D) answer no.
+ */
 export async function confirmApply(stdin: NodeJS.ReadStream = process.stdin, stderr: NodeJS.WriteStream = process.stderr): Promise<boolean> {
   const rl = createInterface({ input: stdin, output: stderr, terminal: true });
+  const abort = new AbortController();
   try {
-    const answer = await rl.question(`\n${CONFIRM_PROMPT}`);
-    return answer.trim() === "yes";
+    return await new Promise<boolean>((resolve) => {
+      rl.once("SIGINT", () => {
+        stderr.write("\n");
+        abort.abort();
+        resolve(false);
+      });
+      rl.once("close", () => resolve(false));
+      rl.question(`\n${CONFIRM_PROMPT}`, { signal: abort.signal }).then(
+        (answer) => resolve(answer.trim() === "yes"),
+        () => resolve(false),
+      );
+    });
   } finally {
     rl.close();
   }
