@@ -1,4 +1,5 @@
 import { normalizeEmail } from "../../schema/catalog.js";
+import type { SafetyViolation } from "../plan.js";
 import type { SafetyRail } from "./rail.js";
 
 /**
@@ -8,11 +9,14 @@ import type { SafetyRail } from "./rail.js";
  */
 export const preserve: SafetyRail = (plan, _live, desired) => {
   const preserved = new Set(desired.safety.preserve.map(normalizeEmail));
-  return plan.changes
-    .filter((c) => "email" in c && preserved.has(normalizeEmail(c.email)))
-    .map((c) => ({
-      rail: "preserve" as const,
-      message: `${"email" in c ? c.email : ""} is in safety.preserve, but this plan would ${c.kind}`,
-      override: `remove ${"email" in c ? c.email : ""} from safety.preserve in access.yaml`,
-    }));
+  const violations: SafetyViolation[] = [];
+  for (const c of plan.changes) {
+    if (!("email" in c) || !preserved.has(normalizeEmail(c.email))) continue;
+    violations.push({
+      rail: "preserve",
+      message: `${c.email} is in safety.preserve, but this plan would ${c.kind}`,
+      override: `remove ${c.email} from safety.preserve in access.yaml`,
+    });
+  }
+  return violations;
 };
