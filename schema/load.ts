@@ -36,6 +36,8 @@ export async function loadAccessFile(path: string, options: LoadOptions = {}): P
   try {
     const info = await stat(path);
     if (info.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
+    // A device or FIFO (/dev/zero, a pipe) could stream forever: only regular files are read.
+    if (!info.isFile()) throw Object.assign(new Error("not a regular file"), { code: "ENOTREG" });
     if (info.size > MAX_FILE_BYTES) return tooLarge(path, info.size);
     bytes = await readFile(path);
   } catch (err) {
@@ -161,6 +163,8 @@ function reason(err: unknown): string {
       return "permission denied";
     case "EISDIR":
       return "it is a directory, not a file";
+    case "ENOTREG":
+      return "not a regular file";
     default:
       return (err instanceof Error ? err.message : String(err)).split("\n", 1)[0]!;
   }

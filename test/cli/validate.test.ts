@@ -99,6 +99,7 @@ describe("antryk-access validate", () => {
   it.each([
     ["a missing file", ["-f", "nope.yaml"], "error: cannot read nope.yaml: no such file\n"],
     ["a directory", ["-f", "."], "error: cannot read .: it is a directory, not a file\n"],
+    ["a device that never ends", ["-f", "/dev/zero"], "error: cannot read /dev/zero: not a regular file\n"],
   ])("%s is a one-line error, exit 1, no stack trace", async (_name, args, message) => {
     const { code, stdout, stderr } = await run(...args);
     expect({ code, stdout, stderr }).toEqual({ code: 1, stdout: "", stderr: message });
