@@ -1,16 +1,6 @@
-import { writeFile } from "node:fs/promises";
 import type { Command } from "commander";
-import { fetchWorkspaceState } from "../reconciler/fetch.js";
-import { renderAccessYaml } from "../reconciler/render/index.js";
-import { ExitCode } from "./errors.js";
-import { resolveExportWorkspace } from "./workspace-name.js";
-import { withSession } from "./session.js";
-import { addTargetOptions, type TargetOptions } from "./target.js";
-
-interface ExportOptions extends TargetOptions {
-  workspace?: string;
-  output?: string;
-}
+import type { ExportOptions } from "./run-export.js";
+import { addTargetOptions } from "./target.js";
 
 /** registerExport adds `export`: the live workspace as a canonical access.yaml (stdout or -o). */
 export function registerExport(program: Command): void {
@@ -31,17 +21,8 @@ Examples:
 With the embedded local workspace, the announcement goes to stderr so stdout is the file.`,
     )
     .action(async (options: ExportOptions) => {
-      const workspace = await resolveExportWorkspace(options.workspace, options);
-      const yaml = await withSession(
-        { target: options, workspace, announce: (line) => process.stderr.write(`${line}\n`), create: false },
-        async (session) => renderAccessYaml(await fetchWorkspaceState(session.client, workspace)),
-      );
-      if (options.output !== undefined) {
-        await writeFile(options.output, yaml);
-        process.stderr.write(`Exported workspace "${workspace}" to ${options.output}.\n`);
-      } else {
-        process.stdout.write(yaml);
-      }
-      process.exitCode = ExitCode.ok;
+      // Loaded on use, so other commands (validate, serve, --help) do not pay for the engine.
+      const { runExport } = await import("./run-export.js");
+      process.exitCode = await runExport(options);
     });
 }

@@ -36,7 +36,7 @@ const announcement = (ws: string) =>
 describe("the embedded local workspace", () => {
   it("plan announces it on the first line and creates it with a private owner token", async () => {
     const r = await runCli(["plan", "-f", EXAMPLE], { cwd });
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr + r.stdout).toBe(0);
     expect(r.stdout.split("\n")[0]).toBe(announcement(workspace));
     expect(r.stdout).toMatch(/Plan: \d+ to invite/);
     expect(existsSync(join(cwd, ".antryk/workspace.db"))).toBe(true);
@@ -47,28 +47,28 @@ describe("the embedded local workspace", () => {
 
   it("apply makes the changes; the next plan says No changes", async () => {
     const apply = await runCli(["apply", "-f", EXAMPLE, "--auto-approve"], { cwd });
-    expect(apply.code).toBe(0);
+    expect(apply.code, apply.stderr + apply.stdout).toBe(0);
     expect(apply.stdout.split("\n")[0]).toBe(announcement(workspace));
     expect(apply.stdout).toMatch(/Apply complete: \d+ applied, 0 failed, 0 skipped\./);
     const plan = await runCli(["plan", "-f", EXAMPLE, "--detailed-exitcode"], { cwd });
-    expect(plan.code).toBe(0);
+    expect(plan.code, plan.stderr + plan.stdout).toBe(0);
     expect(plan.stdout).toContain(NO_CHANGES);
   });
 
   it("machine-readable output keeps the announcement on stderr", async () => {
     const json = await runCli(["plan", "-f", EXAMPLE, "--format", "json"], { cwd });
-    expect(json.code).toBe(0);
+    expect(json.code, json.stderr + json.stdout).toBe(0);
     expect(json.stderr.split("\n")[0]).toBe(announcement(workspace));
     expect((JSON.parse(json.stdout) as { changes: unknown[] }).changes).toEqual([]);
   });
 
   it("export names the only embedded workspace by itself and round-trips", async () => {
     const exported = await runCli(["export"], { cwd });
-    expect(exported.code).toBe(0);
+    expect(exported.code, exported.stderr + exported.stdout).toBe(0);
     expect(exported.stderr.split("\n")[0]).toBe(announcement(workspace));
     const file = await writeAccessFile(cwd, "exported.yaml", exported.stdout);
     const plan = await runCli(["plan", "-f", file, "--detailed-exitcode"], { cwd });
-    expect(plan.code).toBe(0);
+    expect(plan.code, plan.stderr + plan.stdout).toBe(0);
     expect(plan.stdout).toContain(NO_CHANGES);
   });
 
@@ -79,13 +79,13 @@ describe("the embedded local workspace", () => {
       accessYaml({ workspace: "sandbox", members: [{ email: "a@example.test", role: "account-admin" }] }),
     );
     const r = await runCli(["apply", "-f", file, "--auto-approve"], { cwd });
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr + r.stdout).toBe(0);
     expect(r.stdout.split("\n")[0]).toBe(announcement("sandbox"));
     const ambiguous = await runCli(["export"], { cwd });
-    expect(ambiguous.code).toBe(1);
+    expect(ambiguous.code, ambiguous.stderr + ambiguous.stdout).toBe(1);
     expect(ambiguous.stderr).toMatch(/^error: .*several workspaces.*--workspace NAME/m);
     const missing = await runCli(["export", "--workspace", "nope"], { cwd });
-    expect(missing.code).toBe(1);
+    expect(missing.code, missing.stderr + missing.stdout).toBe(1);
     expect(missing.stderr).toMatch(/^error: no embedded local workspace "nope"/m);
   });
 });

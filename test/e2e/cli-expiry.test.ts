@@ -21,7 +21,7 @@ interface JsonPlan {
 
 const planJson = async (): Promise<JsonPlan> => {
   const r = await runCli(["plan", "-f", file, "--format", "json"], { env: server.env() });
-  expect(r.code).toBe(0);
+  expect(r.code, r.stderr + r.stdout).toBe(0);
   return JSON.parse(r.stdout) as JsonPlan;
 };
 
@@ -63,7 +63,7 @@ describe("expired invitations", () => {
       ["resendInvitation", "later@acme.io"],
     ]);
     const r = await runCli(["apply", "-f", file, "--auto-approve"], { env: server.env() });
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr + r.stdout).toBe(0);
     const pending = await server.owner$.listInvitations(server.workspace, { status: "pending" });
     expect(pending.map((i) => [i.email, i.sendCount]).sort()).toEqual([
       ["late@acme.io", 2],
@@ -82,7 +82,7 @@ describe("expired invitations", () => {
     expect(text.stdout).toContain("Warnings:");
     const before = await auditCount(server);
     const r = await runCli(["apply", "-f", file, "--auto-approve"], { env: server.env() });
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr + r.stdout).toBe(0);
     expect(await auditCount(server)).toBe(before);
   });
 });

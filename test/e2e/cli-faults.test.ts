@@ -37,7 +37,7 @@ const fileOf = (emails: string[], extra: Partial<Parameters<typeof accessYaml>[0
 async function expectConverged(s: TestServer, file: string, emails: string[]): Promise<void> {
   const plan = await runCli(["plan", "-f", file, "--detailed-exitcode"], { env: s.env() });
   expect(plan.stdout).toContain(NO_CHANGES);
-  expect(plan.code).toBe(0);
+  expect(plan.code, plan.stderr + plan.stdout).toBe(0);
   const invitations = await s.owner$.listInvitations(s.workspace);
   expect(invitations.map((i) => i.email).sort()).toEqual([...emails].sort());
   expect(invitations.filter((i) => i.status !== "pending" || i.sendCount !== 1)).toEqual([]);
@@ -84,7 +84,7 @@ describe("faults", () => {
     expect(atKill).toBeLessThan(500);
 
     const rerun = await runCli(["apply", "-f", file, "--auto-approve"], { env: s.env() });
-    expect(rerun.code).toBe(0);
+    expect(rerun.code, rerun.stderr + rerun.stdout).toBe(0);
     expect(rerun.stdout).toMatch(/Apply complete: \d+ applied, 0 failed, 0 skipped\./);
     await expectConverged(s, file, emails);
   });
@@ -140,7 +140,7 @@ describe("faults", () => {
     // A person at the dashboard invites someone the file does not name.
     await s.owner$.createInvitation(s.workspace, { email: "walk-in@acme.io", role: "developer" });
     const r = await run.done;
-    expect(r.code).toBe(1);
+    expect(r.code, r.stderr + r.stdout).toBe(1);
     expect(r.stdout).toContain("Apply complete: 200 applied, 0 failed, 0 skipped.");
     expect(r.stderr).toBe(
       "error: workspace acme-prod changed concurrently during this apply (1 change by another writer); the result may mix both, run plan again to review it\n",

@@ -36,7 +36,7 @@ beforeAll(async () => {
   server = await startTestServer({ owner: OWNER });
   file = await writeAccessFile(server.dir, "access.yaml", accessYaml({ owner: OWNER, members: TEAM }));
   const r = await runCli(["apply", "-f", file, "--auto-approve"], { env: server.env() });
-  expect(r.code).toBe(0);
+  expect(r.code, r.stderr + r.stdout).toBe(0);
   await acceptAll(server, TEAM.map((m) => m.email));
   devToken = server.tokenFor("dev@acme.io");
   adminToken = server.tokenFor("admin@acme.io");
@@ -58,7 +58,7 @@ describe("running as a developer", () => {
     const planFile = join(server.dir, "dev-plan.json");
     recorder.files.add(planFile);
     const r = await runCli(["plan", "-f", file, "--detailed-exitcode", "--out", planFile], { env: server.env(devToken) });
-    expect(r.code).toBe(2);
+    expect(r.code, r.stderr + r.stdout).toBe(2);
     expect(r.stdout).toContain("read as dev@acme.io");
     expect(r.stdout).toContain("new@acme.io");
     expect(await readFile(planFile, "utf8")).not.toContain(devToken);
@@ -67,7 +67,7 @@ describe("running as a developer", () => {
   it("apply fails with one line naming the missing permission, and changes nothing", async () => {
     const before = await auditCount(server);
     const r = await runCli(["apply", "-f", file, "--auto-approve"], { env: server.env(devToken) });
-    expect(r.code).toBe(1);
+    expect(r.code, r.stderr + r.stdout).toBe(1);
     expect(r.stderr.trim().split("\n")).toEqual([
       "error: 403 forbidden: the token of dev@acme.io lacks access:manage, which apply needs (plan needs only membership); nothing was changed",
     ]);
@@ -79,7 +79,7 @@ describe("running as an account-admin", () => {
   it("the API refuses to grant what the caller lacks: the failed change says which permission", async () => {
     const before = await auditCount(server);
     const r = await runCli(["apply", "-f", file, "--auto-approve", "--format", "json"], { env: server.env(adminToken) });
-    expect(r.code).toBe(1);
+    expect(r.code, r.stderr + r.stdout).toBe(1);
     const result = JSON.parse(r.stdout) as { applied: unknown[]; failed: { key: string; error: { status: number; message: string } }[] };
     expect(result.applied).toEqual([]);
     expect(result.failed).toHaveLength(1);
@@ -96,13 +96,13 @@ describe("tokens", () => {
     const tokenFile = join(server.dir, "two-tokens");
     await writeAccessFile(server.dir, "two-tokens", `${devToken} ${adminToken}\n`);
     const r = await runCli(["plan", "-f", file, "--token-file", tokenFile], { env: { ANTRYK_API_URL: server.url } });
-    expect(r.code).toBe(1);
+    expect(r.code, r.stderr + r.stdout).toBe(1);
     expect(r.stderr).toMatch(/^error: the token file .* must hold one token on one line$/m);
   });
 
   it("cannot be given as a flag value", async () => {
     const r = await runCli(["plan", "-f", file, "--token", "abc"], { env: { ANTRYK_API_URL: server.url } });
-    expect(r.code).toBe(1);
+    expect(r.code, r.stderr + r.stdout).toBe(1);
     expect(r.stderr).toContain("unknown option '--token'");
   });
 });

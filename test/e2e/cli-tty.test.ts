@@ -72,13 +72,13 @@ describe.skipIf(!existsSync(SCRIPT))("apply on a terminal", () => {
     expect(r.output).toContain(PROMPT);
     expect(r.output).toContain("Apply cancelled: nothing was changed.");
     expect(r.output).toContain(`${ESC}32m+ invite`); // colour on a terminal
-    expect(r.code).toBe(1);
+    expect(r.code, r.output).toBe(1);
     expect(await auditCount(server)).toBe(before);
   });
 
   it("yes applies, with a progress line; NO_COLOR turns colour off", async () => {
     const r = await onTerminal(["apply", "-f", file], "yes", { ...server.env(), NO_COLOR: "1" });
-    expect(r.code).toBe(0);
+    expect(r.code, r.output).toBe(0);
     expect(r.output).toMatch(/Applying: \d+\/30/);
     expect(r.output).toContain("Apply complete: 30 applied, 0 failed, 0 skipped.");
     expect(r.output).not.toContain(`${ESC}32m`);

@@ -1,0 +1,33 @@
+import { writeFile } from "node:fs/promises";
+import { fetchWorkspaceState } from "../reconciler/fetch.js";
+import { renderAccessYaml } from "../reconciler/render/index.js";
+import { ExitCode } from "./errors.js";
+import { withSession } from "./session.js";
+import type { TargetOptions } from "./target.js";
+import { resolveExportWorkspace } from "./workspace-name.js";
+
+/** ExportOptions are `export`'s parsed options (cli/export.ts declares them). */
+export interface ExportOptions extends TargetOptions {
+  workspace?: string;
+  output?: string;
+}
+
+/**
+ * runExport is `export`: the live workspace as canonical access.yaml on stdout, or in
+ * `--output` (then one line on stderr says where). The embedded-workspace announcement
+ * goes to stderr so stdout is exactly the file.
+ */
+export async function runExport(options: ExportOptions): Promise<number> {
+  const workspace = await resolveExportWorkspace(options.workspace, options);
+  const yaml = await withSession(
+    { target: options, workspace, announce: (line) => process.stderr.write(`${line}\n`), create: false },
+    async (session) => renderAccessYaml(await fetchWorkspaceState(session.client, workspace)),
+  );
+  if (options.output !== undefined) {
+    await writeFile(options.output, yaml);
+    process.stderr.write(`Exported workspace "${workspace}" to ${options.output}.\n`);
+  } else {
+    process.stdout.write(yaml);
+  }
+  return ExitCode.ok;
+}

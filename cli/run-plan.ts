@@ -1,0 +1,51 @@
+import { writeFile } from "node:fs/promises";
+import { renderJson, renderMarkdown, renderText } from "../reconciler/render/index.js";
+import { useColor } from "./confirm.js";
+import { ExitCode } from "./errors.js";
+import { blockedError, isBlocked, loadDesired, planAgainst } from "./planning.js";
+import { withSession } from "./session.js";
+import type { TargetOptions } from "./target.js";
+
+/** PlanOptions are `plan`'s parsed options (cli/plan.ts declares them). */
+export interface PlanOptions extends TargetOptions {
+  file: string;
+  format: "text" | "json" | "markdown";
+  out?: string;
+  detailedExitcode?: boolean;
+  allowSelfChange?: boolean;
+}
+
+/**
+ * runPlan is `plan`: load, fetch, compute, render on stdout (and --out as JSON). It
+ * returns the exit code: 0, or 2 with --detailed-exitcode when there are changes; a
+ * blocked plan is shown, then thrown as SafetyError (exit 1).
+ */
+export async function runPlan(options: PlanOptions): Promise<number> {
+  const text = options.format === "text";
+  const say = (line: string) => (text ? process.stdout : process.stderr).write(`${line}\n`);
+  const desired = await loadDesired(options.file, (line) => process.stderr.write(`${line}\n`));
+  const plan = await withSession(
+    { target: options, workspace: desired.workspace, owner: desired.owner, announce: say },
+    async (session) => (await planAgainst(session, desired, { allowSelfChange: options.allowSelfChange === true })).plan,
+  );
+
+  if (options.out !== undefined) await writeFile(options.out, renderJson(plan));
+  switch (options.format) {
+    case "text":
+      process.stdout.write(ensureNewline(renderText(plan, { color: useColor(process.stdout) })));
+      break;
+    case "json":
+      process.stdout.write(ensureNewline(renderJson(plan)));
+      break;
+    case "markdown":
+      process.stdout.write(ensureNewline(renderMarkdown(plan)));
+      break;
+  }
+  if (isBlocked(plan)) throw blockedError(plan);
+  if (options.detailedExitcode === true && plan.changes.length > 0) return ExitCode.changes;
+  return ExitCode.ok;
+}
+
+function ensureNewline(s: string): string {
+  return s.endsWith("\n") ? s : `${s}\n`;
+}
