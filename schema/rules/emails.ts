@@ -7,15 +7,11 @@ export const EMAIL = /^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]{0,61}[
 
 /** invalidEmail (`invalid-email`): every email — members, groups, owner, requiredAdmins, preserve — must be an address. */
 export const invalidEmail: Rule = (draft) => {
-  const all = [
-    ...draft.members.map((m) => ({ value: m.email, path: memberPath(m, "email") })),
-    ...(draft.owner ? [draft.owner] : []),
-    ...draft.requiredAdmins,
-    ...draft.preserve,
+  const bad = [
+    ...draft.members.filter((m) => !EMAIL.test(m.email)).map((m) => ({ value: m.email, path: memberPath(m, "email") })),
+    ...[...(draft.owner ? [draft.owner] : []), ...draft.requiredAdmins, ...draft.preserve].filter((e) => !EMAIL.test(e.value)),
   ];
-  return all
-    .filter((e) => !EMAIL.test(e.value))
-    .map((e) => error("invalid-email", e.path, e.value === "" ? "the email is empty" : `"${e.value}" is not a valid email address`));
+  return bad.map((e) => error("invalid-email", e.path, e.value === "" ? "the email is empty" : `"${e.value}" is not a valid email address`));
 };
 
 /** duplicateEmail (`duplicate-email`): an email (case-insensitive) is declared once in the whole file; the message names both places. */

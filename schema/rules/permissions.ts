@@ -27,47 +27,54 @@ function writtenLists(draft: Draft): WrittenList[] {
 }
 
 /** eachItem calls `check` for every string item of every written list and collects its findings. */
-function eachItem(draft: Draft, check: (value: string, path: () => YamlPath, w: WrittenList, index: number) => Finding | undefined): Finding[] {
+function eachItem(draft: Draft, check: (value: string, w: WrittenList, index: number) => Finding | undefined): Finding[] {
   const findings: Finding[] = [];
   for (const w of writtenLists(draft)) {
-    w.list.items.forEach((value, i) => {
-      if (value === null) return;
-      const f = check(value, () => [...w.list.path, i], w, i);
+    const items = w.list.items;
+    for (let i = 0; i < items.length; i++) {
+      const value = items[i];
+      if (value === null || value === undefined) continue;
+      const f = check(value, w, i);
       if (f) findings.push(f);
-    });
+    }
   }
   return findings;
 }
 
+/** itemPath is the YAML path of item `i` of a written list (built only for findings). */
+function itemPath(w: WrittenList, i: number): YamlPath {
+  return [...w.list.path, i];
+}
+
 /** unknownPermission (`unknown-permission`): every permission is a catalog id; suggests the closest one. */
 export const unknownPermission: Rule = (draft) =>
-  eachItem(draft, (p, path) =>
-    isPermission(p) ? undefined : error("unknown-permission", path(), `"${p}" is not a permission${didYouMean(p, PERMISSION_IDS)}`),
+  eachItem(draft, (p, w, i) =>
+    isPermission(p) ? undefined : error("unknown-permission", itemPath(w, i), `"${p}" is not a permission${didYouMean(p, PERMISSION_IDS)}`),
   );
 
 /** ownerOnlyPermission (`owner-only-permission`): billing:manage and ownership:transfer are never granted nor put in a custom role. */
 export const ownerOnlyPermission: Rule = (draft) =>
-  eachItem(draft, (p, path, w) =>
+  eachItem(draft, (p, w, i) =>
     (OWNER_ONLY_PERMISSIONS as readonly string[]).includes(p)
-      ? error("owner-only-permission", path(), `"${p}" belongs to the owner alone and cannot be given to ${w.holder}`)
+      ? error("owner-only-permission", itemPath(w, i), `"${p}" belongs to the owner alone and cannot be given to ${w.holder}`)
       : undefined,
   );
 
 /** redundantPermission (`redundant-permission`, warning): a grant the member's (or group's) role already includes. */
 export const redundantPermission: Rule = (draft) => {
   const rolePermissions = rolePermissionMap(draft);
-  return eachItem(draft, (p, path, w) => {
+  return eachItem(draft, (p, w, i) => {
     const included = w.role === undefined ? undefined : rolePermissions.get(w.role);
     return included && isPermission(p) && included.has(p)
-      ? warning("redundant-permission", path(), `"${p}" is already part of role "${w.role}"; the grant has no effect`)
+      ? warning("redundant-permission", itemPath(w, i), `"${p}" is already part of role "${w.role}"; the grant has no effect`)
       : undefined;
   });
 };
 
 /** duplicatePermission (`duplicate-permission`, warning): a permission listed twice in one list. */
 export const duplicatePermission: Rule = (draft) =>
-  eachItem(draft, (p, path, w, i) =>
-    w.list.items.indexOf(p) < i ? warning("duplicate-permission", path(), `"${p}" is listed twice for ${w.holder}`) : undefined,
+  eachItem(draft, (p, w, i) =>
+    w.list.items.indexOf(p) < i ? warning("duplicate-permission", itemPath(w, i), `"${p}" is listed twice for ${w.holder}`) : undefined,
   );
 
 /** rolePermissionMap maps every role name the file can use (built-in and custom) to its catalog permissions. */

@@ -1,5 +1,5 @@
 import { ASSIGNABLE_BUILT_IN_ROLES, CUSTOM_ROLE_NAME_PATTERN, isBuiltInRole } from "../catalog.js";
-import { memberPath } from "../normalize.js";
+import { memberPath, type DraftMember } from "../normalize.js";
 import { didYouMean } from "../suggest.js";
 import { error, warning, type Finding, type Rule } from "./types.js";
 
@@ -19,7 +19,7 @@ export const roleNames: Rule = (draft) =>
 export const roleAssignedOwner: Rule = (draft) =>
   uniqueRoleUses(draft)
     .filter((u) => u.role === "owner")
-    .map((u) => error("role-assigned-owner", u.path, `the owner role is not assignable; assert the owner with the top-level "owner:" key instead`));
+    .map((u) => error("role-assigned-owner", memberPath(u, "role"), `the owner role is not assignable; assert the owner with the top-level "owner:" key instead`));
 
 /** unknownRole (`unknown-role`): a member's or group's role is a built-in or a custom role the file defines. */
 export const unknownRole: Rule = (draft) => {
@@ -28,7 +28,7 @@ export const unknownRole: Rule = (draft) => {
   const candidates = [...ASSIGNABLE_BUILT_IN_ROLES, ...custom];
   return uniqueRoleUses(draft)
     .filter((u) => !known.has(u.role))
-    .map((u) => error("unknown-role", u.path, `"${u.role}" is not a role${didYouMean(u.role, candidates)} (roles: ${candidates.join(", ")})`));
+    .map((u) => error("unknown-role", memberPath(u, "role"), `"${u.role}" is not a role${didYouMean(u.role, candidates)} (roles: ${candidates.join(", ")})`));
 };
 
 /** unusedRole (`unused-role`, warning): a custom role nobody in the file holds. */
@@ -39,8 +39,8 @@ export const unusedRole: Rule = (draft) => {
     .map((r) => warning("unused-role", r.path, `custom role "${r.name}" is not held by any member`, true));
 };
 
-/** uniqueRoleUses lists each place a role is written once (a group's role once, not once per member). */
-function uniqueRoleUses(draft: Parameters<Rule>[0]): { role: string; path: (string | number)[] }[] {
+/** uniqueRoleUses lists the members whose role is written in a distinct place (a group's role once, not once per member). */
+function uniqueRoleUses(draft: Parameters<Rule>[0]): (DraftMember & { role: string })[] {
   const seenGroups = new Set<string>();
   const uses = [];
   for (const m of draft.members) {
@@ -49,7 +49,7 @@ function uniqueRoleUses(draft: Parameters<Rule>[0]): { role: string; path: (stri
       if (seenGroups.has(m.group)) continue;
       seenGroups.add(m.group);
     }
-    uses.push({ role: m.role, path: memberPath(m, "role") });
+    uses.push(m as DraftMember & { role: string });
   }
   return uses;
 }

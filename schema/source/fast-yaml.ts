@@ -48,7 +48,6 @@ export interface FastParse {
   root: FastMapNode;
 }
 
-const KEY = /^([A-Za-z0-9_][A-Za-z0-9_.@+-]*):(?: +(.*))?$/;
 const PLAIN_START_FORBIDDEN = /^[?:,[\]{}#&*!|>'"%@`]/;
 const NULL = /^(?:~|null|Null|NULL)$/;
 const TRUE = /^(?:true|True|TRUE)$/;
@@ -145,12 +144,16 @@ class FastParser {
     const node: FastMapNode = { pos: pack(this.lineNo[this.i]!, indent + 1), keys: [], keyLines: [], kids: [] };
     while (this.more() && this.indent[this.i] === indent && !this.isSeqLine(this.i)) {
       this.at = this.lineNo[this.i]!;
-      const m = KEY.exec(this.content[this.i]!) ?? bail();
-      const key = m[1]!;
-      if (key === "__proto__" || Object.hasOwn(value, key) || typeof plainScalar(key) !== "string") bail();
+      const content = this.content[this.i]!;
+      const keyEnd = keyLength(content);
+      if (keyEnd === 0) bail();
+      const key = content.slice(0, keyEnd);
+      if (Object.hasOwn(value, key) || !isStringKey(key)) bail();
       const line = this.lineNo[this.i]!;
-      const rest = m[2] ?? "";
-      const restColumn = indent + this.content[this.i]!.length - rest.length + 1;
+      let restStart = keyEnd + 1;
+      while (content.charCodeAt(restStart) === 32) restStart++;
+      const rest = content.slice(restStart);
+      const restColumn = indent + restStart + 1;
       this.i++;
       let child: unknown;
       if (rest === "" || rest.startsWith("#")) {
@@ -189,7 +192,7 @@ class FastParser {
       if (rest === "" || rest.startsWith("#") || rest === "-" || rest.startsWith("- ")) bail();
       const itemIndent = indent + extra + 1;
       let child: unknown;
-      if (KEY.test(rest)) {
+      if (keyLength(rest) > 0) {
         // A compact map ("- email: x"): re-read this line as the first entry of a map at the item's column.
         this.indent[this.i] = itemIndent;
         this.content[this.i] = rest;
@@ -252,6 +255,35 @@ class FastParser {
   }
 }
 
+/**
+ * keyLength is the length of the simple key a map entry line starts with (`key:` then a
+ * space or the end of the line), or 0 when the line does not start with one. Same
+ * language as /^[A-Za-z0-9_][A-Za-z0-9_.@+-]*:(?: |$)/, without allocating.
+ */
+function keyLength(line: string): number {
+  let j = 0;
+  const n = line.length;
+  while (j < n) {
+    const c = line.charCodeAt(j);
+    const word = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
+    if (!(word || (j > 0 && (c === 46 || c === 64 || c === 43 || c === 45)))) break;
+    j++;
+  }
+  if (j === 0 || line.charCodeAt(j) !== 58 /* : */) return 0;
+  return j + 1 === n || line.charCodeAt(j + 1) === 32 ? j : 0;
+}
+
+/** Keys already known to read as strings (most files repeat a handful of keys). */
+const STRING_KEYS = new Set<string>();
+
+/** isStringKey: the key resolves to a string (not null, a bool or a number, which `yaml` would re-stringify) and is not __proto__. */
+function isStringKey(key: string): boolean {
+  if (STRING_KEYS.has(key)) return true;
+  if (key === "__proto__" || typeof plainScalar(key) !== "string") return false;
+  if (STRING_KEYS.size < 10_000) STRING_KEYS.add(key);
+  return true;
+}
+
 /** endOfValue accepts what may follow a quoted scalar or flow sequence on its line: nothing, or a comment. */
 function endOfValue(after: string): void {
   if (after !== "" && !/^ +#/.test(after)) bail();
@@ -261,6 +293,9 @@ function endOfValue(after: string): void {
 function plainScalar(text: string, inFlow = false): unknown {
   if (PLAIN_START_FORBIDDEN.test(text) || text === "-" || text.startsWith("- ")) bail();
   if (text.includes(": ") || text.endsWith(":") || (inFlow && /:(?:\s|$)/.test(text))) bail();
+  const c = text.charCodeAt(0);
+  // Only ~, n/N, t/T, f/F, digits, signs and dots can start a non-string core scalar.
+  if ((c >= 97 && c <= 122 && c !== 110 && c !== 116 && c !== 102) || (c >= 65 && c <= 90 && c !== 78 && c !== 84 && c !== 70)) return text;
   if (NULL.test(text)) return null;
   if (TRUE.test(text)) return true;
   if (FALSE.test(text)) return false;
