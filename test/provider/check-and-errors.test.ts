@@ -4,6 +4,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CheckFailedError, HostError, secret, stripAntrykEnv } from "./harness.js";
 import { OWNER, startStage, WORKSPACE, type Stage } from "./fixtures.js";
 
+/** UNKNOWN is the engine's marker for a value computed later (pulumi's rpc.unknownValue). */
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
 // Check failures, API failures and credentials, through the real dynamic-provider host.
 
 describe("check", () => {
@@ -72,6 +75,16 @@ describe("check", () => {
     const { failures, inputs } = await stage.resource("Member", "m").checkOnly({ workspace: WORKSPACE, email: "B@Acme.io", role: "release-manager", permissions: ["logs:read", "config:read"] });
     expect(failures).toEqual([]);
     expect(inputs).toMatchObject({ email: "b@acme.io", permissions: ["logs:read", "config:read"] });
+  });
+
+  it("a preview with inputs not yet known skips what it cannot check, and diff reports changes", async () => {
+    const wa = stage.resource("WorkspaceAccess", "unknown");
+    expect((await wa.checkOnly({ workspace: WORKSPACE, document: { owner: OWNER, members: [{ email: UNKNOWN, role: "developer" }] } })).failures).toEqual([]);
+    const m = stage.resource("Member", "unknown");
+    expect((await m.checkOnly({ workspace: WORKSPACE, email: "bob@acme.io", role: UNKNOWN })).failures).toEqual([]);
+    const olds = { workspace: WORKSPACE, email: "bob@acme.io", role: "developer", permissions: [], __provider: stage.texts.Member };
+    const diff = await stage.host.diff(`${WORKSPACE}/bob@acme.io`, m.urn, olds, { ...olds, role: UNKNOWN });
+    expect(diff).toMatchObject({ changes: "some", replaces: [] });
   });
 
   it.each([
