@@ -11,9 +11,10 @@ import type * as pulumi from "@pulumi/pulumi";
  *    so nothing but undefined may be there when the program serializes it.
  * 2. Every method loads its code inside the method, by bare package name, through the
  *    package's own `exports`: `await import("antryk-access/provider")`. The serialized
- *    text therefore captures no module, no function and no value of this file: Pulumi
- *    cannot serialize ES module bindings, and a destructured ESM import captured by a
- *    method would be silently turned into a copy (or fail) in the host.
+ *    text therefore captures no module, no function and no value of this file. Pulumi
+ *    can re-create a captured CommonJS module with `require`, but an ES module binding a
+ *    method captures (a destructured `import { x }`, a namespace) is copied by value or
+ *    fails to serialize, and a copied connection pool would not work in the host.
  * 3. No connection pool, undici Agent, timer or other handle is created at module level
  *    or kept on the object: each operation opens its client and closes it (session.ts).
  * 4. Credentials come from `configure` (stack config `antryk:apiUrl`, `antryk:token`),
