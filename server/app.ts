@@ -79,9 +79,9 @@ export async function buildApp(ctx: ServerContext, options: AppOptions = {}): Pr
   return app;
 }
 
-/** registerJsonParser parses JSON bodies, treating an empty body as no body (for resend, revoke, DELETE). */
+/** registerJsonParser makes JSON the only body type (others are 415), treating an empty body as no body (for resend, revoke, DELETE). */
 function registerJsonParser(app: FastifyInstance): void {
-  app.removeContentTypeParser("application/json");
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser("application/json", { parseAs: "string" }, (_request, body, done) => {
     const text = String(body);
     if (text.trim() === "") return done(null, undefined);
