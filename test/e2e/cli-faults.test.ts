@@ -20,6 +20,8 @@ import {
  */
 
 const NO_CHANGES = "No changes. The workspace matches access.yaml.";
+/** SLOW: these tests make hundreds of changes; give them room on a loaded machine. */
+const SLOW = 180_000;
 const OWNER = "founder@acme.io";
 
 let server: TestServer | undefined;
@@ -58,7 +60,7 @@ describe("faults", () => {
     expect(last?.code).toBe(0);
     await server.restart(); // same database, faults off
     await expectConverged(server, file, emails);
-  });
+  }, SLOW);
 
   it("a CLI killed with SIGKILL in the middle of a 500-change apply converges on the rerun", async () => {
     assertBuilt();
@@ -87,7 +89,7 @@ describe("faults", () => {
     expect(rerun.code, rerun.stderr + rerun.stdout).toBe(0);
     expect(rerun.stdout).toMatch(/Apply complete: \d+ applied, 0 failed, 0 skipped\./);
     await expectConverged(s, file, emails);
-  });
+  }, SLOW);
 
   it("two applies of different files at once: a mixed result is always reported as a concurrent change", async () => {
     assertBuilt();
@@ -121,7 +123,7 @@ describe("faults", () => {
     const [matchesA, matchesB] = [await matches(fileA), await matches(fileB)];
     if (!matchesA && !matchesB) expect(reported.length).toBeGreaterThanOrEqual(1);
     if (ra.code === 0 && rb.code !== 0) expect(matchesA).toBe(true);
-  });
+  }, SLOW);
 
   it("another writer changing the workspace during an apply is reported at its end", async () => {
     assertBuilt();
@@ -145,5 +147,5 @@ describe("faults", () => {
     expect(r.stderr).toBe(
       "error: workspace acme-prod changed concurrently during this apply (1 change by another writer); the result may mix both, run plan again to review it\n",
     );
-  });
+  }, SLOW);
 });
