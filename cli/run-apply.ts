@@ -1,6 +1,7 @@
 import { ConfigError } from "../errors.js";
 import { applyPlan, assertFresh, type ApplyResult } from "../reconciler/apply/index.js";
 import { fetchWorkspaceState } from "../reconciler/fetch.js";
+import type { LiveState } from "../reconciler/live-state.js";
 import type { Plan } from "../reconciler/plan.js";
 import { renderText } from "../reconciler/render/index.js";
 import { assertUnchangedSince, concurrentWriteNote, ConcurrentChangeError, incompleteError, problemLines, summaryLine } from "./applying.js";
@@ -55,7 +56,7 @@ export async function runApply(planPath: string | undefined, options: ApplyOptio
 async function proceed(
   session: Session,
   plan: Plan,
-  live: Parameters<typeof assertCanWrite>[0],
+  live: LiveState,
   baseRevision: number,
   options: ApplyOptions,
   say: (line: string) => void,
@@ -93,8 +94,8 @@ async function proceed(
     },
   });
   progress.finish();
-  const conflict = await concurrentWriteNote(session, plan.workspace, baseRevision, result);
   report(result, json);
+  const conflict = await concurrentWriteNote(session, plan.workspace, baseRevision, result);
   if (conflict !== null) throw new ConcurrentChangeError(conflict);
   if (result.failed.length > 0 || result.skipped.length > 0) throw incompleteError(result);
   return ExitCode.ok;
