@@ -42,7 +42,7 @@ export async function buildApp(ctx: ServerContext, options: AppOptions = {}): Pr
   const app = Fastify({
     logger: options.logger ? { redact: ["req.headers.authorization"] } : false,
     genReqId: () => newId("req_"),
-    return503OnClosing: true,
+    return503OnClosing: false, // answered below, in the API's error shape
     forceCloseConnections: true,
     exposeHeadRoutes: false,
     routerOptions: { maxParamLength: 200 },
@@ -62,8 +62,17 @@ export async function buildApp(ctx: ServerContext, options: AppOptions = {}): Pr
   app.decorateRequest("fault", null);
   registerJsonParser(app);
   registerErrorAnswers(app);
+  let closing = false;
+  app.addHook("preClose", (done) => {
+    closing = true;
+    done();
+  });
   app.addHook("onRequest", async (request, reply) => {
     reply.header("x-request-id", request.id);
+    if (closing) {
+      reply.header("connection", "close");
+      throw new HttpError(503, "unavailable", "the server is shutting down", undefined, { "retry-after": "1" });
+    }
   });
   if (options.faults && options.faults.fraction > 0) registerFaults(app, new FaultPlan(options.faults));
   if (options.rateLimit !== false) registerRateLimit(app, new RateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT));
