@@ -7,6 +7,7 @@ import { renderText } from "../reconciler/render/index.js";
 import { assertUnchangedSince, concurrentWriteNote, ConcurrentChangeError, incompleteError, problemLines, summaryLine } from "./applying.js";
 import { confirmApply, isInteractive, useColor } from "./confirm.js";
 import { ExitCode } from "./errors.js";
+import { withNewline } from "./output.js";
 import { assertCanWrite, assertSavedPlanTarget, blockedError, isBlocked, loadDesired, planAgainst } from "./planning.js";
 import { createProgress } from "./progress.js";
 import { withSession, type Session } from "./session.js";
@@ -64,7 +65,7 @@ async function proceed(
   const json = options.format === "json";
   if (!json || (isInteractive() && options.autoApprove !== true)) {
     const stream = json ? process.stderr : process.stdout;
-    stream.write(ensureNewline(renderText(plan, { color: useColor(stream) })));
+    stream.write(withNewline(renderText(plan, { color: useColor(stream) })));
   }
   if (isBlocked(plan)) throw blockedError(plan);
   if (plan.changes.length === 0) {
@@ -108,8 +109,4 @@ function report(result: ApplyResult, json: boolean): void {
   }
   const lines = ["", ...problemLines(result), summaryLine(result)];
   process.stdout.write(`${lines.join("\n")}\n`);
-}
-
-function ensureNewline(s: string): string {
-  return s.endsWith("\n") ? s : `${s}\n`;
 }

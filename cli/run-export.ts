@@ -1,7 +1,7 @@
-import { writeFile } from "node:fs/promises";
 import { fetchWorkspaceState } from "../reconciler/fetch.js";
 import { renderAccessYaml } from "../reconciler/render/index.js";
 import { ExitCode } from "./errors.js";
+import { writeOutputFile } from "./output.js";
 import { withSession } from "./session.js";
 import type { TargetOptions } from "./target.js";
 import { resolveExportWorkspace } from "./workspace-name.js";
@@ -24,7 +24,7 @@ export async function runExport(options: ExportOptions): Promise<number> {
     async (session) => renderAccessYaml(await fetchWorkspaceState(session.client, workspace)),
   );
   if (options.output !== undefined) {
-    await writeFile(options.output, yaml);
+    await writeOutputFile(options.output, yaml, "the export");
     process.stderr.write(`Exported workspace "${workspace}" to ${options.output}.\n`);
   } else {
     process.stdout.write(yaml);

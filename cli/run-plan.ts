@@ -1,7 +1,7 @@
-import { writeFile } from "node:fs/promises";
 import { renderJson, renderMarkdown, renderText } from "../reconciler/render/index.js";
 import { useColor } from "./confirm.js";
 import { ExitCode } from "./errors.js";
+import { withNewline, writeOutputFile } from "./output.js";
 import { blockedError, isBlocked, loadDesired, planAgainst } from "./planning.js";
 import { withSession } from "./session.js";
 import type { TargetOptions } from "./target.js";
@@ -29,23 +29,19 @@ export async function runPlan(options: PlanOptions): Promise<number> {
     async (session) => (await planAgainst(session, desired, { allowSelfChange: options.allowSelfChange === true })).plan,
   );
 
-  if (options.out !== undefined) await writeFile(options.out, renderJson(plan));
+  if (options.out !== undefined) await writeOutputFile(options.out, renderJson(plan), "the plan");
   switch (options.format) {
     case "text":
-      process.stdout.write(ensureNewline(renderText(plan, { color: useColor(process.stdout) })));
+      process.stdout.write(withNewline(renderText(plan, { color: useColor(process.stdout) })));
       break;
     case "json":
-      process.stdout.write(ensureNewline(renderJson(plan)));
+      process.stdout.write(withNewline(renderJson(plan)));
       break;
     case "markdown":
-      process.stdout.write(ensureNewline(renderMarkdown(plan)));
+      process.stdout.write(withNewline(renderMarkdown(plan)));
       break;
   }
   if (isBlocked(plan)) throw blockedError(plan);
   if (options.detailedExitcode === true && plan.changes.length > 0) return ExitCode.changes;
   return ExitCode.ok;
-}
-
-function ensureNewline(s: string): string {
-  return s.endsWith("\n") ? s : `${s}\n`;
 }
