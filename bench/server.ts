@@ -20,6 +20,7 @@ const CONCURRENCY = 8;
 const WORKSPACE = "bench-server";
 const OWNER = "owner@bench.test";
 
+/** run measures paging and invitation throughput and returns them as JSON-serializable numbers. */
 export async function run(): Promise<Record<string, unknown>> {
   const dir = await mkdtemp(join(tmpdir(), "antryk-bench-server-"));
   const dbPath = join(dir, "workspace.db");

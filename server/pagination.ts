@@ -1,7 +1,8 @@
 import { invalid } from "./http-error.js";
 
-/** DEFAULT_LIMIT and MAX_LIMIT bound every list's page size. */
+/** DEFAULT_LIMIT is the page size when a list names none. */
 export const DEFAULT_LIMIT = 100;
+/** MAX_LIMIT is the largest page a list answers. */
 export const MAX_LIMIT = 1000;
 
 /**

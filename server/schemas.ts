@@ -1,4 +1,4 @@
-import { MAX_LIMIT } from "./pagination.js";
+import { DEFAULT_LIMIT, MAX_LIMIT } from "./pagination.js";
 
 /**
  * The JSON schemas fastify validates requests with (ajv): bodies strictly (no
@@ -10,6 +10,7 @@ import { MAX_LIMIT } from "./pagination.js";
 const permissionList = { type: "array", maxItems: 100, items: { type: "string", maxLength: 100 } } as const;
 const roleName = { type: "string", minLength: 1, maxLength: 100 } as const;
 
+/** invitationCreateBody is the body of POST /invitations (InvitationCreate). */
 export const invitationCreateBody = {
   type: "object",
   required: ["email", "role"],
@@ -17,12 +18,14 @@ export const invitationCreateBody = {
   properties: { email: { type: "string", maxLength: 320 }, role: roleName, permissions: permissionList },
 } as const;
 
+/** assignmentPatchBody is the body of PATCH /members/{id} and /invitations/{id}: role and/or grants. */
 export const assignmentPatchBody = {
   type: "object",
   additionalProperties: false,
   properties: { role: roleName, permissions: permissionList },
 } as const;
 
+/** rolePutBody is the body of PUT /roles/{name} (RolePut). */
 export const rolePutBody = {
   type: "object",
   required: ["permissions"],
@@ -30,6 +33,7 @@ export const rolePutBody = {
   properties: { description: { type: "string", maxLength: 1000 }, permissions: permissionList },
 } as const;
 
+/** acceptBody is the body of POST /invitations/accept. */
 export const acceptBody = {
   type: "object",
   required: ["token"],
@@ -38,10 +42,11 @@ export const acceptBody = {
 } as const;
 
 const pageQueryProperties = {
-  limit: { type: "integer", minimum: 1, maximum: MAX_LIMIT, default: 100 },
+  limit: { type: "integer", minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT },
   cursor: { type: "string", minLength: 1, maxLength: 200 },
 } as const;
 
+/** pageQuery, invitationsQuery and auditQuery are the list queries (limit defaults to 100). */
 export const pageQuery = { type: "object", properties: pageQueryProperties } as const;
 
 export const invitationsQuery = {
@@ -60,6 +65,7 @@ export const auditQuery = {
 } as const;
 
 const segment = { type: "string", minLength: 1, maxLength: 200 } as const;
+/** wsParams, wsIdParams and wsNameParams are the path parameters. */
 export const wsParams = { type: "object", required: ["ws"], properties: { ws: segment } } as const;
 export const wsIdParams = { type: "object", required: ["ws", "id"], properties: { ws: segment, id: segment } } as const;
 export const wsNameParams = { type: "object", required: ["ws", "name"], properties: { ws: segment, name: segment } } as const;

@@ -1,5 +1,6 @@
 /** Row types: the columns of the reference server's tables as better-sqlite3 returns them. */
 
+/** WorkspaceRow is a row of `workspaces`. */
 export interface WorkspaceRow {
   id: number;
   name: string;
@@ -8,6 +9,7 @@ export interface WorkspaceRow {
   created_at: number;
 }
 
+/** MemberRow is a row of `members`; `permissions` is a JSON array of extra grants. */
 export interface MemberRow {
   seq: number;
   id: string;
@@ -20,6 +22,7 @@ export interface MemberRow {
   version: number;
 }
 
+/** InvitationRow is a row of `invitations`; `state` is stored, the status (with expiry) is decided at read time. */
 export interface InvitationRow {
   seq: number;
   id: string;
@@ -36,6 +39,7 @@ export interface InvitationRow {
   version: number;
 }
 
+/** RoleRow is a custom role of `roles`. */
 export interface RoleRow {
   seq: number;
   workspace_id: number;
@@ -45,6 +49,7 @@ export interface RoleRow {
   version: number;
 }
 
+/** AuditRow is a row of `audit_events`; `before` and `after` are JSON or null. */
 export interface AuditRow {
   seq: number;
   id: string;
@@ -58,6 +63,7 @@ export interface AuditRow {
   request_id: string;
 }
 
+/** IdempotencyRow is a stored first answer of `idempotency_keys`. */
 export interface IdempotencyRow {
   scope: string;
   key: string;
