@@ -17,3 +17,15 @@ export async function writeOutputFile(path: string, text: string, what: string):
 export function withNewline(text: string): string {
   return text.endsWith("\n") ? text : `${text}\n`;
 }
+
+/**
+ * ignoreClosedStdout keeps `plan | head` from crashing: once the reader of stdout goes
+ * away, further output is dropped and the command runs to its end (an apply is never cut
+ * short by a closed pipe). Other stdout errors still surface.
+ */
+export function ignoreClosedStdout(stdout: NodeJS.WriteStream = process.stdout): void {
+  if (stdout.listenerCount("error") > 0) return;
+  stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code !== "EPIPE" && err.code !== "ERR_STREAM_DESTROYED") throw err;
+  });
+}

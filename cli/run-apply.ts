@@ -7,7 +7,7 @@ import { renderText } from "../reconciler/render/index.js";
 import { assertUnchangedSince, concurrentWriteNote, ConcurrentChangeError, incompleteError, problemLines, summaryLine } from "./applying.js";
 import { confirmApply, isInteractive, useColor } from "./confirm.js";
 import { ExitCode } from "./errors.js";
-import { withNewline } from "./output.js";
+import { ignoreClosedStdout, withNewline } from "./output.js";
 import { assertCanWrite, assertSavedPlanTarget, blockedError, isBlocked, loadDesired, planAgainst } from "./planning.js";
 import { createProgress } from "./progress.js";
 import { withSession, type Session } from "./session.js";
@@ -28,6 +28,7 @@ export interface ApplyOptions extends TargetOptions {
  * every other outcome throws a typed error (exit 1).
  */
 export async function runApply(planPath: string | undefined, options: ApplyOptions): Promise<number> {
+  ignoreClosedStdout();
   const json = options.format === "json";
   const out = json ? process.stderr : process.stdout;
   const say = (line: string) => out.write(`${line}\n`);

@@ -1,7 +1,7 @@
 import { fetchWorkspaceState } from "../reconciler/fetch.js";
 import { renderAccessYaml } from "../reconciler/render/index.js";
 import { ExitCode } from "./errors.js";
-import { writeOutputFile } from "./output.js";
+import { ignoreClosedStdout, writeOutputFile } from "./output.js";
 import { withSession } from "./session.js";
 import type { TargetOptions } from "./target.js";
 import { resolveExportWorkspace } from "./workspace-name.js";
@@ -18,6 +18,7 @@ export interface ExportOptions extends TargetOptions {
  * goes to stderr so stdout is exactly the file.
  */
 export async function runExport(options: ExportOptions): Promise<number> {
+  ignoreClosedStdout();
   const workspace = await resolveExportWorkspace(options.workspace, options);
   const yaml = await withSession(
     { target: options, workspace, announce: (line) => process.stderr.write(`${line}\n`), create: false },

@@ -1,7 +1,7 @@
 import { renderJson, renderMarkdown, renderText } from "../reconciler/render/index.js";
 import { useColor } from "./confirm.js";
 import { ExitCode } from "./errors.js";
-import { withNewline, writeOutputFile } from "./output.js";
+import { ignoreClosedStdout, withNewline, writeOutputFile } from "./output.js";
 import { blockedError, isBlocked, loadDesired, planAgainst } from "./planning.js";
 import { withSession } from "./session.js";
 import type { TargetOptions } from "./target.js";
@@ -21,6 +21,7 @@ export interface PlanOptions extends TargetOptions {
  * blocked plan is shown, then thrown as SafetyError (exit 1).
  */
 export async function runPlan(options: PlanOptions): Promise<number> {
+  ignoreClosedStdout();
   const text = options.format === "text";
   const say = (line: string) => (text ? process.stdout : process.stderr).write(`${line}\n`);
   const desired = await loadDesired(options.file, (line) => process.stderr.write(`${line}\n`));
