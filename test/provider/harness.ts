@@ -26,6 +26,7 @@ const grpc = requireFromPulumi("@grpc/grpc-js") as typeof import("@grpc/grpc-js"
 const provrpc = requireFromPulumi("./proto/provider_grpc_pb.js");
 const provproto = requireFromPulumi("./proto/provider_pb.js");
 const structproto = requireFromPulumi("google-protobuf/google/protobuf/struct_pb.js");
+const statusproto = requireFromPulumi("./proto/status_pb.js");
 
 /** HOST_SCRIPT is the dynamic-provider host the engine runs for `pulumi-nodejs:dynamic:*` resources. */
 export const HOST_SCRIPT = path.join(REPO_ROOT, "node_modules/@pulumi/pulumi/cmd/dynamic-provider/index.js");
@@ -55,16 +56,37 @@ export interface DiffResult {
   deleteBeforeReplace: boolean;
 }
 
+/** InitFailed is the detail a Create/Update error carries when the resource exists but is not fully applied. */
+export interface InitFailed {
+  id: string;
+  properties: Props;
+  reasons: string[];
+}
+
 /** HostError is a gRPC failure answered by the host; `message` is what the engine would print. */
 export class HostError extends Error {
   constructor(
     readonly method: string,
     message: string,
     readonly code: number,
+    readonly initFailed?: InitFailed,
   ) {
     super(message);
     this.name = "HostError";
   }
+}
+
+/** initFailedOf decodes `grpc-status-details-bin` into the ErrorResourceInitFailed detail, as the engine does. */
+function initFailedOf(metadata: { get(key: string): unknown[] } | undefined): InitFailed | undefined {
+  const raw = metadata?.get("grpc-status-details-bin")[0];
+  if (!(raw instanceof Uint8Array)) return undefined;
+  const status = statusproto.Status.deserializeBinary(raw);
+  for (const any of status.getDetailsList()) {
+    if (any.getTypeName() !== "pulumirpc.ErrorResourceInitFailed") continue;
+    const detail = any.unpack(provproto.ErrorResourceInitFailed.deserializeBinary, "pulumirpc.ErrorResourceInitFailed");
+    return { id: detail.getId(), properties: detail.getProperties()?.toJavaScript() ?? {}, reasons: detail.getReasonsList() };
+  }
+  return undefined;
 }
 
 const toStruct = (value: Props) => structproto.Struct.fromJavaScript(value);
@@ -129,10 +151,11 @@ export class ProviderHost {
 
   private call<T>(method: string, request: unknown): Promise<T> {
     return new Promise((resolve, reject) => {
-      this.client[method](request, (err: { code: number; details?: string; message: string } | null, resp: T) => {
+      this.client[method](request, (err: { code: number; details?: string; message: string; metadata?: any } | null, resp: T) => {
         if (err) {
-          this.answers.push(`${method} error: ${err.details ?? err.message}`);
-          reject(new HostError(method, err.details ?? err.message, err.code));
+          const initFailed = initFailedOf(err.metadata);
+          this.answers.push(`${method} error: ${err.details ?? err.message}${initFailed ? ` ${JSON.stringify(initFailed)}` : ""}`);
+          reject(new HostError(method, err.details ?? err.message, err.code, initFailed));
         } else {
           this.answers.push(`${method}: ${JSON.stringify((resp as { toObject?: () => unknown }).toObject?.() ?? null)}`);
           resolve(resp);
@@ -301,7 +324,11 @@ export class EngineResource {
     if (checked.failures.length > 0) throw new CheckFailedError(checked.failures);
     const news = checked.inputs;
     if (!this.state) {
-      const created = await this.host.create(this.urn, news);
+      const created = await this.host.create(this.urn, news).catch((err: unknown) => {
+        // The resource exists but is not fully applied: the engine keeps it, and the next up updates it.
+        if (err instanceof HostError && err.initFailed) this.state = { id: err.initFailed.id, inputs: news, outputs: err.initFailed.properties };
+        throw err;
+      });
       this.state = { id: created.id, inputs: news, outputs: created.properties };
       return "create";
     }
@@ -319,8 +346,12 @@ export class EngineResource {
       this.state = { ...this.state, inputs: news };
       return "same";
     }
-    const updated = await this.host.update(this.state.id, this.urn, this.state.outputs, news, this.state.inputs);
-    this.state = { ...this.state, inputs: news, outputs: updated.properties };
+    const state = this.state;
+    const updated = await this.host.update(state.id, this.urn, state.outputs, news, state.inputs).catch((err: unknown) => {
+      if (err instanceof HostError && err.initFailed) this.state = { id: state.id, inputs: news, outputs: err.initFailed.properties };
+      throw err;
+    });
+    this.state = { ...state, inputs: news, outputs: updated.properties };
     return "update";
   }
 

@@ -1,8 +1,9 @@
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { HostError } from "./harness.js";
-import { acceptInvitation, OWNER, startStage, WORKSPACE, type Stage } from "./fixtures.js";
+import { issueToken } from "../../server/index.js";
+import { EngineResource, HostError, ProviderHost, secret } from "./harness.js";
+import { acceptInvitation, OWNER, RESOURCE_TYPES, startStage, WORKSPACE, type Stage } from "./fixtures.js";
 
 // WorkspaceAccess driven through the real dynamic-provider host, as `pulumi up`,
 // `pulumi refresh` and `pulumi destroy` drive it, against the real reference server.
@@ -137,5 +138,40 @@ describe("WorkspaceAccess through the dynamic-provider host", () => {
     await writeFile(path.join(stage.programDir, "other.yaml"), text.replace(`workspace: ${WORKSPACE}`, "workspace: acme-staging"));
     const diff = await stage.host.diff(WORKSPACE, wa.urn, wa.state!.outputs, { ...wa.state!.inputs, workspace: "acme-staging", file: "other.yaml" });
     expect(diff.replaces).toEqual(["workspace"]);
+  });
+
+  it("a partial apply is kept in state with what it did, and the next up converges it", async () => {
+    // ops is an account-admin: it may invite admins, but not grant a developer's deployments:create.
+    await stage.ws.client.createInvitation(WORKSPACE, { email: "ops@acme.io", role: "account-admin" });
+    await acceptInvitation(stage.ws, "ops@acme.io");
+    const opsToken = issueToken(stage.ws.dbPath, { workspace: WORKSPACE, email: "ops@acme.io" });
+    const opsHost = await ProviderHost.start({ cwd: stage.programDir });
+    try {
+      await opsHost.configure({ "antryk:apiUrl": stage.ws.url, "antryk:token": secret(opsToken) });
+      const document = {
+        owner: OWNER,
+        members: [
+          { email: "ops@acme.io", role: "account-admin" },
+          { email: "alice@acme.io", role: "account-admin" },
+          { email: "bob@acme.io", role: "developer" },
+        ],
+      };
+      const asOps = new EngineResource(opsHost, RESOURCE_TYPES.WorkspaceAccess, "access", stage.texts.WorkspaceAccess);
+      const err = await asOps.register({ workspace: WORKSPACE, document }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(HostError);
+      expect((err as HostError).message).toMatch(/1 applied, 1 failed, 0 skipped/);
+      expect((err as HostError).message).toMatch(/inviteMember bob@acme\.io failed: .*\(403 forbidden\)/);
+      expect((err as HostError).initFailed?.id).toBe(WORKSPACE);
+      expect(asOps.state).toMatchObject({ id: WORKSPACE, outputs: { pendingInvitationCount: 1, drift: { total: 1, inviteMember: 1 } } });
+
+      const asOwner = stage.resource("WorkspaceAccess", "access");
+      asOwner.state = asOps.state;
+      expect(await asOwner.register({ workspace: WORKSPACE, document })).toBe("update");
+      expect((await stage.ws.client.listInvitations(WORKSPACE, { status: "pending" })).map((i) => i.email).sort()).toEqual(["alice@acme.io", "bob@acme.io"]);
+      expect(asOwner.state!.outputs).toMatchObject({ drift: { total: 0 } });
+      expect(opsHost.transcript()).not.toContain(opsToken);
+    } finally {
+      await opsHost.stop();
+    }
   });
 });
