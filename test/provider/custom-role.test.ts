@@ -1,14 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HostError } from "./harness.js";
 import { startStage, WORKSPACE, type Stage } from "./fixtures.js";
 
 // CustomRole driven through the real dynamic-provider host against the real reference server.
 
+// The cases share one workspace and host: each works on its own roles.
 let stage: Stage;
-beforeEach(async () => {
+beforeAll(async () => {
   stage = await startStage();
 });
-afterEach(async () => {
+afterAll(async () => {
   await stage.close();
 });
 
@@ -55,24 +56,24 @@ describe("CustomRole through the dynamic-provider host", () => {
 
   it("delete while the role is held fails with the holders named, and the role stays", async () => {
     const r = stage.resource("CustomRole", "rm");
-    await r.register({ workspace: WORKSPACE, roleName: "release-manager", permissions: ["logs:read"] });
-    await stage.ws.client.createInvitation(WORKSPACE, { email: "carol@acme.io", role: "release-manager" });
+    await r.register({ workspace: WORKSPACE, roleName: "deployer", permissions: ["logs:read"] });
+    await stage.ws.client.createInvitation(WORKSPACE, { email: "carol@acme.io", role: "deployer" });
     const err = await r.destroy().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(HostError);
-    expect((err as HostError).message).toMatch(/custom role release-manager is still held by carol@acme\.io; give them another role/);
-    expect(await liveRole("release-manager")).toBeDefined();
+    expect((err as HostError).message).toMatch(/custom role deployer is still held by carol@acme\.io; give them another role/);
+    expect(await liveRole("deployer")).toBeDefined();
   });
 
   it("a renamed role is a replacement (create the new one, then delete the old one)", async () => {
     const r = stage.resource("CustomRole", "rm");
-    await r.register({ workspace: WORKSPACE, roleName: "release-manager", permissions: ["logs:read"] });
+    await r.register({ workspace: WORKSPACE, roleName: "packager", permissions: ["logs:read"] });
     expect(await r.previewDiff({ workspace: WORKSPACE, roleName: "shipper", permissions: ["logs:read"] })).toEqual({
       changes: "some",
       replaces: ["roleName"],
       deleteBeforeReplace: false,
     });
     expect(await r.register({ workspace: WORKSPACE, roleName: "shipper", permissions: ["logs:read"] })).toBe("replace");
-    expect(await liveRole("release-manager")).toBeUndefined();
+    expect(await liveRole("packager")).toBeUndefined();
     expect(await liveRole("shipper")).toBeDefined();
   });
 });

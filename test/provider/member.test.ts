@@ -1,15 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { issueToken } from "../../server/index.js";
 import { EngineResource, HostError, ProviderHost, secret } from "./harness.js";
 import { acceptInvitation, OWNER, RESOURCE_TYPES, startStage, WORKSPACE, type Stage } from "./fixtures.js";
 
 // Member driven through the real dynamic-provider host against the real reference server.
+// The cases share one workspace and host: each works on its own people.
 
 let stage: Stage;
-beforeEach(async () => {
+beforeAll(async () => {
   stage = await startStage();
 });
-afterEach(async () => {
+afterAll(async () => {
   await stage.close();
 });
 
@@ -103,22 +104,22 @@ describe("Member through the dynamic-provider host", () => {
   });
 
   it("never demotes or removes the member whose token it uses", async () => {
-    await stage.ws.client.createInvitation(WORKSPACE, { email: "ops@acme.io", role: "account-admin" });
-    await acceptInvitation(stage.ws, "ops@acme.io");
-    const opsToken = issueToken(stage.ws.dbPath, { workspace: WORKSPACE, email: "ops@acme.io" });
+    await stage.ws.client.createInvitation(WORKSPACE, { email: "lead@acme.io", role: "account-admin" });
+    await acceptInvitation(stage.ws, "lead@acme.io");
+    const leadToken = issueToken(stage.ws.dbPath, { workspace: WORKSPACE, email: "lead@acme.io" });
     const host = await ProviderHost.start({ cwd: stage.programDir });
     try {
-      await host.configure({ "antryk:apiUrl": stage.ws.url, "antryk:token": secret(opsToken) });
-      const self = new EngineResource(host, RESOURCE_TYPES.Member, "ops", stage.texts.Member);
-      expect(await self.register({ workspace: WORKSPACE, email: "ops@acme.io", role: "account-admin" })).toBe("create");
+      await host.configure({ "antryk:apiUrl": stage.ws.url, "antryk:token": secret(leadToken) });
+      const self = new EngineResource(host, RESOURCE_TYPES.Member, "lead", stage.texts.Member);
+      expect(await self.register({ workspace: WORKSPACE, email: "lead@acme.io", role: "account-admin" })).toBe("create");
       expect(self.state!.outputs).toMatchObject({ adopted: true, status: "active" });
 
-      const demote = await self.register({ workspace: WORKSPACE, email: "ops@acme.io", role: "developer" }).catch((e: unknown) => e);
+      const demote = await self.register({ workspace: WORKSPACE, email: "lead@acme.io", role: "developer" }).catch((e: unknown) => e);
       expect((demote as HostError).message).toMatch(/blocked by 1 safety rail[\s\S]*self:/);
       const remove = await self.destroy().catch((e: unknown) => e);
-      expect((remove as HostError).message).toMatch(/ops@acme\.io is the member whose token this provider uses/);
-      expect((await live("ops@acme.io")).member).toMatchObject({ role: "account-admin" });
-      expect(host.transcript()).not.toContain(opsToken);
+      expect((remove as HostError).message).toMatch(/lead@acme\.io is the member whose token this provider uses/);
+      expect((await live("lead@acme.io")).member).toMatchObject({ role: "account-admin" });
+      expect(host.transcript()).not.toContain(leadToken);
     } finally {
       await host.stop();
     }
