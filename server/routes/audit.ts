@@ -12,7 +12,7 @@ type AuditQuery = PageQuery & { actor?: string; target?: string; action?: string
 export function auditRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get<{ Params: { ws: string }; Querystring: AuditQuery }>(
     "/v1/workspaces/:ws/audit",
-    { preValidation: guard(ctx, "access:manage"), schema: { params: wsParams, querystring: auditQuery } },
+    { onRequest: guard(ctx, "access:manage"), schema: { params: wsParams, querystring: auditQuery } },
     async (request) => {
       const caller = callerOf(request);
       const { limit, cursor, actor, target, action } = request.query;

@@ -1,21 +1,22 @@
-import type { FastifyRequest, preValidationHookHandler } from "fastify";
+import type { FastifyRequest, onRequestHookHandler } from "fastify";
 import { authorize, type Caller } from "../auth.js";
 import type { ServerContext } from "../context.js";
 
 declare module "fastify" {
   interface FastifyRequest {
-    /** caller is set by the guard of every authenticated route, before the request is validated. */
+    /** caller is set by the guard of every authenticated route, before its body is even parsed. */
     caller: Caller | null;
   }
 }
 
 /**
- * guard authorizes a request before its parameters and body are validated, so the
- * order of answers is always 401 → 404 (workspace) → 403 → 400 → the route's own.
+ * guard authorizes a request before its body is parsed and its parameters and body
+ * are validated, so the order of answers is always 401 → 404 (workspace) → 403 → 400
+ * (or 415) → the route's own.
  * `permission` is what the route needs beyond membership (changes and the audit log
  * need access:manage).
  */
-export function guard(ctx: ServerContext, permission?: string): preValidationHookHandler {
+export function guard(ctx: ServerContext, permission?: string): onRequestHookHandler {
   return (request, _reply, done) => {
     const params = request.params as { ws?: unknown };
     request.caller = authorize(ctx, request, typeof params.ws === "string" ? params.ws : "", permission);

@@ -27,7 +27,7 @@ export function invitationRoutes(app: FastifyInstance, ctx: ServerContext): void
 
   app.get<{ Params: { ws: string }; Querystring: PageQuery & { status?: string } }>(
     "/v1/workspaces/:ws/invitations",
-    { preValidation: guard(ctx), schema: { params: wsParams, querystring: invitationsQuery } },
+    { onRequest: guard(ctx), schema: { params: wsParams, querystring: invitationsQuery } },
     async (request) => {
       const caller = callerOf(request);
       const { limit, cursor, status } = request.query;
@@ -41,7 +41,7 @@ export function invitationRoutes(app: FastifyInstance, ctx: ServerContext): void
 
   app.get<{ Params: IdParams }>(
     "/v1/workspaces/:ws/invitations/:id",
-    { preValidation: guard(ctx), schema: { params: wsIdParams } },
+    { onRequest: guard(ctx), schema: { params: wsIdParams } },
     async (request, reply) => {
       const row = findInvitation(ctx, callerOf(request), request.params.id);
       return reply.header("etag", `"${row.version}"`).send(toInvitation(row, ctx.now()));
@@ -50,7 +50,7 @@ export function invitationRoutes(app: FastifyInstance, ctx: ServerContext): void
 
   app.post<{ Params: { ws: string }; Body: InvitationCreate }>(
     "/v1/workspaces/:ws/invitations",
-    { preValidation: manage, schema: { params: wsParams, body: invitationCreateBody } },
+    { onRequest: manage, schema: { params: wsParams, body: invitationCreateBody } },
     async (request, reply) => {
       const caller = callerOf(request);
       return runChange(ctx, request, reply, caller.member.id, () => {
@@ -79,7 +79,7 @@ export function invitationRoutes(app: FastifyInstance, ctx: ServerContext): void
 
   app.patch<{ Params: IdParams; Body: InvitationPatch }>(
     "/v1/workspaces/:ws/invitations/:id",
-    { preValidation: manage, schema: { params: wsIdParams, body: assignmentPatchBody } },
+    { onRequest: manage, schema: { params: wsIdParams, body: assignmentPatchBody } },
     async (request, reply) => {
       const caller = callerOf(request);
       return runChange(ctx, request, reply, caller.member.id, () => {
@@ -116,7 +116,7 @@ export function invitationRoutes(app: FastifyInstance, ctx: ServerContext): void
 
   app.post<{ Params: IdParams }>(
     "/v1/workspaces/:ws/invitations/:id/resend",
-    { preValidation: manage, schema: { params: wsIdParams } },
+    { onRequest: manage, schema: { params: wsIdParams } },
     async (request, reply) => {
       const caller = callerOf(request);
       return runChange(ctx, request, reply, caller.member.id, () => {
@@ -140,7 +140,7 @@ export function invitationRoutes(app: FastifyInstance, ctx: ServerContext): void
 
   app.post<{ Params: IdParams }>(
     "/v1/workspaces/:ws/invitations/:id/revoke",
-    { preValidation: manage, schema: { params: wsIdParams } },
+    { onRequest: manage, schema: { params: wsIdParams } },
     async (request, reply) => {
       const caller = callerOf(request);
       return runChange(ctx, request, reply, caller.member.id, () => {

@@ -18,7 +18,7 @@ export function memberRoutes(app: FastifyInstance, ctx: ServerContext): void {
 
   app.get<{ Params: { ws: string }; Querystring: PageQuery }>(
     "/v1/workspaces/:ws/members",
-    { preValidation: guard(ctx), schema: { params: wsParams, querystring: pageQuery } },
+    { onRequest: guard(ctx), schema: { params: wsParams, querystring: pageQuery } },
     async (request) => {
       const caller = callerOf(request);
       const { limit, cursor } = request.query;
@@ -29,7 +29,7 @@ export function memberRoutes(app: FastifyInstance, ctx: ServerContext): void {
 
   app.get<{ Params: IdParams }>(
     "/v1/workspaces/:ws/members/:id",
-    { preValidation: guard(ctx), schema: { params: wsIdParams } },
+    { onRequest: guard(ctx), schema: { params: wsIdParams } },
     async (request, reply) => {
       const caller = callerOf(request);
       const row = repos.members.byId(caller.workspace.id, request.params.id);
@@ -40,7 +40,7 @@ export function memberRoutes(app: FastifyInstance, ctx: ServerContext): void {
 
   app.patch<{ Params: IdParams; Body: MemberPatch }>(
     "/v1/workspaces/:ws/members/:id",
-    { preValidation: guard(ctx, "access:manage"), schema: { params: wsIdParams, body: assignmentPatchBody } },
+    { onRequest: guard(ctx, "access:manage"), schema: { params: wsIdParams, body: assignmentPatchBody } },
     async (request, reply) => {
       const caller = callerOf(request);
       return runChange(ctx, request, reply, caller.member.id, () => {
@@ -72,7 +72,7 @@ export function memberRoutes(app: FastifyInstance, ctx: ServerContext): void {
 
   app.delete<{ Params: IdParams }>(
     "/v1/workspaces/:ws/members/:id",
-    { preValidation: guard(ctx, "access:manage"), schema: { params: wsIdParams } },
+    { onRequest: guard(ctx, "access:manage"), schema: { params: wsIdParams } },
     async (request, reply) => {
       const caller = callerOf(request);
       return runChange(ctx, request, reply, caller.member.id, () => {

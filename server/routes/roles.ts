@@ -15,14 +15,14 @@ type NameParams = { ws: string; name: string };
 export function roleRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const { repos } = ctx;
 
-  app.get<{ Params: { ws: string } }>("/v1/workspaces/:ws/roles", { preValidation: guard(ctx), schema: { params: wsParams } }, async (request) => {
+  app.get<{ Params: { ws: string } }>("/v1/workspaces/:ws/roles", { onRequest: guard(ctx), schema: { params: wsParams } }, async (request) => {
     const caller = callerOf(request);
     return { items: [...builtInRoles(), ...repos.roles.list(caller.workspace.id).map(toRole)] };
   });
 
   app.put<{ Params: NameParams; Body: RolePut }>(
     "/v1/workspaces/:ws/roles/:name",
-    { preValidation: guard(ctx, "access:manage"), schema: { params: wsNameParams, body: rolePutBody } },
+    { onRequest: guard(ctx, "access:manage"), schema: { params: wsNameParams, body: rolePutBody } },
     async (request, reply) => {
       const caller = callerOf(request);
       const wsId = caller.workspace.id;
@@ -56,7 +56,7 @@ export function roleRoutes(app: FastifyInstance, ctx: ServerContext): void {
 
   app.delete<{ Params: NameParams }>(
     "/v1/workspaces/:ws/roles/:name",
-    { preValidation: guard(ctx, "access:manage"), schema: { params: wsNameParams } },
+    { onRequest: guard(ctx, "access:manage"), schema: { params: wsNameParams } },
     async (request, reply) => {
       const caller = callerOf(request);
       const wsId = caller.workspace.id;

@@ -8,17 +8,17 @@ import { callerOf, guard } from "./guard.js";
 
 /** workspaceRoutes: the workspace itself, the caller's own member, and the permission catalog. Any member may read them. */
 export function workspaceRoutes(app: FastifyInstance, ctx: ServerContext): void {
-  app.get("/v1/workspaces/:ws", { preValidation: guard(ctx), schema: { params: wsParams } }, async (request, reply) => {
+  app.get("/v1/workspaces/:ws", { onRequest: guard(ctx), schema: { params: wsParams } }, async (request, reply) => {
     const { workspace } = callerOf(request);
     return reply.header("etag", `"${workspace.revision}"`).send(toWorkspace(workspace));
   });
 
-  app.get("/v1/workspaces/:ws/me", { preValidation: guard(ctx), schema: { params: wsParams } }, async (request, reply) => {
+  app.get("/v1/workspaces/:ws/me", { onRequest: guard(ctx), schema: { params: wsParams } }, async (request, reply) => {
     const caller = callerOf(request);
     return reply.header("etag", `"${caller.member.version}"`).send(toMember(caller.member, caller.roles));
   });
 
-  app.get("/v1/workspaces/:ws/permissions", { preValidation: guard(ctx), schema: { params: wsParams } }, async () => ({
+  app.get("/v1/workspaces/:ws/permissions", { onRequest: guard(ctx), schema: { params: wsParams } }, async () => ({
     items: PERMISSIONS.map((p) => ({ id: p.id, description: p.description })),
   }));
 }

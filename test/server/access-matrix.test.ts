@@ -181,6 +181,15 @@ describe("role-based access matrix", () => {
     expect(actual).toEqual(expected);
   });
 
+  it("checks the caller even before parsing the body", async () => {
+    const rawBody = "{not json";
+    const headers = { "content-type": "application/json" };
+    const anonymous = await ws.call("POST", wsPath("/invitations"), { token: null, rawBody, headers });
+    const developer = await ws.call("POST", wsPath("/invitations"), { token: tokens.developer, rawBody, headers });
+    const owner = await ws.call("POST", wsPath("/invitations"), { rawBody, headers });
+    expect([anonymous.status, developer.status, owner.status]).toEqual([401, 403, 400]);
+  });
+
   it("names the missing permission and the caller in a 403", async () => {
     const answer = await ws.call("POST", wsPath("/invitations"), { token: tokens.developer, body: { email: "x@acme.io", role: "developer" } });
     expect(answer.status).toBe(403);
