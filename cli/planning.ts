@@ -18,19 +18,19 @@ import type { Session } from "./session.js";
 export const MANAGE_PERMISSION = "access:manage";
 
 /**
- * loadDesired loads and validates an access file. Warnings go to `warn` one line each
- * (stderr, so stdout stays machine-readable); any error throws a ConfigError carrying
- * every diagnostic, which the CLI prints like `validate` does.
+ * loadDesired loads and validates an access file. Its warnings come back as lines for the
+ * caller to print (on stderr, after the embedded workspace's announcement, which must be
+ * the first line); any error throws a ConfigError carrying every diagnostic, which the
+ * CLI prints like `validate` does.
  */
-export async function loadDesired(file: string, warn: (line: string) => void): Promise<DesiredState> {
+export async function loadDesired(file: string): Promise<{ desired: DesiredState; warnings: string[] }> {
   const { desired, diagnostics } = await loadAccessFile(file);
   const errors = diagnostics.filter((d) => d.severity === "error");
   if (desired === null || errors.length > 0) {
     const n = errors.length;
     throw new ConfigError(`${file} is not valid: ${n} error${n === 1 ? "" : "s"}; nothing was changed`, diagnostics);
   }
-  for (const d of diagnostics) warn(formatDiagnostic(d));
-  return desired;
+  return { desired, warnings: diagnostics.map(formatDiagnostic) };
 }
 
 /** planAgainst fetches the live workspace and computes the plan for `desired` (pure once fetched). */
@@ -70,7 +70,12 @@ export function assertCanWrite(live: LiveState): void {
   }
 }
 
-/** assertWorkspaceMatches refuses a saved plan made for another workspace or target. */
+/** printWarnings writes the file's warnings on stderr, one line each. */
+export function printWarnings(warnings: readonly string[]): void {
+  for (const line of warnings) process.stderr.write(`${line}\n`);
+}
+
+/** assertSavedPlanTarget refuses a saved plan made for another workspace or target. */
 export function assertSavedPlanTarget(plan: Plan, session: Session, path: string): void {
   if (plan.target !== session.target) {
     throw new ConfigError(

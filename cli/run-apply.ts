@@ -8,7 +8,7 @@ import { assertUnchangedSince, concurrentWriteNote, ConcurrentChangeError, incom
 import { confirmApply, isInteractive, useColor } from "./confirm.js";
 import { ExitCode } from "./errors.js";
 import { ignoreClosedStdout, withNewline } from "./output.js";
-import { assertCanWrite, assertSavedPlanTarget, blockedError, isBlocked, loadDesired, planAgainst } from "./planning.js";
+import { assertCanWrite, assertSavedPlanTarget, blockedError, isBlocked, loadDesired, planAgainst, printWarnings } from "./planning.js";
 import { createProgress } from "./progress.js";
 import { withSession, type Session } from "./session.js";
 import type { TargetOptions } from "./target.js";
@@ -32,7 +32,6 @@ export async function runApply(planPath: string | undefined, options: ApplyOptio
   const json = options.format === "json";
   const out = json ? process.stderr : process.stdout;
   const say = (line: string) => out.write(`${line}\n`);
-  const warn = (line: string) => process.stderr.write(`${line}\n`);
 
   if (planPath !== undefined) {
     if (options.file !== undefined) throw new ConfigError("give either a saved plan or -f FILE, not both");
@@ -47,8 +46,9 @@ export async function runApply(planPath: string | undefined, options: ApplyOptio
     });
   }
 
-  const desired = await loadDesired(options.file ?? "access.yaml", warn);
+  const { desired, warnings } = await loadDesired(options.file ?? "access.yaml");
   return withSession({ target: options, workspace: desired.workspace, owner: desired.owner, announce: say }, async (session) => {
+    printWarnings(warnings);
     const { live, plan } = await planAgainst(session, desired, { allowSelfChange: options.allowSelfChange === true });
     return proceed(session, plan, live, plan.liveRevision, options, say);
   });

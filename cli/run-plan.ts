@@ -2,7 +2,7 @@ import { renderJson, renderMarkdown, renderText } from "../reconciler/render/ind
 import { useColor } from "./confirm.js";
 import { ExitCode } from "./errors.js";
 import { ignoreClosedStdout, withNewline, writeOutputFile } from "./output.js";
-import { blockedError, isBlocked, loadDesired, planAgainst } from "./planning.js";
+import { blockedError, isBlocked, loadDesired, planAgainst, printWarnings } from "./planning.js";
 import { withSession } from "./session.js";
 import type { TargetOptions } from "./target.js";
 
@@ -24,10 +24,13 @@ export async function runPlan(options: PlanOptions): Promise<number> {
   ignoreClosedStdout();
   const text = options.format === "text";
   const say = (line: string) => (text ? process.stdout : process.stderr).write(`${line}\n`);
-  const desired = await loadDesired(options.file, (line) => process.stderr.write(`${line}\n`));
+  const { desired, warnings } = await loadDesired(options.file);
   const plan = await withSession(
     { target: options, workspace: desired.workspace, owner: desired.owner, announce: say },
-    async (session) => (await planAgainst(session, desired, { allowSelfChange: options.allowSelfChange === true })).plan,
+    async (session) => {
+      printWarnings(warnings);
+      return (await planAgainst(session, desired, { allowSelfChange: options.allowSelfChange === true })).plan;
+    },
   );
 
   if (options.out !== undefined) await writeOutputFile(options.out, renderJson(plan), "the plan");

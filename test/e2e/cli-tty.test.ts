@@ -84,4 +84,19 @@ describe.skipIf(!existsSync(SCRIPT))("apply on a terminal", () => {
     expect(r.output).not.toContain(`${ESC}32m`);
     expect(await server.owner$.listInvitations(server.workspace, { status: "pending" })).toHaveLength(30);
   });
+
+  it("with the embedded workspace, the announcement is the very first line, before the file's warnings", async () => {
+    const warned = await writeAccessFile(
+      server.dir,
+      "warned.yaml",
+      "version: 1\nworkspace: local-ws\nowner: boss@acme.io\nmembers:\n  - email: a@acme.io\n    role: developer\n    permissions: [logs:read]\n",
+    );
+    const r = await onTerminal(["plan", "-f", warned], "", {}); // no target: embedded, in the server's temp folder
+    expect(r.code, r.output).toBe(0);
+    const lines = r.output.split(/\r?\n/);
+    expect(lines[0]).toBe(
+      'Using the embedded local workspace "local-ws" (.antryk/workspace.db); set ANTRYK_API_URL and ANTRYK_TOKEN to target a real workspace.',
+    );
+    expect(lines[1]).toMatch(/warned\.yaml:7:19 warning redundant-permission/);
+  });
 });
