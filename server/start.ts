@@ -38,12 +38,14 @@ export interface RunningServer {
 
 /** startServer opens the database, builds the Access API and listens; `url` has the actual port. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const ttl = options.invitationTtlMs ?? DEFAULT_INVITATION_TTL_MS;
+  if (!Number.isSafeInteger(ttl) || ttl <= 0) throw new RangeError(`invitationTtlMs must be a positive whole number of milliseconds, got ${ttl}`);
   const db = openDatabase(options.dbPath);
   const clock = options.now;
   const ctx: ServerContext = {
     repos: createRepositories(db),
     now: clock ? () => clock().getTime() : () => Date.now(),
-    invitationTtlMs: options.invitationTtlMs ?? DEFAULT_INVITATION_TTL_MS,
+    invitationTtlMs: ttl,
     outbox: options.devOutbox ? new Outbox() : null,
   };
   let app: FastifyInstance;
