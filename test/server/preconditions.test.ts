@@ -12,7 +12,6 @@ afterEach(async () => {
 });
 
 const countInvitations = async () => (await ws.call("GET", wsPath("/invitations"))).body.items.length;
-const countAudit = async () => (await ws.call("GET", wsPath("/audit?limit=1000"))).body.items.length;
 
 describe("Idempotency-Key on POST", () => {
   it("replays the stored first answer for a repeat and changes nothing", async () => {
@@ -57,6 +56,17 @@ describe("Idempotency-Key on POST", () => {
     await ws.call("POST", wsPath(`/invitations/${a.body.id}/revoke`));
     const retried = await ws.call("POST", wsPath("/invitations"), { body: { email: "x@acme.io", role: "developer" }, headers: { "idempotency-key": "fails" } });
     expect(retried.status).toBe(201);
+  });
+
+  it("creates one invitation for 20 concurrent identical POSTs, with or without a shared key", async () => {
+    const body = { email: "race@acme.io", role: "developer" };
+    const keyed = await Promise.all(Array.from({ length: 20 }, () => ws.call("POST", wsPath("/invitations"), { body, headers: { "idempotency-key": "race" } })));
+    expect(keyed.map((a) => a.status)).toEqual(Array(20).fill(201));
+    expect(new Set(keyed.map((a) => a.body.id)).size).toBe(1);
+    const other = { email: "race2@acme.io", role: "developer" };
+    const unkeyed = await Promise.all(Array.from({ length: 20 }, () => ws.call("POST", wsPath("/invitations"), { body: other })));
+    expect(unkeyed.map((a) => a.status).sort()).toEqual([201, ...Array(19).fill(409)]);
+    expect(await countInvitations()).toBe(2);
   });
 
   it("rejects a malformed key", async () => {
