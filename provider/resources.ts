@@ -23,6 +23,8 @@ export interface WorkspaceAccessArgs {
   apiUrl?: pulumi.Input<string>;
   /** removeOnDelete: on delete, remove the members, invitations and custom roles the document names (default false: stop managing, remove nobody). */
   removeOnDelete?: pulumi.Input<boolean>;
+  /** allowSelfChange lets the plan demote or remove the member whose token applies it (the CLI's --allow-self-change; default false). */
+  allowSelfChange?: pulumi.Input<boolean>;
 }
 
 /** PlanSummaryOutput counts changes by kind (inviteMember, updateMember, …) plus `total` and `highRisk`. */

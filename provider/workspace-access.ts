@@ -35,6 +35,13 @@ export interface WorkspaceAccessInputs {
   document?: Record<string, unknown>;
   apiUrl?: string;
   removeOnDelete?: boolean;
+  /** allowSelfChange lifts the self rail, as the CLI's --allow-self-change: the token's own member may be demoted or removed. */
+  allowSelfChange?: boolean;
+}
+
+/** planOptions are computePlan's options for these inputs (the target recorded in the plan, the self rail). */
+function planOptions(client: AccessClient, inputs: WorkspaceAccessInputs): { target: string; allowSelfChange: boolean } {
+  return { target: client.baseUrl, allowSelfChange: inputs.allowSelfChange === true };
 }
 
 /** DOCUMENT_NAME names a `document` input in diagnostics (it has no file). */
@@ -53,6 +60,7 @@ export function check(olds: Record<string, unknown>, news: Record<string, unknow
       ...optionalType(news, "document", "object"),
       ...optionalType(news, "apiUrl", "string"),
       ...optionalType(news, "removeOnDelete", "boolean"),
+      ...optionalType(news, "allowSelfChange", "boolean"),
     ];
     const hasFile = news.file !== undefined && news.file !== null;
     const hasDocument = news.document !== undefined && news.document !== null;
@@ -73,9 +81,9 @@ export function diff(config: ProviderConfig, olds: Record<string, unknown>, news
     const inputs = news as unknown as WorkspaceAccessInputs;
     const plan = await withClient(resolveTarget(config, inputs.apiUrl), async (client) => {
       const desired = await requireDesired(inputs);
-      return computePlan(desired, await fetchWorkspaceState(client, inputs.workspace), { target: client.baseUrl });
+      return computePlan(desired, await fetchWorkspaceState(client, inputs.workspace), planOptions(client, inputs));
     });
-    const recorded = ["file", "document", "apiUrl", "removeOnDelete"] as const;
+    const recorded = ["file", "document", "apiUrl", "removeOnDelete", "allowSelfChange"] as const;
     const inputChanged = recorded.some((k) => JSON.stringify(olds[k] ?? null) !== JSON.stringify(news[k] ?? null));
     return { changes: plan.changes.length > 0 || inputChanged };
   });
@@ -103,7 +111,7 @@ export function read(config: ProviderConfig, id: string, props: Record<string, u
       const live = await fetchOrGone(client, inputs.workspace);
       if (live === null) return { id: "", props: {} };
       const desired = await requireDesired(inputs);
-      const drift = computePlan(desired, live, { target: client.baseUrl });
+      const drift = computePlan(desired, live, planOptions(client, inputs));
       const lastApplied = props.lastApplied as PlanSummary | undefined;
       return { id, props: outputsOf(inputs, live, drift, lastApplied) };
     });
@@ -124,7 +132,7 @@ export function remove(config: ProviderConfig, props: Record<string, unknown>): 
       const desired = await requireDesired(inputs);
       const live = await fetchOrGone(client, inputs.workspace);
       if (live === null) return;
-      const plan = computePlan(removalDesired(desired, live), live, { target: client.baseUrl });
+      const plan = computePlan(removalDesired(desired, live), live, planOptions(client, inputs));
       await applyOrFail(plan, client, "removing what the access document manages");
     });
   });
@@ -133,10 +141,10 @@ export function remove(config: ProviderConfig, props: Record<string, unknown>): 
 async function applyDocument(config: ProviderConfig, inputs: WorkspaceAccessInputs): Promise<Record<string, unknown>> {
   return withClient(resolveTarget(config, inputs.apiUrl), async (client) => {
     const desired = await requireDesired(inputs);
-    const plan = computePlan(desired, await fetchWorkspaceState(client, inputs.workspace), { target: client.baseUrl });
+    const plan = computePlan(desired, await fetchWorkspaceState(client, inputs.workspace), planOptions(client, inputs));
     const partial = async () => {
       const live = await fetchWorkspaceState(client, inputs.workspace);
-      return outputsOf(inputs, live, computePlan(desired, live, { target: client.baseUrl }), plan.summary);
+      return outputsOf(inputs, live, computePlan(desired, live, planOptions(client, inputs)), plan.summary);
     };
     await applyOrFail(plan, client, `applying the access document to ${inputs.workspace}`, { id: inputs.workspace, properties: partial });
     return partial();
@@ -151,6 +159,7 @@ function outputsOf(inputs: WorkspaceAccessInputs, live: LiveState, drift: Plan, 
     document: inputs.document,
     apiUrl: inputs.apiUrl,
     removeOnDelete: inputs.removeOnDelete,
+    allowSelfChange: inputs.allowSelfChange,
     owner: live.workspace.owner,
     revision: live.workspace.revision,
     memberCount: live.members.length,

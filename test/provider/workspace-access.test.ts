@@ -174,4 +174,30 @@ describe("WorkspaceAccess through the dynamic-provider host", () => {
       await opsHost.stop();
     }
   });
+
+  it("the self rail blocks demoting the token's own member unless allowSelfChange", async () => {
+    await stage.ws.client.createInvitation(WORKSPACE, { email: "lead@acme.io", role: "account-admin" });
+    await acceptInvitation(stage.ws, "lead@acme.io");
+    const leadToken = issueToken(stage.ws.dbPath, { workspace: WORKSPACE, email: "lead@acme.io" });
+    const leadHost = await ProviderHost.start({ cwd: stage.programDir });
+    try {
+      await leadHost.configure({ "antryk:apiUrl": stage.ws.url, "antryk:token": secret(leadToken) });
+      // A role lead may grant (it holds both permissions) but that drops access:manage: a self-demotion.
+      const document = {
+        owner: OWNER,
+        roles: { viewer: { permissions: ["deployments:read", "logs:read"] } },
+        members: [{ email: "lead@acme.io", role: "viewer" }],
+      };
+      const wa = new EngineResource(leadHost, RESOURCE_TYPES.WorkspaceAccess, "access", stage.texts.WorkspaceAccess);
+      const err = await wa.register({ workspace: WORKSPACE, document }).catch((e: unknown) => e);
+      expect((err as HostError).message).toMatch(/blocked by 1 safety rail[\s\S]*self:/);
+      expect((await memberByEmail("lead@acme.io"))?.role).toBe("account-admin");
+
+      expect(await wa.register({ workspace: WORKSPACE, document, allowSelfChange: true })).toBe("create");
+      expect((await memberByEmail("lead@acme.io"))?.role).toBe("viewer");
+      expect(wa.state!.outputs).toMatchObject({ allowSelfChange: true });
+    } finally {
+      await leadHost.stop();
+    }
+  });
 });
