@@ -27,8 +27,13 @@ const ESC = "\x1b[";
 let server: TestServer;
 let file: string;
 
-/** onTerminal runs the CLI under a pseudo-TTY, typing `answer` when asked. */
-function onTerminal(args: string[], answer: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
+/** onTerminal runs the CLI under a pseudo-TTY, typing `answer` when asked (after `beforeAnswer`, if given). */
+function onTerminal(
+  args: string[],
+  answer: string,
+  env: NodeJS.ProcessEnv,
+  beforeAnswer: () => Promise<void> = async () => {},
+): Promise<{ code: number | null; output: string }> {
   const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
   const command = [process.execPath, CLI, ...args].map(quote).join(" ");
   const child = spawn(SCRIPT, ["-qec", command, "/dev/null"], { env: cleanEnv(env), cwd: server.dir });
@@ -38,7 +43,7 @@ function onTerminal(args: string[], answer: string, env: NodeJS.ProcessEnv): Pro
     output += d;
     if (!answered && output.includes(PROMPT)) {
       answered = true;
-      child.stdin.write(`${answer}\n`);
+      void beforeAnswer().then(() => child.stdin.write(`${answer}\n`));
     }
   });
   return new Promise((resolve, reject) => {
@@ -98,5 +103,21 @@ describe.skipIf(!existsSync(SCRIPT))("apply on a terminal", () => {
       'Using the embedded local workspace "local-ws" (.antryk/workspace.db); set ANTRYK_API_URL and ANTRYK_TOKEN to target a real workspace.',
     );
     expect(lines[1]).toMatch(/warned\.yaml:7:19 warning redundant-permission/);
+  });
+
+  it("a change made while the question waits makes yes refuse: nothing is changed", async () => {
+    const more = await writeAccessFile(
+      server.dir,
+      "more.yaml",
+      accessYaml({ owner: server.owner, members: [...people(30), "late@acme.io"].map((email) => ({ email, role: "developer" })) }),
+    );
+    let before = 0;
+    const r = await onTerminal(["apply", "-f", more], "yes", server.env(), async () => {
+      await server.owner$.createInvitation(server.workspace, { email: "walk-in@acme.io", role: "developer" });
+      before = await auditCount(server);
+    });
+    expect(r.code, r.output).toBe(1);
+    expect(r.output).toMatch(/error: workspace acme-prod changed concurrently since the plan was computed \(revision \d+ → \d+\); nothing was changed, run plan again/);
+    expect(await auditCount(server)).toBe(before);
   });
 });
