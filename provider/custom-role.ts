@@ -52,8 +52,7 @@ function validateRole(inputs: Record<string, unknown>): { desired: DesiredState 
 }
 
 /** check validates the role with access.yaml's rules (invalid-role-name, reserved-role-name, unknown-permission, owner-only-permission). */
-export function check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
-  void olds;
+export function check(_olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
   return guard(async () => {
     const failures = [
       ...requireString(news, "workspace", "the name of the Antryk workspace"),

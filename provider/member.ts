@@ -58,8 +58,7 @@ function memberDocument(inputs: Record<string, unknown>): Record<string, unknown
  * owner-only-permission, …). A role that is not built in is accepted when it is a valid
  * custom-role name: it may be defined by a CustomRole resource or already live.
  */
-export function check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
-  void olds;
+export function check(_olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
   return guard(async () => {
     const failures = [
       ...requireString(news, "workspace", "the name of the Antryk workspace"),

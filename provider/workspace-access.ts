@@ -51,8 +51,7 @@ export const DOCUMENT_NAME = "document";
 const MAX_LISTED_CHANGES = 50;
 
 /** check validates the inputs as `antryk-access validate` validates a file; each error is a failure on its property path. */
-export function check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
-  void olds;
+export function check(_olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
   return guard(async () => {
     const failures = [
       ...requireString(news, "workspace", "the name of the Antryk workspace this document manages"),
