@@ -23,8 +23,6 @@ export interface EmbeddedWorkspace {
   token: string;
   /** dbPath as shown to people: relative to the current folder. */
   displayPath: string;
-  /** created is true when this run created the workspace. */
-  created: boolean;
   close(): Promise<void>;
 }
 
@@ -51,7 +49,6 @@ export async function openEmbedded(options: {
   const displayPath = relative(options.cwd, dbPath) || dbPath;
   const tokenPath = join(dir, tokenFileName(options.workspace));
   let token = await readExistingToken(tokenPath);
-  let created = false;
   if (token === undefined) {
     if (options.create === false) {
       throw new AccessError(
@@ -60,13 +57,14 @@ export async function openEmbedded(options: {
     }
     await mkdir(dir, { recursive: true, mode: 0o700 });
     await writeFile(join(dir, ".gitignore"), "# antryk-access: the embedded local workspace (database, owner tokens); never commit it\n*\n");
-    ({ token, created } = createOrReopen(server, dbPath, displayPath, options.workspace, options.owner ?? DEFAULT_LOCAL_OWNER));
+    token = createOrReopen(server, dbPath, displayPath, options.workspace, options.owner ?? DEFAULT_LOCAL_OWNER);
     await writeFile(tokenPath, `${token}\n`, { mode: 0o600 });
     await chmod(tokenPath, 0o600);
   }
 
-  const running = await server.startServer({ dbPath, host: "127.0.0.1", port: 0 });
-  return { baseUrl: running.url, token, displayPath, created, close: () => running.close() };
+  // One local user: no rate limit to wait on.
+  const running = await server.startServer({ dbPath, host: "127.0.0.1", port: 0, rateLimit: false });
+  return { baseUrl: running.url, token, displayPath, close: () => running.close() };
 }
 
 /**
@@ -79,13 +77,13 @@ function createOrReopen(
   displayPath: string,
   workspace: string,
   owner: string,
-): { token: string; created: boolean } {
+): string {
   try {
-    return { token: server.initWorkspace(dbPath, { workspace, owner }), created: true };
+    return server.initWorkspace(dbPath, { workspace, owner });
   } catch (initErr) {
     if (!/already exists/.test(messageOf(initErr))) throw initErr;
     try {
-      return { token: server.issueToken(dbPath, { workspace, email: owner }), created: false };
+      return server.issueToken(dbPath, { workspace, email: owner });
     } catch (issueErr) {
       throw new AccessError(
         `the embedded workspace "${workspace}" in ${displayPath} has lost its token file and ${owner} is not a member: ${messageOf(issueErr)}; delete ${EMBEDDED_DIR}/ to start over`,

@@ -88,4 +88,14 @@ describe("the embedded local workspace", () => {
     expect(missing.code, missing.stderr + missing.stdout).toBe(1);
     expect(missing.stderr).toMatch(/^error: no embedded local workspace "nope"/m);
   });
+
+  it("a lost token file is replaced by a new owner token; the workspace is kept", async () => {
+    const tokenFile = join(cwd, ".antryk", `${workspace}.token`);
+    recorder.secrets.add((await readFile(tokenFile, "utf8")).trim());
+    await rm(tokenFile);
+    const plan = await runCli(["plan", "-f", EXAMPLE, "--detailed-exitcode"], { cwd });
+    expect(plan.code, plan.stderr + plan.stdout).toBe(0);
+    expect(plan.stdout).toContain(NO_CHANGES);
+    expect((await stat(tokenFile)).mode & 0o777).toBe(0o600);
+  });
 });
