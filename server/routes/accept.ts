@@ -8,8 +8,8 @@ import { acceptBody } from "../schemas.js";
 import { hashSecret, INVITATION_TOKEN_PATTERN, newId } from "../secrets.js";
 import { runChange } from "../change.js";
 
-/** ACCEPT_SCOPE is the idempotency scope of accept, which carries no bearer token. */
-const ACCEPT_SCOPE = "accept";
+/** acceptScope is the idempotency scope of an accept, which carries no bearer token: its invitation token (hashed). */
+const acceptScope = (token: string) => `accept:${hashSecret(token)}`;
 
 /**
  * acceptRoutes: `POST /v1/invitations/accept` with the invitation token from the
@@ -20,7 +20,7 @@ const ACCEPT_SCOPE = "accept";
 export function acceptRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const { repos } = ctx;
   app.post<{ Body: { token: string } }>("/v1/invitations/accept", { schema: { body: acceptBody } }, async (request, reply) =>
-    runChange(ctx, request, reply, ACCEPT_SCOPE, () => {
+    runChange(ctx, request, reply, acceptScope(request.body.token), () => {
       const { token } = request.body;
       if (!INVITATION_TOKEN_PATTERN.test(token)) throw invalid("token", "not an invitation token (expected aki_…)");
       const row = repos.invitations.byToken(hashSecret(token));

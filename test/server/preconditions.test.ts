@@ -50,6 +50,11 @@ describe("Idempotency-Key on POST", () => {
     const acc1 = await ws.call("POST", "/v1/invitations/accept", { token: null, body: { token }, headers: { "idempotency-key": "acc" } });
     const acc2 = await ws.call("POST", "/v1/invitations/accept", { token: null, body: { token }, headers: { "idempotency-key": "acc" } });
     expect([acc1.status, acc2.status, acc2.body.id]).toEqual([201, 201, acc1.body.id]);
+    // another invitee may use the same key: accept keys are kept per invitation token
+    const c = await ws.call("POST", wsPath("/invitations"), { body: { email: "z@acme.io", role: "developer" } });
+    const otherToken = (await ws.outbox()).filter((m) => m.invitationId === c.body.id)[0].token;
+    const acc3 = await ws.call("POST", "/v1/invitations/accept", { token: null, body: { token: otherToken }, headers: { "idempotency-key": "acc" } });
+    expect([acc3.status, acc3.body.email]).toEqual([201, "z@acme.io"]);
 
     const conflict = await ws.call("POST", wsPath("/invitations"), { body: { email: "x@acme.io", role: "developer" }, headers: { "idempotency-key": "fails" } });
     expect(conflict.status).toBe(409);
