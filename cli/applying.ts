@@ -51,20 +51,27 @@ export function summaryLine(result: ApplyResult): string {
   return `${head}: ${result.applied.length} applied, ${result.failed.length} failed, ${result.skipped.length} skipped.`;
 }
 
-/** problemLines lists each failed and skipped change on one line, for the text output. */
+/** MAX_PROBLEM_LINES caps the failed and skipped changes listed one by one; the rest are counted. */
+export const MAX_PROBLEM_LINES = 20;
+
+/** problemLines lists failed, then skipped changes, one line each, at most MAX_PROBLEM_LINES (then a count). */
 export function problemLines(result: ApplyResult): string[] {
   const who = (e: { email?: string; name?: string; key: string }) => e.email ?? e.name ?? e.key;
-  return [
+  const lines = [
     ...result.failed.map((f) => `  failed   ${f.kind} ${who(f)}: ${f.error.message}`),
     ...result.skipped.map((s) => `  skipped  ${s.kind} ${who(s)}: ${s.reason}`),
   ];
+  if (lines.length <= MAX_PROBLEM_LINES) return lines;
+  const rest = lines.length - MAX_PROBLEM_LINES;
+  return [...lines.slice(0, MAX_PROBLEM_LINES), `  … and ${rest} more (--format json lists every change)`];
 }
 
 /** incompleteError is the error an apply with failed or skipped changes ends in (exit 1). */
-export function incompleteError(result: ApplyResult): AccessError {
+export function incompleteError(result: ApplyResult, interrupted = false): AccessError {
   const concurrent = result.failed.filter((f) => f.error.status === 412).length;
   const parts = [`${result.failed.length} change${result.failed.length === 1 ? "" : "s"} failed`];
   if (result.skipped.length > 0) parts.push(`${result.skipped.length} skipped`);
   const why = concurrent > 0 ? `; ${concurrent} of them changed concurrently` : "";
-  return new AccessError(`apply incomplete: ${parts.join(", ")}${why}; run plan again to see what remains`);
+  const head = interrupted ? "apply interrupted" : "apply incomplete";
+  return new AccessError(`${head}: ${parts.join(", ")}${why}; run plan again to see what remains`);
 }

@@ -9,6 +9,7 @@ import { confirmApply, isInteractive, useColor } from "./confirm.js";
 import { ExitCode } from "./errors.js";
 import { ignoreClosedStdout, withNewline } from "./output.js";
 import { assertCanWrite, assertSavedPlanTarget, blockedError, isBlocked, loadDesired, planAgainst, printWarnings } from "./planning.js";
+import { interruptible } from "./interrupt.js";
 import { createProgress } from "./progress.js";
 import { withSession, type Session } from "./session.js";
 import type { TargetOptions } from "./target.js";
@@ -87,19 +88,25 @@ async function proceed(
   await assertUnchangedSince(session, plan.workspace, baseRevision);
 
   const progress = createProgress(plan.changes.length);
+  const guard = interruptible(session.client, (line) => process.stderr.write(`\n${line}\n`));
   let failed = 0;
-  const result = await applyPlan(plan, session.client, {
-    concurrency: options.concurrency,
-    onProgress: (p) => {
-      if (p.outcome !== "applied") failed += 1;
-      progress.update({ done: p.done, total: p.total, failed });
-    },
-  });
-  progress.finish();
+  let result: ApplyResult;
+  try {
+    result = await applyPlan(plan, guard.client, {
+      concurrency: options.concurrency,
+      onProgress: (p) => {
+        if (p.outcome !== "applied") failed += 1;
+        progress.update({ done: p.done, total: p.total, failed });
+      },
+    });
+  } finally {
+    guard.dispose();
+    progress.finish();
+  }
   report(result, json);
   const conflict = await concurrentWriteNote(session, plan.workspace, baseRevision, result);
   if (conflict !== null) throw new ConcurrentChangeError(conflict);
-  if (result.failed.length > 0 || result.skipped.length > 0) throw incompleteError(result);
+  if (result.failed.length > 0 || result.skipped.length > 0) throw incompleteError(result, guard.interrupted());
   return ExitCode.ok;
 }
 

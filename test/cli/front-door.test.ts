@@ -3,7 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError } from "../../errors.js";
-import { summaryLine, problemLines, incompleteError } from "../../cli/applying.js";
+import { summaryLine, problemLines, incompleteError, MAX_PROBLEM_LINES } from "../../cli/applying.js";
+import { interruptible } from "../../cli/interrupt.js";
+import { EventEmitter } from "node:events";
+import { ApiError } from "../../errors.js";
+import type { ApplyClient } from "../../reconciler/apply/index.js";
 import { useColor } from "../../cli/confirm.js";
 import { progressLine } from "../../cli/progress.js";
 import { parseSavedPlan } from "../../cli/saved-plan.js";
@@ -168,3 +172,48 @@ describe("terminal output", () => {
     );
   });
 });
+
+describe("long failure lists", () => {
+  it(`list ${MAX_PROBLEM_LINES} changes, then count the rest`, () => {
+    const failed = Array.from({ length: 25 }, (_, i) => ({
+      key: `inviteMember:u${i}@x.io`,
+      kind: "inviteMember" as const,
+      phase: "grants" as const,
+      email: `u${i}@x.io`,
+      error: { status: 0, code: "interrupted", message: "not attempted: apply was interrupted" },
+    }));
+    const lines = problemLines({ applied: [], failed, skipped: [] });
+    expect(lines).toHaveLength(MAX_PROBLEM_LINES + 1);
+    expect(lines.at(-1)).toBe("  … and 5 more (--format json lists every change)");
+    expect(incompleteError({ applied: [], failed, skipped: [] }, true).message).toBe(
+      "apply interrupted: 25 changes failed; run plan again to see what remains",
+    );
+  });
+});
+
+describe("interruptible", () => {
+  const calls: string[] = [];
+  const client = {
+    createInvitation: async () => void calls.push("createInvitation"),
+    getMember: async () => void calls.push("getMember"),
+  } as unknown as ApplyClient;
+
+  it("passes calls through until the first Ctrl-C, then refuses changes (reads still pass); a second Ctrl-C exits 130", async () => {
+    const proc = Object.assign(new EventEmitter(), { exit: (code: number) => void calls.push(`exit ${code}`) });
+    const notes: string[] = [];
+    const guard = interruptible(client, (line) => notes.push(line), proc as unknown as NodeJS.Process);
+    await guard.client.createInvitation("ws", { email: "a@x.io", role: "developer" }, { idempotencyKey: "k" });
+    proc.emit("SIGINT");
+    expect(guard.interrupted()).toBe(true);
+    expect(notes).toHaveLength(1);
+    const refused = await guard.client.createInvitation("ws", { email: "b@x.io", role: "developer" }, { idempotencyKey: "k2" }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ApiError);
+    expect((refused as ApiError).code).toBe("interrupted");
+    await guard.client.getMember("ws", "m1");
+    proc.emit("SIGINT");
+    expect(calls).toEqual(["createInvitation", "getMember", "exit 130"]);
+    guard.dispose();
+    expect(proc.listenerCount("SIGINT")).toBe(0);
+  });
+});
+

@@ -91,6 +91,37 @@ describe("faults", () => {
     await expectConverged(s, file, emails);
   }, SLOW);
 
+  it("Ctrl-C during an apply finishes the calls in flight, reports exactly what was applied, and a rerun converges", async () => {
+    assertBuilt();
+    server = await startTestServer({ owner: OWNER });
+    const s = server;
+    const emails = people(300);
+    const file = await writeAccessFile(s.dir, "access.yaml", fileOf(emails));
+    const base = (await s.owner$.getWorkspace(s.workspace)).revision;
+    const run = startCli(["apply", "-f", file, "--auto-approve", "--concurrency", "2", "--format", "json"], { env: s.env() });
+    let exited = false;
+    void run.done.then(() => (exited = true));
+    while (!exited && (await s.owner$.getWorkspace(s.workspace)).revision - base < 30) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(exited).toBe(false);
+    run.child.kill("SIGINT");
+    const r = await run.done;
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain("Interrupted: finishing the changes in flight and starting no new one");
+    expect(r.stderr).toMatch(/^error: apply interrupted: \d+ changes failed; run plan again to see what remains$/m);
+    const result = JSON.parse(r.stdout) as { applied: { email: string }[]; failed: { error: { code: string } }[] };
+    expect(result.applied.length + result.failed.length).toBe(300);
+    expect(new Set(result.failed.map((f) => f.error.code))).toEqual(new Set(["interrupted"]));
+    // The report is exact: what it says was applied is what the workspace holds.
+    const pending = await s.owner$.listInvitations(s.workspace, { status: "pending" });
+    expect(pending.map((i) => i.email).sort()).toEqual(result.applied.map((a) => a.email).sort());
+
+    const rerun = await runCli(["apply", "-f", file, "--auto-approve"], { env: s.env() });
+    expect(rerun.code, rerun.stderr).toBe(0);
+    await expectConverged(s, file, emails);
+  }, SLOW);
+
   it("two applies of different files at once: a mixed result is always reported as a concurrent change", async () => {
     assertBuilt();
     server = await startTestServer({ owner: OWNER });
