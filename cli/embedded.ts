@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { AccessError } from "../errors.js";
@@ -48,7 +49,8 @@ export async function openEmbedded(options: {
   const dbPath = join(dir, EMBEDDED_DB);
   const displayPath = relative(options.cwd, dbPath) || dbPath;
   const tokenPath = join(dir, tokenFileName(options.workspace));
-  let token = await readExistingToken(tokenPath);
+  // A token without its database (the .db was deleted) opens nothing: start over.
+  let token = existsSync(dbPath) ? await readExistingToken(tokenPath) : undefined;
   if (token === undefined) {
     if (options.create === false) {
       throw new AccessError(
