@@ -1,6 +1,6 @@
 import { Command, Option } from "commander";
 import { ConfigError } from "../errors.js";
-import { initWorkspace, issueToken, parseDuration, startServer } from "../server/index.js";
+import { parseDuration } from "../server/duration.js";
 
 /** DEFAULT_DB is where the reference server keeps its workspace database unless told otherwise. */
 const DEFAULT_DB = ".antryk/workspace.db";
@@ -36,6 +36,8 @@ export function registerServe(program: Command): void {
     .addOption(new Option("--faults-seed <n>", "seed of the fault sequence (reproducible)").env("ANTRYK_FAULTS_SEED"))
     .option("--dev-outbox", "expose GET /v1/dev/outbox with the invitation e-mails sent (local use only)")
     .action(async (options: ServeOptions) => {
+      // The server (fastify, SQLite) is loaded on use, so other commands do not pay for it.
+      const { startServer } = await import("../server/index.js");
       const server = await startServer({
         dbPath: options.db,
         host: options.host,
@@ -62,7 +64,8 @@ export function registerServe(program: Command): void {
     .requiredOption("--db <file>", "the SQLite workspace database")
     .requiredOption("--workspace <name>", "the workspace name")
     .requiredOption("--owner <email>", "the owner's email")
-    .action((options: { db: string; workspace: string; owner: string }) => {
+    .action(async (options: { db: string; workspace: string; owner: string }) => {
+      const { initWorkspace } = await import("../server/index.js");
       const token = initWorkspace(options.db, { workspace: options.workspace, owner: options.owner });
       process.stdout.write(`${token}\n`);
     });
@@ -73,7 +76,8 @@ export function registerServe(program: Command): void {
     .requiredOption("--db <file>", "the SQLite workspace database")
     .requiredOption("--workspace <name>", "the workspace name")
     .requiredOption("--email <email>", "the member's email")
-    .action((options: { db: string; workspace: string; email: string }) => {
+    .action(async (options: { db: string; workspace: string; email: string }) => {
+      const { issueToken } = await import("../server/index.js");
       const token = issueToken(options.db, { workspace: options.workspace, email: options.email });
       process.stdout.write(`${token}\n`);
     });

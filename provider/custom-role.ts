@@ -79,7 +79,7 @@ function roleProperty(path: readonly (string | number)[]): string {
 }
 
 /** diff: a changed workspace or name is a replacement (the new role exists before the old one is deleted); description, permissions or apiUrl update in place. */
-export async function diff(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ changes: boolean; replaces?: string[] }> {
+export async function diff(_config: ProviderConfig, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ changes: boolean; replaces?: string[] }> {
   const replaces = (["workspace", "roleName"] as const).filter((k) => olds[k] !== news[k]);
   if (replaces.length > 0) return { changes: true, replaces };
   const changed = (["description", "permissions", "apiUrl"] as const).some((k) => JSON.stringify(olds[k] ?? null) !== JSON.stringify(news[k] ?? null));

@@ -9,7 +9,7 @@ import * as workspaceAccess from "./workspace-access.js";
 
 export { CustomRole, Member, WorkspaceAccess } from "./resources.js";
 export type { CustomRoleArgs, MemberArgs, PlanSummaryOutput, WorkspaceAccessArgs } from "./resources.js";
-export { CustomRoleProvider, MemberProvider, WorkspaceAccessProvider } from "./providers.js";
+export { AccessProvider, type ResourceKind } from "./providers.js";
 
 /**
  * operations is what the serialized providers call once re-created in the

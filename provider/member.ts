@@ -88,7 +88,7 @@ function memberProperty(path: readonly (string | number)[]): string {
 }
 
 /** diff: a changed workspace or email is a delete-before-replace; a changed role, grants or apiUrl an in-place update; an expired invitation is resent. */
-export async function diff(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ changes: boolean; replaces?: string[]; deleteBeforeReplace?: boolean }> {
+export async function diff(_config: ProviderConfig, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ changes: boolean; replaces?: string[]; deleteBeforeReplace?: boolean }> {
   const replaces = (["workspace", "email"] as const).filter((k) => olds[k] !== news[k]);
   if (replaces.length > 0) return { changes: true, replaces, deleteBeforeReplace: true };
   const changed = (["role", "permissions", "apiUrl"] as const).some((k) => JSON.stringify(olds[k] ?? null) !== JSON.stringify(news[k] ?? null));

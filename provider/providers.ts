@@ -6,9 +6,10 @@ import type * as pulumi from "@pulumi/pulumi";
  * folder. Serialization-safe by construction, because a serialization that succeeds can
  * still break when run:
  *
- * 1. Each provider is a class with plain fields only (`apiUrl`, `token`), set to
- *    undefined at construction: Pulumi writes the field values into the serialized text,
- *    so nothing but undefined may be there when the program serializes it.
+ * 1. The provider is one class with plain fields only: `resource` (which operations it
+ *    runs, a constant string) and `apiUrl`, `token`, undefined at construction. Pulumi
+ *    writes the field values into the serialized text, so nothing but the resource name
+ *    and undefined may be there when the program serializes it.
  * 2. Every method loads its code inside the method, by bare package name, through the
  *    package's own `exports`: `await import("antryk-access/provider")`. The serialized
  *    text therefore captures no module, no function and no value of this file. Pulumi
@@ -21,7 +22,8 @@ import type * as pulumi from "@pulumi/pulumi";
  *    which only ever runs in the host, or from ANTRYK_API_URL / ANTRYK_TOKEN read inside
  *    the operation; never from resource inputs, never into outputs or state.
  * 5. Methods stay one line: the logic lives in workspace-access.ts, member.ts and
- *    custom-role.ts, loaded in the host like any module, and tested there.
+ *    custom-role.ts (one `operations` entry each, all of the same shape), loaded in the
+ *    host like any module, and tested there.
  *
  * test/provider/ proves these rules: the host is driven by the real engine protocol with
  * the text serializeFunction produced, and a round trip re-creates each provider from
@@ -30,10 +32,15 @@ import type * as pulumi from "@pulumi/pulumi";
 
 type Props = Record<string, any>;
 
-/** WorkspaceAccessProvider is the serializable provider of WorkspaceAccess. */
-export class WorkspaceAccessProvider implements pulumi.dynamic.ResourceProvider {
+/** ResourceKind names an entry of `operations` (provider/index.ts): the resource a provider serves. */
+export type ResourceKind = "workspaceAccess" | "member" | "customRole";
+
+/** AccessProvider is the serializable provider of one resource class, named by `resource`. */
+export class AccessProvider implements pulumi.dynamic.ResourceProvider {
   apiUrl: string | undefined = undefined;
   token: string | undefined = undefined;
+
+  constructor(readonly resource: ResourceKind) {}
 
   async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
     this.apiUrl = req.config.get("antryk:apiUrl");
@@ -41,96 +48,26 @@ export class WorkspaceAccessProvider implements pulumi.dynamic.ResourceProvider 
   }
   async check(olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
     const { operations } = (await import("antryk-access/provider")) as typeof import("./index.js");
-    return operations.workspaceAccess.check(olds, news);
+    return operations[this.resource].check(olds, news);
   }
   async diff(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
     const { operations } = (await import("antryk-access/provider")) as typeof import("./index.js");
-    return operations.workspaceAccess.diff({ apiUrl: this.apiUrl, token: this.token }, olds, news);
+    return operations[this.resource].diff({ apiUrl: this.apiUrl, token: this.token }, olds, news);
   }
   async create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
     const { operations } = (await import("antryk-access/provider")) as typeof import("./index.js");
-    return operations.workspaceAccess.create({ apiUrl: this.apiUrl, token: this.token }, inputs);
+    return operations[this.resource].create({ apiUrl: this.apiUrl, token: this.token }, inputs);
   }
   async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
     const { operations } = (await import("antryk-access/provider")) as typeof import("./index.js");
-    return operations.workspaceAccess.read({ apiUrl: this.apiUrl, token: this.token }, id, props);
+    return operations[this.resource].read({ apiUrl: this.apiUrl, token: this.token }, id, props);
   }
   async update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
     const { operations } = (await import("antryk-access/provider")) as typeof import("./index.js");
-    return operations.workspaceAccess.update({ apiUrl: this.apiUrl, token: this.token }, news);
+    return operations[this.resource].update({ apiUrl: this.apiUrl, token: this.token }, news);
   }
   async delete(id: string, props: Props): Promise<void> {
     const { operations } = (await import("antryk-access/provider")) as typeof import("./index.js");
-    return operations.workspaceAccess.remove({ apiUrl: this.apiUrl, token: this.token }, props);
-  }
-}
-
-/** MemberProvider is the serializable provider of Member. */
-export class MemberProvider implements pulumi.dynamic.ResourceProvider {
-  apiUrl: string | undefined = undefined;
-  token: string | undefined = undefined;
-
-  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    this.apiUrl = req.config.get("antryk:apiUrl");
-    this.token = req.config.get("antryk:token");
-  }
-  async check(olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
-    const { operations } = (await import("antryk-access/provider")) as typeof import("./index.js");
-    return operations.member.check(olds, news);
-  }
-  async diff(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
-    const { operations } = (await import("antryk-access/provider")) as typeof import("./index.js");
-    return operations.member.diff(olds, news);
-  }
-  async create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
-    const { operations } = (await import("antryk-access/provider")) as typeof import("./index.js");
-    return operations.member.create({ apiUrl: this.apiUrl, token: this.token }, inputs);
-  }
-  async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
-    const { operations } = (await import("antryk-access/provider")) as typeof import("./index.js");
-    return operations.member.read({ apiUrl: this.apiUrl, token: this.token }, id, props);
-  }
-  async update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
-    const { operations } = (await import("antryk-access/provider")) as typeof import("./index.js");
-    return operations.member.update({ apiUrl: this.apiUrl, token: this.token }, news);
-  }
-  async delete(id: string, props: Props): Promise<void> {
-    const { operations } = (await import("antryk-access/provider")) as typeof import("./index.js");
-    return operations.member.remove({ apiUrl: this.apiUrl, token: this.token }, props);
-  }
-}
-
-/** CustomRoleProvider is the serializable provider of CustomRole. */
-export class CustomRoleProvider implements pulumi.dynamic.ResourceProvider {
-  apiUrl: string | undefined = undefined;
-  token: string | undefined = undefined;
-
-  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    this.apiUrl = req.config.get("antryk:apiUrl");
-    this.token = req.config.get("antryk:token");
-  }
-  async check(olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
-    const { operations } = (await import("antryk-access/provider")) as typeof import("./index.js");
-    return operations.customRole.check(olds, news);
-  }
-  async diff(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
-    const { operations } = (await import("antryk-access/provider")) as typeof import("./index.js");
-    return operations.customRole.diff(olds, news);
-  }
-  async create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
-    const { operations } = (await import("antryk-access/provider")) as typeof import("./index.js");
-    return operations.customRole.create({ apiUrl: this.apiUrl, token: this.token }, inputs);
-  }
-  async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
-    const { operations } = (await import("antryk-access/provider")) as typeof import("./index.js");
-    return operations.customRole.read({ apiUrl: this.apiUrl, token: this.token }, id, props);
-  }
-  async update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
-    const { operations } = (await import("antryk-access/provider")) as typeof import("./index.js");
-    return operations.customRole.update({ apiUrl: this.apiUrl, token: this.token }, news);
-  }
-  async delete(id: string, props: Props): Promise<void> {
-    const { operations } = (await import("antryk-access/provider")) as typeof import("./index.js");
-    return operations.customRole.remove({ apiUrl: this.apiUrl, token: this.token }, props);
+    return operations[this.resource].remove({ apiUrl: this.apiUrl, token: this.token }, props);
   }
 }

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { CustomRoleProvider, MemberProvider, WorkspaceAccessProvider } from "./providers.js";
+import { AccessProvider } from "./providers.js";
 
 /**
  * The Pulumi resources of antryk-access (`antryk-access/provider`): thin
@@ -10,9 +10,9 @@ import { CustomRoleProvider, MemberProvider, WorkspaceAccessProvider } from "./p
  */
 
 // One provider object per class: plain data, so Pulumi serializes it once (it caches by object).
-const workspaceAccessProvider = new WorkspaceAccessProvider();
-const memberProvider = new MemberProvider();
-const customRoleProvider = new CustomRoleProvider();
+const workspaceAccessProvider = new AccessProvider("workspaceAccess");
+const memberProvider = new AccessProvider("member");
+const customRoleProvider = new AccessProvider("customRole");
 
 /** WorkspaceAccessArgs: the workspace and exactly one of `file` (path to access.yaml, relative to the program folder) or `document` (the same content as an object). */
 export interface WorkspaceAccessArgs {

@@ -25,7 +25,7 @@ import { guard, resolveTarget, withClient, type ProviderConfig } from "./session
  * WorkspaceAccess operations: the whole access document as one resource, a thin shell
  * over the CLI's engine (load → fetch → computePlan → applyPlan). Its id is the
  * workspace name. These run in the dynamic-provider host, called by the serialized
- * WorkspaceAccessProvider (providers.ts).
+ * AccessProvider("workspaceAccess") (providers.ts).
  */
 
 /** WorkspaceAccessInputs are the resource's inputs after check; exactly one of `file` and `document`. */

@@ -45,8 +45,13 @@ describe("serialization round trip in a fresh process and another working direct
     expect(text).not.toMatch(/\brequire\(/);
     expect(text).not.toContain(REPO_ROOT.replace(/\/$/, ""));
     expect(text).toContain('import("antryk-access/provider")');
-    // Only the two credential fields, both unset: nothing else is carried by the object.
-    expect(text.match(/^__\w+\.\w+ = .*;$/gm)).toEqual([expect.stringMatching(/\.apiUrl = undefined;$/), expect.stringMatching(/\.token = undefined;$/)]);
+    // The resource name and the two credential fields, both unset: nothing else is carried by the object.
+    const resource = { WorkspaceAccess: "workspaceAccess", Member: "member", CustomRole: "customRole" }[kind];
+    expect(text.match(/^__\w+\.\w+ = .*;$/gm)).toEqual([
+      expect.stringMatching(new RegExp(`\\.resource = "${resource}";$`)),
+      expect.stringMatching(/\.apiUrl = undefined;$/),
+      expect.stringMatching(/\.token = undefined;$/),
+    ]);
   });
 
   it("WorkspaceAccess: create and read", async () => {
