@@ -16,5 +16,5 @@ export { startServer, initWorkspace, issueToken, type ServerOptions, type Runnin
 export { loadAccessFile, parseAccessText, validateAccessDocument, type LoadResult, type LoadOptions } from "./schema/load.js";
 export * from "./reconciler/plan.js";
 export { computePlan, type PlanOptions } from "./reconciler/compute/index.js";
-export { renderText, renderJson, renderMarkdown, renderAccessYaml, renderYamlDiff, summaryLine, type TextOptions, type AccessYamlOptions, type YamlDiffOptions } from "./reconciler/render/index.js";
+export { renderText, renderJson, renderMarkdown, renderAccessYaml, renderYamlDiff, renderPlanYamlDiff, summaryLine, type TextOptions, type AccessYamlOptions, type YamlDiffOptions, type MarkdownOptions } from "./reconciler/render/index.js";
 export { SAFETY_RAILS, runRails, type SafetyRail, type RailOptions } from "./reconciler/safety/index.js";

@@ -11,6 +11,7 @@ export function registerPlan(program: Command): void {
     .addOption(new Option("--format <format>", "output format").choices(["text", "json", "markdown"]).default("text"))
     .option("--out <path>", "also save the plan as JSON, to apply later with `apply <path>` (holds no secret)")
     .option("--detailed-exitcode", "exit 2 when the plan has changes (0: no changes, 1: error or blocked)")
+    .option("--diff", "with --format text, also show the plan as a diff of access.yaml (live → after the plan)")
     .option("--allow-self-change", "allow the plan to remove or demote the member whose token runs it");
   addTargetOptions(command)
     .addHelpText(
@@ -19,6 +20,7 @@ export function registerPlan(program: Command): void {
 Examples:
   $ antryk-access plan -f examples/access.yaml
   $ antryk-access plan --format markdown > plan.md          # a pull-request comment
+  $ antryk-access plan --diff                               # also as an access.yaml diff
   $ antryk-access plan --out plan.json && antryk-access apply plan.json
   $ antryk-access plan --detailed-exitcode                  # drift check: exit 2 on drift
 

@@ -1,4 +1,4 @@
-import { renderJson, renderMarkdown, renderText } from "../reconciler/render/index.js";
+import { renderJson, renderMarkdown, renderPlanYamlDiff, renderText } from "../reconciler/render/index.js";
 import { useColor } from "./confirm.js";
 import { ExitCode } from "./errors.js";
 import { ignoreClosedStdout, withNewline, writeOutputFile } from "./output.js";
@@ -13,10 +13,12 @@ export interface PlanOptions extends TargetOptions {
   out?: string;
   detailedExitcode?: boolean;
   allowSelfChange?: boolean;
+  diff?: boolean;
 }
 
 /**
- * runPlan is `plan`: load, fetch, compute, render on stdout (and --out as JSON). It
+ * runPlan is `plan`: load, fetch, compute, render on stdout (and --out as JSON). The
+ * Markdown comment always carries the YAML diff; text shows it with --diff. It
  * returns the exit code: 0, or 2 with --detailed-exitcode when there are changes; a
  * blocked plan is shown, then thrown as SafetyError (exit 1).
  */
@@ -25,11 +27,11 @@ export async function runPlan(options: PlanOptions): Promise<number> {
   const text = options.format === "text";
   const say = (line: string) => (text ? process.stdout : process.stderr).write(`${line}\n`);
   const { desired, warnings } = await loadDesired(options.file);
-  const plan = await withSession(
+  const { plan, live } = await withSession(
     { target: options, workspace: desired.workspace, owner: desired.owner, announce: say },
     async (session) => {
       printWarnings(warnings);
-      return (await planAgainst(session, desired, { allowSelfChange: options.allowSelfChange === true })).plan;
+      return planAgainst(session, desired, { allowSelfChange: options.allowSelfChange === true });
     },
   );
 
@@ -37,12 +39,13 @@ export async function runPlan(options: PlanOptions): Promise<number> {
   switch (options.format) {
     case "text":
       process.stdout.write(withNewline(renderText(plan, { color: useColor(process.stdout) })));
+      if (options.diff === true) process.stdout.write(withNewline(`\n${renderPlanYamlDiff(plan, live) || "The YAML diff is empty."}`));
       break;
     case "json":
       process.stdout.write(withNewline(renderJson(plan)));
       break;
     case "markdown":
-      process.stdout.write(withNewline(renderMarkdown(plan)));
+      process.stdout.write(withNewline(renderMarkdown(plan, { yamlDiff: renderPlanYamlDiff(plan, live) })));
       break;
   }
   if (isBlocked(plan)) throw blockedError(plan);

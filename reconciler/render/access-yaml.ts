@@ -7,17 +7,33 @@ import type { LiveState } from "../live-state.js";
 /** DEFAULT_SCHEMA_URL is where the modeline points: the schema shipped in the installed package. */
 export const DEFAULT_SCHEMA_URL = "./node_modules/antryk-access/schema/access.schema.json";
 
-/** AccessYamlOptions: `schemaUrl` is the `$schema` of the yaml-language-server modeline. */
+/**
+ * AccessYamlOptions: `schemaUrl` is the `$schema` of the yaml-language-server modeline;
+ * `comments: false` leaves out every comment (modeline, export header, pending markers),
+ * the form the YAML diff compares.
+ */
 export interface AccessYamlOptions {
   schemaUrl?: string;
+  comments?: boolean;
 }
 
-interface Entry {
+/** AccessEntry is one person in canonical form; `pending` is set for a pending invitation: the comment that marks it. */
+export interface AccessEntry {
   email: string;
   role: string;
   permissions: string[];
-  /** set for a pending invitation: the comment that marks it */
   pending?: string;
+}
+
+/** CanonicalAccess is what an exported access.yaml says, before it is written: roles by name, people by email. */
+export interface CanonicalAccess {
+  workspace: string;
+  owner: string;
+  revision: number;
+  roles: Map<string, { description: string; permissions: string[] }>;
+  members: Map<string, AccessEntry>;
+  /** lapsed names the expired and revoked invitations left out (they grant nothing). */
+  lapsed: string[];
 }
 
 /**
@@ -31,8 +47,13 @@ interface Entry {
  * scalar that is not plainly safe is double-quoted.
  */
 export function renderAccessYaml(live: LiveState, options: AccessYamlOptions = {}): string {
+  return writeAccessYaml(canonicalAccess(live), options);
+}
+
+/** canonicalAccess is the live workspace in the canonical form renderAccessYaml writes. */
+export function canonicalAccess(live: LiveState): CanonicalAccess {
   const owner = normalizeEmail(live.workspace.owner);
-  const members = new Map<string, Entry>();
+  const members = new Map<string, AccessEntry>();
   for (const m of live.members) {
     const email = normalizeEmail(m.email);
     if (email === owner || m.role === "owner") continue;
@@ -48,29 +69,35 @@ export function renderAccessYaml(live: LiveState, options: AccessYamlOptions = {
     const pending = `pending invitation: sent ${inv.lastSentAt.slice(0, 10)}, expires ${inv.expiresAt.slice(0, 10)}`;
     members.set(email, { email, role: inv.role, permissions: orderPermissions(inv.permissions), pending });
   }
-  const roles = live.roles.filter((r) => !r.builtIn).sort((a, b) => compareText(a.name, b.name));
+  const roles = new Map<string, { description: string; permissions: string[] }>();
+  for (const r of live.roles) if (!r.builtIn) roles.set(r.name, { description: r.description, permissions: orderPermissions(r.permissions) });
+  return { workspace: live.workspace.name, owner, revision: live.workspace.revision, roles, members, lapsed };
+}
 
-  const out: string[] = [
-    `# yaml-language-server: $schema=${options.schemaUrl ?? DEFAULT_SCHEMA_URL}`,
-    `# Exported from workspace ${oneLine(live.workspace.name)} at revision ${live.workspace.revision}.`,
-    "",
-    "version: 1",
-    `workspace: ${scalar(live.workspace.name)}`,
-    `owner: ${scalar(owner)}`,
-    "mode: authoritative",
-  ];
+/** writeAccessYaml writes canonical access as access.yaml text: roles by name, members by email, permissions as given. */
+export function writeAccessYaml(access: CanonicalAccess, options: AccessYamlOptions = {}): string {
+  const comments = options.comments ?? true;
+  const out: string[] = comments
+    ? [
+        `# yaml-language-server: $schema=${options.schemaUrl ?? DEFAULT_SCHEMA_URL}`,
+        `# Exported from workspace ${oneLine(access.workspace)} at revision ${access.revision}.`,
+        "",
+      ]
+    : [];
+  out.push("version: 1", `workspace: ${scalar(access.workspace)}`, `owner: ${scalar(access.owner)}`, "mode: authoritative");
+  const roles = [...access.roles].sort(([a], [b]) => compareText(a, b));
   if (roles.length > 0) {
     out.push("roles:");
-    for (const r of roles) out.push(`  ${scalar(r.name)}:`, `    description: ${scalar(r.description)}`, `    permissions: ${flow(orderPermissions(r.permissions))}`);
+    for (const [name, r] of roles) out.push(`  ${scalar(name)}:`, `    description: ${scalar(r.description)}`, `    permissions: ${flow(r.permissions)}`);
   }
-  const sorted = [...members.values()].sort((a, b) => compareText(a.email, b.email));
+  const sorted = [...access.members.values()].sort((a, b) => compareText(a.email, b.email));
   out.push(sorted.length > 0 ? "members:" : "members: []");
   for (const m of sorted) {
-    if (m.pending !== undefined) out.push(`  # ${m.pending}`);
+    if (comments && m.pending !== undefined) out.push(`  # ${m.pending}`);
     out.push(`  - email: ${scalar(m.email)}`, `    role: ${scalar(m.role)}`);
     if (m.permissions.length > 0) out.push(`    permissions: ${flow(m.permissions)}`);
   }
-  if (lapsed.length > 0) out.push("", `# Not exported (they grant nothing): ${oneLine(lapsed.sort().join(", "))}`);
+  if (comments && access.lapsed.length > 0) out.push("", `# Not exported (they grant nothing): ${oneLine([...access.lapsed].sort().join(", "))}`);
   return `${out.join("\n")}\n`;
 }
 

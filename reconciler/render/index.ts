@@ -1,7 +1,7 @@
 /** The renderers: pure functions from a plan (or a live state) to text. */
 export { renderText, type TextOptions } from "./text.js";
 export { renderJson } from "./json.js";
-export { renderMarkdown, MARKDOWN_LIMIT, FOLD_AFTER } from "./markdown.js";
+export { renderMarkdown, MARKDOWN_LIMIT, FOLD_AFTER, type MarkdownOptions } from "./markdown.js";
 export { renderAccessYaml, DEFAULT_SCHEMA_URL, type AccessYamlOptions } from "./access-yaml.js";
-export { renderYamlDiff, type YamlDiffOptions } from "./yaml-diff.js";
+export { renderYamlDiff, renderPlanYamlDiff, type YamlDiffOptions } from "./yaml-diff.js";
 export { summaryLine, NO_CHANGES } from "./words.js";

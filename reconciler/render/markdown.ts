@@ -5,6 +5,11 @@ import { accessText, blockedLine, changesByPhase, PHASE_TITLES, subjectOf, summa
 /** MARKDOWN_LIMIT is the most characters renderMarkdown returns (GitHub refuses comments past 65,536). */
 export const MARKDOWN_LIMIT = 60_000;
 
+/** MarkdownOptions: `yamlDiff` is the plan's YAML-level diff (renderPlanYamlDiff) to append, folded. */
+export interface MarkdownOptions {
+  yamlDiff?: string;
+}
+
 /** FOLD_AFTER: past this many changes the change tables are folded in a <details> block. */
 export const FOLD_AFTER = 50;
 
@@ -16,7 +21,7 @@ class Writer {
   readonly lines: string[] = [];
   private size = 0;
   private full = false;
-  readonly cut = { changes: 0, warnings: 0, attention: 0, violations: 0 };
+  readonly cut = { changes: 0, warnings: 0, attention: 0, violations: 0, diffLines: 0 };
 
   constructor(private readonly limit: number) {}
 
@@ -62,9 +67,10 @@ function code(text: string): string {
  * warnings), then every change with the effective permissions each person gains and
  * loses, grouped by phase and folded in <details> past 50 changes. The result is never
  * longer than MARKDOWN_LIMIT characters; when something had to be cut, the comment says
- * what and how much.
+ * what and how much. `yamlDiff` (renderPlanYamlDiff's text), when given and not empty,
+ * closes the comment folded in <details>, whole or not at all.
  */
-export function renderMarkdown(plan: Plan): string {
+export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): string {
   const w = new Writer(MARKDOWN_LIMIT - RESERVE);
   const blocked = plan.violations.length > 0;
   w.add(`### antryk-access plan for ${code(plan.workspace)}`, "");
@@ -100,6 +106,7 @@ export function renderMarkdown(plan: Plan): string {
     for (const [phase, changes] of changesByPhase(plan.changes)) changeTable(PHASE_TITLES[phase], changes, w);
     if (fold) w.force("", "</details>", "");
   }
+  if (options.yamlDiff !== undefined && options.yamlDiff !== "") yamlDiffSection(options.yamlDiff, w);
 
   const notice = cutNotice(w.cut);
   if (notice !== null) w.force(notice);
@@ -190,6 +197,14 @@ function changeTable(title: string, changes: readonly Change[], w: Writer): void
   w.add("");
 }
 
+function yamlDiffSection(diff: string, w: Writer): void {
+  const lines = diff.trimEnd().split("\n");
+  const longestTicks = Math.max(0, ...(diff.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = "`".repeat(Math.max(3, longestTicks + 1));
+  const section = ["#### access.yaml diff", "", "<details>", `<summary>The workspace before and after this plan, as access.yaml (${lines.length} lines of diff)</summary>`, "", `${fence}diff`, ...lines, fence, "", "</details>", ""];
+  if (!w.add(...section)) w.cut.diffLines = lines.length;
+}
+
 function cutNotice(cut: Writer["cut"]): string | null {
   const parts: string[] = [];
   const n = (count: number, what: string) => `${count} ${what}${count === 1 ? "" : "s"}`;
@@ -197,6 +212,7 @@ function cutNotice(cut: Writer["cut"]): string | null {
   if (cut.attention > 0) parts.push(n(cut.attention, "high-risk item"));
   if (cut.warnings > 0) parts.push(n(cut.warnings, "warning"));
   if (cut.changes > 0) parts.push(n(cut.changes, "change"));
+  if (cut.diffLines > 0) parts.push(`the access.yaml diff (${n(cut.diffLines, "line")})`);
   if (parts.length === 0) return null;
   return `_This comment stops at ${MARKDOWN_LIMIT.toLocaleString("en-US")} characters: ${parts.join(", ")} not shown. Run \`antryk-access plan\` for the full plan._`;
 }

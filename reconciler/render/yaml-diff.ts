@@ -1,4 +1,8 @@
 import { createTwoFilesPatch } from "diff";
+import { normalizeEmail } from "../../schema/catalog.js";
+import type { LiveState } from "../live-state.js";
+import { assertNever, type Plan } from "../plan.js";
+import { canonicalAccess, writeAccessYaml, type CanonicalAccess } from "./access-yaml.js";
 
 /** YamlDiffOptions names the two sides in the diff header. */
 export interface YamlDiffOptions {
@@ -17,4 +21,49 @@ export function renderYamlDiff(liveYaml: string, desiredYaml: string, options: Y
   return createTwoFilesPatch(options.liveLabel ?? "live (exported)", options.desiredLabel ?? "access.yaml", liveYaml, desiredYaml, undefined, undefined, {
     context: options.context ?? 3,
   });
+}
+
+/**
+ * renderPlanYamlDiff is the YAML-level diff a plan amounts to: the live workspace as
+ * `export` writes it (without comments) against the same workspace once every change
+ * of the plan is made. It shows exactly what the plan does, in access.yaml's own terms;
+ * people the plan leaves alone (additive mode, `preserve`) do not appear in it.
+ */
+export function renderPlanYamlDiff(plan: Plan, live: LiveState): string {
+  const before = canonicalAccess(live);
+  const bare = { comments: false };
+  return renderYamlDiff(writeAccessYaml(before, bare), writeAccessYaml(accessAfter(plan, before), bare), {
+    liveLabel: `live (${plan.workspace}, revision ${plan.liveRevision})`,
+    desiredLabel: "after this plan",
+  });
+}
+
+/** accessAfter applies a plan's changes to canonical access (pure: `before` is not touched). */
+function accessAfter(plan: Plan, before: CanonicalAccess): CanonicalAccess {
+  const members = new Map(before.members);
+  const roles = new Map(before.roles);
+  for (const c of plan.changes) {
+    switch (c.kind) {
+      case "inviteMember":
+      case "updateInvitation":
+      case "resendInvitation":
+      case "updateMember":
+        members.set(normalizeEmail(c.email), { email: normalizeEmail(c.email), role: c.after.role, permissions: c.after.permissions });
+        break;
+      case "revokeInvitation":
+      case "removeMember":
+        members.delete(normalizeEmail(c.email));
+        break;
+      case "createRole":
+      case "updateRole":
+        roles.set(c.name, { description: c.after.description, permissions: c.after.permissions });
+        break;
+      case "deleteRole":
+        roles.delete(c.name);
+        break;
+      default:
+        assertNever(c);
+    }
+  }
+  return { ...before, members, roles };
 }

@@ -200,12 +200,17 @@ describe("plan and apply against a live workspace", () => {
     expect(plan.stdout).toContain(NO_CHANGES);
   });
 
-  it("renders Markdown for a pull request and JSON with a stable shape", async () => {
+  it("renders Markdown for a pull request (with the access.yaml diff), the diff on request, and JSON with a stable shape", async () => {
     await write([{ email: "ops@acme.io", role: "account-admin" }, { email: "frank@acme.io", role: "developer" }], { mode: "additive" });
     const md = await cli(["plan", "-f", file, "--format", "markdown"]);
     expect(md.code, md.stderr + md.stdout).toBe(0);
     expect(md.stdout).toContain("frank@acme.io");
     expect(md.stdout).toMatch(/\|/); // the summary table
+    expect(md.stdout).toMatch(/#### access\.yaml diff[\s\S]*```diff[\s\S]*\n\+  - email: frank@acme\.io\n\+    role: developer\n/);
+    const text = await cli(["plan", "-f", file, "--diff"]);
+    expect(text.code, text.stderr + text.stdout).toBe(0);
+    expect(text.stdout).toMatch(/^\+\+\+ after this plan$/m);
+    expect(text.stdout).toMatch(/^\+  - email: frank@acme\.io$/m);
     const json = await cli(["plan", "-f", file, "--format", "json"]);
     const plan = JSON.parse(json.stdout) as Record<string, unknown>;
     expect(Object.keys(plan).slice(0, 2)).toEqual(["formatVersion", "workspace"]);
