@@ -1,5 +1,5 @@
 import type { Role } from "../../schema/api.js";
-import { BUILT_IN_ROLES, HIGH_RISK_PERMISSIONS, PERMISSION_IDS } from "../../schema/catalog.js";
+import { ADMIN_PERMISSION, BUILT_IN_ROLES, HIGH_RISK_PERMISSIONS, PERMISSION_IDS } from "../../schema/catalog.js";
 import type { DesiredRole } from "../../schema/model.js";
 import type { Access, Phase, Risk } from "../plan.js";
 
@@ -104,7 +104,13 @@ export function riskOf(gained: readonly string[], before: Access | null, after: 
   return "normal";
 }
 
-/** updatePhase puts an update that takes nothing away with the grants, and any loss with the demotions. */
-export function updatePhase(lost: readonly string[], otherwise: Phase): Phase {
+/**
+ * updatePhase puts an update that takes nothing away with the grants, and any loss with
+ * the demotions, except an update that makes an admin (gains access:manage): it always
+ * runs early, so a workspace never has fewer admins mid-apply than before and after it,
+ * and a demotion of an admin can wait on the promotion that replaces them.
+ */
+export function updatePhase(gained: readonly string[], lost: readonly string[], otherwise: Phase): Phase {
+  if (gained.includes(ADMIN_PERMISSION)) return otherwise;
   return lost.length > 0 ? "demotions" : otherwise;
 }

@@ -60,7 +60,7 @@ export function updateInvitation(email: string, inv: Invitation, after: Access, 
   return {
     kind: "updateInvitation",
     key: `updateInvitation:${email}`,
-    phase: updatePhase(d.lost, "grants"),
+    phase: updatePhase(d.gained, d.lost, "grants"),
     ...d,
     reason,
     email,
@@ -116,7 +116,7 @@ export function updateMember(email: string, m: Member, after: Access, reason: st
   return {
     kind: "updateMember",
     key: `updateMember:${email}`,
-    phase: updatePhase(d.lost, "grants"),
+    phase: updatePhase(d.gained, d.lost, "grants"),
     ...d,
     reason,
     email,
@@ -158,7 +158,7 @@ export function updateRole(live: Role, after: RoleBody, reason: string): UpdateR
   return {
     kind: "updateRole",
     key: `updateRole:${live.name}`,
-    phase: updatePhase(d.lost, "roles"),
+    phase: updatePhase(d.gained, d.lost, "roles"),
     ...d,
     risk: riskOf(d.gained, null, null),
     reason,

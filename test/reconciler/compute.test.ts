@@ -50,16 +50,23 @@ const cases: Case[] = [
     changes: [],
   },
   {
-    name: "a role change is one in-place updateMember; developer → account-admin loses deploy rights (demotions) and is high risk",
+    name: "a role change is one in-place updateMember; developer → account-admin makes an admin (grants phase, though it loses deploy rights) and is high risk",
     desired: desired({ members: [want("bob@acme.io", "account-admin")] }),
     live: live({ members: [member("bob@acme.io")] }),
     changes: ["updateMember:bob@acme.io"],
     check: (p) => {
       const c = only(p);
-      expect(c).toMatchObject({ phase: "demotions", risk: "high", before: { role: "developer" }, after: { role: "account-admin" } });
+      expect(c).toMatchObject({ phase: "grants", risk: "high", before: { role: "developer" }, after: { role: "account-admin" } });
       expect(c.gained).toEqual(["billing:read", "access:manage", "settings:manage", "infrastructure:configure", "domains:manage"]);
       expect(c.lost).toEqual(["deployments:create", "config:read"]);
     },
+  },
+  {
+    name: "an admin swap promotes the new admin before demoting the old one, so the admin count never dips mid-apply",
+    desired: desired({ members: [want("alice@acme.io", "developer"), want("bob@acme.io", "account-admin")] }),
+    live: live({ members: [member("alice@acme.io", "account-admin"), member("bob@acme.io")] }),
+    changes: ["updateMember:bob@acme.io", "updateMember:alice@acme.io"],
+    check: (p) => expect(p.changes.map((c) => c.phase)).toEqual(["grants", "demotions"]),
   },
   {
     name: "an added grant is a promotion (grants phase, normal risk)",
@@ -238,7 +245,7 @@ const cases: Case[] = [
     name: "additive: named people are still invited and updated",
     desired: desired({ mode: "additive", members: [want("new@acme.io"), want("bob@acme.io", "account-admin")] }),
     live: live({ members: [member("bob@acme.io")] }),
-    changes: ["inviteMember:new@acme.io", "updateMember:bob@acme.io"],
+    changes: ["updateMember:bob@acme.io", "inviteMember:new@acme.io"],
   },
   // Preserve and owner
   {

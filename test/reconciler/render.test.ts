@@ -25,7 +25,7 @@ describe("renderText", () => {
     expect(headings).toEqual(["Roles:", "Invitations and promotions:", "Demotions (changes that take permissions away):"]);
     const grants = text.slice(text.indexOf("Invitations and promotions:"), text.indexOf("Demotions"));
     const marks = grants.split("\n").filter((l) => /^  [+~-] /.test(l)).map((l) => l.includes("[high risk]"));
-    expect(marks).toEqual([true, true, false]);
+    expect(marks).toEqual([true, true, true, false]);
   });
 
   it("uses ANSI colour only when asked, and the words are the same either way", () => {

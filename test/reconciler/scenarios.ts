@@ -39,7 +39,7 @@ export const small: Scenario = {
   }),
 };
 
-/** highRisk: someone becomes an admin, someone gains billing:read, a new admin is invited, a role gains access:manage. */
+/** highRisk: someone becomes an admin, someone gains billing:read, a new admin is invited, a role gains access:manage, an admin steps down. */
 export const highRisk: Scenario = {
   name: "high-risk",
   desired: desired({
@@ -47,13 +47,20 @@ export const highRisk: Scenario = {
     members: [
       want("alice@acme.io", "account-admin"),
       want("bob@acme.io", "developer", ["billing:read"]),
+      want("kim@acme.io", "developer"),
       want("lee@acme.io", "lead"),
       want("new-admin@acme.io", "account-admin"),
       want("quiet@acme.io", "developer", ["domains:manage"]),
     ],
   }),
   live: live({
-    members: [member("alice@acme.io", "developer"), member("bob@acme.io", "developer"), member("lee@acme.io", "lead"), member("quiet@acme.io", "developer")],
+    members: [
+      member("alice@acme.io", "developer"),
+      member("bob@acme.io", "developer"),
+      member("kim@acme.io", "account-admin"),
+      member("lee@acme.io", "lead"),
+      member("quiet@acme.io", "developer"),
+    ],
     roles: [role("lead", ["logs:read"], "Team leads")],
   }),
 };
