@@ -83,7 +83,7 @@ function createOrReopen(
   try {
     return server.initWorkspace(dbPath, { workspace, owner });
   } catch (initErr) {
-    if (!/already exists/.test(messageOf(initErr))) throw initErr;
+    if (!(initErr instanceof server.WorkspaceExistsError)) throw initErr;
     try {
       return server.issueToken(dbPath, { workspace, email: owner });
     } catch (issueErr) {

@@ -12,6 +12,9 @@ import { API_TOKEN_PREFIX, hashSecret, newId, newSecret } from "./secrets.js";
  * `serve token` run; tokens are returned once and only their hashes are stored.
  */
 
+/** WorkspaceExistsError: initWorkspace was asked to create a workspace the database already holds (nothing was changed). */
+export class WorkspaceExistsError extends ConfigError {}
+
 /** initWorkspace creates the database if needed and the workspace with its owner, returning the owner's API token. An existing workspace is an error that changes nothing. */
 export function initWorkspace(dbPath: string, options: { workspace: string; owner: string; now?: () => Date }): string {
   const owner = normalizeEmail(options.owner);
@@ -24,7 +27,7 @@ export function initWorkspace(dbPath: string, options: { workspace: string; owne
     return repos.db
       .transaction(() => {
         if (repos.workspaces.byName(options.workspace)) {
-          throw new ConfigError(`workspace "${options.workspace}" already exists in ${dbPath}; nothing was changed`);
+          throw new WorkspaceExistsError(`workspace "${options.workspace}" already exists in ${dbPath}; nothing was changed`);
         }
         const wsId = repos.workspaces.insert(options.workspace, owner, now);
         const memberId = newId("mem_");
