@@ -150,6 +150,11 @@ async function converge(config: ProviderConfig, inputs: MemberInputs, creating: 
   return withClient(resolveTarget(config, inputs.apiUrl), async (client) => {
     const desired = requireDesired(inputs);
     const before = await fetchWorkspaceState(client, inputs.workspace);
+    if (normalizeEmail(inputs.email) === normalizeEmail(before.workspace.owner)) {
+      throw new ConfigError(
+        `${normalizeEmail(inputs.email)} is the owner of ${inputs.workspace}: the owner is never invited, changed or removed by antryk-access, so no Member resource can manage it; nothing was changed`,
+      );
+    }
     const plan = computePlan(desired, before, { target: client.baseUrl });
     await applyOrFail(plan, client, `${creating ? "adding" : "updating"} ${inputs.email} in ${inputs.workspace}`);
     const found = findPerson(await fetchWorkspaceState(client, inputs.workspace), inputs.email);
