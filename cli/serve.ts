@@ -13,6 +13,7 @@ interface ServeOptions {
   faults?: string;
   faultsSeed?: string;
   devOutbox?: boolean;
+  rateLimit?: string;
 }
 
 /**
@@ -35,6 +36,7 @@ export function registerServe(program: Command): void {
     .addOption(new Option("--faults <fraction>", "fail this fraction of requests (0..1) with 500/503/429/drops").env("ANTRYK_FAULTS"))
     .addOption(new Option("--faults-seed <n>", "seed of the fault sequence (reproducible)").env("ANTRYK_FAULTS_SEED"))
     .option("--dev-outbox", "expose GET /v1/dev/outbox with the invitation e-mails sent (local use only)")
+    .option("--rate-limit <n>", "requests per second each token may make, in bursts of up to 10× that; 0 turns it off (default 500)")
     .action(async (options: ServeOptions) => {
       // The server (fastify, SQLite) is loaded on use, so other commands do not pay for it.
       const { startServer } = await import("../server/index.js");
@@ -45,6 +47,7 @@ export function registerServe(program: Command): void {
         invitationTtlMs: durationOption("--invitation-ttl", options.invitationTtl),
         faults: faultOptions(options),
         devOutbox: options.devOutbox === true,
+        ...(options.rateLimit !== undefined ? { rateLimit: rateLimitOption(options.rateLimit) } : {}),
       });
       process.stdout.write(`listening on ${server.url}\n`);
       await new Promise<void>((resolve) => {
@@ -109,4 +112,10 @@ function faultOptions(options: ServeOptions): { fraction: number; seed: number }
   const seedText = options.faultsSeed ?? "1";
   if (!/^\d+$/.test(seedText)) throw new ConfigError(`invalid --faults-seed "${seedText}": a whole number`);
   return { fraction, seed: Number(seedText) };
+}
+
+function rateLimitOption(text: string): { perSecond: number; burst: number } | false {
+  const perSecond = Number(text);
+  if (!/^\d+$/.test(text) || perSecond > 1_000_000) throw new ConfigError(`invalid --rate-limit "${text}": a whole number of requests per second, 0 to turn it off`);
+  return perSecond === 0 ? false : { perSecond, burst: perSecond * 10 };
 }

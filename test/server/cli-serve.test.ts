@@ -61,6 +61,23 @@ describe("serve init and serve token", () => {
 });
 
 describe("serve", () => {
+  it("--rate-limit caps each token's requests with 429 and Retry-After; a bad value is refused", async () => {
+    const init = await runCli(["serve", "init", "--db", "w.db", "--workspace", "acme", "--owner", "founder@acme.io"], dir);
+    const token = init.stdout.trim();
+    serve = await startServe(["--db", "w.db", "--port", "0", "--rate-limit", "1"], dir);
+    // A burst of 10 is allowed, then one more a second: 30 requests at once cannot all pass.
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, () => fetch(`${serve!.url}/v1/workspaces/acme`, { headers: { authorization: `Bearer ${token}` } })),
+    );
+    const limited = answers.filter((r) => r.status === 429);
+    expect(answers.filter((r) => r.status === 200).length).toBeGreaterThanOrEqual(10);
+    expect(limited.length).toBeGreaterThan(0);
+    expect(Number(limited[0]!.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect((await limited[0]!.json()).error.code).toBe("rate_limited");
+    const bad = await runCli(["serve", "--db", "w.db", "--rate-limit", "fast"], dir);
+    expect([bad.code, bad.stderr]).toEqual([1, 'error: invalid --rate-limit "fast": a whole number of requests per second, 0 to turn it off\n']);
+  });
+
   it("prints one listening line, serves the API with the configured TTL and outbox, and stops cleanly on SIGTERM", async () => {
     const init = await runCli(["serve", "init", "--db", "w.db", "--workspace", "acme", "--owner", "founder@acme.io"], dir);
     const token = init.stdout.trim();
