@@ -122,6 +122,25 @@ describe("antryk-access validate", () => {
     expect(stdout).toBe("garbage.yaml:1:1 error not-text the file is not UTF-8 text; is it binary?\ngarbage.yaml: invalid (1 error, 0 warnings)\n");
   });
 
+  it.each([
+    ["an alias bomb", "alias-bomb.yaml", "yaml-alias-limit"],
+    ["deeply nested YAML", "deep-nesting.yaml", "yaml-too-deep"],
+    ["binary garbage", "binary.yaml", "not-text"],
+  ])("hostile input from the corpus (%s) is a diagnostic and exit 1, never a crash", async (_name, fixture, code) => {
+    const file = join(ROOT, "test", "fixtures", "invalid", fixture);
+    const r = await run("-f", file, "--format", "json");
+    expect([r.code, r.stderr]).toEqual([1, ""]);
+    expect((JSON.parse(r.stdout) as { diagnostics: { code: string }[] }).diagnostics.map((d) => d.code)).toEqual([code]);
+  });
+
+  it("a 50 MB file is refused with one diagnostic, exit 1", async () => {
+    const line = "  - email: someone@example.com\n    role: developer\n";
+    writeFileSync(join(cwd, "huge.yaml"), `version: 1\nworkspace: w\nmembers:\n${line.repeat(Math.ceil((50 * 2 ** 20) / line.length))}`);
+    const r = await run("-f", "huge.yaml");
+    expect([r.code, r.stderr]).toEqual([1, ""]);
+    expect(r.stdout).toMatch(/^huge\.yaml:1:1 error file-too-large the file is 50\.\d MiB; access files are limited to 32 MiB\n/);
+  });
+
   it("rejects an unknown --format", async () => {
     const { code, stderr } = await run("--format", "xml");
     expect(code).toBe(1);
