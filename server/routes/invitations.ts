@@ -1,4 +1,4 @@
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { InvitationCreate, InvitationPatch, InvitationStatus } from "../../schema/api.js";
 import { normalizeEmail } from "../../schema/catalog.js";
 import { checkAssignableRole, checkCanGrant, checkGrants, effectivePermissions, gainedPermissions } from "../access.js";
@@ -83,11 +83,7 @@ export function invitationRoutes(app: FastifyInstance, ctx: ServerContext): void
     async (request, reply) => {
       const caller = callerOf(request);
       return runChange(ctx, request, reply, caller.member.id, () => {
-        const row = findInvitation(ctx, caller, request.params.id);
-        checkIfMatch(request, row.version);
-        const now = ctx.now();
-        const status = statusAt(row, now);
-        if (status !== "pending") throw conflict("conflict", `invitation ${row.id} is ${status}; only pending invitations can be changed`, { status });
+        const { row, now } = invitationForChange(ctx, caller, request, ["pending"], "changed");
         const body = request.body ?? {};
         if (body.role !== undefined) checkAssignableRole(body.role, caller.roles);
         const role = body.role ?? row.role;
@@ -120,13 +116,7 @@ export function invitationRoutes(app: FastifyInstance, ctx: ServerContext): void
     async (request, reply) => {
       const caller = callerOf(request);
       return runChange(ctx, request, reply, caller.member.id, () => {
-        const row = findInvitation(ctx, caller, request.params.id);
-        checkIfMatch(request, row.version);
-        const now = ctx.now();
-        const status = statusAt(row, now);
-        if (status !== "pending" && status !== "expired") {
-          throw conflict("conflict", `invitation ${row.id} is ${status}; only pending or expired invitations can be resent`, { status });
-        }
+        const { row, now, status } = invitationForChange(ctx, caller, request, ["pending", "expired"], "resent");
         if (!caller.roles(row.role)) throw conflict("conflict", `the role "${row.role}" of invitation ${row.id} no longer exists`);
         if (status === "expired") checkInvitable(ctx, caller, row.email);
         else if (repos.members.byEmail(caller.workspace.id, row.email)) throw alreadyMember(row.email);
@@ -144,13 +134,7 @@ export function invitationRoutes(app: FastifyInstance, ctx: ServerContext): void
     async (request, reply) => {
       const caller = callerOf(request);
       return runChange(ctx, request, reply, caller.member.id, () => {
-        const row = findInvitation(ctx, caller, request.params.id);
-        checkIfMatch(request, row.version);
-        const now = ctx.now();
-        const status = statusAt(row, now);
-        if (status !== "pending" && status !== "expired") {
-          throw conflict("conflict", `invitation ${row.id} is ${status}; only pending or expired invitations can be revoked`, { status });
-        }
+        const { row, now } = invitationForChange(ctx, caller, request, ["pending", "expired"], "revoked");
         const before = toInvitation(row, now);
         repos.invitations.setState(row.id, "revoked");
         const after = toInvitation(repos.invitations.byId(caller.workspace.id, row.id)!, now);
@@ -196,6 +180,28 @@ function findInvitation(ctx: ServerContext, caller: Caller, id: string): Invitat
   const row = ctx.repos.invitations.byId(caller.workspace.id, id);
   if (!row) throw notFound(`invitation "${id}"`);
   return row;
+}
+
+/**
+ * invitationForChange is the common start of every change to one invitation: the row
+ * (404 when unknown), the If-Match check (412), and 409 unless its status at `now` is
+ * one of `allowed`.
+ */
+function invitationForChange(
+  ctx: ServerContext,
+  caller: Caller,
+  request: FastifyRequest<{ Params: IdParams }>,
+  allowed: readonly InvitationStatus[],
+  action: string,
+): { row: InvitationRow; now: number; status: InvitationStatus } {
+  const row = findInvitation(ctx, caller, request.params.id);
+  checkIfMatch(request, row.version);
+  const now = ctx.now();
+  const status = statusAt(row, now);
+  if (!allowed.includes(status)) {
+    throw conflict("conflict", `invitation ${row.id} is ${status}; only ${allowed.join(" or ")} invitations can be ${action}`, { status });
+  }
+  return { row, now, status };
 }
 
 /** checkInvitable answers 409 when the email is already a member or already has a pending invitation. */
