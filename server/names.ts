@@ -1,13 +1,12 @@
+import { parseEmail } from "../schema/identity.js";
+
 /** WORKSPACE_NAME_PATTERN is the shape of a workspace name (it appears in every API path). */
 export const WORKSPACE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
-/** EMAIL_PATTERN is a deliberately simple email shape: one @, no spaces, a dot in the domain. */
-export const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** MAX_EMAIL_LENGTH is the longest email the server stores; the identity grammar (schema/identity.ts) owns it. */
+export { MAX_EMAIL_LENGTH } from "../schema/identity.js";
 
-/** MAX_EMAIL_LENGTH is the longest email the server stores (RFC 5321's path limit). */
-export const MAX_EMAIL_LENGTH = 254;
-
-/** isEmail tells whether an already-normalized string is an acceptable email. */
+/** isEmail tells whether a string is an acceptable email under the identity grammar (schema/identity.ts), the file's own. */
 export function isEmail(value: string): boolean {
-  return value.length <= MAX_EMAIL_LENGTH && EMAIL_PATTERN.test(value);
+  return parseEmail(value).ok;
 }

@@ -1,6 +1,6 @@
 import { ADMIN_PERMISSION } from "../catalog.js";
 import type { Draft } from "../normalize.js";
-import { EMAIL } from "./emails.js";
+import { isEmail } from "./emails.js";
 import { rolePermissionMap } from "./permissions.js";
 import { error, type Finding, type Rule } from "./types.js";
 
@@ -31,7 +31,7 @@ const adminsByDraft = new WeakMap<Draft, Set<string>>();
 export const requiredAdminNotAdmin: Rule = (draft) => {
   const admins = declaredAdmins(draft);
   return draft.requiredAdmins
-    .filter((r) => EMAIL.test(r.value) && !admins.has(r.value))
+    .filter((r) => isEmail(r.value) && !admins.has(r.value))
     .map((r) => {
       const m = draft.members.find((candidate) => candidate.email === r.value);
       const why =

@@ -1,3 +1,4 @@
+import { checkDescription } from "../identity.js";
 import { ASSIGNABLE_BUILT_IN_ROLES, CUSTOM_ROLE_NAME_PATTERN, isBuiltInRole } from "../catalog.js";
 import { memberPath, type DraftMember } from "../normalize.js";
 import { didYouMean } from "../suggest.js";
@@ -13,6 +14,13 @@ export const roleNames: Rule = (draft) =>
       return [error("invalid-role-name", r.path, `role name "${r.name}" must be 2-63 characters of a-z, 0-9 and "-", starting with a letter`, true)];
     }
     return [];
+  });
+
+/** invalidDescription (`invalid-description`): a role description fits the identity grammar's limit and holds no invisible characters. */
+export const invalidDescription: Rule = (draft) =>
+  draft.roles.flatMap((r): Finding[] => {
+    const problem = checkDescription(r.description);
+    return problem === undefined ? [] : [error("invalid-description", [...r.path, "description"], `the description of role "${r.name}" ${problem}`)];
   });
 
 /** roleAssignedOwner (`role-assigned-owner`): `owner` is never assignable. */
