@@ -202,7 +202,7 @@ function changeTable(title: string, changes: readonly Change[], w: Writer): void
 }
 
 function yamlDiffSection(diff: string, w: Writer): void {
-  const lines = showInvisible(diff.trimEnd()).split("\n");
+  const lines = diff.trimEnd().split("\n").map(showInvisible);
   const longestTicks = Math.max(0, ...(diff.match(/`+/g) ?? []).map((run) => run.length));
   const fence = "`".repeat(Math.max(3, longestTicks + 1));
   const section = ["#### access.yaml diff", "", "<details>", `<summary>The workspace before and after this plan, as access.yaml (${lines.length} lines of diff)</summary>`, "", `${fence}diff`, ...lines, fence, "", "</details>", ""];
