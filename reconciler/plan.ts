@@ -183,7 +183,7 @@ export interface PlanWarning {
 
 /** SafetyViolation is a rail that blocks the plan; `override` names the flag or file key that lifts it, if any. */
 export interface SafetyViolation {
-  rail: "maxRemovals" | "minAdmins" | "requiredAdmins" | "preserve" | "owner" | "self";
+  rail: "maxRemovals" | "minAdmins" | "requiredAdmins" | "preserve" | "owner" | "self" | "unknownRole";
   message: string;
   override?: string;
 }

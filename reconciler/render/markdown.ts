@@ -69,7 +69,7 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
   const w = new Writer(MARKDOWN_LIMIT - RESERVE);
   const blocked = plan.violations.length > 0;
   w.add(`### antryk-access plan for ${mdCode(plan.workspace, "block")}`, "");
-  w.add(`**${summaryLine(plan.summary)}**${blocked ? ` **${blockedLine(plan)}**` : ""}`, "");
+  w.add(`**${mdText(summaryLine(plan.summary, plan.warnings), "block")}**${blocked ? ` **${blockedLine(plan)}**` : ""}`, "");
   w.add(`Mode ${mdCode(plan.mode, "block")} · revision ${plan.liveRevision} · read as ${mdCode(plan.caller, "block")} · live digest ${mdCode(plan.liveDigest.slice(0, 12), "block")}`, "");
   if (plan.changes.length > 0) summaryTable(plan, w);
 

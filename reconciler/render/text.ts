@@ -62,7 +62,7 @@ export function renderText(plan: Plan, options: TextOptions): string {
       if (x.override !== undefined) lines.push(`      override: ${v(x.override)}`);
     }
   }
-  lines.push("", paint(ANSI.bold, summaryLine(plan.summary)));
+  lines.push("", paint(ANSI.bold, v(summaryLine(plan.summary, plan.warnings))));
   if (plan.violations.length > 0) lines.push(paint(ANSI.bold + ANSI.red, blockedLine(plan)));
   return `${lines.join("\n")}\n`;
 }

@@ -1,5 +1,5 @@
 import { subjectOf } from "../compute/order.js";
-import { assertNever, PHASES, type Access, type Change, type Phase, type Plan, type PlanSummary } from "../plan.js";
+import { assertNever, PHASES, type Access, type Change, type Phase, type Plan, type PlanSummary, type PlanWarning } from "../plan.js";
 
 export { subjectOf };
 
@@ -24,9 +24,16 @@ export const PHASE_TITLES: Record<Phase, string> = {
  * summaryLine is the closing line: `Plan: 3 to invite, 1 to update, 2 to remove, 1 role to create.`
  * The invite, update and remove counts are always shown (updates of members and of pending
  * invitations count together); resends, revocations and role changes only when non-zero.
+ * Given the plan's warnings, a plan without changes whose preserved people differ from the
+ * file says the workspace matches except for them, and names them.
  */
-export function summaryLine(summary: PlanSummary): string {
-  if (summary.total === 0) return NO_CHANGES;
+export function summaryLine(summary: PlanSummary, warnings: readonly PlanWarning[] = []): string {
+  if (summary.total === 0) {
+    const preserved = warnings.filter((w) => w.code === "preserved-differs").map((w) => w.email ?? "?");
+    if (preserved.length === 0) return NO_CHANGES;
+    const shown = preserved.slice(0, 5).join(", ") + (preserved.length > 5 ? ` and ${preserved.length - 5} more` : "");
+    return `No changes. The workspace matches access.yaml except for the preserved ${preserved.length === 1 ? "entry" : "entries"} listed (safety.preserve, never changed): ${shown}.`;
+  }
   const parts = [`${summary.inviteMember} to invite`];
   if (summary.resendInvitation > 0) parts.push(`${summary.resendInvitation} to resend`);
   parts.push(`${summary.updateMember + summary.updateInvitation} to update`);
