@@ -46,12 +46,16 @@ const PLAIN_WORD = /^[\p{L}\p{N}(][\p{L}\p{N}'()-]*[.,;:]?$/u;
  * mdText renders free text that may quote values (a reason, a warning, a rail's
  * message, a description) inert but readable: plain words stay as they are, and any
  * word with punctuation Markdown or GitHub could act on (`*`, `_`, `[`, `<`, `@`, `#`,
- * `|`, `` ` ``, `:`, …) becomes a code span of its own.
+ * `|`, `` ` ``, `:`, …) becomes a code span of its own (a closing `.`, `,`, `;` or `:` stays outside).
  */
 export function mdText(value: string, context: MarkdownContext): string {
   return showInvisible(value)
     .split(/\s+/u)
     .filter((word) => word !== "")
-    .map((word) => (PLAIN_WORD.test(word) ? word : mdCode(word, context)))
+    .map((word) => {
+      if (PLAIN_WORD.test(word)) return word;
+      const [, core = word, tail = ""] = /^(.+?)([.,;:]?)$/u.exec(word) ?? [];
+      return `${mdCode(core, context)}${tail}`;
+    })
     .join(" ");
 }

@@ -56,7 +56,7 @@ describe("preserved people who differ", () => {
     expect(plan.changes).toEqual([]);
     const line = "No changes. The workspace matches access.yaml except for the preserved entry listed (safety.preserve, never changed): ci-bot@acme.io.";
     expect(renderText(plan, { color: false }).trimEnd().split("\n").at(-1)).toBe(line);
-    expect(renderMarkdown(plan)).toContain("`ci-bot@acme.io.`");
+    expect(renderMarkdown(plan)).toContain("`ci-bot@acme.io`.");
     expect(renderMarkdown(plan)).not.toContain("The workspace matches access.yaml.");
   });
 });
