@@ -39,14 +39,14 @@ export function mdCode(value: string, context: MarkdownContext): string {
   return `${fence}${pad}${body}${pad}${fence}`;
 }
 
-/** A word Markdown cannot turn into anything: letters, digits, apostrophes, hyphens, parentheses, a closing punctuation mark. */
-const PLAIN_WORD = /^[\p{L}\p{N}(][\p{L}\p{N}'()-]*[.,;:]?$/u;
+/** A word Markdown cannot turn into anything: letters, digits and `'=%/+-`, with opening parentheses before and closing punctuation after. */
+const PLAIN_WORD = /^\(*[\p{L}\p{N}][\p{L}\p{N}'=%/+-]*[).,;:]*$/u;
 
 /**
  * mdText renders free text that may quote values (a reason, a warning, a rail's
  * message, a description) inert but readable: plain words stay as they are, and any
  * word with punctuation Markdown or GitHub could act on (`*`, `_`, `[`, `<`, `@`, `#`,
- * `|`, `` ` ``, `:`, …) becomes a code span of its own (a closing `.`, `,`, `;` or `:` stays outside).
+ * `|`, `` ` ``, `:`, …) becomes a code span of its own (opening parentheses and closing `)`, `.`, `,`, `;`, `:` stay outside).
  */
 export function mdText(value: string, context: MarkdownContext): string {
   return showInvisible(value)
@@ -54,8 +54,24 @@ export function mdText(value: string, context: MarkdownContext): string {
     .filter((word) => word !== "")
     .map((word) => {
       if (PLAIN_WORD.test(word)) return word;
-      const [, core = word, tail = ""] = /^(.+?)([.,;:]?)$/u.exec(word) ?? [];
-      return `${mdCode(core, context)}${tail}`;
+      const { head, core, tail } = peel(word);
+      return `${head}${mdCode(core, context)}${tail}`;
     })
     .join(" ");
+}
+
+/** peel splits a word into its opening parentheses, its core, and the closing punctuation that balances them (`(e.g.` → `(`, `e.g`, `.`). */
+function peel(word: string): { head: string; core: string; tail: string } {
+  const head = /^\(*/.exec(word)?.[0] ?? "";
+  let end = word.length;
+  let closing = head.length;
+  while (end > head.length + 1) {
+    const ch = word[end - 1] as string;
+    if (".,;:".includes(ch)) end -= 1;
+    else if (ch === ")" && closing > 0) {
+      closing -= 1;
+      end -= 1;
+    } else break;
+  }
+  return { head, core: word.slice(head.length, end), tail: word.slice(end) };
 }
