@@ -4,6 +4,7 @@ import { ApiFailure, createApi, describeFailure } from "./api.js";
 import { h, replace, announce } from "./dom.js";
 import { ADMIN_PERMISSION } from "./format.js";
 import { renderHistory } from "./history.js";
+import { visibleIdentity as shown } from "./identity.js";
 import { renderInvitations } from "./invitations.js";
 import { renderInvite } from "./invite.js";
 import { renderMembers } from "./members.js";
@@ -152,7 +153,7 @@ async function route() {
 function renderChrome(ctx, current) {
   replace(
     document.getElementById("who"),
-    h("span", { class: "who-email" }, ctx.me.email),
+    h("span", { class: "who-email" }, shown(ctx.me.email)),
     " · ",
     h("span", { class: "who-role" }, ctx.me.role),
     " · ",

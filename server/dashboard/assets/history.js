@@ -3,6 +3,7 @@
 import { describeFailure } from "./api.js";
 import { cell, h, replace } from "./dom.js";
 import { time } from "./format.js";
+import { visibleIdentity as shown } from "./identity.js";
 
 /** ACTIONS are the audit actions (schema/api.ts AuditAction) with their wording. */
 export const ACTIONS = {
@@ -132,9 +133,9 @@ function eventsTable(events) {
             "tr",
             { dataset: { action: e.action } },
             cell("When", [time(e.at)]),
-            cell("Done by", [e.actor]),
+            cell("Done by", [shown(e.actor)]),
             cell("Action", [h("span", { class: `action action-${e.action.split(".")[0]}` }, ACTIONS[e.action] ?? e.action), h("div", { class: "muted small" }, h("code", {}, e.action))]),
-            cell("Done to", [e.target]),
+            cell("Done to", [shown(e.target)]),
             cell("Change", [h("ul", { class: "change-lines" }, summarize(e.before, e.after).map((l) => h("li", {}, l)))]),
           ),
         ),

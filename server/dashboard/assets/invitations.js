@@ -4,6 +4,7 @@ import { describeFailure } from "./api.js";
 import { confirmAction } from "./dialogs.js";
 import { cell, h, replace, announce } from "./dom.js";
 import { permissionList, roleBadge, statusBadge, time } from "./format.js";
+import { visibleIdentity as shown } from "./identity.js";
 
 const STATUSES = ["pending", "expired", "accepted", "revoked"];
 
@@ -54,15 +55,15 @@ export async function renderInvitations(view, ctx) {
 function invitationRow(i, ctx) {
   const actions = [];
   if (ctx.canManage && canResend(i)) {
-    actions.push(h("button", { type: "button", class: "btn btn-small", "aria-label": `Resend invitation to ${i.email}`, onclick: () => resend(i, ctx) }, "Resend"));
+    actions.push(h("button", { type: "button", class: "btn btn-small", "aria-label": `Resend invitation to ${shown(i.email)}`, onclick: () => resend(i, ctx) }, "Resend"));
   }
   if (ctx.canManage && canRevoke(i)) {
-    actions.push(h("button", { type: "button", class: "btn btn-small btn-danger-outline", "aria-label": `Revoke invitation to ${i.email}`, onclick: () => revoke(i, ctx) }, "Revoke"));
+    actions.push(h("button", { type: "button", class: "btn btn-small btn-danger-outline", "aria-label": `Revoke invitation to ${shown(i.email)}`, onclick: () => revoke(i, ctx) }, "Revoke"));
   }
   return h(
     "tr",
     { dataset: { email: i.email, status: i.status } },
-    cell("Email", [i.email]),
+    cell("Email", [shown(i.email)]),
     cell("Role", [roleBadge(i.role)]),
     cell("Extra permissions", [permissionList(i.permissions)]),
     cell("Status", [statusBadge(i.status)]),
@@ -85,8 +86,8 @@ async function resend(i, ctx) {
 }
 
 async function revoke(i, ctx) {
-  const body = h("p", {}, `The invitation link sent to ${i.email} stops working. You can invite them again later.`);
-  if (!(await confirmAction({ title: `Revoke the invitation to ${i.email}?`, body, confirmLabel: "Revoke invitation", danger: true }))) return;
+  const body = h("p", {}, `The invitation link sent to ${shown(i.email)} stops working. You can invite them again later.`);
+  if (!(await confirmAction({ title: `Revoke the invitation to ${shown(i.email)}?`, body, confirmLabel: "Revoke invitation", danger: true }))) return;
   try {
     await ctx.api.revokeInvitation(i);
     announce(`Revoked the invitation to ${i.email}.`);

@@ -5,6 +5,7 @@ import { confirmAction, openDialog } from "./dialogs.js";
 import { cell, h, replace, announce } from "./dom.js";
 import { field, permissionPicker, roleSelect, setFieldError } from "./fields.js";
 import { diffPermissions, isAdmin, permissionList, roleBadge, sortByCatalog, time } from "./format.js";
+import { visibleIdentity as shown } from "./identity.js";
 
 /** renderMembers fills `view` with the Members page. */
 export async function renderMembers(view, ctx) {
@@ -83,15 +84,15 @@ function memberRows(m, ctx, expanded, redraw) {
       },
     },
     h("span", { class: "caret", "aria-hidden": "true" }, open ? "▾" : "▸"),
-    m.email,
+    shown(m.email),
   );
   const actions =
     ctx.canManage && m.role !== "owner"
       ? cell(
           "Actions",
           [
-            h("button", { type: "button", class: "btn btn-small", "aria-label": `Manage ${m.email}`, onclick: () => manageMember(m, ctx) }, "Manage"),
-            h("button", { type: "button", class: "btn btn-small btn-danger-outline", "aria-label": `Remove ${m.email}`, onclick: () => removeMember(m, ctx) }, "Remove"),
+            h("button", { type: "button", class: "btn btn-small", "aria-label": `Manage ${shown(m.email)}`, onclick: () => manageMember(m, ctx) }, "Manage"),
+            h("button", { type: "button", class: "btn btn-small btn-danger-outline", "aria-label": `Remove ${shown(m.email)}`, onclick: () => removeMember(m, ctx) }, "Remove"),
           ],
           { class: "actions" },
         )
@@ -105,7 +106,7 @@ function memberRows(m, ctx, expanded, redraw) {
     cell("Role", [roleBadge(m.role)]),
     cell("Extra permissions", [permissionList(m.permissions)]),
     cell("Joined", [time(m.joinedAt)]),
-    cell("Invited by", [m.invitedBy ?? h("span", { class: "muted" }, "—")]),
+    cell("Invited by", [m.invitedBy ? shown(m.invitedBy) : h("span", { class: "muted" }, "—")]),
     actions,
   );
   if (!open) return [row];
@@ -116,7 +117,7 @@ function memberRows(m, ctx, expanded, redraw) {
     h(
       "td",
       { colspan: ctx.canManage ? 6 : 5 },
-      h("p", {}, h("strong", {}, `Effective permissions of ${m.email}`), ` (${m.effectivePermissions.length}): the ${m.role} role's permissions plus the extra ones.`),
+      h("p", {}, h("strong", {}, `Effective permissions of ${shown(m.email)}`), ` (${m.effectivePermissions.length}): the ${m.role} role's permissions plus the extra ones.`),
       h(
         "ul",
         { class: "chips" },
@@ -137,7 +138,7 @@ function changeSummary(ctx, m, role, extra) {
   return h(
     "div",
     {},
-    h("p", {}, role === m.role ? `${m.email} keeps the ${m.role} role.` : `${m.email}: role ${m.role} → ${role}.`),
+    h("p", {}, role === m.role ? `${shown(m.email)} keeps the ${m.role} role.` : `${shown(m.email)}: role ${m.role} → ${role}.`),
     h("p", {}, "Gains: ", permissionList(gained, { empty: "nothing" })),
     h("p", {}, "Loses: ", permissionList(lost, { empty: "nothing" })),
   );
@@ -161,7 +162,7 @@ async function manageMember(m, ctx) {
       formError.textContent = "Nothing changed.";
       return false;
     }
-    const ok = await confirmAction({ title: `Change access of ${m.email}?`, body: changeSummary(ctx, m, next.role, next.permissions), confirmLabel: "Confirm change" });
+    const ok = await confirmAction({ title: `Change access of ${shown(m.email)}?`, body: changeSummary(ctx, m, next.role, next.permissions), confirmLabel: "Confirm change" });
     if (!ok) return false;
     try {
       await ctx.api.updateMember(m, next);
@@ -180,7 +181,7 @@ async function manageMember(m, ctx) {
   };
 
   const result = await openDialog({
-    title: `Manage access of ${m.email}`,
+    title: `Manage access of ${shown(m.email)}`,
     body: h("div", { class: "form" }, formError, role.wrapper, perms.wrapper, preview),
     buttons: [
       { label: "Cancel", value: "cancel" },
@@ -195,10 +196,10 @@ async function removeMember(m, ctx) {
   const body = h(
     "div",
     {},
-    h("p", {}, `${m.email} loses access to the workspace ${ctx.api.workspace} immediately. This cannot be undone; they would need a new invitation.`),
+    h("p", {}, `${shown(m.email)} loses access to the workspace ${ctx.api.workspace} immediately. This cannot be undone; they would need a new invitation.`),
     h("p", {}, "Loses: ", permissionList(m.effectivePermissions)),
   );
-  if (!(await confirmAction({ title: `Remove ${m.email}?`, body, confirmLabel: "Remove member", danger: true }))) return;
+  if (!(await confirmAction({ title: `Remove ${shown(m.email)}?`, body, confirmLabel: "Remove member", danger: true }))) return;
   try {
     await ctx.api.removeMember(m);
     announce(`Removed ${m.email}.`);
