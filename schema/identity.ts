@@ -66,6 +66,20 @@ export function findInvisible(s: string): string | undefined {
   return m === null ? undefined : m[0];
 }
 
+const INVISIBLE_GLOBAL = new RegExp(`[${INVISIBLE_CLASS}]`, "gu");
+
+/**
+ * escapeInvisible writes every invisible character (see INVISIBLE_CLASS) as a visible escape
+ * (`\u001b`, `\u202e`, `\u{e0001}`): how every human-facing output quotes a value, so
+ * a value can never move a terminal's cursor, reorder a line or hide a look-alike.
+ */
+export function escapeInvisible(value: string): string {
+  return value.replace(INVISIBLE_GLOBAL, (ch) => {
+    const cp = ch.codePointAt(0) ?? 0;
+    return cp > 0xffff ? `\\u{${cp.toString(16)}}` : `\\u${cp.toString(16).padStart(4, "0")}`;
+  });
+}
+
 /** trimBlanks removes the spaces, tabs and line ends around a value (never any other character). */
 function trimBlanks(s: string): string {
   return s.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, "");

@@ -1,4 +1,4 @@
-import { INVISIBLE_CLASS } from "../../schema/identity.js";
+import { escapeInvisible } from "../../schema/identity.js";
 
 /**
  * The escaping discipline of the human outputs. Every value that comes from the file
@@ -7,18 +7,13 @@ import { INVISIBLE_CLASS } from "../../schema/identity.js";
  * Markdown comment renders every value inert. JSON is JSON.stringify's and needs none.
  */
 
-const INVISIBLE_GLOBAL = new RegExp(`[${INVISIBLE_CLASS}]`, "gu");
-
 /**
  * showInvisible writes every control, bidi, zero-width, separator or lone-surrogate
  * character as a visible escape (`\u001b`, `\u202e`, `\u{e0001}`), so a value can never
  * move the cursor, reorder a line or hide a look-alike in a terminal or a comment.
  */
 export function showInvisible(value: string): string {
-  return value.replace(INVISIBLE_GLOBAL, (ch) => {
-    const cp = ch.codePointAt(0) ?? 0;
-    return cp > 0xffff ? `\\u{${cp.toString(16)}}` : `\\u${cp.toString(16).padStart(4, "0")}`;
-  });
+  return escapeInvisible(value);
 }
 
 /** Where a Markdown fragment goes: a table cell needs its `|` escaped, inside code spans too. */

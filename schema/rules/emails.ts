@@ -1,4 +1,4 @@
-import { parseEmail } from "../identity.js";
+import { escapeInvisible, parseEmail } from "../identity.js";
 import { memberPath, type DraftMember } from "../normalize.js";
 import type { Position } from "../source/locator.js";
 import { error, type Rule } from "./types.js";
@@ -17,7 +17,7 @@ export const invalidEmail: Rule = (draft) => {
   return all.flatMap((e) => {
     const parsed = parseEmail(e.value);
     if (parsed.ok) return [];
-    return [error("invalid-email", e.path, e.value === "" ? "the email is empty" : `${JSON.stringify(e.value)} is not a valid email address: it ${parsed.reason}`)];
+    return [error("invalid-email", e.path, e.value === "" ? "the email is empty" : `"${escapeInvisible(e.value)}" is not a valid email address: it ${parsed.reason}`)];
   });
 };
 

@@ -5,7 +5,7 @@ import type { Caller } from "../auth.js";
 import { checkIfMatch, runChange, type ChangeResult } from "../change.js";
 import type { ServerContext } from "../context.js";
 import { conflict, invalid, notFound } from "../http-error.js";
-import { parseEmail } from "../../schema/identity.js";
+import { escapeInvisible, parseEmail } from "../../schema/identity.js";
 import { decodeCursor, slicePage } from "../pagination.js";
 import { INVITATION_STATUSES, statusAt, toInvitation } from "../repositories/invitations.js";
 import { parseList, type InvitationRow } from "../repositories/rows.js";
@@ -54,7 +54,7 @@ export function invitationRoutes(app: FastifyInstance, ctx: ServerContext): void
       const caller = callerOf(request);
       return runChange(ctx, request, reply, caller.member.id, () => {
         const parsed = parseEmail(request.body.email);
-        if (!parsed.ok) throw invalid("email", `${JSON.stringify(request.body.email)} is not an email address: it ${parsed.reason}`);
+        if (!parsed.ok) throw invalid("email", `"${escapeInvisible(request.body.email)}" is not an email address: it ${parsed.reason}`);
         const email = parsed.value;
         checkAssignableRole(request.body.role, caller.roles);
         const grants = checkGrants(request.body.permissions ?? []);

@@ -19,7 +19,7 @@ import { OWNER, startWorkspace, type TestWorkspace } from "../server/harness.js"
 
 let ws: TestWorkspace;
 let workspaces = 0;
-const seen = { accepted: 0, refused: 0 };
+const seen = { accepted: 0, refused: 0, joined: 0 };
 
 beforeAll(async () => {
   ws = await startWorkspace();
@@ -84,6 +84,13 @@ describe("one identity grammar", () => {
           if (fromFile !== null) accepted.add(fromFile);
           seen[fromFile === null ? "refused" : "accepted"] += 1;
         }
+        // Half of the invitees accept, so the export holds members as well as pending invitations.
+        const outbox = (await ws.outbox()).filter((m) => m.workspace === workspace);
+        for (const message of outbox.filter((_, i) => i % 2 === 0)) {
+          const joined = await ws.call("POST", "/v1/invitations/accept", { token: null, body: { token: message.token } });
+          expect(joined.status, JSON.stringify(joined.body)).toBe(201);
+          seen.joined += 1;
+        }
         const client = createClient({ baseUrl: ws.url, token });
         try {
           const live = await fetchWorkspaceState(client, workspace);
@@ -102,5 +109,6 @@ describe("one identity grammar", () => {
     // The generator reaches both sides of the grammar.
     expect(seen.accepted).toBeGreaterThan(20);
     expect(seen.refused).toBeGreaterThan(20);
+    expect(seen.joined).toBeGreaterThan(10);
   }, 120_000);
 });

@@ -118,6 +118,7 @@ describe("the loader applies the grammar", () => {
     const result = check(HEAD + member(email));
     expect(brief(result)).toEqual(["5:12 error invalid-email"]);
     expect(result.diagnostics[0]!.message).toContain(why);
+    expect(result.diagnostics[0]!.message, "the message quotes the value with its invisible characters escaped").not.toMatch(/[\u0000-\u001f\u202e\u200b]/);
   });
 
   it("accepts an internationalised address and stores its canonical form", () => {
