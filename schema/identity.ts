@@ -33,11 +33,20 @@ export const CUSTOM_ROLE_NAME_PATTERN = new RegExp(ROLE_NAME_SOURCE);
  */
 export const INVISIBLE_CLASS = "\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}\\p{Cs}";
 
+/**
+ * SCHEMA_INVISIBLE_CLASS is the part of INVISIBLE_CLASS access.schema.json spells out, as
+ * `\u` ranges that mean the same with or without a RegExp's `u` flag (editors compile
+ * JSON Schema patterns either way, and `\p{…}` needs it): controls, soft hyphen, bidi
+ * controls, zero-width characters, line and paragraph separators, BOM. A subset of
+ * INVISIBLE_CLASS (a test checks every character), so the rules refuse at least as much.
+ */
+export const SCHEMA_INVISIBLE_CLASS = "\\u0000-\\u001f\\u007f-\\u009f\\u00ad\\u061c\\u180e\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u2064\\u2066-\\u206f\\ufeff";
+
 /** EMAIL_SCHEMA_PATTERN is access.schema.json's coarse e-mail shape: one `@`, no spaces or invisible characters inside (surrounding blanks are trimmed). */
-export const EMAIL_SCHEMA_PATTERN = `^[ \\t\\r\\n]*[^@\\s${INVISIBLE_CLASS}]+@[^@\\s${INVISIBLE_CLASS}]+[ \\t\\r\\n]*$`;
+export const EMAIL_SCHEMA_PATTERN = `^[ \\t\\r\\n]*[^@\\s${SCHEMA_INVISIBLE_CLASS}]+@[^@\\s${SCHEMA_INVISIBLE_CLASS}]+[ \\t\\r\\n]*$`;
 
 /** DESCRIPTION_SCHEMA_PATTERN is access.schema.json's description shape: no invisible characters (spaces are fine). */
-export const DESCRIPTION_SCHEMA_PATTERN = `^[^${INVISIBLE_CLASS}]*$`;
+export const DESCRIPTION_SCHEMA_PATTERN = `^[^${SCHEMA_INVISIBLE_CLASS}]*$`;
 
 const INVISIBLE = new RegExp(`[${INVISIBLE_CLASS}]`, "u");
 const SPACE = /\s/u;

@@ -10,6 +10,7 @@ import {
   MAX_EMAIL_LENGTH,
   parseEmail,
   ROLE_NAME_SOURCE,
+  SCHEMA_INVISIBLE_CLASS,
 } from "../../schema/identity.js";
 import { brief, check, HEAD } from "./helpers.js";
 
@@ -102,7 +103,21 @@ describe("access.schema.json carries the grammar's constants", () => {
     const description = props.roles.additionalProperties.properties.description;
     expect(description.maxLength).toBe(MAX_DESCRIPTION_LENGTH);
     expect(description.pattern).toBe(DESCRIPTION_SCHEMA_PATTERN);
-    expect(DESCRIPTION_SCHEMA_PATTERN).toContain(INVISIBLE_CLASS);
+    expect(DESCRIPTION_SCHEMA_PATTERN).toContain(SCHEMA_INVISIBLE_CLASS);
+  });
+
+  it("the schema's spelled-out invisible characters are all refused by the grammar, and read the same without the u flag", () => {
+    const grammar = new RegExp(`^[${INVISIBLE_CLASS}]$`, "u");
+    const spelled = new RegExp(`^[${SCHEMA_INVISIBLE_CLASS}]$`);
+    let count = 0;
+    for (let cp = 0; cp <= 0xffff; cp += 1) {
+      const ch = String.fromCharCode(cp);
+      if (!spelled.test(ch)) continue;
+      count += 1;
+      expect(grammar.test(ch), `U+${cp.toString(16)}`).toBe(true);
+      expect(new RegExp(`^[${SCHEMA_INVISIBLE_CLASS}]$`, "u").test(ch)).toBe(true);
+    }
+    expect(count).toBeGreaterThan(80);
   });
 });
 
