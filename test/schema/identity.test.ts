@@ -136,6 +136,13 @@ describe("the loader applies the grammar", () => {
     expect(result.diagnostics[0]!.message, "the message quotes the value with its invisible characters escaped").not.toMatch(/[\u0000-\u001f\u202e\u200b]/);
   });
 
+  it("every diagnostic quotes file values with invisible characters escaped (a role name with ESC and U+202E)", () => {
+    const result = check(`${HEAD}members:\n  - email: a@acme.io\n    role: "dev\\e[2J\\u202eloper"\n`);
+    expect(brief(result)).toEqual(["6:11 error unknown-role"]);
+    expect(result.diagnostics[0]!.message).toContain("dev\\u001b[2J\\u202eloper");
+    expect(result.diagnostics[0]!.message).not.toMatch(/[\u001b\u202e]/);
+  });
+
   it("accepts an internationalised address and stores its canonical form", () => {
     const result = check(HEAD + member("José@Bücher.de"));
     expect(brief(result)).toEqual([]);
