@@ -10,8 +10,9 @@ import { OWNER, startWorkspace, type TestWorkspace } from "../server/harness.js"
 
 /**
  * Property: the file loader and the reference server accept exactly the same
- * identities (and agree on their canonical form), and `export` of any workspace the
- * server can hold re-plans as no changes. The identities are generated from pieces
+ * identities (and agree on their canonical form) and role descriptions, and `export` of
+ * any workspace the server can hold (members, pending invitations, a custom role) re-plans
+ * as no changes. The identities are generated from pieces
  * that probe the grammar's edges: Unicode local parts, IDN domains, case, NFD forms,
  * Markdown and shell punctuation, blanks, controls, bidi and zero-width characters,
  * underscores, dots and lengths around the limits.
@@ -19,7 +20,7 @@ import { OWNER, startWorkspace, type TestWorkspace } from "../server/harness.js"
 
 let ws: TestWorkspace;
 let workspaces = 0;
-const seen = { accepted: 0, refused: 0, joined: 0 };
+const seen = { accepted: 0, refused: 0, joined: 0, descriptions: { accepted: 0, refused: 0 } };
 
 beforeAll(async () => {
   ws = await startWorkspace();
@@ -48,6 +49,24 @@ const email = fc.oneof(
   { weight: 1, arbitrary: fc.string({ unit: "binary", maxLength: 30 }) },
 );
 
+const descriptionChar = fc.oneof(
+  { weight: 8, arbitrary: fc.constantFrom(..."abc XYZ 019 .,;:*_[]()<>|`#@!é中😀") },
+  { weight: 1, arbitrary: fc.constantFrom(...hostile) },
+);
+const description = fc.oneof(
+  { weight: 6, arbitrary: fc.array(descriptionChar, { maxLength: 40 }).map((cs) => cs.join("")) },
+  { weight: 1, arbitrary: fc.integer({ min: 995, max: 1005 }).map((n) => "d".repeat(n)) },
+  { weight: 1, arbitrary: fc.integer({ min: 497, max: 503 }).map((n) => "😀".repeat(n)) },
+);
+
+/** loaderAcceptsDescription tells whether access.yaml (as a document) accepts a role description. */
+function loaderAcceptsDescription(text: string): boolean {
+  const doc = { version: 1, workspace: "acme", owner: OWNER, roles: { support: { description: text, permissions: ["logs:read"] } } };
+  const errors = validateAccessDocument(doc, "access.yaml").diagnostics.filter((d) => d.severity === "error");
+  if (errors.some((d) => d.code !== "invalid-description")) throw new Error(`unexpected diagnostics for ${JSON.stringify(text)}: ${JSON.stringify(errors)}`);
+  return errors.length === 0;
+}
+
 /** loaderVerdict is the canonical email when access.yaml (as a document) accepts the address, else null. */
 function loaderVerdict(address: string): string | null {
   const doc = { version: 1, workspace: "acme", owner: OWNER, mode: "additive", members: [{ email: address, role: "developer" }] };
@@ -69,9 +88,13 @@ async function serverVerdict(workspace: string, token: string, address: string):
 describe("one identity grammar", () => {
   it("the loader and the server accept exactly the same addresses, and export re-plans as no changes", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.uniqueArray(email, { minLength: 1, maxLength: 6 }), async (addresses) => {
+      fc.asyncProperty(fc.uniqueArray(email, { minLength: 1, maxLength: 6 }), description, async (addresses, roleDescription) => {
         const workspace = `prop-${++workspaces}`;
         const token = initWorkspace(ws.dbPath, { workspace, owner: OWNER });
+        const put = await ws.call("PUT", `/v1/workspaces/${workspace}/roles/support`, { token, body: { description: roleDescription, permissions: ["logs:read"] } });
+        expect([201, 400], JSON.stringify(put.body)).toContain(put.status);
+        expect(put.status === 201, `${JSON.stringify(roleDescription)}: the server's verdict`).toBe(loaderAcceptsDescription(roleDescription));
+        seen.descriptions[put.status === 201 ? "accepted" : "refused"] += 1;
         const accepted = new Set<string>();
         for (const address of addresses) {
           const fromFile = loaderVerdict(address);
@@ -110,5 +133,7 @@ describe("one identity grammar", () => {
     expect(seen.accepted).toBeGreaterThan(20);
     expect(seen.refused).toBeGreaterThan(20);
     expect(seen.joined).toBeGreaterThan(10);
+    expect(seen.descriptions.accepted).toBeGreaterThan(5);
+    expect(seen.descriptions.refused).toBeGreaterThan(5);
   }, 120_000);
 });
