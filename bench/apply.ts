@@ -5,7 +5,7 @@ import { performance } from "node:perf_hooks";
 import { createClient } from "../client/index.js";
 import { applyPlan } from "../reconciler/apply/index.js";
 import { fetchWorkspaceState } from "../reconciler/fetch.js";
-import { PLAN_FORMAT_VERSION, summarize, type Change, type Plan } from "../reconciler/plan.js";
+import { createPlan, type Change } from "../reconciler/plan.js";
 import { initWorkspace, seedMembers } from "../server/admin.js";
 import { startServer } from "../server/index.js";
 
@@ -62,8 +62,7 @@ async function benchApply(count: number): Promise<Record<string, unknown>> {
         before: null,
         after: { role: "developer", permissions: [] },
       }));
-      const plan: Plan = {
-        formatVersion: PLAN_FORMAT_VERSION,
+      const plan = createPlan({
         workspace: "bench",
         target: url,
         mode: "authoritative",
@@ -71,10 +70,7 @@ async function benchApply(count: number): Promise<Record<string, unknown>> {
         liveRevision: live.workspace.revision,
         caller: live.caller.email,
         changes,
-        warnings: [],
-        violations: [],
-        summary: summarize(changes),
-      };
+      });
       const result = await applyPlan(plan, client);
       const done = performance.now();
       const calls = client.calls;
