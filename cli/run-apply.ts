@@ -69,7 +69,7 @@ export async function runApply(planPath: string | undefined, options: ApplyOptio
       // Judged like a fresh plan: the same file, the workspace now, the applying token's identity for every rail.
       const { live, plan } = await planAgainst(session, desired, { allowSelfChange, accessFile, planId: saved.planId });
       assertFresh(saved, live);
-      assertSameChanges(saved, plan, `the saved plan ${planPath}`);
+      assertSameChanges(saved, plan, "the saved plan", planPath);
       return proceed({ session, desired, plan, live }, options, say);
     });
   }
@@ -182,13 +182,13 @@ async function assertStillPlanned(reviewed: Reviewed, allowSelfChange: boolean):
 }
 
 /** assertSameChanges refuses (StalePlanError naming every difference) unless the recomputed plan makes exactly the reviewed changes. */
-function assertSameChanges(reviewed: Plan, recomputed: Plan, what: string): void {
-  const differences = changeDifferences(reviewed.changes, recomputed.changes);
+function assertSameChanges(reviewed: Plan, recomputed: Plan, label: string, path?: string): void {
+  const differences = changeDifferences(reviewed.changes, recomputed.changes, label);
   if (differences.length === 0) return;
   const shown = differences.slice(0, 10).join("; ");
   const more = differences.length > 10 ? `; and ${differences.length - 10} more` : "";
   throw new StalePlanError(
-    `${what} does not match the plan computed now from the same file and the workspace: ${shown}${more}; nothing was changed, run plan again`,
+    `${label}${path !== undefined ? ` ${path}` : ""} does not match the plan computed now from the same file and the workspace: ${shown}${more}; nothing was changed, run plan again`,
     reviewed.liveDigest,
     recomputed.liveDigest,
   );

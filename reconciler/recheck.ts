@@ -4,28 +4,28 @@ import type { Change } from "./plan.js";
 /**
  * changeDifferences compares the changes a person reviewed (a saved plan's) with the
  * changes recomputed from the same file and the workspace as it is now, field by field,
- * and returns one line per difference (empty: identical). A saved plan is applied only
+ * and returns one line per difference (empty: identical); `label` names the reviewed plan. A saved plan is applied only
  * when this is empty, so no edit of its JSON can add, drop or alter a change.
  */
-export function changeDifferences(reviewed: readonly Change[], recomputed: readonly Change[]): string[] {
+export function changeDifferences(reviewed: readonly Change[], recomputed: readonly Change[], label = "the saved plan"): string[] {
   const now = new Map(recomputed.map((c) => [c.key, c]));
   const was = new Map(reviewed.map((c) => [c.key, c]));
   const lines: string[] = [];
   for (const change of reviewed) {
     const current = now.get(change.key);
     if (current === undefined) {
-      lines.push(`${change.key} is in the saved plan but not in the plan computed now`);
+      lines.push(`${change.key} is in ${label} but not in the plan computed now`);
       continue;
     }
     for (const field of differingFields(change, current)) {
-      lines.push(`${change.key}: ${field} is ${show(pick(change, field))} in the saved plan but ${show(pick(current, field))} now`);
+      lines.push(`${change.key}: ${field} is ${show(pick(change, field))} in ${label} but ${show(pick(current, field))} now`);
     }
   }
   for (const change of recomputed) {
-    if (!was.has(change.key)) lines.push(`${change.key} is in the plan computed now but not in the saved plan`);
+    if (!was.has(change.key)) lines.push(`${change.key} is in the plan computed now but not in ${label}`);
   }
   if (lines.length === 0 && !isDeepStrictEqual(reviewed.map((c) => c.key), recomputed.map((c) => c.key))) {
-    lines.push("the saved plan lists its changes in another order than the plan computed now");
+    lines.push(`${label} lists its changes in another order than the plan computed now`);
   }
   return lines;
 }
