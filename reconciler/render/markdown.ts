@@ -1,7 +1,7 @@
 import { ADMIN_PERMISSION } from "../../schema/catalog.js";
-import { assertNever, type Access, type Change, type Plan } from "../plan.js";
+import { assertNever, isLocalTarget, type Access, type Change, type Plan } from "../plan.js";
 import { mdCode, mdText, showInvisible } from "./escape.js";
-import { accessText, blockedLine, changesByPhase, holderEffect, PHASE_TITLES, reviewOrder, subjectOf, summaryLine, symbolOf, verbOf } from "./words.js";
+import { LOCAL_NOTE, accessText, blockedLine, changesByPhase, holderEffect, PHASE_TITLES, reviewOrder, subjectOf, summaryLine, symbolOf, verbOf } from "./words.js";
 
 /** MARKDOWN_LIMIT is the most characters renderMarkdown returns (GitHub refuses comments past 65,536). */
 export const MARKDOWN_LIMIT = 60_000;
@@ -70,7 +70,8 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
   const blocked = plan.violations.length > 0;
   w.add(`### antryk-access plan for ${mdCode(plan.workspace, "block")}`, "");
   w.add(`**${mdText(summaryLine(plan.summary, plan.warnings), "block")}**${blocked ? ` **${blockedLine(plan)}**` : ""}`, "");
-  w.add(`Mode ${mdCode(plan.mode, "block")} · revision ${plan.liveRevision} · read as ${mdCode(plan.caller, "block")} · live digest ${mdCode(plan.liveDigest.slice(0, 12), "block")}`, "");
+  if (isLocalTarget(plan.target)) w.add(`> [!WARNING]`, `> ${LOCAL_NOTE}`, "");
+  w.add(`Mode ${mdCode(plan.mode, "block")} · target ${mdCode(plan.target, "block")} · revision ${plan.liveRevision} · read as ${mdCode(plan.caller, "block")} · live digest ${mdCode(plan.liveDigest.slice(0, 12), "block")}`, "");
   if (plan.changes.length > 0) summaryTable(plan, w);
 
   if (blocked) {

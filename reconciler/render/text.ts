@@ -1,6 +1,6 @@
-import type { Change, Plan } from "../plan.js";
+import { isLocalTarget, type Change, type Plan } from "../plan.js";
 import { showInvisible as v } from "./escape.js";
-import { blockedLine, changesByPhase, describeState, holderEffect, PHASE_TITLES, permissionEffects, reviewOrder, subjectOf, summaryLine, symbolOf, verbOf, type Symbol } from "./words.js";
+import { LOCAL_NOTE, blockedLine, changesByPhase, describeState, holderEffect, PHASE_TITLES, permissionEffects, reviewOrder, subjectOf, summaryLine, symbolOf, verbOf, type Symbol } from "./words.js";
 
 /** TextOptions: `color` adds ANSI colours; the CLI passes true only on a TTY without NO_COLOR. */
 export interface TextOptions {
@@ -24,6 +24,7 @@ export function renderText(plan: Plan, options: TextOptions): string {
   const bySymbol: Record<Symbol, string> = { "+": ANSI.green, "~": ANSI.yellow, "-": ANSI.red };
   const lines: string[] = [];
   lines.push(v(`Workspace ${plan.workspace} at ${plan.target} (revision ${plan.liveRevision}, ${plan.mode} mode), read as ${plan.caller}.`));
+  if (isLocalTarget(plan.target)) lines.push(paint(ANSI.bold + ANSI.yellow, LOCAL_NOTE));
   const changeLines = (c: Change, indent: string) => {
     const sym = symbolOf(c);
     const head = v(`${sym} ${verbOf(c)} ${subjectOf(c)}${describeState(c)}`);
