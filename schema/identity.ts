@@ -53,6 +53,7 @@ const SPACE = /\s/u;
 /** Printable ASCII the local part may use (RFC 5322 atext), besides `.` and any non-ASCII character that is not invisible or a space. */
 const ATEXT = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]$/;
 const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+const PRINTABLE_ASCII = /^[\x21-\x7e]*$/;
 
 /** IdentityResult: the canonical value, or why the input is refused (a sentence a person can act on). */
 export type IdentityResult = { ok: true; value: string } | { ok: false; reason: string };
@@ -113,8 +114,11 @@ export function parseEmail(raw: string): IdentityResult {
   const local = text.slice(0, at).toLowerCase().normalize("NFC");
   const localProblem = checkLocalPart(local);
   if (localProblem !== undefined) return { ok: false, reason: localProblem };
-  const domain = domainToASCII(text.slice(at + 1));
-  if (domain === "" || !domain.includes(".") || domain.length > 253 || !domain.split(".").every((l) => LABEL.test(l))) {
+  const written = text.slice(at + 1);
+  const domain = domainToASCII(written);
+  // An ASCII domain is only lower-cased: no percent-decoding or numeric-address rewriting (so its canonical form is its lower case).
+  const rewritten = PRINTABLE_ASCII.test(written) && (!/^[A-Za-z0-9.-]+$/.test(written) || domain !== written.toLowerCase());
+  if (rewritten || domain === "" || !domain.includes(".") || domain.length > 253 || !domain.split(".").every((l) => LABEL.test(l))) {
     return { ok: false, reason: `has an invalid domain "${text.slice(at + 1)}" (letters, digits and "-" in dot-separated labels)` };
   }
   const value = `${local}@${domain}`;
@@ -138,6 +142,8 @@ function checkLocalPart(local: string): string | undefined {
  * compares stably and is shown as stored).
  */
 export function canonicalEmail(raw: string): string {
+  // Fast path, same result: printable ASCII without blanks is canonical once lower-cased (NFC and domainToASCII change nothing there).
+  if (PRINTABLE_ASCII.test(raw)) return raw.toLowerCase();
   const parsed = parseEmail(raw);
   return parsed.ok ? parsed.value : trimBlanks(raw).normalize("NFC").toLowerCase();
 }

@@ -26,6 +26,11 @@ class Writer {
 
   constructor(private readonly limit: number) {}
 
+  /** isFull tells whether something has already been cut (nothing more will be added). */
+  get isFull(): boolean {
+    return this.full;
+  }
+
   /** fits tells whether `lines` fit in what is left. */
   fits(lines: readonly string[]): boolean {
     return this.size + lines.reduce((n, l) => n + l.length + 1, 0) <= this.limit;
@@ -89,8 +94,7 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
     if (!w.add(...TABLE_HEAD)) w.cut.review += review.length;
     else {
       for (const c of review) {
-        const rows = [changeRow(c), ...holderRows(c)];
-        if (!w.add(...rows)) w.cut.review += 1;
+        if (w.isFull || !w.add(changeRow(c), ...holderRows(c))) w.cut.review += 1;
       }
       w.add("");
     }
@@ -193,12 +197,11 @@ function holderRows(c: Change): string[] {
 }
 
 function changeTable(title: string, changes: readonly Change[], w: Writer): void {
-  const rows = changes.map(changeRow);
-  if (rows.length === 0 || !w.add(`**${title}**`, "", ...TABLE_HEAD, rows[0] as string)) {
-    w.cut.gains += rows.length;
+  if (changes.length === 0 || w.isFull || !w.add(`**${title}**`, "", ...TABLE_HEAD, changeRow(changes[0] as Change))) {
+    w.cut.gains += changes.length;
     return;
   }
-  for (const row of rows.slice(1)) if (!w.add(row)) w.cut.gains += 1;
+  for (const c of changes.slice(1)) if (w.isFull || !w.add(changeRow(c))) w.cut.gains += 1;
   w.add("");
 }
 

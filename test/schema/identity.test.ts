@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import accessSchema from "../../schema/access.schema.json" with { type: "json" };
 import {
@@ -60,10 +61,27 @@ describe("parseEmail", () => {
     ["a 65-character local part", `${local64}a@acme.io`, /longer than 64/],
     ["255 characters", `${"a".repeat(255 - 1 - longDomain.length)}@${longDomain}`, /longer than 254/],
     ["nothing", "  ", /empty/],
+    ["a percent-encoded domain", "a@a%41.io", /invalid domain/],
+    ["a numeric address the URL parser would rewrite", "a@0x7f.1", /invalid domain/],
+    ["invalid punycode", "a@xn--zz.de", /invalid domain/],
   ])("refuses %s", (_name, raw, reason) => {
     const parsed = parseEmail(raw);
     expect(parsed.ok).toBe(false);
     if (!parsed.ok) expect(parsed.reason).toMatch(reason);
+  });
+
+  it("the fast path for printable ASCII gives what the full grammar gives (property)", () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[\x21-\x7e]{1,40}$/), (raw) => {
+        const parsed = parseEmail(raw);
+        expect(canonicalEmail(raw)).toBe(parsed.ok ? parsed.value : raw.toLowerCase());
+      }),
+      { numRuns: 2000 },
+    );
+    for (const raw of ["Bob@ACME.io", "a@0x7f.1", "a@127.0.0.1", "a@a%41.io"]) {
+      const parsed = parseEmail(raw);
+      expect(canonicalEmail(raw)).toBe(parsed.ok ? parsed.value : raw.toLowerCase());
+    }
   });
 
   it("canonical forms are fixed points", () => {
