@@ -34,8 +34,8 @@ export function mdCode(value: string, context: MarkdownContext): string {
   return `${fence}${pad}${body}${pad}${fence}`;
 }
 
-/** A word Markdown cannot turn into anything: letters, digits and `'=%/+-`, with opening parentheses before and closing punctuation after. */
-const PLAIN_WORD = /^\(*[\p{L}\p{N}][\p{L}\p{N}'=%/+-]*[).,;:]*$/u;
+/** A word Markdown cannot turn into anything: letters, digits and `'=%/+()-`, with opening parentheses before and closing punctuation after. */
+const PLAIN_WORD = /^\(*[\p{L}\p{N}][\p{L}\p{N}'=%/+()-]*[).,;:]*$/u;
 
 /**
  * mdText renders free text that may quote values (a reason, a warning, a rail's
