@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { RolePut } from "../../schema/api.js";
 import { CUSTOM_ROLE_NAME_PATTERN, isBuiltInRole } from "../../schema/catalog.js";
-import { checkCanGrant, checkGrants, gainedPermissions } from "../access.js";
+import { checkGrants } from "../access.js";
 import { checkIfMatch, runChange } from "../change.js";
 import type { ServerContext } from "../context.js";
 import { conflict, HttpError, invalid, notFound } from "../http-error.js";
@@ -36,7 +36,6 @@ export function roleRoutes(app: FastifyInstance, ctx: ServerContext): void {
           throw new HttpError(412, "precondition_failed", `If-Match was sent but role "${name}" does not exist`, { field: "If-Match" });
         }
         const before = existing ? toRole(existing) : null;
-        checkCanGrant(caller.member.email, caller.permissions, gainedPermissions(before?.permissions ?? [], permissions));
         if (before && before.description === description && JSON.stringify(before.permissions) === JSON.stringify(permissions)) {
           return { workspaceId: wsId, status: 200, body: before, version: before.version, events: [] };
         }
