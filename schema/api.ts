@@ -127,6 +127,8 @@ export interface AuditEvent {
   before: unknown;
   after: unknown;
   requestId: string;
+  /** reason is present on a change the server made on its own (an invitation revoked with its sender's authority). */
+  reason?: string;
 }
 
 /** Page is one page of a list; `nextCursor` is opaque and null on the last page. */
