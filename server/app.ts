@@ -2,7 +2,8 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } f
 import type { ServerContext } from "./context.js";
 import { faultAnswer, FaultPlan, type Fault, type FaultOptions } from "./faults.js";
 import { HttpError } from "./http-error.js";
-import { DEFAULT_RATE_LIMIT, RateLimiter, rateLimitKey, type RateLimitOptions } from "./rate-limit.js";
+import { authenticate } from "./auth.js";
+import { DEFAULT_RATE_LIMIT, RateLimiter, registerRateLimit, type RateLimitOptions } from "./rate-limit.js";
 import { registerDashboard } from "./dashboard/index.js";
 import { acceptRoutes } from "./routes/accept.js";
 import { auditRoutes } from "./routes/audit.js";
@@ -75,6 +76,10 @@ export async function buildApp(ctx: ServerContext, options: AppOptions = {}): Pr
     }
   });
   if (options.faults && options.faults.fraction > 0) registerFaults(app, new FaultPlan(options.faults));
+  app.decorateRequest("identity", null as never);
+  app.addHook("onRequest", async (request) => {
+    request.identity = authenticate(ctx, request.headers.authorization);
+  });
   if (options.rateLimit !== false) registerRateLimit(app, new RateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT));
 
   workspaceRoutes(app, ctx);
@@ -154,16 +159,4 @@ function registerFaults(app: FastifyInstance, plan: FaultPlan): void {
 function faultError(kind: "500" | "503" | "429"): HttpError {
   const { status, code, message } = faultAnswer(kind);
   return new HttpError(status, code, message, { injected: true }, status === 500 ? {} : { "retry-after": "1" });
-}
-
-/** registerRateLimit answers 429 with Retry-After once a caller's bucket is empty. */
-function registerRateLimit(app: FastifyInstance, limiter: RateLimiter): void {
-  app.addHook("onRequest", async (request) => {
-    const wait = limiter.take(rateLimitKey(request.headers.authorization, request.ip));
-    if (wait > 0) {
-      throw new HttpError(429, "rate_limited", `too many requests: retry after ${wait}s`, { retryAfterSeconds: wait }, {
-        "retry-after": String(wait),
-      });
-    }
-  });
 }

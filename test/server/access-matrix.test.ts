@@ -261,13 +261,14 @@ describe("role-based access matrix", () => {
     expect(answer.body.error.details.field).toBe("role");
   });
 
-  it("answers 403 to a token of another workspace and 404 for an unknown workspace", async () => {
-    const unknown = await ws.call("GET", "/v1/workspaces/unknown-ws/members");
-    expect(unknown.status).toBe(404);
+  it("answers 404 alike for an unknown workspace and one the caller is not a member of, so workspace names cannot be enumerated", async () => {
     const otherToken = initWorkspace(ws.dbPath, { workspace: "other", owner: "boss@other.io" });
-    const foreign = await ws.call("GET", wsPath("/members"), { token: otherToken });
-    expect(foreign.status).toBe(403);
-    expect(foreign.body.error.message).toBe('the token of boss@other.io is not a member of workspace "acme"');
+    for (const path of ["/me", "/members", "/audit", ""]) {
+      const unknown = await ws.call("GET", `/v1/workspaces/unknown-ws${path}`, { token: otherToken });
+      const foreign = await ws.call("GET", `/v1/workspaces/acme${path}`, { token: otherToken });
+      expect([unknown.status, foreign.status]).toEqual([404, 404]);
+      expect(foreign.body.error.message).toBe(unknown.body.error.message.replace("unknown-ws", "acme"));
+    }
     expect((await ws.call("GET", "/v1/workspaces/other/me", { token: otherToken })).body.email).toBe("boss@other.io");
   });
 });
