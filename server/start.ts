@@ -10,6 +10,9 @@ import { createRepositories } from "./repositories/index.js";
 /** DEFAULT_INVITATION_TTL_MS is how long an invitation stays pending: 7 days. */
 export const DEFAULT_INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
+/** DEFAULT_IDEMPOTENCY_TTL_MS is how long an Idempotency-Key's first answer is kept: 24 hours. */
+export const DEFAULT_IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+
 /** ServerOptions configure startServer; only dbPath is required. */
 export interface ServerOptions {
   /** dbPath is the SQLite file (created with its folder if missing). */
@@ -19,7 +22,9 @@ export interface ServerOptions {
   /** port to bind; 0 picks a free one. */
   port?: number;
   invitationTtlMs?: number;
-  /** now is the clock invitation expiry and timestamps are decided by. */
+  /** idempotencyTtlMs is how long an Idempotency-Key's first answer is replayed (default 24 h); past it the key starts a new request. */
+  idempotencyTtlMs?: number;
+  /** now is the clock invitation and idempotency expiry and timestamps are decided by. */
   now?: () => Date;
   faults?: FaultOptions;
   /** devOutbox exposes GET /v1/dev/outbox with the invitation messages sent (tokens included). */
@@ -38,16 +43,19 @@ export interface RunningServer {
 
 /** startServer opens the database, builds the Access API and listens; `url` has the actual port. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  const ttl = options.invitationTtlMs ?? DEFAULT_INVITATION_TTL_MS;
-  if (!Number.isSafeInteger(ttl) || ttl <= 0) throw new RangeError(`invitationTtlMs must be a positive whole number of milliseconds, got ${ttl}`);
+  const ttl = positiveMs("invitationTtlMs", options.invitationTtlMs ?? DEFAULT_INVITATION_TTL_MS);
+  const idempotencyTtl = positiveMs("idempotencyTtlMs", options.idempotencyTtlMs ?? DEFAULT_IDEMPOTENCY_TTL_MS);
   const db = openDatabase(options.dbPath);
   const clock = options.now;
   const ctx: ServerContext = {
     repos: createRepositories(db),
     now: clock ? () => clock().getTime() : () => Date.now(),
     invitationTtlMs: ttl,
+    idempotencyTtlMs: idempotencyTtl,
     outbox: options.devOutbox ? new Outbox() : null,
   };
+  // what expired while the server was down goes now, in batches (each a short transaction)
+  while (ctx.repos.idempotency.purgeExpired(ctx.now() - idempotencyTtl, 10_000) > 0);
   let app: FastifyInstance;
   try {
     app = await buildApp(ctx, { faults: options.faults, rateLimit: options.rateLimit, logger: options.logger });
@@ -69,4 +77,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         db.close();
       })),
   };
+}
+
+function positiveMs(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value <= 0) throw new RangeError(`${name} must be a positive whole number of milliseconds, got ${value}`);
+  return value;
 }

@@ -10,7 +10,7 @@ import { isEmail } from "../names.js";
 import { decodeCursor, slicePage } from "../pagination.js";
 import { INVITATION_STATUSES, statusAt, toInvitation } from "../repositories/invitations.js";
 import { parseList, type InvitationRow } from "../repositories/rows.js";
-import { assignmentPatchBody, invitationCreateBody, invitationsQuery, wsIdParams, wsParams, type PageQuery } from "../schemas.js";
+import { assignmentPatchBody, emptyBody, invitationCreateBody, invitationsQuery, wsIdParams, wsParams, type PageQuery } from "../schemas.js";
 import { hashSecret, INVITATION_TOKEN_PREFIX, newId, newSecret } from "../secrets.js";
 import { callerOf, guard } from "./guard.js";
 
@@ -106,7 +106,7 @@ export function invitationRoutes(app: FastifyInstance, ctx: ServerContext): void
 
   app.post<{ Params: IdParams }>(
     "/v1/workspaces/:ws/invitations/:id/resend",
-    { onRequest: manage, schema: { params: wsIdParams } },
+    { onRequest: manage, schema: { params: wsIdParams, body: emptyBody } },
     async (request, reply) => {
       const caller = callerOf(request);
       return runChange(ctx, request, reply, caller.member.id, () => {
@@ -123,7 +123,7 @@ export function invitationRoutes(app: FastifyInstance, ctx: ServerContext): void
 
   app.post<{ Params: IdParams }>(
     "/v1/workspaces/:ws/invitations/:id/revoke",
-    { onRequest: manage, schema: { params: wsIdParams } },
+    { onRequest: manage, schema: { params: wsIdParams, body: emptyBody } },
     async (request, reply) => {
       const caller = callerOf(request);
       return runChange(ctx, request, reply, caller.member.id, () => {
