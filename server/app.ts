@@ -88,7 +88,7 @@ export async function buildApp(ctx: ServerContext, options: AppOptions = {}): Pr
   acceptRoutes(app, ctx);
   roleRoutes(app, ctx);
   auditRoutes(app, ctx);
-  if (ctx.outbox) outboxRoutes(app, ctx.outbox);
+  if (ctx.outbox) outboxRoutes(app, ctx, ctx.outbox);
   registerDashboard(app);
   return app;
 }
@@ -129,7 +129,7 @@ function registerErrorAnswers(app: FastifyInstance): void {
 function registerFaults(app: FastifyInstance, plan: FaultPlan): void {
   app.addHook("onRequest", async (request, reply) => {
     const path = request.url.split("?")[0]!;
-    if (!path.startsWith("/v1/") || path.startsWith("/v1/dev/")) return;
+    if (!path.startsWith("/v1/") || path.endsWith("/dev/outbox")) return;
     const fault = plan.next();
     if (!fault) return;
     request.fault = fault;

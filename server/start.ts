@@ -1,8 +1,10 @@
 import type { FastifyInstance } from "fastify";
+import { ConfigError } from "../errors.js";
 import { buildApp } from "./app.js";
 import type { ServerContext } from "./context.js";
 import { openDatabase } from "./db/open.js";
 import type { FaultOptions } from "./faults.js";
+import { isLoopback } from "./loopback.js";
 import { Outbox } from "./outbox.js";
 import type { RateLimitOptions } from "./rate-limit.js";
 import { createRepositories } from "./repositories/index.js";
@@ -27,7 +29,7 @@ export interface ServerOptions {
   /** now is the clock invitation and idempotency expiry and timestamps are decided by. */
   now?: () => Date;
   faults?: FaultOptions;
-  /** devOutbox exposes GET /v1/dev/outbox with the invitation messages sent (tokens included). */
+  /** devOutbox exposes GET /v1/workspaces/{ws}/dev/outbox with the invitation messages sent (tokens included); loopback hosts only. */
   devOutbox?: boolean;
   /** rateLimit per token; false turns it off. */
   rateLimit?: RateLimitOptions | false;
@@ -44,6 +46,10 @@ export interface RunningServer {
 /** startServer opens the database, builds the Access API and listens; `url` has the actual port. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const ttl = positiveMs("invitationTtlMs", options.invitationTtlMs ?? DEFAULT_INVITATION_TTL_MS);
+  const host = options.host ?? "127.0.0.1";
+  if (options.devOutbox && !isLoopback(host)) {
+    throw new ConfigError(`the dev outbox lists invitation tokens, so it is served on a loopback address only (127.0.0.1, ::1, localhost), not on "${host}"`);
+  }
   const idempotencyTtl = positiveMs("idempotencyTtlMs", options.idempotencyTtlMs ?? DEFAULT_IDEMPOTENCY_TTL_MS);
   const db = openDatabase(options.dbPath);
   const clock = options.now;
@@ -59,14 +65,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let app: FastifyInstance;
   try {
     app = await buildApp(ctx, { faults: options.faults, rateLimit: options.rateLimit, logger: options.logger });
-    await app.listen({ host: options.host ?? "127.0.0.1", port: options.port ?? 0 });
+    await app.listen({ host, port: options.port ?? 0 });
   } catch (err) {
     db.close();
     throw err;
   }
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : options.port;
-  const host = options.host ?? "127.0.0.1";
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
   let closed: Promise<void> | undefined;
   return {

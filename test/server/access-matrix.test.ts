@@ -122,7 +122,7 @@ const ROUTES: RouteCase[] = [
       return { method: "POST", path: "/v1/invitations/accept", body: { token: message.token } };
     },
   },
-  { route: "GET /dev/outbox", kind: "open", ok: 200, prepare: async () => ({ method: "GET", path: "/v1/dev/outbox" }) },
+  { route: "GET /workspaces/{ws}/dev/outbox", kind: "change", ok: 200, prepare: async () => ({ method: "GET", path: wsPath("/dev/outbox") }) },
 ];
 
 const CALLERS: CallerKind[] = [

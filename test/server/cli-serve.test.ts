@@ -90,7 +90,7 @@ describe("serve", () => {
     });
     const invitation = await res.json();
     expect(Date.parse(invitation.expiresAt) - Date.parse(invitation.createdAt)).toBe(90_000);
-    const outbox = await (await fetch(`${serve.url}/v1/dev/outbox`)).json();
+    const outbox = await (await fetch(`${serve.url}/v1/workspaces/acme/dev/outbox`, { headers: { authorization: `Bearer ${token}` } })).json();
     expect(outbox.items.map((m: any) => m.email)).toEqual(["eve@acme.io"]);
     serve.child.kill("SIGTERM");
     expect(await serve.exited).toBe(0);
@@ -101,7 +101,7 @@ describe("serve", () => {
   it("stops cleanly on SIGINT, has no outbox unless asked, and keeps its database under .antryk/ by default", async () => {
     serve = await startServe(["--port", "0"], dir);
     expect(existsSync(join(dir, ".antryk", "workspace.db"))).toBe(true);
-    expect((await fetch(`${serve.url}/v1/dev/outbox`)).status).toBe(404);
+    expect((await fetch(`${serve.url}/v1/workspaces/acme/dev/outbox`)).status).toBe(404);
     serve.child.kill("SIGINT");
     expect(await serve.exited).toBe(0);
   });
