@@ -1,4 +1,5 @@
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from "fastify";
+import { clientErrorAnswer } from "./client-errors.js";
 import type { ServerContext } from "./context.js";
 import { faultAnswer, FaultPlan, type Fault, type FaultOptions } from "./faults.js";
 import { HttpError } from "./http-error.js";
@@ -47,6 +48,7 @@ export async function buildApp(ctx: ServerContext, options: AppOptions = {}): Pr
     forceCloseConnections: true,
     exposeHeadRoutes: false,
     routerOptions: { maxParamLength: 200 },
+    clientErrorHandler: clientErrorAnswer,
     // the router's own refusals (a path parameter too long, a malformed URL) get the API's error shape too
     frameworkErrors: (error, _request, reply) => {
       const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
@@ -107,7 +109,11 @@ function registerJsonParser(app: FastifyInstance): void {
   });
 }
 
-/** registerErrorAnswers gives every error, including fastify's own and unknown routes, the API's error shape. */
+/**
+ * registerErrorAnswers gives every error, including fastify's own and unknown routes, the
+ * API's error shape. A 500 is a bug: it is always reported on stderr in one line naming
+ * the request id (which the answer carries too), whether the request log is on or not.
+ */
 function registerErrorAnswers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | HttpError, request, reply) => {
     if (error instanceof HttpError) {
@@ -118,6 +124,8 @@ function registerErrorAnswers(app: FastifyInstance): void {
       return reply.code(status).send(new HttpError(status, "bad_request", error.message).body());
     }
     request.log.error({ err: error }, "internal error");
+    const what = `${error.name}: ${error.message}`.replace(/\s+/g, " ");
+    process.stderr.write(`${new Date().toISOString()} internal error (request ${request.id}) ${request.method} ${request.url.split("?")[0]}: ${what}\n`);
     return reply.code(500).send(new HttpError(500, "internal", `internal error (request ${request.id})`).body());
   });
   app.setNotFoundHandler((request, reply) =>
