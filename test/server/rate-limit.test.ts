@@ -115,6 +115,13 @@ describe("rate limiting over HTTP", () => {
     expect(statuses).toEqual([404, 404, 404, 429, 429]);
   });
 
+  it("charges unknown routes and the dashboard to the client address too", async () => {
+    ws = await startWorkspace({ rateLimit: tiny });
+    const statuses = [];
+    for (const path of ["/nope", "/", "/v1/nope", "/nope"]) statuses.push((await ws.call("GET", path, { token: null })).status);
+    expect(statuses).toEqual([404, 200, 404, 429]);
+  });
+
   it("can be turned off", async () => {
     ws = await startWorkspace({ rateLimit: false });
     const statuses = [];
