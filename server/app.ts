@@ -30,7 +30,7 @@ declare module "fastify" {
 /** AppOptions are the switches of the HTTP layer on top of the context. */
 export interface AppOptions {
   faults?: FaultOptions;
-  /** rateLimit per token; false turns it off. */
+  /** rateLimit per caller (API token once authenticated, else client address); false turns it off. */
   rateLimit?: RateLimitOptions | false;
   /** logger turns on fastify's request log (off by default); the Authorization header is always redacted. */
   logger?: boolean;

@@ -31,7 +31,7 @@ export interface ServerOptions {
   faults?: FaultOptions;
   /** devOutbox exposes GET /v1/workspaces/{ws}/dev/outbox with the invitation messages sent (tokens included); loopback hosts only. */
   devOutbox?: boolean;
-  /** rateLimit per token; false turns it off. */
+  /** rateLimit per caller (API token once authenticated, else client address); false turns it off. */
   rateLimit?: RateLimitOptions | false;
   logger?: boolean;
 }
@@ -60,10 +60,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     idempotencyTtlMs: idempotencyTtl,
     outbox: options.devOutbox ? new Outbox() : null,
   };
-  // what expired while the server was down goes now, in batches (each a short transaction)
-  while (ctx.repos.idempotency.purgeExpired(ctx.now() - idempotencyTtl, 10_000) > 0);
   let app: FastifyInstance;
   try {
+    // what expired while the server was down goes now, in batches
+    while (ctx.repos.idempotency.purgeExpired(ctx.now() - idempotencyTtl, 10_000) > 0);
     app = await buildApp(ctx, { faults: options.faults, rateLimit: options.rateLimit, logger: options.logger });
     await app.listen({ host, port: options.port ?? 0 });
   } catch (err) {
