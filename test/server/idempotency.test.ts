@@ -1,6 +1,7 @@
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { requestHash } from "../../server/change.js";
+import { startServer } from "../../server/index.js";
 import { startWorkspace, testClock, wsPath, type TestClock, type TestWorkspace } from "./harness.js";
 
 /**
@@ -67,6 +68,20 @@ describe("idempotency retention", () => {
     clock.advance(HOUR / 2);
     await invite("r@acme.io", "new");
     expect(storedKeys()).toEqual(["new", "young"]);
+  });
+
+  it("purges what expired while it was stopped when it starts", async () => {
+    clock = testClock();
+    ws = await startWorkspace({ clock, idempotencyTtlMs: HOUR });
+    await invite("p@acme.io", "old");
+    await ws.server.close();
+    clock.advance(HOUR);
+    const restarted = await startServer({ dbPath: ws.dbPath, now: clock.now, idempotencyTtlMs: HOUR });
+    try {
+      expect(storedKeys()).toEqual([]);
+    } finally {
+      await restarted.close();
+    }
   });
 
   it("refuses a TTL that is not a positive whole number of milliseconds", async () => {
