@@ -63,8 +63,9 @@ export async function openEmbedded(options: {
         `no embedded local workspace "${options.workspace}" in ${EMBEDDED_DIR}/ yet: run plan or apply with a file naming it first`,
       );
     }
-    const others = existsSync(dbPath) ? (await embeddedWorkspaces(options.cwd)).filter((w) => w !== options.workspace) : [];
-    if (others.length > 0 && options.explicit !== true) {
+    const held = existsSync(dbPath) ? server.workspaceNames(dbPath) : [];
+    const others = held.filter((w) => w !== options.workspace);
+    if (!held.includes(options.workspace) && others.length > 0 && options.explicit !== true) {
       throw new AccessError(
         `the embedded local workspace in ${displayPath} holds ${others.map((w) => `"${w}"`).join(", ")}, not "${options.workspace}": fix workspace: in the file, or pass --local to create "${options.workspace}" beside ${others.length === 1 ? "it" : "them"}`,
       );

@@ -52,7 +52,7 @@ describe("the embedded local workspace", () => {
     const apply = await runCli(["apply", "-f", EXAMPLE, "--auto-approve"], { cwd, env: EMBEDDED_DEFAULT });
     expect(apply.code, apply.stderr + apply.stdout).toBe(0);
     expect(apply.stdout.split("\n")[0]).toBe(announcement(workspace));
-    expect(apply.stdout).toMatch(/Apply complete: \d+ applied, 0 failed, 0 skipped\./);
+    expect(apply.stdout).toMatch(/Apply complete: \d+ applied, 0 failed, 0 skipped, 0 not attempted\.\nVerified: the workspace matches access.yaml\./);
     const plan = await runCli(["plan", "-f", EXAMPLE, "--detailed-exitcode"], { cwd, env: EMBEDDED_DEFAULT });
     expect(plan.code, plan.stderr + plan.stdout).toBe(0);
     expect(plan.stdout).toContain(NO_CHANGES);
@@ -75,13 +75,13 @@ describe("the embedded local workspace", () => {
     expect(plan.stdout).toContain(NO_CHANGES);
   });
 
-  it("a second workspace in the same folder is created beside the first", async () => {
+  it("a second workspace in the same folder is created beside the first with --local", async () => {
     const file = await writeAccessFile(
       cwd,
       "other.yaml",
       accessYaml({ workspace: "sandbox", members: [{ email: "a@example.test", role: "account-admin" }] }),
     );
-    const r = await runCli(["apply", "-f", file, "--auto-approve"], { cwd, env: EMBEDDED_DEFAULT });
+    const r = await runCli(["apply", "-f", file, "--auto-approve", "--local"], { cwd, env: EMBEDDED_DEFAULT });
     expect(r.code, r.stderr + r.stdout).toBe(0);
     expect(r.stdout.split("\n")[0]).toBe(announcement("sandbox"));
     const ambiguous = await runCli(["export"], { cwd, env: EMBEDDED_DEFAULT });

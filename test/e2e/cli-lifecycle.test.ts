@@ -214,7 +214,7 @@ describe("plan and apply against a live workspace", () => {
     expect(text.stdout).toMatch(/^\+  - email: frank@acme\.io$/m);
     const json = await cli(["plan", "-f", file, "--format", "json"]);
     const plan = JSON.parse(json.stdout) as Record<string, unknown>;
-    expect(Object.keys(plan).slice(0, 2)).toEqual(["formatVersion", "workspace"]);
+    expect(Object.keys(plan).slice(0, 3)).toEqual(["formatVersion", "planId", "workspace"]);
   });
 });
 
