@@ -1,5 +1,6 @@
 import { AccessError, ApiError, ConfigError, SafetyError, StalePlanError } from "../errors.js";
 import { formatDiagnostic } from "../schema/diagnostics.js";
+import { nativeModuleProblem } from "./native-module.js";
 
 /** ExitCode: 0 success (or no changes), 1 error or blocked, 2 changes present (plan --detailed-exitcode). */
 export const ExitCode = { ok: 0, error: 1, changes: 2 } as const;
@@ -10,6 +11,9 @@ export const ExitCode = { ok: 0, error: 1, changes: 2 } as const;
  * bug and says so. It is the only place errors are rendered for people.
  */
 export function describeError(err: unknown): string[] {
+  // First: wrapped or not, an unloadable native module is the environment, never a bug.
+  const native = nativeModuleProblem(err);
+  if (native !== null) return native;
   if (err instanceof ConfigError) {
     return [...err.diagnostics.map(formatDiagnostic), `error: ${err.message}`];
   }
