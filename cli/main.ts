@@ -8,6 +8,7 @@ import { registerValidate } from "./validate.js";
 import { registerPlan } from "./plan.js";
 import { registerApply } from "./apply.js";
 import { registerExport } from "./export.js";
+import { registerCompletion } from "./completion.js";
 
 /**
  * The antryk-access command line: commander wiring only. Each command lives in its
@@ -34,6 +35,7 @@ registerApply(program);
 registerExport(program);
 registerValidate(program);
 registerServe(program);
+registerCompletion(program);
 
 try {
   await program.parseAsync(process.argv);
