@@ -1,7 +1,8 @@
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestServer } from "../e2e/harness.js";
 import { installInto, pack, ROOT, run, userEnv, type NativeModule, type Packed } from "./install.js";
 
 /**
@@ -81,6 +82,13 @@ describe("installed into a project", () => {
     expect(result.stdout.trim()).toBe("function function acme-prod 0");
   });
 
+  // docs/install.md: ESM only; require() works where Node loads ESM from require by default (20.19+, 22.12+).
+  const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
+  it.runIf((major === 20 && minor >= 19) || (major === 22 && minor >= 12) || major >= 23)("require()s the library on this Node.js", async () => {
+    const result = await run(process.execPath, ["-e", `console.log(typeof require("antryk-access").loadAccessFile)`], project, userEnv());
+    expect(result).toMatchObject({ code: 0, stdout: "function\n" });
+  });
+
   it("imports the Pulumi provider", async () => {
     const result = await node(`
       import { WorkspaceAccess, Member, CustomRole, operations } from "antryk-access/provider";
@@ -107,5 +115,21 @@ describe("a missing or broken better-sqlite3", () => {
     // validate needs no database: it still works.
     const validate = await run(process.execPath, [brokenBin, "validate", "-f", "access.yaml"], broken, userEnv());
     expect(validate.code).toBe(0);
+  });
+
+  it("is not needed against a real workspace: plan with ANTRYK_API_URL runs without it", async () => {
+    const server = await startTestServer();
+    try {
+      const broken = join(dir, "remote-absent");
+      const brokenBin = await installInto(broken, packed.tarball, "absent");
+      const file = join(broken, "access.yaml");
+      writeFileSync(file, `version: 1\nworkspace: ${server.workspace}\nowner: ${server.owner}\nmembers: []\n`);
+      const result = await run(process.execPath, [brokenBin, "plan", "-f", "access.yaml"], broken, { ...userEnv(), ...server.env() });
+      expect(result.stderr).toBe("");
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/No changes/);
+    } finally {
+      await server.close();
+    }
   });
 });
