@@ -4,7 +4,7 @@ import { ExitCode } from "./errors.js";
 import { ignoreClosedStdout, writeOutputFile } from "./output.js";
 import { modelineSchemaPath } from "./schema-modeline.js";
 import { withSession } from "./session.js";
-import type { TargetOptions } from "./target.js";
+import { resolveTarget, type TargetOptions } from "./target.js";
 import { resolveExportWorkspace } from "./workspace-name.js";
 
 /** ExportOptions are `export`'s parsed options (cli/export.ts declares them). */
@@ -22,9 +22,10 @@ export interface ExportOptions extends TargetOptions {
  */
 export async function runExport(options: ExportOptions): Promise<number> {
   ignoreClosedStdout();
-  const workspace = await resolveExportWorkspace(options.workspace, options);
+  const target = await resolveTarget(options);
+  const workspace = await resolveExportWorkspace(options.workspace, target);
   const yaml = await withSession(
-    { target: options, workspace, announce: (line) => process.stderr.write(`${line}\n`), create: false },
+    { target, workspace, announce: (line) => process.stderr.write(`${line}\n`), create: false },
     async (session) => renderAccessYaml(await fetchWorkspaceState(session.client, workspace), { schemaUrl: modelineSchemaPath(options.output ?? "access.yaml") }),
   );
   if (options.output !== undefined) {

@@ -1,13 +1,19 @@
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { ConfigError } from "../errors.js";
-import { PLAN_FORMAT_VERSION, PHASES, type Plan } from "../reconciler/plan.js";
+import { PLAN_FORMAT_VERSION, PHASES, type AccessFileRef, type Plan } from "../reconciler/plan.js";
 
 /**
  * Reading a saved plan (`plan --out plan.json`, then `apply plan.json`). The file is
- * checked against the Plan shape before anything is fetched: apply acts on
- * `changes` only, so a hand-edited or truncated file must be refused, not half-run.
+ * checked against the Plan shape before anything is fetched, so a truncated file is
+ * refused with the field at fault. Passing this check proves nothing about the content:
+ * apply then recomputes the plan from the access file it names and refuses unless the
+ * changes are the same (run-apply.ts). `violations`, `warnings` and `summary` are never
+ * trusted from the file.
  */
+
+/** SavedPlan is a plan read back from a file: always bound to the access file it was computed from. */
+export type SavedPlan = Plan & { accessFile: AccessFileRef };
 
 const email = z.string().min(3);
 const access = z.object({ role: z.string().min(1), permissions: z.array(z.string()) });
@@ -46,8 +52,10 @@ const ChangeSchema = z.discriminatedUnion("kind", [
 
 const PlanSchema = z.looseObject({
   formatVersion: z.literal(PLAN_FORMAT_VERSION),
+  planId: z.string().min(1),
   workspace: z.string().min(1),
   target: z.string(),
+  accessFile: z.object({ path: z.string().min(1), sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
   mode: z.enum(["authoritative", "additive"]),
   liveDigest: z.string().min(1),
   liveRevision: z.number().int().nonnegative(),
@@ -59,7 +67,7 @@ const PlanSchema = z.looseObject({
 });
 
 /** readSavedPlan reads and checks a saved plan; a file that is not a plan is a ConfigError naming the first wrong field. */
-export async function readSavedPlan(path: string): Promise<Plan> {
+export async function readSavedPlan(path: string): Promise<SavedPlan> {
   let text: string;
   try {
     text = await readFile(path, "utf8");
@@ -72,7 +80,7 @@ export async function readSavedPlan(path: string): Promise<Plan> {
 }
 
 /** parseSavedPlan checks a saved plan's text (see readSavedPlan). */
-export function parseSavedPlan(text: string, path: string): Plan {
+export function parseSavedPlan(text: string, path: string): SavedPlan {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -96,5 +104,5 @@ export function parseSavedPlan(text: string, path: string): Plan {
     if (keys.has(change.key)) throw new ConfigError(`${path} is not a saved plan: the change key "${change.key}" appears twice`);
     keys.add(change.key);
   }
-  return parsed.data as unknown as Plan;
+  return parsed.data as unknown as SavedPlan;
 }

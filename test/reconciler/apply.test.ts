@@ -88,7 +88,7 @@ describe("applyPlan against the reference server", () => {
   it("an empty plan makes no call at all", async () => {
     const live = await fetchWorkspaceState(fx.client(), fx.workspace);
     const client = fx.client();
-    expect(await applyPlan(planOf(live, []), client)).toEqual({ applied: [], failed: [], skipped: [] });
+    expect(await applyPlan(planOf(live, []), client)).toEqual({ applied: [], failed: [], skipped: [], notAttempted: [] });
     expect(client.calls).toMatchObject({ reads: 0, writes: 0 });
   });
 

@@ -49,7 +49,7 @@ describe("renderJson", () => {
     const plan = planOf(small);
     const json = renderJson(plan);
     expect(JSON.parse(json)).toEqual(plan);
-    expect(Object.keys(JSON.parse(json))).toEqual(["formatVersion", "workspace", "target", "mode", "liveDigest", "liveRevision", "caller", "summary", "changes", "warnings", "violations"]);
+    expect(Object.keys(JSON.parse(json))).toEqual(["formatVersion", "planId", "workspace", "target", "accessFile", "mode", "liveDigest", "liveRevision", "caller", "summary", "changes", "warnings", "violations"]);
     expect(JSON.parse(json).formatVersion).toBe(PLAN_FORMAT_VERSION);
     const reverseKeys = (v: unknown): unknown =>
       Array.isArray(v) ? v.map(reverseKeys) : v !== null && typeof v === "object" ? Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reverseKeys(x)])) : v;
