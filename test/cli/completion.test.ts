@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Command, Option } from "commander";
@@ -100,4 +100,38 @@ describe.skipIf(ZSH === undefined)("zsh", () => {
     const r = await exec(ZSH!, ["-f", "-c", `autoload -Uz compinit && compinit -u -D; source '${scripts.zsh}'; print -r -- \${_comps[antryk-access]}`]);
     expect(r).toMatchObject({ code: 0, stdout: "_antryk-access\n" });
   });
+
+  /**
+   * zshComplete types `line` and Tab into an interactive zsh (a pseudo-terminal from the
+   * zsh/zpty module) that loads the script from $fpath, and returns the screen once `last`
+   * appears on it (zpty -r waits for the pattern; the outer timeout ends a run that never shows it).
+   */
+  async function zshComplete(line: string, last: string): Promise<string> {
+    const fpath = join(dir, "zfunc");
+    mkdirSync(fpath, { recursive: true });
+    copyFileSync(scripts.zsh!, join(fpath, "_antryk-access"));
+    const driver = [
+      "zmodload zsh/zpty",
+      "zpty z zsh -f -i",
+      `zpty -w z "PROMPT='READY> '; fpath=(${fpath} \\$fpath); autoload -Uz compinit; compinit -u -D; zstyle ':completion:*' list-prompt ''; setopt nobeep"`,
+      "zpty -r z out '*READY> *'",
+      `zpty -w -n z $'${line}\\t'`,
+      `zpty -r z out '*${last}*'`,
+      'print -r -- "$out"',
+      "zpty -d z",
+    ].join("\n");
+    const r = await exec("timeout", ["20", ZSH!, "-f", "-c", driver]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    return r.stdout.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "");
+  }
+
+  it.each<[string, string[]]>([
+    ["antryk-access validate --format ", ["github", "json", "text"]],
+    ["antryk-access completion ", ["bash", "fish", "zsh"]],
+    ["antryk-access ", ["apply", "completion", "export", "plan", "serve", "validate"]],
+  ])("%j completes %j", async (line, expected) => {
+    const screen = await zshComplete(line, expected.at(-1)!);
+    const after = screen.slice(screen.lastIndexOf(line) + line.length);
+    for (const word of expected) expect(after).toContain(word);
+  }, 60_000);
 });
