@@ -32,7 +32,7 @@ export function summarize(before, after) {
   const lines = [];
   for (const key of new Set([...Object.keys(b), ...Object.keys(a)])) {
     // A role's permissions are all it gives; a member's or invitation's are extras.
-    const label = key === "permissions" && !("email" in b) && !("email" in a) ? "Permissions" : FIELD_LABELS[key];
+    const label = key === "permissions" && ("name" in b || "name" in a) ? "Permissions" : FIELD_LABELS[key];
     if (!label) continue;
     const from = b[key];
     const to = a[key];
@@ -42,7 +42,10 @@ export function summarize(before, after) {
       const removed = from.filter((x) => !to.includes(x));
       lines.push(`${label}: ${[...added.map((x) => `+${x}`), ...removed.map((x) => `−${x}`)].join(" ")}`);
     } else if (!(key in b)) lines.push(`${label}: ${show(to)}`);
-    else if (!(key in a)) lines.push(`${label} was ${show(from)}`);
+    else if (!(key in a)) {
+      // A field the new object lacks (an invitation that became a member) is news only when the object is gone.
+      if (!after) lines.push(`${label} was ${show(from)}`);
+    }
     else lines.push(`${label}: ${show(from)} → ${show(to)}`);
   }
   return lines;
