@@ -173,15 +173,15 @@ const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core
  * axeSerious runs axe-core in the page (its source injected through the DevTools protocol,
  * which the page's CSP does not govern) and returns the serious and critical violations.
  */
-export async function axeSerious(page: Page): Promise<AxeViolation[]> {
+export async function axeSerious(page: Page, include?: string): Promise<AxeViolation[]> {
   if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(AXE_SOURCE);
-  return page.evaluate(async () => {
+  return page.evaluate(async (include) => {
     const axe = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    const result = await axe.run(document, { resultTypes: ["violations"] });
+    const result = await axe.run((include ? { include: [include] } : document) as Document, { resultTypes: ["violations"] });
     return result.violations
       .filter((v) => v.impact === "serious" || v.impact === "critical")
       .map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 5).map((n) => n.target.join(" ")) }));
-  });
+  }, include);
 }
 
 /** LayoutProblem is a control outside the viewport's width, or the page itself scrolling sideways. */
@@ -205,7 +205,9 @@ export async function layoutProblems(page: Page, scope = "main button, main a.bt
     for (const el of document.querySelectorAll<HTMLElement>(selector)) {
       const box = el.getBoundingClientRect();
       if (box.width === 0 && box.height === 0) continue; // not rendered
-      if (box.left < -0.5 || box.right > width + 0.5) {
+      // In a dialog the button must also be on screen vertically (the body scrolls, the buttons stay).
+      const offScreen = el.closest("dialog[open]") && (box.top < -0.5 || box.bottom > document.documentElement.clientHeight + 0.5);
+      if (box.left < -0.5 || box.right > width + 0.5 || offScreen) {
         problems.push({ what: `${el.tagName.toLowerCase()} "${el.getAttribute("aria-label") ?? el.textContent?.trim()}"`, left: Math.round(box.left), right: Math.round(box.right) });
       }
     }

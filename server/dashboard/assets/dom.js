@@ -68,6 +68,11 @@ export function scrollRegion(label, table, props = {}) {
   return h("div", { class: "table-wrap", role: "region", "aria-label": label, tabindex: 0, ...props }, table);
 }
 
+/** emailList is a list of e-mails in a labelled, focusable region that scrolls when long. */
+export function emailList(label, emails) {
+  return h("div", { class: "email-list", role: "region", "aria-label": label, tabindex: 0 }, h("ul", {}, emails.map((e) => h("li", { class: "email" }, e))));
+}
+
 /**
  * cell is a table cell labelled with its column, its content in one wrapper so that on a
  * narrow window (where rows become cards) the label and the content sit side by side.

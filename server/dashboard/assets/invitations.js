@@ -5,7 +5,7 @@
 // revoke them together. View, sort, expanded rows and selection live in the URL.
 import { describeFailure } from "./api.js";
 import { confirmAction } from "./dialogs.js";
-import { cell, h, replace, announce, scrollRegion } from "./dom.js";
+import { cell, emailList, h, replace, announce, scrollRegion } from "./dom.js";
 import { liveStatus, permissionList, roleBadge, statusBadge, time } from "./format.js";
 import { editInvitation } from "./invitation-edit.js";
 import { historyLink } from "./members.js";
@@ -74,7 +74,7 @@ export async function renderInvitations(view, ctx) {
     };
     const selectAll = h("input", {
       type: "checkbox",
-      "aria-label": "Select every invitation shown that can be resent or revoked",
+      id: "select-all",
       dataset: { key: "select:all" },
       checked: selectable.length > 0 && selectable.every((i) => state.selected.has(i.id)),
       disabled: selectable.length === 0,
@@ -82,7 +82,7 @@ export async function renderInvitations(view, ctx) {
         for (const i of selectable) event.target.checked ? state.selected.add(i.id) : state.selected.delete(i.id);
         save();
         draw();
-        table.querySelector('[data-key="select:all"]')?.focus();
+        bulk.querySelector('[data-key="select:all"]')?.focus();
       },
     });
     replace(
@@ -94,7 +94,7 @@ export async function renderInvitations(view, ctx) {
         h(
           "tr",
           {},
-          ctx.canManage ? h("td", { class: "select" }, selectAll) : null,
+          ctx.canManage ? h("th", { scope: "col", class: "select" }, h("span", { class: "visually-hidden" }, "Select")) : null,
           sortHeader("E-mail", "email", state.sort, onSort),
           sortHeader("Role", "role", state.sort, onSort),
           sortHeader("Status", "status", state.sort, onSort),
@@ -104,7 +104,7 @@ export async function renderInvitations(view, ctx) {
       ),
       h("tbody", {}, rows.length ? rows.flatMap((i) => invitationRows(i, ctx, state, now, actionable.has(i.id), () => { save(); draw(); })) : h("tr", {}, h("td", { colspan: 6, class: "empty" }, "No invitation in this view."))),
     );
-    drawBulk(bulk, [...state.selected].map((id) => actionable.get(id)), ctx, () => {
+    drawBulk(bulk, selectAll, selectable.length, [...state.selected].map((id) => actionable.get(id)), ctx, () => {
       state.selected.clear();
       save();
       draw();
@@ -208,13 +208,15 @@ function invitationRows(i, ctx, state, now, actionable, redraw) {
   return [row, detail];
 }
 
-function drawBulk(bulk, selected, ctx, clear) {
+function drawBulk(bulk, selectAll, selectable, selected, ctx, clear) {
+  const all = h("span", { class: "check" }, selectAll, h("label", { for: selectAll.id }, `Select all shown that can be resent or revoked (${selectable})`));
   if (!selected.length) {
-    replace(bulk, h("p", { class: "muted small" }, "Tick invitations to resend or revoke several at once."));
+    replace(bulk, all, h("span", { class: "muted small" }, "Tick invitations to resend or revoke several at once."));
     return;
   }
   replace(
     bulk,
+    all,
     h("span", { class: "bulk-count" }, `${selected.length} selected`),
     h("button", { type: "button", class: "btn btn-small", dataset: { key: "bulk:resend" }, onclick: () => resend(selected, ctx) }, "Resend selected"),
     h("button", { type: "button", class: "btn btn-small btn-danger-outline", dataset: { key: "bulk:revoke" }, onclick: () => revoke(selected, ctx) }, "Revoke selected"),
@@ -246,7 +248,7 @@ function clearSelectionInUrl() {
 const names = (list) => (list.length === 1 ? list[0].email : `${list.length} invitations`);
 
 function listBody(list, sentence) {
-  return h("div", {}, h("p", {}, sentence), list.length > 1 ? h("ul", { class: "email-list", tabindex: 0, role: "region", "aria-label": "Invitations concerned" }, list.map((i) => h("li", { class: "email" }, i.email))) : null);
+  return h("div", {}, h("p", {}, sentence), list.length > 1 ? emailList("Invitations concerned", list.map((i) => i.email)) : null);
 }
 
 async function resend(list, ctx) {

@@ -4,7 +4,7 @@
 import { ApiFailure, describeFailure, fieldSentence } from "./api.js";
 import { summarize } from "./changes.js";
 import { openDialog } from "./dialogs.js";
-import { h, replace, announce } from "./dom.js";
+import { emailList, h, replace, announce } from "./dom.js";
 import { field, permissionPicker, setFieldError } from "./fields.js";
 
 /** ROLE_NAME is the custom role name pattern of schema/catalog.ts (CUSTOM_ROLE_NAME_PATTERN). */
@@ -82,7 +82,7 @@ export async function editRole(role, ctx) {
 export async function deleteRole(role, holders, ctx) {
   const held = holders.members.length + holders.invitations.length > 0;
   const list = (label, emails) =>
-    emails.length ? [h("p", {}, label), h("ul", { class: "email-list", tabindex: 0, role: "region", "aria-label": label }, emails.map((e) => h("li", { class: "email" }, e)))] : null;
+    emails.length ? [h("p", {}, label), emailList(label, emails)] : null;
   const body = h(
     "div",
     {},
