@@ -242,4 +242,49 @@ describe("dashboard flows", () => {
       await screenshot(page, "history-person");
     });
   });
+
+  it("invite: a pending e-mail gets a plain sentence and a Resend button; a pending invitation's role and permissions can be edited", async () => {
+    await withRun(async ({ ws, page }) => {
+      await ws.api("POST", `/v1/workspaces/${ws.name}/invitations`, { email: "ann@acme.io", role: "developer" });
+      await signIn(page, ws, ws.ownerToken);
+      await goTo(page, "Give account access", "invite");
+      await page.getByLabel("E-mail", { exact: true }).fill(" Ann@acme.io ");
+      await page.getByRole("button", { name: "Send invitation" }).click();
+      const error = page.locator(".field-error:not([hidden])");
+      await error.getByText("Ann@acme.io already has a pending invitation. Resend the existing invitation instead?").waitFor();
+      expect(await error.textContent()).not.toMatch(/inv_/);
+      await error.getByRole("button", { name: "Resend the existing invitation" }).click();
+      await page.locator('.view[data-page="invitations"]').waitFor();
+      await page.getByRole("status").getByText("Sent the invitation to ann@acme.io again.").waitFor();
+      expect((await invitationsOf(ws)).find((i) => i.email === "ann@acme.io")?.sendCount).toBe(2);
+
+      await page.getByRole("button", { name: "Edit invitation to ann@acme.io" }).click();
+      const edit = page.getByRole("dialog", { name: "Edit the invitation to ann@acme.io" });
+      await edit.getByLabel("Role", { exact: true }).selectOption("account-admin");
+      await edit.getByLabel(/^config:read/).check();
+      await edit.getByRole("button", { name: "Save changes" }).click();
+      await edit.waitFor({ state: "detached" });
+      await row(page, "ann@acme.io").locator(".role", { hasText: "account-admin" }).waitFor();
+      expect(await focusedLabel(page)).toBe("Edit invitation to ann@acme.io");
+      const ann = (await invitationsOf(ws)).find((i) => i.email === "ann@acme.io")!;
+      expect([ann.role, ann.permissions]).toEqual(["account-admin", ["config:read"]]);
+    });
+  });
+
+  it("grant rule: an account-admin is offered every role and every permission but the owner-only ones", async () => {
+    await withRun(async ({ ws, page }) => {
+      await ws.api("PUT", `/v1/workspaces/${ws.name}/roles/qa`, { description: "Quality", permissions: ["logs:read"] });
+      await ws.join("admin@acme.io", "account-admin");
+      await signIn(page, ws, ws.tokenFor("admin@acme.io"));
+      await goTo(page, "Give account access", "invite");
+      expect(await page.getByLabel("Role", { exact: true }).locator("option").allTextContents()).toEqual(["account-admin", "developer", "qa (custom)"]);
+      await page.getByLabel("Role", { exact: true }).selectOption("qa");
+      const enabled = await page.locator("fieldset.permissions input:not([disabled])").evaluateAll((boxes) => boxes.map((b) => (b as HTMLInputElement).value));
+      // account-admin lacks deployments:create and config:read, yet may grant them.
+      expect(enabled).toEqual(["billing:read", "access:manage", "resources:manage", "deployments:read", "deployments:create", "settings:manage", "infrastructure:configure", "domains:manage", "config:read", "environments:configure"]);
+      expect(await page.locator("label", { hasText: "logs:read" }).textContent()).toContain("(from role)");
+      expect(await page.locator("label", { hasText: "billing:manage" }).textContent()).toContain("(owner only)");
+      expect(await page.getByText("you do not hold it").count()).toBe(0);
+    });
+  });
 });
