@@ -45,7 +45,7 @@ const invitationsOf = async (ws: Workspace) => (await ws.api<ApiPage<Invitation>
 const memberOf = async (ws: Workspace, email: string) => (await ws.api<ApiPage<Member>>("GET", `/v1/workspaces/${ws.name}/members`)).items.find((m) => m.email === email)!;
 const roleOf = async (ws: Workspace, name: string) => (await ws.api<{ items: Role[] }>("GET", `/v1/workspaces/${ws.name}/roles`)).items.find((r) => r.name === name);
 
-describe("dashboard flows", () => {
+describe("dashboard flows", { timeout: 120_000 }, () => {
   it("custom roles: create (name checked beside the field), edit, and delete only once nobody holds it", async () => {
     await withRun(async ({ ws, page }) => {
       await ws.join("rita@acme.io", "developer");
@@ -262,6 +262,12 @@ describe("dashboard flows", () => {
       const edit = page.getByRole("dialog", { name: "Edit the invitation to ann@acme.io" });
       await edit.getByLabel("Role", { exact: true }).selectOption("account-admin");
       await edit.getByLabel(/^config:read/).check();
+      // Changed elsewhere while the dialog is open: the 412 shows what changed, the next Save applies.
+      const stale = (await invitationsOf(ws)).find((i) => i.email === "ann@acme.io")!;
+      await ws.api("PATCH", `/v1/workspaces/${ws.name}/invitations/${stale.id}`, { role: "developer", permissions: ["logs:read"] });
+      await edit.getByRole("button", { name: "Save changes" }).click();
+      await edit.getByText("Someone else changed this invitation while the dialog was open.").waitFor();
+      expect(await edit.locator(".changed li").allTextContents()).toEqual(["Extra permissions: +logs:read"]);
       await edit.getByRole("button", { name: "Save changes" }).click();
       await edit.waitFor({ state: "detached" });
       await row(page, "ann@acme.io").locator(".role", { hasText: "account-admin" }).waitFor();
@@ -285,6 +291,31 @@ describe("dashboard flows", () => {
       expect(await page.locator("label", { hasText: "logs:read" }).textContent()).toContain("(from role)");
       expect(await page.locator("label", { hasText: "billing:manage" }).textContent()).toContain("(owner only)");
       expect(await page.getByText("you do not hold it").count()).toBe(0);
+    });
+  });
+
+  it("sorting: a column header sorts (again: reverses), says so with aria-sort, and the order survives a reload through the URL", async () => {
+    await withRun(async ({ ws, page }) => {
+      await ws.join("zed@acme.io", "account-admin");
+      await ws.join("amy@acme.io", "developer");
+      await ws.join("kim@acme.io", "account-admin");
+      await ws.join("zoe@acme.io", "developer");
+      await signIn(page, ws, ws.ownerToken);
+      const emails = () => page.locator("tbody tr[data-email]").evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.email));
+      expect(await emails()).toEqual(["founder@acme.io", "amy@acme.io", "kim@acme.io", "zed@acme.io", "zoe@acme.io"]);
+      await page.getByRole("button", { name: /^Role/ }).click();
+      await page.waitForFunction(() => location.hash.includes("sort=role"));
+      expect(await emails()).toEqual(["founder@acme.io", "kim@acme.io", "zed@acme.io", "amy@acme.io", "zoe@acme.io"]);
+      expect(await page.getByRole("columnheader", { name: /^Role/ }).getAttribute("aria-sort")).toBe("ascending");
+      expect(await focusedLabel(page)).toMatch(/^Role/);
+      await page.getByRole("button", { name: /^Role/ }).click();
+      await page.waitForFunction(() => location.hash.includes("dir=desc"));
+      const descending = ["founder@acme.io", "amy@acme.io", "zoe@acme.io", "kim@acme.io", "zed@acme.io"];
+      expect(await emails()).toEqual(descending);
+      await page.reload();
+      await page.locator('.view[data-page="members"]').waitFor();
+      expect(await page.getByRole("columnheader", { name: /^Role/ }).getAttribute("aria-sort")).toBe("descending");
+      expect(await emails()).toEqual(descending);
     });
   });
 });

@@ -120,5 +120,5 @@ describe("dashboard layout and accessibility with 60 people and 254-character e-
     }
     expect(problems).toEqual({});
     expect(errors).toEqual([]);
-  });
+  }, 240_000);
 });

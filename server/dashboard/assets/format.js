@@ -1,5 +1,6 @@
 // Presentation helpers shared by the views: timestamps, badges, permission lists.
 import { h } from "./dom.js";
+import { pageLink } from "./state.js";
 
 /** ADMIN_PERMISSION marks an admin (schema/catalog.ts ADMIN_PERMISSION). */
 export const ADMIN_PERMISSION = "access:manage";
@@ -85,4 +86,9 @@ export function diffPermissions(before, after) {
 /** isAdmin tells whether a member's effective permissions make it an admin. */
 export function isAdmin(member) {
   return (member.effectivePermissions ?? []).includes(ADMIN_PERMISSION);
+}
+
+/** historyLink opens the access history filtered to one person. */
+export function historyLink(email) {
+  return h("a", { class: "btn btn-small btn-link", href: pageLink("history", { person: email }), "aria-label": `Access history of ${email}`, dataset: { key: `history:${email}` } }, "History");
 }

@@ -6,9 +6,8 @@
 import { describeFailure } from "./api.js";
 import { confirmAction } from "./dialogs.js";
 import { cell, emailList, h, replace, announce, scrollRegion } from "./dom.js";
-import { liveStatus, permissionList, roleBadge, statusBadge, time } from "./format.js";
+import { historyLink, liveStatus, permissionList, roleBadge, statusBadge, time } from "./format.js";
 import { editInvitation } from "./invitation-edit.js";
-import { historyLink } from "./members.js";
 import { readQuery, writeQuery } from "./state.js";
 import { readSort, sortHeader, sortRows } from "./table.js";
 

@@ -4,9 +4,9 @@
 import { describeFailure } from "./api.js";
 import { confirmAction } from "./dialogs.js";
 import { cell, h, replace, announce, scrollRegion } from "./dom.js";
-import { isAdmin, liveStatus, permissionList, roleBadge, sortByCatalog, time } from "./format.js";
+import { historyLink, isAdmin, liveStatus, permissionList, roleBadge, sortByCatalog, time } from "./format.js";
 import { manageMember } from "./manage.js";
-import { pageLink, readQuery, writeQuery } from "./state.js";
+import { readQuery, writeQuery } from "./state.js";
 import { readSort, sortHeader, sortRows } from "./table.js";
 
 const COMPARATORS = {
@@ -46,6 +46,8 @@ export async function renderMembers(view, ctx) {
       count("Pending invitations", invitations.filter((i) => liveStatus(i, now) === "pending").length, "pending"),
     );
     shown.textContent = `Showing ${rows.length} of ${members.length} members.`;
+    // The pending count drops by itself when the next pending invitation expires.
+    ctx.wakeAt(Math.min(...invitations.filter((i) => liveStatus(i, now) === "pending").map((i) => Date.parse(i.expiresAt))));
     const onSort = (sort) => {
       state.sort = sort;
       save();
@@ -156,11 +158,6 @@ function memberRows(m, ctx, state, now, redraw) {
     ),
   );
   return [row, detail];
-}
-
-/** historyLink opens the access history filtered to one person. */
-export function historyLink(email) {
-  return h("a", { class: "btn btn-small btn-link", href: pageLink("history", { person: email }), "aria-label": `Access history of ${email}`, dataset: { key: `history:${email}` } }, "History");
 }
 
 async function removeMember(m, ctx) {
