@@ -216,7 +216,11 @@ async function route({ silent = false, focus = [] } = {}) {
   ctx.drawLive?.();
   document.title = `${page.title} · ${ctx.api.workspace} · Access Management`;
   const wanted = [...focus, ...(silent && focusedKey ? [focusedKey] : [])].map((k) => view.querySelector(`[data-key="${CSS.escape(k)}"]`)).find(Boolean);
-  if (wanted) wanted.focus();
+  if (wanted) {
+    wanted.focus();
+    // A redraw while typing in a search box keeps the caret at the end of what was typed.
+    if (wanted instanceof HTMLInputElement && wanted.type === "search") wanted.setSelectionRange(wanted.value.length, wanted.value.length);
+  }
   else if (!silent || focusWasInMain || focus.length) view.querySelector("h1")?.focus({ preventScroll: true });
 }
 

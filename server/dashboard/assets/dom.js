@@ -41,11 +41,11 @@ export function nextId(prefix) {
   return `${prefix}-${uid}`;
 }
 
+let toastTimer;
 /**
  * announce shows a short message: a status read politely, or with kind "error" an alert
  * read at once. An empty message clears both.
  */
-let toastTimer;
 export function announce(message, kind = "ok") {
   const toast = document.getElementById("toast");
   const alert = document.getElementById("alert");
