@@ -239,6 +239,11 @@ describe("dashboard flows", { timeout: 120_000 }, () => {
       expect(await sides()).toEqual(["bob@acme.io → bob@acme.io", "founder@acme.io → bob@acme.io"]);
       expect(await events.first().locator('[data-label="Action"]').textContent()).toBe("Invitation accepted");
       expect(await events.first().locator('[data-label="Change"] li').count()).toBe(0);
+      // A name in the table narrows the history to that person.
+      await page.locator('tbody [data-label="Done by"] a', { hasText: "founder@acme.io" }).first().click();
+      await page.waitForFunction(() => location.hash.includes("person=founder%40acme.io") || location.hash.includes("person=founder@acme.io"));
+      await page.locator('tbody [data-label="Done to"]', { hasText: "heidi.klum@acme.io" }).first().waitFor();
+      expect(await page.getByLabel("Person").inputValue()).toBe("founder@acme.io");
       await screenshot(page, "history-person");
     });
   });

@@ -7,7 +7,7 @@ import { describeFailure } from "./api.js";
 import { summarize } from "./changes.js";
 import { cell, h, replace, scrollRegion } from "./dom.js";
 import { time } from "./format.js";
-import { readQuery, writeQuery } from "./state.js";
+import { pageLink, readQuery, writeQuery } from "./state.js";
 
 /** ACTIONS are the audit actions (schema/api.ts AuditAction) with their wording. */
 export const ACTIONS = {
@@ -117,6 +117,11 @@ export async function renderHistory(view, ctx) {
   await load();
 }
 
+// personLink shows a name that narrows the history to that person when followed.
+function personLink(name) {
+  return h("a", { class: "email", href: pageLink("history", { person: name }), title: `Only events done by or to ${name}` }, name);
+}
+
 function eventsTable(events) {
   if (!events.length) return h("p", { class: "empty" }, "No event matches these filters.");
   const now = Date.now();
@@ -135,9 +140,9 @@ function eventsTable(events) {
             "tr",
             { dataset: { action: e.action } },
             cell("When", [time(e.at, { now })]),
-            cell("Done by", [h("span", { class: "email" }, e.actor)]),
+            cell("Done by", [personLink(e.actor)]),
             cell("Action", [h("span", { class: `action action-${e.action.split(".")[0]}` }, ACTIONS[e.action] ?? e.action)]),
-            cell("Done to", [h("span", { class: "email" }, e.target)]),
+            cell("Done to", [personLink(e.target)]),
             cell("Change", [h("ul", { class: "change-lines" }, summarize(e.before, e.after).map((l) => h("li", {}, l)))]),
           ),
         ),
