@@ -42,7 +42,7 @@ describe("dashboard identities (Chromium)", () => {
     try {
       seedMembers(ws.dbPath, { workspace: ws.name, emails: [BIDI, ZERO_WIDTH, "alice@acme.io"], role: "developer" });
       await signIn(page, ws, ws.ownerToken);
-      const email = (raw: string) => page.locator(`tr[data-email="${raw}"] [data-label="Email"]`);
+      const email = (raw: string) => page.locator(`tr[data-email="${raw}"] [data-label="E-mail"]`);
       await email(BIDI).waitFor();
       expect(await email(BIDI).innerText()).toContain("evil\\u202eoi.emca@x.io");
       expect(await email(ZERO_WIDTH).innerText()).toContain("alice\\u200b@acme.io");
