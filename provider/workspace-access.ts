@@ -125,7 +125,9 @@ export function read(config: ProviderConfig, id: string, props: Record<string, u
       const loaded = await loadDesired(inputs).catch(() => null);
       const drift = loaded?.desired ? computePlan(loaded.desired, live, planOptions(client, inputs)) : null;
       const record = reveal(props.managed) as ManagedRecord | undefined;
-      return { id, props: outputsOf(inputs, live, drift, { lastApplied: props.lastApplied, managed: record, previous: props }) };
+      // State written before issue 18 kept the document in outputs and no digest: from now on its digest stands for it.
+      const upgraded = inputs.contentDigest === undefined && inputs.document !== undefined && loaded?.contentDigest !== undefined ? { ...inputs, contentDigest: loaded.contentDigest } : inputs;
+      return { id, props: outputsOf(upgraded, live, drift, { lastApplied: props.lastApplied, managed: record, previous: props }) };
     });
   });
 }

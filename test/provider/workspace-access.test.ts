@@ -163,6 +163,8 @@ describe("WorkspaceAccess through the dynamic-provider host", () => {
       // One status per failure line.
       expect((err as HostError).message.match(/403 forbidden/g)).toHaveLength(1);
       expect((err as HostError).initFailed?.id).toBe(WORKSPACE);
+      // lastApplied counts what was applied (one invitation), not the plan (two).
+      expect((err as HostError).initFailed?.properties.lastApplied).toMatchObject({ inviteMember: 1, total: 1 });
       expect(asOps.state).toMatchObject({ id: WORKSPACE, outputs: { pendingInvitationCount: 1, drift: { total: 1, inviteMember: 1 } } });
 
       const asOwner = stage.resource("WorkspaceAccess", "access");
