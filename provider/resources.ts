@@ -32,6 +32,8 @@ export interface WorkspaceAccessArgs extends CredentialArgs {
   document?: pulumi.Input<Record<string, unknown>>;
   /** removeOnDelete: on delete, remove the members, invitations and custom roles the last apply named (default false: stop managing, remove nobody). */
   removeOnDelete?: pulumi.Input<boolean>;
+  /** adoptExisting: with removeOnDelete, let the first apply take over people and custom roles that already exist (default false: create fails and names them). */
+  adoptExisting?: pulumi.Input<boolean>;
   /** allowSelfChange lets the plan demote or remove the member whose token applies it (the CLI's --allow-self-change; default false). */
   allowSelfChange?: pulumi.Input<boolean>;
 }

@@ -1,5 +1,6 @@
 import type { AccessClient } from "../client/index.js";
-import { ApiError } from "../errors.js";
+import { ApiError, ConfigError } from "../errors.js";
+import { normalizeEmail } from "../schema/catalog.js";
 import { computePlan } from "../reconciler/compute/index.js";
 import { fetchWorkspaceState } from "../reconciler/fetch.js";
 import type { LiveState } from "../reconciler/live-state.js";
@@ -49,6 +50,7 @@ export function check(olds: Record<string, unknown>, news: Record<string, unknow
       ...optionalType(news, "apiUrl", "string"),
       ...optionalType(news, "tokenConfig", "string"),
       ...optionalType(news, "removeOnDelete", "boolean"),
+      ...optionalType(news, "adoptExisting", "boolean"),
       ...optionalType(news, "allowSelfChange", "boolean"),
     ];
     const tokenProblem = checkTokenConfig(news.tokenConfig);
@@ -64,10 +66,14 @@ export function check(olds: Record<string, unknown>, news: Record<string, unknow
     const checked = defined({ ...news, contentDigest: loaded.contentDigest });
     if (loaded.desired === null || config === undefined || olds.workspace !== undefined) return { inputs: checked, failures: loaded.failures };
     const desired = loaded.desired;
-    const plan = await withClient(resolveTarget(config, inputs), async (client) => computePlan(desired, await fetchWorkspaceState(client, inputs.workspace), planOptions(client, inputs)));
+    const { plan, adoption } = await withClient(resolveTarget(config, inputs), async (client) => {
+      const live = await fetchWorkspaceState(client, inputs.workspace);
+      return { plan: computePlan(desired, live, planOptions(client, inputs)), adoption: adoptionProblem(inputs, desired, live) };
+    });
     logLines(planReport(label(inputs.workspace), plan));
     const property = documentProperty(inputs);
-    return { inputs: checked, failures: plan.violations.map((v) => ({ property, reason: `safety rail ${v.rail}: ${v.message}` })) };
+    const railFailures = plan.violations.map((v) => ({ property, reason: `safety rail ${v.rail}: ${v.message}` }));
+    return { inputs: checked, failures: adoption === null ? railFailures : [...railFailures, { property: "adoptExisting", reason: adoption }] };
   });
 }
 
@@ -102,13 +108,40 @@ function recordedInputChanged(olds: Record<string, unknown>, news: Record<string
 export function create(config: ProviderConfig, props: Record<string, unknown>): Promise<{ id: string; outs: Record<string, unknown> }> {
   return guard(async () => {
     const inputs = props as unknown as WorkspaceAccessInputs;
-    return { id: inputs.workspace, outs: await applyDocument(config, inputs) };
+    return { id: inputs.workspace, outs: await applyDocument(config, inputs, true) };
   });
 }
 
 /** update applies the new document; the plan is recomputed against the live workspace, so drift is corrected too. */
 export function update(config: ProviderConfig, news: Record<string, unknown>): Promise<{ outs: Record<string, unknown> }> {
-  return guard(async () => ({ outs: await applyDocument(config, news as unknown as WorkspaceAccessInputs) }));
+  return guard(async () => ({ outs: await applyDocument(config, news as unknown as WorkspaceAccessInputs, false) }));
+}
+
+/**
+ * adoptionProblem: a new WorkspaceAccess with `removeOnDelete` takes responsibility for
+ * removing everyone its document names, so naming people or custom roles that already
+ * exist is adoption, which is opt-in (`adoptExisting: true`). Without it, the message names
+ * them and their access (this is also what stops a rename without `aliases` from
+ * removing everyone when the old name is deleted). Null when there is nothing to adopt.
+ */
+function adoptionProblem(inputs: WorkspaceAccessInputs, desired: DesiredState, live: LiveState): string | null {
+  if (inputs.removeOnDelete !== true || inputs.adoptExisting === true) return null;
+  const named = new Set([...desired.members, ...desired.expiredMembers].map((m) => normalizeEmail(m.email)));
+  const people = [
+    ...live.members.filter((m) => named.has(normalizeEmail(m.email))).map((m) => `${normalizeEmail(m.email)} (active, ${m.role})`),
+    ...live.invitations
+      .filter((i) => (i.status === "pending" || i.status === "expired") && named.has(normalizeEmail(i.email)) && !live.members.some((m) => normalizeEmail(m.email) === normalizeEmail(i.email)))
+      .map((i) => `${normalizeEmail(i.email)} (${i.status} invitation, ${i.role})`),
+  ];
+  const defined = new Set(desired.roles.map((r) => r.name));
+  const roles = live.roles.filter((r) => !r.builtIn && defined.has(r.name)).map((r) => `custom role ${r.name}`);
+  const existing = [...new Set([...people, ...roles])];
+  if (existing.length === 0) return null;
+  const shown = existing.slice(0, 10).join(", ") + (existing.length > 10 ? ` and ${existing.length - 10} more` : "");
+  return (
+    `with removeOnDelete, this resource would remove on delete what its document names, and ${existing.length} of them already exist in ${inputs.workspace}: ${shown}; ` +
+    "set adoptExisting: true to take them over, or, if the resource was renamed, give it `aliases` with its old name; nothing was changed"
+  );
 }
 
 /**
@@ -159,10 +192,13 @@ async function appliedDesired(inputs: WorkspaceAccessInputs, record: ManagedReco
   return requireDesired(inputs);
 }
 
-async function applyDocument(config: ProviderConfig, inputs: WorkspaceAccessInputs): Promise<Record<string, unknown>> {
+async function applyDocument(config: ProviderConfig, inputs: WorkspaceAccessInputs, creating: boolean): Promise<Record<string, unknown>> {
   return withClient(resolveTarget(config, inputs), async (client) => {
     const desired = await requireDesired(inputs);
-    const plan = computePlan(desired, await fetchWorkspaceState(client, inputs.workspace), planOptions(client, inputs));
+    const before = await fetchWorkspaceState(client, inputs.workspace);
+    const adoption = creating ? adoptionProblem(inputs, desired, before) : null;
+    if (adoption !== null) throw new ConfigError(adoption);
+    const plan = computePlan(desired, before, planOptions(client, inputs));
     const after = async (lastApplied: Plan["summary"]) => {
       const live = await fetchWorkspaceState(client, inputs.workspace);
       return outputsOf(inputs, live, computePlan(desired, live, planOptions(client, inputs)), { lastApplied, desired });

@@ -21,6 +21,8 @@ export interface WorkspaceAccessInputs {
   /** tokenConfig names the stack config key of this resource's token (`antryk:<name>Token`); default `antryk:token`. */
   tokenConfig?: string;
   removeOnDelete?: boolean;
+  /** adoptExisting lets a new resource with removeOnDelete take over people and roles that already exist (they would be removed on delete). */
+  adoptExisting?: boolean;
   /** allowSelfChange lifts the self rail, as the CLI's --allow-self-change: the token's own member may be demoted or removed. */
   allowSelfChange?: boolean;
   /** documentSecret: the program passed `document` as a secret, so outputs derived from it are secret too. */

@@ -41,6 +41,7 @@ export function outputsOf(
     apiUrl: inputs.apiUrl,
     tokenConfig: inputs.tokenConfig,
     removeOnDelete: inputs.removeOnDelete,
+    adoptExisting: inputs.adoptExisting,
     allowSelfChange: inputs.allowSelfChange,
     documentSecret: inputs.documentSecret,
     contentDigest: inputs.contentDigest,

@@ -33,10 +33,10 @@ describe("destroy follows state", () => {
   it("a deleted file does not block destroy, with or without removeOnDelete", async () => {
     const file = path.join(stage.programDir, "access.yaml");
     await writeFile(file, yaml("amy@acme.io"));
-    const keep = stage.resource("WorkspaceAccess", "keep");
-    await keep.register({ workspace: WORKSPACE, file: "access.yaml" });
     const removing = stage.resource("WorkspaceAccess", "removing");
     await removing.register({ workspace: WORKSPACE, file: "access.yaml", removeOnDelete: true });
+    const keep = stage.resource("WorkspaceAccess", "keep");
+    await keep.register({ workspace: WORKSPACE, file: "access.yaml" });
     await rm(file);
     await keep.destroy();
     await removing.destroy();
@@ -64,5 +64,22 @@ describe("destroy follows state", () => {
     expect(kind === "Member" ? await pending() : (await stage.ws.client.listRoles(WORKSPACE)).filter((r) => !r.builtIn).map((r) => r.name)).toEqual(
       kind === "Member" ? ["amy@acme.io"] : ["auditor"],
     );
+  });
+
+  it("WorkspaceAccess with removeOnDelete renamed without an alias: the new name fails at preview, so nobody is removed; adoptExisting takes people over", async () => {
+    const document = { owner: OWNER, mode: "additive", safety: { maxRemovals: 10 }, members: [{ email: "amy@acme.io", role: "developer" }] };
+    const old = stage.resource("WorkspaceAccess", "old-name");
+    await old.register({ workspace: WORKSPACE, document, removeOnDelete: true });
+    const renamed = stage.resource("WorkspaceAccess", "new-name");
+    const { failures } = await renamed.checkOnly({ workspace: WORKSPACE, document, removeOnDelete: true });
+    expect(failures).toEqual([{ property: "adoptExisting", reason: expect.stringMatching(/1 of them already exist in acme-prod: amy@acme\.io \(pending invitation, developer\); set adoptExisting: true .*`aliases`/) }]);
+    // The create itself refuses too (a host that skipped check, e.g. a provider text from before issue 18).
+    const created = await stage.host.create(renamed.urn, { workspace: WORKSPACE, document, removeOnDelete: true, __provider: stage.texts.WorkspaceAccess }).catch((e: unknown) => e);
+    expect((created as HostError).message).toMatch(/already exist in acme-prod: amy@acme\.io/);
+    expect(await pending()).toEqual(["amy@acme.io"]);
+
+    expect(await renamed.register({ workspace: WORKSPACE, document, removeOnDelete: true, adoptExisting: true })).toBe("create");
+    await old.destroy();
+    expect(await pending()).toEqual([]);
   });
 });
