@@ -34,8 +34,8 @@ afterAll(async () => {
   await rm(projectDir, { recursive: true, force: true });
 });
 
-async function runProgram(config: Record<string, string> = {}) {
-  const { stdout } = await run(process.execPath, [path.join(REPO_ROOT, "test/provider/program-child.mjs"), programDir], {
+async function runProgram(config: Record<string, string> = {}, entry = "index.js") {
+  const { stdout } = await run(process.execPath, [path.join(REPO_ROOT, "test/provider/program-child.mjs"), programDir, entry], {
     cwd: programDir,
     env: { ...process.env, PULUMI_CONFIG: JSON.stringify(config) },
   });
@@ -119,5 +119,20 @@ describe("examples/pulumi", () => {
       await host.stop();
       await ws.close();
     }
+  });
+
+  it("a secret document is registered with documentSecret, so outputs derived from it are stored as secrets", async () => {
+    await writeFile(
+      path.join(programDir, "secret.js"),
+      [
+        'import * as pulumi from "@pulumi/pulumi";',
+        'import { WorkspaceAccess } from "antryk-access/provider";',
+        'export const plainDoc = new WorkspaceAccess("plain", { workspace: "w", document: { members: [] } });',
+        'export const secretDoc = new WorkspaceAccess("secret", { workspace: "w", document: pulumi.secret({ members: [] }) });',
+        'export const fromFile = new WorkspaceAccess("file", { workspace: "w", file: "access.yaml" });',
+      ].join("\n"),
+    );
+    const { registered } = await runProgram({}, "secret.js");
+    expect(Object.fromEntries(registered.map((r) => [r.name, r.inputs.documentSecret]))).toEqual({ plain: false, secret: true, file: undefined });
   });
 });
