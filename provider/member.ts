@@ -19,6 +19,7 @@ import {
 } from "./check.js";
 import { applyOrFail } from "./engine.js";
 import { guard } from "./errors.js";
+import { logLines } from "./report.js";
 import { checkTokenConfig, resolveTarget, withClient, type ProviderConfig } from "./session.js";
 
 /**
@@ -64,7 +65,7 @@ function memberDocument(inputs: Record<string, unknown>): Record<string, unknown
  * owner-only-permission, …). A role that is not built in is accepted when it is a valid
  * custom-role name: it may be defined by a CustomRole resource or already live.
  */
-export function check(_olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
+export function check(olds: Record<string, unknown>, news: Record<string, unknown>, config?: ProviderConfig): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
   return guard(async () => {
     const failures = [
       ...requireString(news, "workspace", "the name of the Antryk workspace"),
@@ -86,8 +87,26 @@ export function check(_olds: Record<string, unknown>, news: Record<string, unkno
       email: normalizeEmail(news.email as string),
       permissions: sortPermissions((news.permissions as string[] | undefined) ?? []),
     });
+    if (failures.length === 0 && config !== undefined && olds.email === undefined && news.adoptExisting === true) {
+      await previewAdoption(config, inputs as unknown as MemberInputs);
+    }
     return { inputs, failures };
   });
+}
+
+/**
+ * previewAdoption reports, during the preview of a new Member with adoptExisting, whom it
+ * takes over and how their access changes (a create alone would show only `+ create`).
+ */
+async function previewAdoption(config: ProviderConfig, inputs: MemberInputs): Promise<void> {
+  const person = await withClient(resolveTarget(config, inputs), async (client) => findPerson(await fetchWorkspaceState(client, inputs.workspace), inputs.email));
+  const label = `antryk-access Member ${inputs.workspace}/${inputs.email}`;
+  if (person === null) return logLines([`${label}: invites (nobody to adopt)`]);
+  const access = (role: string, permissions: readonly string[]) => `${role}${permissions.length > 0 ? ` + ${sortPermissions([...permissions]).join(", ")}` : ""}`;
+  const from = access(person.role, person.permissions);
+  const to = access(inputs.role, inputs.permissions);
+  const where = person.kind === "member" ? "an active member" : `a ${person.invitation.status} invitation`;
+  logLines([`${label}: adopts ${where}: ${from === to ? `${from} (unchanged)` : `${from} → ${to}`}`]);
 }
 
 /** memberProperty maps a document path (`members[0].permissions[1]`) to the input property (`permissions[1]`). */

@@ -55,6 +55,16 @@ describe("previews show the plan", () => {
   });
 });
 
+describe("previews of adoption", () => {
+  it("a new Member with adoptExisting reports whom it takes over and the access it changes", async () => {
+    await stage.ws.client.createInvitation(WORKSPACE, { email: "boss@acme.io", role: "account-admin" });
+    const m = stage.resource("Member", "boss");
+    const { failures } = await m.checkOnly({ workspace: WORKSPACE, email: "boss@acme.io", role: "developer", adoptExisting: true });
+    expect(failures).toEqual([]);
+    expect(stage.host.output()).toMatch(/^antryk-access Member acme-prod\/boss@acme\.io: adopts a pending invitation: account-admin → developer$/m);
+  });
+});
+
 describe("state hygiene", () => {
   it("warnings are capped at 50 with their count; the document is not echoed in outputs", async () => {
     const wa = stage.resource("WorkspaceAccess", "additive");
