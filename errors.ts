@@ -60,3 +60,6 @@ export class StalePlanError extends AccessError {
     super(message);
   }
 }
+
+/** InterruptedError: apply was interrupted (Ctrl-C); what was applied is reported, the rest was not attempted (the CLI exits 130). */
+export class InterruptedError extends AccessError {}

@@ -5,7 +5,10 @@ import { performance } from "node:perf_hooks";
 import { createClient } from "../client/index.js";
 import { applyPlan } from "../reconciler/apply/index.js";
 import { fetchWorkspaceState } from "../reconciler/fetch.js";
-import { PLAN_FORMAT_VERSION, summarize, type Change, type Plan } from "../reconciler/plan.js";
+import { computePlan } from "../reconciler/compute/index.js";
+import { createPlan, type Change } from "../reconciler/plan.js";
+import { verifyApplied } from "../reconciler/verify.js";
+import { DEFAULTS, type DesiredMember, type DesiredState } from "../schema/model.js";
 import { initWorkspace, seedMembers } from "../server/admin.js";
 import { startServer } from "../server/index.js";
 
@@ -16,12 +19,68 @@ import { startServer } from "../server/index.js";
  *   default concurrency; target exactly 1,000 writes plus the fetch's reads.
  * - `fetch10000Members`: fetchWorkspaceState of a 10,000-member workspace; target at
  *   most 25 reads (best and median of 5 runs).
+ * - `verifiedApply10000Members`: what the CLI's apply costs on a 10,000-member workspace,
+ *   split into the plan's reads, the change writes and the verification's extra reads
+ *   (one fetchWorkspaceState), once for 100 new invitations and once converged (no change:
+ *   no write and no verification read).
  */
 export async function run(): Promise<Record<string, unknown>> {
   return {
     apply1000Invitations: await benchApply(1_000),
     fetch10000Members: await benchFetch(10_000, 5),
+    verifiedApply10000Members: await benchVerifiedApply(10_000, 100),
   };
+}
+
+async function benchVerifiedApply(members: number, invitations: number): Promise<Record<string, unknown>> {
+  return withWorkspace(members - 1, async (url, token) => {
+    const client = createClient({ baseUrl: url, token });
+    const source = { file: "access.yaml", line: 1, column: 1, path: [] };
+    const person = (email: string): DesiredMember => ({ email, role: "developer", permissions: [], source });
+    const desired: DesiredState = {
+      file: "access.yaml",
+      version: 1,
+      workspace: "bench",
+      owner: "owner@bench.io",
+      mode: "authoritative",
+      safety: { maxRemovals: DEFAULTS.maxRemovals, minAdmins: 0, requiredAdmins: [], preserve: [] },
+      invitations: { resendExpired: true, maxResends: 3 },
+      roles: [],
+      members: [
+        ...Array.from({ length: members - 1 }, (_, i) => person(`member${i}@bench.io`)),
+        ...Array.from({ length: invitations }, (_, i) => person(`invitee${i}@bench.io`)),
+      ],
+      expiredMembers: [],
+    };
+    const once = async () => {
+      client.resetCalls();
+      const started = performance.now();
+      const plan = computePlan(desired, await fetchWorkspaceState(client, "bench"), { target: url });
+      const planReads = client.calls.reads;
+      const planned = performance.now();
+      const result = await applyPlan(plan, client);
+      const writes = client.calls.writes;
+      const applied = performance.now();
+      const verification = plan.changes.length === 0 ? { status: "verified" } : await verifyApplied(client, desired, plan);
+      const done = performance.now();
+      return {
+        changes: plan.changes.length,
+        applied: result.applied.length,
+        verification: verification.status,
+        planReads,
+        writes,
+        verificationReads: client.calls.reads - planReads,
+        planMs: round(planned - started),
+        applyMs: round(applied - planned),
+        verifyMs: round(done - applied),
+      };
+    };
+    try {
+      return { members, withInvitations: await once(), converged: await once() };
+    } finally {
+      await client.close();
+    }
+  });
 }
 
 async function withWorkspace<T>(members: number, work: (url: string, token: string) => Promise<T>): Promise<T> {
@@ -62,8 +121,7 @@ async function benchApply(count: number): Promise<Record<string, unknown>> {
         before: null,
         after: { role: "developer", permissions: [] },
       }));
-      const plan: Plan = {
-        formatVersion: PLAN_FORMAT_VERSION,
+      const plan = createPlan({
         workspace: "bench",
         target: url,
         mode: "authoritative",
@@ -71,10 +129,7 @@ async function benchApply(count: number): Promise<Record<string, unknown>> {
         liveRevision: live.workspace.revision,
         caller: live.caller.email,
         changes,
-        warnings: [],
-        violations: [],
-        summary: summarize(changes),
-      };
+      });
       const result = await applyPlan(plan, client);
       const done = performance.now();
       const calls = client.calls;

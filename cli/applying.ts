@@ -1,77 +1,101 @@
-import { AccessError } from "../errors.js";
+import { AccessError, InterruptedError } from "../errors.js";
 import type { ApplyResult } from "../reconciler/apply/index.js";
-import type { Session } from "./session.js";
+import type { Change } from "../reconciler/plan.js";
+import { describeState, subjectOf, verbOf } from "../reconciler/render/index.js";
+import type { Verification } from "../reconciler/verify.js";
 
 /**
- * What apply does around applyPlan: the workspace-revision checks that turn a
- * concurrent writer into a reported conflict, and the result summary. The revision
- * bumps once per change the server commits (and not for a replayed or no-op request),
- * so after an apply that made at most `applied.length` changes, a revision beyond
- * `baseRevision + applied.length` (baseRevision: the revision apply started from) means someone else changed the workspace while
- * this apply ran: the result may be a mix of both, and the user must re-plan.
+ * What apply says around applyPlan: the closing summary (applied / failed / skipped /
+ * not attempted), the failures one per line, the verification's verdict, and the error
+ * an unfinished or unverified apply ends in. Pure: strings in, strings out.
  */
 
-/** ConcurrentChangeError: another writer changed the workspace during this apply (or since its plan). */
-export class ConcurrentChangeError extends AccessError {}
+/** summaryLine is the closing line of a text apply, e.g. `Apply complete: 5 applied, 0 failed, 0 skipped, 0 not attempted.` */
+export function summaryLine(result: ApplyResult): string {
+  const complete = result.failed.length === 0 && result.skipped.length === 0 && result.notAttempted.length === 0;
+  const head = complete ? "Apply complete" : "Apply incomplete";
+  return `${head}: ${result.applied.length} applied, ${result.failed.length} failed, ${result.skipped.length} skipped, ${result.notAttempted.length} not attempted.`;
+}
 
-/**
- * assertUnchangedSince refuses to start when the workspace's revision moved since the
- * plan was computed (e.g. while a person read the plan and typed yes): nothing changed.
- */
-export async function assertUnchangedSince(session: Session, workspace: string, baseRevision: number): Promise<void> {
-  const { revision } = await session.client.getWorkspace(workspace);
-  if (revision !== baseRevision) {
-    throw new ConcurrentChangeError(
-      `workspace ${workspace} changed concurrently since the plan was computed (revision ${baseRevision} → ${revision}); nothing was changed, run plan again`,
-    );
+/** MAX_PROBLEM_LINES caps the failed, skipped and not-attempted changes (and remaining differences) listed one by one; the rest are counted. */
+export const MAX_PROBLEM_LINES = 20;
+
+/** NOT_ATTEMPTED_WHY says why a change was never started. */
+const NOT_ATTEMPTED_WHY = {
+  interrupted: "apply was interrupted",
+  unreachable: "the server stopped answering",
+} as const;
+
+/** problemLines lists failed, skipped, then not-attempted changes, one line each, at most MAX_PROBLEM_LINES (then a count). */
+export function problemLines(result: ApplyResult): string[] {
+  const who = (e: { email?: string; name?: string; key: string }) => e.email ?? e.name ?? e.key;
+  return capped([
+    ...result.failed.map((f) => `  failed         ${f.kind} ${who(f)}: ${f.error.message}`),
+    ...result.skipped.map((s) => `  skipped        ${s.kind} ${who(s)}: ${s.reason}`),
+    ...result.notAttempted.map((n) => `  not attempted  ${n.kind} ${who(n)}: ${NOT_ATTEMPTED_WHY[n.reason]}`),
+  ]);
+}
+
+/** verificationLines renders the verification: `Verified: …`, the differences that remain, or why it was skipped. */
+export function verificationLines(verification: Verification): string[] {
+  switch (verification.status) {
+    case "verified":
+      return ["Verified: the workspace matches access.yaml."];
+    case "differs": {
+      const n = verification.remaining.length;
+      return [
+        `Not verified: the workspace still differs from access.yaml in ${n} place${n === 1 ? "" : "s"}:`,
+        ...capped(verification.remaining.map(differenceLine)),
+      ];
+    }
+    case "skipped":
+      return [`Not verified: ${verification.reason}.`];
   }
 }
 
+/** differenceLine names one remaining difference as the change a new plan would make. */
+export function differenceLine(change: Change): string {
+  return `  ${verbOf(change)} ${subjectOf(change)}${describeState(change)}  (${change.reason})`;
+}
+
 /**
- * concurrentWriteNote returns a one-line conflict report when the workspace's revision
- * moved past `baseRevision` (its revision when apply started) by more than this apply
- * accounts for, else null.
+ * outcomeError is the error an apply ends in, or null when it succeeded: interrupted
+ * (exit 130), anything failed, skipped or not attempted, or a verification that found
+ * differences or could not read the workspace back (exit 1). A verification skipped
+ * because the caller removed itself is a success.
  */
-export async function concurrentWriteNote(
-  session: Session,
-  workspace: string,
-  baseRevision: number,
-  result: ApplyResult,
-): Promise<string | null> {
-  const { revision } = await session.client.getWorkspace(workspace);
-  const accounted = baseRevision + result.applied.length;
-  if (revision <= accounted) return null;
-  const others = revision - accounted;
-  return `workspace ${workspace} changed concurrently during this apply (${others} change${others === 1 ? "" : "s"} by another writer); the result may mix both, run plan again to review it`;
+export function outcomeError(result: ApplyResult, verification: Verification, interrupted: boolean): AccessError | null {
+  const unfinished = result.failed.length + result.skipped.length + result.notAttempted.length;
+  if (interrupted) return new InterruptedError(`apply interrupted: ${unfinishedText(result)}; run plan again to see what remains`);
+  if (unfinished > 0) {
+    const concurrent = result.failed.filter((f) => f.error.status === 412).length;
+    const why = concurrent > 0 ? `; ${concurrent} of them changed concurrently` : "";
+    const gaveUp = result.notAttempted.some((n) => n.reason === "unreachable") ? "; gave up on a server that stopped answering" : "";
+    return new AccessError(`apply incomplete: ${unfinishedText(result)}${why}${gaveUp}; run plan again to see what remains`);
+  }
+  if (verification.status === "differs") {
+    const n = verification.remaining.length;
+    return new AccessError(
+      `apply did not converge: the workspace still differs from access.yaml in ${n} place${n === 1 ? "" : "s"} (another writer changed it during the apply?); run plan again to review`,
+    );
+  }
+  if (verification.status === "skipped" && verification.cause !== "selfRemoved") {
+    return new AccessError(`apply could not be verified: ${verification.reason}`);
+  }
+  return null;
 }
 
-/** summaryLine is the closing line of a text apply, e.g. `Apply complete: 5 applied, 0 failed, 0 skipped.` */
-export function summaryLine(result: ApplyResult): string {
-  const head = result.failed.length === 0 && result.skipped.length === 0 ? "Apply complete" : "Apply incomplete";
-  return `${head}: ${result.applied.length} applied, ${result.failed.length} failed, ${result.skipped.length} skipped.`;
+function unfinishedText(result: ApplyResult): string {
+  const parts: string[] = [];
+  const n = (count: number, word: string) => `${count} change${count === 1 ? "" : "s"} ${word}`;
+  if (result.failed.length > 0) parts.push(n(result.failed.length, "failed"));
+  if (result.skipped.length > 0) parts.push(`${result.skipped.length} skipped`);
+  if (result.notAttempted.length > 0) parts.push(`${result.notAttempted.length} not attempted`);
+  return parts.length > 0 ? parts.join(", ") : "no change failed";
 }
 
-/** MAX_PROBLEM_LINES caps the failed and skipped changes listed one by one; the rest are counted. */
-export const MAX_PROBLEM_LINES = 20;
-
-/** problemLines lists failed, then skipped changes, one line each, at most MAX_PROBLEM_LINES (then a count). */
-export function problemLines(result: ApplyResult): string[] {
-  const who = (e: { email?: string; name?: string; key: string }) => e.email ?? e.name ?? e.key;
-  const lines = [
-    ...result.failed.map((f) => `  failed   ${f.kind} ${who(f)}: ${f.error.message}`),
-    ...result.skipped.map((s) => `  skipped  ${s.kind} ${who(s)}: ${s.reason}`),
-  ];
+function capped(lines: string[]): string[] {
   if (lines.length <= MAX_PROBLEM_LINES) return lines;
   const rest = lines.length - MAX_PROBLEM_LINES;
   return [...lines.slice(0, MAX_PROBLEM_LINES), `  … and ${rest} more (--format json lists every change)`];
-}
-
-/** incompleteError is the error an apply with failed or skipped changes ends in (exit 1). */
-export function incompleteError(result: ApplyResult, interrupted = false): AccessError {
-  const concurrent = result.failed.filter((f) => f.error.status === 412).length;
-  const parts = [`${result.failed.length} change${result.failed.length === 1 ? "" : "s"} failed`];
-  if (result.skipped.length > 0) parts.push(`${result.skipped.length} skipped`);
-  const why = concurrent > 0 ? `; ${concurrent} of them changed concurrently` : "";
-  const head = interrupted ? "apply interrupted" : "apply incomplete";
-  return new AccessError(`${head}: ${parts.join(", ")}${why}; run plan again to see what remains`);
 }

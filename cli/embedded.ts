@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { AccessError } from "../errors.js";
 
@@ -43,6 +43,12 @@ export async function openEmbedded(options: {
   owner?: string;
   /** create: false (export) refuses a workspace that does not exist yet instead of creating an empty one. */
   create?: boolean;
+  /**
+   * explicit (--local) may create a workspace beside the ones already there; without it,
+   * a name the folder does not hold yet is refused (a typo in `workspace:` would otherwise
+   * silently plan against a new, empty workspace). The very first workspace is always created.
+   */
+  explicit?: boolean;
 }): Promise<EmbeddedWorkspace> {
   const server = await import("../server/index.js");
   const dir = join(options.cwd, EMBEDDED_DIR);
@@ -55,6 +61,13 @@ export async function openEmbedded(options: {
     if (options.create === false) {
       throw new AccessError(
         `no embedded local workspace "${options.workspace}" in ${EMBEDDED_DIR}/ yet: run plan or apply with a file naming it first`,
+      );
+    }
+    const held = existsSync(dbPath) ? server.workspaceNames(dbPath) : [];
+    const others = held.filter((w) => w !== options.workspace);
+    if (!held.includes(options.workspace) && others.length > 0 && options.explicit !== true) {
+      throw new AccessError(
+        `the embedded local workspace in ${displayPath} holds ${others.map((w) => `"${w}"`).join(", ")}, not "${options.workspace}": fix workspace: in the file, or pass --local to create "${options.workspace}" beside ${others.length === 1 ? "it" : "them"}`,
       );
     }
     await mkdir(dir, { recursive: true, mode: 0o700 });
@@ -95,11 +108,25 @@ function createOrReopen(
   }
 }
 
+/** embeddedWorkspaces lists the workspaces that have an owner token under `.antryk/` in `cwd`, sorted. */
+export async function embeddedWorkspaces(cwd: string): Promise<string[]> {
+  try {
+    const names = await readdir(join(cwd, EMBEDDED_DIR));
+    return names
+      .filter((n) => n.endsWith(".token"))
+      .map((n) => n.slice(0, -".token".length))
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
 /** tokenFileName keeps workspace names that are not plain file names from escaping the folder. */
 function tokenFileName(workspace: string): string {
   const safe = /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(workspace) ? workspace : encodeURIComponent(workspace).replace(/%/g, "_");
   return `${safe}.token`;
 }
+
 
 async function readExistingToken(path: string): Promise<string | undefined> {
   try {

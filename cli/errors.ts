@@ -1,8 +1,13 @@
-import { AccessError, ApiError, ConfigError, SafetyError, StalePlanError } from "../errors.js";
+import { AccessError, ApiError, ConfigError, InterruptedError, SafetyError, StalePlanError } from "../errors.js";
 import { formatDiagnostic } from "../schema/diagnostics.js";
 
-/** ExitCode: 0 success (or no changes), 1 error or blocked, 2 changes present (plan --detailed-exitcode). */
-export const ExitCode = { ok: 0, error: 1, changes: 2 } as const;
+/** ExitCode: 0 success (or no changes), 1 error or blocked, 2 changes present (plan --detailed-exitcode), 130 interrupted. */
+export const ExitCode = { ok: 0, error: 1, changes: 2, interrupted: 130 } as const;
+
+/** exitCodeOf is the exit code a thrown error ends the CLI with: 130 for an interrupted apply, else 1. */
+export function exitCodeOf(err: unknown): number {
+  return err instanceof InterruptedError ? ExitCode.interrupted : ExitCode.error;
+}
 
 /**
  * describeError turns any thrown value into the lines the CLI prints on stderr.

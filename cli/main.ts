@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
-import { describeError, ExitCode } from "./errors.js";
+import { describeError, ExitCode, exitCodeOf } from "./errors.js";
 import { registerServe } from "./serve.js";
 import { registerValidate } from "./validate.js";
 import { registerPlan } from "./plan.js";
@@ -33,6 +33,6 @@ try {
     process.exitCode = err.exitCode === 0 ? ExitCode.ok : ExitCode.error;
   } else {
     for (const line of describeError(err)) process.stderr.write(`${line}\n`);
-    process.exitCode = ExitCode.error;
+    process.exitCode = exitCodeOf(err);
   }
 }

@@ -1,8 +1,9 @@
+import { relative, resolve, sep } from "node:path";
 import { AccessError, ConfigError, SafetyError } from "../errors.js";
 import { computePlan } from "../reconciler/compute/index.js";
 import { fetchWorkspaceState } from "../reconciler/fetch.js";
 import type { LiveState } from "../reconciler/live-state.js";
-import type { Plan } from "../reconciler/plan.js";
+import type { AccessFileRef, Plan } from "../reconciler/plan.js";
 import { formatDiagnostic } from "../schema/diagnostics.js";
 import { loadAccessFile } from "../schema/load.js";
 import type { DesiredState } from "../schema/model.js";
@@ -21,26 +22,39 @@ export const MANAGE_PERMISSION = "access:manage";
  * loadDesired loads and validates an access file. Its warnings come back as lines for the
  * caller to print (on stderr, after the embedded workspace's announcement, which must be
  * the first line); any error throws a ConfigError carrying every diagnostic, which the
- * CLI prints like `validate` does.
+ * CLI prints like `validate` does. `accessFile` is what a plan records of the file: its
+ * path relative to `cwd` and the SHA-256 of the bytes that were validated.
  */
-export async function loadDesired(file: string): Promise<{ desired: DesiredState; warnings: string[] }> {
-  const { desired, diagnostics } = await loadAccessFile(file);
+export async function loadDesired(
+  file: string,
+  cwd: string = process.cwd(),
+): Promise<{ desired: DesiredState; warnings: string[]; accessFile: AccessFileRef }> {
+  const { desired, diagnostics, sha256 } = await loadAccessFile(file);
   const errors = diagnostics.filter((d) => d.severity === "error");
-  if (desired === null || errors.length > 0) {
+  if (desired === null || errors.length > 0 || sha256 === undefined) {
     const n = errors.length;
     throw new ConfigError(`${file} is not valid: ${n} error${n === 1 ? "" : "s"}; nothing was changed`, diagnostics);
   }
-  return { desired, warnings: diagnostics.map(formatDiagnostic) };
+  const path = relative(cwd, resolve(cwd, file)).split(sep).join("/") || file;
+  return { desired, warnings: diagnostics.map(formatDiagnostic), accessFile: { path, sha256 } };
 }
 
-/** planAgainst fetches the live workspace and computes the plan for `desired` (pure once fetched). */
+/**
+ * planAgainst fetches the live workspace and computes the plan for `desired` (pure once
+ * fetched), bound to `accessFile`; `planId` recomputes a saved plan under its own id.
+ */
 export async function planAgainst(
   session: Session,
   desired: DesiredState,
-  options: { allowSelfChange: boolean },
+  options: { allowSelfChange: boolean; accessFile: AccessFileRef | null; planId?: string },
 ): Promise<{ live: LiveState; plan: Plan }> {
   const live = await fetchWorkspaceState(session.client, desired.workspace);
-  const plan = computePlan(desired, live, { target: session.target, allowSelfChange: options.allowSelfChange });
+  const plan = computePlan(desired, live, {
+    target: session.target,
+    allowSelfChange: options.allowSelfChange,
+    accessFile: options.accessFile,
+    ...(options.planId !== undefined ? { planId: options.planId } : {}),
+  });
   return { live, plan };
 }
 

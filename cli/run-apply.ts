@@ -1,18 +1,22 @@
-import { ConfigError } from "../errors.js";
+import { ApiError, ConfigError, StalePlanError } from "../errors.js";
 import { applyPlan, assertFresh, type ApplyResult } from "../reconciler/apply/index.js";
 import { fetchWorkspaceState } from "../reconciler/fetch.js";
 import type { LiveState } from "../reconciler/live-state.js";
 import type { Plan } from "../reconciler/plan.js";
+import { changeDifferences } from "../reconciler/recheck.js";
 import { renderText } from "../reconciler/render/index.js";
-import { assertUnchangedSince, concurrentWriteNote, ConcurrentChangeError, incompleteError, problemLines, summaryLine } from "./applying.js";
+import { verifyApplied, type Verification } from "../reconciler/verify.js";
+import { normalizeEmail } from "../schema/catalog.js";
+import type { DesiredState } from "../schema/model.js";
+import { outcomeError, problemLines, summaryLine, verificationLines } from "./applying.js";
 import { confirmApply, isInteractive, useColor } from "./confirm.js";
 import { ExitCode } from "./errors.js";
+import { onInterrupt } from "./interrupt.js";
 import { ignoreClosedStdout, withNewline } from "./output.js";
 import { assertCanWrite, assertSavedPlanTarget, blockedError, isBlocked, loadDesired, planAgainst, printWarnings } from "./planning.js";
-import { interruptible } from "./interrupt.js";
 import { createProgress } from "./progress.js";
 import { withSession, type Session } from "./session.js";
-import type { TargetOptions } from "./target.js";
+import { resolveTarget, type TargetOptions } from "./target.js";
 
 /** ApplyOptions are `apply`'s parsed options (cli/apply.ts declares them). */
 export interface ApplyOptions extends TargetOptions {
@@ -21,49 +25,68 @@ export interface ApplyOptions extends TargetOptions {
   concurrency: number;
   format: "text" | "json";
   allowSelfChange?: boolean;
+  detailedExitcode?: boolean;
+}
+
+/** Reviewed is a plan about to be applied, with what it was computed from (verification recomputes from the same). */
+interface Reviewed {
+  session: Session;
+  desired: DesiredState;
+  plan: Plan;
+  live: LiveState;
 }
 
 /**
- * runApply is `apply`: a saved plan (checked, refused when stale) or a plan of the
- * file; shown, confirmed, applied, reported. Returns 0 only when every change applied;
- * every other outcome throws a typed error (exit 1).
+ * runApply is `apply`: a plan of the file, or a saved plan re-judged against the file and
+ * the workspace as they are now; shown, confirmed, applied, verified, reported. Returns 0
+ * (2 with --detailed-exitcode when changes were made) only when every change applied and
+ * the workspace was verified to match the file (or the apply removed its own caller);
+ * every other outcome throws a typed error.
  */
 export async function runApply(planPath: string | undefined, options: ApplyOptions): Promise<number> {
   ignoreClosedStdout();
   const json = options.format === "json";
-  const out = json ? process.stderr : process.stdout;
-  const say = (line: string) => out.write(`${line}\n`);
+  const say = (line: string) => (json ? process.stderr : process.stdout).write(`${line}\n`);
+  const target = await resolveTarget(options);
+  const allowSelfChange = options.allowSelfChange === true;
 
   if (planPath !== undefined) {
-    if (options.file !== undefined) throw new ConfigError("give either a saved plan or -f FILE, not both");
     const { readSavedPlan } = await import("./saved-plan.js");
     const saved = await readSavedPlan(planPath);
-    return withSession({ target: options, workspace: saved.workspace, announce: say }, async (session) => {
+    const file = options.file ?? saved.accessFile.path;
+    const { desired, warnings, accessFile } = await loadDesired(file);
+    if (accessFile.sha256 !== saved.accessFile.sha256) {
+      throw new StalePlanError(
+        `${file} changed since the saved plan ${planPath} was computed (sha256 ${saved.accessFile.sha256.slice(0, 12)}… then, ${accessFile.sha256.slice(0, 12)}… now); nothing was changed, run plan again`,
+        saved.accessFile.sha256,
+        accessFile.sha256,
+      );
+    }
+    if (desired.workspace !== saved.workspace) {
+      throw new ConfigError(`the saved plan ${planPath} is for workspace ${saved.workspace}, but ${file} names ${desired.workspace}; nothing was changed`);
+    }
+    return withSession({ target, workspace: desired.workspace, owner: desired.owner, announce: say }, async (session) => {
+      printWarnings(warnings);
       assertSavedPlanTarget(saved, session, planPath);
-      if (isBlocked(saved)) throw blockedError(saved);
-      const live = await fetchWorkspaceState(session.client, saved.workspace);
+      // Judged like a fresh plan: the same file, the workspace now, the applying token's identity for every rail.
+      const { live, plan } = await planAgainst(session, desired, { allowSelfChange, accessFile, planId: saved.planId });
       assertFresh(saved, live);
-      return proceed(session, saved, live, live.workspace.revision, options, say);
+      assertSameChanges(saved, plan, "the saved plan", planPath);
+      return proceed({ session, desired, plan, live }, options, say);
     });
   }
 
-  const { desired, warnings } = await loadDesired(options.file ?? "access.yaml");
-  return withSession({ target: options, workspace: desired.workspace, owner: desired.owner, announce: say }, async (session) => {
+  const { desired, warnings, accessFile } = await loadDesired(options.file ?? "access.yaml");
+  return withSession({ target, workspace: desired.workspace, owner: desired.owner, announce: say }, async (session) => {
     printWarnings(warnings);
-    const { live, plan } = await planAgainst(session, desired, { allowSelfChange: options.allowSelfChange === true });
-    return proceed(session, plan, live, plan.liveRevision, options, say);
+    const { live, plan } = await planAgainst(session, desired, { allowSelfChange, accessFile });
+    return proceed({ session, desired, plan, live }, options, say);
   });
 }
 
-/** proceed shows the plan, checks it may be applied, asks, applies and reports. */
-async function proceed(
-  session: Session,
-  plan: Plan,
-  live: LiveState,
-  baseRevision: number,
-  options: ApplyOptions,
-  say: (line: string) => void,
-): Promise<number> {
+/** proceed shows the plan, checks it may be applied, asks, applies, verifies and reports. */
+async function proceed(reviewed: Reviewed, options: ApplyOptions, say: (line: string) => void): Promise<number> {
+  const { session, desired, plan, live } = reviewed;
   const json = options.format === "json";
   if (!json || (isInteractive() && options.autoApprove !== true)) {
     const stream = json ? process.stderr : process.stdout;
@@ -71,7 +94,7 @@ async function proceed(
   }
   if (isBlocked(plan)) throw blockedError(plan);
   if (plan.changes.length === 0) {
-    if (json) process.stdout.write(`${JSON.stringify({ applied: [], failed: [], skipped: [] }, null, 2)}\n`);
+    if (json) writeJsonReport(plan, { applied: [], failed: [], skipped: [], notAttempted: [] }, { status: "verified" });
     return ExitCode.ok;
   }
   assertCanWrite(live);
@@ -83,38 +106,97 @@ async function proceed(
       say("Apply cancelled: nothing was changed.");
       return ExitCode.error;
     }
+    // Minutes may have passed while a person read the plan: apply only what they read.
+    await assertStillPlanned(reviewed, options.allowSelfChange === true);
   }
-  // The plan is seconds (or, after a question, minutes) old: refuse if anyone wrote since.
-  await assertUnchangedSince(session, plan.workspace, baseRevision);
 
   const progress = createProgress(plan.changes.length);
-  const guard = interruptible(session.client, (line) => process.stderr.write(`\n${line}\n`));
+  const interrupt = onInterrupt((line) => process.stderr.write(`\n${line}\n`));
   let failed = 0;
   let result: ApplyResult;
   try {
-    result = await applyPlan(plan, guard.client, {
+    result = await applyPlan(plan, session.client, {
       concurrency: options.concurrency,
+      signal: interrupt.signal,
       onProgress: (p) => {
-        if (p.outcome !== "applied") failed += 1;
+        if (p.outcome === "failed") failed += 1;
         progress.update({ done: p.done, total: p.total, failed });
       },
     });
   } finally {
-    guard.dispose();
+    interrupt.dispose();
     progress.finish();
   }
-  report(result, json);
-  const conflict = await concurrentWriteNote(session, plan.workspace, baseRevision, result);
-  if (conflict !== null) throw new ConcurrentChangeError(conflict);
-  if (result.failed.length > 0 || result.skipped.length > 0) throw incompleteError(result, guard.interrupted());
-  return ExitCode.ok;
+  const verification = await verify(reviewed, result, interrupt.interrupted(), options.allowSelfChange === true);
+  if (json) {
+    writeJsonReport(plan, result, verification);
+  } else {
+    process.stdout.write(`${["", ...problemLines(result), summaryLine(result), ...verificationLines(verification)].join("\n")}\n`);
+  }
+  const error = outcomeError(result, verification, interrupt.interrupted());
+  if (error !== null) throw error;
+  return options.detailedExitcode === true ? ExitCode.changes : ExitCode.ok;
 }
 
-function report(result: ApplyResult, json: boolean): void {
-  if (json) {
-    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-    return;
+/**
+ * verify re-reads the workspace and recomputes the plan of the same file, unless the
+ * apply did not run to its end or removed the member whose token ran it.
+ */
+async function verify(reviewed: Reviewed, result: ApplyResult, interrupted: boolean, allowSelfChange: boolean): Promise<Verification> {
+  const { session, desired, plan } = reviewed;
+  if (interrupted) return { status: "skipped", cause: "interrupted", reason: "apply was interrupted" };
+  if (result.notAttempted.some((n) => n.reason === "unreachable")) {
+    return { status: "skipped", cause: "unreachable", reason: `${session.target} stopped answering` };
   }
-  const lines = ["", ...problemLines(result), summaryLine(result)];
-  process.stdout.write(`${lines.join("\n")}\n`);
+  const caller = normalizeEmail(plan.caller);
+  if (result.applied.some((a) => a.kind === "removeMember" && a.email !== undefined && normalizeEmail(a.email) === caller)) {
+    return {
+      status: "skipped",
+      cause: "selfRemoved",
+      reason: `this apply removed ${plan.caller}, whose token ran it: that token no longer works, so the workspace was not read back`,
+    };
+  }
+  try {
+    return await verifyApplied(session.client, desired, plan, { allowSelfChange });
+  } catch (err) {
+    if (!(err instanceof ApiError)) throw err;
+    return { status: "skipped", cause: "unreadable", reason: `the workspace could not be read back (${err.message})` };
+  }
+}
+
+/**
+ * assertStillPlanned refuses to start when the workspace moved since the plan was shown
+ * in a way that changes the plan: one read when nothing moved (the revision), else the
+ * plan is recomputed and must list the same changes (an invitee accepting meanwhile does
+ * not matter; someone editing a person the plan changes does).
+ */
+async function assertStillPlanned(reviewed: Reviewed, allowSelfChange: boolean): Promise<void> {
+  const { session, desired, plan } = reviewed;
+  const { revision } = await session.client.getWorkspace(plan.workspace);
+  if (revision === plan.liveRevision) return;
+  const { plan: now } = await planAgainst(session, desired, {
+    allowSelfChange,
+    accessFile: plan.accessFile,
+    planId: plan.planId,
+  });
+  if (isBlocked(now)) throw blockedError(now);
+  assertSameChanges(plan, now, "the plan shown");
+}
+
+/** assertSameChanges refuses (StalePlanError naming every difference) unless the recomputed plan makes exactly the reviewed changes. */
+function assertSameChanges(reviewed: Plan, recomputed: Plan, label: string, path?: string): void {
+  const differences = changeDifferences(reviewed.changes, recomputed.changes, label);
+  if (differences.length === 0) return;
+  const shown = differences.slice(0, 10).join("; ");
+  const more = differences.length > 10 ? `; and ${differences.length - 10} more` : "";
+  throw new StalePlanError(
+    `${label}${path !== undefined ? ` ${path}` : ""} does not match the plan computed now from the same file and the workspace: ${shown}${more}; nothing was changed, run plan again`,
+    reviewed.liveDigest,
+    recomputed.liveDigest,
+  );
+}
+
+/** writeJsonReport prints the apply's result as JSON on stdout (docs/apply.md). */
+function writeJsonReport(plan: Plan, result: ApplyResult, verification: Verification): void {
+  process.stdout.write(`${JSON.stringify({ planId: plan.planId, ...result, verification }, null, 2)}\n`);
 }

@@ -3,7 +3,7 @@ import { renderAccessYaml } from "../reconciler/render/index.js";
 import { ExitCode } from "./errors.js";
 import { ignoreClosedStdout, writeOutputFile } from "./output.js";
 import { withSession } from "./session.js";
-import type { TargetOptions } from "./target.js";
+import { resolveTarget, type TargetOptions } from "./target.js";
 import { resolveExportWorkspace } from "./workspace-name.js";
 
 /** ExportOptions are `export`'s parsed options (cli/export.ts declares them). */
@@ -19,9 +19,10 @@ export interface ExportOptions extends TargetOptions {
  */
 export async function runExport(options: ExportOptions): Promise<number> {
   ignoreClosedStdout();
-  const workspace = await resolveExportWorkspace(options.workspace, options);
+  const target = await resolveTarget(options);
+  const workspace = await resolveExportWorkspace(options.workspace, target);
   const yaml = await withSession(
-    { target: options, workspace, announce: (line) => process.stderr.write(`${line}\n`), create: false },
+    { target, workspace, announce: (line) => process.stderr.write(`${line}\n`), create: false },
     async (session) => renderAccessYaml(await fetchWorkspaceState(session.client, workspace)),
   );
   if (options.output !== undefined) {

@@ -4,7 +4,7 @@ import { ExitCode } from "./errors.js";
 import { ignoreClosedStdout, withNewline, writeOutputFile } from "./output.js";
 import { blockedError, isBlocked, loadDesired, planAgainst, printWarnings } from "./planning.js";
 import { withSession } from "./session.js";
-import type { TargetOptions } from "./target.js";
+import { resolveTarget, type TargetOptions } from "./target.js";
 
 /** PlanOptions are `plan`'s parsed options (cli/plan.ts declares them). */
 export interface PlanOptions extends TargetOptions {
@@ -26,12 +26,13 @@ export async function runPlan(options: PlanOptions): Promise<number> {
   ignoreClosedStdout();
   const text = options.format === "text";
   const say = (line: string) => (text ? process.stdout : process.stderr).write(`${line}\n`);
-  const { desired, warnings } = await loadDesired(options.file);
+  const target = await resolveTarget(options);
+  const { desired, warnings, accessFile } = await loadDesired(options.file);
   const { plan, live } = await withSession(
-    { target: options, workspace: desired.workspace, owner: desired.owner, announce: say },
+    { target, workspace: desired.workspace, owner: desired.owner, announce: say },
     async (session) => {
       printWarnings(warnings);
-      return planAgainst(session, desired, { allowSelfChange: options.allowSelfChange === true });
+      return planAgainst(session, desired, { allowSelfChange: options.allowSelfChange === true, accessFile });
     },
   );
 

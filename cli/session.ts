@@ -1,6 +1,6 @@
 import { createClient, type AccessClient } from "../client/index.js";
 import { embeddedAnnouncement, openEmbedded } from "./embedded.js";
-import { resolveTarget, retriesFromEnv, type TargetOptions } from "./target.js";
+import { retriesFromEnv, type TargetSpec } from "./target.js";
 
 /**
  * Session is one command's connection to a workspace: the client, the target label a
@@ -16,11 +16,13 @@ export interface Session {
 }
 
 /**
- * openSession resolves the target and connects. With the embedded workspace it calls
- * `announce` once, before anything else is printed, with the line saying so.
+ * openSession connects to a target resolved beforehand (resolveTarget runs before the
+ * access file is read, so a missing target in CI is refused before anything is read).
+ * With the embedded workspace it calls `announce` once, before anything else is
+ * printed, with the line saying so.
  */
 export async function openSession(options: {
-  target: TargetOptions;
+  target: TargetSpec;
   workspace: string;
   /** owner for a new embedded workspace (the file's `owner:`). */
   owner?: string;
@@ -29,14 +31,20 @@ export async function openSession(options: {
   create?: boolean;
   cwd?: string;
 }): Promise<Session> {
-  const spec = await resolveTarget(options.target);
+  const spec = options.target;
   const retries = retriesFromEnv();
   const retry = retries === undefined ? {} : { retry: { retries } };
   if (spec.kind === "remote") {
     const client = createClient({ baseUrl: spec.baseUrl, token: spec.token, ...retry });
     return { client, target: client.baseUrl, workspace: options.workspace, embedded: false, close: () => client.close() };
   }
-  const local = await openEmbedded({ cwd: options.cwd ?? process.cwd(), workspace: options.workspace, owner: options.owner, create: options.create });
+  const local = await openEmbedded({
+    cwd: options.cwd ?? process.cwd(),
+    workspace: options.workspace,
+    owner: options.owner,
+    create: options.create,
+    explicit: spec.explicit,
+  });
   options.announce(embeddedAnnouncement(options.workspace, local.displayPath));
   const client = createClient({ baseUrl: local.baseUrl, token: local.token, ...retry });
   return {

@@ -5,18 +5,30 @@ import { ConfigError } from "../errors.js";
 /**
  * Where a command reads and writes: a real Access API (`--api-url` / ANTRYK_API_URL with
  * a token from ANTRYK_TOKEN or `--token-file`) or, with neither, the embedded local
- * workspace under `.antryk/` (see embedded.ts). A token is never a flag value, and no
- * function here prints or returns it in a message.
+ * workspace under `.antryk/` (see embedded.ts) — except in CI, where that fallback would
+ * quietly plan and apply against a throwaway file, so there it takes `--local`. A token
+ * is never a flag value, and no function here prints or returns it in a message.
  */
 
 /** TargetOptions are the commander options every command that talks to a workspace shares. */
 export interface TargetOptions {
   apiUrl?: string;
   tokenFile?: string;
+  /** local asks for the embedded local workspace explicitly (required in CI; may create a new workspace beside existing ones). */
+  local?: boolean;
 }
 
-/** TargetSpec is the resolved target: remote with its token, or the embedded local workspace. */
-export type TargetSpec = { kind: "remote"; baseUrl: string; token: string } | { kind: "embedded" };
+/**
+ * TargetSpec is the resolved target: remote with its token, or the embedded local
+ * workspace (`explicit`: asked for with --local rather than fallen back to).
+ */
+export type TargetSpec = { kind: "remote"; baseUrl: string; token: string } | { kind: "embedded"; explicit: boolean };
+
+/** isCi tells whether the environment is a CI job: `CI` set to anything but empty, `false` or `0`. */
+export function isCi(env: NodeJS.ProcessEnv = process.env): boolean {
+  const value = env.CI?.trim().toLowerCase();
+  return value !== undefined && value !== "" && value !== "false" && value !== "0";
+}
 
 /**
  * retriesFromEnv reads ANTRYK_RETRIES, the number of retries of a failed call (429,
@@ -34,19 +46,35 @@ export function retriesFromEnv(env: NodeJS.ProcessEnv = process.env): number | u
 /** addTargetOptions adds `--api-url` and `--token-file` to a command (the token itself is never a flag). */
 export function addTargetOptions(command: Command): Command {
   return command
-    .option("--api-url <url>", "base URL of the Access API (default: $ANTRYK_API_URL; none: the embedded local workspace)")
-    .option("--token-file <path>", "read the API token from this file (default: $ANTRYK_TOKEN)");
+    .option("--api-url <url>", "base URL of the Access API (default: $ANTRYK_API_URL; none: the embedded local workspace, except in CI)")
+    .option("--token-file <path>", "read the API token from this file (default: $ANTRYK_TOKEN)")
+    .option("--local", "use the embedded local workspace under .antryk/ (required in CI, where no target is an error)");
 }
 
 /**
- * resolveTarget decides the target from options and environment. An API URL without a
- * token, or a token without an API URL, is a ConfigError: silently falling back to the
- * embedded workspace would plan against the wrong thing.
+ * resolveTarget decides the target from options and environment, before anything is
+ * read. An API URL without a token, or a token without an API URL, is a ConfigError:
+ * silently falling back to the embedded workspace would plan against the wrong thing.
+ * For the same reason, in CI (isCi) no target at all is a ConfigError unless `--local`
+ * asks for the embedded workspace; `--local` with a remote target is one too.
  */
 export async function resolveTarget(options: TargetOptions, env: NodeJS.ProcessEnv = process.env): Promise<TargetSpec> {
   const apiUrl = nonEmpty(options.apiUrl) ?? nonEmpty(env.ANTRYK_API_URL);
-  const token = options.tokenFile !== undefined ? await readTokenFile(options.tokenFile) : nonEmpty(env.ANTRYK_TOKEN);
-  if (apiUrl === undefined && token === undefined) return { kind: "embedded" };
+  const token = options.tokenFile !== undefined ? await readTokenFile(options.tokenFile) : envToken(env);
+  if (options.local === true) {
+    if (apiUrl !== undefined || token !== undefined) {
+      throw new ConfigError("--local uses the embedded local workspace: do not also set an API URL or token (ANTRYK_API_URL, ANTRYK_TOKEN, --api-url, --token-file)");
+    }
+    return { kind: "embedded", explicit: true };
+  }
+  if (apiUrl === undefined && token === undefined) {
+    if (isCi(env)) {
+      throw new ConfigError(
+        "no target in CI: set ANTRYK_API_URL and ANTRYK_TOKEN to the workspace's API (or pass --local to use a throwaway embedded local workspace); nothing was read or changed",
+      );
+    }
+    return { kind: "embedded", explicit: false };
+  }
   if (apiUrl === undefined) {
     throw new ConfigError(
       "a token is set (ANTRYK_TOKEN or --token-file) but no API URL: set ANTRYK_API_URL or pass --api-url",
@@ -71,6 +99,20 @@ async function readTokenFile(path: string): Promise<string> {
   const token = text.trim();
   if (token === "") throw new ConfigError(`the token file ${path} is empty`);
   if (/\s/.test(token)) throw new ConfigError(`the token file ${path} must hold one token on one line`);
+  if (!TOKEN_CHARS.test(token)) throw new ConfigError(`the token file ${path} holds a control or non-ASCII character: a token is printable ASCII`);
+  return token;
+}
+
+/** TOKEN_CHARS: a token is printable ASCII with no white space (anything else cannot be an HTTP header value). */
+const TOKEN_CHARS = /^[\x21-\x7e]+$/;
+
+/** envToken reads ANTRYK_TOKEN (trimmed; blank is unset); white space or a control character inside is a one-line error that never shows the value. */
+function envToken(env: NodeJS.ProcessEnv): string | undefined {
+  const token = nonEmpty(env.ANTRYK_TOKEN);
+  if (token === undefined) return undefined;
+  if (!TOKEN_CHARS.test(token)) {
+    throw new ConfigError("ANTRYK_TOKEN holds white space, a control character or a non-ASCII character: set it to the token alone");
+  }
   return token;
 }
 

@@ -1,8 +1,6 @@
-import { readdir } from "node:fs/promises";
-import { join } from "node:path";
 import { ConfigError } from "../errors.js";
-import { EMBEDDED_DIR } from "./embedded.js";
-import { resolveTarget, type TargetOptions } from "./target.js";
+import { EMBEDDED_DIR, embeddedWorkspaces } from "./embedded.js";
+import type { TargetSpec } from "./target.js";
 
 /**
  * resolveExportWorkspace names the workspace `export` reads when no file names it:
@@ -11,13 +9,13 @@ import { resolveTarget, type TargetOptions } from "./target.js";
  */
 export async function resolveExportWorkspace(
   flag: string | undefined,
-  target: TargetOptions,
+  target: TargetSpec,
   env: NodeJS.ProcessEnv = process.env,
   cwd: string = process.cwd(),
 ): Promise<string> {
   const named = flag?.trim() || env.ANTRYK_WORKSPACE?.trim();
   if (named) return named;
-  if ((await resolveTarget(target, env)).kind === "remote") {
+  if (target.kind === "remote") {
     throw new ConfigError("name the workspace to export: --workspace NAME (or set ANTRYK_WORKSPACE)");
   }
   const local = await embeddedWorkspaces(cwd);
@@ -27,14 +25,4 @@ export async function resolveExportWorkspace(
       ? `no embedded local workspace in ${EMBEDDED_DIR}/ yet: run plan or apply first, or name one with --workspace NAME`
       : `${EMBEDDED_DIR}/ holds several workspaces (${local.join(", ")}): name one with --workspace NAME`,
   );
-}
-
-/** embeddedWorkspaces lists the workspaces that have an owner token under `.antryk/`. */
-async function embeddedWorkspaces(cwd: string): Promise<string[]> {
-  try {
-    const names = await readdir(join(cwd, EMBEDDED_DIR));
-    return names.filter((n) => n.endsWith(".token")).map((n) => n.slice(0, -".token".length)).sort();
-  } catch {
-    return [];
-  }
 }

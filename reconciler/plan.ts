@@ -1,3 +1,5 @@
+import { randomUUID } from "node:crypto";
+
 /**
  * Plan is the contract between computing a change and making it: plain, versioned,
  * JSON-serializable data. Renderers read it, applyPlan acts only on `changes`, and a
@@ -5,8 +7,11 @@
  * never holds a secret (no token, no invitation token).
  */
 
-/** PLAN_FORMAT_VERSION is bumped on any incompatible change to Plan's shape (docs/plan-format.md). */
-export const PLAN_FORMAT_VERSION = 1 as const;
+/**
+ * PLAN_FORMAT_VERSION is bumped on any incompatible change to Plan's shape
+ * (docs/plan-format.md). 2 added `planId` and `accessFile`.
+ */
+export const PLAN_FORMAT_VERSION = 2 as const;
 
 /** Access is what a person holds or will hold: a role plus extra grants (catalog order). */
 export interface Access {
@@ -177,12 +182,33 @@ export interface SafetyViolation {
 /** PlanSummary counts changes by kind; `total` is changes.length. */
 export type PlanSummary = Record<ChangeKind, number> & { total: number; highRisk: number };
 
+/**
+ * AccessFileRef binds a plan to the access file it was computed from: its path (relative
+ * to the working directory the plan was made in) and the SHA-256 (hex) of its bytes.
+ * Applying a saved plan refuses a file whose bytes no longer have this digest.
+ */
+export interface AccessFileRef {
+  path: string;
+  sha256: string;
+}
+
 /** Plan is one computed plan. An empty `violations` means it may be applied. */
 export interface Plan {
   formatVersion: typeof PLAN_FORMAT_VERSION;
+  /**
+   * planId is random per computed plan (a UUID). Idempotency keys derive from it and the
+   * change key, so a retried apply of the same saved plan replays its own requests and no
+   * other plan can ever collide with them, however often a workspace state recurs.
+   */
+  planId: string;
   workspace: string;
-  /** target is the API base URL the live state was read from (never a credential). */
+  /**
+   * target is the API base URL the live state was read from (never a credential), or
+   * `embedded:<db path>` for the embedded local workspace (see isLocalTarget).
+   */
   target: string;
+  /** accessFile is the file the desired state came from; null when it came from an in-memory document (the Pulumi provider). */
+  accessFile: AccessFileRef | null;
   mode: "authoritative" | "additive";
   /** liveDigest identifies the live state the plan was computed from. */
   liveDigest: string;
@@ -193,6 +219,14 @@ export interface Plan {
   warnings: PlanWarning[];
   violations: SafetyViolation[];
   summary: PlanSummary;
+}
+
+/** LOCAL_TARGET_PREFIX starts the target of a plan computed against the embedded local workspace. */
+export const LOCAL_TARGET_PREFIX = "embedded:";
+
+/** isLocalTarget tells whether a plan's target is the embedded local workspace (a throwaway SQLite file, not a real Antryk workspace). */
+export function isLocalTarget(target: string): boolean {
+  return target.startsWith(LOCAL_TARGET_PREFIX);
 }
 
 /** assertNever ends every switch over a closed union; reaching it is a bug. */
@@ -207,4 +241,31 @@ export function summarize(changes: readonly Change[]): PlanSummary {
   summary.total = changes.length;
   summary.highRisk = changes.filter((c) => c.risk === "high").length;
   return summary;
+}
+
+/** PlanInit is what createPlan needs; everything else of a Plan is derived or defaulted. */
+export type PlanInit = Omit<Plan, "formatVersion" | "planId" | "accessFile" | "summary" | "warnings" | "violations"> &
+  Partial<Pick<Plan, "planId" | "accessFile" | "warnings" | "violations">>;
+
+/**
+ * createPlan is the one constructor of a Plan (computePlan, the bench and the tests use
+ * it): the current formatVersion, a random planId unless given, no access file, no
+ * warnings and no violations unless given, and the summary counted from `changes`.
+ */
+export function createPlan(init: PlanInit): Plan {
+  return {
+    formatVersion: PLAN_FORMAT_VERSION,
+    planId: init.planId ?? randomUUID(),
+    workspace: init.workspace,
+    target: init.target,
+    accessFile: init.accessFile ?? null,
+    mode: init.mode,
+    liveDigest: init.liveDigest,
+    liveRevision: init.liveRevision,
+    caller: init.caller,
+    changes: init.changes,
+    warnings: init.warnings ?? [],
+    violations: init.violations ?? [],
+    summary: summarize(init.changes),
+  };
 }

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
 import { ConfigError } from "../errors.js";
 import { sortPermissions } from "./catalog.js";
@@ -15,10 +16,16 @@ import { MAX_FILE_BYTES, parseYamlText } from "./source/parse-text.js";
  * one run lists every problem, sorted by position.
  */
 
-/** LoadResult: `desired` is null exactly when a diagnostic is an error; diagnostics are sorted by position. */
+/**
+ * LoadResult: `desired` is null exactly when a diagnostic is an error; diagnostics are
+ * sorted by position. `sha256` (hex) is the digest of the exact bytes validated, set by
+ * loadAccessFile when it read the file whole: a plan records it, and applying a saved
+ * plan refuses a file whose bytes changed since.
+ */
 export interface LoadResult {
   desired: DesiredState | null;
   diagnostics: Diagnostic[];
+  sha256?: string;
 }
 
 /** LoadOptions: `now` is the clock `expires` is resolved against (default: the current time). */
@@ -49,7 +56,7 @@ export async function loadAccessFile(path: string, options: LoadOptions = {}): P
   } catch {
     return fileProblem(path, "not-text", "the file is not UTF-8 text; is it binary?");
   }
-  return parseAccessText(text, path, options);
+  return { ...parseAccessText(text, path, options), sha256: createHash("sha256").update(bytes).digest("hex") };
 }
 
 /** parseAccessText validates access-file text; `file` names it in diagnostics. Never throws for bad content. */

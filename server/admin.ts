@@ -48,6 +48,13 @@ export function initWorkspace(dbPath: string, options: { workspace: string; owne
   });
 }
 
+/** workspaceNames lists the workspaces a database holds, sorted (the embedded workspace refuses a name it does not hold yet, a likely typo). */
+export function workspaceNames(dbPath: string): string[] {
+  return withDatabase(dbPath, (repos) =>
+    (repos.db.prepare("SELECT name FROM workspaces ORDER BY name").all() as { name: string }[]).map((r) => r.name),
+  );
+}
+
 /** issueToken returns a new API token for an existing member of an existing workspace. */
 export function issueToken(dbPath: string, options: { workspace: string; email: string }): string {
   const email = normalizeEmail(options.email);

@@ -4,7 +4,17 @@ import { runBounded } from "./bounded.js";
 import { skipReason } from "./dependencies.js";
 import { CurrentSnapshot, executeChange } from "./execute.js";
 import { DEFAULT_IDEMPOTENCY_PREFIX, idempotencyKey } from "./idempotency.js";
-import type { AppliedChange, ApplyClient, ApplyEntry, ApplyOptions, ApplyResult, FailedChange, SkippedChange } from "./types.js";
+import type {
+  AppliedChange,
+  ApplyClient,
+  ApplyEntry,
+  ApplyOptions,
+  ApplyOutcome,
+  ApplyResult,
+  FailedChange,
+  NotAttemptedChange,
+  SkippedChange,
+} from "./types.js";
 
 export { assertFresh } from "./fresh.js";
 export { idempotencyKey } from "./idempotency.js";
@@ -14,14 +24,23 @@ export type * from "./types.js";
 export const DEFAULT_CONCURRENCY = 8;
 
 /**
+ * BREAKER_THRESHOLD: after this many changes in a row fail as unreachable (a network
+ * error or a 5xx, each after the client's own retries), apply stops starting changes and
+ * reports the rest as not attempted, instead of retrying every remaining change against
+ * a server that is gone. A change that goes through resets the count.
+ */
+export const BREAKER_THRESHOLD = 3;
+
+/**
  * applyPlan makes the plan's changes, and only those, through `client`: phase by phase
  * in PHASES order (a phase starts when the previous one has settled), at most
  * `concurrency` calls in flight inside a phase, one call per change (the client
  * retries transient failures). It continues past a failed change; a change whose
  * earlier-phase dependency did not apply is skipped (rules in dependencies.ts). Every
- * change appears once in the result. A plan with violations throws SafetyError and a
- * plan of another format version ConfigError, both before any call. A plan with no
- * changes makes no call at all.
+ * change appears once in the result. Once `options.signal` aborts, or after
+ * BREAKER_THRESHOLD consecutive unreachable failures, no new change starts and the rest
+ * are `notAttempted`. A plan with violations throws SafetyError and a plan of another
+ * format version ConfigError, both before any call. A plan with no changes makes no call.
  */
 export async function applyPlan(plan: Plan, client: ApplyClient, options: ApplyOptions = {}): Promise<ApplyResult> {
   if (plan.formatVersion !== PLAN_FORMAT_VERSION) {
@@ -44,15 +63,19 @@ export async function applyPlan(plan: Plan, client: ApplyClient, options: ApplyO
     keys.add(change.key);
   }
   const prefix = options.idempotencyPrefix ?? DEFAULT_IDEMPOTENCY_PREFIX;
+  const threshold = options.breakerThreshold ?? BREAKER_THRESHOLD;
   const snapshot = new CurrentSnapshot(client, plan.workspace);
   const order = new Map(plan.changes.map((c, i) => [c.key, i]));
-  const result: ApplyResult = { applied: [], failed: [], skipped: [] };
+  const result: ApplyResult = { applied: [], failed: [], skipped: [], notAttempted: [] };
   const notApplied: Change[] = [];
+  let unreachableRun = 0;
   let done = 0;
-  const settle = (outcome: "applied" | "failed" | "skipped", change: Change, entry: ApplyEntry): void => {
+  const settle = (outcome: ApplyOutcome, entry: ApplyEntry): void => {
     done += 1;
     options.onProgress?.({ done, total: plan.changes.length, outcome, change: entry });
   };
+  const stopReason = (): NotAttemptedChange["reason"] | null =>
+    options.signal?.aborted === true ? "interrupted" : unreachableRun >= threshold ? "unreachable" : null;
 
   for (const phase of PHASES) {
     const inPhase = plan.changes.filter((c) => c.phase === phase);
@@ -60,11 +83,18 @@ export async function applyPlan(plan: Plan, client: ApplyClient, options: ApplyO
     const earlierNotApplied = [...notApplied];
     await runBounded(inPhase, concurrency, async (change) => {
       const entry = entryOf(change);
+      const stop = stopReason();
+      if (stop !== null) {
+        result.notAttempted.push({ ...entry, reason: stop });
+        notApplied.push(change);
+        settle("notAttempted", entry);
+        return;
+      }
       const reason = skipReason(change, earlierNotApplied);
       if (reason !== null) {
         result.skipped.push({ ...entry, reason } satisfies SkippedChange);
         notApplied.push(change);
-        settle("skipped", change, entry);
+        settle("skipped", entry);
         return;
       }
       const outcome = await executeChange(change, {
@@ -74,12 +104,14 @@ export async function applyPlan(plan: Plan, client: ApplyClient, options: ApplyO
         snapshot,
       });
       if (outcome.ok) {
+        unreachableRun = 0;
         result.applied.push((outcome.note ? { ...entry, note: outcome.note } : entry) satisfies AppliedChange);
-        settle("applied", change, entry);
+        settle("applied", entry);
       } else {
+        unreachableRun = isUnreachable(outcome.error.status) ? unreachableRun + 1 : 0;
         result.failed.push({ ...entry, error: outcome.error } satisfies FailedChange);
         notApplied.push(change);
-        settle("failed", change, entry);
+        settle("failed", entry);
       }
     });
   }
@@ -87,7 +119,13 @@ export async function applyPlan(plan: Plan, client: ApplyClient, options: ApplyO
   result.applied.sort(byPlanOrder);
   result.failed.sort(byPlanOrder);
   result.skipped.sort(byPlanOrder);
+  result.notAttempted.sort(byPlanOrder);
   return result;
+}
+
+/** isUnreachable: the change failed because the server could not be reached or failed itself (status 0 or 5xx), not because it refused. */
+function isUnreachable(status: number): boolean {
+  return status === 0 || status >= 500;
 }
 
 /** entryOf names a change in a result: key, kind, phase, and its email or role name. */

@@ -55,24 +55,45 @@ export interface SkippedChange extends ApplyEntry {
   reason: string;
 }
 
+/**
+ * NotAttemptedChange: never started, so the workspace certainly does not hold it from
+ * this apply: apply was interrupted (`interrupted`) or gave up on a server that stopped
+ * answering (`unreachable`, see BREAKER_THRESHOLD).
+ */
+export interface NotAttemptedChange extends ApplyEntry {
+  reason: "interrupted" | "unreachable";
+}
+
 /** ApplyResult lists every change of the plan exactly once, each list in plan order. */
 export interface ApplyResult {
   applied: AppliedChange[];
   failed: FailedChange[];
   skipped: SkippedChange[];
+  notAttempted: NotAttemptedChange[];
 }
+
+/** ApplyOutcome is how one change ended in an ApplyResult. */
+export type ApplyOutcome = "applied" | "failed" | "skipped" | "notAttempted";
 
 /** ApplyProgress is reported after each change settles; `done` counts settled changes of `total`. */
 export interface ApplyProgress {
   done: number;
   total: number;
-  outcome: "applied" | "failed" | "skipped";
+  outcome: ApplyOutcome;
   change: ApplyEntry;
 }
 
-/** ApplyOptions: `concurrency` (default 8) bounds calls in flight inside a phase; `idempotencyPrefix` starts every Idempotency-Key. */
+/**
+ * ApplyOptions: `concurrency` (default 8) bounds calls in flight inside a phase;
+ * `idempotencyPrefix` starts every Idempotency-Key; once `signal` aborts (Ctrl-C), no
+ * new change starts (the ones in flight finish) and the rest are `notAttempted`;
+ * `breakerThreshold` (default BREAKER_THRESHOLD) is the run of consecutive unreachable
+ * failures after which apply gives up on the server.
+ */
 export interface ApplyOptions {
   concurrency?: number;
   onProgress?: (progress: ApplyProgress) => void;
   idempotencyPrefix?: string;
+  signal?: AbortSignal;
+  breakerThreshold?: number;
 }

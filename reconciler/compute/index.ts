@@ -1,6 +1,6 @@
 import type { DesiredState } from "../../schema/model.js";
 import type { LiveState } from "../live-state.js";
-import { PLAN_FORMAT_VERSION, summarize, type Change, type Plan, type PlanWarning } from "../plan.js";
+import { createPlan, type AccessFileRef, type Change, type Plan, type PlanWarning } from "../plan.js";
 import { runRails } from "../safety/index.js";
 import { desiredRoleTable, liveRoleTable } from "./access.js";
 import { holdingsAfter } from "./holders.js";
@@ -8,17 +8,24 @@ import { reconcilePeople } from "./members.js";
 import { compareChanges, compareWarnings } from "./order.js";
 import { reconcileRoles } from "./roles.js";
 
-/** PlanOptions: `target` is the API base URL recorded in the plan; `allowSelfChange` lifts the self rail. */
+/**
+ * PlanOptions: `target` is the API base URL recorded in the plan; `allowSelfChange` lifts
+ * the self rail; `accessFile` binds the plan to its file (null or absent: an in-memory
+ * document); `planId` is the plan's identity, random unless given (apply of a saved plan
+ * recomputes it under the saved id; tests fix it).
+ */
 export interface PlanOptions {
   target: string;
   allowSelfChange?: boolean;
+  accessFile?: AccessFileRef | null;
+  planId?: string;
 }
 
 /**
  * computePlan compares the desired state with the live one and returns the Plan that
- * makes the workspace match access.yaml (design §4). It is pure and synchronous: no
- * I/O, no clock (the loader already resolved `expires`), the same inputs give the same
- * plan. The safety rails run on the result and fill `violations`; a plan with any
+ * makes the workspace match access.yaml. It is pure and synchronous: no I/O, no clock
+ * (the loader already resolved `expires`), the same inputs give the same plan, except
+ * `planId`, which is random unless `options.planId` fixes it. The safety rails run on the result and fill `violations`; a plan with any
  * violation must not be applied. Linear in the size of the workspace.
  */
 export function computePlan(desired: DesiredState, live: LiveState, options: PlanOptions): Plan {
@@ -28,19 +35,18 @@ export function computePlan(desired: DesiredState, live: LiveState, options: Pla
   reconcileRoles(desired, live, holdingsAfter(live, out.changes), out);
   out.changes.sort(compareChanges);
   out.warnings.sort(compareWarnings);
-  const plan: Plan = {
-    formatVersion: PLAN_FORMAT_VERSION,
+  const plan = createPlan({
+    ...(options.planId !== undefined ? { planId: options.planId } : {}),
     workspace: live.workspace.name,
     target: options.target,
+    accessFile: options.accessFile ?? null,
     mode: desired.mode,
     liveDigest: live.digest,
     liveRevision: live.workspace.revision,
     caller: live.caller.email,
     changes: out.changes,
     warnings: out.warnings,
-    violations: [],
-    summary: summarize(out.changes),
-  };
+  });
   plan.violations = runRails(plan, live, desired, { allowSelfChange: options.allowSelfChange ?? false });
   return plan;
 }

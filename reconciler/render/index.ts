@@ -4,4 +4,4 @@ export { renderJson } from "./json.js";
 export { renderMarkdown, MARKDOWN_LIMIT, FOLD_AFTER, type MarkdownOptions } from "./markdown.js";
 export { renderAccessYaml, DEFAULT_SCHEMA_URL, type AccessYamlOptions } from "./access-yaml.js";
 export { renderYamlDiff, renderPlanYamlDiff, type YamlDiffOptions } from "./yaml-diff.js";
-export { summaryLine, NO_CHANGES } from "./words.js";
+export { summaryLine, NO_CHANGES, verbOf, subjectOf, describeState } from "./words.js";

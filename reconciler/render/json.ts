@@ -3,9 +3,11 @@ import { CHANGE_KINDS, type Plan } from "../plan.js";
 /** KEY_ORDER fixes the order of object keys in plan JSON; keys not listed follow, alphabetically. */
 const KEY_ORDER = [
   // Plan
-  "formatVersion", "workspace", "target", "mode", "liveDigest", "liveRevision", "caller", "summary", "changes", "warnings", "violations",
+  "formatVersion", "planId", "workspace", "target", "accessFile", "mode", "liveDigest", "liveRevision", "caller", "summary", "changes", "warnings", "violations",
   // Change
   "key", "kind", "phase", "risk", "email", "name", "memberId", "invitationId", "version", "sendCount", "before", "after", "gained", "lost", "reason",
+  // AccessFileRef
+  "path", "sha256",
   // Access and RoleBody
   "role", "description", "permissions",
   // PlanWarning and SafetyViolation
@@ -28,7 +30,7 @@ function ordered(value: unknown): unknown {
 }
 
 /**
- * renderJson is the plan as pretty JSON (docs/plan-format.md): formatVersion 1, keys in a
+ * renderJson is the plan as pretty JSON (docs/plan-format.md): the current formatVersion, keys in a
  * fixed order so saved plans diff cleanly, a trailing newline. It is also the saved-plan
  * file `apply PLAN.json` reads back; a Plan holds no secret, so neither does this.
  */

@@ -1,6 +1,6 @@
 import { HIGH_RISK_PERMISSIONS } from "../../schema/catalog.js";
-import { assertNever, type Change, type Plan } from "../plan.js";
-import { accessText, blockedLine, changesByPhase, PHASE_TITLES, subjectOf, summaryLine, symbolOf, verbOf } from "./words.js";
+import { assertNever, isLocalTarget, type Change, type Plan } from "../plan.js";
+import { LOCAL_NOTE, accessText, blockedLine, changesByPhase, PHASE_TITLES, subjectOf, summaryLine, symbolOf, verbOf } from "./words.js";
 
 /** MARKDOWN_LIMIT is the most characters renderMarkdown returns (GitHub refuses comments past 65,536). */
 export const MARKDOWN_LIMIT = 60_000;
@@ -75,7 +75,8 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
   const blocked = plan.violations.length > 0;
   w.add(`### antryk-access plan for ${code(plan.workspace)}`, "");
   w.add(`**${summaryLine(plan.summary)}**${blocked ? ` **${blockedLine(plan)}**` : ""}`, "");
-  w.add(`Mode ${code(plan.mode)} · revision ${plan.liveRevision} · read as ${code(plan.caller)} · live digest ${code(plan.liveDigest.slice(0, 12))}`, "");
+  if (isLocalTarget(plan.target)) w.add(`> [!WARNING]`, `> ${LOCAL_NOTE}`, "");
+  w.add(`Mode ${code(plan.mode)} · target ${code(plan.target)} · revision ${plan.liveRevision} · read as ${code(plan.caller)} · live digest ${code(plan.liveDigest.slice(0, 12))}`, "");
   if (plan.changes.length > 0) summaryTable(plan, w);
 
   if (blocked) {

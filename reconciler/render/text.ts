@@ -1,5 +1,5 @@
-import type { Plan } from "../plan.js";
-import { blockedLine, changesByPhase, describeState, PHASE_TITLES, permissionEffects, subjectOf, summaryLine, symbolOf, verbOf, type Symbol } from "./words.js";
+import { isLocalTarget, type Plan } from "../plan.js";
+import { LOCAL_NOTE, blockedLine, changesByPhase, describeState, PHASE_TITLES, permissionEffects, subjectOf, summaryLine, symbolOf, verbOf, type Symbol } from "./words.js";
 
 /** TextOptions: `color` adds ANSI colours; the CLI passes true only on a TTY without NO_COLOR. */
 export interface TextOptions {
@@ -20,6 +20,7 @@ export function renderText(plan: Plan, options: TextOptions): string {
   const bySymbol: Record<Symbol, string> = { "+": ANSI.green, "~": ANSI.yellow, "-": ANSI.red };
   const lines: string[] = [];
   lines.push(`Workspace ${plan.workspace} at ${plan.target} (revision ${plan.liveRevision}, ${plan.mode} mode), read as ${plan.caller}.`);
+  if (isLocalTarget(plan.target)) lines.push(paint(ANSI.bold + ANSI.yellow, LOCAL_NOTE));
 
   for (const [phase, changes] of changesByPhase(plan.changes)) {
     lines.push("", paint(ANSI.bold, `${PHASE_TITLES[phase]}:`));

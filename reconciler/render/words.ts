@@ -11,6 +11,9 @@ export { subjectOf };
 /** NO_CHANGES is the closing line of a plan without changes. */
 export const NO_CHANGES = "No changes. The workspace matches access.yaml.";
 
+/** LOCAL_NOTE heads every rendering of a plan computed against the embedded local workspace. */
+export const LOCAL_NOTE = "LOCAL: this plan is against the embedded local workspace, a SQLite file on this machine, not a real Antryk workspace.";
+
 /** PHASE_TITLES names each phase as the renderers head it. */
 export const PHASE_TITLES: Record<Phase, string> = {
   roles: "Roles",

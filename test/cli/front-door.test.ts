@@ -3,11 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError } from "../../errors.js";
-import { summaryLine, problemLines, incompleteError, MAX_PROBLEM_LINES } from "../../cli/applying.js";
-import { interruptible } from "../../cli/interrupt.js";
+import { summaryLine, problemLines, outcomeError, verificationLines, MAX_PROBLEM_LINES } from "../../cli/applying.js";
+import { onInterrupt } from "../../cli/interrupt.js";
 import { EventEmitter } from "node:events";
-import { ApiError } from "../../errors.js";
-import type { ApplyClient } from "../../reconciler/apply/index.js";
+import { InterruptedError } from "../../errors.js";
+import type { ApplyResult } from "../../reconciler/apply/index.js";
 import { useColor } from "../../cli/confirm.js";
 import { progressLine } from "../../cli/progress.js";
 import { parseSavedPlan } from "../../cli/saved-plan.js";
@@ -27,17 +27,22 @@ beforeAll(async () => {
   await writeFile(join(dir, "token"), "ak_from_file\n");
   await writeFile(join(dir, "empty"), "  \n");
   await writeFile(join(dir, "two"), "ak_one ak_two\n");
+  await writeFile(join(dir, "control"), "ak_one\u001b[2Jak_two\n");
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describe("resolveTarget", () => {
   const url = "https://api.example.com";
   it.each([
-    ["nothing set: the embedded workspace", {}, {}, { kind: "embedded" }],
+    ["nothing set: the embedded workspace", {}, {}, { kind: "embedded", explicit: false }],
+    ["nothing set, CI=false: the embedded workspace", {}, { CI: "false" }, { kind: "embedded", explicit: false }],
+    ["nothing set, CI=0: the embedded workspace", {}, { CI: "0" }, { kind: "embedded", explicit: false }],
+    ["--local in CI: the embedded workspace, explicitly", { local: true }, { CI: "true" }, { kind: "embedded", explicit: true }],
+    ["a target in CI", {}, { CI: "true", ANTRYK_API_URL: url, ANTRYK_TOKEN: "ak_env" }, { kind: "remote", baseUrl: url, token: "ak_env" }],
     ["env URL and token", {}, { ANTRYK_API_URL: url, ANTRYK_TOKEN: "ak_env" }, { kind: "remote", baseUrl: url, token: "ak_env" }],
     ["--api-url wins over the env URL", { apiUrl: "https://other.example" }, { ANTRYK_API_URL: url, ANTRYK_TOKEN: "ak_env" }, { kind: "remote", baseUrl: "https://other.example", token: "ak_env" }],
     ["--token-file wins over ANTRYK_TOKEN", { tokenFile: "token" }, { ANTRYK_API_URL: url, ANTRYK_TOKEN: "ak_env" }, { kind: "remote", baseUrl: url, token: "ak_from_file" }],
-    ["blank variables count as unset", {}, { ANTRYK_API_URL: " ", ANTRYK_TOKEN: "" }, { kind: "embedded" }],
+    ["blank variables count as unset", {}, { ANTRYK_API_URL: " ", ANTRYK_TOKEN: "" }, { kind: "embedded", explicit: false }],
   ])("%s", async (_name, options, env, expected) => {
     const opts = "tokenFile" in options ? { ...options, tokenFile: join(dir, String(options.tokenFile)) } : options;
     expect(await resolveTarget(opts, env)).toEqual(expected);
@@ -49,8 +54,15 @@ describe("resolveTarget", () => {
     ["a missing token file", { tokenFile: "missing" }, { ANTRYK_API_URL: url }, /^cannot read the token file .*missing \(ENOENT\)$/],
     ["an empty token file", { tokenFile: "empty" }, { ANTRYK_API_URL: url }, /^the token file .*empty is empty$/],
     ["two tokens in the file", { tokenFile: "two" }, { ANTRYK_API_URL: url }, /must hold one token on one line$/],
+    ["a control byte in the token file", { tokenFile: "control" }, { ANTRYK_API_URL: url }, /holds a control or non-ASCII character/],
+    ["a control byte in ANTRYK_TOKEN", {}, { ANTRYK_API_URL: url, ANTRYK_TOKEN: "ak_sec\u0007ret" }, /^ANTRYK_TOKEN holds white space, a control character/],
+    ["white space inside ANTRYK_TOKEN", {}, { ANTRYK_API_URL: url, ANTRYK_TOKEN: "ak_sec ret" }, /^ANTRYK_TOKEN holds white space/],
+    ["no target in CI", {}, { CI: "true" }, /^no target in CI: set ANTRYK_API_URL and ANTRYK_TOKEN .*--local/],
+    ["no target in CI=1", {}, { CI: "1" }, /^no target in CI/],
+    ["a URL without a token in CI", {}, { CI: "true", ANTRYK_API_URL: url }, /^no API token for/],
+    ["--local with a target", { local: true }, { ANTRYK_API_URL: url, ANTRYK_TOKEN: "ak_env" }, /^--local uses the embedded local workspace/],
   ])("refuses %s, never echoing a token", async (_name, options, env, message) => {
-    const opts = "tokenFile" in options ? { tokenFile: join(dir, String(options.tokenFile)) } : options;
+    const opts = "tokenFile" in options ? { ...options, tokenFile: join(dir, String(options.tokenFile)) } : options;
     const err = await resolveTarget(opts, env).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as Error).message).toMatch(message);
@@ -86,8 +98,10 @@ const invite: Change = {
 };
 const plan: Plan = {
   formatVersion: PLAN_FORMAT_VERSION,
+  planId: "3f1c9a52-6a55-4d7e-9d55-0d3c55f0a001",
   workspace: "acme-prod",
   target: "https://api.example.com",
+  accessFile: { path: "access.yaml", sha256: "a".repeat(64) },
   mode: "authoritative",
   liveDigest: "abc123",
   liveRevision: 4,
@@ -110,7 +124,10 @@ describe("parseSavedPlan", () => {
   };
   it.each([
     ["not JSON", "{", /plan\.json is not a saved plan: not valid JSON/],
-    ["another format version", mutate((p) => (p.formatVersion = 2)), /formatVersion 2; this antryk-access reads formatVersion 1/],
+    ["another format version", mutate((p) => (p.formatVersion = 1)), /formatVersion 1; this antryk-access reads formatVersion 2/],
+    ["no planId", mutate((p) => delete p.planId), /plan\.json is not a saved plan: planId: /],
+    ["no access file", mutate((p) => (p.accessFile = null)), /plan\.json is not a saved plan: accessFile: /],
+    ["an access file digest that is not a sha256", mutate((p) => (p.accessFile = { path: "a.yaml", sha256: "x" })), /accessFile\.sha256/],
     ["no digest", mutate((p) => delete p.liveDigest), /plan\.json is not a saved plan: liveDigest: /],
     ["an unknown change kind", mutate((p) => ((p.changes as Record<string, unknown>[])[0]!.kind = "dropTable")), /changes\.0\.kind/],
     ["an invite without its role", mutate((p) => ((p.changes as Record<string, unknown>[])[0]!.after = { permissions: [] })), /changes\.0\.after\.role/],
@@ -124,27 +141,68 @@ describe("parseSavedPlan", () => {
 
 describe("the apply summary", () => {
   const entry = { key: "inviteMember:bob@acme.io", kind: "inviteMember" as const, phase: "grants" as const, email: "bob@acme.io" };
+  const none = { applied: [], failed: [], skipped: [], notAttempted: [] };
   it.each([
-    [{ applied: [entry], failed: [], skipped: [] }, "Apply complete: 1 applied, 0 failed, 0 skipped."],
-    [{ applied: [], failed: [{ ...entry, error: { status: 409, code: "conflict", message: "boom" } }], skipped: [] }, "Apply incomplete: 0 applied, 1 failed, 0 skipped."],
-    [{ applied: [], failed: [], skipped: [{ ...entry, reason: "its role was not created" }] }, "Apply incomplete: 0 applied, 0 failed, 1 skipped."],
+    [{ ...none, applied: [entry] }, "Apply complete: 1 applied, 0 failed, 0 skipped, 0 not attempted."],
+    [{ ...none, failed: [{ ...entry, error: { status: 409, code: "conflict", message: "boom" } }] }, "Apply incomplete: 0 applied, 1 failed, 0 skipped, 0 not attempted."],
+    [{ ...none, skipped: [{ ...entry, reason: "its role was not created" }] }, "Apply incomplete: 0 applied, 0 failed, 1 skipped, 0 not attempted."],
+    [{ ...none, notAttempted: [{ ...entry, reason: "interrupted" as const }] }, "Apply incomplete: 0 applied, 0 failed, 0 skipped, 1 not attempted."],
   ])("summaryLine %#", (result, line) => {
-    expect(summaryLine(result)).toBe(line);
+    expect(summaryLine(result as ApplyResult)).toBe(line);
   });
 
-  it("lists failures and skips, and a 412 is called a concurrent change", () => {
-    const result = {
+  it("lists failures, skips and changes not attempted; a 412 is called a concurrent change", () => {
+    const result: ApplyResult = {
       applied: [],
       failed: [{ ...entry, error: { status: 412, code: "precondition_failed", message: "bob@acme.io changed concurrently; run plan again" } }],
       skipped: [{ ...entry, key: "deleteRole:x", kind: "deleteRole" as const, email: undefined, name: "x", reason: "a removal failed" }],
+      notAttempted: [{ ...entry, key: "inviteMember:amy@acme.io", email: "amy@acme.io", reason: "unreachable" }],
     };
     expect(problemLines(result)).toEqual([
-      "  failed   inviteMember bob@acme.io: bob@acme.io changed concurrently; run plan again",
-      "  skipped  deleteRole x: a removal failed",
+      "  failed         inviteMember bob@acme.io: bob@acme.io changed concurrently; run plan again",
+      "  skipped        deleteRole x: a removal failed",
+      "  not attempted  inviteMember amy@acme.io: the server stopped answering",
     ]);
-    expect(incompleteError(result).message).toBe(
-      "apply incomplete: 1 change failed, 1 skipped; 1 of them changed concurrently; run plan again to see what remains",
+    expect(outcomeError(result, { status: "verified" }, false)?.message).toBe(
+      "apply incomplete: 1 change failed, 1 skipped, 1 not attempted; 1 of them changed concurrently; gave up on a server that stopped answering; run plan again to see what remains",
     );
+  });
+
+  const applied: ApplyResult = { ...none, applied: [entry] };
+  it.each([
+    ["verified", { status: "verified" as const }, false, null, ["Verified: the workspace matches access.yaml."]],
+    [
+      "differences remain",
+      { status: "differs" as const, remaining: [invite] },
+      false,
+      /^apply did not converge: the workspace still differs from access.yaml in 1 place/,
+      ["Not verified: the workspace still differs from access.yaml in 1 place:", "  invite bob@acme.io as developer  (not a member yet)"],
+    ],
+    [
+      "the caller removed itself",
+      { status: "skipped" as const, cause: "selfRemoved" as const, reason: "this apply removed x@acme.io, whose token ran it: that token no longer works" },
+      false,
+      null,
+      ["Not verified: this apply removed x@acme.io, whose token ran it: that token no longer works."],
+    ],
+    [
+      "the workspace could not be read back",
+      { status: "skipped" as const, cause: "unreadable" as const, reason: "the workspace could not be read back (boom)" },
+      false,
+      /^apply could not be verified: the workspace could not be read back \(boom\)$/,
+      ["Not verified: the workspace could not be read back (boom)."],
+    ],
+  ])("verification: %s", (_name, verification, interrupted, error, lines) => {
+    expect(verificationLines(verification)).toEqual(lines);
+    const err = outcomeError(applied, verification, interrupted);
+    if (error === null) expect(err).toBeNull();
+    else expect(err?.message).toMatch(error);
+  });
+
+  it("an interrupted apply ends in InterruptedError (exit 130)", () => {
+    const err = outcomeError({ ...none, applied: [entry], notAttempted: [{ ...entry, key: "k2", reason: "interrupted" }] }, { status: "skipped", cause: "interrupted", reason: "apply was interrupted" }, true);
+    expect(err).toBeInstanceOf(InterruptedError);
+    expect(err?.message).toBe("apply interrupted: 1 not attempted; run plan again to see what remains");
   });
 });
 
@@ -175,45 +233,34 @@ describe("terminal output", () => {
 
 describe("long failure lists", () => {
   it(`list ${MAX_PROBLEM_LINES} changes, then count the rest`, () => {
-    const failed = Array.from({ length: 25 }, (_, i) => ({
+    const notAttempted = Array.from({ length: 25 }, (_, i) => ({
       key: `inviteMember:u${i}@x.io`,
       kind: "inviteMember" as const,
       phase: "grants" as const,
       email: `u${i}@x.io`,
-      error: { status: 0, code: "interrupted", message: "not attempted: apply was interrupted" },
+      reason: "interrupted" as const,
     }));
-    const lines = problemLines({ applied: [], failed, skipped: [] });
+    const lines = problemLines({ applied: [], failed: [], skipped: [], notAttempted });
     expect(lines).toHaveLength(MAX_PROBLEM_LINES + 1);
     expect(lines.at(-1)).toBe("  … and 5 more (--format json lists every change)");
-    expect(incompleteError({ applied: [], failed, skipped: [] }, true).message).toBe(
-      "apply interrupted: 25 changes failed; run plan again to see what remains",
-    );
   });
 });
 
-describe("interruptible", () => {
-  const calls: string[] = [];
-  const client = {
-    createInvitation: async () => void calls.push("createInvitation"),
-    getMember: async () => void calls.push("getMember"),
-  } as unknown as ApplyClient;
-
-  it("passes calls through until the first Ctrl-C, then refuses changes (reads still pass); a second Ctrl-C exits 130", async () => {
-    const proc = Object.assign(new EventEmitter(), { exit: (code: number) => void calls.push(`exit ${code}`) });
+describe("onInterrupt", () => {
+  it("the first Ctrl-C aborts the signal applyPlan watches and says so; a second exits 130; dispose removes the handler", () => {
+    const exits: number[] = [];
+    const proc = Object.assign(new EventEmitter(), { exit: (code: number) => void exits.push(code) });
     const notes: string[] = [];
-    const guard = interruptible(client, (line) => notes.push(line), proc as unknown as NodeJS.Process);
-    await guard.client.createInvitation("ws", { email: "a@x.io", role: "developer" }, { idempotencyKey: "k" });
+    const interrupt = onInterrupt((line) => notes.push(line), proc as unknown as NodeJS.Process);
+    expect(interrupt.signal.aborted).toBe(false);
     proc.emit("SIGINT");
-    expect(guard.interrupted()).toBe(true);
+    expect(interrupt.signal.aborted).toBe(true);
+    expect(interrupt.interrupted()).toBe(true);
     expect(notes).toHaveLength(1);
-    const refused = await guard.client.createInvitation("ws", { email: "b@x.io", role: "developer" }, { idempotencyKey: "k2" }).catch((e: unknown) => e);
-    expect(refused).toBeInstanceOf(ApiError);
-    expect((refused as ApiError).code).toBe("interrupted");
-    await guard.client.getMember("ws", "m1");
+    expect(exits).toEqual([]);
     proc.emit("SIGINT");
-    expect(calls).toEqual(["createInvitation", "getMember", "exit 130"]);
-    guard.dispose();
+    expect(exits).toEqual([130]);
+    interrupt.dispose();
     expect(proc.listenerCount("SIGINT")).toBe(0);
   });
 });
-

@@ -4,6 +4,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { accessYaml, assertBuilt, listFiles, recorder, ROOT, runCli, tempDir, writeAccessFile } from "./harness.js";
 
+/** EMBEDDED_DEFAULT runs the CLI outside CI (CI cleared): these tests are of the embedded default, which CI refuses without --local. */
+const EMBEDDED_DEFAULT = { CI: "" };
+
 /**
  * The embedded local workspace: with no ANTRYK_API_URL and no token, the CLI runs the
  * reference server in its own process over `.antryk/workspace.db` in the current
@@ -35,7 +38,7 @@ const announcement = (ws: string) =>
 
 describe("the embedded local workspace", () => {
   it("plan announces it on the first line and creates it with a private owner token", async () => {
-    const r = await runCli(["plan", "-f", EXAMPLE], { cwd });
+    const r = await runCli(["plan", "-f", EXAMPLE], { cwd, env: EMBEDDED_DEFAULT });
     expect(r.code, r.stderr + r.stdout).toBe(0);
     expect(r.stdout.split("\n")[0]).toBe(announcement(workspace));
     expect(r.stdout).toMatch(/Plan: \d+ to invite/);
@@ -46,45 +49,45 @@ describe("the embedded local workspace", () => {
   });
 
   it("apply makes the changes; the next plan says No changes", async () => {
-    const apply = await runCli(["apply", "-f", EXAMPLE, "--auto-approve"], { cwd });
+    const apply = await runCli(["apply", "-f", EXAMPLE, "--auto-approve"], { cwd, env: EMBEDDED_DEFAULT });
     expect(apply.code, apply.stderr + apply.stdout).toBe(0);
     expect(apply.stdout.split("\n")[0]).toBe(announcement(workspace));
-    expect(apply.stdout).toMatch(/Apply complete: \d+ applied, 0 failed, 0 skipped\./);
-    const plan = await runCli(["plan", "-f", EXAMPLE, "--detailed-exitcode"], { cwd });
+    expect(apply.stdout).toMatch(/Apply complete: \d+ applied, 0 failed, 0 skipped, 0 not attempted\.\nVerified: the workspace matches access.yaml\./);
+    const plan = await runCli(["plan", "-f", EXAMPLE, "--detailed-exitcode"], { cwd, env: EMBEDDED_DEFAULT });
     expect(plan.code, plan.stderr + plan.stdout).toBe(0);
     expect(plan.stdout).toContain(NO_CHANGES);
   });
 
   it("machine-readable output keeps the announcement on stderr", async () => {
-    const json = await runCli(["plan", "-f", EXAMPLE, "--format", "json"], { cwd });
+    const json = await runCli(["plan", "-f", EXAMPLE, "--format", "json"], { cwd, env: EMBEDDED_DEFAULT });
     expect(json.code, json.stderr + json.stdout).toBe(0);
     expect(json.stderr.split("\n")[0]).toBe(announcement(workspace));
     expect((JSON.parse(json.stdout) as { changes: unknown[] }).changes).toEqual([]);
   });
 
   it("export names the only embedded workspace by itself and round-trips", async () => {
-    const exported = await runCli(["export"], { cwd });
+    const exported = await runCli(["export"], { cwd, env: EMBEDDED_DEFAULT });
     expect(exported.code, exported.stderr + exported.stdout).toBe(0);
     expect(exported.stderr.split("\n")[0]).toBe(announcement(workspace));
     const file = await writeAccessFile(cwd, "exported.yaml", exported.stdout);
-    const plan = await runCli(["plan", "-f", file, "--detailed-exitcode"], { cwd });
+    const plan = await runCli(["plan", "-f", file, "--detailed-exitcode"], { cwd, env: EMBEDDED_DEFAULT });
     expect(plan.code, plan.stderr + plan.stdout).toBe(0);
     expect(plan.stdout).toContain(NO_CHANGES);
   });
 
-  it("a second workspace in the same folder is created beside the first", async () => {
+  it("a second workspace in the same folder is created beside the first with --local", async () => {
     const file = await writeAccessFile(
       cwd,
       "other.yaml",
       accessYaml({ workspace: "sandbox", members: [{ email: "a@example.test", role: "account-admin" }] }),
     );
-    const r = await runCli(["apply", "-f", file, "--auto-approve"], { cwd });
+    const r = await runCli(["apply", "-f", file, "--auto-approve", "--local"], { cwd, env: EMBEDDED_DEFAULT });
     expect(r.code, r.stderr + r.stdout).toBe(0);
     expect(r.stdout.split("\n")[0]).toBe(announcement("sandbox"));
-    const ambiguous = await runCli(["export"], { cwd });
+    const ambiguous = await runCli(["export"], { cwd, env: EMBEDDED_DEFAULT });
     expect(ambiguous.code, ambiguous.stderr + ambiguous.stdout).toBe(1);
     expect(ambiguous.stderr).toMatch(/^error: .*several workspaces.*--workspace NAME/m);
-    const missing = await runCli(["export", "--workspace", "nope"], { cwd });
+    const missing = await runCli(["export", "--workspace", "nope"], { cwd, env: EMBEDDED_DEFAULT });
     expect(missing.code, missing.stderr + missing.stdout).toBe(1);
     expect(missing.stderr).toMatch(/^error: no embedded local workspace "nope"/m);
   });
@@ -93,7 +96,7 @@ describe("the embedded local workspace", () => {
     const tokenFile = join(cwd, ".antryk", `${workspace}.token`);
     recorder.secrets.add((await readFile(tokenFile, "utf8")).trim());
     await rm(tokenFile);
-    const plan = await runCli(["plan", "-f", EXAMPLE, "--detailed-exitcode"], { cwd });
+    const plan = await runCli(["plan", "-f", EXAMPLE, "--detailed-exitcode"], { cwd, env: EMBEDDED_DEFAULT });
     expect(plan.code, plan.stderr + plan.stdout).toBe(0);
     expect(plan.stdout).toContain(NO_CHANGES);
     expect((await stat(tokenFile)).mode & 0o777).toBe(0o600);

@@ -72,7 +72,8 @@ describe("plan and apply against a live workspace", () => {
     const r = await cli(["apply", "-f", file, "--auto-approve"]);
     expect(r.stderr).toBe("");
     expect(r.code, r.stderr + r.stdout).toBe(0);
-    expect(r.stdout).toContain("Apply complete: 5 applied, 0 failed, 0 skipped.");
+    expect(r.stdout).toContain("Apply complete: 5 applied, 0 failed, 0 skipped, 0 not attempted.");
+    expect(r.stdout).toContain("Verified: the workspace matches access.yaml.");
     const pending = await server.owner$.listInvitations(server.workspace, { status: "pending" });
     expect(pending.map((i) => [i.email, i.role, i.permissions, i.sendCount]).sort()).toEqual(
       TEAM.map((m) => [m.email, m.role, m.permissions ?? [], 1]).sort(),
@@ -102,7 +103,7 @@ describe("plan and apply against a live workspace", () => {
     await write(TEAM.map((m) => (m.email === "bob@acme.io" ? { ...m, role: "account-admin" } : m)));
     const r = await cli(["apply", "-f", file, "--auto-approve"]);
     expect(r.code, r.stderr + r.stdout).toBe(0);
-    expect(r.stdout).toContain("Apply complete: 1 applied, 0 failed, 0 skipped.");
+    expect(r.stdout).toContain("Apply complete: 1 applied, 0 failed, 0 skipped, 0 not attempted.");
     const events = (await server.owner$.listAllAudit(server.workspace)).slice(0, (await auditCount(server)) - before);
     expect(events.map((e) => [e.action, e.target])).toEqual([["member.updated", "bob@acme.io"]]);
     const bobAfter = (await server.owner$.listMembers(server.workspace)).find((m) => m.email === "bob@acme.io")!;
@@ -163,7 +164,7 @@ describe("plan and apply against a live workspace", () => {
     const saved = await cli(["plan", "-f", file, "--out", planFile, "--format", "json"]);
     expect(saved.code, saved.stderr + saved.stdout).toBe(0);
     const json = JSON.parse(await readFile(planFile, "utf8")) as { formatVersion: number; changes: { kind: string; email: string }[] };
-    expect(json.formatVersion).toBe(1);
+    expect(json.formatVersion).toBe(2);
     expect(json.changes.map((c) => [c.kind, c.email])).toEqual([["inviteMember", "erin@acme.io"]]);
     expect(JSON.parse(saved.stdout)).toEqual(json);
 
@@ -213,7 +214,7 @@ describe("plan and apply against a live workspace", () => {
     expect(text.stdout).toMatch(/^\+  - email: frank@acme\.io$/m);
     const json = await cli(["plan", "-f", file, "--format", "json"]);
     const plan = JSON.parse(json.stdout) as Record<string, unknown>;
-    expect(Object.keys(plan).slice(0, 2)).toEqual(["formatVersion", "workspace"]);
+    expect(Object.keys(plan).slice(0, 3)).toEqual(["formatVersion", "planId", "workspace"]);
   });
 });
 

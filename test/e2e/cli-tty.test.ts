@@ -85,7 +85,8 @@ describe.skipIf(!existsSync(SCRIPT))("apply on a terminal", () => {
     const r = await onTerminal(["apply", "-f", file], "yes", { ...server.env(), NO_COLOR: "1" });
     expect(r.code, r.output).toBe(0);
     expect(r.output).toMatch(/Applying: \d+\/30/);
-    expect(r.output).toContain("Apply complete: 30 applied, 0 failed, 0 skipped.");
+    expect(r.output).toContain("Apply complete: 30 applied, 0 failed, 0 skipped, 0 not attempted.");
+    expect(r.output).toContain("Verified: the workspace matches access.yaml.");
     expect(r.output).not.toContain(`${ESC}32m`);
     expect(await server.owner$.listInvitations(server.workspace, { status: "pending" })).toHaveLength(30);
   });
@@ -96,7 +97,7 @@ describe.skipIf(!existsSync(SCRIPT))("apply on a terminal", () => {
       "warned.yaml",
       "version: 1\nworkspace: local-ws\nowner: boss@acme.io\nmembers:\n  - email: a@acme.io\n    role: developer\n    permissions: [logs:read]\n",
     );
-    const r = await onTerminal(["plan", "-f", warned], "", {}); // no target: embedded, in the server's temp folder
+    const r = await onTerminal(["plan", "-f", warned], "", { CI: "" }); // no target outside CI: embedded, in the server's temp folder
     expect(r.code, r.output).toBe(0);
     const lines = r.output.split(/\r?\n/);
     expect(lines[0]).toBe(
@@ -105,7 +106,7 @@ describe.skipIf(!existsSync(SCRIPT))("apply on a terminal", () => {
     expect(lines[1]).toMatch(/warned\.yaml:7:19 warning redundant-permission/);
   });
 
-  it("a change made while the question waits makes yes refuse: nothing is changed", async () => {
+  it("a change made while the question waits that changes the plan makes yes refuse: nothing is changed", async () => {
     const more = await writeAccessFile(
       server.dir,
       "more.yaml",
@@ -117,7 +118,9 @@ describe.skipIf(!existsSync(SCRIPT))("apply on a terminal", () => {
       before = await auditCount(server);
     });
     expect(r.code, r.output).toBe(1);
-    expect(r.output).toMatch(/error: workspace acme-prod changed concurrently since the plan was computed \(revision \d+ → \d+\); nothing was changed, run plan again/);
+    expect(r.output).toMatch(
+      /error: the plan shown does not match the plan computed now from the same file and the workspace: revokeInvitation:walk-in@acme\.io is in the plan computed now but not in the plan shown; nothing was changed, run plan again/,
+    );
     expect(await auditCount(server)).toBe(before);
   });
 });

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import type { IncomingMessage } from "node:http";
 import { existsSync } from "node:fs";
 import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -69,6 +70,13 @@ export interface TestServer {
   /** env is the environment the CLI targets this server with, as `token`'s member (default the owner). */
   env(token?: string): NodeJS.ProcessEnv;
   tokenFor(email: string): string;
+  /**
+   * onRequest calls `listener` as each HTTP request arrives (before the API handles it),
+   * so a test can act at an exact point of an apply (the 30th invitation) without polling.
+   */
+  onRequest(listener: (req: IncomingMessage) => void): void;
+  /** kill drops every connection and stops listening at once, as a crashed server would. */
+  kill(): void;
 }
 
 /** TestClock is the server's injectable clock: it starts at real now and moves only when told. */
@@ -129,6 +137,13 @@ export async function startTestServer(
       const token = issueToken(dbPath, { workspace, email });
       recorder.secrets.add(token);
       return token;
+    },
+    onRequest(listener) {
+      running.app.server.on("request", listener);
+    },
+    kill() {
+      running.app.server.close();
+      running.app.server.closeAllConnections();
     },
   };
   return server;

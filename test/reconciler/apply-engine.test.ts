@@ -61,7 +61,7 @@ describe("plan and apply converge; a converged workspace costs reads only", () =
     const second = fx.client();
     const again = await planAndApply(second, want);
     expect(again.plan.changes).toEqual([]);
-    expect(again.result).toEqual({ applied: [], failed: [], skipped: [] });
+    expect(again.result).toEqual({ applied: [], failed: [], skipped: [], notAttempted: [] });
     expect(second.calls).toEqual({ GET: 7, POST: 0, PATCH: 0, PUT: 0, DELETE: 0, reads: 7, writes: 0, retries: 0 });
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { computePlan } from "../../reconciler/compute/index.js";
 import type { LiveState } from "../../reconciler/live-state.js";
-import type { Plan } from "../../reconciler/plan.js";
+import { PLAN_FORMAT_VERSION, type Plan } from "../../reconciler/plan.js";
 import type { DesiredState } from "../../schema/model.js";
 import { desired, invitation, live, member, NO_LIMIT, role, want, wantRole } from "./factory.js";
 
@@ -16,7 +16,7 @@ interface Case {
   check?: (plan: Plan) => void;
 }
 
-const plan = (d: DesiredState, l: LiveState) => computePlan(d, l, { target: "http://127.0.0.1:1" });
+const plan = (d: DesiredState, l: LiveState) => computePlan(d, l, { target: "http://127.0.0.1:1", planId: "plan-under-test" });
 const only = (p: Plan) => {
   expect(p.changes).toHaveLength(1);
   return p.changes[0]!;
@@ -421,7 +421,7 @@ const cases: Case[] = [
     live: live({ caller: "owner@acme.io", revision: 42 }),
     changes: ["inviteMember:a@acme.io", "inviteMember:b@acme.io"],
     check: (p) => {
-      expect(p).toMatchObject({ formatVersion: 1, workspace: "acme-prod", target: "http://127.0.0.1:1", mode: "authoritative", liveDigest: "sha256:live-digest-for-tests", liveRevision: 42, caller: "owner@acme.io", violations: [] });
+      expect(p).toMatchObject({ formatVersion: PLAN_FORMAT_VERSION, planId: "plan-under-test", accessFile: null, workspace: "acme-prod", target: "http://127.0.0.1:1", mode: "authoritative", liveDigest: "sha256:live-digest-for-tests", liveRevision: 42, caller: "owner@acme.io", violations: [] });
       expect(p.summary).toMatchObject({ inviteMember: 2, total: 2, highRisk: 1, removeMember: 0 });
     },
   },
@@ -448,5 +448,18 @@ describe("computePlan", () => {
     const l = live({ members: Array.from({ length: 50 }, (_, i) => member(`p${i * 2}@acme.io`)) });
     const keys = plan(d, l).changes.map((c) => c.key);
     expect(new Set(keys).size).toBe(keys.length);
+  });
+});
+
+describe("planId", () => {
+  it("is random per computed plan unless given, so idempotency keys never recur across plans of a recurring state", () => {
+    const d = desired({ members: [want("bob@acme.io")] });
+    const l = live({});
+    const a = computePlan(d, l, { target: "t" });
+    const b = computePlan(d, l, { target: "t" });
+    expect(a.planId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(a.planId).not.toBe(b.planId);
+    expect(a.changes).toEqual(b.changes);
+    expect(computePlan(d, l, { target: "t", planId: "fixed" }).planId).toBe("fixed");
   });
 });

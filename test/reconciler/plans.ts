@@ -1,6 +1,6 @@
 import type { Invitation, Member, Role } from "../../schema/api.js";
 import type { LiveState } from "../../reconciler/live-state.js";
-import { PLAN_FORMAT_VERSION, summarize, type Change, type Plan } from "../../reconciler/plan.js";
+import { createPlan, type Change, type Plan } from "../../reconciler/plan.js";
 
 /**
  * Hand-built changes and plans for the apply suites: the same shapes computePlan
@@ -44,17 +44,15 @@ export const change = {
 /** planOf wraps changes in a Plan computed from `live` (its digest and revision). */
 export function planOf(live: LiveState, changes: Change[], extra: Partial<Plan> = {}): Plan {
   return {
-    formatVersion: PLAN_FORMAT_VERSION,
-    workspace: live.workspace.name,
-    target: "http://127.0.0.1",
-    mode: "authoritative",
-    liveDigest: live.digest,
-    liveRevision: live.workspace.revision,
-    caller: live.caller.email,
-    changes,
-    warnings: [],
-    violations: [],
-    summary: summarize(changes),
+    ...createPlan({
+      workspace: live.workspace.name,
+      target: "http://127.0.0.1",
+      mode: "authoritative",
+      liveDigest: live.digest,
+      liveRevision: live.workspace.revision,
+      caller: live.caller.email,
+      changes,
+    }),
     ...extra,
   };
 }

@@ -49,7 +49,7 @@ describe("renderJson", () => {
     const plan = planOf(small);
     const json = renderJson(plan);
     expect(JSON.parse(json)).toEqual(plan);
-    expect(Object.keys(JSON.parse(json))).toEqual(["formatVersion", "workspace", "target", "mode", "liveDigest", "liveRevision", "caller", "summary", "changes", "warnings", "violations"]);
+    expect(Object.keys(JSON.parse(json))).toEqual(["formatVersion", "planId", "workspace", "target", "accessFile", "mode", "liveDigest", "liveRevision", "caller", "summary", "changes", "warnings", "violations"]);
     expect(JSON.parse(json).formatVersion).toBe(PLAN_FORMAT_VERSION);
     const reverseKeys = (v: unknown): unknown =>
       Array.isArray(v) ? v.map(reverseKeys) : v !== null && typeof v === "object" ? Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reverseKeys(x)])) : v;
@@ -105,5 +105,24 @@ describe("renderYamlDiff", () => {
     expect(diff).toContain("--- live (exported)");
     expect(diff).toContain("+++ access.yaml");
     expect(diff).toContain("-    role: developer\n+    role: account-admin");
+  });
+});
+
+describe("a plan against the embedded local workspace says so in every rendering", () => {
+  const local = { ...planOf(small), target: "embedded:.antryk/workspace.db" };
+  it("text: the line after the header", () => {
+    expect(renderText(local, { color: false }).split("\n")[1]).toBe(
+      "LOCAL: this plan is against the embedded local workspace, a SQLite file on this machine, not a real Antryk workspace.",
+    );
+    expect(renderText(planOf(small), { color: false })).not.toContain("LOCAL:");
+  });
+  it("markdown: a warning under the summary, and the target in the header line", () => {
+    const md = renderMarkdown(local);
+    expect(md).toContain("> [!WARNING]\n> LOCAL: this plan is against the embedded local workspace");
+    expect(md).toContain("target `embedded:.antryk/workspace.db`");
+    expect(renderMarkdown(planOf(small))).not.toContain("LOCAL:");
+  });
+  it("json: the target", () => {
+    expect((JSON.parse(renderJson(local)) as { target: string }).target).toBe("embedded:.antryk/workspace.db");
   });
 });

@@ -13,9 +13,13 @@ export interface Scenario {
 
 const TARGET = "https://api.antryk.example";
 
+/** FIXED_PLAN_ID and FIXED_ACCESS_FILE make goldens reproducible (a real plan's id is random). */
+export const FIXED_PLAN_ID = "00000000-0000-4000-8000-000000000000";
+export const FIXED_ACCESS_FILE = { path: "access.yaml", sha256: "0".repeat(64) };
+
 /** planOf computes a scenario's plan against a fixed target. */
 export function planOf(s: Scenario, allowSelfChange = false): Plan {
-  return computePlan(s.desired, s.live, { target: TARGET, allowSelfChange });
+  return computePlan(s.desired, s.live, { target: TARGET, allowSelfChange, planId: FIXED_PLAN_ID, accessFile: FIXED_ACCESS_FILE });
 }
 
 /** small: a role to create, two invitations, an update, a removal, a resend and a warning. */
