@@ -161,6 +161,25 @@ export class ProviderHost {
     return this.stdoutText + this.stderrText;
   }
 
+  /**
+   * outputAfter waits, event-driven, until what the host printed after offset `from`
+   * contains `text` (its stderr can arrive after its gRPC answer), and returns that part.
+   */
+  async outputAfter(from: number, text: string): Promise<string> {
+    const seen = () => this.output().slice(from);
+    if (seen().includes(text)) return seen();
+    return new Promise((resolve) => {
+      const listener = () => {
+        if (!seen().includes(text)) return;
+        this.child.stderr?.off("data", listener);
+        this.child.stdout?.off("data", listener);
+        resolve(seen());
+      };
+      this.child.stderr?.on("data", listener);
+      this.child.stdout?.on("data", listener);
+    });
+  }
+
   /** transcript is every answer the host gave (responses as JSON, error messages): what the engine would see, log or store. */
   transcript(): string {
     return this.answers.join("\n");

@@ -23,8 +23,10 @@ describe("previews show the plan", () => {
     await stage.ws.client.createInvitation(WORKSPACE, { email: "gone@acme.io", role: "developer" });
     const wa = stage.resource("WorkspaceAccess", "preview");
     const document = { owner: OWNER, mode: "authoritative", safety: { maxRemovals: 1 }, members: [{ email: "new@acme.io", role: "developer" }] };
+    const from = stage.host.output().length;
     const { failures } = await wa.checkOnly({ workspace: WORKSPACE, document });
-    const log = stage.host.output();
+    // The host's stdout (the engine's diagnostic log) can arrive after its answer: wait for the report's last line.
+    const log = await stage.host.outputAfter(from, "blocked by maxRemovals");
     expect(log).toMatch(/^antryk-access WorkspaceAccess acme-prod: Plan: 1 to invite, 0 to update, 60 to remove, 1 to revoke\.$/m);
     expect(log).toMatch(/^antryk-access WorkspaceAccess acme-prod: removes or revokes: (gone|seed\d+)@acme\.io, .* and 41 more$/m);
     expect(log).toMatch(/^antryk-access WorkspaceAccess acme-prod: blocked by maxRemovals: /m);
@@ -47,8 +49,9 @@ describe("previews show the plan", () => {
     await writeFile(file, text("account-admin"));
     const { inputs } = await wa.checkOnly({ workspace: WORKSPACE, file: "digest.yaml" });
     expect(inputs.contentDigest).not.toBe(before);
+    const from = stage.host.output().length;
     expect(await wa.previewDiff({ workspace: WORKSPACE, file: "digest.yaml" })).toMatchObject({ changes: "some" });
-    expect(stage.host.output()).toMatch(/^antryk-access WorkspaceAccess acme-prod: Plan: 0 to invite, 1 to update, 0 to remove\.$/m);
+    expect(await stage.host.outputAfter(from, "Plan: 0 to invite, 1 to update")).toMatch(/^antryk-access WorkspaceAccess acme-prod: Plan: 0 to invite, 1 to update, 0 to remove\.$/m);
     // A comment-only edit has no plan but is still a changed input: the preview shows the file changed.
     await writeFile(file, `# reviewed\n${text("developer")}`);
     expect(await wa.previewDiff({ workspace: WORKSPACE, file: "digest.yaml" })).toMatchObject({ changes: "some" });
@@ -59,9 +62,10 @@ describe("previews of adoption", () => {
   it("a new Member with adoptExisting reports whom it takes over and the access it changes", async () => {
     await stage.ws.client.createInvitation(WORKSPACE, { email: "boss@acme.io", role: "account-admin" });
     const m = stage.resource("Member", "boss");
+    const from = stage.host.output().length;
     const { failures } = await m.checkOnly({ workspace: WORKSPACE, email: "boss@acme.io", role: "developer", adoptExisting: true });
     expect(failures).toEqual([]);
-    expect(stage.host.output()).toMatch(/^antryk-access Member acme-prod\/boss@acme\.io: adopts a pending invitation: account-admin → developer$/m);
+    expect(await stage.host.outputAfter(from, "adopts a pending invitation")).toMatch(/^antryk-access Member acme-prod\/boss@acme\.io: adopts a pending invitation: account-admin → developer$/m);
   });
 });
 
@@ -99,7 +103,7 @@ describe("state hygiene", () => {
     expect(m.state!.outputs.adopted).toBe(true);
   });
 
-  it("a failing diff, read or delete says its message once, with no stack frames", async () => {
+  it("a failing diff, read or delete prints its message once, with no stack frames", async () => {
     const file = path.join(stage.programDir, "vanishing.yaml");
     await writeFile(file, `version: 1\nworkspace: ${WORKSPACE}\nowner: ${OWNER}\nmode: additive\n`);
     const wa = stage.resource("WorkspaceAccess", "vanishing");
@@ -108,9 +112,21 @@ describe("state hygiene", () => {
     const before = stage.host.output().length;
     const err = await stage.host.diff(WORKSPACE, wa.urn, wa.state!.outputs, wa.state!.inputs).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(HostError);
-    const printed = stage.host.output().slice(before);
+    const printed = await stage.host.outputAfter(before, "cannot read vanishing.yaml");
     expect(printed).not.toMatch(/^\s+at /m);
     expect(printed.split("cannot read vanishing.yaml").length - 1).toBe(1);
     expect(printed).toMatch(/^antryk-access: cannot read vanishing\.yaml/m);
+
+    // read and delete render the same way: a Member whose apiUrl is not its credential's URL.
+    const m = stage.resource("Member", "elsewhere");
+    await m.register({ workspace: WORKSPACE, email: "elsewhere@acme.io", role: "developer" });
+    const moved = { ...m.state!.outputs, apiUrl: "http://127.0.0.1:9" };
+    for (const call of [() => stage.host.read(m.state!.id, m.urn, moved), () => stage.host.delete(m.state!.id, m.urn, moved)]) {
+      const start = stage.host.output().length;
+      await expect(call()).rejects.toBeInstanceOf(HostError);
+      const out = await stage.host.outputAfter(start, "apiUrl http://127.0.0.1:9 is not the URL configured");
+      expect(out).not.toMatch(/^\s+at /m);
+      expect(out.split("apiUrl http://127.0.0.1:9 is not the URL configured").length - 1).toBe(1);
+    }
   });
 });
