@@ -1,6 +1,5 @@
 import { ApiError, ConfigError, StalePlanError } from "../errors.js";
 import { applyPlan, assertFresh, type ApplyResult } from "../reconciler/apply/index.js";
-import { fetchWorkspaceState } from "../reconciler/fetch.js";
 import type { LiveState } from "../reconciler/live-state.js";
 import type { Plan } from "../reconciler/plan.js";
 import { changeDifferences } from "../reconciler/recheck.js";
@@ -86,7 +85,7 @@ export async function runApply(planPath: string | undefined, options: ApplyOptio
 
 /** proceed shows the plan, checks it may be applied, asks, applies, verifies and reports. */
 async function proceed(reviewed: Reviewed, options: ApplyOptions, say: (line: string) => void): Promise<number> {
-  const { session, desired, plan, live } = reviewed;
+  const { session, plan, live } = reviewed;
   const json = options.format === "json";
   if (!json || (isInteractive() && options.autoApprove !== true)) {
     const stream = json ? process.stderr : process.stdout;
