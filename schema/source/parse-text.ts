@@ -1,6 +1,6 @@
 import { LineCounter, parseDocument, type YAMLError } from "yaml";
 import type { Diagnostic } from "../diagnostics.js";
-import { fastParseYaml } from "./fast-yaml.js";
+import { DECLINE_REASONS, fastParseYaml } from "./fast-yaml.js";
 import { fastLocator, yamlLocator, type SourceLocator } from "./locator.js";
 
 /** MAX_FILE_BYTES bounds an access file (about 300,000 members); larger input is refused up front. */
@@ -45,7 +45,7 @@ export function parseYamlText(input: string, file: string): ParsedText {
   if (text.length > MAX_GENERAL_YAML_BYTES) {
     return fail(
       "yaml-unsupported",
-      `files over ${mib(MAX_GENERAL_YAML_BYTES)} must use plain YAML (block maps and lists, one-line values, no anchors, tags or multi-line strings); this line is not plain`,
+      `files over ${mib(MAX_GENERAL_YAML_BYTES)} must use plain YAML (block maps and lists, one-line values, no anchors, tags or multi-line strings); this line is not plain: ${DECLINE_REASONS[fast.reason]}`,
       fast.declinedAtLine,
     );
   }
