@@ -50,6 +50,19 @@ export function parseYamlText(input: string, file: string): ParsedText {
     );
   }
 
+  return parseWithYaml(text, file);
+}
+
+/**
+ * parseWithYaml reads text with the general `yaml` parser alone: no fast path, no size cap,
+ * no binary check. It is parseYamlText's fallback, and the validate bench's baseline. It
+ * never throws for bad input.
+ */
+export function parseWithYaml(text: string, file: string): ParsedText {
+  const fail = (code: string, message: string): ParsedText => ({
+    ok: false,
+    diagnostics: [{ severity: "error", code, message, file, line: 1, column: 1, path: [] }],
+  });
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, version: "1.2" });
   if (doc.errors.length > 0) {
