@@ -1,6 +1,7 @@
 import { LineCounter, parseDocument, type YAMLError } from "yaml";
 import type { Diagnostic } from "../diagnostics.js";
-import { DECLINE_REASONS, fastParseYaml } from "./fast-yaml.js";
+import { fastParseYaml } from "./fast-yaml.js";
+import { DECLINE_REASONS } from "./fast-yaml-decline.js";
 import { fastLocator, yamlLocator, type SourceLocator } from "./locator.js";
 
 /** MAX_FILE_BYTES bounds an access file (about 300,000 members); larger input is refused up front. */

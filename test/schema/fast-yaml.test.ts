@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { LineCounter, parseDocument } from "yaml";
 import { describe, expect, it } from "vitest";
-import { fastParseYaml, MAX_FAST_DEPTH, MAX_KEY_LENGTH, type DeclineReason } from "../../schema/source/fast-yaml.js";
+import { fastParseYaml } from "../../schema/source/fast-yaml.js";
+import { MAX_FAST_DEPTH, MAX_KEY_LENGTH, type DeclineReason } from "../../schema/source/fast-yaml-decline.js";
 import { fastLocator, yamlLocator, type YamlPath } from "../../schema/source/locator.js";
 import { MAX_GENERAL_YAML_BYTES, parseYamlText } from "../../schema/source/parse-text.js";
 
