@@ -1,5 +1,6 @@
 import { InvalidArgumentError, Option, type Command } from "commander";
 import { DEFAULT_CONCURRENCY } from "../reconciler/apply/index.js";
+import { diagnosticsOption } from "./annotations.js";
 import type { ApplyOptions } from "./run-apply.js";
 import { addTargetOptions } from "./target.js";
 
@@ -11,9 +12,11 @@ export function registerApply(program: Command): void {
     .argument("[plan]", "a plan saved by `plan --out`: apply exactly it (refused as stale if the workspace changed since)")
     .option("-f, --file <path>", "the access file (default: access.yaml; not used with a saved plan)")
     .option("--auto-approve", "apply without asking (required when not on a terminal)")
-    .option("--concurrency <n>", `change calls in flight at once (default ${DEFAULT_CONCURRENCY})`, parseConcurrency, DEFAULT_CONCURRENCY)
+    .option("--concurrency <n>", "change calls in flight at once, 1 to 64", parseConcurrency, DEFAULT_CONCURRENCY)
     .addOption(new Option("--format <format>", "output format of the result").choices(["text", "json"]).default("text"))
-    .option("--allow-self-change", "allow removing or demoting the member whose token runs the apply");
+    .option("--allow-self-change", "allow removing or demoting the member whose token runs the apply")
+    .option("--detailed-exitcode", "exit 2 when changes were applied and verified (0: nothing needed changing, 1: any failure or block)")
+    .addOption(diagnosticsOption());
   addTargetOptions(command)
     .addHelpText(
       "after",
@@ -23,9 +26,11 @@ Examples:
   $ antryk-access apply -f access.yaml --auto-approve           # CI: no terminal, no question
   $ antryk-access plan --out plan.json && antryk-access apply plan.json --auto-approve
 
---format json prints { "applied": [...], "failed": [...], "skipped": [...] } on stdout.
-Exit 0 only when every change applied; 1 on any failure, a blocked or stale plan, or a
-concurrent change by another writer.`,
+--format json prints { "planId", "applied", "failed", "skipped", "notAttempted",
+"verification" } on stdout. After its last change, apply reads the workspace back and
+verifies it matches the file. Exit 0 only when every change applied and was verified (2
+instead with --detailed-exitcode when anything was changed); 1 on any failure, a blocked,
+stale or edited saved plan, or a workspace that still differs; 130 when interrupted.`,
     )
     .action(async (planPath: string | undefined, options: ApplyOptions) => {
       // Loaded on use, so other commands (validate, serve, --help) do not pay for the engine.

@@ -1,6 +1,5 @@
 import { ApiError, ConfigError, StalePlanError } from "../errors.js";
 import { applyPlan, assertFresh, type ApplyResult } from "../reconciler/apply/index.js";
-import { fetchWorkspaceState } from "../reconciler/fetch.js";
 import type { LiveState } from "../reconciler/live-state.js";
 import type { Plan } from "../reconciler/plan.js";
 import { changeDifferences } from "../reconciler/recheck.js";
@@ -25,6 +24,7 @@ export interface ApplyOptions extends TargetOptions {
   concurrency: number;
   format: "text" | "json";
   allowSelfChange?: boolean;
+  detailedExitcode?: boolean;
 }
 
 /** Reviewed is a plan about to be applied, with what it was computed from (verification recomputes from the same). */
@@ -38,8 +38,9 @@ interface Reviewed {
 /**
  * runApply is `apply`: a plan of the file, or a saved plan re-judged against the file and
  * the workspace as they are now; shown, confirmed, applied, verified, reported. Returns 0
- * only when every change applied and the workspace was verified to match the file (or
- * the apply removed its own caller); every other outcome throws a typed error.
+ * (2 with --detailed-exitcode when changes were made) only when every change applied and
+ * the workspace was verified to match the file (or the apply removed its own caller);
+ * every other outcome throws a typed error.
  */
 export async function runApply(planPath: string | undefined, options: ApplyOptions): Promise<number> {
   ignoreClosedStdout();
@@ -84,7 +85,7 @@ export async function runApply(planPath: string | undefined, options: ApplyOptio
 
 /** proceed shows the plan, checks it may be applied, asks, applies, verifies and reports. */
 async function proceed(reviewed: Reviewed, options: ApplyOptions, say: (line: string) => void): Promise<number> {
-  const { session, desired, plan, live } = reviewed;
+  const { session, plan, live } = reviewed;
   const json = options.format === "json";
   if (!json || (isInteractive() && options.autoApprove !== true)) {
     const stream = json ? process.stderr : process.stdout;
@@ -133,7 +134,7 @@ async function proceed(reviewed: Reviewed, options: ApplyOptions, say: (line: st
   }
   const error = outcomeError(result, verification, interrupt.interrupted());
   if (error !== null) throw error;
-  return ExitCode.ok;
+  return options.detailedExitcode === true ? ExitCode.changes : ExitCode.ok;
 }
 
 /**

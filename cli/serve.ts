@@ -10,6 +10,7 @@ interface ServeOptions {
   host: string;
   port: string;
   invitationTtl: string;
+  idempotencyTtl: string;
   faults?: string;
   faultsSeed?: string;
   devOutbox?: boolean;
@@ -33,21 +34,26 @@ export function registerServe(program: Command): void {
     .option("--host <host>", "address to bind (loopback unless told otherwise)", "127.0.0.1")
     .option("--port <port>", "port to listen on (0 picks a free one)", "4600")
     .option("--invitation-ttl <duration>", "how long invitations stay pending, e.g. 90s, 15m, 7d", "7d")
+    .option("--idempotency-ttl <duration>", "how long an Idempotency-Key's first answer is kept and replayed, e.g. 15m, 24h", "24h")
     .addOption(new Option("--faults <fraction>", "fail this fraction of requests (0..1) with 500/503/429/drops").env("ANTRYK_FAULTS"))
     .addOption(new Option("--faults-seed <n>", "seed of the fault sequence (reproducible)").env("ANTRYK_FAULTS_SEED"))
-    .option("--dev-outbox", "expose GET /v1/dev/outbox with the invitation e-mails sent (local use only)")
+    .option("--dev-outbox", "expose GET /v1/workspaces/{ws}/dev/outbox with the invitation e-mails sent (loopback --host only)")
     .option("--rate-limit <n>", "requests per second each token may make, in bursts of up to 10× that; 0 turns it off (default 500)")
     .action(async (options: ServeOptions) => {
       // The server (fastify, SQLite) is loaded on use, so other commands do not pay for it.
       const { startServer } = await import("../server/index.js");
+      const port = parsePort(options.port);
       const server = await startServer({
         dbPath: options.db,
         host: options.host,
-        port: parsePort(options.port),
+        port,
         invitationTtlMs: durationOption("--invitation-ttl", options.invitationTtl),
+        idempotencyTtlMs: durationOption("--idempotency-ttl", options.idempotencyTtl),
         faults: faultOptions(options),
         devOutbox: options.devOutbox === true,
         ...(options.rateLimit !== undefined ? { rateLimit: rateLimitOption(options.rateLimit) } : {}),
+      }).catch((err: unknown) => {
+        throw listenError(err, options.host, port);
       });
       process.stdout.write(`listening on ${server.url}\n`);
       await new Promise<void>((resolve) => {
@@ -84,6 +90,15 @@ export function registerServe(program: Command): void {
       const token = issueToken(options.db, { workspace: options.workspace, email: options.email });
       process.stdout.write(`${token}\n`);
     });
+}
+
+/** listenError turns a port that cannot be bound into one line naming it and --port; anything else passes through. */
+function listenError(err: unknown, host: string, port: number): unknown {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (code === "EADDRINUSE") return new ConfigError(`port ${port} on ${host} is already in use: stop what listens there or choose another with --port`);
+  if (code === "EACCES") return new ConfigError(`port ${port} on ${host} needs privileges this process lacks: choose another with --port`);
+  if (code === "EADDRNOTAVAIL") return new ConfigError(`cannot listen on ${host}: no such local address (--host)`);
+  return err;
 }
 
 function parsePort(text: string): number {

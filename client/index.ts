@@ -62,8 +62,8 @@ export interface AccessClient {
   listAudit(workspace: string, query?: AuditQuery): Promise<Page<AuditEvent>>;
   /** listAllAudit reads the whole access history (matching the filters), newest first. */
   listAllAudit(workspace: string, query?: Omit<AuditQuery, "cursor" | "limit">): Promise<AuditEvent[]>;
-  /** devOutbox lists the invitation messages of a server started with --dev-outbox (local use only). */
-  devOutbox(): Promise<OutboxMessage[]>;
+  /** devOutbox lists the workspace's invitation messages on a server started with --dev-outbox (loopback only; needs access:manage). */
+  devOutbox(workspace: string): Promise<OutboxMessage[]>;
 }
 
 /** AuditQuery filters and pages the access history. */
@@ -137,7 +137,7 @@ export function createClient(options: ClientOptions): AccessClient {
       (await http.request<{ items: PermissionInfo[] }>({ method: "GET", path: `${ws(w)}/permissions` })).items,
     listAudit: (w, q) => http.request({ method: "GET", path: `${ws(w)}/audit`, query: { ...q } }),
     listAllAudit: (w, q) => readAll<AuditEvent>(http, `${ws(w)}/audit`, { ...q }),
-    devOutbox: async () => (await http.request<{ items: OutboxMessage[] }>({ method: "GET", path: "/v1/dev/outbox" })).items,
+    devOutbox: async (w) => (await http.request<{ items: OutboxMessage[] }>({ method: "GET", path: `${ws(w)}/dev/outbox` })).items,
   };
 }
 

@@ -18,11 +18,11 @@
  *   PUT|DELETE /workspaces/{ws}/roles/{name}        Role (201 created, 200 replaced; DELETE → 204, 409 role_in_use)
  *   GET    /workspaces/{ws}/permissions             { items: PermissionInfo[] }
  *   GET    /workspaces/{ws}/audit?limit=&cursor=&actor=&target=&action=   Page<AuditEvent>, newest first
- *   GET    /dev/outbox                              { items: OutboxMessage[] } (only with --dev-outbox)
+ *   GET    /workspaces/{ws}/dev/outbox              { items: OutboxMessage[] } (only with --dev-outbox; loopback; access:manage)
  *
  * Every object carries `version`; single-object answers set `ETag: "<version>"`.
  * PATCH, DELETE, resend and revoke accept `If-Match` and answer 412 when it differs.
- * POST accepts `Idempotency-Key`: a repeat returns the stored first answer.
+ * POST accepts `Idempotency-Key`: a repeat within 24 h returns the stored first answer.
  */
 
 /** InvitationStatus is decided at read time: a pending invitation past expiresAt reads as expired. */
@@ -127,6 +127,8 @@ export interface AuditEvent {
   before: unknown;
   after: unknown;
   requestId: string;
+  /** reason is present on a change the server made on its own (an invitation revoked with its sender's authority). */
+  reason?: string;
 }
 
 /** Page is one page of a list; `nextCursor` is opaque and null on the last page. */

@@ -6,11 +6,15 @@ import {
   sortPermissions,
   type Permission,
 } from "../schema/catalog.js";
-import { HttpError, invalid } from "./http-error.js";
+import { invalid } from "./http-error.js";
 
 /**
- * The access rules of the reference server as pure functions: effective permissions,
- * validation of role names and grants, and "nobody grants what they do not hold".
+ * The access rules of the reference server as pure functions: effective permissions and
+ * validation of role names and grants. The grant rule: a caller holding access:manage
+ * (checked by the route's guard) may assign every role, built-in or custom, and grant
+ * every permission except the owner-only ones, which nobody can grant (checkGrants);
+ * the owner is never changed (the member routes). What the caller itself holds does
+ * not limit what it may give.
  */
 
 /** RoleLookup resolves a role name (built-in or custom) to its permissions, or undefined when unknown. */
@@ -41,21 +45,4 @@ export function checkGrants(permissions: readonly string[], field = "permissions
     }
   });
   return sortPermissions(permissions as Permission[]);
-}
-
-/** checkCanGrant throws 403 when `gained` holds a permission the caller lacks: nobody grants what they do not hold. */
-export function checkCanGrant(callerEmail: string, callerPermissions: readonly string[], gained: Iterable<string>): void {
-  for (const p of gained) {
-    if (!callerPermissions.includes(p)) {
-      throw new HttpError(403, "forbidden", `the token of ${callerEmail} lacks ${p}, so it cannot grant it`, {
-        missingPermission: p,
-        caller: callerEmail,
-      });
-    }
-  }
-}
-
-/** gainedPermissions is what `after` holds that `before` did not. */
-export function gainedPermissions(before: readonly string[], after: readonly string[]): string[] {
-  return after.filter((p) => !before.includes(p));
 }

@@ -1,8 +1,10 @@
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from "fastify";
+import { clientErrorAnswer } from "./client-errors.js";
 import type { ServerContext } from "./context.js";
 import { faultAnswer, FaultPlan, type Fault, type FaultOptions } from "./faults.js";
 import { HttpError } from "./http-error.js";
-import { DEFAULT_RATE_LIMIT, RateLimiter, rateLimitKey, type RateLimitOptions } from "./rate-limit.js";
+import { authenticate } from "./auth.js";
+import { DEFAULT_RATE_LIMIT, RateLimiter, registerRateLimit, type RateLimitOptions } from "./rate-limit.js";
 import { registerDashboard } from "./dashboard/index.js";
 import { acceptRoutes } from "./routes/accept.js";
 import { auditRoutes } from "./routes/audit.js";
@@ -28,7 +30,7 @@ declare module "fastify" {
 /** AppOptions are the switches of the HTTP layer on top of the context. */
 export interface AppOptions {
   faults?: FaultOptions;
-  /** rateLimit per token; false turns it off. */
+  /** rateLimit per caller (API token once authenticated, else client address); false turns it off. */
   rateLimit?: RateLimitOptions | false;
   /** logger turns on fastify's request log (off by default); the Authorization header is always redacted. */
   logger?: boolean;
@@ -46,6 +48,7 @@ export async function buildApp(ctx: ServerContext, options: AppOptions = {}): Pr
     forceCloseConnections: true,
     exposeHeadRoutes: false,
     routerOptions: { maxParamLength: 200 },
+    clientErrorHandler: clientErrorAnswer,
     // the router's own refusals (a path parameter too long, a malformed URL) get the API's error shape too
     frameworkErrors: (error, _request, reply) => {
       const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
@@ -75,6 +78,10 @@ export async function buildApp(ctx: ServerContext, options: AppOptions = {}): Pr
     }
   });
   if (options.faults && options.faults.fraction > 0) registerFaults(app, new FaultPlan(options.faults));
+  app.decorateRequest("identity", null as never);
+  app.addHook("onRequest", async (request) => {
+    request.identity = authenticate(ctx, request.headers.authorization);
+  });
   if (options.rateLimit !== false) registerRateLimit(app, new RateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT));
 
   workspaceRoutes(app, ctx);
@@ -83,7 +90,7 @@ export async function buildApp(ctx: ServerContext, options: AppOptions = {}): Pr
   acceptRoutes(app, ctx);
   roleRoutes(app, ctx);
   auditRoutes(app, ctx);
-  if (ctx.outbox) outboxRoutes(app, ctx.outbox);
+  if (ctx.outbox) outboxRoutes(app, ctx, ctx.outbox);
   registerDashboard(app);
   return app;
 }
@@ -102,7 +109,11 @@ function registerJsonParser(app: FastifyInstance): void {
   });
 }
 
-/** registerErrorAnswers gives every error, including fastify's own and unknown routes, the API's error shape. */
+/**
+ * registerErrorAnswers gives every error, including fastify's own and unknown routes, the
+ * API's error shape. A 500 is a bug: it is always reported on stderr in one line naming
+ * the request id (which the answer carries too), whether the request log is on or not.
+ */
 function registerErrorAnswers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | HttpError, request, reply) => {
     if (error instanceof HttpError) {
@@ -113,6 +124,8 @@ function registerErrorAnswers(app: FastifyInstance): void {
       return reply.code(status).send(new HttpError(status, "bad_request", error.message).body());
     }
     request.log.error({ err: error }, "internal error");
+    const what = `${error.name}: ${error.message}`.replace(/\s+/g, " ");
+    process.stderr.write(`${new Date().toISOString()} internal error (request ${request.id}) ${request.method} ${request.url.split("?")[0]}: ${what}\n`);
     return reply.code(500).send(new HttpError(500, "internal", `internal error (request ${request.id})`).body());
   });
   app.setNotFoundHandler((request, reply) =>
@@ -124,7 +137,7 @@ function registerErrorAnswers(app: FastifyInstance): void {
 function registerFaults(app: FastifyInstance, plan: FaultPlan): void {
   app.addHook("onRequest", async (request, reply) => {
     const path = request.url.split("?")[0]!;
-    if (!path.startsWith("/v1/") || path.startsWith("/v1/dev/")) return;
+    if (!path.startsWith("/v1/") || path.endsWith("/dev/outbox")) return;
     const fault = plan.next();
     if (!fault) return;
     request.fault = fault;
@@ -154,16 +167,4 @@ function registerFaults(app: FastifyInstance, plan: FaultPlan): void {
 function faultError(kind: "500" | "503" | "429"): HttpError {
   const { status, code, message } = faultAnswer(kind);
   return new HttpError(status, code, message, { injected: true }, status === 500 ? {} : { "retry-after": "1" });
-}
-
-/** registerRateLimit answers 429 with Retry-After once a caller's bucket is empty. */
-function registerRateLimit(app: FastifyInstance, limiter: RateLimiter): void {
-  app.addHook("onRequest", async (request) => {
-    const wait = limiter.take(rateLimitKey(request.headers.authorization, request.ip));
-    if (wait > 0) {
-      throw new HttpError(429, "rate_limited", `too many requests: retry after ${wait}s`, { retryAfterSeconds: wait }, {
-        "retry-after": String(wait),
-      });
-    }
-  });
 }

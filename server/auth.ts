@@ -3,8 +3,19 @@ import type { RoleLookup } from "./access.js";
 import type { ServerContext } from "./context.js";
 import { HttpError, notFound } from "./http-error.js";
 import { effectivePermissions } from "./access.js";
+import type { TokenOwner } from "./repositories/tokens.js";
 import type { MemberRow, WorkspaceRow } from "./repositories/rows.js";
 import { API_TOKEN_PATTERN, hashSecret } from "./secrets.js";
+
+declare module "fastify" {
+  interface FastifyRequest {
+    /** identity is who the request's bearer token says it is, decided once per request before rate limiting and routing. */
+    identity: Identity;
+  }
+}
+
+/** Identity is a request's authentication: a known API token (by its hash) and its member, or the 401 that a route needing one answers. */
+export type Identity = { kind: "token"; tokenHash: string; owner: TokenOwner } | { kind: "anonymous"; refusal: HttpError };
 
 /** Caller is the member a request's bearer token belongs to, within the workspace of the path. */
 export interface Caller {
@@ -17,20 +28,37 @@ export interface Caller {
 }
 
 /**
- * authorize authenticates the bearer token (401), finds the workspace of the path (404),
- * checks the token's member belongs to it (403) and, when given, that the member holds
- * `permission` (403 naming the permission and the caller). The token is never echoed.
+ * authenticate reads `Authorization: Bearer <token>` (the scheme in any casing) and
+ * resolves the token by its hash. Anything else (no header, a malformed one, an unknown
+ * token, a removed member's) is anonymous, carrying the 401 to answer where a token is
+ * needed. The token is never echoed.
+ */
+export function authenticate(ctx: ServerContext, header: string | undefined): Identity {
+  if (header === undefined || header === "") {
+    return anonymous("missing bearer token: send Authorization: Bearer <token>");
+  }
+  const match = /^Bearer ([^\s]+)$/i.exec(header);
+  if (!match || !API_TOKEN_PATTERN.test(match[1]!)) {
+    return anonymous("malformed Authorization header: expected Bearer and an ak_ token");
+  }
+  const tokenHash = hashSecret(match[1]!);
+  const owner = ctx.repos.tokens.owner(tokenHash);
+  if (!owner) return anonymous("the bearer token is unknown or its member was removed");
+  return { kind: "token", tokenHash, owner };
+}
+
+/**
+ * authorize turns a request's identity into the caller of the workspace of the path:
+ * 401 when anonymous, 404 when the workspace does not exist *or* the caller is not a
+ * member of it (the same answer, so that workspace names cannot be enumerated), 403
+ * (naming the permission and the caller) when the member lacks `permission`.
  */
 export function authorize(ctx: ServerContext, request: FastifyRequest, workspaceName: string, permission?: string): Caller {
-  const owner = ctx.repos.tokens.owner(hashSecret(bearerToken(request)));
-  if (!owner) throw new HttpError(401, "unauthorized", "the bearer token is unknown or its member was removed");
+  const identity = request.identity;
+  if (identity.kind === "anonymous") throw identity.refusal;
+  const { owner } = identity;
   const workspace = ctx.repos.workspaces.byName(workspaceName);
-  if (!workspace) throw notFound(`workspace "${workspaceName}"`);
-  if (owner.workspace.id !== workspace.id) {
-    throw new HttpError(403, "forbidden", `the token of ${owner.member.email} is not a member of workspace "${workspaceName}"`, {
-      caller: owner.member.email,
-    });
-  }
+  if (!workspace || owner.workspace.id !== workspace.id) throw notFound(`workspace "${workspaceName}"`);
   const roles = ctx.repos.roles.lookup(workspace.id);
   const permissions = effectivePermissions(owner.member.role, JSON.parse(owner.member.permissions) as string[], roles);
   if (permission && !permissions.includes(permission)) {
@@ -42,15 +70,6 @@ export function authorize(ctx: ServerContext, request: FastifyRequest, workspace
   return { member: owner.member, workspace, permissions, roles };
 }
 
-/** bearerToken extracts the token of `Authorization: Bearer <token>`, or throws 401 when absent or malformed. */
-function bearerToken(request: FastifyRequest): string {
-  const header = request.headers.authorization;
-  if (header === undefined || header === "") {
-    throw new HttpError(401, "unauthorized", "missing bearer token: send Authorization: Bearer <token>");
-  }
-  const match = /^Bearer ([^\s]+)$/i.exec(header);
-  if (!match || !API_TOKEN_PATTERN.test(match[1]!)) {
-    throw new HttpError(401, "unauthorized", "malformed Authorization header: expected Bearer and an ak_ token");
-  }
-  return match[1]!;
+function anonymous(message: string): Identity {
+  return { kind: "anonymous", refusal: new HttpError(401, "unauthorized", message) };
 }

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
+import { canonicalJson, JsonTooDeepError } from "./canonical.js";
 import type { ServerContext } from "./context.js";
 import { HttpError } from "./http-error.js";
 import type { NewAuditEvent } from "./repositories/audit.js";
@@ -19,6 +20,9 @@ export interface ChangeResult {
   afterCommit?: () => void;
 }
 
+/** IDEMPOTENCY_PURGE_BATCH is how many expired idempotency records each newly stored one purges (more than one, so expired records never pile up). */
+const IDEMPOTENCY_PURGE_BATCH = 100;
+
 /** IDEMPOTENCY_KEY_PATTERN is the shape of an acceptable Idempotency-Key header. */
 const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
@@ -26,9 +30,12 @@ const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
  * runChange performs one changing request as one SQLite transaction: the work, the
  * workspace revision bump and the audit events (when something changed), and the
  * stored first answer of an `Idempotency-Key` POST all commit together or not at all.
- * A repeat of a POST with the same key and the same request replays the stored answer
- * and changes nothing; the same key with a different request is 422.
- * `scope` identifies whose keys these are (the caller's member id, or a fixed scope).
+ * A repeat of a POST with the same key and the same request (method, URL and the
+ * canonical form of its body) within `ctx.idempotencyTtlMs` of the first replays the
+ * stored answer and changes nothing; the same key with a different request is 422.
+ * Past the retention the record is gone and the key starts a new request; each stored
+ * record purges a batch of expired ones, so the table holds about what the retention
+ * window saw. `scope` identifies whose keys these are (the caller's member id, or a fixed scope).
  */
 export function runChange(
   ctx: ServerContext,
@@ -38,14 +45,14 @@ export function runChange(
   work: () => ChangeResult,
 ): FastifyReply {
   const key = request.method === "POST" ? idempotencyKey(request) : undefined;
-  const requestHash = key === undefined ? "" : hashRequest(request);
+  const hash = key === undefined ? "" : requestHash(request);
   const { repos } = ctx;
   const outcome = repos.db
     .transaction((): { replay: true; status: number; body: unknown; etag: string | null } | { replay: false; result: ChangeResult } => {
       if (key !== undefined) {
-        const stored = repos.idempotency.get(scope, key);
+        const stored = repos.idempotency.get(scope, key, ctx.now() - ctx.idempotencyTtlMs);
         if (stored) {
-          if (stored.request_hash !== requestHash) {
+          if (stored.request_hash !== hash) {
             throw new HttpError(422, "idempotency_key_reused", `Idempotency-Key "${key}" was already used for a different request`, {
               field: "Idempotency-Key",
             });
@@ -62,7 +69,8 @@ export function runChange(
         }
       }
       if (key !== undefined) {
-        repos.idempotency.put(scope, key, requestHash, { status: result.status, body: result.body, etag: etag(result.version) }, now);
+        repos.idempotency.purgeExpired(now - ctx.idempotencyTtlMs, IDEMPOTENCY_PURGE_BATCH);
+        repos.idempotency.put(scope, key, hash, { status: result.status, body: result.body, etag: etag(result.version) }, now);
       }
       return { replay: false, result };
     })
@@ -106,8 +114,18 @@ function idempotencyKey(request: FastifyRequest): string | undefined {
   return header;
 }
 
-function hashRequest(request: FastifyRequest): string {
-  return createHash("sha256")
-    .update(`${request.method} ${request.url}\n${JSON.stringify(request.body ?? null)}`)
-    .digest("hex");
+/**
+ * requestHash is what an Idempotency-Key is bound to: the method, the URL and the
+ * canonical JSON of the body (key order and spacing do not matter). A body too deep to
+ * render is a 400, never a 500.
+ */
+export function requestHash(request: Pick<FastifyRequest, "method" | "url" | "body">): string {
+  let body: string;
+  try {
+    body = canonicalJson(request.body ?? null);
+  } catch (err) {
+    if (!(err instanceof JsonTooDeepError)) throw err;
+    throw new HttpError(400, "bad_request", `the request body is ${err.message}, so it cannot be bound to an Idempotency-Key`, { field: "body" });
+  }
+  return createHash("sha256").update(`${request.method} ${request.url}\n${body}`).digest("hex");
 }

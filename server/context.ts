@@ -7,6 +7,8 @@ export interface ServerContext {
   /** now is the server's clock in epoch milliseconds (injectable: invitation expiry is decided by it). */
   now: () => number;
   invitationTtlMs: number;
+  /** idempotencyTtlMs is how long an Idempotency-Key's first answer is kept and replayed. */
+  idempotencyTtlMs: number;
   /** outbox records invitation messages (with their tokens) only when the dev outbox is on; null otherwise. */
   outbox: Outbox | null;
 }

@@ -13,8 +13,8 @@ export class Outbox {
     this.messages.push(message);
   }
 
-  /** list is every message sent so far, oldest first. */
-  list(): OutboxMessage[] {
-    return [...this.messages];
+  /** list is every message sent for `workspace` so far, oldest first. */
+  list(workspace: string): OutboxMessage[] {
+    return this.messages.filter((m) => m.workspace === workspace);
   }
 }

@@ -33,6 +33,9 @@ export const rolePutBody = {
   properties: { description: { type: "string", maxLength: 1000 }, permissions: permissionList },
 } as const;
 
+/** emptyBody is the body of resend and revoke: none (fastify validates a missing body as null), or an empty JSON object. */
+export const emptyBody = { anyOf: [{ type: "object", maxProperties: 0 }, { type: "null" }] } as const;
+
 /** acceptBody is the body of POST /invitations/accept. */
 export const acceptBody = {
   type: "object",

@@ -1,14 +1,19 @@
 import type { FastifyInstance } from "fastify";
+import { ConfigError } from "../errors.js";
 import { buildApp } from "./app.js";
 import type { ServerContext } from "./context.js";
 import { openDatabase } from "./db/open.js";
 import type { FaultOptions } from "./faults.js";
+import { isLoopback } from "./loopback.js";
 import { Outbox } from "./outbox.js";
 import type { RateLimitOptions } from "./rate-limit.js";
 import { createRepositories } from "./repositories/index.js";
 
 /** DEFAULT_INVITATION_TTL_MS is how long an invitation stays pending: 7 days. */
 export const DEFAULT_INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** DEFAULT_IDEMPOTENCY_TTL_MS is how long an Idempotency-Key's first answer is kept: 24 hours. */
+export const DEFAULT_IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 
 /** ServerOptions configure startServer; only dbPath is required. */
 export interface ServerOptions {
@@ -19,12 +24,14 @@ export interface ServerOptions {
   /** port to bind; 0 picks a free one. */
   port?: number;
   invitationTtlMs?: number;
-  /** now is the clock invitation expiry and timestamps are decided by. */
+  /** idempotencyTtlMs is how long an Idempotency-Key's first answer is replayed (default 24 h); past it the key starts a new request. */
+  idempotencyTtlMs?: number;
+  /** now is the clock invitation and idempotency expiry and timestamps are decided by. */
   now?: () => Date;
   faults?: FaultOptions;
-  /** devOutbox exposes GET /v1/dev/outbox with the invitation messages sent (tokens included). */
+  /** devOutbox exposes GET /v1/workspaces/{ws}/dev/outbox with the invitation messages sent (tokens included); loopback hosts only. */
   devOutbox?: boolean;
-  /** rateLimit per token; false turns it off. */
+  /** rateLimit per caller (API token once authenticated, else client address); false turns it off. */
   rateLimit?: RateLimitOptions | false;
   logger?: boolean;
 }
@@ -38,27 +45,33 @@ export interface RunningServer {
 
 /** startServer opens the database, builds the Access API and listens; `url` has the actual port. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  const ttl = options.invitationTtlMs ?? DEFAULT_INVITATION_TTL_MS;
-  if (!Number.isSafeInteger(ttl) || ttl <= 0) throw new RangeError(`invitationTtlMs must be a positive whole number of milliseconds, got ${ttl}`);
+  const ttl = positiveMs("invitationTtlMs", options.invitationTtlMs ?? DEFAULT_INVITATION_TTL_MS);
+  const host = options.host ?? "127.0.0.1";
+  if (options.devOutbox && !isLoopback(host)) {
+    throw new ConfigError(`the dev outbox lists invitation tokens, so it is served on a loopback address only (127.0.0.1, ::1, localhost), not on "${host}"`);
+  }
+  const idempotencyTtl = positiveMs("idempotencyTtlMs", options.idempotencyTtlMs ?? DEFAULT_IDEMPOTENCY_TTL_MS);
   const db = openDatabase(options.dbPath);
   const clock = options.now;
   const ctx: ServerContext = {
     repos: createRepositories(db),
     now: clock ? () => clock().getTime() : () => Date.now(),
     invitationTtlMs: ttl,
+    idempotencyTtlMs: idempotencyTtl,
     outbox: options.devOutbox ? new Outbox() : null,
   };
   let app: FastifyInstance;
   try {
+    // what expired while the server was down goes now, in batches
+    while (ctx.repos.idempotency.purgeExpired(ctx.now() - idempotencyTtl, 10_000) > 0);
     app = await buildApp(ctx, { faults: options.faults, rateLimit: options.rateLimit, logger: options.logger });
-    await app.listen({ host: options.host ?? "127.0.0.1", port: options.port ?? 0 });
+    await app.listen({ host, port: options.port ?? 0 });
   } catch (err) {
     db.close();
     throw err;
   }
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : options.port;
-  const host = options.host ?? "127.0.0.1";
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
   let closed: Promise<void> | undefined;
   return {
@@ -69,4 +82,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         db.close();
       })),
   };
+}
+
+function positiveMs(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value <= 0) throw new RangeError(`${name} must be a positive whole number of milliseconds, got ${value}`);
+  return value;
 }

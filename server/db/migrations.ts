@@ -90,4 +90,11 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (scope, key)
   );
   `,
+  // 2: the reason of an automatic change (invitations revoked with their sender's authority);
+  // finding a sender's open invitations; purging expired idempotency records by age.
+  `
+  ALTER TABLE audit_events ADD COLUMN reason TEXT;
+  CREATE INDEX invitations_sender ON invitations(workspace_id, invited_by) WHERE state = 'pending';
+  CREATE INDEX idempotency_keys_created ON idempotency_keys(created_at);
+  `,
 ];

@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { MIGRATIONS } from "./migrations.js";
@@ -13,9 +13,14 @@ export type Db = Database.Database;
  * server process dying at any point (SIGKILL included: the WAL is in the OS before the
  * commit returns); only an OS crash or power loss may lose the last few commits. FULL
  * would fsync every commit and cost several times the write throughput.
+ * Privacy: a missing folder is created 0700 and a missing database file 0600 before
+ * SQLite opens it; SQLite gives the -wal and -shm files the database file's mode.
  */
 export function openDatabase(path: string): Db {
-  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  if (path !== ":memory:") {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    closeSync(openSync(path, "a", 0o600)); // creates it private; an existing file keeps its mode
+  }
   const db = new Database(path);
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");

@@ -13,6 +13,8 @@ export interface NewAuditEvent {
   before: unknown;
   after: unknown;
   requestId: string;
+  /** reason explains a change the server made on its own, as a consequence of the one asked for. */
+  reason?: string;
 }
 
 /** AuditFilter narrows the access history to an actor, a target and/or an action. */
@@ -25,8 +27,8 @@ export interface AuditFilter {
 /** auditRepository appends to and pages (newest first) the access history. */
 export function auditRepository(db: Db) {
   const insert = db.prepare(
-    `INSERT INTO audit_events (id, workspace_id, at, actor, action, target, before, after, request_id)
-     VALUES (@id, @workspaceId, @at, @actor, @action, @target, @before, @after, @requestId)`,
+    `INSERT INTO audit_events (id, workspace_id, at, actor, action, target, before, after, request_id, reason)
+     VALUES (@id, @workspaceId, @at, @actor, @action, @target, @before, @after, @requestId, @reason)`,
   );
   const page = db.prepare<Record<string, unknown>, AuditRow>(
     `SELECT * FROM audit_events WHERE workspace_id = @ws AND seq < @before
@@ -41,6 +43,7 @@ export function auditRepository(db: Db) {
         id: newId("evt_"),
         before: e.before === undefined || e.before === null ? null : JSON.stringify(e.before),
         after: e.after === undefined || e.after === null ? null : JSON.stringify(e.after),
+        reason: e.reason ?? null,
       });
     },
     /** page returns up to `limit` events older than `beforeSeq`, newest first. */
@@ -67,5 +70,6 @@ export function toAuditEvent(row: AuditRow): AuditEvent {
     before: row.before === null ? null : JSON.parse(row.before),
     after: row.after === null ? null : JSON.parse(row.after),
     requestId: row.request_id,
+    ...(row.reason === null ? {} : { reason: row.reason }),
   };
 }

@@ -60,6 +60,9 @@ export function invitationRepository(db: Db) {
   const pendingWithRole = db.prepare<[number, string, number], { n: number }>(
     "SELECT count(*) AS n FROM invitations WHERE workspace_id = ? AND role = ? AND state = 'pending' AND expires_at > ?",
   );
+  const openBySender = db.prepare<[number, string], InvitationRow>(
+    "SELECT * FROM invitations WHERE workspace_id = ? AND invited_by = ? AND state = 'pending' ORDER BY seq",
+  );
   const pages = new Map<string, ReturnType<typeof db.prepare<Record<string, number>, InvitationRow>>>();
 
   return {
@@ -93,6 +96,8 @@ export function invitationRepository(db: Db) {
     },
     /** byToken resolves an invitation token hash, telling whether it is the current one. */
     byToken: (hash: string) => tokenLookup.get(hash),
+    /** openBySender is every invitation `email` sent that is still pending or expired (an expired one can be resent). */
+    openBySender: (workspaceId: number, email: string) => openBySender.all(workspaceId, email),
     pendingWithRole: (workspaceId: number, role: string, now: number) => pendingWithRole.get(workspaceId, role, now)!.n,
   };
 }

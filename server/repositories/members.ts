@@ -32,6 +32,7 @@ export function memberRepository(db: Db) {
   const countRole = db.prepare<[number, string], { n: number }>(
     "SELECT count(*) AS n FROM members WHERE workspace_id = ? AND role = ?",
   );
+  const withRole = db.prepare<[number, string], MemberRow>("SELECT * FROM members WHERE workspace_id = ? AND role = ? ORDER BY seq");
   return {
     byId: (workspaceId: number, id: string) => byId.get(workspaceId, id),
     byEmail: (workspaceId: number, email: string) => byEmail.get(workspaceId, email),
@@ -41,6 +42,7 @@ export function memberRepository(db: Db) {
     update: (id: string, role: string, permissions: string[]) => void update.run(role, JSON.stringify(permissions), id),
     /** remove deletes a member; its API tokens go with it (foreign key cascade). */
     remove: (id: string) => void remove.run(id),
+    withRole: (workspaceId: number, role: string) => withRole.all(workspaceId, role),
     countWithRole: (workspaceId: number, role: string) => countRole.get(workspaceId, role)!.n,
   };
 }

@@ -61,6 +61,8 @@ export interface AuditRow {
   before: string | null;
   after: string | null;
   request_id: string;
+  /** reason explains a change the server made on its own (null for a change the actor asked for). */
+  reason: string | null;
 }
 
 /** IdempotencyRow is a stored first answer of `idempotency_keys`. */

@@ -19,7 +19,7 @@ const acceptScope = (token: string) => `accept:${hashSecret(token)}`;
  */
 export function acceptRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const { repos } = ctx;
-  app.post<{ Body: { token: string } }>("/v1/invitations/accept", { schema: { body: acceptBody } }, async (request, reply) =>
+  app.post<{ Body: { token: string } }>("/v1/invitations/accept", { schema: { body: acceptBody }, config: { rateLimitBy: "address" } }, async (request, reply) =>
     runChange(ctx, request, reply, acceptScope(request.body.token), () => {
       const { token } = request.body;
       if (!INVITATION_TOKEN_PATTERN.test(token)) throw invalid("token", "not an invitation token (expected aki_…)");

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { MemberPatch } from "../../schema/api.js";
-import { checkAssignableRole, checkCanGrant, checkGrants, effectivePermissions, gainedPermissions } from "../access.js";
+import { checkAssignableRole, checkGrants } from "../access.js";
+import { holdsManage, revokeSentInvitations } from "../authority.js";
 import { checkIfMatch, runChange } from "../change.js";
 import type { ServerContext } from "../context.js";
 import { HttpError, notFound } from "../http-error.js";
@@ -53,18 +54,20 @@ export function memberRoutes(app: FastifyInstance, ctx: ServerContext): void {
         const role = body.role ?? row.role;
         const grants = body.permissions !== undefined ? checkGrants(body.permissions) : parseList(row.permissions);
         const before = toMember(row, caller.roles);
-        const gained = gainedPermissions(before.effectivePermissions, effectivePermissions(role, grants, caller.roles));
-        checkCanGrant(caller.member.email, caller.permissions, gained);
         const unchanged = role === row.role && JSON.stringify(grants) === JSON.stringify(before.permissions);
         if (unchanged) return { workspaceId: caller.workspace.id, status: 200, body: before, version: row.version, events: [] };
         repos.members.update(row.id, role, grants);
         const after = toMember(repos.members.byId(caller.workspace.id, row.id)!, caller.roles);
+        const lostManage = holdsManage(row.role, before.permissions, caller.roles) && !holdsManage(role, grants, caller.roles);
         return {
           workspaceId: caller.workspace.id,
           status: 200,
           body: after,
           version: after.version,
-          events: [{ actor: caller.member.email, action: "member.updated", target: row.email, before, after }],
+          events: [
+            { actor: caller.member.email, action: "member.updated", target: row.email, before, after },
+            ...(lostManage ? revokeSentInvitations(ctx, row, caller.member.email, "lostManage") : []),
+          ],
         };
       });
     },
@@ -86,7 +89,10 @@ export function memberRoutes(app: FastifyInstance, ctx: ServerContext): void {
           workspaceId: caller.workspace.id,
           status: 204,
           body: null,
-          events: [{ actor: caller.member.email, action: "member.removed", target: row.email, before, after: null }],
+          events: [
+            { actor: caller.member.email, action: "member.removed", target: row.email, before, after: null },
+            ...revokeSentInvitations(ctx, row, caller.member.email, "removed"),
+          ],
         };
       });
     },

@@ -1,11 +1,13 @@
 import type { FastifyInstance } from "fastify";
 import type { RolePut } from "../../schema/api.js";
 import { CUSTOM_ROLE_NAME_PATTERN, isBuiltInRole } from "../../schema/catalog.js";
-import { checkCanGrant, checkGrants, gainedPermissions } from "../access.js";
+import { checkGrants } from "../access.js";
+import { holdsManage, revokeSentInvitations } from "../authority.js";
 import { checkIfMatch, runChange } from "../change.js";
 import type { ServerContext } from "../context.js";
 import { conflict, HttpError, invalid, notFound } from "../http-error.js";
 import { builtInRoles, toRole } from "../repositories/roles.js";
+import { parseList } from "../repositories/rows.js";
 import { rolePutBody, wsNameParams, wsParams } from "../schemas.js";
 import { callerOf, guard } from "./guard.js";
 
@@ -36,19 +38,26 @@ export function roleRoutes(app: FastifyInstance, ctx: ServerContext): void {
           throw new HttpError(412, "precondition_failed", `If-Match was sent but role "${name}" does not exist`, { field: "If-Match" });
         }
         const before = existing ? toRole(existing) : null;
-        checkCanGrant(caller.member.email, caller.permissions, gainedPermissions(before?.permissions ?? [], permissions));
         if (before && before.description === description && JSON.stringify(before.permissions) === JSON.stringify(permissions)) {
           return { workspaceId: wsId, status: 200, body: before, version: before.version, events: [] };
         }
         if (existing) repos.roles.update(wsId, name, description, permissions);
         else repos.roles.insert(wsId, name, description, permissions);
         const after = toRole(repos.roles.get(wsId, name)!);
+        const rolesAfter = repos.roles.lookup(wsId);
+        // the holders of this role who held access:manage through it and no longer do
+        const demoted = existing
+          ? repos.members.withRole(wsId, name).filter((m) => holdsManage(m.role, parseList(m.permissions), caller.roles) && !holdsManage(m.role, parseList(m.permissions), rolesAfter))
+          : [];
         return {
           workspaceId: wsId,
           status: existing ? 200 : 201,
           body: after,
           version: after.version,
-          events: [{ actor: caller.member.email, action: existing ? "role.updated" : "role.created", target: name, before, after }],
+          events: [
+            { actor: caller.member.email, action: existing ? "role.updated" : "role.created", target: name, before, after },
+            ...demoted.flatMap((m) => revokeSentInvitations(ctx, m, caller.member.email, "lostManage")),
+          ],
         };
       });
     },

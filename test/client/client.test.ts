@@ -209,7 +209,7 @@ describe("the client's errors, idempotency keys and preconditions", () => {
     expect((await client.listPermissions(fx.workspace)).map((p) => p.id)).toContain("access:manage");
 
     const inv = await client.createInvitation(fx.workspace, { email: "joiner@acme.io", role: "developer" });
-    const message = (await client.devOutbox()).find((m) => m.invitationId === inv.id)!;
+    const message = (await client.devOutbox(fx.workspace)).find((m) => m.invitationId === inv.id)!;
     const invitee = createClient({ baseUrl: fx.url, sleep: noSleep });
     const joined = await invitee.acceptInvitation(message.token);
     expect(joined.email).toBe("joiner@acme.io");

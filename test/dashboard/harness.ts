@@ -78,7 +78,7 @@ export async function startWorkspace(name = "acme", owner = "founder@acme.io"): 
   }
 
   async function acceptFromOutbox(email: string): Promise<Member> {
-    const { items } = await api<{ items: OutboxMessage[] }>("GET", "/v1/dev/outbox", undefined, null);
+    const { items } = await api<{ items: OutboxMessage[] }>("GET", `/v1/workspaces/${name}/dev/outbox`);
     const message = items.filter((m) => m.email === email).at(-1);
     if (!message) throw new Error(`no invitation message to ${email} in the dev outbox`);
     return api<Member>("POST", "/v1/invitations/accept", { token: message.token }, null);

@@ -245,7 +245,7 @@ export async function auditCount(server: TestServer, action?: AuditAction): Prom
 export async function acceptAll(server: TestServer, emails: readonly string[]): Promise<void> {
   const wanted = new Set(emails.map((e) => e.toLowerCase()));
   const newest = new Map<string, string>();
-  for (const m of await server.owner$.devOutbox()) if (wanted.has(m.email)) newest.set(m.email, m.token);
+  for (const m of await server.owner$.devOutbox(server.workspace)) if (wanted.has(m.email)) newest.set(m.email, m.token);
   for (const token of newest.values()) {
     recorder.secrets.add(token);
     await server.owner$.acceptInvitation(token);

@@ -22,6 +22,8 @@ export const OWNER = "founder@acme.io";
 
 /** Workspace is a running reference server with one workspace and its owner's token. */
 export interface Workspace {
+  /** workspace is the workspace's name. */
+  workspace: string;
   url: string;
   ownerToken: string;
   dir: string;
@@ -35,10 +37,12 @@ export interface Workspace {
 export async function startWorkspace(options: { workspace?: string; owner?: string } = {}): Promise<Workspace> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "antryk-provider-"));
   const dbPath = path.join(dir, "access.db");
-  const ownerToken = initWorkspace(dbPath, { workspace: options.workspace ?? WORKSPACE, owner: options.owner ?? OWNER });
+  const workspace = options.workspace ?? WORKSPACE;
+  const ownerToken = initWorkspace(dbPath, { workspace, owner: options.owner ?? OWNER });
   const server = await startServer({ dbPath, host: "127.0.0.1", port: 0, devOutbox: true });
   const client = createClient({ baseUrl: server.url, token: ownerToken });
   return {
+    workspace,
     url: server.url,
     ownerToken,
     dir,
@@ -55,7 +59,7 @@ export async function startWorkspace(options: { workspace?: string; owner?: stri
 
 /** acceptInvitation accepts the latest invitation sent to `email`, as the invitee would from the e-mail. */
 export async function acceptInvitation(ws: Workspace, email: string): Promise<void> {
-  const messages = (await ws.client.devOutbox()).filter((m) => m.email === email);
+  const messages = (await ws.client.devOutbox(ws.workspace)).filter((m) => m.email === email);
   const last = messages[messages.length - 1];
   if (!last) throw new Error(`no invitation e-mail for ${email}`);
   await ws.client.acceptInvitation(last.token);

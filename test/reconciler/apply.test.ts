@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AccessClient } from "../../client/index.js";
 import { SafetyError, StalePlanError } from "../../errors.js";
-import { applyPlan, assertFresh, type ApplyClient, type ApplyProgress } from "../../reconciler/apply/index.js";
+import { applyPlan, assertFresh, BREAKER_THRESHOLD, type ApplyClient, type ApplyProgress } from "../../reconciler/apply/index.js";
 import { fetchWorkspaceState } from "../../reconciler/fetch.js";
-import { startFixture, type Fixture } from "../client/fixture.js";
+import { createClient } from "../../client/index.js";
+import { noSleep, startFixture, type Fixture } from "../client/fixture.js";
 import { change, memberByEmail, planOf } from "./plans.js";
 
 /** recording wraps a real client: every call is logged with its start order, and the calls in flight are tracked. */
@@ -275,9 +276,61 @@ describe("applyPlan against injected faults (30 % of requests fail, half of them
     for (const m of members) expect(memberByEmail(after, m.email).permissions).toEqual(["domains:manage"]);
 
     // The same saved plan again: same Idempotency-Keys, so the server replays its answers; no new invitation.
-    const again = await applyPlan(planOf(live, plan.changes.filter((c) => c.kind === "inviteMember")), clean);
+    const again = await applyPlan(planOf(live, plan.changes.filter((c) => c.kind === "inviteMember"), { planId: plan.planId }), clean);
     expect(again.failed).toEqual([]);
     expect(await clean.listAllAudit(fx.workspace, { action: "invitation.created" })).toHaveLength(300);
     expect((await fetchWorkspaceState(clean, fx.workspace)).digest).toBe(after.digest);
+  });
+
+  it("once the signal aborts, no new change starts: the rest are not attempted, the ones begun finish", async () => {
+    const live = await fetchWorkspaceState(fx.client(), fx.workspace);
+    const controller = new AbortController();
+    const client = fx.client();
+    const emails = Array.from({ length: 12 }, (_, i) => `stop${i}@acme.io`);
+    const result = await applyPlan(planOf(live, emails.map((e) => change.invite(e))), client, {
+      concurrency: 2,
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.done === 4) controller.abort();
+      },
+    });
+    expect(result.failed).toEqual([]);
+    expect(result.applied.length).toBeGreaterThanOrEqual(4);
+    expect(result.applied.length).toBeLessThanOrEqual(5); // the call in flight when it aborted finishes
+    expect(result.notAttempted.map((n) => n.reason)).toEqual(Array(12 - result.applied.length).fill("interrupted"));
+    expect(client.calls.writes).toBe(result.applied.length);
+    const pending = await fx.client().listInvitations(fx.workspace, { status: "pending" });
+    expect(pending.filter((i) => i.email.startsWith("stop")).map((i) => i.email).sort()).toEqual(result.applied.map((a) => a.email).sort());
+  });
+
+  it(`gives up after ${BREAKER_THRESHOLD} unreachable changes in a row: the rest are not attempted`, async () => {
+    const live = await fetchWorkspaceState(fx.client(), fx.workspace);
+    const gone = await startFixture();
+    const url = gone.url;
+    await gone.close();
+    const dead = createClient({ baseUrl: url, token: fx.token, retry: { retries: 1 }, sleep: noSleep });
+    try {
+      const emails = Array.from({ length: 20 }, (_, i) => `dead${i}@acme.io`);
+      const result = await applyPlan(planOf(live, emails.map((e) => change.invite(e))), dead, { concurrency: 1 });
+      expect(result.applied).toEqual([]);
+      expect(result.failed).toHaveLength(BREAKER_THRESHOLD);
+      expect(result.failed.every((f) => f.error.status === 0)).toBe(true);
+      expect(result.notAttempted).toHaveLength(20 - BREAKER_THRESHOLD);
+      expect(new Set(result.notAttempted.map((n) => n.reason))).toEqual(new Set(["unreachable"]));
+      expect(dead.calls.writes).toBe(BREAKER_THRESHOLD);
+    } finally {
+      await dead.close();
+    }
+  });
+
+  it("a refusal (4xx) does not count towards giving up: only unreachable failures in a row do", async () => {
+    const live = await fetchWorkspaceState(fx.client(), fx.workspace);
+    const client = fx.client();
+    // Inviting the owner is refused (409 already_member) every time: never a reason to stop.
+    const owner = live.members.find((m) => m.role === "owner")!.email;
+    const changes = Array.from({ length: 6 }, (_, i) => ({ ...change.invite(owner), key: `inviteMember:owner-${i}` }));
+    const result = await applyPlan(planOf(live, changes), client, { concurrency: 1, breakerThreshold: 2 });
+    expect(result.notAttempted).toEqual([]);
+    expect(result.failed).toHaveLength(6);
   });
 });

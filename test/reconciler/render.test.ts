@@ -107,3 +107,22 @@ describe("renderYamlDiff", () => {
     expect(diff).toContain("-    role: developer\n+    role: account-admin");
   });
 });
+
+describe("a plan against the embedded local workspace says so in every rendering", () => {
+  const local = { ...planOf(small), target: "embedded:.antryk/workspace.db" };
+  it("text: the line after the header", () => {
+    expect(renderText(local, { color: false }).split("\n")[1]).toBe(
+      "LOCAL: this plan is against the embedded local workspace, a SQLite file on this machine, not a real Antryk workspace.",
+    );
+    expect(renderText(planOf(small), { color: false })).not.toContain("LOCAL:");
+  });
+  it("markdown: a warning under the summary, and the target in the header line", () => {
+    const md = renderMarkdown(local);
+    expect(md).toContain("> [!WARNING]\n> LOCAL: this plan is against the embedded local workspace");
+    expect(md).toContain("target `embedded:.antryk/workspace.db`");
+    expect(renderMarkdown(planOf(small))).not.toContain("LOCAL:");
+  });
+  it("json: the target", () => {
+    expect((JSON.parse(renderJson(local)) as { target: string }).target).toBe("embedded:.antryk/workspace.db");
+  });
+});

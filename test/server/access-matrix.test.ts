@@ -122,7 +122,7 @@ const ROUTES: RouteCase[] = [
       return { method: "POST", path: "/v1/invitations/accept", body: { token: message.token } };
     },
   },
-  { route: "GET /dev/outbox", kind: "open", ok: 200, prepare: async () => ({ method: "GET", path: "/v1/dev/outbox" }) },
+  { route: "GET /workspaces/{ws}/dev/outbox", kind: "change", ok: 200, prepare: async () => ({ method: "GET", path: wsPath("/dev/outbox") }) },
 ];
 
 const CALLERS: CallerKind[] = [
@@ -210,25 +210,40 @@ describe("role-based access matrix", () => {
     expect(answer.status).toBe(status);
   });
 
+  // The grant rule: a holder of access:manage may assign every role and grant every permission
+  // except the owner-only ones, which nobody can grant; what the caller itself holds does not matter.
   it.each([
-    ["account-admin", "billing:read"],
-    ["developer", "resources:manage"],
-  ])("refuses a custom-role manager granting %s, which holds %s it lacks", async (role, missing) => {
+    ["account-admin", "developer", []],
+    ["account-admin", "account-admin", ["deployments:create", "config:read", "environments:configure"]],
+    ["custom with access:manage", "account-admin", []],
+    ["custom with access:manage", "developer", ["domains:manage"]],
+  ] as const)("lets %s invite a %s with grants %j", async (caller, role, permissions) => {
     const answer = await ws.call("POST", wsPath("/invitations"), {
-      token: tokens["custom with access:manage"],
-      body: { email: `${unique("grant")}@acme.io`, role },
+      token: tokens[caller],
+      body: { email: `${unique("grant")}@acme.io`, role, permissions },
     });
-    expect(answer.status).toBe(403);
-    expect(answer.body.error.details).toMatchObject({ missingPermission: missing, caller: "manager@acme.io" });
+    expect([answer.status, answer.body.role, answer.body.permissions]).toEqual([201, role, permissions]);
   });
 
-  it("refuses a manager extra grants it does not hold, and a role with permissions it does not hold", async () => {
-    const token = tokens["custom with access:manage"];
-    const invite = await ws.call("POST", wsPath("/invitations"), { token, body: { email: "g@acme.io", role: "viewer", permissions: ["domains:manage"] } });
-    expect(invite.body.error.details.missingPermission).toBe("domains:manage");
-    const role = await ws.call("PUT", wsPath("/roles/deployer"), { token, body: { permissions: ["deployments:create"] } });
-    expect(role.status).toBe(403);
-    expect(role.body.error.details.missingPermission).toBe("deployments:create");
+  it("lets an account-admin give a developer's permissions to a member, define a role with them, and demote itself", async () => {
+    const token = tokens["account-admin"];
+    const { member } = await ws.addMember(`${unique("m")}@acme.io`, "viewer");
+    const patch = await ws.call("PATCH", wsPath(`/members/${member.id}`), { token, body: { role: "developer", permissions: ["environments:configure"] } });
+    expect([patch.status, patch.body.effectivePermissions]).toEqual([200, expect.arrayContaining(["deployments:create", "config:read", "environments:configure"])]);
+    const role = await ws.call("PUT", wsPath(`/roles/${unique("deployer-")}`), { token, body: { permissions: ["deployments:create", "config:read"] } });
+    expect(role.status).toBe(201);
+    const self = await ws.addMember(`${unique("self")}@acme.io`, "account-admin");
+    const demoted = await ws.call("PATCH", wsPath(`/members/${self.member.id}`), { token: self.token, body: { role: "developer" } });
+    expect([demoted.status, demoted.body.role]).toEqual([200, "developer"]);
+  });
+
+  it.each([
+    ["billing:manage"],
+    ["ownership:transfer"],
+  ])("lets nobody, not even the owner, grant the owner-only %s", async (permission) => {
+    const invite = await ws.call("POST", wsPath("/invitations"), { body: { email: `${unique("o")}@acme.io`, role: "developer", permissions: [permission] } });
+    const role = await ws.call("PUT", wsPath(`/roles/${unique("own-")}`), { body: { permissions: [permission] } });
+    expect([invite.status, invite.body.error.details.field, role.status, role.body.error.details.field]).toEqual([400, "permissions[0]", 400, "permissions[0]"]);
   });
 
   it("never changes or removes the owner, even for an account-admin", async () => {
@@ -246,13 +261,14 @@ describe("role-based access matrix", () => {
     expect(answer.body.error.details.field).toBe("role");
   });
 
-  it("answers 403 to a token of another workspace and 404 for an unknown workspace", async () => {
-    const unknown = await ws.call("GET", "/v1/workspaces/unknown-ws/members");
-    expect(unknown.status).toBe(404);
+  it("answers 404 alike for an unknown workspace and one the caller is not a member of, so workspace names cannot be enumerated", async () => {
     const otherToken = initWorkspace(ws.dbPath, { workspace: "other", owner: "boss@other.io" });
-    const foreign = await ws.call("GET", wsPath("/members"), { token: otherToken });
-    expect(foreign.status).toBe(403);
-    expect(foreign.body.error.message).toBe('the token of boss@other.io is not a member of workspace "acme"');
+    for (const path of ["/me", "/members", "/audit", ""]) {
+      const unknown = await ws.call("GET", `/v1/workspaces/unknown-ws${path}`, { token: otherToken });
+      const foreign = await ws.call("GET", `/v1/workspaces/acme${path}`, { token: otherToken });
+      expect([unknown.status, foreign.status]).toEqual([404, 404]);
+      expect(foreign.body.error.message).toBe(unknown.body.error.message.replace("unknown-ws", "acme"));
+    }
     expect((await ws.call("GET", "/v1/workspaces/other/me", { token: otherToken })).body.email).toBe("boss@other.io");
   });
 });

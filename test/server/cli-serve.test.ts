@@ -90,7 +90,7 @@ describe("serve", () => {
     });
     const invitation = await res.json();
     expect(Date.parse(invitation.expiresAt) - Date.parse(invitation.createdAt)).toBe(90_000);
-    const outbox = await (await fetch(`${serve.url}/v1/dev/outbox`)).json();
+    const outbox = await (await fetch(`${serve.url}/v1/workspaces/acme/dev/outbox`, { headers: { authorization: `Bearer ${token}` } })).json();
     expect(outbox.items.map((m: any) => m.email)).toEqual(["eve@acme.io"]);
     serve.child.kill("SIGTERM");
     expect(await serve.exited).toBe(0);
@@ -101,13 +101,56 @@ describe("serve", () => {
   it("stops cleanly on SIGINT, has no outbox unless asked, and keeps its database under .antryk/ by default", async () => {
     serve = await startServe(["--port", "0"], dir);
     expect(existsSync(join(dir, ".antryk", "workspace.db"))).toBe(true);
-    expect((await fetch(`${serve.url}/v1/dev/outbox`)).status).toBe(404);
+    expect((await fetch(`${serve.url}/v1/workspaces/acme/dev/outbox`)).status).toBe(404);
     serve.child.kill("SIGINT");
     expect(await serve.exited).toBe(0);
   });
 
+  it("names a busy port and --port in one line instead of an internal error", async () => {
+    serve = await startServe(["--db", "a.db", "--port", "0"], dir);
+    const port = new URL(serve.url).port;
+    const busy = await runCli(["serve", "--db", "b.db", "--port", port], dir);
+    expect([busy.code, busy.stdout, busy.stderr]).toEqual([
+      1,
+      "",
+      `error: port ${port} on 127.0.0.1 is already in use: stop what listens there or choose another with --port\n`,
+    ]);
+  });
+
+  it("refuses --dev-outbox on a non-loopback --host before opening anything", async () => {
+    const result = await runCli(["serve", "--db", "w.db", "--host", "0.0.0.0", "--port", "0", "--dev-outbox"], dir);
+    expect([result.code, result.stdout]).toEqual([1, ""]);
+    expect(result.stderr).toBe(
+      'error: the dev outbox lists invitation tokens, so it is served on a loopback address only (127.0.0.1, ::1, localhost), not on "0.0.0.0"\n',
+    );
+    expect(existsSync(join(dir, "w.db"))).toBe(false);
+  });
+
+  it("keeps an Idempotency-Key's answer for --idempotency-ttl", async () => {
+    const init = await runCli(["serve", "init", "--db", "w.db", "--workspace", "acme", "--owner", "founder@acme.io"], dir);
+    const token = init.stdout.trim();
+    serve = await startServe(["--db", "w.db", "--port", "0", "--idempotency-ttl", "1s"], dir);
+    const invite = (email: string) =>
+      fetch(`${serve!.url}/v1/workspaces/acme/invitations`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json", "idempotency-key": "k" },
+        body: JSON.stringify({ email, role: "developer" }),
+      });
+    expect((await invite("a@acme.io")).status).toBe(201);
+    const start = Date.now();
+    let reused = 422;
+    // the real clock: a different body under the same key is refused until the second is over
+    while (reused === 422 && Date.now() - start < 10_000) {
+      await new Promise((resolve) => setTimeout(resolve, 100)); // polling a real clock, gently
+      reused = (await invite("b@acme.io")).status;
+    }
+    expect(reused).toBe(201);
+    expect(Date.now() - start).toBeGreaterThanOrEqual(900);
+  });
+
   it("refuses bad options with one line each", async () => {
     const cases: [string[], string][] = [
+      [["--idempotency-ttl", "forever"], 'error: --idempotency-ttl: invalid duration "forever"'],
       [["--invitation-ttl", "7 days"], 'error: --invitation-ttl: invalid duration "7 days"'],
       [["--faults", "2"], 'error: invalid --faults "2"'],
       [["--faults-seed", "3"], "error: --faults-seed needs --faults"],

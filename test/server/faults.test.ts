@@ -129,6 +129,7 @@ describe("fault injection over HTTP", () => {
 
   it("never faults the dev outbox", async () => {
     ws = await startWorkspace({ faults: { fraction: 1, seed: 3 } });
-    for (let i = 0; i < 20; i++) expect(await outcome(ws.url + "/v1/dev/outbox")).toBe("200");
+    const headers = { authorization: `Bearer ${ws.ownerToken}` };
+    for (let i = 0; i < 20; i++) expect(await outcome(ws.url + wsPath("/dev/outbox"), { headers })).toBe("200");
   });
 });

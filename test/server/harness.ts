@@ -58,7 +58,7 @@ export interface TestWorkspace {
   tokenFor(email: string): string;
   /** invite invites and accepts `email` with the owner's token, returning the new member and a token for it. */
   addMember(email: string, role: string, permissions?: string[]): Promise<{ member: any; token: string }>;
-  /** outbox lists the dev outbox. */
+  /** outbox lists the dev outbox of the test workspace (as the owner). */
   outbox(): Promise<any[]>;
   /** dump is every row of every table, for "the database did not change" checks. */
   dump(): string;
@@ -116,7 +116,7 @@ export async function startWorkspace(options: Partial<Omit<ServerOptions, "dbPat
       return { member: accepted.body, token: ws.tokenFor(email) };
     },
     async outbox() {
-      return (await call("GET", "/v1/dev/outbox", { token: null })).body.items;
+      return (await call("GET", wsPath("/dev/outbox"))).body.items;
     },
     dump: () => dumpDatabase(dbPath),
     async close() {

@@ -99,7 +99,7 @@ describe("schema/openapi.yaml", () => {
     await run("PATCH", wsPath(`/invitations/${inv.body.id}`), { body: { permissions: ["config:read"] } });
     await run("PATCH", wsPath(`/invitations/${inv.body.id}`), { body: { permissions: ["config:read"] }, headers: { "if-match": '"1"' } });
     await run("POST", wsPath(`/invitations/${inv.body.id}/resend`));
-    await run("GET", "/v1/dev/outbox", { token: null });
+    await run("GET", wsPath("/dev/outbox"));
     const token = (await ws.outbox()).at(-1).token;
     const member = await run("POST", "/v1/invitations/accept", { token: null, body: { token } });
     await run("POST", "/v1/invitations/accept", { token: null, body: { token } });

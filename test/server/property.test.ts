@@ -41,7 +41,7 @@ const pathArb = fc.oneof(
     wsPath("/roles"),
     wsPath("/audit"),
     "/v1/invitations/accept",
-    "/v1/dev/outbox",
+    wsPath("/dev/outbox"),
   ),
   fc.constantFrom("/members/", "/invitations/", "/roles/").chain((kind) =>
     fc.oneof(fc.constant("MEMBER"), fc.constant("INVITATION"), segment).map((id) => wsPath(`${kind}${id}`)),

@@ -1,0 +1,99 @@
+import { z } from "zod";
+import { ConfigError } from "../errors.js";
+import { CHANGE_KINDS, PHASES, PLAN_FORMAT_VERSION, type Change, type ChangeKind, type Phase, type Plan, type SafetyViolation } from "./plan.js";
+
+/**
+ * The zod schema of a Plan, the one runtime definition of its shape: `parsePlan` checks a
+ * plan read back from JSON with it, and the compiler proves below that it describes
+ * exactly the `Plan` and `Change` types of plan.ts (change one without the other and the
+ * build fails). Passing it proves the shape, not the content: apply re-judges a saved plan.
+ */
+
+const access = z.object({ role: z.string().min(1), permissions: z.array(z.string()) });
+const roleBody = z.object({ description: z.string(), permissions: z.array(z.string()) });
+const email = z.string().min(3);
+const id = z.string().min(1);
+const name = z.string().min(1);
+const version = z.number().int().nonnegative();
+const common = {
+  key: z.string().min(1),
+  phase: z.enum(PHASES as unknown as [Phase, ...Phase[]]),
+  risk: z.enum(["high", "normal"]),
+  gained: z.array(z.string()),
+  lost: z.array(z.string()),
+  reason: z.string(),
+};
+
+/** ChangeSchema is the closed union of changes, discriminated by `kind`. */
+export const ChangeSchema = z.discriminatedUnion("kind", [
+  z.object({ ...common, kind: z.literal("inviteMember"), email, before: z.null(), after: access }),
+  z.object({ ...common, kind: z.literal("updateInvitation"), email, invitationId: id, version, before: access, after: access }),
+  z.object({ ...common, kind: z.literal("resendInvitation"), email, invitationId: id, version, sendCount: version, before: access, after: access }),
+  z.object({ ...common, kind: z.literal("revokeInvitation"), email, invitationId: id, version, before: access, after: z.null() }),
+  z.object({ ...common, kind: z.literal("updateMember"), email, memberId: id, version, before: access, after: access }),
+  z.object({ ...common, kind: z.literal("removeMember"), email, memberId: id, version, before: access, after: z.null() }),
+  z.object({ ...common, kind: z.literal("createRole"), name, before: z.null(), after: roleBody }),
+  z.object({ ...common, kind: z.literal("updateRole"), name, version, before: roleBody, after: roleBody }),
+  z.object({ ...common, kind: z.literal("deleteRole"), name, version, before: roleBody, after: z.null() }),
+]);
+
+const RAILS = ["maxRemovals", "minAdmins", "requiredAdmins", "preserve", "owner", "self"] as const satisfies readonly SafetyViolation["rail"][];
+
+/** PlanSchema is a whole plan of the current formatVersion. */
+export const PlanSchema = z.object({
+  formatVersion: z.literal(PLAN_FORMAT_VERSION),
+  planId: z.string().min(1),
+  workspace: z.string().min(1),
+  target: z.string(),
+  accessFile: z.object({ path: z.string().min(1), sha256: z.string().regex(/^[0-9a-f]{64}$/) }).nullable(),
+  mode: z.enum(["authoritative", "additive"]),
+  liveDigest: z.string().min(1),
+  liveRevision: z.number().int().nonnegative(),
+  caller: z.string(),
+  changes: z.array(ChangeSchema),
+  warnings: z.array(z.object({ code: z.string(), message: z.string(), email: z.string().optional() })),
+  violations: z.array(z.object({ rail: z.enum(RAILS), message: z.string(), override: z.string().optional() })),
+  summary: z
+    .record(z.enum(CHANGE_KINDS as unknown as [ChangeKind, ...ChangeKind[]]), z.number().int().nonnegative())
+    .and(z.object({ total: z.number().int().nonnegative(), highRisk: z.number().int().nonnegative() })),
+});
+
+// The compiler's proof that the schema and the types are one contract.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const changeMatches: Same<z.infer<typeof ChangeSchema>, Change> = true;
+const planMatches: Same<z.infer<typeof PlanSchema>, Plan> = true;
+void changeMatches;
+void planMatches;
+
+/**
+ * parsePlan reads a plan back from its JSON text (`name` names it in messages): a
+ * ConfigError names the first field at fault, another formatVersion, or a change key
+ * listed twice. It never fetches or trusts anything: see docs/apply.md for what apply
+ * checks next.
+ */
+export function parsePlan(text: string, name: string): Plan {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(`${name} is not a saved plan: not valid JSON (${(err as Error).message})`, [], { cause: err });
+  }
+  const formatVersion = (value as { formatVersion?: unknown } | null)?.formatVersion;
+  if (typeof value === "object" && value !== null && formatVersion !== undefined && formatVersion !== PLAN_FORMAT_VERSION) {
+    throw new ConfigError(
+      `${name} is a plan of formatVersion ${JSON.stringify(formatVersion)}; this antryk-access reads formatVersion ${PLAN_FORMAT_VERSION}: run plan again`,
+    );
+  }
+  const parsed = PlanSchema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue && issue.path.length > 0 ? issue.path.join(".") : "(top level)";
+    throw new ConfigError(`${name} is not a saved plan: ${where}: ${issue?.message ?? "invalid"}`);
+  }
+  const keys = new Set<string>();
+  for (const change of parsed.data.changes) {
+    if (keys.has(change.key)) throw new ConfigError(`${name} is not a saved plan: the change key "${change.key}" appears twice`);
+    keys.add(change.key);
+  }
+  return parsed.data;
+}
