@@ -88,6 +88,16 @@ describe("the CLI", () => {
     expect(stderr).toBe([...ANNOTATIONS, "error: bad.yaml is not valid: 2 errors; nothing was changed", ""].join("\n"));
   });
 
+  it("plan --diagnostics github: the file's warnings as workflow commands too, before the plan (embedded workspace)", async () => {
+    writeFileSync(
+      join(cwd, "warned.yaml"),
+      "version: 1\nworkspace: warned-ws\nowner: boss@acme.io\nmembers:\n  - email: a@acme.io\n    role: developer\n    permissions: [logs:read]\n",
+    );
+    const { code, stderr } = await run(["plan", "-f", "warned.yaml", "--diagnostics", "github", "--format", "json"]);
+    expect(code, stderr).toBe(0);
+    expect(stderr.split("\n")[1]).toMatch(/^::warning file=warned\.yaml,line=7,col=19,title=redundant-permission::/);
+  });
+
   it("apply --help names the concurrency default once", async () => {
     const { stdout } = await run(["apply", "--help"]);
     expect(stdout).toMatch(/--concurrency <n>\s+change calls in flight at once, 1 to 64 \(default: 8\)/);
