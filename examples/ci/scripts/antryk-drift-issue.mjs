@@ -134,7 +134,8 @@ export function renderReport(outcome, run) {
  * @returns {Promise<string>}
  */
 export async function upsertIssue(github, repo, update) {
-  const issues = await github.paginate(github.rest.issues.listForRepo, { ...repo, state: "open", creator: BOT, per_page: 100 });
+  // Every open issue, filtered here: the author check must not depend on how the API spells a bot's login in a query.
+  const issues = await github.paginate(github.rest.issues.listForRepo, { ...repo, state: "open", per_page: 100 });
   const mine = issues.find(
     (/** @type {any} */ i) => i.pull_request === undefined && i.user?.login === BOT && i.user?.type === "Bot" && typeof i.body === "string" && i.body.startsWith(MARKER),
   );
