@@ -41,6 +41,7 @@ export function initWorkspace(dbPath: string, options: { workspace: string; owne
           before: null,
           after: toWorkspace(repos.workspaces.byId(wsId)!),
           requestId: "cli",
+          client: "server",
         });
         return issue(repos, memberId, now);
       })
