@@ -2,6 +2,7 @@ import { relative, resolve, sep } from "node:path";
 import { AccessError, ConfigError, SafetyError } from "../errors.js";
 import { computePlan } from "../reconciler/compute/index.js";
 import { fetchWorkspaceState } from "../reconciler/fetch.js";
+import { attributeChanges } from "../reconciler/history.js";
 import type { LiveState } from "../reconciler/live-state.js";
 import type { AccessFileRef, Plan } from "../reconciler/plan.js";
 import { formatDiagnostic } from "../schema/diagnostics.js";
@@ -42,11 +43,13 @@ export async function loadDesired(
 /**
  * planAgainst fetches the live workspace and computes the plan for `desired` (pure once
  * fetched), bound to `accessFile`; `planId` recomputes a saved plan under its own id.
+ * `attribute` then reads the access history behind each change (attributeChanges): the
+ * plans people read do, the rechecks that only compare changes do not.
  */
 export async function planAgainst(
   session: Session,
   desired: DesiredState,
-  options: { allowSelfChange: boolean; accessFile: AccessFileRef | null; planId?: string },
+  options: { allowSelfChange: boolean; accessFile: AccessFileRef | null; planId?: string; attribute?: boolean },
 ): Promise<{ live: LiveState; plan: Plan }> {
   const live = await fetchWorkspaceState(session.client, desired.workspace);
   const plan = computePlan(desired, live, {
@@ -55,7 +58,7 @@ export async function planAgainst(
     accessFile: options.accessFile,
     ...(options.planId !== undefined ? { planId: options.planId } : {}),
   });
-  return { live, plan };
+  return { live, plan: options.attribute === true ? await attributeChanges(plan, session.client) : plan };
 }
 
 /** isBlocked: a plan with safety violations must not be applied. */

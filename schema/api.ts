@@ -117,6 +117,21 @@ export type AuditAction =
   | "role.updated"
   | "role.deleted";
 
+/** AUDIT_ACTIONS lists every AuditAction. */
+export const AUDIT_ACTIONS: readonly AuditAction[] = [
+  "workspace.created",
+  "invitation.created",
+  "invitation.updated",
+  "invitation.resent",
+  "invitation.revoked",
+  "invitation.accepted",
+  "member.updated",
+  "member.removed",
+  "role.created",
+  "role.updated",
+  "role.deleted",
+];
+
 /** AuditEvent is one entry of the access history: who did what to whom, when. */
 export interface AuditEvent {
   id: string;

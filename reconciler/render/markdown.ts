@@ -1,6 +1,6 @@
 import { HIGH_RISK_PERMISSIONS } from "../../schema/catalog.js";
 import { assertNever, isLocalTarget, type Change, type Plan } from "../plan.js";
-import { LOCAL_NOTE, accessText, blockedLine, changesByPhase, PHASE_TITLES, subjectOf, summaryLine, symbolOf, verbOf } from "./words.js";
+import { LOCAL_NOTE, accessText, liveSinceText, blockedLine, changesByPhase, PHASE_TITLES, subjectOf, summaryLine, symbolOf, verbOf } from "./words.js";
 
 /** MARKDOWN_LIMIT is the most characters renderMarkdown returns (GitHub refuses comments past 65,536). */
 export const MARKDOWN_LIMIT = 60_000;
@@ -188,7 +188,7 @@ function changeTable(title: string, changes: readonly Change[], w: Writer): void
   const head = [`**${title}**`, "", "| | Who | Access | Effective permissions | Why |", "|---|---|---|---|---|"];
   const rows = changes.map((c) => {
     const risk = c.risk === "high" ? " :warning:" : "";
-    return `| ${symbolOf(c)} ${verbOf(c)}${risk} | ${code(subjectOf(c))} | ${accessCell(c)} | ${effectCell(c)} | ${cell(c.reason)} |`;
+    return `| ${symbolOf(c)} ${verbOf(c)}${risk} | ${code(subjectOf(c))} | ${accessCell(c)} | ${effectCell(c)} | ${cell(c.reason)}${sinceFold(c)} |`;
   });
   if (rows.length === 0 || !w.add(...head, rows[0] as string)) {
     w.cut.changes += rows.length;
@@ -196,6 +196,14 @@ function changeTable(title: string, changes: readonly Change[], w: Writer): void
   }
   for (const row of rows.slice(1)) if (!w.add(row)) w.cut.changes += 1;
   w.add("");
+}
+
+/** sinceFold folds the history behind a change into its row: who set the live value, when, through what. */
+function sinceFold(c: Change): string {
+  const since = liveSinceText(c);
+  if (since === null) return "";
+  const request = c.liveSince ? ` (request ${code(c.liveSince.requestId)})` : "";
+  return ` <details><summary>live since</summary>${cell(since)}${request}</details>`;
 }
 
 function yamlDiffSection(diff: string, w: Writer): void {

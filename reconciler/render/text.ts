@@ -1,5 +1,5 @@
 import { isLocalTarget, type Plan } from "../plan.js";
-import { LOCAL_NOTE, blockedLine, changesByPhase, describeState, PHASE_TITLES, permissionEffects, subjectOf, summaryLine, symbolOf, verbOf, type Symbol } from "./words.js";
+import { LOCAL_NOTE, blockedLine, liveSinceText, changesByPhase, describeState, PHASE_TITLES, permissionEffects, subjectOf, summaryLine, symbolOf, verbOf, type Symbol } from "./words.js";
 
 /** TextOptions: `color` adds ANSI colours; the CLI passes true only on a TTY without NO_COLOR. */
 export interface TextOptions {
@@ -30,6 +30,8 @@ export function renderText(plan: Plan, options: TextOptions): string {
       const risk = c.risk === "high" ? ` ${paint(ANSI.bold + ANSI.red, "[high risk]")}` : "";
       lines.push(`  ${paint(bySymbol[sym], head)}${risk}  ${paint(ANSI.dim, `(${c.reason})`)}`);
       for (const line of permissionEffects(c)) lines.push(`      ${paint(bySymbol[line[0] as Symbol], line)}`);
+      const since = liveSinceText(c);
+      if (since !== null) lines.push(`      ${paint(ANSI.dim, `live since: ${since}`)}`);
     }
   }
 
