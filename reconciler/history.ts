@@ -49,10 +49,10 @@ export interface AttributeOptions {
  * attributeChanges returns `plan` with `liveSince` set on every change: the newest event
  * among the change's PRODUCERS whose target is the change's subject, or null when the
  * pages read hold none. It reads the history newest first, a page at a time, until every change is explained, the history ends, or `pageCap` pages were
- * read; in that last case a `history_incomplete` warning names the changes left
+ * read; in that last case a `history-incomplete` warning names the changes left
  * unexplained. A plan without changes is returned as is, with no read at all. A caller
  * without access:manage cannot read the history (403): the plan then carries a
- * `history_unreadable` warning and no liveSince. Every other error propagates.
+ * `history-unreadable` warning and no liveSince. Every other error propagates.
  */
 export async function attributeChanges(plan: Plan, client: HistoryClient, options: AttributeOptions = {}): Promise<Plan> {
   if (plan.changes.length === 0) return plan;
@@ -97,7 +97,7 @@ export async function attributeChanges(plan: Plan, client: HistoryClient, option
   if (open === 0 || ended) return attributed;
   const unexplained = plan.changes.filter((c) => !found.has(c)).map((c) => c.key);
   return withWarning(attributed, {
-    code: "history_incomplete",
+    code: "history-incomplete",
     message: `read ${pages} page${pages === 1 ? "" : "s"} of the access history (the cap: the ${pages * pageSize} newest events) without finding who set the live value of: ${unexplained.join(", ")}`,
   });
 }
@@ -138,7 +138,7 @@ function eventKey(e: AuditEvent): string {
 }
 
 function unreadable(err: ApiError): PlanWarning {
-  return { code: "history_unreadable", message: `the access history could not be read (${err.message}), so the changes do not say who set the live values` };
+  return { code: "history-unreadable", message: `the access history could not be read (${err.message}), so the changes do not say who set the live values` };
 }
 
 function withWarning(plan: Plan, warning: PlanWarning): Plan {

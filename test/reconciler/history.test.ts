@@ -110,13 +110,13 @@ describe("attributeChanges", () => {
       expect(client.calls.GET).toBe(1);
       const unexplained = capped.changes.filter((c) => c.liveSince === null).map((c) => c.key);
       expect(unexplained.length).toBeGreaterThan(0);
-      const warning = capped.warnings.find((w) => w.code === "history_incomplete")!;
+      const warning = capped.warnings.find((w) => w.code === "history-incomplete")!;
       for (const key of unexplained) expect(warning.message).toContain(key);
 
       client.resetCalls();
       const paged = await attributeChanges(plan, client, { pageSize: 1, pageCap: 100 });
       expect(paged.changes.every((c) => c.liveSince !== null)).toBe(true);
-      expect(paged.warnings.some((w) => w.code === "history_incomplete")).toBe(false);
+      expect(paged.warnings.some((w) => w.code === "history-incomplete")).toBe(false);
       // Newest first (walk-in invited, bob promoted, viewer created), stopping once all three are explained.
       expect(client.calls.GET).toBe(3);
     } finally {
@@ -131,7 +131,7 @@ describe("attributeChanges", () => {
     try {
       const attributed = await attributeChanges(plan, client);
       expect(attributed.changes.every((c) => c.liveSince === undefined)).toBe(true);
-      expect(attributed.warnings.map((w) => w.code)).toContain("history_unreadable");
+      expect(attributed.warnings.map((w) => w.code)).toContain("history-unreadable");
     } finally {
       await client.close();
     }
