@@ -7,6 +7,7 @@ import { registerValidate } from "./validate.js";
 import { registerPlan } from "./plan.js";
 import { registerApply } from "./apply.js";
 import { registerExport } from "./export.js";
+import { registerReview } from "./review.js";
 
 /**
  * The antryk-access command line: commander wiring only. Each command lives in its
@@ -23,6 +24,7 @@ const program = new Command("antryk-access")
 registerPlan(program);
 registerApply(program);
 registerExport(program);
+registerReview(program);
 registerValidate(program);
 registerServe(program);
 

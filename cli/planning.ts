@@ -24,13 +24,15 @@ export const MANAGE_PERMISSION = "access:manage";
  * caller to print (on stderr, after the embedded workspace's announcement, which must be
  * the first line); any error throws a ConfigError carrying every diagnostic, which the
  * CLI prints like `validate` does. `accessFile` is what a plan records of the file: its
- * path relative to `cwd` and the SHA-256 of the bytes that were validated.
+ * path relative to `cwd` and the SHA-256 of the bytes that were validated. `now` is the
+ * clock `expires` is resolved against (review --as-of).
  */
 export async function loadDesired(
   file: string,
   cwd: string = process.cwd(),
+  now?: Date,
 ): Promise<{ desired: DesiredState; warnings: string[]; accessFile: AccessFileRef }> {
-  const { desired, diagnostics, sha256 } = await loadAccessFile(file);
+  const { desired, diagnostics, sha256 } = await loadAccessFile(file, now === undefined ? {} : { now });
   const errors = diagnostics.filter((d) => d.severity === "error");
   if (desired === null || errors.length > 0 || sha256 === undefined) {
     const n = errors.length;

@@ -1,6 +1,7 @@
 import { ApiError } from "../errors.js";
 import { normalizeEmail } from "../schema/catalog.js";
 import type { AuditAction, AuditEvent, Page } from "../schema/api.js";
+import { compareWarnings } from "./compute/order.js";
 import { assertNever, type Change, type ChangeKind, type LiveSince, type Plan, type PlanWarning } from "./plan.js";
 
 /**
@@ -142,5 +143,5 @@ function unreadable(err: ApiError): PlanWarning {
 }
 
 function withWarning(plan: Plan, warning: PlanWarning): Plan {
-  return { ...plan, warnings: [...plan.warnings, warning] };
+  return { ...plan, warnings: [...plan.warnings, warning].sort(compareWarnings) };
 }

@@ -52,12 +52,13 @@ class Writer {
   }
 }
 
-/** escape makes text safe inside a Markdown table cell. */
-function cell(text: string): string {
+/** cell makes text safe inside a Markdown table cell (the review's Markdown uses it too). */
+export function cell(text: string): string {
   return text.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\r?\n/g, " ");
 }
 
-function code(text: string): string {
+/** code shows text as inline code (the review's Markdown uses it too). */
+export function code(text: string): string {
   return `\`${text.replace(/`/g, "'")}\``;
 }
 
