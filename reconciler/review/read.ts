@@ -23,7 +23,8 @@ export interface ReviewReads {
  * readReview reads what a review needs, with bounded reads and none per person: the live
  * workspace (fetchWorkspaceState: 6 calls plus one per 1,000 members or invitations of a
  * status beyond the first), then the access history newest first, a page at a time, until
- * every person's newest event is found, the history ends or `pageCap` pages were read.
+ * every person's newest event is found (the owner's is not looked for), the history ends
+ * or `pageCap` pages were read.
  * A token that may not read the history (403) gives a review without last changes.
  */
 export async function readReview(
@@ -33,7 +34,10 @@ export async function readReview(
 ): Promise<ReviewReads> {
   const live = await fetchWorkspaceState(client, workspace);
   const open = live.invitations.filter((i) => i.status === "pending" || i.status === "expired");
-  const people = new Set([...live.members.map((m) => m.email), ...open.map((i) => i.email)].map(normalizeEmail));
+  // The owner's access is never changed by anyone (its only event is workspace.created, the
+  // oldest), so looking for it would always read the whole history: it is not looked for.
+  const owner = normalizeEmail(live.workspace.owner);
+  const people = new Set([...live.members.map((m) => m.email), ...open.map((i) => i.email)].map(normalizeEmail).filter((e) => e !== owner));
   const pageCap = options.pageCap ?? REVIEW_HISTORY_PAGE_CAP;
   const pageSize = options.pageSize ?? HISTORY_PAGE_SIZE;
   const lastChange = new Map<string, AuditEvent>();
