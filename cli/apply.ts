@@ -1,5 +1,6 @@
 import { InvalidArgumentError, Option, type Command } from "commander";
 import { DEFAULT_CONCURRENCY } from "../reconciler/apply/index.js";
+import { diagnosticsOption } from "./annotations.js";
 import type { ApplyOptions } from "./run-apply.js";
 import { addTargetOptions } from "./target.js";
 
@@ -11,10 +12,11 @@ export function registerApply(program: Command): void {
     .argument("[plan]", "a plan saved by `plan --out`: apply exactly it (refused as stale if the workspace changed since)")
     .option("-f, --file <path>", "the access file (default: access.yaml; not used with a saved plan)")
     .option("--auto-approve", "apply without asking (required when not on a terminal)")
-    .option("--concurrency <n>", `change calls in flight at once (default ${DEFAULT_CONCURRENCY})`, parseConcurrency, DEFAULT_CONCURRENCY)
+    .option("--concurrency <n>", "change calls in flight at once, 1 to 64", parseConcurrency, DEFAULT_CONCURRENCY)
     .addOption(new Option("--format <format>", "output format of the result").choices(["text", "json"]).default("text"))
     .option("--allow-self-change", "allow removing or demoting the member whose token runs the apply")
-    .option("--detailed-exitcode", "exit 2 when changes were applied and verified (0: nothing needed changing, 1: any failure or block)");
+    .option("--detailed-exitcode", "exit 2 when changes were applied and verified (0: nothing needed changing, 1: any failure or block)")
+    .addOption(diagnosticsOption());
   addTargetOptions(command)
     .addHelpText(
       "after",

@@ -38,7 +38,15 @@ export async function confirmApply(stdin: NodeJS.ReadStream = process.stdin, std
   }
 }
 
-/** useColor: colour only on a terminal and never when NO_COLOR is set to anything non-empty (no-color.org). */
-export function useColor(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv = process.env): boolean {
-  return stream.isTTY === true && (env.NO_COLOR ?? "") === "";
+/**
+ * useColor decides colour for `stream`, in this order: never with NO_COLOR set to anything
+ * non-empty (no-color.org); FORCE_COLOR set forces it on (off for `0` or `false`), even
+ * off a terminal (force-color.org); never on TERM=dumb; otherwise only on a terminal.
+ */
+export function useColor(stream: Pick<NodeJS.WriteStream, "isTTY">, env: NodeJS.ProcessEnv = process.env): boolean {
+  if ((env.NO_COLOR ?? "") !== "") return false;
+  const force = env.FORCE_COLOR;
+  if (force !== undefined && force !== "") return force !== "0" && force.toLowerCase() !== "false";
+  if (env.TERM === "dumb") return false;
+  return stream.isTTY === true;
 }

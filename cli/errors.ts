@@ -1,5 +1,7 @@
 import { AccessError, ApiError, ConfigError, InterruptedError, SafetyError, StalePlanError } from "../errors.js";
-import { formatDiagnostic } from "../schema/diagnostics.js";
+import { formatDiagnostic, type Diagnostic } from "../schema/diagnostics.js";
+import { githubAnnotation, type DiagnosticFormat } from "./annotations.js";
+import { nativeModuleProblem } from "./native-module.js";
 
 /** ExitCode: 0 success (or no changes), 1 error or blocked, 2 changes present (plan --detailed-exitcode), 130 interrupted. */
 export const ExitCode = { ok: 0, error: 1, changes: 2, interrupted: 130 } as const;
@@ -12,11 +14,16 @@ export function exitCodeOf(err: unknown): number {
 /**
  * describeError turns any thrown value into the lines the CLI prints on stderr.
  * Expected failures (AccessError) are one line (plus diagnostics); anything else is a
- * bug and says so. It is the only place errors are rendered for people.
+ * bug and says so. It is the only place errors are rendered for people. `diagnostics`
+ * is how an invalid file's findings are printed (`github`: workflow commands).
  */
-export function describeError(err: unknown): string[] {
+export function describeError(err: unknown, diagnostics: DiagnosticFormat = "text"): string[] {
+  // First: wrapped or not, an unloadable native module is the environment, never a bug.
+  const native = nativeModuleProblem(err);
+  if (native !== null) return native;
   if (err instanceof ConfigError) {
-    return [...err.diagnostics.map(formatDiagnostic), `error: ${err.message}`];
+    const render = diagnostics === "github" ? (d: Diagnostic) => githubAnnotation(d) : formatDiagnostic;
+    return [...err.diagnostics.map(render), `error: ${err.message}`];
   }
   if (err instanceof SafetyError) {
     return [

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
+import type { DiagnosticFormat } from "./annotations.js";
 import { describeError, ExitCode, exitCodeOf } from "./errors.js";
 import { registerServe } from "./serve.js";
 import { registerValidate } from "./validate.js";
@@ -8,6 +9,7 @@ import { registerPlan } from "./plan.js";
 import { registerApply } from "./apply.js";
 import { registerExport } from "./export.js";
 import { registerReview } from "./review.js";
+import { registerCompletion } from "./completion.js";
 
 /**
  * The antryk-access command line: commander wiring only. Each command lives in its
@@ -21,12 +23,21 @@ const program = new Command("antryk-access")
   .exitOverride()
   .showHelpAfterError();
 
+// How the running command prints an invalid file's findings: validate's `--format github`,
+// or plan's and apply's `--diagnostics github`; errors are rendered below, after the action.
+let diagnostics: DiagnosticFormat = "text";
+program.hook("preAction", (_program, action) => {
+  const options = action.opts<{ format?: string; diagnostics?: string }>();
+  if (options.format === "github" || options.diagnostics === "github") diagnostics = "github";
+});
+
 registerPlan(program);
 registerApply(program);
 registerExport(program);
 registerReview(program);
 registerValidate(program);
 registerServe(program);
+registerCompletion(program);
 
 try {
   await program.parseAsync(process.argv);
@@ -34,7 +45,7 @@ try {
   if (err instanceof CommanderError) {
     process.exitCode = err.exitCode === 0 ? ExitCode.ok : ExitCode.error;
   } else {
-    for (const line of describeError(err)) process.stderr.write(`${line}\n`);
+    for (const line of describeError(err, diagnostics)) process.stderr.write(`${line}\n`);
     process.exitCode = exitCodeOf(err);
   }
 }

@@ -1,4 +1,5 @@
 import { Option, type Command } from "commander";
+import { diagnosticsOption } from "./annotations.js";
 import type { PlanOptions } from "./run-plan.js";
 import { addTargetOptions } from "./target.js";
 
@@ -12,7 +13,8 @@ export function registerPlan(program: Command): void {
     .option("--out <path>", "also save the plan as JSON, to apply later with `apply <path>` (holds no secret)")
     .option("--detailed-exitcode", "exit 2 when the plan has changes (0: no changes, 1: error or blocked)")
     .option("--diff", "with --format text, also show the plan as a diff of access.yaml (live → after the plan)")
-    .option("--allow-self-change", "allow the plan to remove or demote the member whose token runs it");
+    .option("--allow-self-change", "allow the plan to remove or demote the member whose token runs it")
+    .addOption(diagnosticsOption());
   addTargetOptions(command)
     .addHelpText(
       "after",

@@ -5,7 +5,8 @@ import { fetchWorkspaceState } from "../reconciler/fetch.js";
 import { attributeChanges } from "../reconciler/history.js";
 import type { LiveState } from "../reconciler/live-state.js";
 import type { AccessFileRef, Plan } from "../reconciler/plan.js";
-import { formatDiagnostic } from "../schema/diagnostics.js";
+import { formatDiagnostic, type Diagnostic } from "../schema/diagnostics.js";
+import { githubAnnotation, type DiagnosticFormat } from "./annotations.js";
 import { loadAccessFile } from "../schema/load.js";
 import type { DesiredState } from "../schema/model.js";
 import type { Session } from "./session.js";
@@ -20,8 +21,8 @@ import type { Session } from "./session.js";
 export const MANAGE_PERMISSION = "access:manage";
 
 /**
- * loadDesired loads and validates an access file. Its warnings come back as lines for the
- * caller to print (on stderr, after the embedded workspace's announcement, which must be
+ * loadDesired loads and validates an access file. Its warnings come back for the caller to
+ * print with printWarnings (on stderr, after the embedded workspace's announcement, which must be
  * the first line); any error throws a ConfigError carrying every diagnostic, which the
  * CLI prints like `validate` does. `accessFile` is what a plan records of the file: its
  * path relative to `cwd` and the SHA-256 of the bytes that were validated. `now` is the
@@ -31,7 +32,7 @@ export async function loadDesired(
   file: string,
   cwd: string = process.cwd(),
   now?: Date,
-): Promise<{ desired: DesiredState; warnings: string[]; accessFile: AccessFileRef }> {
+): Promise<{ desired: DesiredState; warnings: Diagnostic[]; accessFile: AccessFileRef }> {
   const { desired, diagnostics, sha256 } = await loadAccessFile(file, now === undefined ? {} : { now });
   const errors = diagnostics.filter((d) => d.severity === "error");
   if (desired === null || errors.length > 0 || sha256 === undefined) {
@@ -39,7 +40,7 @@ export async function loadDesired(
     throw new ConfigError(`${file} is not valid: ${n} error${n === 1 ? "" : "s"}; nothing was changed`, diagnostics);
   }
   const path = relative(cwd, resolve(cwd, file)).split(sep).join("/") || file;
-  return { desired, warnings: diagnostics.map(formatDiagnostic), accessFile: { path, sha256 } };
+  return { desired, warnings: diagnostics, accessFile: { path, sha256 } };
 }
 
 /**
@@ -89,9 +90,10 @@ export function assertCanWrite(live: LiveState): void {
   }
 }
 
-/** printWarnings writes the file's warnings on stderr, one line each. */
-export function printWarnings(warnings: readonly string[]): void {
-  for (const line of warnings) process.stderr.write(`${line}\n`);
+/** printWarnings writes the file's warnings on stderr, one line each: as `validate` prints them, or as GitHub workflow commands (`--diagnostics github`). */
+export function printWarnings(warnings: readonly Diagnostic[], format: DiagnosticFormat = "text"): void {
+  const render = format === "github" ? (d: Diagnostic) => githubAnnotation(d) : formatDiagnostic;
+  for (const d of warnings) process.stderr.write(`${render(d)}\n`);
 }
 
 /** assertSavedPlanTarget refuses a saved plan made for another workspace or target. */

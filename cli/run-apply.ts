@@ -16,6 +16,7 @@ import { assertCanWrite, assertSavedPlanTarget, blockedError, isBlocked, loadDes
 import { createProgress } from "./progress.js";
 import { withSession, type Session } from "./session.js";
 import { resolveTarget, type TargetOptions } from "./target.js";
+import type { DiagnosticFormat } from "./annotations.js";
 
 /** ApplyOptions are `apply`'s parsed options (cli/apply.ts declares them). */
 export interface ApplyOptions extends TargetOptions {
@@ -24,6 +25,7 @@ export interface ApplyOptions extends TargetOptions {
   concurrency: number;
   format: "text" | "json";
   allowSelfChange?: boolean;
+  diagnostics?: DiagnosticFormat;
   detailedExitcode?: boolean;
 }
 
@@ -65,7 +67,7 @@ export async function runApply(planPath: string | undefined, options: ApplyOptio
       throw new ConfigError(`the saved plan ${planPath} is for workspace ${saved.workspace}, but ${file} names ${desired.workspace}; nothing was changed`);
     }
     return withSession({ target, workspace: desired.workspace, owner: desired.owner, announce: say }, async (session) => {
-      printWarnings(warnings);
+      printWarnings(warnings, options.diagnostics);
       assertSavedPlanTarget(saved, session, planPath);
       // Judged like a fresh plan: the same file, the workspace now, the applying token's identity for every rail.
       // Attributed afresh for the text shown; the comparison ignores liveSince (reconciler/recheck.ts).
@@ -78,7 +80,7 @@ export async function runApply(planPath: string | undefined, options: ApplyOptio
 
   const { desired, warnings, accessFile } = await loadDesired(options.file ?? "access.yaml");
   return withSession({ target, workspace: desired.workspace, owner: desired.owner, announce: say }, async (session) => {
-    printWarnings(warnings);
+    printWarnings(warnings, options.diagnostics);
     const { live, plan } = await planAgainst(session, desired, { allowSelfChange, accessFile, attribute: true });
     return proceed({ session, desired, plan, live }, options, say);
   });

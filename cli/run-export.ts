@@ -2,6 +2,7 @@ import { fetchWorkspaceState } from "../reconciler/fetch.js";
 import { renderAccessYaml } from "../reconciler/render/index.js";
 import { ExitCode } from "./errors.js";
 import { ignoreClosedStdout, writeOutputFile } from "./output.js";
+import { modelineSchemaPath } from "./schema-modeline.js";
 import { withSession } from "./session.js";
 import { resolveTarget, type TargetOptions } from "./target.js";
 import { resolveExportWorkspace } from "./workspace-name.js";
@@ -15,7 +16,9 @@ export interface ExportOptions extends TargetOptions {
 /**
  * runExport is `export`: the live workspace as canonical access.yaml on stdout, or in
  * `--output` (then one line on stderr says where). The embedded-workspace announcement
- * goes to stderr so stdout is exactly the file.
+ * goes to stderr so stdout is exactly the file. The modeline points at the schema of the
+ * antryk-access installed in the file's project, relative to the file (stdout: as if written
+ * in the working directory); with none installed there, the file has no modeline.
  */
 export async function runExport(options: ExportOptions): Promise<number> {
   ignoreClosedStdout();
@@ -23,7 +26,7 @@ export async function runExport(options: ExportOptions): Promise<number> {
   const workspace = await resolveExportWorkspace(options.workspace, target);
   const yaml = await withSession(
     { target, workspace, announce: (line) => process.stderr.write(`${line}\n`), create: false },
-    async (session) => renderAccessYaml(await fetchWorkspaceState(session.client, workspace)),
+    async (session) => renderAccessYaml(await fetchWorkspaceState(session.client, workspace), { schemaUrl: modelineSchemaPath(options.output ?? "access.yaml") }),
   );
   if (options.output !== undefined) {
     await writeOutputFile(options.output, yaml, "the export");

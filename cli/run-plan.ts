@@ -5,6 +5,7 @@ import { ignoreClosedStdout, withNewline, writeOutputFile } from "./output.js";
 import { blockedError, isBlocked, loadDesired, planAgainst, printWarnings } from "./planning.js";
 import { withSession } from "./session.js";
 import { resolveTarget, type TargetOptions } from "./target.js";
+import type { DiagnosticFormat } from "./annotations.js";
 
 /** PlanOptions are `plan`'s parsed options (cli/plan.ts declares them). */
 export interface PlanOptions extends TargetOptions {
@@ -13,6 +14,7 @@ export interface PlanOptions extends TargetOptions {
   out?: string;
   detailedExitcode?: boolean;
   allowSelfChange?: boolean;
+  diagnostics?: DiagnosticFormat;
   diff?: boolean;
 }
 
@@ -31,7 +33,7 @@ export async function runPlan(options: PlanOptions): Promise<number> {
   const { plan, live } = await withSession(
     { target, workspace: desired.workspace, owner: desired.owner, announce: say },
     async (session) => {
-      printWarnings(warnings);
+      printWarnings(warnings, options.diagnostics);
       return planAgainst(session, desired, { allowSelfChange: options.allowSelfChange === true, accessFile, attribute: true });
     },
   );

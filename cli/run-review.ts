@@ -1,4 +1,5 @@
 import { buildReview, readReview, renderReviewCsv, renderReviewJson, renderReviewMarkdown, type Review } from "../reconciler/review/index.js";
+import type { Diagnostic } from "../schema/diagnostics.js";
 import type { DesiredState } from "../schema/model.js";
 import { ExitCode } from "./errors.js";
 import { ignoreClosedStdout, withNewline, writeOutputFile } from "./output.js";
@@ -29,7 +30,7 @@ export async function runReview(options: ReviewOptions): Promise<number> {
   const now = options.asOf ?? new Date();
   const target = await resolveTarget(options);
   let desired: DesiredState | null = null;
-  let warnings: string[] = [];
+  let warnings: Diagnostic[] = [];
   if (options.file !== undefined) ({ desired, warnings } = await loadDesired(options.file, process.cwd(), now));
   const workspace = desired?.workspace ?? (await resolveExportWorkspace(options.workspace, target));
   const review = await withSession(

@@ -1,17 +1,19 @@
 import { Command, Option } from "commander";
 import { formatDiagnostic, type Diagnostic } from "../schema/diagnostics.js";
 import { loadAccessFile } from "../schema/load.js";
+import { githubAnnotation } from "./annotations.js";
 import { ExitCode } from "./errors.js";
 
 interface ValidateOptions {
   file: string;
-  format: "text" | "json";
+  format: "text" | "json" | "github";
 }
 
 /**
  * registerValidate adds `validate`: load and check an access file, offline. Text output is
  * one `file:line:column severity code message` line per diagnostic and a summary line;
- * JSON is `{ valid, diagnostics }`. Exit 0 when valid (warnings allowed), 1 otherwise; an
+ * JSON is `{ valid, diagnostics }`; github is one workflow command per diagnostic (an
+ * annotation on the pull request) and the summary line. Exit 0 when valid (warnings allowed), 1 otherwise; an
  * unreadable file is a ConfigError rendered once by cli/main.ts.
  */
 export function registerValidate(program: Command): void {
@@ -19,13 +21,14 @@ export function registerValidate(program: Command): void {
     .command("validate")
     .description("check an access file (no network): schema, references, emails, admins")
     .option("-f, --file <path>", "the access file", "access.yaml")
-    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json", "github"]).default("text"))
     .addHelpText(
       "after",
       `
 Examples:
   $ antryk-access validate -f examples/access.yaml
   $ antryk-access validate --format json | jq '.diagnostics[] | select(.severity == "error")'
+  $ antryk-access validate --format github    # in GitHub Actions: findings annotate the pull request
 
 Exit status: 0 valid (warnings allowed), 1 invalid or unreadable.
 `,
@@ -33,19 +36,37 @@ Exit status: 0 valid (warnings allowed), 1 invalid or unreadable.
     .action(async (options: ValidateOptions) => {
       const { desired, diagnostics } = await loadAccessFile(options.file);
       const valid = desired !== null;
-      const out = options.format === "json" ? renderJson(valid, diagnostics) : renderText(options.file, valid, diagnostics);
-      process.stdout.write(out);
+      process.stdout.write(render(options.format, options.file, valid, diagnostics));
       process.exitCode = valid ? ExitCode.ok : ExitCode.error;
     });
 }
 
+function render(format: ValidateOptions["format"], file: string, valid: boolean, diagnostics: Diagnostic[]): string {
+  switch (format) {
+    case "text":
+      return renderText(file, valid, diagnostics);
+    case "json":
+      return renderJson(valid, diagnostics);
+    case "github":
+      return renderGithub(file, valid, diagnostics);
+  }
+}
+
 /** renderText: one line per diagnostic, then a summary line. */
 export function renderText(file: string, valid: boolean, diagnostics: Diagnostic[]): string {
+  return [...diagnostics.map(formatDiagnostic), summaryLine(file, valid, diagnostics)].join("\n") + "\n";
+}
+
+/** renderGithub: one GitHub workflow command per diagnostic (see cli/annotations.ts), then the summary line. */
+export function renderGithub(file: string, valid: boolean, diagnostics: Diagnostic[]): string {
+  return [...diagnostics.map((d) => githubAnnotation(d)), summaryLine(file, valid, diagnostics)].join("\n") + "\n";
+}
+
+function summaryLine(file: string, valid: boolean, diagnostics: Diagnostic[]): string {
   const errors = diagnostics.filter((d) => d.severity === "error").length;
   const warnings = diagnostics.length - errors;
   const counts = `${plural(errors, "error")}, ${plural(warnings, "warning")}`;
-  const summary = valid ? `${file}: valid (${counts})` : `${file}: invalid (${counts})`;
-  return [...diagnostics.map(formatDiagnostic), summary].join("\n") + "\n";
+  return valid ? `${file}: valid (${counts})` : `${file}: invalid (${counts})`;
 }
 
 /** renderJson: `{ valid, diagnostics: [{ severity, code, message, file, line, column }] }`. */

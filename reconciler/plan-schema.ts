@@ -25,6 +25,7 @@ const liveSince = z.object({
   client: z.enum(AUDIT_CLIENTS as unknown as [AuditClient, ...AuditClient[]]),
   clientVersion: z.string().optional(),
 });
+const holder = z.object({ email, state: z.enum(["active", "pending"]), before: z.array(z.string()), after: z.array(z.string()) });
 const common = {
   key: z.string().min(1),
   phase: z.enum(PHASES as unknown as [Phase, ...Phase[]]),
@@ -44,11 +45,11 @@ export const ChangeSchema = z.discriminatedUnion("kind", [
   z.object({ ...common, kind: z.literal("updateMember"), email, memberId: id, version, before: access, after: access }),
   z.object({ ...common, kind: z.literal("removeMember"), email, memberId: id, version, before: access, after: z.null() }),
   z.object({ ...common, kind: z.literal("createRole"), name, before: z.null(), after: roleBody }),
-  z.object({ ...common, kind: z.literal("updateRole"), name, version, before: roleBody, after: roleBody }),
+  z.object({ ...common, kind: z.literal("updateRole"), name, version, before: roleBody, after: roleBody, holders: z.array(holder).optional() }),
   z.object({ ...common, kind: z.literal("deleteRole"), name, version, before: roleBody, after: z.null() }),
 ]);
 
-const RAILS = ["maxRemovals", "minAdmins", "requiredAdmins", "preserve", "owner", "self"] as const satisfies readonly SafetyViolation["rail"][];
+const RAILS = ["maxRemovals", "minAdmins", "requiredAdmins", "preserve", "owner", "self", "unknownRole"] as const satisfies readonly SafetyViolation["rail"][];
 
 /** PlanSchema is a whole plan of the current formatVersion. */
 export const PlanSchema = z.object({

@@ -26,7 +26,7 @@ export interface RoleBody {
   permissions: string[];
 }
 
-/** Risk: `high` when a change gains access:manage, billing:read or an admin role. */
+/** Risk: `high` when a change gains access:manage, billing:read or an admin role, or loses access:manage (any path, a role edit included). */
 export type Risk = "high" | "normal";
 
 /**
@@ -145,6 +145,20 @@ export interface UpdateRole extends ChangeCommon {
   version: number;
   before: RoleBody;
   after: RoleBody;
+  /**
+   * holders names everyone who holds the role once the plan's people changes are made,
+   * with what this edit changes for them. computePlan always fills it; it is optional only
+   * so that a hand-built or older saved plan without it still reads (renderers then name nobody).
+   */
+  holders?: RoleHolder[];
+}
+
+/** RoleHolder is one holder of an edited role: their effective permissions under the role's old and new definition (catalog order). */
+export interface RoleHolder {
+  email: string;
+  state: "active" | "pending";
+  before: string[];
+  after: string[];
 }
 
 /** DeleteRole deletes a custom role the file does not define, once nobody holds it. */
@@ -193,7 +207,7 @@ export interface PlanWarning {
 
 /** SafetyViolation is a rail that blocks the plan; `override` names the flag or file key that lifts it, if any. */
 export interface SafetyViolation {
-  rail: "maxRemovals" | "minAdmins" | "requiredAdmins" | "preserve" | "owner" | "self";
+  rail: "maxRemovals" | "minAdmins" | "requiredAdmins" | "preserve" | "owner" | "self" | "unknownRole";
   message: string;
   override?: string;
 }

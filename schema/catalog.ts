@@ -1,3 +1,5 @@
+import { canonicalEmail } from "./identity.js";
+
 /**
  * The permission catalog and the built-in roles of an Antryk workspace.
  * Ids are the contract shared by access.yaml, the Access API and the reference server;
@@ -64,8 +66,8 @@ export const BUILT_IN_ROLE_NAMES: readonly BuiltInRoleName[] = ["owner", "accoun
 /** ASSIGNABLE_BUILT_IN_ROLES are the built-in roles a member may be given (never `owner`). */
 export const ASSIGNABLE_BUILT_IN_ROLES: readonly BuiltInRoleName[] = ["account-admin", "developer"];
 
-/** CUSTOM_ROLE_NAME_PATTERN is the shape of a custom role name; built-in names are reserved on top of it. */
-export const CUSTOM_ROLE_NAME_PATTERN = /^[a-z][a-z0-9-]{1,62}$/;
+/** CUSTOM_ROLE_NAME_PATTERN lives with the identity grammar (schema/identity.ts); re-exported for the catalog's users. */
+export { CUSTOM_ROLE_NAME_PATTERN } from "./identity.js";
 
 /** ADMIN_PERMISSION marks an admin: a member whose effective permissions include it counts toward minAdmins. */
 export const ADMIN_PERMISSION: Permission = "access:manage";
@@ -95,7 +97,7 @@ export function sortPermissions<T extends string>(permissions: Iterable<T>): T[]
   return [...new Set(permissions)].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 }
 
-/** normalizeEmail is the identity of an email everywhere: trimmed and lower-cased. */
+/** normalizeEmail is the identity of an email everywhere: identity.ts's canonical form (trimmed, NFC, lower-cased, ASCII domain). */
 export function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase();
+  return canonicalEmail(email);
 }

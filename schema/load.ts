@@ -4,6 +4,7 @@ import { ConfigError } from "../errors.js";
 import { sortPermissions } from "./catalog.js";
 import { checkSchema } from "./check/schema-check.js";
 import { compareDiagnostics, type Diagnostic } from "./diagnostics.js";
+import { escapeInvisible } from "./identity.js";
 import type { DesiredMember, DesiredState } from "./model.js";
 import { normalize, type Draft, type DraftMember } from "./normalize.js";
 import { RULES, type Finding, type RuleContext } from "./rules/index.js";
@@ -76,9 +77,10 @@ export function validateAccessDocument(doc: unknown, file: string, options: Load
 }
 
 function validateWithLocator(doc: unknown, file: string, locator: SourceLocator, now: Date): LoadResult {
+  // Messages quote values from the file: their invisible characters are shown escaped, never emitted raw.
   const toDiagnostic = (f: Finding): Diagnostic => {
     const { line, column } = locator.locate(f.path, f.atKey);
-    return { severity: f.severity, code: f.code, message: f.message, file, line, column, path: f.path };
+    return { severity: f.severity, code: f.code, message: escapeInvisible(f.message), file, line, column, path: f.path };
   };
   const schema = checkSchema(doc);
   const findings: Finding[] = schema.findings.map((f) => ({ ...f, severity: "error" as const }));

@@ -1,7 +1,8 @@
 import { ConfigError } from "../errors.js";
 import { normalizeEmail } from "../schema/catalog.js";
 import { openDatabase, type Db } from "./db/open.js";
-import { isEmail, WORKSPACE_NAME_PATTERN } from "./names.js";
+import { escapeInvisible, parseEmail } from "../schema/identity.js";
+import { WORKSPACE_NAME_PATTERN } from "./names.js";
 import type { NewAuditEvent } from "./repositories/audit.js";
 import { toWorkspace } from "./repositories/workspaces.js";
 import { createRepositories, type Repositories } from "./repositories/index.js";
@@ -18,11 +19,12 @@ export class WorkspaceExistsError extends ConfigError {}
 
 /** initWorkspace creates the database if needed and the workspace with its owner, returning the owner's API token. An existing workspace is an error that changes nothing. */
 export function initWorkspace(dbPath: string, options: { workspace: string; owner: string; now?: () => Date }): string {
-  const owner = normalizeEmail(options.owner);
+  const parsedOwner = parseEmail(options.owner);
   if (!WORKSPACE_NAME_PATTERN.test(options.workspace)) {
     throw new ConfigError(`invalid workspace name "${options.workspace}": use letters, digits, ".", "_" and "-" (up to 100)`);
   }
-  if (!isEmail(owner)) throw new ConfigError(`invalid owner email "${options.owner}"`);
+  if (!parsedOwner.ok) throw new ConfigError(`invalid owner email "${escapeInvisible(options.owner)}": it ${parsedOwner.reason}`);
+  const owner = parsedOwner.value;
   return withDatabase(dbPath, (repos) => {
     const now = (options.now?.() ?? new Date()).getTime();
     return repos.db

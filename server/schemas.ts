@@ -1,3 +1,4 @@
+import { MAX_DESCRIPTION_LENGTH, MAX_EMAIL_LENGTH } from "../schema/identity.js";
 import { DEFAULT_LIMIT, MAX_LIMIT } from "./pagination.js";
 
 /**
@@ -15,7 +16,7 @@ export const invitationCreateBody = {
   type: "object",
   required: ["email", "role"],
   additionalProperties: false,
-  properties: { email: { type: "string", maxLength: 320 }, role: roleName, permissions: permissionList },
+  properties: { email: { type: "string", maxLength: MAX_EMAIL_LENGTH }, role: roleName, permissions: permissionList },
 } as const;
 
 /** assignmentPatchBody is the body of PATCH /members/{id} and /invitations/{id}: role and/or grants. */
@@ -30,7 +31,7 @@ export const rolePutBody = {
   type: "object",
   required: ["permissions"],
   additionalProperties: false,
-  properties: { description: { type: "string", maxLength: 1000 }, permissions: permissionList },
+  properties: { description: { type: "string", maxLength: MAX_DESCRIPTION_LENGTH }, permissions: permissionList },
 } as const;
 
 /** emptyBody is the body of resend and revoke: none (fastify validates a missing body as null), or an empty JSON object. */

@@ -97,9 +97,13 @@ export function delta(before: readonly string[], after: readonly string[]): Perm
   };
 }
 
-/** riskOf is `high` when a change gains access:manage or billing:read, or makes someone an account-admin. */
-export function riskOf(gained: readonly string[], before: Access | null, after: Access | null): Risk {
+/**
+ * riskOf is `high` when a change gains access:manage or billing:read, makes someone an
+ * account-admin, or takes access:manage away (a removal, a revocation, a demotion, a role edit).
+ */
+export function riskOf(gained: readonly string[], before: Access | null, after: Access | null, lost: readonly string[] = []): Risk {
   if (gained.some((p) => (HIGH_RISK_PERMISSIONS as readonly string[]).includes(p))) return "high";
+  if (lost.includes(ADMIN_PERMISSION)) return "high";
   if (after?.role === ADMIN_ROLE && before?.role !== ADMIN_ROLE) return "high";
   return "normal";
 }

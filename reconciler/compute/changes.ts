@@ -13,6 +13,7 @@ import type {
   UpdateRole,
 } from "../plan.js";
 import { delta, effective, orderPermissions, riskOf, toAccess, updatePhase, type RoleTable } from "./access.js";
+import type { Holding } from "./holders.js";
 
 /**
  * Constructors of each Change kind. They fill what every change carries (key, phase,
@@ -29,7 +30,7 @@ export interface Tables {
 
 function personDelta(before: Access | null, after: Access | null, t: Tables) {
   const d = delta(effective(before, t.before), effective(after, t.after));
-  return { ...d, risk: riskOf(d.gained, before, after) };
+  return { ...d, risk: riskOf(d.gained, before, after, d.lost) };
 }
 
 /** memberAccess is a live member's role and grants. */
@@ -151,8 +152,12 @@ export function createRole(name: string, after: RoleBody, reason: string): Creat
   return { kind: "createRole", key: `createRole:${name}`, phase: "roles", ...d, risk: riskOf(d.gained, null, null), reason, name, before: null, after };
 }
 
-/** updateRole: `gained`/`lost` are per holder; a role that loses a permission demotes its holders. */
-export function updateRole(live: Role, after: RoleBody, reason: string): UpdateRole {
+/**
+ * updateRole: `gained`/`lost` are per holder; a role that loses a permission demotes its
+ * holders. `holders` are the people holding the role after the plan's people changes,
+ * each valued under the role's old and new definition (their own grants included).
+ */
+export function updateRole(live: Role, after: RoleBody, reason: string, holders: readonly Holding[], t: Tables): UpdateRole {
   const before = roleBody(live.description, live.permissions);
   const d = delta(before.permissions, after.permissions);
   return {
@@ -160,12 +165,13 @@ export function updateRole(live: Role, after: RoleBody, reason: string): UpdateR
     key: `updateRole:${live.name}`,
     phase: updatePhase(d.gained, d.lost, "roles"),
     ...d,
-    risk: riskOf(d.gained, null, null),
+    risk: riskOf(d.gained, null, null, d.lost),
     reason,
     name: live.name,
     version: live.version ?? 0,
     before,
     after,
+    holders: holders.map((h) => ({ email: h.email, state: h.state, before: effective(h.access, t.before), after: effective(h.access, t.after) })),
   };
 }
 

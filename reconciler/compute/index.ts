@@ -32,7 +32,7 @@ export function computePlan(desired: DesiredState, live: LiveState, options: Pla
   const out: { changes: Change[]; warnings: PlanWarning[] } = { changes: [], warnings: [] };
   const tables = { before: liveRoleTable(live.roles), after: desiredRoleTable(desired.roles, live.roles) };
   reconcilePeople(desired, live, tables, out);
-  reconcileRoles(desired, live, holdingsAfter(live, out.changes), out);
+  reconcileRoles(desired, live, holdingsAfter(live, out.changes), tables, out);
   out.changes.sort(compareChanges);
   out.warnings.sort(compareWarnings);
   const plan = createPlan({

@@ -4,6 +4,7 @@ import type { Change, PlanWarning } from "../plan.js";
 import { samePermissions } from "./access.js";
 import * as make from "./changes.js";
 import type { Holding } from "./holders.js";
+import { compareText } from "./order.js";
 
 /**
  * reconcileRoles decides the custom-role changes: a role the file defines and the
@@ -17,9 +18,12 @@ export function reconcileRoles(
   desired: DesiredState,
   live: LiveState,
   holdings: ReadonlyMap<string, Holding>,
+  tables: make.Tables,
   out: { changes: Change[]; warnings: PlanWarning[] },
 ): void {
   const liveRoles = new Map(live.roles.filter((r) => !r.builtIn).map((r) => [r.name, r]));
+  const heldBy = (name: string) =>
+    [...holdings.values()].filter((h) => h.access.role === name).sort((a, b) => (a.state === b.state ? compareText(a.email, b.email) : a.state === "active" ? -1 : 1));
   const defined = new Set<string>();
   for (const role of desired.roles) {
     defined.add(role.name);
@@ -29,7 +33,7 @@ export function reconcileRoles(
       out.changes.push(make.createRole(role.name, want, "defined in access.yaml"));
     } else if (!samePermissions(have.permissions, want.permissions) || have.description !== want.description) {
       const what = samePermissions(have.permissions, want.permissions) ? "description differs" : "permissions differ";
-      out.changes.push(make.updateRole(have, want, `${what} from access.yaml`));
+      out.changes.push(make.updateRole(have, want, `${what} from access.yaml`, heldBy(role.name), tables));
     }
   }
 

@@ -8,12 +8,13 @@ import type { LiveState } from "../live-state.js";
 export const DEFAULT_SCHEMA_URL = "./node_modules/antryk-access/schema/access.schema.json";
 
 /**
- * AccessYamlOptions: `schemaUrl` is the `$schema` of the yaml-language-server modeline;
+ * AccessYamlOptions: `schemaUrl` is the `$schema` of the yaml-language-server modeline
+ * (null: no modeline, for a file with no schema to point at);
  * `comments: false` leaves out every comment (modeline, export header, pending markers),
  * the form the YAML diff compares.
  */
 export interface AccessYamlOptions {
-  schemaUrl?: string;
+  schemaUrl?: string | null;
   comments?: boolean;
 }
 
@@ -77,9 +78,10 @@ export function canonicalAccess(live: LiveState): CanonicalAccess {
 /** writeAccessYaml writes canonical access as access.yaml text: roles by name, members by email, permissions as given. */
 export function writeAccessYaml(access: CanonicalAccess, options: AccessYamlOptions = {}): string {
   const comments = options.comments ?? true;
+  const schemaUrl = options.schemaUrl === undefined ? DEFAULT_SCHEMA_URL : options.schemaUrl;
   const out: string[] = comments
     ? [
-        `# yaml-language-server: $schema=${options.schemaUrl ?? DEFAULT_SCHEMA_URL}`,
+        ...(schemaUrl === null ? [] : [`# yaml-language-server: $schema=${schemaUrl}`]),
         `# Exported from workspace ${oneLine(access.workspace)} at revision ${access.revision}.`,
         "",
       ]

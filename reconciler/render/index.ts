@@ -5,3 +5,4 @@ export { renderMarkdown, MARKDOWN_LIMIT, FOLD_AFTER, type MarkdownOptions } from
 export { renderAccessYaml, DEFAULT_SCHEMA_URL, type AccessYamlOptions } from "./access-yaml.js";
 export { renderYamlDiff, renderPlanYamlDiff, type YamlDiffOptions } from "./yaml-diff.js";
 export { summaryLine, NO_CHANGES, verbOf, subjectOf, describeState } from "./words.js";
+export { showInvisible, mdCode, mdText } from "./escape.js";

@@ -1,6 +1,7 @@
-import { HIGH_RISK_PERMISSIONS } from "../../schema/catalog.js";
-import { assertNever, isLocalTarget, type Change, type Plan } from "../plan.js";
-import { LOCAL_NOTE, accessText, liveSinceText, blockedLine, changesByPhase, PHASE_TITLES, subjectOf, summaryLine, symbolOf, verbOf } from "./words.js";
+import { ADMIN_PERMISSION } from "../../schema/catalog.js";
+import { assertNever, isLocalTarget, type Access, type Change, type Plan } from "../plan.js";
+import { mdCode, mdText, showInvisible } from "./escape.js";
+import { LOCAL_NOTE, accessText, liveSinceText, blockedLine, changesByPhase, holderEffect, PHASE_TITLES, reviewOrder, subjectOf, summaryLine, symbolOf, verbOf } from "./words.js";
 
 /** MARKDOWN_LIMIT is the most characters renderMarkdown returns (GitHub refuses comments past 65,536). */
 export const MARKDOWN_LIMIT = 60_000;
@@ -21,9 +22,14 @@ class Writer {
   readonly lines: string[] = [];
   private size = 0;
   private full = false;
-  readonly cut = { changes: 0, warnings: 0, attention: 0, violations: 0, diffLines: 0 };
+  readonly cut = { review: 0, gains: 0, warnings: 0, violations: 0, diffLines: 0 };
 
   constructor(private readonly limit: number) {}
+
+  /** isFull tells whether something has already been cut (nothing more will be added). */
+  get isFull(): boolean {
+    return this.full;
+  }
 
   /** fits tells whether `lines` fit in what is left. */
   fits(lines: readonly string[]): boolean {
@@ -52,60 +58,61 @@ class Writer {
   }
 }
 
-/** cell makes text safe inside a Markdown table cell (the review's Markdown uses it too). */
-export function cell(text: string): string {
-  return text.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\r?\n/g, " ");
-}
-
-/** code shows text as inline code (the review's Markdown uses it too). */
-export function code(text: string): string {
-  return `\`${text.replace(/`/g, "'")}\``;
-}
-
 /**
- * renderMarkdown is a plan as a pull-request comment: the summary line and a count
- * table, what is blocked and why, a "Needs attention" section (high-risk changes and
- * warnings), then every change with the effective permissions each person gains and
- * loses, grouped by phase and folded in <details> past 50 changes. The result is never
- * longer than MARKDOWN_LIMIT characters; when something had to be cut, the comment says
- * what and how much. `yamlDiff` (renderPlanYamlDiff's text), when given and not empty,
- * closes the comment folded in <details>, whole or not at all.
+ * renderMarkdown is a plan as a pull-request comment, in review order (docs/plan-format.md):
+ * the summary line and a count table, what is blocked and why, then "Review first": every
+ * high-risk change and every change that takes access away (removals, revocations,
+ * demotions, lost permissions, role edits with each holder's before/after effective
+ * permissions), then warnings, then the low-risk gains grouped by phase (folded in
+ * <details> past 50 changes). The result is never longer than MARKDOWN_LIMIT characters;
+ * truncation drops gains (and what follows them) first, and the comment says how many and
+ * how to see them. Every value from the file or the workspace is rendered inert (escape.ts).
+ * `yamlDiff` (renderPlanYamlDiff's text), when given and not empty, closes the comment
+ * folded in <details>, whole or not at all.
  */
 export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): string {
   const w = new Writer(MARKDOWN_LIMIT - RESERVE);
   const blocked = plan.violations.length > 0;
-  w.add(`### antryk-access plan for ${code(plan.workspace)}`, "");
-  w.add(`**${summaryLine(plan.summary)}**${blocked ? ` **${blockedLine(plan)}**` : ""}`, "");
+  w.add(`### antryk-access plan for ${mdCode(plan.workspace, "block")}`, "");
+  w.add(`**${mdText(summaryLine(plan.summary, plan.warnings), "block")}**${blocked ? ` **${blockedLine(plan)}**` : ""}`, "");
   if (isLocalTarget(plan.target)) w.add(`> [!WARNING]`, `> ${LOCAL_NOTE}`, "");
-  w.add(`Mode ${code(plan.mode)} · target ${code(plan.target)} · revision ${plan.liveRevision} · read as ${code(plan.caller)} · live digest ${code(plan.liveDigest.slice(0, 12))}`, "");
+  w.add(`Mode ${mdCode(plan.mode, "block")} · target ${mdCode(plan.target, "block")} · revision ${plan.liveRevision} · read as ${mdCode(plan.caller, "block")} · live digest ${mdCode(plan.liveDigest.slice(0, 12), "block")}`, "");
   if (plan.changes.length > 0) summaryTable(plan, w);
 
   if (blocked) {
     w.add("#### Blocked by safety rails", "");
     plan.violations.forEach((v, i) => {
-      const line = `- **${v.rail}**: ${cell(v.message)}.${v.override !== undefined ? ` Override: ${cell(v.override)}.` : " No override."}`;
+      const line = `- **${mdText(v.rail, "block")}**: ${mdText(v.message, "block")}.${v.override !== undefined ? ` Override: ${mdText(v.override, "block")}.` : " No override."}`;
       if (!w.add(line)) w.cut.violations += plan.violations.length - i;
     });
     w.add("");
   }
 
-  const risky = plan.changes.filter((c) => c.risk === "high");
-  if (risky.length > 0 || plan.warnings.length > 0) {
-    w.add("#### Needs attention", "");
-    risky.forEach((c) => {
-      if (!w.add(`- :warning: **high risk** ${verbOf(c)} ${code(subjectOf(c))}${stateText(c)} — ${riskText(c)}`)) w.cut.attention += 1;
-    });
+  const { review, gains } = reviewOrder(plan.changes);
+  if (review.length > 0) {
+    w.add(`#### Review first: ${count(review.length, "change")} that take${review.length === 1 ? "s" : ""} access away or ${review.length === 1 ? "is" : "are"} high risk`, "");
+    if (!w.add(...TABLE_HEAD)) w.cut.review += review.length;
+    else {
+      for (const c of review) {
+        if (w.isFull || !w.add(changeRow(c), ...holderRows(c))) w.cut.review += 1;
+      }
+      w.add("");
+    }
+  }
+
+  if (plan.warnings.length > 0) {
+    w.add("#### Warnings", "");
     plan.warnings.forEach((x) => {
-      if (!w.add(`- ${code(x.code)} ${cell(x.message)}`)) w.cut.warnings += 1;
+      if (!w.add(`- ${mdCode(x.code, "block")} ${mdText(x.message, "block")}`)) w.cut.warnings += 1;
     });
     w.add("");
   }
 
-  if (plan.changes.length > 0) {
-    const fold = plan.changes.length > FOLD_AFTER;
-    w.add("#### Changes", "");
-    if (fold) w.add("<details>", `<summary>All ${plan.changes.length} changes, by phase</summary>`, "");
-    for (const [phase, changes] of changesByPhase(plan.changes)) changeTable(PHASE_TITLES[phase], changes, w);
+  if (gains.length > 0) {
+    const fold = gains.length > FOLD_AFTER;
+    w.add(`#### Gains: ${count(gains.length, "low-risk change")} that only add${gains.length === 1 ? "s" : ""} access`, "");
+    if (fold) w.add("<details>", `<summary>All ${gains.length} gains, by phase</summary>`, "");
+    for (const [phase, changes] of changesByPhase(gains)) changeTable(PHASE_TITLES[phase], changes, w);
     if (fold) w.force("", "</details>", "");
   }
   if (options.yamlDiff !== undefined && options.yamlDiff !== "") yamlDiffSection(options.yamlDiff, w);
@@ -114,6 +121,12 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
   if (notice !== null) w.force(notice);
   const text = `${w.lines.join("\n").trimEnd()}\n`;
   return text.length <= MARKDOWN_LIMIT ? text : `${text.slice(0, MARKDOWN_LIMIT - 1)}\n`;
+}
+
+const TABLE_HEAD = ["| | Who | Access | Effective permissions | Why |", "|---|---|---|---|---|"];
+
+function count(n: number, what: string): string {
+  return `${n.toLocaleString("en-US")} ${what}${n === 1 ? "" : "s"}`;
 }
 
 function summaryTable(plan: Plan, w: Writer): void {
@@ -136,79 +149,72 @@ function summaryTable(plan: Plan, w: Writer): void {
   w.add("");
 }
 
-function stateText(c: Change): string {
-  switch (c.kind) {
-    case "updateInvitation":
-    case "updateMember":
-      return `: ${code(accessText(c.before))} → ${code(accessText(c.after))}`;
-    case "inviteMember":
-    case "resendInvitation":
-      return ` as ${code(accessText(c.after))}`;
-    default:
-      return "";
-  }
-}
-
-/** riskText says why a change is high risk: the sensitive permissions it grants, or a new admin. */
-function riskText(c: Change): string {
-  const sensitive = c.gained.filter((p) => (HIGH_RISK_PERMISSIONS as readonly string[]).includes(p));
-  const who = c.kind === "createRole" || c.kind === "updateRole" ? "holders gain" : "gains";
-  const parts = sensitive.length > 0 ? [`${who} ${sensitive.map(code).join(", ")}`] : [];
-  if ("after" in c && c.after !== null && "role" in c.after && c.after.role === "account-admin") parts.push("becomes an account-admin");
-  return parts.join("; ");
-}
-
 function accessCell(c: Change): string {
+  const access = (a: Access) => mdCode(accessText(a), "cell");
   switch (c.kind) {
     case "updateInvitation":
     case "updateMember":
-      return `${code(accessText(c.before))} → ${code(accessText(c.after))}`;
+      return `${access(c.before)} → ${access(c.after)}`;
     case "inviteMember":
     case "resendInvitation":
-      return code(accessText(c.after));
+      return access(c.after);
     case "revokeInvitation":
     case "removeMember":
-      return `~~${code(accessText(c.before))}~~`;
+      return `~~${access(c.before)}~~`;
     case "createRole":
     case "updateRole":
-      return c.before === null || c.before.description === c.after.description ? cell(c.after.description) : `${cell(c.before.description)} → ${cell(c.after.description)}`;
+      return c.before === null || c.before.description === c.after.description
+        ? mdText(c.after.description, "cell")
+        : `${mdText(c.before.description, "cell")} → ${mdText(c.after.description, "cell")}`;
     case "deleteRole":
-      return `~~${cell(c.before.description)}~~`;
+      return `~~${mdText(c.before.description, "cell")}~~`;
     default:
       return assertNever(c);
   }
 }
 
-function effectCell(c: Change): string {
-  const plus = c.gained.map((p) => `+${code(p)}`);
-  const minus = c.lost.map((p) => `−${code(p)}`);
+function effectCell(gained: readonly string[], lost: readonly string[]): string {
+  const plus = gained.map((p) => `+${mdCode(p, "cell")}`);
+  const minus = lost.map((p) => `−${mdCode(p, "cell")}`);
   return [...plus, ...minus].join(" ") || "none";
 }
 
-function changeTable(title: string, changes: readonly Change[], w: Writer): void {
-  const head = [`**${title}**`, "", "| | Who | Access | Effective permissions | Why |", "|---|---|---|---|---|"];
-  const rows = changes.map((c) => {
-    const risk = c.risk === "high" ? " :warning:" : "";
-    return `| ${symbolOf(c)} ${verbOf(c)}${risk} | ${code(subjectOf(c))} | ${accessCell(c)} | ${effectCell(c)} | ${cell(c.reason)}${sinceFold(c)} |`;
-  });
-  if (rows.length === 0 || !w.add(...head, rows[0] as string)) {
-    w.cut.changes += rows.length;
-    return;
-  }
-  for (const row of rows.slice(1)) if (!w.add(row)) w.cut.changes += 1;
-  w.add("");
+function changeRow(c: Change): string {
+  const risk = c.risk === "high" ? " :warning: **high risk**" : "";
+  const who = c.kind === "updateRole" ? `${mdCode(subjectOf(c), "cell")} (${count(c.holders?.length ?? 0, "holder")})` : mdCode(subjectOf(c), "cell");
+  return `| ${symbolOf(c)} ${verbOf(c)}${risk} | ${who} | ${accessCell(c)} | ${effectCell(c.gained, c.lost)} | ${mdText(c.reason, "cell")}${sinceFold(c)} |`;
 }
 
-/** sinceFold folds the history behind a change into its row: who set the live value, when, through what. */
+/** sinceFold folds the history behind a change into its row: who set the live value, when, through what, the request id. */
 function sinceFold(c: Change): string {
   const since = liveSinceText(c);
   if (since === null) return "";
-  const request = c.liveSince ? ` (request ${code(c.liveSince.requestId)})` : "";
-  return ` <details><summary>live since</summary>${cell(since)}${request}</details>`;
+  const request = c.liveSince ? ` (request ${mdCode(c.liveSince.requestId, "cell")})` : "";
+  return ` <details><summary>live since</summary>${mdText(since, "cell")}${request}</details>`;
+}
+
+/** holderRows names every holder of an edited role with their effective permissions before and after the edit. */
+function holderRows(c: Change): string[] {
+  if (c.kind !== "updateRole") return [];
+  const list = (ps: readonly string[]) => (ps.length === 0 ? "nothing" : mdCode(ps.join(", "), "cell"));
+  return (c.holders ?? []).map((h) => {
+    const d = holderEffect(h.before, h.after);
+    const adminChange = d.lost.includes(ADMIN_PERMISSION) || d.gained.includes(ADMIN_PERMISSION) ? " :warning:" : "";
+    return `| ↳ holder${adminChange} | ${mdCode(h.email, "cell")} (${h.state}) | ${list(h.before)} → ${list(h.after)} | ${effectCell(d.gained, d.lost)} | holds ${mdCode(c.name, "cell")} |`;
+  });
+}
+
+function changeTable(title: string, changes: readonly Change[], w: Writer): void {
+  if (changes.length === 0 || w.isFull || !w.add(`**${title}**`, "", ...TABLE_HEAD, changeRow(changes[0] as Change))) {
+    w.cut.gains += changes.length;
+    return;
+  }
+  for (const c of changes.slice(1)) if (w.isFull || !w.add(changeRow(c))) w.cut.gains += 1;
+  w.add("");
 }
 
 function yamlDiffSection(diff: string, w: Writer): void {
-  const lines = diff.trimEnd().split("\n");
+  const lines = diff.trimEnd().split("\n").map(showInvisible);
   const longestTicks = Math.max(0, ...(diff.match(/`+/g) ?? []).map((run) => run.length));
   const fence = "`".repeat(Math.max(3, longestTicks + 1));
   const section = ["#### access.yaml diff", "", "<details>", `<summary>The workspace before and after this plan, as access.yaml (${lines.length} lines of diff)</summary>`, "", `${fence}diff`, ...lines, fence, "", "</details>", ""];
@@ -217,12 +223,13 @@ function yamlDiffSection(diff: string, w: Writer): void {
 
 function cutNotice(cut: Writer["cut"]): string | null {
   const parts: string[] = [];
-  const n = (count: number, what: string) => `${count} ${what}${count === 1 ? "" : "s"}`;
+  const n = (k: number, what: string) => `${k.toLocaleString("en-US")} ${what}${k === 1 ? "" : "s"}`;
   if (cut.violations > 0) parts.push(n(cut.violations, "safety violation"));
-  if (cut.attention > 0) parts.push(n(cut.attention, "high-risk item"));
+  if (cut.review > 0) parts.push(n(cut.review, "change to review first"));
   if (cut.warnings > 0) parts.push(n(cut.warnings, "warning"));
-  if (cut.changes > 0) parts.push(n(cut.changes, "change"));
+  if (cut.gains > 0) parts.push(`${n(cut.gains, "low-risk gain")} (invitations, resends, promotions)`);
   if (cut.diffLines > 0) parts.push(`the access.yaml diff (${n(cut.diffLines, "line")})`);
   if (parts.length === 0) return null;
-  return `_This comment stops at ${MARKDOWN_LIMIT.toLocaleString("en-US")} characters: ${parts.join(", ")} not shown. Run \`antryk-access plan\` for the full plan._`;
+  const complete = cut.violations === 0 && cut.review === 0 ? " Every change that takes access away or is high risk is listed above." : "";
+  return `_This comment stops at ${MARKDOWN_LIMIT.toLocaleString("en-US")} characters: ${parts.join(", ")} not shown.${complete} See the whole plan with \`antryk-access plan --format json\`, or in the job log._`;
 }

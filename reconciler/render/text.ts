@@ -1,5 +1,6 @@
-import { isLocalTarget, type Plan } from "../plan.js";
-import { LOCAL_NOTE, blockedLine, liveSinceText, changesByPhase, describeState, PHASE_TITLES, permissionEffects, subjectOf, summaryLine, symbolOf, verbOf, type Symbol } from "./words.js";
+import { isLocalTarget, type Change, type Plan } from "../plan.js";
+import { showInvisible as v } from "./escape.js";
+import { LOCAL_NOTE, blockedLine, liveSinceText, changesByPhase, describeState, holderEffect, PHASE_TITLES, permissionEffects, reviewOrder, subjectOf, summaryLine, symbolOf, verbOf, type Symbol } from "./words.js";
 
 /** TextOptions: `color` adds ANSI colours; the CLI passes true only on a TTY without NO_COLOR. */
 export interface TextOptions {
@@ -10,43 +11,61 @@ const ANSI = { reset: "\x1b[0m", bold: "\x1b[1m", dim: "\x1b[2m", red: "\x1b[31m
 
 /**
  * renderText is the terminal form of a plan, like `terraform plan`: a header naming the
- * workspace, the changes grouped by phase in apply order (high-risk first within each),
+ * workspace and then, in review order, every high-risk change and every change that takes
+ * access away (role edits name each holder with their effective permissions before and
+ * after); then all changes grouped by phase in apply order (high-risk first within each),
  * each with the effective permissions the person gains (`+`) and loses (`-`), then
- * warnings, safety-rail violations, and the closing summary line. Pure: the same plan
- * and options give the same text; colour only when `color` is true.
+ * warnings, safety-rail violations, and the closing summary line. Every value from the
+ * file or the workspace is shown with its control, bidi and zero-width characters escaped
+ * (`\u001b`). Pure: the same plan and options give the same text; colour only when `color` is true.
  */
 export function renderText(plan: Plan, options: TextOptions): string {
   const paint = (codes: string, s: string) => (options.color ? `${codes}${s}${ANSI.reset}` : s);
   const bySymbol: Record<Symbol, string> = { "+": ANSI.green, "~": ANSI.yellow, "-": ANSI.red };
   const lines: string[] = [];
-  lines.push(`Workspace ${plan.workspace} at ${plan.target} (revision ${plan.liveRevision}, ${plan.mode} mode), read as ${plan.caller}.`);
+  lines.push(v(`Workspace ${plan.workspace} at ${plan.target} (revision ${plan.liveRevision}, ${plan.mode} mode), read as ${plan.caller}.`));
   if (isLocalTarget(plan.target)) lines.push(paint(ANSI.bold + ANSI.yellow, LOCAL_NOTE));
+  const changeLines = (c: Change, indent: string) => {
+    const sym = symbolOf(c);
+    const head = v(`${sym} ${verbOf(c)} ${subjectOf(c)}${describeState(c)}`);
+    const risk = c.risk === "high" ? ` ${paint(ANSI.bold + ANSI.red, "[high risk]")}` : "";
+    lines.push(`${indent}${paint(bySymbol[sym], head)}${risk}  ${paint(ANSI.dim, `(${v(c.reason)})`)}`);
+    for (const line of permissionEffects(c)) lines.push(`${indent}    ${paint(bySymbol[line[0] as Symbol], v(line))}`);
+    const since = liveSinceText(c);
+    if (since !== null) lines.push(`${indent}    ${paint(ANSI.dim, v(`live since: ${since}`))}`);
+  };
+
+  const { review } = reviewOrder(plan.changes);
+  if (review.length > 0) {
+    lines.push("", paint(ANSI.bold, `Review first (${review.length} taking access away or high risk):`));
+    for (const c of review) {
+      changeLines(c, "  ");
+      if (c.kind !== "updateRole") continue;
+      for (const h of c.holders ?? []) {
+        const d = holderEffect(h.before, h.after);
+        const effect = [...(d.gained.length > 0 ? [`gains ${d.gained.join(", ")}`] : []), ...(d.lost.length > 0 ? [`loses ${d.lost.join(", ")}`] : [])].join("; ") || "no change";
+        lines.push(`      holder ${v(h.email)} (${h.state}): ${effect} [${h.before.join(", ")} → ${h.after.join(", ")}]`);
+      }
+    }
+  }
 
   for (const [phase, changes] of changesByPhase(plan.changes)) {
     lines.push("", paint(ANSI.bold, `${PHASE_TITLES[phase]}:`));
-    for (const c of changes) {
-      const sym = symbolOf(c);
-      const head = `${sym} ${verbOf(c)} ${subjectOf(c)}${describeState(c)}`;
-      const risk = c.risk === "high" ? ` ${paint(ANSI.bold + ANSI.red, "[high risk]")}` : "";
-      lines.push(`  ${paint(bySymbol[sym], head)}${risk}  ${paint(ANSI.dim, `(${c.reason})`)}`);
-      for (const line of permissionEffects(c)) lines.push(`      ${paint(bySymbol[line[0] as Symbol], line)}`);
-      const since = liveSinceText(c);
-      if (since !== null) lines.push(`      ${paint(ANSI.dim, `live since: ${since}`)}`);
-    }
+    for (const c of changes) changeLines(c, "  ");
   }
 
   if (plan.warnings.length > 0) {
     lines.push("", paint(ANSI.bold, "Warnings:"));
-    for (const w of plan.warnings) lines.push(`  ${paint(ANSI.yellow, "!")} ${w.code}: ${w.message}`);
+    for (const w of plan.warnings) lines.push(`  ${paint(ANSI.yellow, "!")} ${v(w.code)}: ${v(w.message)}`);
   }
   if (plan.violations.length > 0) {
     lines.push("", paint(ANSI.bold + ANSI.red, "Blocked by safety rails:"));
-    for (const v of plan.violations) {
-      lines.push(`  ${paint(ANSI.red, "✗")} ${v.rail}: ${v.message}`);
-      if (v.override !== undefined) lines.push(`      override: ${v.override}`);
+    for (const x of plan.violations) {
+      lines.push(`  ${paint(ANSI.red, "✗")} ${x.rail}: ${v(x.message)}`);
+      if (x.override !== undefined) lines.push(`      override: ${v(x.override)}`);
     }
   }
-  lines.push("", paint(ANSI.bold, summaryLine(plan.summary)));
+  lines.push("", paint(ANSI.bold, v(summaryLine(plan.summary, plan.warnings))));
   if (plan.violations.length > 0) lines.push(paint(ANSI.bold + ANSI.red, blockedLine(plan)));
   return `${lines.join("\n")}\n`;
 }

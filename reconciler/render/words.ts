@@ -1,6 +1,6 @@
 import { subjectOf } from "../compute/order.js";
 import type { AuditAction, AuditClient } from "../../schema/api.js";
-import { assertNever, PHASES, type Access, type Change, type LiveSince, type Phase, type Plan, type PlanSummary } from "../plan.js";
+import { assertNever, PHASES, type Access, type Change, type LiveSince, type Phase, type Plan, type PlanSummary, type PlanWarning } from "../plan.js";
 
 export { subjectOf };
 
@@ -28,9 +28,16 @@ export const PHASE_TITLES: Record<Phase, string> = {
  * summaryLine is the closing line: `Plan: 3 to invite, 1 to update, 2 to remove, 1 role to create.`
  * The invite, update and remove counts are always shown (updates of members and of pending
  * invitations count together); resends, revocations and role changes only when non-zero.
+ * Given the plan's warnings, a plan without changes whose preserved people differ from the
+ * file says the workspace matches except for them, and names them.
  */
-export function summaryLine(summary: PlanSummary): string {
-  if (summary.total === 0) return NO_CHANGES;
+export function summaryLine(summary: PlanSummary, warnings: readonly PlanWarning[] = []): string {
+  if (summary.total === 0) {
+    const preserved = warnings.filter((w) => w.code === "preserved-differs").map((w) => w.email ?? "?");
+    if (preserved.length === 0) return NO_CHANGES;
+    const shown = preserved.slice(0, 5).join(", ") + (preserved.length > 5 ? ` and ${preserved.length - 5} more` : "");
+    return `No changes. The workspace matches access.yaml except for the preserved ${preserved.length === 1 ? "entry" : "entries"} listed (safety.preserve, never changed): ${shown}.`;
+  }
   const parts = [`${summary.inviteMember} to invite`];
   if (summary.resendInvitation > 0) parts.push(`${summary.resendInvitation} to resend`);
   parts.push(`${summary.updateMember + summary.updateInvitation} to update`);
@@ -125,6 +132,50 @@ export function describeState(c: Change): string {
     default:
       return assertNever(c);
   }
+}
+
+/**
+ * needsReview tells whether a reviewer must see a change first: it is high risk, or it
+ * takes access away (a removal, a revocation, a demotion, any lost permission), or it
+ * edits or deletes a role (which changes what every holder has).
+ */
+export function needsReview(c: Change): boolean {
+  return c.risk === "high" || c.lost.length > 0 || c.kind === "removeMember" || c.kind === "revokeInvitation" || c.kind === "updateRole" || c.kind === "deleteRole";
+}
+
+/** REVIEW_RANK orders the changes to review: removals and revocations, then demotions, then role edits, then the rest. */
+const REVIEW_RANK: Record<Change["kind"], number> = {
+  removeMember: 0,
+  revokeInvitation: 1,
+  updateMember: 2,
+  updateInvitation: 3,
+  updateRole: 4,
+  deleteRole: 5,
+  createRole: 6,
+  inviteMember: 7,
+  resendInvitation: 8,
+};
+
+/**
+ * reviewOrder splits a plan's changes the way a reviewer reads them: `review` (see
+ * needsReview) high-risk first, then removals and revocations, demotions, role edits,
+ * the rest, each by subject; and `gains`, the low-risk changes that only add access, in
+ * apply order. Apply order (phases) is unaffected: this is presentation only.
+ */
+export function reviewOrder(changes: readonly Change[]): { review: Change[]; gains: Change[] } {
+  const review = changes.filter(needsReview);
+  review.sort(
+    (a, b) =>
+      (a.risk === b.risk ? 0 : a.risk === "high" ? -1 : 1) ||
+      REVIEW_RANK[a.kind] - REVIEW_RANK[b.kind] ||
+      (subjectOf(a) < subjectOf(b) ? -1 : subjectOf(a) > subjectOf(b) ? 1 : 0),
+  );
+  return { review, gains: changes.filter((c) => !needsReview(c)) };
+}
+
+/** holderEffect is what a role edit changes for one holder: `+ gains x; - loses y`, or "no change" when their own grants cover it. */
+export function holderEffect(before: readonly string[], after: readonly string[]): { gained: string[]; lost: string[] } {
+  return { gained: after.filter((p) => !before.includes(p)), lost: before.filter((p) => !after.includes(p)) };
 }
 
 /** changesByPhase groups a plan's changes by phase in apply order, keeping plan order inside each; empty phases are left out. */

@@ -1,4 +1,5 @@
-import { cell, code, MARKDOWN_LIMIT } from "../render/markdown.js";
+import { mdCode, mdText } from "../render/escape.js";
+import { MARKDOWN_LIMIT } from "../render/markdown.js";
 import { accessText, eventText, minuteUtc } from "../render/words.js";
 import type { FileGrant, Review, ReviewPerson } from "./model.js";
 
@@ -59,7 +60,7 @@ export function renderReviewMarkdown(review: Review): string {
     if (review.expiring.length === 0) out.add("Nothing expires soon.");
     for (const email of review.expiring) {
       const p = person(email);
-      out.add(`- ${code(email)} expires ${p.expires} (${daysWords(p.daysLeft as number)}) — ${fileWords(p.inFile)}`);
+      out.add(`- ${code(email)} expires ${p.expires} (${daysWords(p.daysLeft as number)}) — ${fileCell(p.inFile)}`);
     }
     out.add("");
   }
@@ -67,7 +68,7 @@ export function renderReviewMarkdown(review: Review): string {
   out.add(`#### Invitations older than ${review.staleAfterDays} days`, "");
   if (review.stale.length === 0) out.add("None.");
   for (const st of review.stale) {
-    const named = person(st.email).inFile ? `; access.yaml names them (${fileWords(person(st.email).inFile)}): remove them there too, or \`apply\` invites them again` : "";
+    const named = person(st.email).inFile ? `; access.yaml names them (${fileCell(person(st.email).inFile)}): remove them there too, or \`apply\` invites them again` : "";
     out.add(`- ${code(st.email)} ${st.status}, invited ${minuteUtc(st.invitedAt)} by ${code(st.invitedBy)} (${st.ageDays} days ago)${named}. Revoke:`, "", "  ```sh", `  ${st.command}`, "  ```");
   }
   out.add("");
@@ -98,6 +99,16 @@ export function renderReviewMarkdown(review: Review): string {
   }
   const text = `${out.lines.join("\n").trimEnd()}\n`;
   return text.length <= MARKDOWN_LIMIT ? text : `${text.slice(0, MARKDOWN_LIMIT - 1)}\n`;
+}
+
+/** cell renders free text inert inside a table cell or a list item, as the plan's Markdown does (render/escape.ts). */
+function cell(text: string): string {
+  return mdText(text, "cell");
+}
+
+/** code renders a value (an email, a path, a permission) as an inert code span. */
+function code(text: string): string {
+  return mdCode(text, "cell");
 }
 
 /** Budget appends lines while they fit; once something did not fit, nothing more is added. */
@@ -136,10 +147,10 @@ function historyLine(review: Review): string {
 function personRow(p: ReviewPerson, withFile: boolean): string {
   const access = code(accessText({ role: p.role, permissions: p.permissions }));
   const risk = p.highRisk.length === 0 ? "" : `:warning: ${p.highRisk.map(code).join(" ")}`;
-  const file = p.owner ? "owner" : withFile ? fileWords(p.inFile) : "";
+  const file = p.owner ? "owner" : withFile ? fileCell(p.inFile) : "";
   const since = `${p.status === "active" ? "joined" : "invited"} ${minuteUtc(p.since)}${p.invitedBy ? ` by ${code(p.invitedBy)}` : ""}`;
   const expires = p.expires === null ? "" : `${p.expires} (${daysWords(p.daysLeft as number)})`;
-  return `| ${code(p.email)} | ${p.status} | ${access} | ${risk} | ${cell(file)} | ${since} | ${cell(lastChangeWords(p))} | ${expires} |`;
+  return `| ${code(p.email)} | ${p.status} | ${access} | ${risk} | ${file} | ${since} | ${cell(lastChangeWords(p))} | ${expires} |`;
 }
 
 function statusWords(p: ReviewPerson): string {
@@ -154,10 +165,15 @@ function lastChangeWords(p: ReviewPerson): string {
   return p.lastChange === null ? "not in the history read" : eventText(p.lastChange);
 }
 
-/** fileWords says where access.yaml grants access: `access.yaml:12 (group backend)`, or **not in access.yaml**. */
+/** fileCell is fileWords in Markdown: the location escaped, or **not in access.yaml** in bold. */
+function fileCell(grant: FileGrant | null | undefined): string {
+  return grant === null ? "**not in access.yaml**" : cell(fileWords(grant));
+}
+
+/** fileWords says where access.yaml grants access: `access.yaml:12 (group backend)`, or `not in access.yaml`. */
 export function fileWords(grant: FileGrant | null | undefined): string {
   if (grant === undefined) return "";
-  if (grant === null) return "**not in access.yaml**";
+  if (grant === null) return "not in access.yaml";
   return `${grant.file}:${grant.line}${grant.group !== undefined ? ` (group ${grant.group})` : ""}${grant.expired ? " (expired)" : ""}`;
 }
 

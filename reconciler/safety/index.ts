@@ -8,12 +8,14 @@ import { preserve } from "./preserve.js";
 import type { RailOptions, SafetyRail } from "./rail.js";
 import { requiredAdmins } from "./required-admins.js";
 import { self } from "./self.js";
+import { unknownRole } from "./unknown-role.js";
 
 export type { RailOptions, SafetyRail } from "./rail.js";
 
 /** SAFETY_RAILS lists every rail in reporting order; computePlan runs them all. */
 export const SAFETY_RAILS: readonly { name: SafetyViolation["rail"]; check: SafetyRail }[] = [
   { name: "owner", check: owner },
+  { name: "unknownRole", check: unknownRole },
   { name: "preserve", check: preserve },
   { name: "self", check: self },
   { name: "requiredAdmins", check: requiredAdmins },

@@ -35,14 +35,18 @@ export function accessSchemaValidator(): ValidateFunction {
 
 const PERMISSION_ITEM = /^\/(?:roles|groups)\/[^/]+\/permissions\/\d+$|^\/members\/\d+\/permissions\/\d+$/;
 const ROLE_VALUE = /^\/groups\/[^/]+\/role$|^\/members\/\d+\/role$/;
+const EMAIL_VALUE = /^\/owner$|^\/safety\/(?:requiredAdmins|preserve)\/\d+$|^\/members\/\d+\/email$|^\/groups\/[^/]+\/members\/\d+$/;
+const DESCRIPTION_VALUE = /^\/roles\/[^/]+\/description$/;
 
 /**
  * SUPERSEDED_BY_RULES: schema errors a named rule reports with a better message
  * (unknown-permission, owner-only-permission, unknown-role, role-assigned-owner,
- * invalid-role-name, reserved-role-name). Only string values are superseded: a number
- * where a permission belongs is still the schema's to report.
+ * invalid-role-name, reserved-role-name, and the identity grammar's invalid-email and
+ * invalid-description, whose pattern and maxLength the schema shares). Only string values
+ * are superseded: a number where a permission belongs is still the schema's to report.
  */
 function supersededByRule(e: ErrorObject): boolean {
+  if ((e.keyword === "pattern" || e.keyword === "maxLength") && (EMAIL_VALUE.test(e.instancePath) || DESCRIPTION_VALUE.test(e.instancePath))) return typeof e.data === "string";
   if (e.keyword === "enum" && PERMISSION_ITEM.test(e.instancePath)) return typeof e.data === "string";
   if (ROLE_VALUE.test(e.instancePath)) return typeof e.data === "string";
   if (e.instancePath === "/roles" && (e.keyword === "propertyNames" || e.schemaPath.includes("/propertyNames/"))) return true;

@@ -1,6 +1,6 @@
 import { ADMIN_PERMISSION } from "../catalog.js";
 import type { Draft } from "../normalize.js";
-import { EMAIL } from "./emails.js";
+import { isEmail } from "./emails.js";
 import { rolePermissionMap } from "./permissions.js";
 import { error, type Finding, type Rule } from "./types.js";
 
@@ -31,7 +31,7 @@ const adminsByDraft = new WeakMap<Draft, Set<string>>();
 export const requiredAdminNotAdmin: Rule = (draft) => {
   const admins = declaredAdmins(draft);
   return draft.requiredAdmins
-    .filter((r) => EMAIL.test(r.value) && !admins.has(r.value))
+    .filter((r) => isEmail(r.value) && !admins.has(r.value))
     .map((r) => {
       const m = draft.members.find((candidate) => candidate.email === r.value);
       const why =
@@ -44,16 +44,22 @@ export const requiredAdminNotAdmin: Rule = (draft) => {
     });
 };
 
-/** minAdmins (`min-admins`): the file declares at least safety.minAdmins admins (the `owner:` counts). */
+/**
+ * minAdmins (`min-admins`): the file declares at least safety.minAdmins admins. The owner
+ * always counts, whether `owner:` names them or not: every workspace has one, and this tool
+ * never removes or demotes them.
+ */
 export const minAdmins: Rule = (draft): Finding[] => {
-  const count = declaredAdmins(draft).size;
+  const admins = declaredAdmins(draft);
+  const members = draft.owner === undefined ? admins.size : admins.size - 1;
+  const count = members + 1;
   if (count >= draft.minAdmins) return [];
   const path = draft.minAdminsWritten ? ["safety", "minAdmins"] : [];
   return [
     error(
       "min-admins",
       path,
-      `the file declares ${count} admin${count === 1 ? "" : "s"} (members with ${ADMIN_PERMISSION}, plus owner:) but minAdmins is ${draft.minAdmins}${draft.minAdminsWritten ? "" : " (the default)"}`,
+      `the file declares ${count} admin${count === 1 ? "" : "s"}: ${members} member${members === 1 ? "" : "s"} with ${ADMIN_PERMISSION} plus the owner, who always counts (named in owner: or not), but minAdmins is ${draft.minAdmins}${draft.minAdminsWritten ? "" : " (the default)"}`,
     ),
   ];
 };

@@ -1,17 +1,24 @@
+import { escapeInvisible, parseEmail } from "../identity.js";
 import { memberPath, type DraftMember } from "../normalize.js";
 import type { Position } from "../source/locator.js";
 import { error, type Rule } from "./types.js";
 
-/** EMAIL is the shape of a normalized (trimmed, lower-case) email address. */
-export const EMAIL = /^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
+/** isEmail tells whether a (normalized) value is an address under the identity grammar (schema/identity.ts). */
+export function isEmail(value: string): boolean {
+  return parseEmail(value).ok;
+}
 
-/** invalidEmail (`invalid-email`): every email — members, groups, owner, requiredAdmins, preserve — must be an address. */
+/** invalidEmail (`invalid-email`): every email — members, groups, owner, requiredAdmins, preserve — must be an address under the identity grammar. */
 export const invalidEmail: Rule = (draft) => {
-  const bad = [
-    ...draft.members.filter((m) => !EMAIL.test(m.email)).map((m) => ({ value: m.email, path: memberPath(m, "email") })),
-    ...[...(draft.owner ? [draft.owner] : []), ...draft.requiredAdmins, ...draft.preserve].filter((e) => !EMAIL.test(e.value)),
+  const all = [
+    ...draft.members.map((m) => ({ value: m.email, path: memberPath(m, "email") })),
+    ...[...(draft.owner ? [draft.owner] : []), ...draft.requiredAdmins, ...draft.preserve],
   ];
-  return bad.map((e) => error("invalid-email", e.path, e.value === "" ? "the email is empty" : `"${e.value}" is not a valid email address`));
+  return all.flatMap((e) => {
+    const parsed = parseEmail(e.value);
+    if (parsed.ok) return [];
+    return [error("invalid-email", e.path, e.value === "" ? "the email is empty" : `"${escapeInvisible(e.value)}" is not a valid email address: it ${parsed.reason}`)];
+  });
 };
 
 /** duplicateEmail (`duplicate-email`): an email (case-insensitive) is declared once in the whole file; the message names both places. */

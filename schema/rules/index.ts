@@ -2,7 +2,7 @@ import { requiredAdminNotAdmin, minAdmins } from "./admins.js";
 import { duplicateEmail, invalidEmail, ownerListedAsMember } from "./emails.js";
 import { expiredMember } from "./expiry.js";
 import { duplicatePermission, ownerOnlyPermission, redundantPermission, unknownPermission } from "./permissions.js";
-import { roleAssignedOwner, roleNames, unknownRole, unusedRole } from "./roles.js";
+import { invalidDescription, roleAssignedOwner, roleNames, unknownRole, unusedRole } from "./roles.js";
 import type { Rule } from "./types.js";
 
 export type { Finding, Rule, RuleContext } from "./types.js";
@@ -17,6 +17,7 @@ export const RULES: Readonly<Record<string, Rule>> = {
   duplicateEmail,
   ownerListedAsMember,
   roleNames,
+  invalidDescription,
   roleAssignedOwner,
   unknownRole,
   unknownPermission,

@@ -1,3 +1,4 @@
+import { checkDescription } from "../identity.js";
 import { ASSIGNABLE_BUILT_IN_ROLES, CUSTOM_ROLE_NAME_PATTERN, isBuiltInRole } from "../catalog.js";
 import { memberPath, type DraftMember } from "../normalize.js";
 import { didYouMean } from "../suggest.js";
@@ -15,20 +16,40 @@ export const roleNames: Rule = (draft) =>
     return [];
   });
 
+/** invalidDescription (`invalid-description`): a role description fits the identity grammar's limit and holds no invisible characters. */
+export const invalidDescription: Rule = (draft) =>
+  draft.roles.flatMap((r): Finding[] => {
+    const problem = checkDescription(r.description);
+    return problem === undefined ? [] : [error("invalid-description", [...r.path, "description"], `the description of role "${r.name}" ${problem}`)];
+  });
+
 /** roleAssignedOwner (`role-assigned-owner`): `owner` is never assignable. */
 export const roleAssignedOwner: Rule = (draft) =>
   uniqueRoleUses(draft)
     .filter((u) => u.role === "owner")
     .map((u) => error("role-assigned-owner", memberPath(u, "role"), `the owner role is not assignable; assert the owner with the top-level "owner:" key instead`));
 
-/** unknownRole (`unknown-role`): a member's or group's role is a built-in or a custom role the file defines. */
+/**
+ * unknownRole (`unknown-role`): a member's or group's role is a built-in or a custom role the
+ * file defines. In additive mode the file may use a custom role the workspace already has
+ * without managing it; the loader runs offline and cannot see the workspace, so there the
+ * finding is a warning and `plan` checks the role against the live roles (rail `unknownRole`).
+ */
 export const unknownRole: Rule = (draft) => {
   const custom = draft.roles.filter((r) => !isBuiltInRole(r.name)).map((r) => r.name);
   const known = new Set<string>([...ASSIGNABLE_BUILT_IN_ROLES, ...custom, "owner"]);
   const candidates = [...ASSIGNABLE_BUILT_IN_ROLES, ...custom];
   return uniqueRoleUses(draft)
     .filter((u) => !known.has(u.role))
-    .map((u) => error("unknown-role", memberPath(u, "role"), `"${u.role}" is not a role${didYouMean(u.role, candidates)} (roles: ${candidates.join(", ")})`));
+    .map((u) =>
+      draft.mode === "additive" && CUSTOM_ROLE_NAME_PATTERN.test(u.role)
+        ? warning(
+            "unknown-role",
+            memberPath(u, "role"),
+            `"${u.role}" is not defined in this file${didYouMean(u.role, candidates)}; additive mode uses it if the workspace has such a custom role (plan checks)`,
+          )
+        : error("unknown-role", memberPath(u, "role"), `"${u.role}" is not a role${didYouMean(u.role, candidates)} (roles: ${candidates.join(", ")})`),
+    );
 };
 
 /** unusedRole (`unused-role`, warning): a custom role nobody in the file holds. */

@@ -1,12 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { InvitationCreate, InvitationPatch, InvitationStatus } from "../../schema/api.js";
-import { normalizeEmail } from "../../schema/catalog.js";
+import { escapeInvisible, parseEmail } from "../../schema/identity.js";
 import { checkAssignableRole, checkGrants } from "../access.js";
 import type { Caller } from "../auth.js";
 import { checkIfMatch, runChange, type ChangeResult } from "../change.js";
 import type { ServerContext } from "../context.js";
 import { conflict, invalid, notFound } from "../http-error.js";
-import { isEmail } from "../names.js";
 import { decodeCursor, slicePage } from "../pagination.js";
 import { INVITATION_STATUSES, statusAt, toInvitation } from "../repositories/invitations.js";
 import { parseList, type InvitationRow } from "../repositories/rows.js";
@@ -54,8 +53,9 @@ export function invitationRoutes(app: FastifyInstance, ctx: ServerContext): void
     async (request, reply) => {
       const caller = callerOf(request);
       return runChange(ctx, request, reply, caller.member.id, () => {
-        const email = normalizeEmail(request.body.email);
-        if (!isEmail(email)) throw invalid("email", `"${request.body.email}" is not an email address`);
+        const parsed = parseEmail(request.body.email);
+        if (!parsed.ok) throw invalid("email", `"${escapeInvisible(request.body.email)}" is not an email address: it ${parsed.reason}`);
+        const email = parsed.value;
         checkAssignableRole(request.body.role, caller.roles);
         const grants = checkGrants(request.body.permissions ?? []);
         checkInvitable(ctx, caller, email);

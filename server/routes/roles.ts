@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { RolePut } from "../../schema/api.js";
 import { CUSTOM_ROLE_NAME_PATTERN, isBuiltInRole } from "../../schema/catalog.js";
+import { checkDescription } from "../../schema/identity.js";
 import { checkGrants } from "../access.js";
 import { holdsManage, revokeSentInvitations } from "../authority.js";
 import { checkIfMatch, runChange } from "../change.js";
@@ -32,6 +33,8 @@ export function roleRoutes(app: FastifyInstance, ctx: ServerContext): void {
         const name = checkCustomRoleName(request.params.name);
         const permissions = checkGrants(request.body.permissions);
         const description = request.body.description ?? "";
+        const problem = checkDescription(description);
+        if (problem !== undefined) throw invalid("description", `the description ${problem}`);
         const existing = repos.roles.get(wsId, name);
         if (existing) checkIfMatch(request, existing.version);
         else if (request.headers["if-match"] !== undefined) {

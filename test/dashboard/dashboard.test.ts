@@ -61,10 +61,10 @@ describe("dashboard", () => {
 
       // Give account access: the API's validation error is shown next to the field.
       await goTo(page, "Give account access", "invite");
-      const email = page.getByLabel("Email", { exact: true });
+      const email = page.getByLabel("E-mail", { exact: true });
       await email.fill("not-an-email");
       await page.getByRole("button", { name: "Send invitation" }).click();
-      const emailError = page.locator(".field-error:not([hidden])", { hasText: "is not an email address" });
+      const emailError = page.locator(".field-error:not([hidden])", { hasText: "Enter a valid e-mail address, such as name@example.com." });
       await emailError.waitFor();
       expect(await email.getAttribute("aria-invalid")).toBe("true");
       expect(await email.getAttribute("aria-describedby")).toContain(await emailError.getAttribute("id"));
@@ -76,7 +76,8 @@ describe("dashboard", () => {
       await page.getByRole("button", { name: "Send invitation" }).click();
       await page.locator('.view[data-page="invitations"]').waitFor();
       await row(page, "alice@acme.io").locator(".badge", { hasText: "Pending" }).waitFor();
-      expect(await row(page, "alice@acme.io").locator('[data-label="Sends"]').textContent()).toBe("1");
+      await page.getByRole("button", { name: "alice@acme.io", exact: true }).click();
+      expect(await page.locator('tr.detail [data-fact="sends"]').textContent()).toBe("1");
       await screenshot(page, "invitations");
 
       // The invitee accepts from the e-mail (the dev outbox); the member shows up.
@@ -85,7 +86,7 @@ describe("dashboard", () => {
       await row(page, "alice@acme.io").locator(".role", { hasText: "developer" }).waitFor();
       expect(await countOf(page, "members")).toBe("2");
       expect(await countOf(page, "pending")).toBe("0");
-      expect(await row(page, "alice@acme.io").locator('[data-label="Invited by"]').textContent()).toBe("founder@acme.io");
+
 
       // Filters: by text and by role.
       await page.getByLabel("Search").fill("zzz");
@@ -102,6 +103,7 @@ describe("dashboard", () => {
       await detail.waitFor();
       expect(await detail.textContent()).toContain("deployments:create");
       expect(await detail.textContent()).toContain("domains:manage");
+      expect(await detail.textContent()).toContain("Invited by founder@acme.io.");
       expect(await page.getByRole("button", { name: "alice@acme.io", exact: true }).getAttribute("aria-expanded")).toBe("true");
       await screenshot(page, "members");
 
@@ -109,9 +111,13 @@ describe("dashboard", () => {
       await page.getByRole("button", { name: "Manage alice@acme.io" }).click();
       const manage = page.getByRole("dialog", { name: "Manage access of alice@acme.io" });
       await manage.getByLabel("Role", { exact: true }).selectOption("account-admin");
+      // domains:manage is now given by the role: ticked, disabled, and the extra grant flagged as redundant.
+      expect(await manage.getByLabel(/^domains:manage/).isDisabled()).toBe(true);
+      expect(await manage.getByLabel(/^domains:manage/).isChecked()).toBe(true);
+      await manage.getByText("saving drops it: domains:manage").waitFor();
       await manage.getByRole("button", { name: "Save changes" }).click();
       const confirm = page.getByRole("dialog", { name: "Change access of alice@acme.io?" });
-      await confirm.getByText("role developer → account-admin").waitFor();
+      await confirm.getByText("Role: developer → account-admin.").waitFor();
       expect(await confirm.textContent()).toMatch(/Gains:.*access:manage/);
       await screenshot(page, "manage-confirm");
       await confirm.getByRole("button", { name: "Confirm change" }).click();
@@ -124,14 +130,15 @@ describe("dashboard", () => {
       const events = page.locator("tbody tr[data-action]");
       await events.first().waitFor();
       expect(await events.first().getAttribute("data-action")).toBe("member.updated");
-      expect(await events.first().textContent()).toContain("role: developer → account-admin");
+      expect(await events.first().textContent()).toContain("Role: developer → account-admin");
+      expect(await events.first().textContent()).toContain("Extra permissions: −domains:manage");
       expect(await events.first().locator('[data-label="Done to"]').textContent()).toBe("alice@acme.io");
       await screenshot(page, "history");
       await page.getByLabel("Action").selectOption("invitation.created");
       await page.locator('tbody tr[data-action="member.updated"]').waitFor({ state: "detached" });
       expect(await events.count()).toBe(1);
       await page.getByLabel("Action").selectOption("");
-      await page.getByLabel("Done to").fill("nobody@acme.io");
+      await page.getByLabel("Person").fill("nobody@acme.io");
       await page.getByRole("button", { name: "Apply filters" }).click();
       await page.getByText("No event matches these filters.").waitFor();
 
@@ -154,7 +161,7 @@ describe("dashboard", () => {
 
       // The CLI's export of the same workspace reflects the clicks.
       const exported = await exportYaml(ws);
-      expect(exported.members).toEqual([{ email: "alice@acme.io", role: "account-admin", permissions: ["domains:manage"] }]);
+      expect(exported.members).toEqual([{ email: "alice@acme.io", role: "account-admin" }]);
     });
   });
 
@@ -206,8 +213,12 @@ describe("dashboard", () => {
       await goTo(page, "Invitations", "invitations");
       await page.getByRole("button", { name: "Revoke invitation to dan@acme.io" }).click();
       await page.getByRole("dialog", { name: "Revoke the invitation to dan@acme.io?" }).getByRole("button", { name: "Revoke invitation" }).click();
+      // A revoked invitation leaves "Needs attention"; "All" still lists it, with no action.
+      await row(page, "dan@acme.io").waitFor({ state: "detached" });
+      await page.getByLabel("Show", { exact: true }).selectOption("all");
       await row(page, "dan@acme.io").locator(".badge", { hasText: "Revoked" }).waitFor();
-      expect(await row(page, "dan@acme.io").getByRole("button").count()).toBe(0);
+      expect(await row(page, "dan@acme.io").getByRole("button", { name: /Edit|Resend|Revoke/ }).count()).toBe(0);
+      expect(page.url()).toContain("view=all");
 
       // The matrix shows the custom role beside the built-in ones.
       await goTo(page, "Roles", "roles");
@@ -285,8 +296,8 @@ describe("dashboard", () => {
       await page.getByText("Page 1").waitFor();
       expect((await doneTo())[0]).toBe("user30@acme.io");
 
-      await page.getByLabel("Done to").fill("USER7@acme.io");
-      await page.getByLabel("Done to").press("Enter");
+      await page.getByLabel("Person").fill("USER7@acme.io");
+      await page.getByLabel("Person").press("Enter");
       await page.locator('tbody tr[data-action] [data-label="Done to"]', { hasText: "user30@acme.io" }).waitFor({ state: "detached" });
       expect(await doneTo()).toEqual(["user7@acme.io"]);
     });
@@ -307,7 +318,10 @@ describe("dashboard", () => {
 
       await late.getByRole("button", { name: "Resend invitation to late@acme.io" }).click();
       await late.locator(".badge", { hasText: "Pending" }).waitFor();
-      expect(await late.locator('[data-label="Sends"]').textContent()).toBe("2");
+      // Focus comes back to the row acted on.
+      expect(await page.evaluate(() => document.activeElement?.getAttribute("aria-label"))).toBe("Resend invitation to late@acme.io");
+      await page.getByRole("button", { name: "late@acme.io", exact: true }).click();
+      expect(await page.locator('tr.detail [data-fact="sends"]').textContent()).toBe("2");
 
       await ws.acceptFromOutbox("late@acme.io");
       await goTo(page, "Members", "members");

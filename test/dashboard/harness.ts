@@ -1,5 +1,6 @@
 import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -58,14 +59,14 @@ export interface Workspace {
   close(): Promise<void>;
 }
 
-/** startWorkspace initializes a workspace in a fresh temp folder and starts the server over it. */
-export async function startWorkspace(name = "acme", owner = "founder@acme.io"): Promise<Workspace> {
+/** startWorkspace initializes a workspace in a fresh temp folder and starts the server over it (`invitationTtlMs` as `serve` takes it). */
+export async function startWorkspace(name = "acme", owner = "founder@acme.io", options: { invitationTtlMs?: number } = {}): Promise<Workspace> {
   const dir = await mkdtemp(join(tmpdir(), "antryk-dashboard-"));
   const dbPath = join(dir, "access.db");
   let offsetMs = 0;
   const now = () => new Date(Date.now() + offsetMs);
   const ownerToken = initWorkspace(dbPath, { workspace: name, owner, now });
-  const server: RunningServer = await startServer({ dbPath, host: "127.0.0.1", port: 0, devOutbox: true, now, rateLimit: false });
+  const server: RunningServer = await startServer({ dbPath, host: "127.0.0.1", port: 0, devOutbox: true, now, rateLimit: false, invitationTtlMs: options.invitationTtlMs });
 
   async function api<T>(method: string, path: string, body?: unknown, token: string | null = ownerToken): Promise<T> {
     const headers: Record<string, string> = {};
@@ -148,4 +149,68 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: 
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/** longEmail is a valid 254-character address (64-character local part, labels of at most 63) that starts with `prefix`. */
+export function longEmail(prefix: string): string {
+  const local = `${prefix}.${"l".repeat(64)}`.slice(0, 64);
+  const label = (c: string) => c.repeat(63);
+  const domain = `${label("a")}.${label("b")}.${"d".repeat(254 - 65 - 2 * 64 - 3)}.io`;
+  return `${local}@${domain}`;
+}
+
+/** AxeViolation is one serious or critical finding of axe-core: its rule and the elements it names. */
+export interface AxeViolation {
+  id: string;
+  impact: string;
+  help: string;
+  targets: string[];
+}
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/**
+ * axeSerious runs axe-core in the page (its source injected through the DevTools protocol,
+ * which the page's CSP does not govern) and returns the serious and critical violations.
+ */
+export async function axeSerious(page: Page, include?: string): Promise<AxeViolation[]> {
+  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async (include) => {
+    const axe = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const result = await axe.run((include ? { include: [include] } : document) as Document, { resultTypes: ["violations"] });
+    return result.violations
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 5).map((n) => n.target.join(" ")) }));
+  }, include);
+}
+
+/** LayoutProblem is a control outside the viewport's width, or the page itself scrolling sideways. */
+export interface LayoutProblem {
+  what: string;
+  left: number;
+  right: number;
+}
+
+/**
+ * layoutProblems lists what breaks "every action reachable without scrolling sideways": the
+ * page wider than the viewport, or a visible button or button-like link (in `scope`, default
+ * the page and any open dialog) whose box leaves the viewport horizontally.
+ */
+export async function layoutProblems(page: Page, scope = "main button, main a.btn, dialog[open] button, #live button, .topbar button"): Promise<LayoutProblem[]> {
+  return page.evaluate((selector) => {
+    const width = document.documentElement.clientWidth;
+    const problems: { what: string; left: number; right: number }[] = [];
+    const pageWidth = document.documentElement.scrollWidth;
+    if (pageWidth > width) problems.push({ what: `page is ${pageWidth}px wide in a ${width}px viewport`, left: 0, right: pageWidth });
+    for (const el of document.querySelectorAll<HTMLElement>(selector)) {
+      const box = el.getBoundingClientRect();
+      if (box.width === 0 && box.height === 0) continue; // not rendered
+      // In a dialog the button must also be on screen vertically (the body scrolls, the buttons stay).
+      const offScreen = el.closest("dialog[open]") && (box.top < -0.5 || box.bottom > document.documentElement.clientHeight + 0.5);
+      if (box.left < -0.5 || box.right > width + 0.5 || offScreen) {
+        problems.push({ what: `${el.tagName.toLowerCase()} "${el.getAttribute("aria-label") ?? el.textContent?.trim()}"`, left: Math.round(box.left), right: Math.round(box.right) });
+      }
+    }
+    return problems;
+  }, scope);
 }

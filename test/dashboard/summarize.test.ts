@@ -1,16 +1,19 @@
 import { describe, expect, it } from "vitest";
 // The dashboard's browser modules are plain ES modules; these helpers touch no DOM.
-import { summarize } from "../../server/dashboard/assets/history.js";
-import { diffPermissions, sortByCatalog } from "../../server/dashboard/assets/format.js";
+import { summarize } from "../../server/dashboard/assets/changes.js";
+import { matchesPerson } from "../../server/dashboard/assets/history.js";
+import { diffPermissions, liveStatus, relative, sortByCatalog, ttlText } from "../../server/dashboard/assets/format.js";
 import { canResend, canRevoke } from "../../server/dashboard/assets/invitations.js";
 
 describe("access history summaries", () => {
   it.each([
-    ["a role change", { role: "developer", version: 1 }, { role: "account-admin", version: 2 }, ["role: developer → account-admin"]],
-    ["grants gained and lost", { permissions: ["logs:read", "domains:manage"] }, { permissions: ["logs:read", "config:read"] }, ["permissions: +config:read −domains:manage"]],
-    ["a creation", null, { email: "a@b.io", role: "developer", id: "inv_1" }, ["email: a@b.io", "role: developer"]],
-    ["a removal", { email: "a@b.io", role: "developer" }, null, ["email was a@b.io", "role was developer"]],
-    ["timestamps in UTC", { expiresAt: "2026-01-01T10:00:00.000Z" }, { expiresAt: "2026-01-08T10:00:00.000Z" }, ["expiresAt: 2026-01-01 10:00 UTC → 2026-01-08 10:00 UTC"]],
+    ["a role change", { role: "developer", version: 1 }, { role: "account-admin", version: 2 }, ["Role: developer → account-admin"]],
+    ["grants gained and lost", { permissions: ["logs:read", "domains:manage"] }, { permissions: ["logs:read", "config:read"] }, ["Extra permissions: +config:read −domains:manage"]],
+    ["a creation", null, { email: "a@b.io", role: "developer", id: "inv_1" }, ["E-mail: a@b.io", "Role: developer"]],
+    ["a removal", { email: "a@b.io", role: "developer" }, null, ["E-mail was a@b.io", "Role was developer"]],
+    ["readable names for bookkeeping-looking fields", { sendCount: 1, status: "expired" }, { sendCount: 2, status: "pending" }, ["Times sent: 1 → 2", "Status: expired → pending"]],
+    ["a role's permissions are all it gives", { name: "qa", permissions: ["logs:read"] }, { name: "qa", permissions: [] }, ["Permissions: −logs:read"]],
+    ["an invitation that became a member", { email: "a@b.io", status: "pending", sendCount: 1 }, { email: "a@b.io", role: "developer" }, ["Role: developer"]],
     ["bookkeeping only", { version: 1, effectivePermissions: ["logs:read"] }, { version: 2, effectivePermissions: [] }, []],
   ])("%s", (_name, before, after, expected) => {
     expect(summarize(before, after)).toEqual(expected);
@@ -36,5 +39,46 @@ describe("invitation actions by status", () => {
   ])("%s: resend %s, revoke %s", (status, resend, revoke) => {
     expect(canResend({ status })).toBe(resend);
     expect(canRevoke({ status })).toBe(revoke);
+  });
+});
+
+describe("live status and relative times", () => {
+  const now = Date.parse("2026-06-01T12:00:00Z");
+  it.each([
+    ["pending, not yet due", { status: "pending", expiresAt: "2026-06-01T12:00:01Z" }, "pending"],
+    ["pending, due now", { status: "pending", expiresAt: "2026-06-01T12:00:00Z" }, "expired"],
+    ["already expired", { status: "expired", expiresAt: "2026-06-09T12:00:00Z" }, "expired"],
+    ["revoked stays revoked", { status: "revoked", expiresAt: "2026-05-01T12:00:00Z" }, "revoked"],
+  ])("%s", (_name, invitation, expected) => {
+    expect(liveStatus(invitation, now)).toBe(expected);
+  });
+  it.each([
+    ["2026-06-07T12:30:00Z", "in 6 d"],
+    ["2026-06-01T09:00:00Z", "3 h ago"],
+    ["2026-06-01T12:00:30Z", "just now"],
+    ["2026-06-01T12:05:00Z", "in 5 min"],
+  ])("%s is %s", (iso, expected) => {
+    expect(relative(iso, now)).toBe(expected);
+  });
+  it.each([
+    [604_800, "7 days"],
+    [3_600, "1 hour"],
+    [90, "90 seconds"],
+    [120, "2 minutes"],
+  ])("a TTL of %i s reads %s", (seconds, expected) => {
+    expect(ttlText(seconds)).toBe(expected);
+  });
+});
+
+describe("the person filter of the access history", () => {
+  const e = { actor: "founder@acme.io", target: "Heidi.Klum@acme.io" };
+  it.each([
+    ["heidi", true],
+    ["FOUNDER", true],
+    ["acme", true],
+    ["bob", false],
+    ["", true],
+  ])("%s matches: %s", (needle, expected) => {
+    expect(matchesPerson(e, needle)).toBe(expected);
   });
 });

@@ -54,8 +54,13 @@ describe("renderAccessYaml", () => {
     expect(text).toContain("mode: authoritative");
   });
 
+  it("a legacy description the grammar refuses (a line break) is exported, and the file then names it", () => {
+    const text = renderAccessYaml(live({ roles: [role("qa", ["logs:read"], "multi\nline")] }));
+    const { diagnostics } = parseAccessText(text, "exported.yaml");
+    expect(diagnostics.filter((d) => d.severity === "error").map((d) => d.code)).toEqual(["invalid-description"]);
+  });
+
   it.each([
-    "multi\nline",
     "  leading and trailing  ",
     'say "hi" and \'bye\'',
     "yes",

@@ -242,7 +242,7 @@ describe("safety rails", () => {
   });
 
   it("lists every rail once", () => {
-    expect(SAFETY_RAILS.map((r) => r.name).sort()).toEqual(["maxRemovals", "minAdmins", "owner", "preserve", "requiredAdmins", "self"]);
+    expect(SAFETY_RAILS.map((r) => r.name).sort()).toEqual(["maxRemovals", "minAdmins", "owner", "preserve", "requiredAdmins", "self", "unknownRole"]);
   });
 
   it("a blocked plan still lists its changes (the CLI shows them) but carries the violations", () => {

@@ -101,3 +101,57 @@ export const large: Scenario = (() => {
 
 /** SCENARIOS are rendered in every format. */
 export const SCENARIOS: Scenario[] = [small, highRisk, converged, blocked];
+
+/** truncatedMixed: 900 invitations, one admin demoted and two invitations revoked: far more than a comment holds. */
+export const truncatedMixed: Scenario = (() => {
+  const members = [want("ops@acme.io", "account-admin"), want("demoted-admin@acme.io", "developer")];
+  for (let i = 0; i < 900; i += 1) members.push(want(`newcomer-${String(i).padStart(3, "0")}@example-corporation.io`, "developer", ["environments:configure"]));
+  return {
+    name: "truncated-mixed",
+    desired: desired({ safety: { maxRemovals: { kind: "count", value: 2 } }, members }),
+    live: live({
+      members: [member("ops@acme.io", "account-admin"), member("demoted-admin@acme.io", "account-admin")],
+      invitations: [invitation("revoked-one@acme.io", "account-admin"), invitation("revoked-two@acme.io", "developer")],
+    }),
+  };
+})();
+
+/** roleEditAdmins: the custom role `lead` loses access:manage; two active admins, a pending invitee and a holder with their own grant hold it. */
+export const roleEditAdmins: Scenario = {
+  name: "role-edit-admins",
+  desired: desired({
+    roles: [wantRole("lead", ["logs:read", "deployments:read"], "Team leads")],
+    members: [
+      want("ann@acme.io", "lead"),
+      want("ben@acme.io", "lead"),
+      want("cat@acme.io", "lead", ["access:manage"]),
+      want("pending-lead@acme.io", "lead"),
+      want("ops@acme.io", "account-admin"),
+    ],
+  }),
+  live: live({
+    members: [member("ann@acme.io", "lead"), member("ben@acme.io", "lead"), member("cat@acme.io", "lead", ["access:manage"]), member("ops@acme.io", "account-admin")],
+    invitations: [invitation("pending-lead@acme.io", "lead")],
+    roles: [role("lead", ["access:manage", "logs:read"], "Team leads")],
+  }),
+};
+
+/** twoThousand: 2,000 changes: 1,800 invitations, 100 promotions, 60 demotions, 30 removals, 10 revocations. */
+export const twoThousand: Scenario = (() => {
+  const pad = (i: number) => String(i).padStart(4, "0");
+  const members = [want("ops@acme.io", "account-admin")];
+  const liveMembers = [member("ops@acme.io", "account-admin")];
+  const invitations = [];
+  for (let i = 0; i < 1800; i += 1) members.push(want(`invitee-${pad(i)}@example-corporation.io`, "developer"));
+  for (let i = 0; i < 100; i += 1) {
+    liveMembers.push(member(`promoted-${pad(i)}@acme.io`, "developer"));
+    members.push(want(`promoted-${pad(i)}@acme.io`, "developer", ["domains:manage"]));
+  }
+  for (let i = 0; i < 60; i += 1) {
+    liveMembers.push(member(`demoted-${pad(i)}@acme.io`, "developer", ["domains:manage"]));
+    members.push(want(`demoted-${pad(i)}@acme.io`, "developer"));
+  }
+  for (let i = 0; i < 30; i += 1) liveMembers.push(member(`removed-${pad(i)}@acme.io`, "developer"));
+  for (let i = 0; i < 10; i += 1) invitations.push(invitation(`revoked-${pad(i)}@acme.io`, "developer"));
+  return { name: "two-thousand", desired: desired({ safety: { maxRemovals: { kind: "count", value: 40 } }, members }), live: live({ members: liveMembers, invitations }) };
+})();

@@ -77,10 +77,14 @@ const tables: Record<string, Case[]> = {
   "min-admins": [
     ["owner alone meets the default", ``, []],
     ["owner and one admin meet 2", `safety:\n  minAdmins: 2\nmembers:\n${member("ops@acme.io", "account-admin")}`, []],
-    ["owner alone does not meet 2", `safety:\n  minAdmins: 2\nmembers:\n${member("dev@acme.io", "developer")}`, ["5:14 error min-admins"], "declares 1 admin"],
+    ["owner alone does not meet 2", `safety:\n  minAdmins: 2\nmembers:\n${member("dev@acme.io", "developer")}`, ["5:14 error min-admins"], "declares 1 admin: 0 members with access:manage plus the owner, who always counts"],
     ["expired admins do not count", `safety:\n  minAdmins: 2\nmembers:\n${member("ops@acme.io", "account-admin", "    expires: 2020-01-01\n")}`, ["5:14 error min-admins", "9:14 warning expired-member"]],
     ["custom admin role counts", `safety:\n  minAdmins: 2\nroles:\n  gatekeeper:\n    permissions: [access:manage]\nmembers:\n${member("ops@acme.io", "gatekeeper")}`, []],
     ["minAdmins 0 allows none", `safety:\n  minAdmins: 0\n`, []],
+  ],
+  "unknown-role (additive mode)": [
+    ["a live custom role the file does not define: a warning, plan checks it", `mode: additive\nmembers:\n${member("a@acme.io", "ops-lead")}`, ["7:11 warning unknown-role"], "additive mode uses it if the workspace has such a custom role"],
+    ["not a role name at all: still an error", `mode: additive\nmembers:\n${member("a@acme.io", "Ops_Lead")}`, ["7:11 error unknown-role"]],
   ],
   "owner-listed-as-member": [
     ["owner also under members", `members:\n${member("FOUNDER@acme.io", "account-admin")}`, ["5:12 error owner-listed-as-member"]],
@@ -128,6 +132,18 @@ describe.each(Object.entries(tables))("rule %s", (_rule, cases) => {
     expect(brief(result)).toEqual(want);
     expect(result.desired === null).toBe(want.some((w) => w.includes(" error ")));
     if (message !== undefined) expect(result.diagnostics.map((d) => d.message).join("\n")).toContain(message);
+  });
+});
+
+describe("min-admins without owner:", () => {
+  it.each([
+    ["no owner: and no admin meets the default (the owner always counts)", "version: 1\nworkspace: acme-prod\nmembers:\n  - email: bob@acme.io\n    role: developer\n", []],
+    ["no owner: and one admin meet 2", "version: 1\nworkspace: acme-prod\nsafety:\n  minAdmins: 2\nmembers:\n  - email: ops@acme.io\n    role: account-admin\n", []],
+    ["no owner: and one admin do not meet 3", "version: 1\nworkspace: acme-prod\nsafety:\n  minAdmins: 3\nmembers:\n  - email: ops@acme.io\n    role: account-admin\n", ["4:14 error min-admins"]],
+  ])("%s", (_name, text, want) => {
+    const result = check(text);
+    expect(brief(result)).toEqual(want);
+    if (want.length > 0) expect(result.diagnostics[0]!.message).toContain("declares 2 admins: 1 member with access:manage plus the owner, who always counts (named in owner: or not), but minAdmins is 3");
   });
 });
 

@@ -67,27 +67,81 @@ export function createApi({ token, workspace }, onUnauthorized = () => {}) {
     members: () => listAll(`${wsPath}/members`),
     updateMember: (m, patch) => request("PATCH", `${wsPath}/members/${encodeURIComponent(m.id)}`, { body: patch, ifMatch: m.version }),
     removeMember: (m) => request("DELETE", `${wsPath}/members/${encodeURIComponent(m.id)}`, { ifMatch: m.version }),
+    member: (id) => request("GET", `${wsPath}/members/${encodeURIComponent(id)}`),
     invitations: () => listAll(`${wsPath}/invitations`),
+    updateInvitation: (i, patch) => request("PATCH", `${wsPath}/invitations/${encodeURIComponent(i.id)}`, { body: patch, ifMatch: i.version }),
     invite: (body) => request("POST", `${wsPath}/invitations`, { body, idempotent: true }),
     resendInvitation: (i) => request("POST", `${wsPath}/invitations/${encodeURIComponent(i.id)}/resend`, { ifMatch: i.version, idempotent: true }),
     revokeInvitation: (i) => request("POST", `${wsPath}/invitations/${encodeURIComponent(i.id)}/revoke`, { ifMatch: i.version, idempotent: true }),
     roles: async () => (await request("GET", `${wsPath}/roles`)).items,
+    putRole: (name, body, version) => request("PUT", `${wsPath}/roles/${encodeURIComponent(name)}`, { body, ifMatch: version }),
+    deleteRole: (role) => request("DELETE", `${wsPath}/roles/${encodeURIComponent(role.name)}`, { ifMatch: role.version }),
     permissions: async () => (await request("GET", `${wsPath}/permissions`)).items,
     audit: (query) => request("GET", `${wsPath}/audit`, { query }),
   };
 }
 
-/** describeFailure is one sentence a person can act on for any thrown error. */
-export function describeFailure(err) {
-  if (!(err instanceof ApiFailure)) return `Something went wrong: ${err?.message ?? err}`;
+// Internal ids (inv_…, mem_…) mean nothing to a person; messages name people by e-mail.
+const INTERNAL_ID = /\s*\(?\b(?:inv|mem|tok|evt)_[A-Za-z0-9_-]+\)?/g;
+
+/**
+ * describeFailure is one plain sentence a person can act on for any thrown error, with
+ * the next step where there is one; `subject` names what was acted on (an e-mail or a role).
+ */
+export function describeFailure(err, subject) {
+  if (!(err instanceof ApiFailure)) return `Something went wrong in this page: ${err?.message ?? err}. Reload the page and try again.`;
+  const who = subject ?? "This person";
   switch (err.code) {
+    case "network":
+      return "The server could not be reached. Check that it is running and try again.";
     case "forbidden":
       return err.details.missingPermission
-        ? `You lack the ${err.details.missingPermission} permission for this. ${err.message}`
-        : err.message;
+        ? `You need the ${err.details.missingPermission} permission to do this. Ask the workspace owner for it.`
+        : `You are not allowed to do this. ${plain(err.message)}`;
     case "precondition_failed":
-      return "Someone changed this in the meantime; the page was refreshed, please check and try again.";
+      return "Someone else changed this while you were looking at it. The page now shows the current values; check them and try again.";
+    case "already_member":
+      return `${who} is already a member. Change their access from the Members page instead.`;
+    case "invitation_pending":
+      return `${who} already has a pending invitation. Resend the existing invitation instead?`;
+    case "role_in_use":
+      return `This role is still held by ${err.details.members ?? 0} member(s) and ${err.details.pendingInvitations ?? 0} pending invitation(s). Give them another role first.`;
+    case "conflict":
+      return err.details.status
+        ? `This invitation is ${err.details.status} now, so it can no longer be changed. The page shows its current state.`
+        : `${plain(err.message)}.`;
+    case "rate_limited":
+      return "Too many requests in a short time. Wait a moment and try again.";
+    case "not_found":
+      return "That no longer exists: someone may have removed it. The page shows the current state.";
+    case "validation_failed":
+      return fieldSentence(err);
     default:
-      return err.message;
+      return `${plain(err.message)}.`;
   }
+}
+
+/** fieldSentence turns a validation failure into a sentence about the field it names. */
+export function fieldSentence(err) {
+  const field = String(err.details?.field ?? "").replace(/^\//, "");
+  const message = err.message ?? "";
+  if (field.startsWith("email")) return "Enter a valid e-mail address, such as name@example.com.";
+  if (field === "name") {
+    return /built-in/.test(message)
+      ? "That name belongs to a built-in role. Choose another name."
+      : "A role name uses lower-case letters, digits and dashes (2 to 63 characters) and starts with a letter.";
+  }
+  if (field.startsWith("permissions")) {
+    const id = message.match(/"([^"]+)"/)?.[1];
+    if (/owner-only/.test(message)) return `${id ?? "That permission"} belongs to the owner alone and cannot be given to anyone else.`;
+    return `${id ?? "A permission"} is not a permission this workspace knows. Reload the page to get the current list.`;
+  }
+  if (field.startsWith("role")) return /owner/.test(message) ? "The owner role cannot be given to anyone." : "That role no longer exists. Reload the page and pick another role.";
+  if (field.startsWith("description")) return "The description is too long: keep it under 1,000 characters.";
+  return `${plain(message)}.`;
+}
+
+function plain(message) {
+  const text = String(message ?? "").replace(INTERNAL_ID, "").trim();
+  return text ? text[0].toUpperCase() + text.slice(1).replace(/\.$/, "") : "The server refused this";
 }

@@ -1,9 +1,12 @@
-// The dashboard's entry: sign-in, the signed-in shell (header, navigation) and the
-// hash router. Every page reads fresh data from the Access API when shown.
+// The dashboard's entry: sign-in, the signed-in shell (header, navigation, the live
+// bar) and the hash router. Every page reads fresh data from the Access API when shown,
+// and again when the workspace's revision moves (polled every 30 s while the tab is
+// visible, or Refresh). Redrawing keeps the URL's filters and puts focus back where it was.
 import { ApiFailure, createApi, describeFailure } from "./api.js";
 import { h, replace, announce } from "./dom.js";
-import { ADMIN_PERMISSION } from "./format.js";
+import { ADMIN_PERMISSION, relative } from "./format.js";
 import { renderHistory } from "./history.js";
+import { visibleIdentity as shown } from "./identity.js";
 import { renderInvitations } from "./invitations.js";
 import { renderInvite } from "./invite.js";
 import { renderMembers } from "./members.js";
@@ -21,12 +24,18 @@ const PAGES = {
 const main = document.getElementById("main");
 const nav = document.getElementById("nav");
 const sessionBar = document.getElementById("session");
+const live = document.getElementById("live");
 let renderCount = 0;
+/** POLL_MS is how often a visible page asks whether the workspace's revision moved. */
+const POLL_MS = 30_000;
+const MAX_TIMER_MS = 2 ** 31 - 1;
 /** session is the signed-in context every page renders with; null when signed out. */
 let session = null;
 
 function signOut(message) {
+  session?.stop?.();
   session = null;
+  live.hidden = true;
   clearSession();
   announce("");
   renderSignIn(message);
@@ -99,7 +108,7 @@ function renderSignIn(message) {
 
 async function enter(saved) {
   const api = createApi(saved, onUnauthorized);
-  const ctx = { api, me: null, roles: [], catalog: [], canManage: false, rerender: () => route() };
+  const ctx = { api, me: null, roles: [], catalog: [], canManage: false, tick: null, updatedAt: 0 };
   try {
     ctx.catalog = await api.permissions();
   } catch (err) {
@@ -109,6 +118,8 @@ async function enter(saved) {
   session = ctx;
   sessionBar.hidden = false;
   document.getElementById("sign-out").onclick = () => signOut("You signed out.");
+  /** ctx.rerender redraws the current page after an action; `focus` lists data-key values to focus, first found wins. */
+  ctx.rerender = (options = {}) => route({ ...options, silent: true });
   // Navigating clears the last message, unless the action that navigated left one.
   let flash = null;
   ctx.flash = (message) => {
@@ -119,20 +130,76 @@ async function enter(saved) {
     flash = null;
     route();
   };
+  startLive(ctx);
   await route();
 }
 
+// The live bar: when the page last read the workspace, and a Refresh button.
+function startLive(ctx) {
+  const label = h("span", { class: "live-label" });
+  const refresh = h("button", { type: "button", class: "btn btn-small", id: "refresh" }, "Refresh");
+  refresh.onclick = async () => {
+    await route({ silent: true });
+    announce("Refreshed.");
+  };
+  replace(live, label, refresh);
+  live.hidden = false;
+  let wake = null;
+  const tick = () => {
+    if (session !== ctx) return;
+    label.textContent = ctx.updatedAt ? `Updated ${relative(new Date(ctx.updatedAt).toISOString())}` : "";
+    if (document.querySelector("dialog[open]") || !ctx.tick) return; // never redraw under an open dialog
+    keepingFocus(() => ctx.tick());
+  };
+  ctx.drawLive = tick;
+  /** ctx.wakeAt asks for a redraw at `ms` (epoch), e.g. when the next pending invitation expires. */
+  ctx.wakeAt = (ms) => {
+    clearTimeout(wake);
+    if (Number.isFinite(ms)) wake = setTimeout(tick, Math.min(MAX_TIMER_MS, Math.max(0, ms - Date.now()) + 50));
+  };
+  const poll = async () => {
+    tick();
+    if (session !== ctx || document.visibilityState !== "visible" || document.querySelector("dialog[open]")) return;
+    try {
+      const workspace = await ctx.api.getWorkspace();
+      if (ctx.workspace && workspace.revision !== ctx.workspace.revision) await route({ silent: true });
+    } catch {
+      // a failed poll is retried at the next one; a 401 has signed out already
+    }
+  };
+  const timer = setInterval(poll, POLL_MS);
+  const onVisible = () => document.visibilityState === "visible" && poll();
+  document.addEventListener("visibilitychange", onVisible);
+  ctx.stop = () => {
+    clearInterval(timer);
+    clearTimeout(wake);
+    document.removeEventListener("visibilitychange", onVisible);
+  };
+}
+
+// keepingFocus runs a redraw and puts focus back on the control with the same data-key.
+function keepingFocus(redraw) {
+  const key = document.activeElement?.dataset?.key;
+  redraw();
+  if (key && document.activeElement?.dataset?.key !== key) main.querySelector(`[data-key="${CSS.escape(key)}"]`)?.focus();
+}
+
 // route shows the page named by the hash, with the caller's identity and the roles
-// read afresh so hidden actions follow permission changes.
-async function route() {
+// read afresh so hidden actions follow permission changes. `silent` (a refresh or a
+// redraw after an action) keeps focus where it was, or moves it to the first of `focus`
+// (data-key values) found; otherwise focus goes to the page heading.
+async function route({ silent = false, focus = [] } = {}) {
   const ctx = session;
   if (!ctx) return;
   const asked = (location.hash.replace(/^#\/?/, "").split("?")[0] || "members").toLowerCase();
   const key = Object.hasOwn(PAGES, asked) ? asked : "members";
   const page = PAGES[key];
   const count = ++renderCount;
+  const focusedKey = document.activeElement?.dataset?.key;
   main.setAttribute("aria-busy", "true");
   const view = h("div", { class: "view", dataset: { page: key } });
+  ctx.tick = null;
+  ctx.wakeAt?.(undefined);
   try {
     const [me, roles, workspace] = await Promise.all([ctx.api.me(), ctx.api.roles(), ctx.api.getWorkspace()]);
     Object.assign(ctx, { me, roles, workspace, canManage: me.effectivePermissions.includes(ADMIN_PERMISSION) });
@@ -144,15 +211,24 @@ async function route() {
   }
   if (count !== renderCount || session !== ctx) return; // superseded by a newer navigation, or signed out
   main.removeAttribute("aria-busy");
+  const focusWasInMain = main.contains(document.activeElement) && document.activeElement !== main;
   replace(main, view);
+  ctx.updatedAt = Date.now();
+  ctx.drawLive?.();
   document.title = `${page.title} · ${ctx.api.workspace} · Access Management`;
-  view.querySelector("h1")?.focus({ preventScroll: true });
+  const wanted = [...focus, ...(silent && focusedKey ? [focusedKey] : [])].map((k) => view.querySelector(`[data-key="${CSS.escape(k)}"]`)).find(Boolean);
+  if (wanted) {
+    wanted.focus();
+    // A redraw while typing in a search box keeps the caret at the end of what was typed.
+    if (wanted instanceof HTMLInputElement && wanted.type === "search") wanted.setSelectionRange(wanted.value.length, wanted.value.length);
+  }
+  else if (!silent || focusWasInMain || focus.length) view.querySelector("h1")?.focus({ preventScroll: true });
 }
 
 function renderChrome(ctx, current) {
   replace(
     document.getElementById("who"),
-    h("span", { class: "who-email" }, ctx.me.email),
+    h("span", { class: "who-email" }, shown(ctx.me.email)),
     " · ",
     h("span", { class: "who-role" }, ctx.me.role),
     " · ",

@@ -41,15 +41,36 @@ export function nextId(prefix) {
   return `${prefix}-${uid}`;
 }
 
-/** announce shows a short status message and reads it to screen readers. */
 let toastTimer;
+/**
+ * announce shows a short message: a status read politely, or with kind "error" an alert
+ * read at once. An empty message clears both.
+ */
 export function announce(message, kind = "ok") {
   const toast = document.getElementById("toast");
-  if (!toast) return;
+  const alert = document.getElementById("alert");
+  if (!toast || !alert) return;
   clearTimeout(toastTimer);
-  replace(toast, message ? h("p", { class: `toast toast-${kind}` }, message) : null);
+  replace(toast);
+  replace(alert);
+  if (!message) return;
+  const target = kind === "error" ? alert : toast;
+  replace(target, h("p", { class: `toast toast-${kind}` }, message));
   // A message stays long enough to read (errors longer), then goes; navigating clears it.
-  if (message) toastTimer = setTimeout(() => replace(toast), kind === "error" ? 15_000 : 6_000);
+  toastTimer = setTimeout(() => replace(target), kind === "error" ? 15_000 : 6_000);
+}
+
+/**
+ * scrollRegion wraps a wide table in a labelled region that keyboard users can focus and
+ * scroll; the page itself never scrolls sideways.
+ */
+export function scrollRegion(label, table, props = {}) {
+  return h("div", { class: "table-wrap", role: "region", "aria-label": label, tabindex: 0, ...props }, table);
+}
+
+/** emailList is a list of e-mails in a labelled, focusable region that scrolls when long. */
+export function emailList(label, emails) {
+  return h("div", { class: "email-list", role: "region", "aria-label": label, tabindex: 0 }, h("ul", {}, emails.map((e) => h("li", { class: "email" }, e))));
 }
 
 /**

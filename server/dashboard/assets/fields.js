@@ -23,7 +23,7 @@ export function setFieldError(f, message) {
   else target.removeAttribute("aria-invalid");
 }
 
-/** roleSelect is a <select> of the roles a member may be given (never owner), built-in first. */
+/** roleSelect is a <select> of every role a holder of access:manage may give (all but owner), built-in first. */
 export function roleSelect(roles, selected) {
   const assignable = roles.filter((r) => r.name !== "owner");
   const option = (r) => h("option", { value: r.name, selected: r.name === selected }, r.builtIn ? r.name : `${r.name} (custom)`);
@@ -35,36 +35,53 @@ export function roleSelect(roles, selected) {
   );
 }
 
+/** rolePermissions is what `roleName` gives, from the roles read with the page. */
+export function rolePermissions(roles, roleName) {
+  return roles.find((r) => r.name === roleName)?.permissions ?? [];
+}
+
 /**
- * permissionPicker is a fieldset of checkboxes over the catalog. Owner-only permissions
- * and those the signed-in member does not hold are shown but disabled (the API refuses them).
- * `value()` returns the checked ids in catalog order.
+ * permissionPicker is a fieldset of checkboxes over the catalog. Permissions the chosen
+ * role already gives are ticked and disabled "(from role)"; owner-only ones are disabled
+ * (nobody can grant them); every other one may be granted (the grant rule of docs/api.md).
+ * Extras that the role also gives are flagged as redundant: saving drops them.
+ * `value()` returns the ticked extras in catalog order, never the role's own.
  */
-export function permissionPicker({ catalog, held, checked = [], legend = "Extra permissions" }) {
+export function permissionPicker({ catalog, checked = [], fromRole = null, legend = "Extra permissions" }) {
   const errorId = nextId("permissions-error");
+  const noteId = nextId("permissions-note");
+  const chosen = new Set(checked);
+  let given = [];
   const boxes = catalog.map((p) => {
-    const ownerOnly = OWNER_ONLY_PERMISSIONS.includes(p.id);
-    const notHeld = !held.includes(p.id);
     const id = nextId("perm");
-    const box = h("input", { type: "checkbox", id, name: "permissions", value: p.id, checked: checked.includes(p.id), disabled: ownerOnly || notHeld });
-    const why = ownerOnly ? "owner only" : notHeld ? "you do not hold it" : null;
-    return {
-      box,
-      el: h(
-        "div",
-        { class: "check" },
-        box,
-        h("label", { for: id }, h("code", {}, p.id), " ", h("span", { class: "muted" }, p.description), why ? h("span", { class: "why" }, ` (${why})`) : null),
-      ),
-    };
+    const box = h("input", { type: "checkbox", id, name: "permissions", value: p.id });
+    const why = h("span", { class: "why" });
+    box.addEventListener("change", () => (box.checked ? chosen.add(p.id) : chosen.delete(p.id)));
+    return { id: p.id, box, el: h("div", { class: "check" }, box, h("label", { for: id }, h("code", {}, p.id), " ", h("span", { class: "muted" }, p.description), why)), why };
   });
+  const note = h("p", { id: noteId, class: "hint", hidden: true });
+  const setRole = (permissions) => {
+    given = permissions;
+    for (const b of boxes) {
+      const fromIt = given.includes(b.id);
+      const ownerOnly = OWNER_ONLY_PERMISSIONS.includes(b.id);
+      b.box.disabled = fromIt || ownerOnly;
+      b.box.checked = fromIt || (!ownerOnly && chosen.has(b.id));
+      b.why.textContent = fromIt ? " (from role)" : ownerOnly ? " (owner only)" : "";
+    }
+    const redundant = checked.filter((p) => given.includes(p));
+    note.hidden = redundant.length === 0;
+    note.textContent = redundant.length ? `Already given by the role, so the extra grant is redundant and saving drops it: ${redundant.join(", ")}.` : "";
+  };
+  setRole(fromRole ?? []);
   const error = h("p", { id: errorId, class: "field-error", hidden: true });
-  const wrapper = h("fieldset", { class: "permissions", "aria-describedby": errorId }, h("legend", {}, legend), h("div", { class: "check-grid" }, boxes.map((b) => b.el)), error);
+  const wrapper = h("fieldset", { class: "permissions", "aria-describedby": `${noteId} ${errorId}` }, h("legend", {}, legend), note, h("div", { class: "check-grid" }, boxes.map((b) => b.el)), error);
   return {
     wrapper,
     error,
     control: wrapper,
-    value: () => boxes.filter((b) => b.box.checked).map((b) => b.box.value),
+    setRole,
+    value: () => boxes.filter((b) => b.box.checked && !given.includes(b.id) && !OWNER_ONLY_PERMISSIONS.includes(b.id)).map((b) => b.id),
     onChange: (fn) => boxes.forEach((b) => b.box.addEventListener("change", fn)),
   };
 }

@@ -1,21 +1,57 @@
 // Presentation helpers shared by the views: timestamps, badges, permission lists.
 import { h } from "./dom.js";
+import { pageLink } from "./state.js";
 
 /** ADMIN_PERMISSION marks an admin (schema/catalog.ts ADMIN_PERMISSION). */
 export const ADMIN_PERMISSION = "access:manage";
 
-/** OWNER_ONLY_PERMISSIONS can never be granted (schema/catalog.ts). */
+/** OWNER_ONLY_PERMISSIONS can never be granted by anyone (schema/catalog.ts); every other permission and role may be given by a holder of access:manage. */
 export const OWNER_ONLY_PERMISSIONS = ["billing:manage", "ownership:transfer"];
 
 const STATUS_LABELS = { pending: "Pending", accepted: "Accepted", expired: "Expired", revoked: "Revoked" };
 
-/** time renders an ISO timestamp as "2026-11-27 22:05 UTC" in a <time> element (the full value on hover). */
-export function time(iso) {
+/** liveStatus is an invitation's status now: a pending one past its expiresAt reads as expired, as the server decides at read time. */
+export function liveStatus(invitation, now = Date.now()) {
+  if (invitation.status === "pending" && Date.parse(invitation.expiresAt) <= now) return "expired";
+  return invitation.status;
+}
+
+const UNITS = [
+  ["d", 86_400_000],
+  ["h", 3_600_000],
+  ["min", 60_000],
+];
+
+/** relative is a compact distance from `now`: "in 6 d", "3 h ago", "just now". */
+export function relative(iso, now = Date.now()) {
+  const ms = Date.parse(iso) - now;
+  const abs = Math.abs(ms);
+  const [unit, size] = UNITS.find(([, size]) => abs >= size) ?? [null, 0];
+  if (!unit) return "just now";
+  const n = Math.floor(abs / size);
+  return ms > 0 ? `in ${n} ${unit}` : `${n} ${unit} ago`;
+}
+
+/** exact is the full date and time in the viewer's own time zone. */
+export function exact(iso) {
+  return new Date(iso).toLocaleString(undefined, { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
+}
+
+/** time renders an ISO timestamp compactly ("3 d ago", `prefix` first), with the exact local time on hover and for screen readers. */
+export function time(iso, { now = Date.now(), prefix = "" } = {}) {
   if (!iso) return h("span", { class: "muted" }, "—");
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return h("span", {}, iso);
-  const text = `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
-  return h("time", { datetime: d.toISOString(), title: d.toISOString() }, text);
+  const full = exact(iso);
+  return h("time", { datetime: d.toISOString(), title: full }, `${prefix}${relative(iso, now)}`, h("span", { class: "visually-hidden" }, ` (${full})`));
+}
+
+/** ttlText states a time to live in words: "7 days", "1 hour", "90 seconds". */
+export function ttlText(seconds) {
+  for (const [unit, size] of [["day", 86_400], ["hour", 3_600], ["minute", 60]]) {
+    if (seconds >= size && seconds % size === 0) return `${seconds / size} ${unit}${seconds === size ? "" : "s"}`;
+  }
+  return `${seconds} second${seconds === 1 ? "" : "s"}`;
 }
 
 /** statusBadge renders an invitation status as a coloured badge with its word (colour is never the only cue). */
@@ -50,4 +86,9 @@ export function diffPermissions(before, after) {
 /** isAdmin tells whether a member's effective permissions make it an admin. */
 export function isAdmin(member) {
   return (member.effectivePermissions ?? []).includes(ADMIN_PERMISSION);
+}
+
+/** historyLink opens the access history filtered to one person. */
+export function historyLink(email) {
+  return h("a", { class: "btn btn-small btn-link", href: pageLink("history", { person: email }), "aria-label": `Access history of ${email}`, dataset: { key: `history:${email}` } }, "History");
 }

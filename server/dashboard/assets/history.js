@@ -1,8 +1,14 @@
-// Access history: the audit log, newest first, a page at a time, filterable by the
-// person who acted, the person acted on, and the action.
+// Access history: the audit log, newest first, 25 a page. One "person" filter matches
+// part of either side (who did it, or who it was done to, e.g. "heidi"), with the
+// workspace's e-mails offered as suggestions; an action filter; both kept in the URL so
+// member and invitation rows link straight to a person's history. Changes are listed
+// with readable field names.
 import { describeFailure } from "./api.js";
-import { cell, h, replace } from "./dom.js";
+import { summarize } from "./changes.js";
+import { cell, h, replace, scrollRegion } from "./dom.js";
 import { time } from "./format.js";
+import { visibleIdentity as visible } from "./identity.js";
+import { pageLink, readQuery, writeQuery } from "./state.js";
 
 /** ACTIONS are the audit actions (schema/api.ts AuditAction) with their wording. */
 export const ACTIONS = {
@@ -20,36 +26,29 @@ export const ACTIONS = {
 };
 
 const PAGE_SIZE = 25;
-const SKIP_KEYS = new Set(["id", "version", "effectivePermissions", "createdAt", "updatedAt", "lastSentAt", "joinedAt", "invitedBy"]);
+const FETCH_SIZE = 500;
 
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
-
-function show(value) {
-  if (Array.isArray(value)) return value.length ? value.join(", ") : "none";
-  if (typeof value === "string" && ISO_TIME.test(value)) return `${value.slice(0, 16).replace("T", " ")} UTC`;
-  if (value === null || value === undefined) return "—";
-  return typeof value === "object" ? JSON.stringify(value) : String(value);
+/** matchesPerson tells whether event `e` was done by or to someone whose name contains `needle` (any case). */
+export function matchesPerson(e, needle) {
+  const n = needle.trim().toLowerCase();
+  return !n || String(e.actor).toLowerCase().includes(n) || String(e.target).toLowerCase().includes(n);
 }
 
-/** summarize states what an event changed, field by field (lists as additions and removals). */
-export function summarize(before, after) {
-  const b = before && typeof before === "object" ? before : {};
-  const a = after && typeof after === "object" ? after : {};
-  const lines = [];
-  for (const key of new Set([...Object.keys(b), ...Object.keys(a)])) {
-    if (SKIP_KEYS.has(key)) continue;
-    const from = b[key];
-    const to = a[key];
-    if (JSON.stringify(from) === JSON.stringify(to)) continue;
-    if (Array.isArray(from) && Array.isArray(to)) {
-      const added = to.filter((x) => !from.includes(x));
-      const removed = from.filter((x) => !to.includes(x));
-      lines.push(`${key}: ${[...added.map((x) => `+${x}`), ...removed.map((x) => `−${x}`)].join(" ")}`);
-    } else if (!(key in b)) lines.push(`${key}: ${show(to)}`);
-    else if (!(key in a)) lines.push(`${key} was ${show(from)}`);
-    else lines.push(`${key}: ${show(from)} → ${show(to)}`);
-  }
-  return lines;
+// eventSource reads the log from the API a batch at a time and keeps the events that
+// match, so any page of the filtered history can be shown.
+function eventSource(ctx, person, action) {
+  const matched = [];
+  let cursor = null;
+  let done = false;
+  return async (count) => {
+    while (matched.length < count && !done) {
+      const page = await ctx.api.audit({ limit: FETCH_SIZE, cursor, action });
+      matched.push(...page.items.filter((e) => matchesPerson(e, person)));
+      cursor = page.nextCursor;
+      done = !cursor;
+    }
+    return matched;
+  };
 }
 
 /** renderHistory fills `view` with the Access history page. */
@@ -58,21 +57,24 @@ export async function renderHistory(view, ctx) {
     replace(view, h("h1", { tabindex: -1 }, "Access history"), h("p", { class: "notice" }, "Reviewing access history needs the access:manage permission, which you do not hold."));
     return;
   }
-  const actor = h("input", { id: "history-actor", type: "search", name: "actor", placeholder: "exact email", autocomplete: "off" });
-  const target = h("input", { id: "history-target", type: "search", name: "target", placeholder: "exact email or role name", autocomplete: "off" });
-  const action = h("select", { id: "history-action", name: "action" }, h("option", { value: "" }, "All actions"), Object.entries(ACTIONS).map(([v, label]) => h("option", { value: v }, label)));
+  const query = readQuery();
+  const [members, invitations] = await Promise.all([ctx.api.members(), ctx.api.invitations()]);
+  const suggestions = [...new Set([...members.map((m) => m.email), ...invitations.map((i) => i.email), ...ctx.roles.filter((r) => !r.builtIn).map((r) => r.name)])].sort();
+  const person = h("input", { id: "history-person", type: "search", name: "person", list: "history-people", placeholder: "part of an e-mail or role name", autocomplete: "off", value: query.get("person") ?? "", dataset: { key: "filter:person" } });
+  const action = h("select", { id: "history-action", name: "action", dataset: { key: "filter:action" } }, h("option", { value: "" }, "All actions"), Object.entries(ACTIONS).map(([v, label]) => h("option", { value: v, selected: v === query.get("action") }, label)));
   const results = h("div", { class: "history-results", "aria-live": "polite" });
-  // cursors[n] is the cursor of page n; page 0 has none.
-  let cursors = [null];
-  let pageIndex = 0;
+  let pageIndex = Math.max(0, Number.parseInt(query.get("page") ?? "1", 10) - 1) || 0;
+  let source = eventSource(ctx, person.value, action.value);
 
+  const save = () => writeQuery({ person: person.value.trim(), action: action.value, page: pageIndex ? pageIndex + 1 : "" });
   // load shows the current page; `focusLabel` keeps keyboard focus on the pager button pressed.
   const load = async (focusLabel) => {
     results.setAttribute("aria-busy", "true");
     try {
-      const page = await ctx.api.audit({ limit: PAGE_SIZE, cursor: cursors[pageIndex], actor: actor.value.trim(), target: target.value.trim(), action: action.value });
-      cursors[pageIndex + 1] = page.nextCursor;
-      replace(results, eventsTable(page.items), pager(page));
+      const matched = await source((pageIndex + 1) * PAGE_SIZE + 1);
+      const items = matched.slice(pageIndex * PAGE_SIZE, (pageIndex + 1) * PAGE_SIZE);
+      const hasNext = matched.length > (pageIndex + 1) * PAGE_SIZE;
+      replace(results, eventsTable(items), pager(hasNext));
       if (focusLabel) {
         const buttons = [...results.querySelectorAll(".pager button")];
         (buttons.find((b) => b.textContent === focusLabel && !b.disabled) ?? buttons.find((b) => !b.disabled))?.focus();
@@ -83,13 +85,13 @@ export async function renderHistory(view, ctx) {
       results.removeAttribute("aria-busy");
     }
   };
-  const pager = (page) =>
+  const pager = (hasNext) =>
     h(
       "nav",
       { class: "pager", "aria-label": "Pages of access history" },
-      h("button", { type: "button", class: "btn", disabled: pageIndex === 0, onclick: () => { pageIndex -= 1; load("← Newer"); } }, "← Newer"),
+      h("button", { type: "button", class: "btn", disabled: pageIndex === 0, onclick: () => { pageIndex -= 1; save(); load("← Newer"); } }, "← Newer"),
       h("span", { class: "muted" }, `Page ${pageIndex + 1}`),
-      h("button", { type: "button", class: "btn", disabled: !page.nextCursor, onclick: () => { pageIndex += 1; load("Older →"); } }, "Older →"),
+      h("button", { type: "button", class: "btn", disabled: !hasNext, onclick: () => { pageIndex += 1; save(); load("Older →"); } }, "Older →"),
     );
   const form = h(
     "form",
@@ -99,26 +101,33 @@ export async function renderHistory(view, ctx) {
       "aria-label": "Filter access history",
       onsubmit: (event) => {
         event.preventDefault();
-        cursors = [null];
         pageIndex = 0;
+        source = eventSource(ctx, person.value, action.value);
+        save();
         load();
       },
     },
-    h("div", { class: "field" }, h("label", { for: actor.id }, "Done by"), actor),
-    h("div", { class: "field" }, h("label", { for: target.id }, "Done to"), target),
+    h("div", { class: "field grow" }, h("label", { for: person.id }, "Person"), h("p", { class: "hint", id: "history-person-hint" }, "Done by or to them; part of a name is enough."), person),
+    h("datalist", { id: "history-people" }, suggestions.map((s) => h("option", { value: s }))),
     h("div", { class: "field" }, h("label", { for: action.id }, "Action"), action),
     h("div", { class: "field field-button" }, h("button", { type: "submit", class: "btn btn-primary" }, "Apply filters")),
   );
+  person.setAttribute("aria-describedby", "history-person-hint");
   action.addEventListener("change", () => form.requestSubmit());
   replace(view, h("h1", { tabindex: -1 }, "Access history"), h("p", { class: "lead" }, "Who did what to whom, newest first."), form, results);
   await load();
 }
 
+// personLink shows a name that narrows the history to that person when followed.
+function personLink(name) {
+  return h("a", { class: "email", href: pageLink("history", { person: name }), title: `Only events done by or to ${visible(name)}` }, visible(name));
+}
+
 function eventsTable(events) {
   if (!events.length) return h("p", { class: "empty" }, "No event matches these filters.");
-  return h(
-    "div",
-    { class: "table-wrap" },
+  const now = Date.now();
+  return scrollRegion(
+    "Access history table",
     h(
       "table",
       { class: "data history-table" },
@@ -131,10 +140,10 @@ function eventsTable(events) {
           h(
             "tr",
             { dataset: { action: e.action } },
-            cell("When", [time(e.at)]),
-            cell("Done by", [e.actor]),
-            cell("Action", [h("span", { class: `action action-${e.action.split(".")[0]}` }, ACTIONS[e.action] ?? e.action), h("div", { class: "muted small" }, h("code", {}, e.action))]),
-            cell("Done to", [e.target]),
+            cell("When", [time(e.at, { now })]),
+            cell("Done by", [personLink(e.actor)]),
+            cell("Action", [h("span", { class: `action action-${e.action.split(".")[0]}` }, ACTIONS[e.action] ?? e.action)]),
+            cell("Done to", [personLink(e.target)]),
             cell("Change", [h("ul", { class: "change-lines" }, summarize(e.before, e.after).map((l) => h("li", {}, l)))]),
           ),
         ),

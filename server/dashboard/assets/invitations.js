@@ -1,97 +1,267 @@
-// Invitations: every invitation with its status badge, sent and expiry times and send
-// count; Resend and Revoke (pending or expired) for members holding access:manage.
+// Invitations: "Needs attention" (pending + expired) by default or any status, sorted
+// by a column, with statuses derived from expiresAt in the browser (an invitation that
+// expires while the page is open turns Expired on its own). Holders of access:manage
+// edit a pending invitation, resend or revoke one, or select several and resend or
+// revoke them together. View, sort, expanded rows and selection live in the URL.
 import { describeFailure } from "./api.js";
 import { confirmAction } from "./dialogs.js";
-import { cell, h, replace, announce } from "./dom.js";
-import { permissionList, roleBadge, statusBadge, time } from "./format.js";
+import { cell, emailList, h, replace, announce, scrollRegion } from "./dom.js";
+import { historyLink, liveStatus, permissionList, roleBadge, statusBadge, time } from "./format.js";
+import { visibleIdentity as visible } from "./identity.js";
+import { editInvitation } from "./invitation-edit.js";
+import { readQuery, writeQuery } from "./state.js";
+import { readSort, sortHeader, sortRows } from "./table.js";
 
-const STATUSES = ["pending", "expired", "accepted", "revoked"];
+/** VIEWS are the choices of the "Show" filter: which live statuses each one lists. */
+export const VIEWS = {
+  attention: { label: "Needs attention", statuses: ["pending", "expired"] },
+  all: { label: "All", statuses: ["pending", "expired", "accepted", "revoked"] },
+  pending: { label: "Pending", statuses: ["pending"] },
+  expired: { label: "Expired", statuses: ["expired"] },
+  accepted: { label: "Accepted", statuses: ["accepted"] },
+  revoked: { label: "Revoked", statuses: ["revoked"] },
+};
 
-/** canResend and canRevoke state which statuses allow which action (design.md §1). */
+/** canResend and canRevoke state which statuses allow which action (design.md §1); pass the live status. */
 export const canResend = (i) => i.status === "pending" || i.status === "expired";
 export const canRevoke = (i) => i.status === "pending" || i.status === "expired";
 
+const STATUS_ORDER = { expired: 0, pending: 1, accepted: 2, revoked: 3 };
+const COMPARATORS = {
+  email: (a, b) => a.email.localeCompare(b.email),
+  role: (a, b) => a.role.localeCompare(b.role),
+  status: (a, b) => STATUS_ORDER[a.live] - STATUS_ORDER[b.live],
+  expires: (a, b) => a.expiresAt.localeCompare(b.expiresAt),
+};
+
 /** renderInvitations fills `view` with the Invitations page. */
 export async function renderInvitations(view, ctx) {
-  const invitations = (await ctx.api.invitations()).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-  const statusFilter = h(
-    "select",
-    { id: "invitation-status-filter" },
-    h("option", { value: "" }, "All statuses"),
-    STATUSES.map((s) => h("option", { value: s }, `${s[0].toUpperCase()}${s.slice(1)} (${invitations.filter((i) => i.status === s).length})`)),
-  );
-  const tbody = h("tbody");
-  const columns = ["Email", "Role", "Extra permissions", "Status", "Sent", "Expires", "Sends", "Invited by", ctx.canManage ? "Actions" : null].filter(Boolean);
-  const draw = () => {
-    const rows = invitations.filter((i) => !statusFilter.value || i.status === statusFilter.value);
-    replace(tbody, rows.length ? rows.map((i) => invitationRow(i, ctx)) : h("tr", {}, h("td", { colspan: columns.length, class: "empty" }, "No invitation with this status.")));
+  const invitations = await ctx.api.invitations();
+  const query = readQuery();
+  const state = {
+    view: Object.hasOwn(VIEWS, query.get("view") ?? "") ? query.get("view") : "attention",
+    sort: readSort(query, Object.keys(COMPARATORS), { key: "expires", dir: "asc" }),
+    open: new Set((query.get("open") ?? "").split(",").filter(Boolean)),
+    selected: new Set((query.get("sel") ?? "").split(",").filter(Boolean)),
   };
-  statusFilter.addEventListener("change", draw);
+  const save = () =>
+    writeQuery({
+      view: state.view === "attention" ? "" : state.view,
+      sort: state.sort.key === "expires" && state.sort.dir === "asc" ? "" : state.sort.key,
+      dir: state.sort.dir === "desc" ? "desc" : "",
+      open: [...state.open],
+      sel: [...state.selected],
+    });
+  const viewFilter = h("select", { id: "invitation-view", dataset: { key: "filter:view" } });
+  const table = h("table", { class: "data invitations-table" });
+  const bulk = h("div", { class: "bulk", role: "group", "aria-label": "Selected invitations" });
+  const shown = h("p", { class: "muted", "aria-live": "polite" });
+
+  const draw = () => {
+    const now = Date.now();
+    const all = invitations.map((i) => ({ ...i, live: liveStatus(i, now) }));
+    const actionable = new Map(all.filter((i) => canRevoke({ status: i.live })).map((i) => [i.id, i]));
+    for (const id of state.selected) if (!actionable.has(id)) state.selected.delete(id);
+    const rows = sortRows(all.filter((i) => VIEWS[state.view].statuses.includes(i.live)), state.sort, COMPARATORS);
+    replace(viewFilter, Object.entries(VIEWS).map(([key, v]) => h("option", { value: key, selected: key === state.view }, `${v.label} (${all.filter((i) => v.statuses.includes(i.live)).length})`)));
+    shown.textContent = `Showing ${rows.length} of ${all.length} invitations.`;
+    const selectable = rows.filter((i) => actionable.has(i.id));
+    const onSort = (sort) => {
+      state.sort = sort;
+      save();
+      draw();
+      table.querySelector(`[data-key="sort:${sort.key}"]`)?.focus();
+    };
+    const selectAll = h("input", {
+      type: "checkbox",
+      id: "select-all",
+      dataset: { key: "select:all" },
+      checked: selectable.length > 0 && selectable.every((i) => state.selected.has(i.id)),
+      disabled: selectable.length === 0,
+      onchange: (event) => {
+        for (const i of selectable) event.target.checked ? state.selected.add(i.id) : state.selected.delete(i.id);
+        save();
+        draw();
+        bulk.querySelector('[data-key="select:all"]')?.focus();
+      },
+    });
+    replace(
+      table,
+      h("caption", { class: "visually-hidden" }, `Invitations: ${VIEWS[state.view].label}. Expand an e-mail for its extra permissions, sends and inviter.`),
+      h(
+        "thead",
+        {},
+        h(
+          "tr",
+          {},
+          ctx.canManage ? h("th", { scope: "col", class: "select" }, h("span", { class: "visually-hidden" }, "Select")) : null,
+          sortHeader("E-mail", "email", state.sort, onSort),
+          sortHeader("Role", "role", state.sort, onSort),
+          sortHeader("Status", "status", state.sort, onSort),
+          sortHeader("Expires", "expires", state.sort, onSort),
+          ctx.canManage ? sortHeader("Actions", null, state.sort, onSort, { class: "actions" }) : null,
+        ),
+      ),
+      h("tbody", {}, rows.length ? rows.flatMap((i) => invitationRows(i, ctx, state, now, actionable.has(i.id), () => { save(); draw(); })) : h("tr", {}, h("td", { colspan: 6, class: "empty" }, "No invitation in this view."))),
+    );
+    drawBulk(bulk, selectAll, selectable.length, [...state.selected].map((id) => actionable.get(id)), ctx, () => {
+      state.selected.clear();
+      save();
+      draw();
+    });
+    const next = all.filter((i) => i.live === "pending").map((i) => Date.parse(i.expiresAt)).sort((a, b) => a - b)[0];
+    ctx.wakeAt(next);
+  };
+  viewFilter.addEventListener("change", () => { state.view = viewFilter.value; save(); draw(); });
+  ctx.tick = draw;
+
   replace(
     view,
     h("h1", { tabindex: -1 }, "Invitations"),
     h(
       "div",
       { class: "toolbar" },
-      h("div", { class: "filters", role: "search", "aria-label": "Filter invitations" }, h("div", { class: "field" }, h("label", { for: statusFilter.id }, "Status"), statusFilter)),
+      h("div", { class: "filters", role: "search", "aria-label": "Filter invitations" }, h("div", { class: "field" }, h("label", { for: viewFilter.id }, "Show"), viewFilter)),
       ctx.canManage ? h("a", { href: "#/invite", class: "btn btn-primary" }, "Give account access") : null,
     ),
-    h(
-      "div",
-      { class: "table-wrap" },
-      h(
-        "table",
-        { class: "data invitations-table" },
-        h("caption", { class: "visually-hidden" }, "Invitations, newest first"),
-        h("thead", {}, h("tr", {}, columns.map((t) => h("th", { scope: "col" }, t)))),
-        tbody,
-      ),
-    ),
+    ctx.canManage ? bulk : null,
+    shown,
+    scrollRegion("Invitations table", table),
   );
   draw();
 }
 
-function invitationRow(i, ctx) {
+function invitationRows(i, ctx, state, now, actionable, redraw) {
+  const open = state.open.has(i.id);
+  const detailId = `invitation-detail-${i.id}`;
   const actions = [];
-  if (ctx.canManage && canResend(i)) {
-    actions.push(h("button", { type: "button", class: "btn btn-small", "aria-label": `Resend invitation to ${i.email}`, onclick: () => resend(i, ctx) }, "Resend"));
+  if (ctx.canManage && i.live === "pending") {
+    actions.push(h("button", { type: "button", class: "btn btn-small", "aria-label": `Edit invitation to ${i.email}`, dataset: { key: `edit:${i.email}` }, onclick: () => editInvitation(i, ctx) }, "Edit"));
   }
-  if (ctx.canManage && canRevoke(i)) {
-    actions.push(h("button", { type: "button", class: "btn btn-small btn-danger-outline", "aria-label": `Revoke invitation to ${i.email}`, onclick: () => revoke(i, ctx) }, "Revoke"));
+  if (ctx.canManage && canResend({ status: i.live })) {
+    actions.push(h("button", { type: "button", class: "btn btn-small", "aria-label": `Resend invitation to ${i.email}`, dataset: { key: `resend:${i.email}` }, onclick: () => resend([i], ctx) }, "Resend"));
   }
-  return h(
+  if (ctx.canManage && canRevoke({ status: i.live })) {
+    actions.push(h("button", { type: "button", class: "btn btn-small btn-danger-outline", "aria-label": `Revoke invitation to ${i.email}`, dataset: { key: `revoke:${i.email}` }, onclick: () => revoke([i], ctx) }, "Revoke"));
+  }
+  if (ctx.canManage) actions.push(historyLink(i.email));
+  const select = h("input", {
+    type: "checkbox",
+    "aria-label": `Select invitation to ${i.email}`,
+    checked: state.selected.has(i.id),
+    disabled: !actionable,
+    dataset: { key: `select:${i.email}` },
+    onchange: (event) => {
+      event.target.checked ? state.selected.add(i.id) : state.selected.delete(i.id);
+      redraw();
+      document.querySelector(`[data-key="select:${CSS.escape(i.email)}"]`)?.focus();
+    },
+  });
+  const toggle = h(
+    "button",
+    {
+      type: "button",
+      class: "disclosure",
+      "aria-expanded": String(open),
+      "aria-controls": detailId,
+      dataset: { key: `row:${i.email}` },
+      onclick: () => {
+        open ? state.open.delete(i.id) : state.open.add(i.id);
+        redraw();
+        document.querySelector(`[aria-controls="${CSS.escape(detailId)}"]`)?.focus();
+      },
+    },
+    h("span", { class: "caret", "aria-hidden": "true" }, open ? "▾" : "▸"),
+    h("span", { class: "email" }, visible(i.email)),
+  );
+  const row = h(
     "tr",
-    { dataset: { email: i.email, status: i.status } },
-    cell("Email", [i.email]),
+    { dataset: { email: i.email, status: i.live } },
+    ctx.canManage ? h("td", { class: "select", "data-label": "Select" }, h("div", { class: "cell" }, select)) : null,
+    cell("E-mail", [toggle]),
     cell("Role", [roleBadge(i.role)]),
-    cell("Extra permissions", [permissionList(i.permissions)]),
-    cell("Status", [statusBadge(i.status)]),
-    cell("Sent", [time(i.lastSentAt), i.sendCount > 1 ? h("div", { class: "muted small" }, "first ", time(i.createdAt)) : null]),
-    cell("Expires", [i.status === "accepted" || i.status === "revoked" ? h("span", { class: "muted" }, "—") : time(i.expiresAt)]),
-    cell("Sends", [String(i.sendCount)], { class: "num" }),
-    cell("Invited by", [i.invitedBy]),
-    ctx.canManage ? cell("Actions", [actions.length ? actions : h("span", { class: "muted" }, "—")], { class: "actions" }) : null,
+    cell("Status", [statusBadge(i.live)]),
+    cell("Expires", [i.live === "pending" || i.live === "expired" ? time(i.expiresAt, { now }) : h("span", { class: "muted" }, "—")]),
+    ctx.canManage ? cell("Actions", [actions], { class: "actions" }) : null,
+  );
+  if (!open) return [row];
+  const detail = h(
+    "tr",
+    { class: "detail", id: detailId },
+    h(
+      "td",
+      { colspan: ctx.canManage ? 6 : 4 },
+      h(
+        "dl",
+        { class: "facts" },
+        h("dt", {}, "Extra permissions"),
+        h("dd", {}, permissionList(i.permissions)),
+        h("dt", {}, "Last sent"),
+        h("dd", {}, time(i.lastSentAt, { now }), i.sendCount > 1 ? [" (first ", time(i.createdAt, { now }), ")"] : null),
+        h("dt", {}, "Times sent"),
+        h("dd", { dataset: { fact: "sends" } }, String(i.sendCount)),
+        h("dt", {}, "Invited by"),
+        h("dd", {}, h("span", { class: "email" }, visible(i.invitedBy))),
+      ),
+    ),
+  );
+  return [row, detail];
+}
+
+function drawBulk(bulk, selectAll, selectable, selected, ctx, clear) {
+  const all = h("span", { class: "check" }, selectAll, h("label", { for: selectAll.id }, `Select all shown that can be resent or revoked (${selectable})`));
+  if (!selected.length) {
+    replace(bulk, all, h("span", { class: "muted small" }, "Tick invitations to resend or revoke several at once."));
+    return;
+  }
+  replace(
+    bulk,
+    all,
+    h("span", { class: "bulk-count" }, `${selected.length} selected`),
+    h("button", { type: "button", class: "btn btn-small", dataset: { key: "bulk:resend" }, onclick: () => resend(selected, ctx) }, "Resend selected"),
+    h("button", { type: "button", class: "btn btn-small btn-danger-outline", dataset: { key: "bulk:revoke" }, onclick: () => revoke(selected, ctx) }, "Revoke selected"),
+    h("button", { type: "button", class: "btn btn-small", dataset: { key: "bulk:clear" }, onclick: clear }, "Clear selection"),
   );
 }
 
-async function resend(i, ctx) {
-  try {
-    const next = await ctx.api.resendInvitation(i);
-    announce(`Sent the invitation to ${i.email} again; it now expires ${new Date(next.expiresAt).toISOString().slice(0, 16).replace("T", " ")} UTC.`);
-  } catch (err) {
-    announce(describeFailure(err), "error");
+// runEach applies `call` to each invitation in turn and states the outcome in one message.
+async function runEach(list, call, done) {
+  const failures = [];
+  for (const i of list) {
+    try {
+      await call(i);
+    } catch (err) {
+      failures.push(`${i.email}: ${describeFailure(err, i.email)}`);
+    }
   }
-  ctx.rerender();
+  const ok = list.length - failures.length;
+  if (failures.length) announce(`${done(ok)} ${failures.length} failed. ${failures.join(" ")}`, "error");
+  else announce(done(ok));
 }
 
-async function revoke(i, ctx) {
-  const body = h("p", {}, `The invitation link sent to ${i.email} stops working. You can invite them again later.`);
-  if (!(await confirmAction({ title: `Revoke the invitation to ${i.email}?`, body, confirmLabel: "Revoke invitation", danger: true }))) return;
-  try {
-    await ctx.api.revokeInvitation(i);
-    announce(`Revoked the invitation to ${i.email}.`);
-  } catch (err) {
-    announce(describeFailure(err), "error");
-  }
-  ctx.rerender();
+function clearSelectionInUrl() {
+  const query = readQuery();
+  query.delete("sel");
+  writeQuery(Object.fromEntries(query));
+}
+
+const names = (list) => (list.length === 1 ? list[0].email : `${list.length} invitations`);
+
+function listBody(list, sentence) {
+  return h("div", {}, h("p", {}, sentence), list.length > 1 ? emailList("Invitations concerned", list.map((i) => i.email)) : null);
+}
+
+async function resend(list, ctx) {
+  if (list.length > 1 && !(await confirmAction({ title: `Resend ${names(list)}?`, body: listBody(list, "Each gets a new link and a new expiry; the old links stop working."), confirmLabel: "Resend all" }))) return;
+  if (list.length > 1) clearSelectionInUrl();
+  await runEach(list, (i) => ctx.api.resendInvitation(i), (n) => (list.length === 1 && n === 1 ? `Sent the invitation to ${list[0].email} again.` : `Resent ${n} invitation(s).`));
+  ctx.rerender({ focus: list.length === 1 ? [`resend:${list[0].email}`, `row:${list[0].email}`] : ["bulk:resend", "select:all"] });
+}
+
+async function revoke(list, ctx) {
+  const sentence = list.length === 1 ? `The invitation link sent to ${list[0].email} stops working. You can invite them again later.` : "Their invitation links stop working. You can invite them again later.";
+  if (!(await confirmAction({ title: `Revoke the invitation${list.length === 1 ? ` to ${list[0].email}` : `s of ${list.length} people`}?`, body: listBody(list, sentence), confirmLabel: list.length === 1 ? "Revoke invitation" : "Revoke all", danger: true }))) return;
+  if (list.length > 1) clearSelectionInUrl();
+  await runEach(list, (i) => ctx.api.revokeInvitation(i), (n) => (list.length === 1 && n === 1 ? `Revoked the invitation to ${list[0].email}.` : `Revoked ${n} invitation(s).`));
+  ctx.rerender({ focus: list.length === 1 ? [`revoke:${list[0].email}`, `row:${list[0].email}`] : ["select:all"] });
 }

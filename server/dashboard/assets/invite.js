@@ -1,8 +1,10 @@
-// Give account access: invite an email to a role with extra permissions. Validation is
-// the API's: its `details.field` puts each error next to the control it is about.
-import { describeFailure } from "./api.js";
+// Give account access: invite an e-mail to a role with extra permissions. Validation is
+// the API's; each error is shown as a plain sentence next to the control it is about,
+// with the next step where there is one (an existing pending invitation can be resent).
+import { ApiFailure, describeFailure, fieldSentence } from "./api.js";
 import { h, replace } from "./dom.js";
-import { field, permissionPicker, roleSelect, setFieldError } from "./fields.js";
+import { field, permissionPicker, rolePermissions, roleSelect, setFieldError } from "./fields.js";
+import { ttlText } from "./format.js";
 
 // Which control an API error belongs to, by its `details.field` (or its code when the
 // API names no field).
@@ -20,12 +22,40 @@ export async function renderInvite(view, ctx) {
     replace(view, h("h1", { tabindex: -1 }, "Give account access"), h("p", { class: "notice" }, "Inviting people needs the access:manage permission, which you do not hold."));
     return;
   }
-  const email = field({ label: "Email", control: h("input", { type: "email", name: "email", autocomplete: "off", spellcheck: "false" }), hint: "The invitation is sent to this address; it expires after 7 days unless resent." });
+  const ttl = ctx.workspace.invitationTtlSeconds;
+  const email = field({
+    label: "E-mail",
+    control: h("input", { type: "email", name: "email", autocomplete: "off", spellcheck: "false" }),
+    hint: `The invitation is sent to this address; its link works for ${ttl ? ttlText(ttl) : "a limited time"} unless resent.`,
+  });
   const role = field({ label: "Role", control: roleSelect(ctx.roles, "developer") });
-  const perms = permissionPicker({ catalog: ctx.catalog, held: ctx.me.effectivePermissions });
+  const perms = permissionPicker({ catalog: ctx.catalog, fromRole: rolePermissions(ctx.roles, "developer") });
+  role.control.addEventListener("change", () => perms.setRole(rolePermissions(ctx.roles, role.control.value)));
   const fields = { email, role, permissions: perms };
   const formError = h("p", { class: "form-error", role: "alert", hidden: true });
   const submit = h("button", { type: "submit", class: "btn btn-primary" }, "Send invitation");
+
+  // An e-mail with a pending invitation: offer to resend that one instead.
+  const offerResend = async (address) => {
+    const existing = (await ctx.api.invitations()).find((i) => i.status === "pending" && i.email === address.trim().toLowerCase());
+    if (!existing) return;
+    email.error.append(
+      " ",
+      h("button", {
+        type: "button",
+        class: "btn btn-small",
+        onclick: async () => {
+          try {
+            await ctx.api.resendInvitation(existing);
+            ctx.flash(`Sent the invitation to ${existing.email} again.`);
+            location.hash = "#/invitations";
+          } catch (err) {
+            setFieldError(email, describeFailure(err, existing.email));
+          }
+        },
+      }, "Resend the existing invitation"),
+    );
+  };
 
   const form = h(
     "form",
@@ -37,14 +67,16 @@ export async function renderInvite(view, ctx) {
         for (const f of Object.values(fields)) setFieldError(f, null);
         formError.hidden = true;
         submit.disabled = true;
+        const address = email.control.value;
         try {
-          const invitation = await ctx.api.invite({ email: email.control.value, role: role.control.value, permissions: perms.value() });
+          const invitation = await ctx.api.invite({ email: address, role: role.control.value, permissions: perms.value() });
           ctx.flash(`Invited ${invitation.email} as ${invitation.role}.`);
           location.hash = "#/invitations";
         } catch (err) {
           const target = fields[fieldOf(err)];
-          if (target) {
-            setFieldError(target, err.message);
+          if (target && err instanceof ApiFailure) {
+            setFieldError(target, err.code === "validation_failed" ? fieldSentence(err) : describeFailure(err, address.trim()));
+            if (err.code === "invitation_pending") await offerResend(address);
             (target === perms ? perms.wrapper.querySelector("input:not([disabled])") : target.control)?.focus();
           } else {
             formError.hidden = false;

@@ -1,44 +1,87 @@
-// Members: the active members with counts, filters, effective permissions on expand,
-// and (for members holding access:manage) Manage access: edit role and permissions, remove.
+// Members: the active members with counts, filters and sorting (kept in the URL),
+// effective permissions and details on expand, and (for holders of access:manage)
+// Manage, Remove and a link to the member's access history.
 import { describeFailure } from "./api.js";
-import { confirmAction, openDialog } from "./dialogs.js";
-import { cell, h, replace, announce } from "./dom.js";
-import { field, permissionPicker, roleSelect, setFieldError } from "./fields.js";
-import { diffPermissions, isAdmin, permissionList, roleBadge, sortByCatalog, time } from "./format.js";
+import { confirmAction } from "./dialogs.js";
+import { cell, h, replace, announce, scrollRegion } from "./dom.js";
+import { historyLink, isAdmin, liveStatus, permissionList, roleBadge, sortByCatalog, time } from "./format.js";
+import { visibleIdentity as visible } from "./identity.js";
+import { manageMember } from "./manage.js";
+import { readQuery, writeQuery } from "./state.js";
+import { readSort, sortHeader, sortRows } from "./table.js";
 
-/** renderMembers fills `view` with the Members page. */
+const COMPARATORS = {
+  email: (a, b) => a.email.localeCompare(b.email),
+  role: (a, b) => a.role.localeCompare(b.role),
+  joined: (a, b) => a.joinedAt.localeCompare(b.joinedAt),
+};
+
+/** renderMembers fills `view` with the Members page; its filters, sort and expanded rows come from the URL. */
 export async function renderMembers(view, ctx) {
   const [members, invitations] = await Promise.all([ctx.api.members(), ctx.api.invitations()]);
-  const pending = invitations.filter((i) => i.status === "pending").length;
-  const expanded = new Set();
+  const query = readQuery();
+  const state = {
+    role: query.get("role") ?? "",
+    q: query.get("q") ?? "",
+    sort: readSort(query, Object.keys(COMPARATORS), { key: "email", dir: "asc" }),
+    open: new Set((query.get("open") ?? "").split(",").filter(Boolean)),
+  };
+  const save = () => writeQuery({ role: state.role, q: state.q, sort: state.sort.key === "email" && state.sort.dir === "asc" ? "" : state.sort.key, dir: state.sort.dir === "desc" ? "desc" : "", open: [...state.open] });
 
-  const roleFilter = h("select", { id: "member-role-filter" }, h("option", { value: "" }, "All roles"), ctx.roles.map((r) => h("option", { value: r.name }, r.name)));
-  const search = h("input", { id: "member-search", type: "search", placeholder: "email contains…", autocomplete: "off" });
-  const tbody = h("tbody");
+  const roleFilter = h("select", { id: "member-role-filter", dataset: { key: "filter:role" } }, h("option", { value: "" }, "All roles"), ctx.roles.map((r) => h("option", { value: r.name, selected: r.name === state.role }, r.name)));
+  const search = h("input", { id: "member-search", type: "search", placeholder: "e-mail contains…", autocomplete: "off", value: state.q, dataset: { key: "filter:q" } });
+  const counts = h("ul", { class: "counts", "aria-label": "Counts" });
+  const table = h("table", { class: "data members-table" });
   const shown = h("p", { class: "muted", "aria-live": "polite" });
 
   const draw = () => {
-    const q = search.value.trim().toLowerCase();
-    const rows = members
-      .filter((m) => !roleFilter.value || m.role === roleFilter.value)
-      .filter((m) => !q || m.email.toLowerCase().includes(q))
-      .sort((a, b) => (a.role === "owner" ? -1 : b.role === "owner" ? 1 : a.email.localeCompare(b.email)));
+    const now = Date.now();
+    const q = state.q.trim().toLowerCase();
+    const filtered = members.filter((m) => (!state.role || m.role === state.role) && (!q || m.email.toLowerCase().includes(q)));
+    const owner = filtered.filter((m) => m.role === "owner");
+    const rows = [...owner, ...sortRows(filtered.filter((m) => m.role !== "owner"), state.sort, COMPARATORS)];
+    replace(
+      counts,
+      count("Members", members.length, "members"),
+      count("Admins", members.filter(isAdmin).length, "admins"),
+      count("Pending invitations", invitations.filter((i) => liveStatus(i, now) === "pending").length, "pending"),
+    );
     shown.textContent = `Showing ${rows.length} of ${members.length} members.`;
-    replace(tbody, rows.length ? rows.flatMap((m) => memberRows(m, ctx, expanded, draw)) : h("tr", {}, h("td", { colspan: 6, class: "empty" }, "No member matches these filters.")));
+    // The pending count drops by itself when the next pending invitation expires.
+    ctx.wakeAt(Math.min(...invitations.filter((i) => liveStatus(i, now) === "pending").map((i) => Date.parse(i.expiresAt))));
+    const onSort = (sort) => {
+      state.sort = sort;
+      save();
+      draw();
+      table.querySelector(`[data-key="sort:${sort.key}"]`)?.focus();
+    };
+    replace(
+      table,
+      h("caption", { class: "visually-hidden" }, "Active members. Expand an e-mail to see who invited them and their effective permissions."),
+      h(
+        "thead",
+        {},
+        h(
+          "tr",
+          {},
+          sortHeader("E-mail", "email", state.sort, onSort),
+          sortHeader("Role", "role", state.sort, onSort),
+          sortHeader("Extra permissions", null, state.sort, onSort),
+          sortHeader("Joined", "joined", state.sort, onSort),
+          ctx.canManage ? sortHeader("Actions", null, state.sort, onSort, { class: "actions" }) : null,
+        ),
+      ),
+      h("tbody", {}, rows.length ? rows.flatMap((m) => memberRows(m, ctx, state, now, () => { save(); draw(); })) : h("tr", {}, h("td", { colspan: 5, class: "empty" }, "No member matches these filters."))),
+    );
   };
-  roleFilter.addEventListener("change", draw);
-  search.addEventListener("input", draw);
+  roleFilter.addEventListener("change", () => { state.role = roleFilter.value; save(); draw(); });
+  search.addEventListener("input", () => { state.q = search.value; save(); draw(); });
+  ctx.tick = draw;
 
   replace(
     view,
     h("h1", { tabindex: -1 }, "Members"),
-    h(
-      "ul",
-      { class: "counts", "aria-label": "Counts" },
-      count("Members", members.length, "members"),
-      count("Admins", members.filter(isAdmin).length, "admins"),
-      count("Pending invitations", pending, "pending"),
-    ),
+    counts,
     h(
       "div",
       { class: "filters", role: "search", "aria-label": "Filter members" },
@@ -46,17 +89,7 @@ export async function renderMembers(view, ctx) {
       h("div", { class: "field grow" }, h("label", { for: search.id }, "Search"), search),
     ),
     shown,
-    h(
-      "div",
-      { class: "table-wrap" },
-      h(
-        "table",
-        { class: "data members-table" },
-        h("caption", { class: "visually-hidden" }, "Active members. Expand an email to see the member's effective permissions."),
-        h("thead", {}, h("tr", {}, ["Email", "Role", "Extra permissions", "Joined", "Invited by", ctx.canManage ? "Actions" : null].filter(Boolean).map((t) => h("th", { scope: "col" }, t)))),
-        tbody,
-      ),
-    ),
+    scrollRegion("Members table", table),
   );
   draw();
 }
@@ -65,8 +98,8 @@ function count(label, value, key) {
   return h("li", { class: "count", dataset: { count: key } }, h("span", { class: "count-value" }, String(value)), h("span", { class: "count-label" }, label));
 }
 
-function memberRows(m, ctx, expanded, redraw) {
-  const open = expanded.has(m.id);
+function memberRows(m, ctx, state, now, redraw) {
+  const open = state.open.has(m.email);
   const detailId = `member-detail-${m.id}`;
   const toggle = h(
     "button",
@@ -75,37 +108,37 @@ function memberRows(m, ctx, expanded, redraw) {
       class: "disclosure",
       "aria-expanded": String(open),
       "aria-controls": detailId,
-      title: "Show effective permissions",
+      dataset: { key: `row:${m.email}` },
       onclick: () => {
-        open ? expanded.delete(m.id) : expanded.add(m.id);
+        open ? state.open.delete(m.email) : state.open.add(m.email);
         redraw();
         document.querySelector(`[aria-controls="${CSS.escape(detailId)}"]`)?.focus();
       },
     },
     h("span", { class: "caret", "aria-hidden": "true" }, open ? "▾" : "▸"),
-    m.email,
+    h("span", { class: "email" }, visible(m.email)),
   );
   const actions =
     ctx.canManage && m.role !== "owner"
       ? cell(
           "Actions",
           [
-            h("button", { type: "button", class: "btn btn-small", "aria-label": `Manage ${m.email}`, onclick: () => manageMember(m, ctx) }, "Manage"),
-            h("button", { type: "button", class: "btn btn-small btn-danger-outline", "aria-label": `Remove ${m.email}`, onclick: () => removeMember(m, ctx) }, "Remove"),
+            h("button", { type: "button", class: "btn btn-small", "aria-label": `Manage ${m.email}`, dataset: { key: `manage:${m.email}` }, onclick: () => manageMember(m, ctx) }, "Manage"),
+            h("button", { type: "button", class: "btn btn-small btn-danger-outline", "aria-label": `Remove ${m.email}`, dataset: { key: `remove:${m.email}` }, onclick: () => removeMember(m, ctx) }, "Remove"),
+            historyLink(m.email),
           ],
           { class: "actions" },
         )
       : ctx.canManage
-        ? cell("Actions", ["Owner"], { class: "actions muted" })
+        ? cell("Actions", [h("span", { class: "muted" }, "Owner"), historyLink(m.email)], { class: "actions" })
         : null;
   const row = h(
     "tr",
     { dataset: { email: m.email } },
-    cell("Email", [toggle, m.email === ctx.me.email ? h("span", { class: "you" }, " (you)") : null]),
+    cell("E-mail", [toggle, m.email === ctx.me.email ? h("span", { class: "you" }, " (you)") : null]),
     cell("Role", [roleBadge(m.role)]),
     cell("Extra permissions", [permissionList(m.permissions)]),
-    cell("Joined", [time(m.joinedAt)]),
-    cell("Invited by", [m.invitedBy ?? h("span", { class: "muted" }, "—")]),
+    cell("Joined", [time(m.joinedAt, { now })]),
     actions,
   );
   if (!open) return [row];
@@ -115,96 +148,32 @@ function memberRows(m, ctx, expanded, redraw) {
     { class: "detail", id: detailId },
     h(
       "td",
-      { colspan: ctx.canManage ? 6 : 5 },
-      h("p", {}, h("strong", {}, `Effective permissions of ${m.email}`), ` (${m.effectivePermissions.length}): the ${m.role} role's permissions plus the extra ones.`),
+      { colspan: ctx.canManage ? 5 : 4 },
+      h("p", {}, "Invited by ", m.invitedBy ? h("span", { class: "email" }, visible(m.invitedBy)) : "nobody (the owner created the workspace)", "."),
+      h("p", {}, h("strong", {}, `Effective permissions`), ` (${m.effectivePermissions.length}): the ${m.role} role's, plus the extra ones (marked extra).`),
       h(
         "ul",
         { class: "chips" },
-        sortByCatalog(m.effectivePermissions, ctx.catalog).map((p) => h("li", { class: fromRole.includes(p) ? "chip" : "chip chip-extra" }, h("code", {}, p), fromRole.includes(p) ? null : h("span", { class: "visually-hidden" }, " (extra)"))),
+        sortByCatalog(m.effectivePermissions, ctx.catalog).map((p) => h("li", { class: fromRole.includes(p) ? "chip" : "chip chip-extra" }, h("code", {}, p), fromRole.includes(p) ? null : h("span", { class: "small" }, " extra"))),
       ),
     ),
   );
   return [row, detail];
 }
 
-function effective(ctx, role, extra) {
-  const fromRole = ctx.roles.find((r) => r.name === role)?.permissions ?? [];
-  return sortByCatalog([...fromRole, ...extra], ctx.catalog);
-}
-
-function changeSummary(ctx, m, role, extra) {
-  const { gained, lost } = diffPermissions(m.effectivePermissions, effective(ctx, role, extra));
-  return h(
-    "div",
-    {},
-    h("p", {}, role === m.role ? `${m.email} keeps the ${m.role} role.` : `${m.email}: role ${m.role} → ${role}.`),
-    h("p", {}, "Gains: ", permissionList(gained, { empty: "nothing" })),
-    h("p", {}, "Loses: ", permissionList(lost, { empty: "nothing" })),
-  );
-}
-
-async function manageMember(m, ctx) {
-  const role = field({ label: "Role", control: roleSelect(ctx.roles, m.role) });
-  const perms = permissionPicker({ catalog: ctx.catalog, held: ctx.me.effectivePermissions, checked: m.permissions });
-  const preview = h("div", { class: "preview", "aria-live": "polite" });
-  const update = () => replace(preview, h("p", {}, h("strong", {}, "Effective after the change: ")), permissionList(effective(ctx, role.control.value, perms.value())));
-  role.control.addEventListener("change", update);
-  perms.onChange(update);
-  update();
-  const formError = h("p", { class: "form-error", role: "alert", hidden: true });
-
-  const save = async () => {
-    const next = { role: role.control.value, permissions: perms.value() };
-    const same = next.role === m.role && next.permissions.join() === sortByCatalog(m.permissions, ctx.catalog).join();
-    if (same) {
-      formError.hidden = false;
-      formError.textContent = "Nothing changed.";
-      return false;
-    }
-    const ok = await confirmAction({ title: `Change access of ${m.email}?`, body: changeSummary(ctx, m, next.role, next.permissions), confirmLabel: "Confirm change" });
-    if (!ok) return false;
-    try {
-      await ctx.api.updateMember(m, next);
-      announce(`Updated ${m.email}: role ${next.role}.`);
-      return true;
-    } catch (err) {
-      setFieldError(role, null);
-      setFieldError(perms, null);
-      const target = String(err.details?.field ?? "").startsWith("permissions") ? perms : err.details?.field === "role" ? role : null;
-      if (target) setFieldError(target, err.message);
-      formError.hidden = false;
-      formError.textContent = describeFailure(err);
-      if (err.code === "precondition_failed") ctx.rerender();
-      return false;
-    }
-  };
-
-  const result = await openDialog({
-    title: `Manage access of ${m.email}`,
-    body: h("div", { class: "form" }, formError, role.wrapper, perms.wrapper, preview),
-    buttons: [
-      { label: "Cancel", value: "cancel" },
-      { label: "Save changes", value: "save", kind: "primary", beforeClose: save },
-    ],
-    initialFocus: () => role.control,
-  });
-  if (result === "save") ctx.rerender();
-}
-
 async function removeMember(m, ctx) {
   const body = h(
     "div",
     {},
-    h("p", {}, `${m.email} loses access to the workspace ${ctx.api.workspace} immediately. This cannot be undone; they would need a new invitation.`),
+    h("p", {}, h("span", { class: "email" }, visible(m.email)), ` loses access to the workspace ${ctx.api.workspace} immediately. This cannot be undone; they would need a new invitation.`),
     h("p", {}, "Loses: ", permissionList(m.effectivePermissions)),
   );
-  if (!(await confirmAction({ title: `Remove ${m.email}?`, body, confirmLabel: "Remove member", danger: true }))) return;
+  if (!(await confirmAction({ title: `Remove ${visible(m.email)}?`, body, confirmLabel: "Remove member", danger: true }))) return;
   try {
     await ctx.api.removeMember(m);
     announce(`Removed ${m.email}.`);
   } catch (err) {
-    announce(describeFailure(err), "error");
+    announce(describeFailure(err, m.email), "error");
   }
-  ctx.rerender();
+  ctx.rerender({ focus: [`remove:${m.email}`, "filter:q"] });
 }
-

@@ -1,49 +1,61 @@
-// Roles and capabilities: built-in and custom roles as a permission matrix, so a
-// reviewer sees at a glance what each role may do.
-import { h, replace } from "./dom.js";
-import { roleBadge } from "./format.js";
+// Roles and capabilities: built-in and custom roles as a permission matrix (its first
+// column pinned, in a focusable scroll region, so it reads on a phone), and the list of
+// roles with their holders; holders of access:manage create, edit and delete custom roles.
+import { h, replace, scrollRegion } from "./dom.js";
+import { liveStatus, roleBadge } from "./format.js";
+import { deleteRole, editRole } from "./role-editor.js";
 
-/** renderRoles fills `view` with the roles × permissions matrix. */
+/** renderRoles fills `view` with the matrix and the role list. */
 export async function renderRoles(view, ctx) {
-  const roles = await ctx.api.roles();
+  const [roles, members, invitations] = await Promise.all([ctx.api.roles(), ctx.api.members(), ctx.api.invitations()]);
+  ctx.roles = roles;
+  const now = Date.now();
+  const holders = (name) => ({
+    members: members.filter((m) => m.role === name).map((m) => m.email),
+    invitations: invitations.filter((i) => i.role === name && liveStatus(i, now) === "pending").map((i) => i.email),
+  });
   const ordered = [...roles.filter((r) => r.builtIn), ...roles.filter((r) => !r.builtIn).sort((a, b) => a.name.localeCompare(b.name))];
   const cell = (role, p) => {
     const has = role.permissions.includes(p.id);
     return h("td", { class: has ? "yes" : "no" }, h("span", { "aria-hidden": "true" }, has ? "✓" : "·"), h("span", { class: "visually-hidden" }, has ? `${role.name} may ${p.description}` : `${role.name} may not`));
   };
+  const matrix = h(
+    "table",
+    { class: "matrix" },
+    h("caption", { class: "visually-hidden" }, "Permissions of each role"),
+    h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Permission"), ordered.map((r) => h("th", { scope: "col", title: r.description }, roleBadge(r.name), h("div", { class: "muted small" }, r.builtIn ? "built-in" : "custom"))))),
+    h(
+      "tbody",
+      {},
+      ctx.catalog.map((p) => h("tr", {}, h("th", { scope: "row" }, h("code", {}, p.id), h("div", { class: "muted small" }, p.description)), ordered.map((r) => cell(r, p)))),
+      h("tr", { class: "totals" }, h("th", { scope: "row" }, "Permissions held"), ordered.map((r) => h("td", { class: "num" }, String(r.permissions.length)))),
+    ),
+  );
+  const roleItem = (r) => {
+    const who = holders(r.name);
+    const count = who.members.length + who.invitations.length;
+    return h(
+      "li",
+      { class: "role-item", dataset: { role: r.name } },
+      h("div", { class: "role-head" }, roleBadge(r.name), h("span", { class: "muted small" }, r.builtIn ? " built-in" : " custom"), h("span", { class: "small holders" }, ` · held by ${who.members.length} member(s), ${who.invitations.length} pending invitation(s)`)),
+      h("p", { class: "role-desc" }, r.description || h("span", { class: "muted" }, "No description.")),
+      ctx.canManage && !r.builtIn
+        ? h(
+            "div",
+            { class: "role-actions" },
+            h("button", { type: "button", class: "btn btn-small", "aria-label": `Edit the role ${r.name}`, dataset: { key: `edit-role:${r.name}` }, onclick: () => editRole(r, ctx) }, "Edit"),
+            h("button", { type: "button", class: "btn btn-small btn-danger-outline", "aria-label": `Delete the role ${r.name}`, dataset: { key: `delete-role:${r.name}` }, onclick: () => deleteRole(r, who, ctx) }, "Delete", count ? h("span", { class: "visually-hidden" }, " (still held)") : null),
+          )
+        : null,
+    );
+  };
   replace(
     view,
     h("h1", { tabindex: -1 }, "Roles and capabilities"),
     h("p", { class: "lead" }, "Each member holds one role, plus any extra permissions granted to them. Columns are roles; rows are permissions."),
-    h(
-      "div",
-      { class: "table-wrap" },
-      h(
-        "table",
-        { class: "matrix" },
-        h("caption", { class: "visually-hidden" }, "Permissions of each role"),
-        h(
-          "thead",
-          {},
-          h(
-            "tr",
-            {},
-            h("th", { scope: "col" }, "Permission"),
-            ordered.map((r) => h("th", { scope: "col", title: r.description }, roleBadge(r.name), h("div", { class: "muted small" }, r.builtIn ? "built-in" : "custom"))),
-          ),
-        ),
-        h(
-          "tbody",
-          {},
-          ctx.catalog.map((p) => h("tr", {}, h("th", { scope: "row" }, h("code", {}, p.id), h("div", { class: "muted small" }, p.description)), ordered.map((r) => cell(r, p)))),
-          h("tr", { class: "totals" }, h("th", { scope: "row" }, "Permissions held"), ordered.map((r) => h("td", { class: "num" }, String(r.permissions.length)))),
-        ),
-      ),
-    ),
-    h(
-      "dl",
-      { class: "role-descriptions" },
-      ordered.map((r) => [h("dt", {}, roleBadge(r.name), r.builtIn ? null : h("span", { class: "muted small" }, " custom")), h("dd", {}, r.description || h("span", { class: "muted" }, "No description."))]),
-    ),
+    ctx.canManage ? h("div", { class: "toolbar" }, h("button", { type: "button", class: "btn btn-primary", dataset: { key: "new-role" }, onclick: () => editRole(null, ctx) }, "New custom role")) : null,
+    scrollRegion("Roles and permissions matrix", matrix, { class: "table-wrap matrix-wrap" }),
+    h("h2", {}, "Roles"),
+    h("ul", { class: "role-list" }, ordered.map(roleItem)),
   );
 }

@@ -1,0 +1,75 @@
+// Edit a pending invitation's role and extra permissions (PATCH, pending only). A 412
+// reloads the invitation and shows what changed since the dialog opened.
+import { ApiFailure, describeFailure, fieldSentence } from "./api.js";
+import { summarize } from "./changes.js";
+import { openDialog } from "./dialogs.js";
+import { h, replace, announce } from "./dom.js";
+import { field, permissionPicker, rolePermissions, roleSelect, setFieldError } from "./fields.js";
+import { sortByCatalog } from "./format.js";
+
+/** editInvitation opens the edit dialog for pending invitation `i`; on save the page is redrawn with focus back on its row. */
+export async function editInvitation(i, ctx) {
+  let base = i;
+  const role = field({ label: "Role", control: roleSelect(ctx.roles, i.role) });
+  const perms = permissionPicker({ catalog: ctx.catalog, checked: i.permissions, fromRole: rolePermissions(ctx.roles, i.role) });
+  const formError = h("p", { class: "form-error", role: "alert", hidden: true });
+  const changed = h("div", { class: "notice changed", role: "status", hidden: true });
+  role.control.addEventListener("change", () => {
+    perms.setRole(rolePermissions(ctx.roles, role.control.value));
+    formError.hidden = true;
+  });
+  perms.onChange(() => (formError.hidden = true));
+
+  const recover = async () => {
+    const fresh = (await ctx.api.invitations()).find((x) => x.id === base.id);
+    if (!fresh) return;
+    const lines = summarize(base, fresh);
+    base = fresh;
+    replace(
+      changed,
+      h("p", {}, h("strong", {}, "Someone else changed this invitation while the dialog was open. "), "Your choices below are kept; Save again to apply them."),
+      h("ul", { class: "change-lines" }, (lines.length ? lines : ["Only bookkeeping changed."]).map((l) => h("li", {}, l))),
+    );
+    changed.hidden = false;
+  };
+
+  const save = async () => {
+    setFieldError(role, null);
+    setFieldError(perms, null);
+    const next = { role: role.control.value, permissions: perms.value() };
+    if (next.role === base.role && next.permissions.join() === sortByCatalog(base.permissions, ctx.catalog).join()) {
+      formError.hidden = false;
+      formError.textContent = "Nothing changed: pick another role or tick a permission, or press Cancel.";
+      return false;
+    }
+    try {
+      await ctx.api.updateInvitation(base, next);
+      announce(`Updated the invitation to ${i.email}: role ${next.role}.`);
+      return true;
+    } catch (err) {
+      if (err instanceof ApiFailure && err.code === "precondition_failed") {
+        await recover();
+        return false;
+      }
+      const name = String(err.details?.field ?? "");
+      const target = name.startsWith("permissions") ? perms : name === "role" ? role : null;
+      if (target) setFieldError(target, fieldSentence(err));
+      else {
+        formError.hidden = false;
+        formError.textContent = describeFailure(err, i.email);
+      }
+      return false;
+    }
+  };
+
+  const result = await openDialog({
+    title: `Edit the invitation to ${i.email}`,
+    body: h("div", { class: "form" }, h("p", { class: "hint" }, "They join with this role and these extra permissions when they accept. The link and its expiry stay the same."), changed, formError, role.wrapper, perms.wrapper),
+    buttons: [
+      { label: "Cancel", value: "cancel" },
+      { label: "Save changes", value: "save", kind: "primary", beforeClose: save },
+    ],
+    initialFocus: () => role.control,
+  });
+  if (result === "save" || base !== i) ctx.rerender({ focus: [`edit:${i.email}`, `row:${i.email}`] });
+}

@@ -1,0 +1,105 @@
+// Manage access of one member: role and extra permissions, with a confirmation naming
+// what is gained and lost. A 412 (someone changed the member meanwhile) reloads the
+// member, shows what changed since the dialog opened, keeps the choices made, and lets
+// Save go through against the new version.
+import { ApiFailure, describeFailure, fieldSentence } from "./api.js";
+import { summarize } from "./changes.js";
+import { confirmAction, openDialog } from "./dialogs.js";
+import { h, replace, announce } from "./dom.js";
+import { field, permissionPicker, rolePermissions, roleSelect, setFieldError } from "./fields.js";
+import { diffPermissions, permissionList, sortByCatalog } from "./format.js";
+
+function effective(ctx, role, extra) {
+  return sortByCatalog([...rolePermissions(ctx.roles, role), ...extra], ctx.catalog);
+}
+
+function changeSummary(ctx, m, next) {
+  const { gained, lost } = diffPermissions(m.effectivePermissions, effective(ctx, next.role, next.permissions));
+  return h(
+    "div",
+    {},
+    h("p", {}, next.role === m.role ? `Keeps the ${m.role} role.` : `Role: ${m.role} → ${next.role}.`),
+    h("p", {}, "Gains: ", permissionList(gained, { empty: "nothing" })),
+    h("p", {}, "Loses: ", permissionList(lost, { empty: "nothing" })),
+  );
+}
+
+/** manageMember opens the Manage dialog for `m`; on save the page is redrawn with focus back on the member's row. */
+export async function manageMember(m, ctx) {
+  let base = m; // the member as the server last showed it
+  const role = field({ label: "Role", control: roleSelect(ctx.roles, m.role) });
+  const perms = permissionPicker({ catalog: ctx.catalog, checked: m.permissions, fromRole: rolePermissions(ctx.roles, m.role) });
+  const preview = h("div", { class: "preview", "aria-live": "polite" });
+  const formError = h("p", { class: "form-error", role: "alert", hidden: true });
+  const changed = h("div", { class: "notice changed", role: "status", hidden: true });
+  const update = () => {
+    formError.hidden = true;
+    replace(preview, h("p", {}, h("strong", {}, "Effective after the change: ")), permissionList(effective(ctx, role.control.value, perms.value())));
+  };
+  role.control.addEventListener("change", () => {
+    perms.setRole(rolePermissions(ctx.roles, role.control.value));
+    update();
+  });
+  perms.onChange(update);
+  update();
+
+  const recover = async () => {
+    let fresh;
+    try {
+      fresh = await ctx.api.member(base.id);
+    } catch (err) {
+      formError.hidden = false;
+      formError.textContent = err instanceof ApiFailure && err.status === 404 ? `${m.email} is no longer a member: someone removed them while this was open.` : describeFailure(err, m.email);
+      return;
+    }
+    const lines = summarize(base, fresh);
+    base = fresh;
+    replace(
+      changed,
+      h("p", {}, h("strong", {}, "Someone else changed this member while the dialog was open. "), "Your choices below are kept; Save again to apply them over the new values."),
+      h("ul", { class: "change-lines" }, (lines.length ? lines : ["Nothing you can see here changed (only bookkeeping)."]).map((l) => h("li", {}, l))),
+    );
+    changed.hidden = false;
+  };
+
+  const save = async () => {
+    setFieldError(role, null);
+    setFieldError(perms, null);
+    const next = { role: role.control.value, permissions: perms.value() };
+    if (next.role === base.role && next.permissions.join() === sortByCatalog(base.permissions, ctx.catalog).join()) {
+      formError.hidden = false;
+      formError.textContent = "Nothing changed: pick another role or tick a permission, or press Cancel.";
+      return false;
+    }
+    if (!(await confirmAction({ title: `Change access of ${m.email}?`, body: changeSummary(ctx, base, next), confirmLabel: "Confirm change" }))) return false;
+    try {
+      await ctx.api.updateMember(base, next);
+      announce(`Updated ${m.email}: role ${next.role}.`);
+      return true;
+    } catch (err) {
+      if (err instanceof ApiFailure && err.code === "precondition_failed") {
+        await recover();
+        return false;
+      }
+      const name = String(err.details?.field ?? "");
+      const target = name.startsWith("permissions") ? perms : name === "role" ? role : null;
+      if (target) setFieldError(target, fieldSentence(err));
+      else {
+        formError.hidden = false;
+        formError.textContent = describeFailure(err, m.email);
+      }
+      return false;
+    }
+  };
+
+  const result = await openDialog({
+    title: `Manage access of ${m.email}`,
+    body: h("div", { class: "form" }, changed, formError, role.wrapper, perms.wrapper, preview),
+    buttons: [
+      { label: "Cancel", value: "cancel" },
+      { label: "Save changes", value: "save", kind: "primary", beforeClose: save },
+    ],
+    initialFocus: () => role.control,
+  });
+  if (result === "save" || base !== m) ctx.rerender({ focus: [`manage:${m.email}`] });
+}

@@ -1,0 +1,106 @@
+// Create, edit and delete custom roles. A role may hold every permission but the
+// owner-only ones; its name follows the API's pattern and may not shadow a built-in;
+// a role still held by a member or a pending invitation cannot be deleted (409).
+import { ApiFailure, describeFailure, fieldSentence } from "./api.js";
+import { summarize } from "./changes.js";
+import { openDialog } from "./dialogs.js";
+import { emailList, h, replace, announce } from "./dom.js";
+import { field, permissionPicker, setFieldError } from "./fields.js";
+
+/** ROLE_NAME is the custom role name pattern of schema/catalog.ts (CUSTOM_ROLE_NAME_PATTERN). */
+export const ROLE_NAME = /^[a-z][a-z0-9-]{1,62}$/;
+
+/** editRole opens the role dialog: a new custom role when `role` is null, else an edit of it. */
+export async function editRole(role, ctx) {
+  let base = role;
+  const name = field({ label: "Name", control: h("input", { name: "name", autocomplete: "off", spellcheck: "false", value: role?.name ?? "", readonly: Boolean(role) }), hint: role ? "A role's name cannot change." : "Lower-case letters, digits and dashes, starting with a letter, e.g. release-manager." });
+  const description = field({ label: "Description", control: h("textarea", { name: "description", rows: 2, maxlength: 1000 }) });
+  description.control.value = role?.description ?? "";
+  const perms = permissionPicker({ catalog: ctx.catalog, checked: role?.permissions ?? [], legend: "Permissions" });
+  const formError = h("p", { class: "form-error", role: "alert", hidden: true });
+  const changed = h("div", { class: "notice changed", role: "status", hidden: true });
+
+  const save = async () => {
+    for (const f of [name, description, perms]) setFieldError(f, null);
+    formError.hidden = true;
+    const roleName = name.control.value.trim();
+    if (!role) {
+      if (ctx.roles.some((r) => r.name === roleName)) {
+        setFieldError(name, `A role named ${roleName} already exists. Choose another name, or edit that role from the Roles page.`);
+        name.control.focus();
+        return false;
+      }
+      if (!ROLE_NAME.test(roleName)) {
+        setFieldError(name, "A role name uses lower-case letters, digits and dashes (2 to 63 characters) and starts with a letter.");
+        name.control.focus();
+        return false;
+      }
+    }
+    const body = { description: description.control.value.trim(), permissions: perms.value() };
+    try {
+      await ctx.api.putRole(roleName, body, base?.version);
+      announce(role ? `Saved the role ${roleName}.` : `Created the role ${roleName}.`);
+      return true;
+    } catch (err) {
+      if (err instanceof ApiFailure && err.code === "precondition_failed" && base) {
+        const fresh = (await ctx.api.roles()).find((r) => r.name === base.name);
+        if (!fresh) {
+          formError.hidden = false;
+          formError.textContent = `The role ${base.name} was deleted while this was open.`;
+          return false;
+        }
+        const lines = summarize(base, fresh);
+        base = fresh;
+        replace(changed, h("p", {}, h("strong", {}, "Someone else changed this role while the dialog was open. "), "Your choices below are kept; Save again to apply them."), h("ul", { class: "change-lines" }, lines.map((l) => h("li", {}, l))));
+        changed.hidden = false;
+        return false;
+      }
+      const fieldName = String(err.details?.field ?? "");
+      const target = fieldName === "name" ? name : fieldName.startsWith("permissions") ? perms : fieldName === "description" ? description : null;
+      if (target && err.code === "validation_failed") setFieldError(target, fieldSentence(err));
+      else {
+        formError.hidden = false;
+        formError.textContent = describeFailure(err, roleName);
+      }
+      return false;
+    }
+  };
+
+  const result = await openDialog({
+    title: role ? `Edit the role ${role.name}` : "New custom role",
+    body: h("div", { class: "form" }, changed, formError, name.wrapper, description.wrapper, perms.wrapper),
+    buttons: [
+      { label: "Cancel", value: "cancel" },
+      { label: role ? "Save role" : "Create role", value: "save", kind: "primary", beforeClose: save },
+    ],
+    initialFocus: () => (role ? description.control : name.control),
+  });
+  if (result === "save") ctx.rerender({ focus: [`edit-role:${role?.name ?? name.control.value.trim()}`] });
+}
+
+/** deleteRole asks first, listing who holds the role; a role still held cannot be deleted (as the API's 409). */
+export async function deleteRole(role, holders, ctx) {
+  const held = holders.members.length + holders.invitations.length > 0;
+  const list = (label, emails) =>
+    emails.length ? [h("p", {}, label), emailList(label, emails)] : null;
+  const body = h(
+    "div",
+    {},
+    h("p", {}, held ? `The role ${role.name} is still held, so it cannot be deleted. Give these people another role first.` : `Nobody holds the role ${role.name}. Deleting it cannot be undone.`),
+    list("Members", holders.members),
+    list("Pending invitations", holders.invitations),
+  );
+  const value = await openDialog({
+    title: `Delete the role ${role.name}?`,
+    body,
+    buttons: held ? [{ label: "Close", value: "cancel" }] : [{ label: "Cancel", value: "cancel" }, { label: "Delete role", value: "delete", kind: "danger" }],
+  });
+  if (value !== "delete") return;
+  try {
+    await ctx.api.deleteRole(role);
+    announce(`Deleted the role ${role.name}.`);
+  } catch (err) {
+    announce(describeFailure(err, role.name), "error");
+  }
+  ctx.rerender({ focus: [`delete-role:${role.name}`, "new-role"] });
+}

@@ -1,0 +1,135 @@
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestServer } from "../e2e/harness.js";
+import { installInto, pack, ROOT, run, userEnv, type NativeModule, type Packed } from "./install.js";
+
+/**
+ * The npm package from a user's side: packed from this checkout (npm test has built dist/),
+ * installed into a temporary project, then used there: the CLI through its bin, the
+ * library and the Pulumi provider through their package exports.
+ */
+let dir: string;
+let packed: Packed;
+let project: string;
+let bin: string;
+
+beforeAll(async () => {
+  if (!existsSync(join(ROOT, "dist", "cli", "main.js"))) throw new Error("dist/ is missing: run `npm run build` (npm test builds first)");
+  dir = mkdtempSync(join(tmpdir(), "antryk-pack-"));
+  packed = await pack(dir);
+  project = join(dir, "project");
+  bin = await installInto(project, packed.tarball);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function cli(args: string[], cwd = project) {
+  return run(process.execPath, [bin, ...args], cwd, userEnv());
+}
+
+function node(script: string) {
+  return run(process.execPath, ["--input-type=module", "-e", script], project, userEnv());
+}
+
+describe("the packed tarball", () => {
+  it("ships the license, what the README links, and no source maps or benchmarks", () => {
+    const paths = packed.files.map((f) => f.path);
+    expect(paths).toContain("LICENSE");
+    expect(paths.filter((p) => p.endsWith(".map"))).toEqual([]);
+    expect(paths.filter((p) => p.startsWith("dist/bench/"))).toEqual([]);
+    expect(readFileSync(join(project, "node_modules/antryk-access/LICENSE"), "utf8")).toContain("Apache License\n                           Version 2.0, January 2004");
+  });
+
+  it("resolves every relative link of its README inside the package", () => {
+    const pkgDir = join(project, "node_modules", "antryk-access");
+    const readme = readFileSync(join(pkgDir, "README.md"), "utf8");
+    const targets = [...readme.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)].map((m) => m[1]!).filter((t) => !/^[a-z]+:/i.test(t));
+    expect(targets.length).toBeGreaterThan(5);
+    expect(targets.filter((t) => !existsSync(join(pkgDir, t)))).toEqual([]);
+  });
+
+  it("declares the Node.js floor it documents and no placeholder metadata", () => {
+    const manifest = JSON.parse(readFileSync(join(project, "node_modules/antryk-access/package.json"), "utf8")) as Record<string, unknown>;
+    expect(manifest.engines).toEqual({ node: ">=20.18" });
+    expect(manifest.license).toBe("Apache-2.0");
+    expect(JSON.stringify(manifest)).not.toMatch(/example\.com|TODO|OWNER\/REPO/i);
+  });
+});
+
+describe("installed into a project", () => {
+  it("runs validate on the shipped example", async () => {
+    const result = await cli(["validate", "-f", "node_modules/antryk-access/examples/access.yaml"]);
+    expect(result).toMatchObject({ code: 0, stderr: "" });
+    expect(result.stdout).toMatch(/access\.yaml: valid \(0 errors/);
+  });
+
+  it("runs plan against the embedded workspace (outside CI)", async () => {
+    copyFileSync(join(project, "node_modules/antryk-access/examples/access.yaml"), join(project, "access.yaml"));
+    const result = await cli(["plan", "-f", "access.yaml", "--detailed-exitcode"]);
+    expect(result.stderr).not.toMatch(/internal error/);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toMatch(/embedded local workspace/);
+    expect(result.stdout).toMatch(/^Plan: \d+ to invite/m);
+  });
+
+  it("imports the library as ESM", async () => {
+    const result = await node(`
+      import { loadAccessFile, computePlan, createClient } from "antryk-access";
+      const { desired, diagnostics } = await loadAccessFile("node_modules/antryk-access/examples/access.yaml");
+      console.log(typeof computePlan, typeof createClient, desired.workspace, diagnostics.length);`);
+    expect(result).toMatchObject({ code: 0, stderr: "" });
+    expect(result.stdout.trim()).toBe("function function acme-prod 0");
+  });
+
+  // docs/install.md: ESM only; require() works where Node loads ESM from require by default (20.19+, 22.12+).
+  const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
+  it.runIf((major === 20 && minor >= 19) || (major === 22 && minor >= 12) || major >= 23)("require()s the library on this Node.js", async () => {
+    const result = await run(process.execPath, ["-e", `console.log(typeof require("antryk-access").loadAccessFile)`], project, userEnv());
+    expect(result).toMatchObject({ code: 0, stdout: "function\n" });
+  });
+
+  it("imports the Pulumi provider", async () => {
+    const result = await node(`
+      import { WorkspaceAccess, Member, CustomRole, operations } from "antryk-access/provider";
+      console.log([WorkspaceAccess, Member, CustomRole].map((c) => typeof c).join(" "), Object.keys(operations).sort().join(","));`);
+    expect(result).toMatchObject({ code: 0, stderr: "" });
+    expect(result.stdout.trim()).toBe("function function function customRole,member,workspaceAccess");
+  });
+});
+
+describe("a missing or broken better-sqlite3", () => {
+  it.each<[NativeModule, RegExp]>([
+    ["absent", /better-sqlite3 is not installed/],
+    ["unbuilt", /better-sqlite3 is installed but was never built/],
+    ["corrupt", /better-sqlite3 is installed but its compiled addon does not load/],
+  ])("%s: says what is missing and how to rebuild it, not 'internal error'", async (native, what) => {
+    const broken = join(dir, `broken-${native}`);
+    const brokenBin = await installInto(broken, packed.tarball, native);
+    copyFileSync(join(broken, "node_modules/antryk-access/examples/access.yaml"), join(broken, "access.yaml"));
+    const result = await run(process.execPath, [brokenBin, "plan", "-f", "access.yaml"], broken, userEnv());
+    expect(result.code).toBe(1);
+    expect(result.stderr).not.toMatch(/internal error|    at /);
+    expect(result.stderr).toMatch(what);
+    expect(result.stderr).toContain("`npm rebuild better-sqlite3`");
+    // validate needs no database: it still works.
+    const validate = await run(process.execPath, [brokenBin, "validate", "-f", "access.yaml"], broken, userEnv());
+    expect(validate.code).toBe(0);
+  });
+
+  it("is not needed against a real workspace: plan with ANTRYK_API_URL runs without it", async () => {
+    const server = await startTestServer();
+    try {
+      const broken = join(dir, "remote-absent");
+      const brokenBin = await installInto(broken, packed.tarball, "absent");
+      const file = join(broken, "access.yaml");
+      writeFileSync(file, `version: 1\nworkspace: ${server.workspace}\nowner: ${server.owner}\nmembers: []\n`);
+      const result = await run(process.execPath, [brokenBin, "plan", "-f", "access.yaml"], broken, { ...userEnv(), ...server.env() });
+      expect(result.stderr).toBe("");
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/No changes/);
+    } finally {
+      await server.close();
+    }
+  });
+});
