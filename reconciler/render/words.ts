@@ -252,7 +252,8 @@ export function liveSinceText(c: Change): string | null {
   return eventText(c.liveSince);
 }
 
-/** eventText is one access-history event in words (liveSinceText, the review report). */
-export function eventText(e: LiveSince): string {
-  return `${ACTION_PHRASES[e.action]} by ${e.actor} ${clientPhrase(e.client, e.clientVersion)}, ${minuteUtc(e.at)}`;
+/** eventText is one access-history event in words (liveSinceText, the review report); `quote` renders the values (actor, client version) for the output at hand. */
+export function eventText(e: LiveSince, quote: (value: string) => string = (v) => v): string {
+  const version = e.clientVersion === undefined ? undefined : quote(e.clientVersion);
+  return `${ACTION_PHRASES[e.action]} by ${quote(e.actor)} ${clientPhrase(e.client, version)}, ${minuteUtc(e.at)}`;
 }

@@ -1,6 +1,6 @@
 import { mdCode, mdText } from "../render/escape.js";
-import { MARKDOWN_LIMIT } from "../render/markdown.js";
-import { accessText, eventText, minuteUtc } from "../render/words.js";
+import { eventMarkdown, MARKDOWN_LIMIT } from "../render/markdown.js";
+import { accessText, minuteUtc } from "../render/words.js";
 import type { FileGrant, Review, ReviewPerson } from "./model.js";
 
 /** FOLD_PEOPLE_AFTER: past this many people the people table is folded in a <details> block. */
@@ -45,7 +45,7 @@ export function renderReviewMarkdown(review: Review): string {
   const person = (email: string) => byEmail.get(email) as ReviewPerson;
 
   out.add("#### Admins", "");
-  for (const email of review.admins) out.add(`- ${code(email)} ${statusWords(person(email))} — ${cell(lastChangeWords(person(email)))}`);
+  for (const email of review.admins) out.add(`- ${code(email)} ${statusWords(person(email))} — ${lastChangeWords(person(email))}`);
   out.add("");
 
   if (review.outside !== null) {
@@ -78,7 +78,7 @@ export function renderReviewMarkdown(review: Review): string {
     if (review.drift.length === 0) out.add("None: the workspace matches access.yaml.");
     for (const d of review.drift) {
       const p = byEmail.get(d.subject);
-      const since = p?.lastChange ? ` — live since: ${cell(eventText(p.lastChange))}` : "";
+      const since = p?.lastChange ? ` — live since: ${eventMarkdown(p.lastChange)}` : "";
       out.add(`- ${cell(d.text)} (${cell(d.reason)})${since}`);
     }
     out.add("");
@@ -150,7 +150,7 @@ function personRow(p: ReviewPerson, withFile: boolean): string {
   const file = p.owner ? "owner" : withFile ? fileCell(p.inFile) : "";
   const since = `${p.status === "active" ? "joined" : "invited"} ${minuteUtc(p.since)}${p.invitedBy ? ` by ${code(p.invitedBy)}` : ""}`;
   const expires = p.expires === null ? "" : `${p.expires} (${daysWords(p.daysLeft as number)})`;
-  return `| ${code(p.email)} | ${p.status} | ${access} | ${risk} | ${file} | ${since} | ${cell(lastChangeWords(p))} | ${expires} |`;
+  return `| ${code(p.email)} | ${p.status} | ${access} | ${risk} | ${file} | ${since} | ${lastChangeWords(p)} | ${expires} |`;
 }
 
 function statusWords(p: ReviewPerson): string {
@@ -162,7 +162,7 @@ function highRiskWords(p: ReviewPerson): string {
 }
 
 function lastChangeWords(p: ReviewPerson): string {
-  return p.lastChange === null ? "not in the history read" : eventText(p.lastChange);
+  return p.lastChange === null ? "not in the history read" : eventMarkdown(p.lastChange);
 }
 
 /** fileCell is fileWords in Markdown: the location escaped, or **not in access.yaml** in bold. */

@@ -157,7 +157,7 @@ describe("plan and apply with history", () => {
     expect(text.stdout).toContain("update bob@acme.io: account-admin → developer");
     expect(text.stdout).toContain("live since: changed by alice@acme.io in the dashboard, 2026-11-29 10:02 UTC");
     const markdown = await cli(["plan", "-f", "access.yaml", "--format", "markdown"]);
-    expect(markdown.stdout).toContain("<details><summary>live since</summary>changed by alice@acme.io in the dashboard, 2026-11-29 10:02 UTC");
+    expect(markdown.stdout).toContain("- `bob@acme.io` (update): changed by `alice@acme.io` in the dashboard, 2026-11-29 10:02 UTC (request `req_");
 
     const saved = JSON.parse(await readFile(join(ws.dir, "plan.json"), "utf8"));
     expect(saved.changes.every((c: any) => c.liveSince && c.liveSince.eventId)).toBe(true);
