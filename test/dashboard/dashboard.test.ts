@@ -133,6 +133,8 @@ describe("dashboard", () => {
       expect(await events.first().textContent()).toContain("Role: developer → account-admin");
       expect(await events.first().textContent()).toContain("Extra permissions: −domains:manage");
       expect(await events.first().locator('[data-label="Done to"]').textContent()).toBe("alice@acme.io");
+      // The change was made here, and the server recorded it so (X-Antryk-Client: dashboard).
+      expect(await events.first().locator('[data-label="Through"]').textContent()).toBe("Dashboard");
       await screenshot(page, "history");
       await page.getByLabel("Action").selectOption("invitation.created");
       await page.locator('tbody tr[data-action="member.updated"]').waitFor({ state: "detached" });
