@@ -249,7 +249,7 @@ describe("dashboard", () => {
       expect(await changeButtons(page).count()).toBe(0);
       expect(await page.getByRole("columnheader", { name: "Actions" }).count()).toBe(0);
       const nav = page.getByRole("navigation", { name: "Sections" });
-      expect(await nav.getByRole("link").allTextContents()).toEqual(["Members", "Invitations", "Roles", "Access history"]);
+      expect(await nav.getByRole("link").allTextContents()).toEqual(["Members", "Invitations", "Roles", "Access history", "Review"]);
       await screenshot(page, "members-developer");
 
       await goTo(page, "Invitations", "invitations");
