@@ -1,3 +1,4 @@
+import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient, type AccessClient } from "../../client/index.js";
 import { PACKAGE_VERSION } from "../../client/version.js";
@@ -51,6 +52,18 @@ describe("audit event client", () => {
     const revoked = await lastEvent("sent@acme.io");
     expect(revoked).toMatchObject({ action: "invitation.revoked", client: "dashboard" });
     expect(revoked.reason).toBeDefined();
+  });
+
+  it("reads an event recorded before the server kept clients (migration 3) as unknown", async () => {
+    const db = new Database(ws.dbPath);
+    try {
+      db.prepare("UPDATE audit_events SET client = NULL, client_version = NULL WHERE target = 'cli@acme.io'").run();
+    } finally {
+      db.close();
+    }
+    const event = await lastEvent("cli@acme.io");
+    expect(event.client).toBe("unknown");
+    expect("clientVersion" in event).toBe(false);
   });
 
   it("names the server's own admin tools as server", async () => {
