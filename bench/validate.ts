@@ -7,7 +7,9 @@ import { join } from "node:path";
  * The loader's benchmark: generated access files of 1,000 / 10,000 / 100,000 members
  * (custom roles, groups, grants, comments, expiring contractors) validated by
  * loadAccessFile, each size in a fresh Node process so its peak RSS is its own.
- * Target: 100,000 members in under 3 s and 500 MB. No API calls.
+ * Target: 100,000 members in under 3 s and 500 MB. No API calls. Beside the 100,000-member
+ * row, `yaml_only_100000` reads the same file with the general `yaml` parser alone (then the
+ * same validation): what the fast parser saves, and what validate would cost without it.
  */
 
 const SIZES = [1_000, 10_000, 100_000];
@@ -57,10 +59,29 @@ interface Measure {
   diagnostics: number;
 }
 
-function measureInChild(file: string): Promise<Measure> {
+/** Parser is how the child reads the file: loadAccessFile as shipped, or `yaml` alone then the same validation. */
+type Parser = "shipped" | "yaml-only";
+
+function measureInChild(file: string, parser: Parser): Promise<Measure> {
   const load = new URL("../schema/load.js", import.meta.url).href;
+  const parseText = new URL("../schema/source/parse-text.js", import.meta.url).href;
+  const loader = (() => {
+    switch (parser) {
+      case "shipped":
+        return `const { loadAccessFile } = await import(${JSON.stringify(load)});`;
+      case "yaml-only":
+        return `
+    const { validateAccessDocument } = await import(${JSON.stringify(load)});
+    const { parseWithYaml } = await import(${JSON.stringify(parseText)});
+    const { readFile } = await import("node:fs/promises");
+    const loadAccessFile = async (path) => {
+      const parsed = parseWithYaml(await readFile(path, "utf8"), path);
+      return parsed.ok ? validateAccessDocument(parsed.value, path) : { desired: null, diagnostics: parsed.diagnostics };
+    };`;
+    }
+  })();
   const script = `
-    const { loadAccessFile } = await import(${JSON.stringify(load)});
+    ${loader}
     const heap0 = process.memoryUsage().heapUsed;
     const cpu0 = process.cpuUsage();
     let t = performance.now();
@@ -88,13 +109,18 @@ export async function run(): Promise<Record<string, unknown>> {
   const dir = mkdtempSync(join(tmpdir(), "antryk-bench-validate-"));
   try {
     const results: Record<string, unknown> = {};
-    for (const members of SIZES) {
+    const rows: [name: string, members: number, parser: Parser][] = [
+      ...SIZES.map((members): [string, number, Parser] => [`members_${members}`, members, "shipped"]),
+      [`yaml_only_${SIZES.at(-1)!}`, SIZES.at(-1)!, "yaml-only"],
+    ];
+    for (const [name, members, parser] of rows) {
       const file = join(dir, `access-${members}.yaml`);
       writeFileSync(file, generateAccessFile(members));
-      const m = await measureInChild(file);
+      const m = await measureInChild(file, parser);
       const round = (n: number) => Math.round(n * 10) / 10;
-      results[`members_${members}`] = {
+      results[name] = {
         members,
+        parser,
         fileMb: round(statSync(file).size / 2 ** 20),
         validateColdMs: round(m.coldMs),
         validateColdCpuMs: round(m.coldCpuMs),

@@ -1,7 +1,7 @@
 import { AccessError, InterruptedError } from "../errors.js";
 import type { ApplyResult } from "../reconciler/apply/index.js";
 import type { Change } from "../reconciler/plan.js";
-import { describeState, subjectOf, verbOf } from "../reconciler/render/index.js";
+import { describeState, showInvisible, subjectOf, verbOf } from "../reconciler/render/index.js";
 import type { Verification } from "../reconciler/verify.js";
 
 /**
@@ -26,14 +26,19 @@ const NOT_ATTEMPTED_WHY = {
   unreachable: "the server stopped answering",
 } as const;
 
-/** problemLines lists failed, skipped, then not-attempted changes, one line each, at most MAX_PROBLEM_LINES (then a count). */
+/**
+ * problemLines lists failed, skipped, then not-attempted changes, one line each, at most
+ * MAX_PROBLEM_LINES (then a count). Values from the file or the workspace (emails, role
+ * names, the API's messages) are shown with invisible characters escaped, never raw.
+ */
 export function problemLines(result: ApplyResult): string[] {
   const who = (e: { email?: string; name?: string; key: string }) => e.email ?? e.name ?? e.key;
-  return capped([
+  const lines = [
     ...result.failed.map((f) => `  failed         ${f.kind} ${who(f)}: ${f.error.message}`),
     ...result.skipped.map((s) => `  skipped        ${s.kind} ${who(s)}: ${s.reason}`),
     ...result.notAttempted.map((n) => `  not attempted  ${n.kind} ${who(n)}: ${NOT_ATTEMPTED_WHY[n.reason]}`),
-  ]);
+  ];
+  return capped(lines.map(showInvisible));
 }
 
 /** verificationLines renders the verification: `Verified: …`, the differences that remain, or why it was skipped. */
@@ -55,7 +60,7 @@ export function verificationLines(verification: Verification): string[] {
 
 /** differenceLine names one remaining difference as the change a new plan would make. */
 export function differenceLine(change: Change): string {
-  return `  ${verbOf(change)} ${subjectOf(change)}${describeState(change)}  (${change.reason})`;
+  return showInvisible(`  ${verbOf(change)} ${subjectOf(change)}${describeState(change)}  (${change.reason})`);
 }
 
 /**

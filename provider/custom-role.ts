@@ -18,12 +18,13 @@ import {
   type CheckFailure,
 } from "./check.js";
 import { applyOrFail } from "./engine.js";
-import { guard, resolveTarget, withClient, type ProviderConfig } from "./session.js";
+import { guard } from "./errors.js";
+import { checkTokenConfig, resolveTarget, withClient, type ProviderConfig } from "./session.js";
 
 /**
  * CustomRole operations: one custom role of a workspace, created or replaced by PUT
- * (through the engine: a one-role additive document, so an existing role of the same
- * name is adopted and updated), deleted by DELETE (refused by the API while someone
+ * (through the engine: a one-role additive document; an existing role of the same name
+ * is adopted and updated only with `adoptExisting: true`), deleted by DELETE (refused by the API while someone
  * holds it, reported with the holders). The id is `<workspace>/<roleName>`.
  */
 
@@ -34,6 +35,10 @@ export interface CustomRoleInputs {
   description: string;
   permissions: string[];
   apiUrl?: string;
+  /** tokenConfig names the stack config key of this resource's token (`antryk:<name>Token`); default `antryk:token`. */
+  tokenConfig?: string;
+  /** adoptExisting lets create take over a live role of the same name; default false. */
+  adoptExisting?: boolean;
 }
 
 function roleDocument(inputs: Record<string, unknown>): Record<string, unknown> {
@@ -60,7 +65,11 @@ export function check(_olds: Record<string, unknown>, news: Record<string, unkno
       ...optionalType(news, "description", "string"),
       ...optionalType(news, "permissions", "array"),
       ...optionalType(news, "apiUrl", "string"),
+      ...optionalType(news, "tokenConfig", "string"),
+      ...optionalType(news, "adoptExisting", "boolean"),
     ];
+    const tokenProblem = checkTokenConfig(news.tokenConfig);
+    if (tokenProblem !== null) failures.push({ property: "tokenConfig", reason: tokenProblem });
     if (news.permissions === undefined || news.permissions === null) {
       failures.push({ property: "permissions", reason: "permissions is required: the permission ids the role grants" });
     }
@@ -82,28 +91,28 @@ function roleProperty(path: readonly (string | number)[]): string {
 export async function diff(_config: ProviderConfig, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ changes: boolean; replaces?: string[] }> {
   const replaces = (["workspace", "roleName"] as const).filter((k) => olds[k] !== news[k]);
   if (replaces.length > 0) return { changes: true, replaces };
-  const changed = (["description", "permissions", "apiUrl"] as const).some((k) => JSON.stringify(olds[k] ?? null) !== JSON.stringify(news[k] ?? null));
+  const changed = (["description", "permissions", "apiUrl", "tokenConfig"] as const).some((k) => JSON.stringify(olds[k] ?? null) !== JSON.stringify(news[k] ?? null));
   return { changes: changed };
 }
 
-/** create defines the role (or adopts a live one of the same name and brings it to the inputs). */
+/** create defines the role (or, with adoptExisting, adopts a live one of the same name and brings it to the inputs). */
 export function create(config: ProviderConfig, props: Record<string, unknown>): Promise<{ id: string; outs: Record<string, unknown> }> {
   return guard(async () => {
     const inputs = props as unknown as CustomRoleInputs;
-    return { id: `${inputs.workspace}/${inputs.roleName}`, outs: await converge(config, inputs) };
+    return { id: `${inputs.workspace}/${inputs.roleName}`, outs: await converge(config, inputs, true) };
   });
 }
 
 /** update replaces the role's description and permissions. */
 export function update(config: ProviderConfig, news: Record<string, unknown>): Promise<{ outs: Record<string, unknown> }> {
-  return guard(async () => ({ outs: await converge(config, news as unknown as CustomRoleInputs) }));
+  return guard(async () => ({ outs: await converge(config, news as unknown as CustomRoleInputs, false) }));
 }
 
 /** read refreshes from the live role (returned as inputs, so drift shows in the next diff); a missing role is gone. */
 export function read(config: ProviderConfig, id: string, props: Record<string, unknown>): Promise<{ id: string; props: Record<string, unknown>; inputs?: Record<string, unknown> }> {
   return guard(async () => {
     const inputs = props as unknown as CustomRoleInputs;
-    return withClient(resolveTarget(config, inputs.apiUrl), async (client) => {
+    return withClient(resolveTarget(config, inputs), async (client) => {
       const live = await fetchWorkspaceState(client, inputs.workspace);
       const role = live.roles.find((r) => r.name === inputs.roleName);
       if (role === undefined) return { id: "", props: {} };
@@ -111,7 +120,7 @@ export function read(config: ProviderConfig, id: string, props: Record<string, u
       return {
         id,
         props: outputsOf(now, role, live),
-        inputs: defined({ workspace: now.workspace, roleName: now.roleName, description: now.description, permissions: now.permissions, apiUrl: now.apiUrl }),
+        inputs: defined({ workspace: now.workspace, roleName: now.roleName, description: now.description, permissions: now.permissions, apiUrl: now.apiUrl, tokenConfig: now.tokenConfig, adoptExisting: now.adoptExisting }),
       };
     });
   });
@@ -121,7 +130,7 @@ export function read(config: ProviderConfig, id: string, props: Record<string, u
 export function remove(config: ProviderConfig, props: Record<string, unknown>): Promise<void> {
   return guard(async () => {
     const inputs = props as unknown as CustomRoleInputs;
-    await withClient(resolveTarget(config, inputs.apiUrl), async (client) => {
+    await withClient(resolveTarget(config, inputs), async (client) => {
       const live = await fetchWorkspaceState(client, inputs.workspace);
       const role = live.roles.find((r) => r.name === inputs.roleName);
       if (role === undefined) return;
@@ -143,11 +152,19 @@ export function remove(config: ProviderConfig, props: Record<string, unknown>): 
   });
 }
 
-async function converge(config: ProviderConfig, inputs: CustomRoleInputs): Promise<Record<string, unknown>> {
-  return withClient(resolveTarget(config, inputs.apiUrl), async (client) => {
+async function converge(config: ProviderConfig, inputs: CustomRoleInputs, creating: boolean): Promise<Record<string, unknown>> {
+  return withClient(resolveTarget(config, inputs), async (client) => {
     const { desired, errors } = validateRole(inputs as unknown as Record<string, unknown>);
     if (desired === null) throw new ConfigError(`the CustomRole inputs for ${inputs.roleName} are invalid; nothing was changed`, errors);
-    const plan = computePlan(desired, await fetchWorkspaceState(client, inputs.workspace), { target: client.baseUrl });
+    const before = await fetchWorkspaceState(client, inputs.workspace);
+    const existing = before.roles.find((r) => r.name === inputs.roleName);
+    if (creating && existing !== undefined && inputs.adoptExisting !== true) {
+      throw new ConfigError(
+        `custom role ${inputs.roleName} already exists in ${inputs.workspace} (permissions: ${sortPermissions(existing.permissions).join(", ") || "none"}); ` +
+          "set adoptExisting: true to manage it with this CustomRole, or, if the CustomRole was renamed, give it `aliases` with its old name; nothing was changed",
+      );
+    }
+    const plan = computePlan(desired, before, { target: client.baseUrl });
     await applyOrFail(plan, client, `defining custom role ${inputs.roleName} in ${inputs.workspace}`);
     const live = await fetchWorkspaceState(client, inputs.workspace);
     const role = live.roles.find((r) => r.name === inputs.roleName);
@@ -172,6 +189,8 @@ function outputsOf(inputs: CustomRoleInputs, role: Role, live: LiveState): Recor
     description: inputs.description ?? "",
     permissions: sortPermissions(inputs.permissions),
     apiUrl: inputs.apiUrl,
+    tokenConfig: inputs.tokenConfig,
+    adoptExisting: inputs.adoptExisting,
     version: role.version,
     holderCount: holders(live, role.name).length,
   });

@@ -2,10 +2,10 @@ import type { AccessClient } from "../client/index.js";
 import { SafetyError } from "../errors.js";
 import { applyPlan, type ApplyResult } from "../reconciler/apply/index.js";
 import type { LiveState } from "../reconciler/live-state.js";
-import type { Plan } from "../reconciler/plan.js";
+import { summarize, type Plan, type PlanSummary } from "../reconciler/plan.js";
 import { normalizeEmail } from "../schema/catalog.js";
 import type { DesiredMember, DesiredRole, DesiredState, SourceRef } from "../schema/model.js";
-import { ProviderError } from "./session.js";
+import { ProviderError } from "./errors.js";
 
 /**
  * The provider's use of the engine beyond load/fetch/plan: applying a plan with every
@@ -13,10 +13,23 @@ import { ProviderError } from "./session.js";
  * document names (WorkspaceAccess with `removeOnDelete`).
  */
 
-/** Partial describes the resource to record when an apply made some changes and then failed. */
+/** Partial describes the resource to record when an apply made some changes and then failed (`properties` gets what was applied). */
 export interface Partial {
   id: string;
-  properties: () => Promise<Record<string, unknown>>;
+  properties: (result: ApplyResult) => Promise<Record<string, unknown>>;
+}
+
+/** appliedSummary counts what an apply actually did, by kind (the `lastApplied` output): failed and skipped changes are not counted. */
+export function appliedSummary(plan: Plan, result: ApplyResult): PlanSummary {
+  const applied = new Set(result.applied.map((a) => a.key));
+  return summarize(plan.changes.filter((c) => applied.has(c.key)));
+}
+
+/** failureLine says why one change failed, with the API status once (the client's message already carries it). */
+function failureLine(f: ApplyResult["failed"][number]): string {
+  const status = `${f.error.status} ${f.error.code}`;
+  const message = f.error.message.includes(status) ? f.error.message : `${f.error.message} (${status})`;
+  return `${f.kind} ${f.email ?? f.name ?? ""} failed: ${message}`;
 }
 
 /**
@@ -33,7 +46,7 @@ export async function applyOrFail(plan: Plan, client: AccessClient, what: string
   const result = await applyPlan(plan, client);
   if (result.failed.length === 0 && result.skipped.length === 0) return result;
   const reasons = [
-    ...result.failed.map((f) => `${f.kind} ${f.email ?? f.name ?? ""} failed: ${f.error.message} (${f.error.status} ${f.error.code})`),
+    ...result.failed.map(failureLine),
     ...result.skipped.map((s) => `${s.kind} ${s.email ?? s.name ?? ""} skipped: ${s.reason}`),
   ];
   const err = new ProviderError(
@@ -41,7 +54,7 @@ export async function applyOrFail(plan: Plan, client: AccessClient, what: string
   );
   if (partial !== undefined && result.applied.length > 0) {
     err.id = partial.id;
-    err.properties = await partial.properties();
+    err.properties = await partial.properties(result);
     err.reasons = reasons;
   }
   throw err;

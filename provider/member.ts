@@ -18,11 +18,14 @@ import {
   type CheckFailure,
 } from "./check.js";
 import { applyOrFail } from "./engine.js";
-import { guard, resolveTarget, withClient, type ProviderConfig } from "./session.js";
+import { guard } from "./errors.js";
+import { logLines } from "./report.js";
+import { checkTokenConfig, resolveTarget, withClient, type ProviderConfig } from "./session.js";
 
 /**
- * Member operations: one person in a workspace. Create invites, or adopts an existing
- * member or pending invitation with the same email and brings it to the inputs; the
+ * Member operations: one person in a workspace. Create invites; a person who is already a
+ * member or invited is adopted (and brought to the inputs) only with `adoptExisting: true`,
+ * and only by one Member of a deployment; the
  * changes are computed by the engine's computePlan in additive mode over a one-person
  * document, so every reconcile rule (in-place role change, pending counted as done,
  * expired resent, revoked re-invited) and every rail (owner, self) applies. The id is
@@ -36,6 +39,10 @@ export interface MemberInputs {
   role: string;
   permissions: string[];
   apiUrl?: string;
+  /** tokenConfig names the stack config key of this resource's token (`antryk:<name>Token`); default `antryk:token`. */
+  tokenConfig?: string;
+  /** adoptExisting lets create take over a person who is already a member or invited (like `pulumi import`); default false. */
+  adoptExisting?: boolean;
 }
 
 /** MemberStatus is where the person stands: an active member, or a pending or expired invitation. */
@@ -58,7 +65,7 @@ function memberDocument(inputs: Record<string, unknown>): Record<string, unknown
  * owner-only-permission, …). A role that is not built in is accepted when it is a valid
  * custom-role name: it may be defined by a CustomRole resource or already live.
  */
-export function check(_olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
+export function check(olds: Record<string, unknown>, news: Record<string, unknown>, config?: ProviderConfig): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
   return guard(async () => {
     const failures = [
       ...requireString(news, "workspace", "the name of the Antryk workspace"),
@@ -66,7 +73,11 @@ export function check(_olds: Record<string, unknown>, news: Record<string, unkno
       ...requireString(news, "role", "account-admin, developer or a custom role name"),
       ...optionalType(news, "permissions", "array"),
       ...optionalType(news, "apiUrl", "string"),
+      ...optionalType(news, "tokenConfig", "string"),
+      ...optionalType(news, "adoptExisting", "boolean"),
     ];
+    const tokenProblem = checkTokenConfig(news.tokenConfig);
+    if (tokenProblem !== null) failures.push({ property: "tokenConfig", reason: tokenProblem });
     if (failures.length > 0 || containsUnknown(news)) return { inputs: news, failures };
     for (const d of validateMember(news).errors) {
       failures.push({ property: memberProperty(d.path), reason: diagnosticReason(d, false) });
@@ -76,8 +87,26 @@ export function check(_olds: Record<string, unknown>, news: Record<string, unkno
       email: normalizeEmail(news.email as string),
       permissions: sortPermissions((news.permissions as string[] | undefined) ?? []),
     });
+    if (failures.length === 0 && config !== undefined && olds.email === undefined && news.adoptExisting === true) {
+      await previewAdoption(config, inputs as unknown as MemberInputs);
+    }
     return { inputs, failures };
   });
+}
+
+/**
+ * previewAdoption reports, during the preview of a new Member with adoptExisting, whom it
+ * takes over and how their access changes (a create alone would show only `+ create`).
+ */
+async function previewAdoption(config: ProviderConfig, inputs: MemberInputs): Promise<void> {
+  const person = await withClient(resolveTarget(config, inputs), async (client) => findPerson(await fetchWorkspaceState(client, inputs.workspace), inputs.email));
+  const label = `antryk-access Member ${inputs.workspace}/${inputs.email}`;
+  if (person === null) return logLines([`${label}: invites (nobody to adopt)`]);
+  const access = (role: string, permissions: readonly string[]) => `${role}${permissions.length > 0 ? ` + ${sortPermissions([...permissions]).join(", ")}` : ""}`;
+  const from = access(person.role, person.permissions);
+  const to = access(inputs.role, inputs.permissions);
+  const where = person.kind === "member" ? "an active member" : `a ${person.invitation.status} invitation`;
+  logLines([`${label}: adopts ${where}: ${from === to ? `${from} (unchanged)` : `${from} → ${to}`}`]);
 }
 
 /** memberProperty maps a document path (`members[0].permissions[1]`) to the input property (`permissions[1]`). */
@@ -87,39 +116,44 @@ function memberProperty(path: readonly (string | number)[]): string {
   return "email";
 }
 
-/** diff: a changed workspace or email is a delete-before-replace; a changed role, grants or apiUrl an in-place update; an expired invitation is resent. */
+/**
+ * diff: a changed workspace or email is a replacement, created before the old one is
+ * deleted (the ids differ, so both can exist: a failed create removes nobody); a changed
+ * role, grants, apiUrl or credential is an in-place update; an expired invitation is resent.
+ */
 export async function diff(_config: ProviderConfig, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ changes: boolean; replaces?: string[]; deleteBeforeReplace?: boolean }> {
   const replaces = (["workspace", "email"] as const).filter((k) => olds[k] !== news[k]);
-  if (replaces.length > 0) return { changes: true, replaces, deleteBeforeReplace: true };
-  const changed = (["role", "permissions", "apiUrl"] as const).some((k) => JSON.stringify(olds[k] ?? null) !== JSON.stringify(news[k] ?? null));
+  if (replaces.length > 0) return { changes: true, replaces };
+  const changed = (["role", "permissions", "apiUrl", "tokenConfig"] as const).some((k) => JSON.stringify(olds[k] ?? null) !== JSON.stringify(news[k] ?? null));
   return { changes: changed || olds.status === "expired" };
 }
 
-/** create invites or adopts the person and returns its outputs. */
+/** create invites the person, or adopts them with `adoptExisting`, and returns its outputs. */
 export function create(config: ProviderConfig, props: Record<string, unknown>): Promise<{ id: string; outs: Record<string, unknown> }> {
   return guard(async () => {
     const inputs = props as unknown as MemberInputs;
-    const outs = await converge(config, inputs, true);
+    const outs = await converge(config, inputs, { creating: true, adopted: false });
     return { id: `${inputs.workspace}/${inputs.email}`, outs };
   });
 }
 
-/** update brings the member or invitation to the new role and grants, in place. */
-export function update(config: ProviderConfig, news: Record<string, unknown>): Promise<{ outs: Record<string, unknown> }> {
-  return guard(async () => ({ outs: await converge(config, news as unknown as MemberInputs, false) }));
+/** update brings the member or invitation to the new role and grants, in place; `adopted` stays what create recorded. */
+export function update(config: ProviderConfig, news: Record<string, unknown>, olds: Record<string, unknown> = {}): Promise<{ outs: Record<string, unknown> }> {
+  return guard(async () => ({ outs: await converge(config, news as unknown as MemberInputs, { creating: false, adopted: olds.adopted === true }) }));
 }
 
 /** read refreshes from the live workspace; the returned inputs are the live role and grants, so the next diff shows drift. A person with neither membership nor a pending or expired invitation is gone. */
 export function read(config: ProviderConfig, id: string, props: Record<string, unknown>): Promise<{ id: string; props: Record<string, unknown>; inputs?: Record<string, unknown> }> {
   return guard(async () => {
     const inputs = props as unknown as MemberInputs;
-    return withClient(resolveTarget(config, inputs.apiUrl), async (client) => {
+    return withClient(resolveTarget(config, inputs), async (client) => {
       const live = await fetchWorkspaceState(client, inputs.workspace);
       const found = findPerson(live, inputs.email);
       if (found === null) return { id: "", props: {} };
       const adopted = props.adopted === true;
       const now = { ...inputs, role: found.role, permissions: sortPermissions(found.permissions) };
-      return { id, props: outputsOf(now, found, adopted), inputs: defined({ workspace: now.workspace, email: now.email, role: now.role, permissions: now.permissions, apiUrl: now.apiUrl }) };
+      const { workspace, email, role, permissions, apiUrl, tokenConfig, adoptExisting } = now;
+      return { id, props: outputsOf(now, found, adopted), inputs: defined({ workspace, email, role, permissions, apiUrl, tokenConfig, adoptExisting }) };
     });
   });
 }
@@ -128,9 +162,10 @@ export function read(config: ProviderConfig, id: string, props: Record<string, u
 export function remove(config: ProviderConfig, props: Record<string, unknown>): Promise<void> {
   return guard(async () => {
     const inputs = props as unknown as MemberInputs;
-    await withClient(resolveTarget(config, inputs.apiUrl), async (client) => {
+    await withClient(resolveTarget(config, inputs), async (client) => {
       const live = await fetchWorkspaceState(client, inputs.workspace);
       const email = normalizeEmail(inputs.email);
+      releaseClaim(client.baseUrl, inputs.workspace, email);
       if (email === normalizeEmail(live.workspace.owner)) {
         throw new ConfigError(`${email} is the owner of ${inputs.workspace}; the owner is never removed by antryk-access`);
       }
@@ -146,25 +181,66 @@ export function remove(config: ProviderConfig, props: Record<string, unknown>): 
   });
 }
 
-async function converge(config: ProviderConfig, inputs: MemberInputs, creating: boolean): Promise<Record<string, unknown>> {
-  return withClient(resolveTarget(config, inputs.apiUrl), async (client) => {
+async function converge(config: ProviderConfig, inputs: MemberInputs, mode: { creating: boolean; adopted: boolean }): Promise<Record<string, unknown>> {
+  const { creating } = mode;
+  return withClient(resolveTarget(config, inputs), async (client) => {
     const desired = requireDesired(inputs);
     const before = await fetchWorkspaceState(client, inputs.workspace);
-    if (normalizeEmail(inputs.email) === normalizeEmail(before.workspace.owner)) {
+    const email = normalizeEmail(inputs.email);
+    if (email === normalizeEmail(before.workspace.owner)) {
       throw new ConfigError(
-        `${normalizeEmail(inputs.email)} is the owner of ${inputs.workspace}: the owner is never invited, changed or removed by antryk-access, so no Member resource can manage it; nothing was changed`,
+        `${email} is the owner of ${inputs.workspace}: the owner is never invited, changed or removed by antryk-access, so no Member resource can manage it; nothing was changed`,
       );
     }
+    const existing = findPerson(before, email);
+    if (creating) {
+      if (existing !== null && inputs.adoptExisting !== true) throw notAdopted(inputs, existing);
+      claim(client.baseUrl, inputs.workspace, email);
+    }
     const plan = computePlan(desired, before, { target: client.baseUrl });
-    await applyOrFail(plan, client, `${creating ? "adding" : "updating"} ${inputs.email} in ${inputs.workspace}`);
+    await applyOrFail(plan, client, `${creating ? "adding" : "updating"} ${inputs.email} in ${inputs.workspace}`).catch((err: unknown) => {
+      if (creating) releaseClaim(client.baseUrl, inputs.workspace, email);
+      throw err;
+    });
     const found = findPerson(await fetchWorkspaceState(client, inputs.workspace), inputs.email);
     if (found === null) {
       const why = plan.warnings.find((w) => w.email === inputs.email)?.message ?? "it was not found after the apply";
       throw new ConfigError(`${inputs.email} has no membership or invitation in ${inputs.workspace}: ${why}`);
     }
-    const adopted = creating ? findPerson(before, inputs.email) !== null : false;
+    const adopted = creating ? existing !== null : mode.adopted;
     return outputsOf(inputs, found, adopted);
   });
+}
+
+/**
+ * The Members created in this host process (one per `pulumi up`), by API URL, workspace
+ * and email: a second Member claiming the same person in one deployment fails, even with
+ * adoptExisting. Released when the Member is deleted or its create fails.
+ */
+const claims = new Set<string>();
+const claimKey = (baseUrl: string, workspace: string, email: string) => `${baseUrl} ${workspace} ${email}`;
+
+function claim(baseUrl: string, workspace: string, email: string): void {
+  const key = claimKey(baseUrl, workspace, email);
+  if (claims.has(key)) {
+    throw new ConfigError(`${email} in ${workspace} is already managed by another Member of this deployment; two resources cannot manage one person; nothing was changed`);
+  }
+  claims.add(key);
+}
+
+function releaseClaim(baseUrl: string, workspace: string, email: string): void {
+  claims.delete(claimKey(baseUrl, workspace, email));
+}
+
+/** notAdopted is the error of a create that finds the person already there without adoptExisting: it names them and their access. */
+function notAdopted(inputs: MemberInputs, person: Person): ConfigError {
+  const where = person.kind === "member" ? "an active member" : `a ${person.invitation.status} invitation`;
+  const grants = person.permissions.length > 0 ? ` + ${sortPermissions(person.permissions).join(", ")}` : "";
+  return new ConfigError(
+    `${normalizeEmail(inputs.email)} is already in ${inputs.workspace} (${where}, role ${person.role}${grants}); ` +
+      "set adoptExisting: true to manage this person with this Member (it will be brought to its inputs), " +
+      "or, if the Member was renamed, give it `aliases` with its old name; nothing was changed",
+  );
 }
 
 function requireDesired(inputs: MemberInputs): DesiredState {
@@ -210,6 +286,8 @@ function outputsOf(inputs: MemberInputs, person: Person, adopted: boolean): Reco
     role: inputs.role,
     permissions: sortPermissions(inputs.permissions ?? []),
     apiUrl: inputs.apiUrl,
+    tokenConfig: inputs.tokenConfig,
+    adoptExisting: inputs.adoptExisting,
     adopted,
   };
   if (person.kind === "member") {

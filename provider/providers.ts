@@ -7,9 +7,9 @@ import type * as pulumi from "@pulumi/pulumi";
  * still break when run:
  *
  * 1. The provider is one class with plain fields only: `resource` (which operations it
- *    runs, a constant string) and `apiUrl`, `token`, undefined at construction. Pulumi
- *    writes the field values into the serialized text, so nothing but the resource name
- *    and undefined may be there when the program serializes it.
+ *    runs, a constant string) and `config`, undefined at construction (set by `configure`
+ *    in the host). Pulumi writes the field values into the serialized text, so nothing
+ *    but the resource name and undefined may be there when the program serializes it.
  * 2. Every method loads its code inside the method, by bare package name, through the
  *    package's own `exports`: `await import("antryk-access/provider")`. The serialized
  *    text therefore captures no module, no function and no value of this file. Pulumi
@@ -18,9 +18,15 @@ import type * as pulumi from "@pulumi/pulumi";
  *    fails to serialize, and a copied connection pool would not work in the host.
  * 3. No connection pool, undici Agent, timer or other handle is created at module level
  *    or kept on the object: each operation opens its client and closes it (session.ts).
- * 4. Credentials come from `configure` (stack config `antryk:apiUrl`, `antryk:token`),
- *    which only ever runs in the host, or from ANTRYK_API_URL / ANTRYK_TOKEN read inside
- *    the operation; never from resource inputs, never into outputs or state.
+ * 4. Credentials come from `configure` (stack config `antryk:apiUrl`, `antryk:token`, or
+ *    the key a resource's `tokenConfig` names), which only ever runs in the host, or from
+ *    ANTRYK_API_URL / ANTRYK_TOKEN read inside the operation; never from resource inputs,
+ *    never into outputs or state (session.ts binds each token to its URL).
+ * 6. The text is stored in every resource's state, and Pulumi runs a resource's read and
+ *    delete with the text stored at its last update: texts written by older versions call
+ *    `operations` too. The `operations` signatures are therefore a permanent interface
+ *    (provider/index.ts); test/provider/compat.test.ts drives a state and texts written by
+ *    the version before issue 18 (test/provider/fixtures/v0-state.json).
  * 5. Methods stay one line: the logic lives in workspace-access.ts, member.ts and
  *    custom-role.ts (one `operations` entry each, all of the same shape), loaded in the
  *    host like any module, and tested there.
@@ -35,39 +41,42 @@ type Props = Record<string, any>;
 /** ResourceKind names an entry of `operations` (provider/index.ts): the resource a provider serves. */
 export type ResourceKind = "workspaceAccess" | "member" | "customRole";
 
+/** StackConfig is the part of the host's config object the provider reads: any key, namespaced (`antryk:token`). */
+interface StackConfig {
+  get(key: string): unknown;
+}
+
 /** AccessProvider is the serializable provider of one resource class, named by `resource`. */
 export class AccessProvider implements pulumi.dynamic.ResourceProvider {
-  apiUrl: string | undefined = undefined;
-  token: string | undefined = undefined;
+  config: StackConfig | undefined = undefined;
 
   constructor(readonly resource: ResourceKind) {}
 
   async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    this.apiUrl = req.config.get("antryk:apiUrl");
-    this.token = req.config.get("antryk:token");
+    this.config = req.config;
   }
   async check(olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
     const { operations } = (await import("antryk-access/provider")) as typeof import("./index.js");
-    return operations[this.resource].check(olds, news);
+    return operations[this.resource].check(olds, news, { get: (key: string) => this.config?.get(key) });
   }
   async diff(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
     const { operations } = (await import("antryk-access/provider")) as typeof import("./index.js");
-    return operations[this.resource].diff({ apiUrl: this.apiUrl, token: this.token }, olds, news);
+    return operations[this.resource].diff({ get: (key: string) => this.config?.get(key) }, olds, news);
   }
   async create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
     const { operations } = (await import("antryk-access/provider")) as typeof import("./index.js");
-    return operations[this.resource].create({ apiUrl: this.apiUrl, token: this.token }, inputs);
+    return operations[this.resource].create({ get: (key: string) => this.config?.get(key) }, inputs);
   }
   async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
     const { operations } = (await import("antryk-access/provider")) as typeof import("./index.js");
-    return operations[this.resource].read({ apiUrl: this.apiUrl, token: this.token }, id, props);
+    return operations[this.resource].read({ get: (key: string) => this.config?.get(key) }, id, props);
   }
   async update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
     const { operations } = (await import("antryk-access/provider")) as typeof import("./index.js");
-    return operations[this.resource].update({ apiUrl: this.apiUrl, token: this.token }, news);
+    return operations[this.resource].update({ get: (key: string) => this.config?.get(key) }, news, olds);
   }
   async delete(id: string, props: Props): Promise<void> {
     const { operations } = (await import("antryk-access/provider")) as typeof import("./index.js");
-    return operations[this.resource].remove({ apiUrl: this.apiUrl, token: this.token }, props);
+    return operations[this.resource].remove({ get: (key: string) => this.config?.get(key) }, props);
   }
 }

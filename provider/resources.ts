@@ -6,8 +6,18 @@ import { AccessProvider } from "./providers.js";
  * `pulumi.dynamic.Resource`s over the same engine as the CLI. Types are
  * `pulumi-nodejs:dynamic/antryk:<Name>`. Credentials are never an input: set
  * `antryk:apiUrl` and `pulumi config set --secret antryk:token …` (or ANTRYK_API_URL /
- * ANTRYK_TOKEN in the environment of `pulumi up`).
+ * ANTRYK_TOKEN in the environment of `pulumi up`); a resource of another workspace names
+ * the config key of its own token with `tokenConfig` (e.g. `antryk:sandboxToken`, sent
+ * only to `antryk:sandboxApiUrl`, else `antryk:apiUrl`).
  */
+
+/** CredentialArgs choose which configured token a resource uses; the token itself is never an input. */
+export interface CredentialArgs {
+  /** apiUrl asserts the API URL of this resource's credential: a different URL is refused before any request (a token only goes to the URL configured with it). */
+  apiUrl?: pulumi.Input<string>;
+  /** tokenConfig names the stack config key holding this resource's token, `antryk:<name>Token` (its URL: `antryk:<name>ApiUrl`, else `antryk:apiUrl`); default `antryk:token`. */
+  tokenConfig?: pulumi.Input<string>;
+}
 
 // One provider object per class: plain data, so Pulumi serializes it once (it caches by object).
 const workspaceAccessProvider = new AccessProvider("workspaceAccess");
@@ -15,14 +25,15 @@ const memberProvider = new AccessProvider("member");
 const customRoleProvider = new AccessProvider("customRole");
 
 /** WorkspaceAccessArgs: the workspace and exactly one of `file` (path to access.yaml, relative to the program folder) or `document` (the same content as an object). */
-export interface WorkspaceAccessArgs {
+export interface WorkspaceAccessArgs extends CredentialArgs {
   workspace: pulumi.Input<string>;
   file?: pulumi.Input<string>;
+  /** document: the access document as an object; when it is a secret, the outputs derived from it (warnings, driftChanges, the applied record) are secret too. */
   document?: pulumi.Input<Record<string, unknown>>;
-  /** apiUrl overrides `antryk:apiUrl` / ANTRYK_API_URL for this resource (not a secret; the token never is an input). */
-  apiUrl?: pulumi.Input<string>;
-  /** removeOnDelete: on delete, remove the members, invitations and custom roles the document names (default false: stop managing, remove nobody). */
+  /** removeOnDelete: on delete, remove the members, invitations and custom roles the last apply named (default false: stop managing, remove nobody). */
   removeOnDelete?: pulumi.Input<boolean>;
+  /** adoptExisting: with removeOnDelete, let the first apply take over people and custom roles that already exist (default false: create fails and names them). */
+  adoptExisting?: pulumi.Input<boolean>;
   /** allowSelfChange lets the plan demote or remove the member whose token applies it (the CLI's --allow-self-change; default false). */
   allowSelfChange?: pulumi.Input<boolean>;
 }
@@ -47,8 +58,14 @@ export class WorkspaceAccess extends pulumi.dynamic.Resource {
   declare readonly lastApplied: pulumi.Output<PlanSummaryOutput>;
   /** drift: the per-kind summary of what a plan would change now (total 0 right after an apply). */
   declare readonly drift: pulumi.Output<PlanSummaryOutput>;
+  /** driftChanges: the first 50 changes of the drift (`driftChangeCount` counts them all). */
   declare readonly driftChanges: pulumi.Output<string[]>;
+  declare readonly driftChangeCount: pulumi.Output<number>;
+  /** warnings: the first 50 plan warnings (`warningCount` counts them all). */
   declare readonly warnings: pulumi.Output<string[]>;
+  declare readonly warningCount: pulumi.Output<number>;
+  /** contentDigest: `sha256:…` of the resolved document; an edited file changes it, so a preview shows the edit. */
+  declare readonly contentDigest: pulumi.Output<string>;
 
   constructor(name: string, args: WorkspaceAccessArgs, opts?: pulumi.CustomResourceOptions) {
     const outputs = {
@@ -60,26 +77,34 @@ export class WorkspaceAccess extends pulumi.dynamic.Resource {
       lastApplied: undefined,
       drift: undefined,
       driftChanges: undefined,
+      driftChangeCount: undefined,
       warnings: undefined,
+      warningCount: undefined,
+      contentDigest: undefined,
+      managed: undefined,
     };
-    super(workspaceAccessProvider, name, { ...outputs, ...args }, opts, "antryk", "WorkspaceAccess");
+    // Whether the document is a secret is known only to the program: it travels as an input.
+    const documentSecret = args.document === undefined ? undefined : pulumi.output(pulumi.isSecret(pulumi.output(args.document)));
+    super(workspaceAccessProvider, name, { ...outputs, ...args, documentSecret }, opts, "antryk", "WorkspaceAccess");
   }
 }
 
 /** MemberArgs: one person, by email, with a role (built-in or custom) and extra permissions. */
-export interface MemberArgs {
+export interface MemberArgs extends CredentialArgs {
   workspace: pulumi.Input<string>;
   email: pulumi.Input<string>;
   role: pulumi.Input<string>;
   permissions?: pulumi.Input<pulumi.Input<string>[]>;
-  apiUrl?: pulumi.Input<string>;
+  /** adoptExisting: create may take over a person who is already a member or invited, bringing them to these inputs (default false: create fails and names their current access). */
+  adoptExisting?: pulumi.Input<boolean>;
 }
 
 /**
- * Member is one person: create invites them or adopts their membership or pending
- * invitation (and brings it to the inputs); a role change is made in place; a changed
- * email or workspace deletes then re-creates; delete removes the member or revokes the
- * invitation. Outputs carry the status and ids, never an invitation token.
+ * Member is one person: create invites them (or, with `adoptExisting`, takes over their
+ * membership or invitation and brings it to the inputs); a role change is made in place;
+ * a changed email or workspace creates the new person before removing the old one;
+ * delete removes the member or revokes the invitation. Outputs carry the status and ids,
+ * never an invitation token.
  */
 export class Member extends pulumi.dynamic.Resource {
   declare readonly workspace: pulumi.Output<string>;
@@ -92,7 +117,7 @@ export class Member extends pulumi.dynamic.Resource {
   declare readonly invitationId: pulumi.Output<string | undefined>;
   declare readonly invitationExpiresAt: pulumi.Output<string | undefined>;
   declare readonly effectivePermissions: pulumi.Output<string[] | undefined>;
-  /** adopted: the person was already a member or invited when the resource was created. */
+  /** adopted: the person was already a member or invited when the resource was created (kept for the resource's life). */
   declare readonly adopted: pulumi.Output<boolean>;
 
   constructor(name: string, args: MemberArgs, opts?: pulumi.CustomResourceOptions) {
@@ -109,12 +134,13 @@ export class Member extends pulumi.dynamic.Resource {
 }
 
 /** CustomRoleArgs: a custom role's name, description and permissions. */
-export interface CustomRoleArgs {
+export interface CustomRoleArgs extends CredentialArgs {
   workspace: pulumi.Input<string>;
   roleName: pulumi.Input<string>;
   description?: pulumi.Input<string>;
   permissions: pulumi.Input<pulumi.Input<string>[]>;
-  apiUrl?: pulumi.Input<string>;
+  /** adoptExisting: create may take over a live role of the same name (default false: create fails). */
+  adoptExisting?: pulumi.Input<boolean>;
 }
 
 /** CustomRole is one custom role: created or replaced by PUT, deleted by DELETE (a clear error while someone holds it). */

@@ -1,173 +1,213 @@
 import type { AccessClient } from "../client/index.js";
 import { ApiError, ConfigError } from "../errors.js";
-import { applyPlan } from "../reconciler/apply/index.js";
+import { normalizeEmail } from "../schema/catalog.js";
 import { computePlan } from "../reconciler/compute/index.js";
 import { fetchWorkspaceState } from "../reconciler/fetch.js";
 import type { LiveState } from "../reconciler/live-state.js";
-import type { Plan, PlanSummary } from "../reconciler/plan.js";
-import { loadAccessFile, validateAccessDocument } from "../schema/load.js";
+import type { Plan } from "../reconciler/plan.js";
 import type { DesiredState } from "../schema/model.js";
-import type { Diagnostic } from "../schema/diagnostics.js";
-import {
-  containsUnknown,
-  defined,
-  diagnosticReason,
-  errorsOnly,
-  optionalType,
-  propertyPath,
-  requireString,
-  type CheckFailure,
-} from "./check.js";
-import { applyOrFail, removalDesired } from "./engine.js";
-import { guard, resolveTarget, withClient, type ProviderConfig } from "./session.js";
+import { containsUnknown, defined, optionalType, requireString, type CheckFailure } from "./check.js";
+import { appliedSummary, applyOrFail, removalDesired } from "./engine.js";
+import { guard } from "./errors.js";
+import { logLines, planReport } from "./report.js";
+import { checkTokenConfig, resolveTarget, withClient, type ProviderConfig } from "./session.js";
+import { desiredOfManaged, reveal, type ManagedRecord } from "./state.js";
+import { documentProperty, loadDesired, requireDesired, type WorkspaceAccessInputs } from "./workspace-document.js";
+import { outputsOf } from "./workspace-outputs.js";
+
+export type { WorkspaceAccessInputs } from "./workspace-document.js";
 
 /**
  * WorkspaceAccess operations: the whole access document as one resource, a thin shell
- * over the CLI's engine (load → fetch → computePlan → applyPlan). Its id is the
- * workspace name. These run in the dynamic-provider host, called by the serialized
- * AccessProvider("workspaceAccess") (providers.ts).
+ * over the CLI's engine (load → fetch → computePlan → applyPlan), always planned from a
+ * fresh fetch with the resource's own credential, so every rail runs on the identity of
+ * the token that applies. Its id is the workspace name. These run in the
+ * dynamic-provider host, called by the serialized AccessProvider("workspaceAccess").
  */
-
-/** WorkspaceAccessInputs are the resource's inputs after check; exactly one of `file` and `document`. */
-export interface WorkspaceAccessInputs {
-  workspace: string;
-  file?: string;
-  document?: Record<string, unknown>;
-  apiUrl?: string;
-  removeOnDelete?: boolean;
-  /** allowSelfChange lifts the self rail, as the CLI's --allow-self-change: the token's own member may be demoted or removed. */
-  allowSelfChange?: boolean;
-}
 
 /** planOptions are computePlan's options for these inputs (the target recorded in the plan, the self rail). */
 function planOptions(client: AccessClient, inputs: WorkspaceAccessInputs): { target: string; allowSelfChange: boolean } {
   return { target: client.baseUrl, allowSelfChange: inputs.allowSelfChange === true };
 }
 
-/** DOCUMENT_NAME names a `document` input in diagnostics (it has no file). */
-export const DOCUMENT_NAME = "document";
+/** label names the resource in diagnostic lines. */
+const label = (workspace: string) => `antryk-access WorkspaceAccess ${workspace}`;
 
-/** MAX_LISTED_CHANGES caps `driftChanges` so a large drift does not bloat the state. */
-const MAX_LISTED_CHANGES = 50;
-
-/** check validates the inputs as `antryk-access validate` validates a file; each error is a failure on its property path. */
-export function check(_olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
+/**
+ * check validates the inputs as `antryk-access validate` validates a file (each error a
+ * failure on its property path) and adds `contentDigest`, the digest of the resolved
+ * document, so an edited file shows as a changed input. For a new resource (no old
+ * inputs) with known inputs and a credential, it also plans against the live workspace:
+ * the plan is reported to the diagnostic log and each rail violation is a failure, so a
+ * blocked first adoption fails at preview.
+ */
+export function check(olds: Record<string, unknown>, news: Record<string, unknown>, config?: ProviderConfig): Promise<{ inputs: Record<string, unknown>; failures: CheckFailure[] }> {
   return guard(async () => {
     const failures = [
       ...requireString(news, "workspace", "the name of the Antryk workspace this document manages"),
       ...optionalType(news, "file", "string"),
       ...optionalType(news, "document", "object"),
       ...optionalType(news, "apiUrl", "string"),
+      ...optionalType(news, "tokenConfig", "string"),
       ...optionalType(news, "removeOnDelete", "boolean"),
+      ...optionalType(news, "adoptExisting", "boolean"),
       ...optionalType(news, "allowSelfChange", "boolean"),
     ];
+    const tokenProblem = checkTokenConfig(news.tokenConfig);
+    if (tokenProblem !== null) failures.push({ property: "tokenConfig", reason: tokenProblem });
     const hasFile = news.file !== undefined && news.file !== null;
     const hasDocument = news.document !== undefined && news.document !== null;
     if (hasFile === hasDocument) {
       failures.push({ property: hasFile ? "document" : "file", reason: "exactly one of file (a path to access.yaml) or document (the same content as an object) is required" });
     }
     if (failures.length > 0 || containsUnknown(news)) return { inputs: news, failures };
-    const loaded = await loadDesired(news as unknown as WorkspaceAccessInputs);
-    return { inputs: news, failures: loaded.failures };
+    const inputs = news as unknown as WorkspaceAccessInputs;
+    const loaded = await loadDesired(inputs);
+    const checked = defined({ ...news, contentDigest: loaded.contentDigest });
+    if (loaded.desired === null || config === undefined || olds.workspace !== undefined) return { inputs: checked, failures: loaded.failures };
+    const desired = loaded.desired;
+    const { plan, adoption } = await withClient(resolveTarget(config, inputs), async (client) => {
+      const live = await fetchWorkspaceState(client, inputs.workspace);
+      return { plan: computePlan(desired, live, planOptions(client, inputs)), adoption: adoptionProblem(inputs, desired, live) };
+    });
+    logLines(planReport(label(inputs.workspace), plan));
+    const property = documentProperty(inputs);
+    const railFailures = plan.violations.map((v) => ({ property, reason: `safety rail ${v.rail}: ${v.message}` }));
+    return { inputs: checked, failures: adoption === null ? railFailures : [...railFailures, { property: "adoptExisting", reason: adoption }] };
   });
 }
 
-/** diff: a changed workspace is a replacement; otherwise changes exactly when the plan against the live workspace is not empty (or a recorded input changed). */
+/**
+ * diff: a changed workspace is a replacement; otherwise changes exactly when the plan
+ * against the live workspace is not empty or a recorded input changed. The plan is
+ * reported to the diagnostic log, so a preview shows what an update would do.
+ */
 export function diff(config: ProviderConfig, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ changes?: boolean; replaces?: string[] }> {
   return guard(async () => {
     if (olds.workspace !== news.workspace) return { changes: true, replaces: ["workspace"] };
     if (containsUnknown(news)) return { changes: true };
     const inputs = news as unknown as WorkspaceAccessInputs;
-    const plan = await withClient(resolveTarget(config, inputs.apiUrl), async (client) => {
+    const plan = await withClient(resolveTarget(config, inputs), async (client) => {
       const desired = await requireDesired(inputs);
       return computePlan(desired, await fetchWorkspaceState(client, inputs.workspace), planOptions(client, inputs));
     });
-    const recorded = ["file", "document", "apiUrl", "removeOnDelete", "allowSelfChange"] as const;
-    const inputChanged = recorded.some((k) => JSON.stringify(olds[k] ?? null) !== JSON.stringify(news[k] ?? null));
-    return { changes: plan.changes.length > 0 || inputChanged };
+    logLines(planReport(label(inputs.workspace), plan));
+    return { changes: plan.changes.length > 0 || recordedInputChanged(olds, news) };
   });
+}
+
+/** recordedInputChanged compares the inputs kept in outputs; the document by its digest (state written before issue 18 kept the document itself). */
+function recordedInputChanged(olds: Record<string, unknown>, news: Record<string, unknown>): boolean {
+  const same = (k: string) => JSON.stringify(reveal(olds[k]) ?? null) === JSON.stringify(reveal(news[k]) ?? null);
+  const keys = ["file", "apiUrl", "tokenConfig", "removeOnDelete", "allowSelfChange", "documentSecret"];
+  const content = olds.contentDigest !== undefined ? "contentDigest" : "document";
+  return ![...keys, content].every(same);
 }
 
 /** create applies the document to the workspace (all safety rails on); the id is the workspace name. */
 export function create(config: ProviderConfig, props: Record<string, unknown>): Promise<{ id: string; outs: Record<string, unknown> }> {
   return guard(async () => {
     const inputs = props as unknown as WorkspaceAccessInputs;
-    const outs = await applyDocument(config, inputs);
-    return { id: inputs.workspace, outs };
+    return { id: inputs.workspace, outs: await applyDocument(config, inputs, true) };
   });
 }
 
 /** update applies the new document; the plan is recomputed against the live workspace, so drift is corrected too. */
 export function update(config: ProviderConfig, news: Record<string, unknown>): Promise<{ outs: Record<string, unknown> }> {
-  return guard(async () => ({ outs: await applyDocument(config, news as unknown as WorkspaceAccessInputs) }));
+  return guard(async () => ({ outs: await applyDocument(config, news as unknown as WorkspaceAccessInputs, false) }));
 }
 
-/** read refreshes the outputs from the live workspace and reports drift (what a plan would change now); a missing workspace reads as gone. */
+/**
+ * adoptionProblem: a new WorkspaceAccess with `removeOnDelete` takes responsibility for
+ * removing everyone its document names, so naming people or custom roles that already
+ * exist is adoption, which is opt-in (`adoptExisting: true`). Without it, the message names
+ * them and their access (this is also what stops a rename without `aliases` from
+ * removing everyone when the old name is deleted). Null when there is nothing to adopt.
+ */
+function adoptionProblem(inputs: WorkspaceAccessInputs, desired: DesiredState, live: LiveState): string | null {
+  if (inputs.removeOnDelete !== true || inputs.adoptExisting === true) return null;
+  const named = new Set([...desired.members, ...desired.expiredMembers].map((m) => normalizeEmail(m.email)));
+  const people = [
+    ...live.members.filter((m) => named.has(normalizeEmail(m.email))).map((m) => `${normalizeEmail(m.email)} (active, ${m.role})`),
+    ...live.invitations
+      .filter((i) => (i.status === "pending" || i.status === "expired") && named.has(normalizeEmail(i.email)) && !live.members.some((m) => normalizeEmail(m.email) === normalizeEmail(i.email)))
+      .map((i) => `${normalizeEmail(i.email)} (${i.status} invitation, ${i.role})`),
+  ];
+  const defined = new Set(desired.roles.map((r) => r.name));
+  const roles = live.roles.filter((r) => !r.builtIn && defined.has(r.name)).map((r) => `custom role ${r.name}`);
+  const existing = [...new Set([...people, ...roles])];
+  if (existing.length === 0) return null;
+  const shown = existing.slice(0, 10).join(", ") + (existing.length > 10 ? ` and ${existing.length - 10} more` : "");
+  return (
+    `with removeOnDelete, this resource would remove on delete what its document names, and ${existing.length} of them already exist in ${inputs.workspace}: ${shown}; ` +
+    "set adoptExisting: true to take them over, or, if the resource was renamed, give it `aliases` with its old name; nothing was changed"
+  );
+}
+
+/**
+ * read refreshes the live counts and, when the document can be read (a `file` that is
+ * still there, or a document kept by an older state), the drift; a missing workspace
+ * reads as gone. `lastApplied` and the applied record are kept.
+ */
 export function read(config: ProviderConfig, id: string, props: Record<string, unknown>): Promise<{ id: string; props: Record<string, unknown> }> {
   return guard(async () => {
     const inputs = props as unknown as WorkspaceAccessInputs;
-    return withClient(resolveTarget(config, inputs.apiUrl), async (client) => {
+    return withClient(resolveTarget(config, inputs), async (client) => {
       const live = await fetchOrGone(client, inputs.workspace);
       if (live === null) return { id: "", props: {} };
-      const desired = await requireDesired(inputs);
-      const drift = computePlan(desired, live, planOptions(client, inputs));
-      const lastApplied = props.lastApplied as PlanSummary | undefined;
-      return { id, props: outputsOf(inputs, live, drift, lastApplied) };
+      const loaded = await loadDesired(inputs).catch(() => null);
+      const drift = loaded?.desired ? computePlan(loaded.desired, live, planOptions(client, inputs)) : null;
+      const record = reveal(props.managed) as ManagedRecord | undefined;
+      // State written before issue 18 kept the document in outputs and no digest: from now on its digest stands for it.
+      const upgraded = inputs.contentDigest === undefined && inputs.document !== undefined && loaded?.contentDigest !== undefined ? { ...inputs, contentDigest: loaded.contentDigest } : inputs;
+      return { id, props: outputsOf(upgraded, live, drift, { lastApplied: props.lastApplied, managed: record, previous: props }) };
     });
   });
 }
 
 /**
  * remove ("delete") stops managing the workspace and changes nothing, unless
- * `removeOnDelete: true`: then the members, invitations and custom roles the document
- * names are removed (everyone else is left as is), through a plan with the document's
- * safety rails (maxRemovals, minAdmins, preserve, owner, self).
+ * `removeOnDelete: true`: then the members, invitations and custom roles recorded as
+ * applied are removed (everyone else is left as is), through a plan with the recorded
+ * rails (maxRemovals, minAdmins, preserve, owner, self). The file is not read: state
+ * written by an older version without a record falls back to its document or file.
  */
 export function remove(config: ProviderConfig, props: Record<string, unknown>): Promise<void> {
   return guard(async () => {
     const inputs = props as unknown as WorkspaceAccessInputs;
-    if (inputs.removeOnDelete !== true) return;
-    await withClient(resolveTarget(config, inputs.apiUrl), async (client) => {
-      const desired = await requireDesired(inputs);
+    if (reveal(inputs.removeOnDelete) !== true) return;
+    await withClient(resolveTarget(config, inputs), async (client) => {
+      const desired = await appliedDesired(inputs, reveal(props.managed) as ManagedRecord | undefined);
       const live = await fetchOrGone(client, inputs.workspace);
       if (live === null) return;
       const plan = computePlan(removalDesired(desired, live), live, planOptions(client, inputs));
-      await applyOrFail(plan, client, "removing what the access document manages");
+      await applyOrFail(plan, client, "removing what the access document applied");
     });
   });
 }
 
-async function applyDocument(config: ProviderConfig, inputs: WorkspaceAccessInputs): Promise<Record<string, unknown>> {
-  return withClient(resolveTarget(config, inputs.apiUrl), async (client) => {
-    const desired = await requireDesired(inputs);
-    const plan = computePlan(desired, await fetchWorkspaceState(client, inputs.workspace), planOptions(client, inputs));
-    const partial = async () => {
-      const live = await fetchWorkspaceState(client, inputs.workspace);
-      return outputsOf(inputs, live, computePlan(desired, live, planOptions(client, inputs)), plan.summary);
-    };
-    await applyOrFail(plan, client, `applying the access document to ${inputs.workspace}`, { id: inputs.workspace, properties: partial });
-    return partial();
-  });
+/** appliedDesired is what delete takes away: the applied record, else (older state) the document or the file. */
+async function appliedDesired(inputs: WorkspaceAccessInputs, record: ManagedRecord | undefined): Promise<DesiredState> {
+  if (record !== undefined) return desiredOfManaged(record, inputs.workspace);
+  return requireDesired(inputs);
 }
 
-/** outputsOf is the resource's state: the inputs (never a token), live counts, the last applied summary and the drift. */
-function outputsOf(inputs: WorkspaceAccessInputs, live: LiveState, drift: Plan, lastApplied: PlanSummary | undefined): Record<string, unknown> {
-  return defined({
-    workspace: inputs.workspace,
-    file: inputs.file,
-    document: inputs.document,
-    apiUrl: inputs.apiUrl,
-    removeOnDelete: inputs.removeOnDelete,
-    allowSelfChange: inputs.allowSelfChange,
-    owner: live.workspace.owner,
-    revision: live.workspace.revision,
-    memberCount: live.members.length,
-    pendingInvitationCount: live.invitations.filter((i) => i.status === "pending").length,
-    customRoleCount: live.roles.length,
-    lastApplied,
-    drift: drift.summary,
-    driftChanges: drift.changes.slice(0, MAX_LISTED_CHANGES).map((c) => `${c.kind} ${"email" in c ? c.email : c.name}`),
-    warnings: drift.warnings.map((w) => w.message),
+async function applyDocument(config: ProviderConfig, inputs: WorkspaceAccessInputs, creating: boolean): Promise<Record<string, unknown>> {
+  return withClient(resolveTarget(config, inputs), async (client) => {
+    const desired = await requireDesired(inputs);
+    const before = await fetchWorkspaceState(client, inputs.workspace);
+    const adoption = creating ? adoptionProblem(inputs, desired, before) : null;
+    if (adoption !== null) throw new ConfigError(adoption);
+    const plan = computePlan(desired, before, planOptions(client, inputs));
+    const after = async (lastApplied: Plan["summary"]) => {
+      const live = await fetchWorkspaceState(client, inputs.workspace);
+      return outputsOf(inputs, live, computePlan(desired, live, planOptions(client, inputs)), { lastApplied, desired });
+    };
+    const result = await applyOrFail(plan, client, `applying the access document to ${inputs.workspace}`, {
+      id: inputs.workspace,
+      properties: (partial) => after(appliedSummary(plan, partial)),
+    });
+    return after(appliedSummary(plan, result));
   });
 }
 
@@ -179,45 +219,4 @@ async function fetchOrGone(client: AccessClient, workspace: string): Promise<Liv
     if (err instanceof ApiError && err.status === 404) return null;
     throw err;
   }
-}
-
-/** loadDesired reads the document (file or object) and maps each error to a CheckFailure on its property. */
-async function loadDesired(inputs: WorkspaceAccessInputs): Promise<{ desired: DesiredState | null; diagnostics: Diagnostic[]; failures: CheckFailure[] }> {
-  let result: { desired: DesiredState | null; diagnostics: Diagnostic[] };
-  const fromFile = typeof inputs.file === "string";
-  if (fromFile) {
-    try {
-      result = await loadAccessFile(inputs.file as string);
-    } catch (err) {
-      if (err instanceof ConfigError) return { desired: null, diagnostics: err.diagnostics, failures: [{ property: "file", reason: err.message }] };
-      throw err;
-    }
-  } else {
-    const document = { version: 1, workspace: inputs.workspace, ...inputs.document };
-    result = validateAccessDocument(document, DOCUMENT_NAME);
-  }
-  const errors = errorsOnly(result.diagnostics);
-  const failures: CheckFailure[] = errors.map((d) => ({
-    property: fromFile ? "file" : propertyPath(DOCUMENT_NAME, d.path),
-    reason: diagnosticReason(d, fromFile),
-  }));
-  if (result.desired !== null && result.desired.workspace !== inputs.workspace) {
-    failures.push({
-      property: "workspace",
-      reason: `the access document manages workspace "${result.desired.workspace}", not "${inputs.workspace}"`,
-    });
-  }
-  return { desired: failures.length === 0 ? result.desired : null, diagnostics: errors, failures };
-}
-
-/** requireDesired loads the document or throws the ConfigError `validate` would report. */
-async function requireDesired(inputs: WorkspaceAccessInputs): Promise<DesiredState> {
-  const loaded = await loadDesired(inputs);
-  if (loaded.desired !== null) return loaded.desired;
-  const where = typeof inputs.file === "string" ? inputs.file : "the document input";
-  const other = loaded.failures.filter((f) => f.property === "workspace").map((f) => f.reason);
-  throw new ConfigError(
-    other[0] ?? `${where} is invalid (${loaded.diagnostics.length} error${loaded.diagnostics.length === 1 ? "" : "s"}); nothing was changed`,
-    loaded.diagnostics,
-  );
 }

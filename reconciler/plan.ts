@@ -30,14 +30,16 @@ export interface RoleBody {
 export type Risk = "high" | "normal";
 
 /**
- * Phase orders apply (design §4): roles first, then invitations and promotions,
- * then demotions, then removals and revocations, then role deletions. Changes of one
- * phase may run concurrently; a phase starts when the previous one has finished.
+ * Phase orders apply: roles first, then invitations and promotions, then demotions, then
+ * removals and revocations, then reinvitations (fresh invitations for wanted people
+ * whose invitation the server revokes when its sender loses access:manage in this plan),
+ * then role deletions. Changes of one phase may run concurrently; a phase starts when the
+ * previous one has finished.
  */
-export type Phase = "roles" | "grants" | "demotions" | "removals" | "roleDeletions";
+export type Phase = "roles" | "grants" | "demotions" | "removals" | "reinvitations" | "roleDeletions";
 
 /** PHASES lists the phases in apply order. */
-export const PHASES: readonly Phase[] = ["roles", "grants", "demotions", "removals", "roleDeletions"];
+export const PHASES: readonly Phase[] = ["roles", "grants", "demotions", "removals", "reinvitations", "roleDeletions"];
 
 /** ChangeCommon is carried by every change: a stable key, its phase, its effect on effective permissions, and why. */
 interface ChangeCommon {

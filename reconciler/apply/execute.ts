@@ -1,5 +1,6 @@
 import { ApiError } from "../../errors.js";
 import type { Invitation, Member } from "../../schema/api.js";
+import { normalizeEmail } from "../../schema/catalog.js";
 import { assertNever, type Access, type Change, type RoleBody } from "../plan.js";
 import type { ApplyClient } from "./types.js";
 
@@ -140,7 +141,7 @@ export class CurrentSnapshot {
   ) {}
 
   async find(email: string, kind: "member" | "invitation"): Promise<Access | undefined> {
-    const key = email.toLowerCase();
+    const key = normalizeEmail(email);
     for (let fresh = false; ; fresh = true) {
       const found = (await this.read(kind, fresh)).get(key);
       if (found || fresh) return found;
@@ -170,7 +171,7 @@ export class CurrentSnapshot {
 }
 
 function byEmail<T extends { email: string }>(list: T[]): Map<string, T> {
-  return new Map(list.map((x) => [x.email.toLowerCase(), x]));
+  return new Map(list.map((x) => [normalizeEmail(x.email), x]));
 }
 
 async function readOrNull<T>(read: () => Promise<T>): Promise<T | null> {

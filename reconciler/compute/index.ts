@@ -6,6 +6,7 @@ import { desiredRoleTable, liveRoleTable } from "./access.js";
 import { holdingsAfter } from "./holders.js";
 import { reconcilePeople } from "./members.js";
 import { compareChanges, compareWarnings } from "./order.js";
+import { reinviteOrphaned } from "./reinvite.js";
 import { reconcileRoles } from "./roles.js";
 
 /**
@@ -33,6 +34,7 @@ export function computePlan(desired: DesiredState, live: LiveState, options: Pla
   const tables = { before: liveRoleTable(live.roles), after: desiredRoleTable(desired.roles, live.roles) };
   reconcilePeople(desired, live, tables, out);
   reconcileRoles(desired, live, holdingsAfter(live, out.changes), tables, out);
+  out.changes = reinviteOrphaned(desired, live, out.changes, tables);
   out.changes.sort(compareChanges);
   out.warnings.sort(compareWarnings);
   const plan = createPlan({

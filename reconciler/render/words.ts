@@ -21,6 +21,7 @@ export const PHASE_TITLES: Record<Phase, string> = {
   grants: "Invitations and promotions",
   demotions: "Demotions (changes that take permissions away)",
   removals: "Removals and revocations",
+  reinvitations: "Invitations again (their sender loses access:manage in this plan)",
   roleDeletions: "Role deletions",
 };
 

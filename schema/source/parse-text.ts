@@ -1,6 +1,7 @@
 import { LineCounter, parseDocument, type YAMLError } from "yaml";
 import type { Diagnostic } from "../diagnostics.js";
 import { fastParseYaml } from "./fast-yaml.js";
+import { DECLINE_REASONS } from "./fast-yaml-decline.js";
 import { fastLocator, yamlLocator, type SourceLocator } from "./locator.js";
 
 /** MAX_FILE_BYTES bounds an access file (about 300,000 members); larger input is refused up front. */
@@ -45,11 +46,24 @@ export function parseYamlText(input: string, file: string): ParsedText {
   if (text.length > MAX_GENERAL_YAML_BYTES) {
     return fail(
       "yaml-unsupported",
-      `files over ${mib(MAX_GENERAL_YAML_BYTES)} must use plain YAML (block maps and lists, one-line values, no anchors, tags or multi-line strings); this line is not plain`,
+      `files over ${mib(MAX_GENERAL_YAML_BYTES)} must use plain YAML (block maps and lists, one-line values, no anchors, tags or multi-line strings); this line is not plain: ${DECLINE_REASONS[fast.reason]}`,
       fast.declinedAtLine,
     );
   }
 
+  return parseWithYaml(text, file);
+}
+
+/**
+ * parseWithYaml reads text with the general `yaml` parser alone: no fast path, no size cap,
+ * no binary check. It is parseYamlText's fallback, and the validate bench's baseline. It
+ * never throws for bad input.
+ */
+export function parseWithYaml(text: string, file: string): ParsedText {
+  const fail = (code: string, message: string): ParsedText => ({
+    ok: false,
+    diagnostics: [{ severity: "error", code, message, file, line: 1, column: 1, path: [] }],
+  });
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, version: "1.2" });
   if (doc.errors.length > 0) {

@@ -264,3 +264,16 @@ describe("onInterrupt", () => {
     expect(proc.listenerCount("SIGINT")).toBe(0);
   });
 });
+
+describe("apply's report never emits a raw control character", () => {
+  it("escapes an email holding ESC in failures and remaining differences", () => {
+    const evil = "y\u001b[1;1fowner-was-here@acme.io";
+    const entry = { key: `inviteMember:${evil}`, kind: "inviteMember" as const, phase: "grants" as const, email: evil };
+    const lines = [
+      ...problemLines({ applied: [], failed: [{ ...entry, error: { status: 400, code: "validation_failed", message: `bad ${evil}` } }], skipped: [], notAttempted: [] }),
+      ...verificationLines({ status: "differs", remaining: [{ ...invite, key: `inviteMember:${evil}`, email: evil }] }),
+    ];
+    expect(lines.join("\n")).not.toContain("\u001b");
+    expect(lines.join("\n")).toContain("\\u001b");
+  });
+});

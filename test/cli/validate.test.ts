@@ -19,13 +19,27 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(cwd, { recursive: true, force: true }));
 
-function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+/** Where the CLI runs and as whom (a uid/gid needs root; see "an unreadable file"). */
+interface RunAs {
+  cwd?: string;
+  uid?: number;
+  gid?: number;
+}
+
+function runAs(as: RunAs, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, "validate", ...args], { cwd, env: { ...process.env, NO_COLOR: "1" } }, (err, stdout, stderr) => {
+    execFile(process.execPath, [CLI, "validate", ...args], { cwd, ...as, env: { ...process.env, NO_COLOR: "1" }, maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });
 }
+
+function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return runAs({}, ...args);
+}
+
+/** NOBODY is the unprivileged user a root test run drops to, so that file permissions apply to the CLI. */
+const NOBODY = 65534;
 
 const INVALID = `version: 1
 workspace: acme-prod
@@ -105,13 +119,32 @@ describe("antryk-access validate", () => {
     expect({ code, stdout, stderr }).toEqual({ code: 1, stdout: "", stderr: message });
   });
 
-  it.skipIf(process.getuid?.() === 0)("an unreadable file is a one-line error", async () => {
-    const file = join(cwd, "secret.yaml");
-    writeFileSync(file, "version: 1\n");
-    chmodSync(file, 0o000);
-    const { code, stderr } = await run("-f", file);
-    expect(code).toBe(1);
-    expect(stderr).toBe(`error: cannot read ${file}: permission denied\n`);
+  it("an unreadable file is a one-line error (as root too: the CLI then runs as nobody)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "antryk-validate-unreadable-"));
+    try {
+      chmodSync(dir, 0o755);
+      const file = join(dir, "secret.yaml");
+      writeFileSync(file, "version: 1\n");
+      chmodSync(file, 0o000);
+      const as: RunAs = process.getuid?.() === 0 ? { cwd: dir, uid: NOBODY, gid: NOBODY } : { cwd: dir };
+      const { code, stdout, stderr } = await runAs(as, "-f", file);
+      expect({ code, stdout, stderr }).toEqual({ code: 1, stdout: "", stderr: `error: cannot read ${file}: permission denied\n` });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.each([
+    ["6,000 levels (over 2 MiB: only the fast parser may read it)", 6_000, ["yaml-unsupported"]],
+    ["1,500 levels (the general yaml parser reads it or reports it too deep)", 1_500, ["yaml-too-deep", "missing-key", "unknown-key"]],
+  ])("deep block nesting, %s, is a diagnostic and exit 1, never an internal error", async (_name, levels, codes) => {
+    const lines = Array.from({ length: levels }, (_, i) => `${" ".repeat(i)}k${i}:`);
+    writeFileSync(join(cwd, "deep-block.yaml"), `${lines.join("\n")} x\n`);
+    const r = await run("-f", "deep-block.yaml", "--format", "json");
+    expect([r.code, r.stderr]).toEqual([1, ""]);
+    const found = (JSON.parse(r.stdout) as { diagnostics: { code: string }[] }).diagnostics.map((d) => d.code);
+    expect(found.length).toBeGreaterThan(0);
+    expect(codes).toEqual(expect.arrayContaining([...new Set(found)]));
   });
 
   it("binary garbage is a diagnostic, exit 1", async () => {

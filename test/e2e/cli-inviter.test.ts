@@ -4,8 +4,9 @@ import { acceptAll, accessYaml, assertBuilt, runCli, startTestServer, writeAcces
 /**
  * Invitations die with their sender's authority, and the plan engine copes: an admin's
  * token invites someone, the owner's apply then removes that admin (so the server
- * revokes the invitation, recording why), and the next apply simply invites the person
- * again, sent by the member whose token runs it.
+ * revokes the invitation, recording why), and the same apply invites the person again
+ * after the removal (the `reinvitations` phase), sent by the member whose token runs it,
+ * so it ends verified.
  */
 
 const OWNER = "founder@acme.io";
@@ -20,7 +21,7 @@ afterAll(async () => {
 });
 
 describe("an invitation whose sender is removed", () => {
-  it("is revoked with the reason in the access history, and the next apply invites the person again", async () => {
+  it("is revoked with the reason in the access history, and the same apply invites the person again and is verified", async () => {
     const safety = ["maxRemovals: 100%"];
     const admin = { email: "admin@acme.io", role: "account-admin" };
     const alt = { email: "alt@acme.io", role: "developer" };
@@ -34,16 +35,18 @@ describe("an invitation whose sender is removed", () => {
     const sent = (await server.owner$.listInvitations(server.workspace, { status: "pending" })).find((i) => i.email === alt.email)!;
     expect(sent.invitedBy).toBe(admin.email);
 
-    // The owner's file drops the admin and keeps alt: removing the admin revokes the invitation it sent.
-    // (Its exit code is the plan engine's business: the pending invitation it counted on is gone by the end.)
+    // The owner's file drops the admin and keeps alt: removing the admin revokes the invitation it sent,
+    // and the plan says it will invite alt again once the admin is gone.
     const altOnly = await writeAccessFile(server.dir, "alt-only.yaml", accessYaml({ owner: OWNER, safety, members: [alt] }));
-    await runCli(["apply", "-f", altOnly, "--auto-approve"], { env: server.env() });
+    const plan = await runCli(["plan", "-f", altOnly], { env: server.env() });
+    expect(plan.stdout).toMatch(/Invitations again \(their sender loses access:manage in this plan\):\n\s+\+ invite alt@acme\.io as developer/);
+    const removing = await runCli(["apply", "-f", altOnly, "--auto-approve"], { env: server.env() });
+    expect(removing.code, removing.stderr + removing.stdout).toBe(0);
+    expect(removing.stdout).toContain("Verified: the workspace matches access.yaml.");
     expect((await server.owner$.getInvitation(server.workspace, sent.id)).status).toBe("revoked");
     const history = await server.owner$.listAllAudit(server.workspace, { action: "invitation.revoked" });
     expect(history.map((e) => [e.actor, e.target, e.reason])).toEqual([[OWNER, alt.email, `sent by ${admin.email}, who was removed`]]);
 
-    const again = await runCli(["apply", "-f", altOnly, "--auto-approve"], { env: server.env() });
-    expect(again.code, again.stderr + again.stdout).toBe(0);
     const pending = (await server.owner$.listInvitations(server.workspace, { status: "pending" })).filter((i) => i.email === alt.email);
     expect(pending.map((i) => i.invitedBy)).toEqual([OWNER]);
     const converged = await runCli(["plan", "-f", altOnly, "--detailed-exitcode"], { env: server.env() });

@@ -39,10 +39,14 @@ describe("CustomRole through the dynamic-provider host", () => {
     expect(await liveRole("release-manager")).toBeUndefined();
   });
 
-  it("adopts a live role of the same name; refresh brings a change made outside Pulumi into the diff", async () => {
+  it("adopts a live role of the same name only with adoptExisting; refresh brings a change made outside Pulumi into the diff", async () => {
     await stage.ws.client.putRole(WORKSPACE, "auditor", { description: "old", permissions: ["logs:read"] });
     const r = stage.resource("CustomRole", "auditor");
-    const inputs = { workspace: WORKSPACE, roleName: "auditor", description: "Reads logs", permissions: ["logs:read", "deployments:read"] };
+    const plain = { workspace: WORKSPACE, roleName: "auditor", description: "Reads logs", permissions: ["logs:read", "deployments:read"] };
+    const refused = await r.register(plain).catch((e: unknown) => e);
+    expect((refused as HostError).message).toMatch(/^custom role auditor already exists in acme-prod \(permissions: logs:read\); set adoptExisting: true/);
+    expect(await liveRole("auditor")).toMatchObject({ description: "old" });
+    const inputs = { ...plain, adoptExisting: true };
     expect(await r.register(inputs)).toBe("create");
     expect(await liveRole("auditor")).toMatchObject({ description: "Reads logs", permissions: ["deployments:read", "logs:read"] });
 

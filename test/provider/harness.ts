@@ -35,6 +35,23 @@ export const HOST_SCRIPT = path.join(REPO_ROOT, "node_modules/@pulumi/pulumi/cmd
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
 
+/** isSecretValue tells whether a value is the engine's secret envelope. */
+export function isSecretValue(value: unknown): value is { value: unknown } {
+  return value !== null && typeof value === "object" && (value as Record<string, unknown>)[SECRET_SIG] === SECRET_VALUE;
+}
+
+/**
+ * plain strips secret envelopes at any depth, as the engine does before sending
+ * properties to a provider that did not accept secrets (the dynamic-provider host answers
+ * Configure with acceptSecrets false); the checkpoint keeps them.
+ */
+export function plain(value: unknown): any {
+  if (isSecretValue(value)) return plain(value.value);
+  if (Array.isArray(value)) return value.map(plain);
+  if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
+  return value;
+}
+
 /** secret wraps a value the way the engine sends a `pulumi config set --secret` value. */
 export function secret(value: unknown): Record<string, unknown> {
   return { [SECRET_SIG]: SECRET_VALUE, value };
@@ -144,6 +161,25 @@ export class ProviderHost {
     return this.stdoutText + this.stderrText;
   }
 
+  /**
+   * outputAfter waits, event-driven, until what the host printed after offset `from`
+   * contains `text` (its stderr can arrive after its gRPC answer), and returns that part.
+   */
+  async outputAfter(from: number, text: string): Promise<string> {
+    const seen = () => this.output().slice(from);
+    if (seen().includes(text)) return seen();
+    return new Promise((resolve) => {
+      const listener = () => {
+        if (!seen().includes(text)) return;
+        this.child.stderr?.off("data", listener);
+        this.child.stdout?.off("data", listener);
+        resolve(seen());
+      };
+      this.child.stderr?.on("data", listener);
+      this.child.stdout?.on("data", listener);
+    });
+  }
+
   /** transcript is every answer the host gave (responses as JSON, error messages): what the engine would see, log or store. */
   transcript(): string {
     return this.answers.join("\n");
@@ -194,9 +230,9 @@ export class ProviderHost {
     const req = new provproto.DiffRequest();
     req.setId(id);
     req.setUrn(urn);
-    req.setOlds(toStruct(olds));
-    req.setNews(toStruct(news));
-    if (oldInputs) req.setOldInputs(toStruct(oldInputs));
+    req.setOlds(toStruct(plain(olds)));
+    req.setNews(toStruct(plain(news)));
+    if (oldInputs) req.setOldInputs(toStruct(plain(oldInputs)));
     const resp = await this.call<any>("diff", req);
     const kinds = provproto.DiffResponse.DiffChanges;
     const changes: DiffChanges =
@@ -216,8 +252,8 @@ export class ProviderHost {
     const req = new provproto.ReadRequest();
     req.setId(id);
     req.setUrn(urn);
-    req.setProperties(toStruct(properties));
-    if (inputs) req.setInputs(toStruct(inputs));
+    req.setProperties(toStruct(plain(properties)));
+    if (inputs) req.setInputs(toStruct(plain(inputs)));
     const resp = await this.call<any>("read", req);
     const result: { id: string; properties: Props; inputs?: Props } = {
       id: resp.getId(),
@@ -232,9 +268,9 @@ export class ProviderHost {
     const req = new provproto.UpdateRequest();
     req.setId(id);
     req.setUrn(urn);
-    req.setOlds(toStruct(olds));
-    req.setNews(toStruct(news));
-    if (oldInputs) req.setOldInputs(toStruct(oldInputs));
+    req.setOlds(toStruct(plain(olds)));
+    req.setNews(toStruct(plain(news)));
+    if (oldInputs) req.setOldInputs(toStruct(plain(oldInputs)));
     const resp = await this.call<any>("update", req);
     return { properties: resp.getProperties()?.toJavaScript() ?? {} };
   }
@@ -243,8 +279,8 @@ export class ProviderHost {
     const req = new provproto.DeleteRequest();
     req.setId(id);
     req.setUrn(urn);
-    req.setProperties(toStruct(properties));
-    if (oldInputs) req.setOldInputs(toStruct(oldInputs));
+    req.setProperties(toStruct(plain(properties)));
+    if (oldInputs) req.setOldInputs(toStruct(plain(oldInputs)));
     await this.call("delete", req);
   }
 

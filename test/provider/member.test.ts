@@ -52,10 +52,14 @@ describe("Member through the dynamic-provider host", () => {
     expect((await live("dev@acme.io")).member).toBeUndefined();
   });
 
-  it("adopts a pending invitation with the same email and updates it in place", async () => {
+  it("adopts a pending invitation with the same email only with adoptExisting, and updates it in place", async () => {
     const inv = await stage.ws.client.createInvitation(WORKSPACE, { email: "ops@acme.io", role: "developer" });
     const m = stage.resource("Member", "ops");
-    expect(await m.register({ workspace: WORKSPACE, email: "ops@acme.io", role: "account-admin" })).toBe("create");
+    const refused = await m.register({ workspace: WORKSPACE, email: "ops@acme.io", role: "account-admin" }).catch((e: unknown) => e);
+    expect((refused as HostError).message).toMatch(/^ops@acme\.io is already in acme-prod \(a pending invitation, role developer\); set adoptExisting: true .*aliases/);
+    expect(m.state).toBeNull();
+    expect((await live("ops@acme.io")).pending.map((i) => i.role)).toEqual(["developer"]);
+    expect(await m.register({ workspace: WORKSPACE, email: "ops@acme.io", role: "account-admin", adoptExisting: true })).toBe("create");
     expect(m.state!.outputs).toMatchObject({ adopted: true, status: "pending", invitationId: inv.id, role: "account-admin" });
     const { pending } = await live("ops@acme.io");
     expect(pending.map((i) => [i.id, i.role])).toEqual([[inv.id, "account-admin"]]);
@@ -64,13 +68,14 @@ describe("Member through the dynamic-provider host", () => {
     expect((await live("ops@acme.io")).pending).toEqual([]);
   });
 
-  it("adopts an existing member; refresh reports a role changed outside Pulumi as a diff", async () => {
+  it("a second Member for one email fails; refresh reports a role changed outside Pulumi as a diff", async () => {
     const m = stage.resource("Member", "eve");
     await m.register({ workspace: WORKSPACE, email: "eve@acme.io", role: "developer" });
     await acceptInvitation(stage.ws, "eve@acme.io");
-    const adopter = stage.resource("Member", "eve-again");
-    expect(await adopter.register({ workspace: WORKSPACE, email: "eve@acme.io", role: "developer" })).toBe("create");
-    expect(adopter.state!.outputs).toMatchObject({ adopted: true, status: "active" });
+    const second = stage.resource("Member", "eve-again");
+    const err = await second.register({ workspace: WORKSPACE, email: "eve@acme.io", role: "account-admin", adoptExisting: true }).catch((e: unknown) => e);
+    expect((err as HostError).message).toMatch(/eve@acme\.io in acme-prod is already managed by another Member of this deployment/);
+    expect(second.state).toBeNull();
 
     const { member } = await live("eve@acme.io");
     await stage.ws.client.updateMember(WORKSPACE, member!.id, { role: "account-admin" }, { ifMatch: member!.version });
@@ -81,14 +86,18 @@ describe("Member through the dynamic-provider host", () => {
     expect((await live("eve@acme.io")).member).toMatchObject({ id: member!.id, role: "developer" });
   });
 
-  it("a changed email is a delete-before-replace", async () => {
+  it("a changed email creates the new person before removing the old one; a failed create removes nobody", async () => {
     const m = stage.resource("Member", "typo");
     await m.register({ workspace: WORKSPACE, email: "fran@acme.oi", role: "developer" });
     expect(await m.previewDiff({ workspace: WORKSPACE, email: "fran@acme.io", role: "developer" })).toEqual({
       changes: "some",
       replaces: ["email"],
-      deleteBeforeReplace: true,
+      deleteBeforeReplace: false,
     });
+    // A role the workspace does not define: the new person cannot be created, and the old one stays.
+    await expect(m.register({ workspace: WORKSPACE, email: "fran@acme.io", role: "no-such-role" })).rejects.toBeInstanceOf(HostError);
+    expect((await live("fran@acme.oi")).pending).toHaveLength(1);
+    expect(m.state?.id).toBe(`${WORKSPACE}/fran@acme.oi`);
     expect(await m.register({ workspace: WORKSPACE, email: "fran@acme.io", role: "developer" })).toBe("replace");
     expect((await live("fran@acme.oi")).pending).toEqual([]);
     expect((await live("fran@acme.io")).pending).toHaveLength(1);
@@ -111,10 +120,10 @@ describe("Member through the dynamic-provider host", () => {
     try {
       await host.configure({ "antryk:apiUrl": stage.ws.url, "antryk:token": secret(leadToken) });
       const self = new EngineResource(host, RESOURCE_TYPES.Member, "lead", stage.texts.Member);
-      expect(await self.register({ workspace: WORKSPACE, email: "lead@acme.io", role: "account-admin" })).toBe("create");
+      expect(await self.register({ workspace: WORKSPACE, email: "lead@acme.io", role: "account-admin", adoptExisting: true })).toBe("create");
       expect(self.state!.outputs).toMatchObject({ adopted: true, status: "active" });
 
-      const demote = await self.register({ workspace: WORKSPACE, email: "lead@acme.io", role: "developer" }).catch((e: unknown) => e);
+      const demote = await self.register({ workspace: WORKSPACE, email: "lead@acme.io", role: "developer", adoptExisting: true }).catch((e: unknown) => e);
       expect((demote as HostError).message).toMatch(/blocked by 1 safety rail[\s\S]*self:/);
       const remove = await self.destroy().catch((e: unknown) => e);
       expect((remove as HostError).message).toMatch(/lead@acme\.io is the member whose token this provider uses/);

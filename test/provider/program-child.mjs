@@ -2,12 +2,13 @@
 // registered: each resource's type, name and inputs (the `__provider` text replaced by
 // its length) and the program's exports. Plain node, so the program loads the compiled
 // antryk-access exactly as `pulumi up` would.
-// usage: node program-child.mjs <folder holding index.js>
+// usage: node program-child.mjs <program folder> [entry file, default index.js]
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import * as pulumi from "@pulumi/pulumi";
 
 const programDir = process.argv[2];
+const entry = process.argv[3] ?? "index.js";
 const registered = [];
 await pulumi.runtime.setMocks(
   {
@@ -23,7 +24,7 @@ await pulumi.runtime.setMocks(
   "dev",
   false,
 );
-const program = await import(pathToFileURL(path.join(programDir, "index.js")).href);
+const program = await import(pathToFileURL(path.join(programDir, entry)).href);
 const exports = {};
 for (const [name, value] of Object.entries(program)) {
   const output = pulumi.Output.isInstance(value) ? value : value?.urn;

@@ -16,7 +16,7 @@ async function main() {
   if (checked.failures && checked.failures.length > 0) throw new Error(`check failed: ${JSON.stringify(checked.failures)}`);
   const created = await provider.create(checked.inputs);
   const read = await provider.read(created.id, created.outs);
-  process.stdout.write(JSON.stringify({ cwd: process.cwd(), created, read }));
+  process.stdout.write(`\n${JSON.stringify({ cwd: process.cwd(), created, read })}\n`);
 }
 
 main().catch((err) => {

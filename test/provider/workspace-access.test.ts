@@ -2,7 +2,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { issueToken } from "../../server/index.js";
-import { EngineResource, HostError, ProviderHost, secret } from "./harness.js";
+import { CheckFailedError, EngineResource, HostError, ProviderHost, secret } from "./harness.js";
 import { acceptInvitation, OWNER, RESOURCE_TYPES, startStage, WORKSPACE, type Stage } from "./fixtures.js";
 
 // WorkspaceAccess driven through the real dynamic-provider host, as `pulumi up`,
@@ -106,7 +106,7 @@ describe("WorkspaceAccess through the dynamic-provider host", () => {
     };
     const wa = stage.resource("WorkspaceAccess", "access");
     expect(await wa.register({ workspace: WORKSPACE, document, removeOnDelete: true })).toBe("create");
-    expect(wa.state!.outputs).toMatchObject({ removeOnDelete: true, pendingInvitationCount: 3, document });
+    expect(wa.state!.outputs).toMatchObject({ removeOnDelete: true, pendingInvitationCount: 3 });
     await acceptInvitation(stage.ws, "alice@acme.io");
 
     await wa.destroy();
@@ -115,7 +115,7 @@ describe("WorkspaceAccess through the dynamic-provider host", () => {
     expect(pending.map((i) => i.id)).toEqual([other.id]);
   });
 
-  it("a plan blocked by a safety rail fails create with the rail named, and changes nothing", async () => {
+  it("a plan blocked by a safety rail fails at check (the preview) with the rail named, and changes nothing", async () => {
     await stage.ws.client.createInvitation(WORKSPACE, { email: "keep1@acme.io", role: "developer" });
     await stage.ws.client.createInvitation(WORKSPACE, { email: "keep2@acme.io", role: "developer" });
     await stage.ws.client.createInvitation(WORKSPACE, { email: "keep3@acme.io", role: "developer" });
@@ -123,9 +123,8 @@ describe("WorkspaceAccess through the dynamic-provider host", () => {
     const wa = stage.resource("WorkspaceAccess", "access");
     // Authoritative, naming nobody: revoking 3 of 4 people is over the default maxRemovals of 25%.
     const err = await wa.register({ workspace: WORKSPACE, document: { owner: OWNER, members: [] } }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(HostError);
-    expect((err as HostError).message).toMatch(/blocked by 1 safety rail/);
-    expect((err as HostError).message).toMatch(/maxRemovals: .*removes or revokes 3 of 4 people/);
+    expect(err).toBeInstanceOf(CheckFailedError);
+    expect((err as CheckFailedError).failures).toEqual([{ property: "document", reason: expect.stringMatching(/^safety rail maxRemovals: .*removes or revokes 3 of 4 people/) }]);
     expect(wa.state).toBeNull();
     expect((await stage.ws.client.getWorkspace(WORKSPACE)).revision).toBe(revision);
   });
@@ -141,33 +140,41 @@ describe("WorkspaceAccess through the dynamic-provider host", () => {
   });
 
   it("a partial apply is kept in state with what it did, and the next up converges it", async () => {
-    // ops is an account-admin: it may invite admins, but not grant a developer's deployments:create.
+    // ops demotes itself (allowSelfChange) in the demotions phase; the revocation after it
+    // then fails with 403, since ops no longer holds access:manage: two applied, one failed.
     await stage.ws.client.createInvitation(WORKSPACE, { email: "ops@acme.io", role: "account-admin" });
     await acceptInvitation(stage.ws, "ops@acme.io");
+    await stage.ws.client.createInvitation(WORKSPACE, { email: "zoe@acme.io", role: "developer" });
     const opsToken = issueToken(stage.ws.dbPath, { workspace: WORKSPACE, email: "ops@acme.io" });
     const opsHost = await ProviderHost.start({ cwd: stage.programDir });
     try {
       await opsHost.configure({ "antryk:apiUrl": stage.ws.url, "antryk:token": secret(opsToken) });
       const document = {
         owner: OWNER,
+        safety: { maxRemovals: 5 },
         members: [
-          { email: "ops@acme.io", role: "account-admin" },
-          { email: "alice@acme.io", role: "account-admin" },
+          { email: "ops@acme.io", role: "developer" },
           { email: "bob@acme.io", role: "developer" },
         ],
       };
+      const inputs = { workspace: WORKSPACE, document, allowSelfChange: true };
       const asOps = new EngineResource(opsHost, RESOURCE_TYPES.WorkspaceAccess, "access", stage.texts.WorkspaceAccess);
-      const err = await asOps.register({ workspace: WORKSPACE, document }).catch((e: unknown) => e);
+      const err = await asOps.register(inputs).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(HostError);
-      expect((err as HostError).message).toMatch(/1 applied, 1 failed, 0 skipped/);
-      expect((err as HostError).message).toMatch(/inviteMember bob@acme\.io failed: .*\(403 forbidden\)/);
+      expect((err as HostError).message).toMatch(/2 applied, 1 failed, 0 skipped/);
+      expect((err as HostError).message).toMatch(/revokeInvitation zoe@acme\.io failed: .*\(403 forbidden on POST [^)]*\)$/m);
+      // One status per failure line.
+      expect((err as HostError).message.match(/403 forbidden/g)).toHaveLength(1);
       expect((err as HostError).initFailed?.id).toBe(WORKSPACE);
-      expect(asOps.state).toMatchObject({ id: WORKSPACE, outputs: { pendingInvitationCount: 1, drift: { total: 1, inviteMember: 1 } } });
+      // lastApplied counts what was applied (the invitation and the demotion), not the plan (three changes).
+      expect((err as HostError).initFailed?.properties.lastApplied).toMatchObject({ inviteMember: 1, updateMember: 1, revokeInvitation: 0, total: 2 });
+      expect(asOps.state).toMatchObject({ id: WORKSPACE, outputs: { drift: { revokeInvitation: 1 } } });
+      expect((await memberByEmail("ops@acme.io"))?.role).toBe("developer");
 
       const asOwner = stage.resource("WorkspaceAccess", "access");
       asOwner.state = asOps.state;
-      expect(await asOwner.register({ workspace: WORKSPACE, document })).toBe("update");
-      expect((await stage.ws.client.listInvitations(WORKSPACE, { status: "pending" })).map((i) => i.email).sort()).toEqual(["alice@acme.io", "bob@acme.io"]);
+      expect(await asOwner.register(inputs)).toBe("update");
+      expect((await stage.ws.client.listInvitations(WORKSPACE, { status: "pending" })).map((i) => i.email).sort()).toEqual(["bob@acme.io"]);
       expect(asOwner.state!.outputs).toMatchObject({ drift: { total: 0 } });
       expect(opsHost.transcript()).not.toContain(opsToken);
     } finally {
@@ -190,7 +197,7 @@ describe("WorkspaceAccess through the dynamic-provider host", () => {
       };
       const wa = new EngineResource(leadHost, RESOURCE_TYPES.WorkspaceAccess, "access", stage.texts.WorkspaceAccess);
       const err = await wa.register({ workspace: WORKSPACE, document }).catch((e: unknown) => e);
-      expect((err as HostError).message).toMatch(/blocked by 1 safety rail[\s\S]*self:/);
+      expect((err as CheckFailedError).failures).toEqual([{ property: "document", reason: expect.stringMatching(/^safety rail self: /) }]);
       expect((await memberByEmail("lead@acme.io"))?.role).toBe("account-admin");
 
       expect(await wa.register({ workspace: WORKSPACE, document, allowSelfChange: true })).toBe("create");

@@ -463,3 +463,51 @@ describe("planId", () => {
     expect(computePlan(d, l, { target: "t", planId: "fixed" }).planId).toBe("fixed");
   });
 });
+
+describe("invitations whose sender loses access:manage in the plan are sent again after it", () => {
+  const sentBy = (inv: ReturnType<typeof invitation>, email: string) => ({ ...inv, invitedBy: email });
+  const admin = () => member("adm@acme.io", "account-admin");
+  const base = { safety: NO_LIMIT };
+  it.each([
+    {
+      name: "the sender is removed: a matching pending invitation is invited again in the reinvitations phase",
+      d: desired({ ...base, members: [want("alt@acme.io")] }),
+      l: live({ members: [admin()], invitations: [sentBy(invitation("alt@acme.io"), "adm@acme.io")] }),
+      want: [["removeMember:adm@acme.io", "removals"], ["inviteMember:alt@acme.io", "reinvitations"]],
+    },
+    {
+      name: "the sender is demoted: a differing pending invitation is invited again with the file's access instead of updated",
+      d: desired({ ...base, members: [want("adm@acme.io"), want("alt@acme.io", "account-admin")] }),
+      l: live({ members: [admin(), member("ops@acme.io", "account-admin")], invitations: [sentBy(invitation("alt@acme.io"), "adm@acme.io")] }),
+      want: [["updateMember:adm@acme.io", "demotions"], ["removeMember:ops@acme.io", "removals"], ["inviteMember:alt@acme.io", "reinvitations"]],
+    },
+    {
+      name: "an expired invitation of a removed sender is invited again instead of resent",
+      d: desired({ ...base, members: [want("alt@acme.io")] }),
+      l: live({ members: [admin()], invitations: [sentBy(invitation("alt@acme.io", "developer", { status: "expired" }), "adm@acme.io")] }),
+      want: [["removeMember:adm@acme.io", "removals"], ["inviteMember:alt@acme.io", "reinvitations"]],
+    },
+    {
+      name: "a role edit that takes access:manage from its holder: their invitations are sent again",
+      d: desired({ ...base, members: [want("adm@acme.io", "lead"), want("alt@acme.io")], roles: [wantRole("lead", ["logs:read"])] }),
+      l: live({
+        members: [member("adm@acme.io", "lead")],
+        roles: [role("lead", ["access:manage", "logs:read"])],
+        invitations: [sentBy(invitation("alt@acme.io"), "adm@acme.io")],
+      }),
+      want: [["updateRole:lead", "demotions"], ["inviteMember:alt@acme.io", "reinvitations"]],
+    },
+    {
+      name: "invitations of someone else, or of people the file drops, are left as they are",
+      d: desired({ ...base, members: [want("alt@acme.io"), want("adm@acme.io", "account-admin")] }),
+      l: live({
+        members: [admin(), member("gone@acme.io", "account-admin")],
+        invitations: [invitation("alt@acme.io"), sentBy(invitation("drop@acme.io"), "gone@acme.io")],
+      }),
+      want: [["removeMember:gone@acme.io", "removals"], ["revokeInvitation:drop@acme.io", "removals"]],
+    },
+  ])("$name", ({ d, l, want: expected }) => {
+    const p = plan(d, l);
+    expect(p.changes.map((c) => [c.key, c.phase])).toEqual(expected);
+  });
+});

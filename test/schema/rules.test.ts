@@ -3,9 +3,10 @@ import { brief, check, HEAD } from "./helpers.js";
 
 /**
  * One table per rule: (name, file body after HEAD, expected "line:column severity code"
- * list, a fragment one of the messages must contain). HEAD is 3 lines, so bodies start on line 4.
+ * list, a fragment one of the messages must contain, a replacement for HEAD). HEAD is 3
+ * lines, so bodies start on line 4.
  */
-type Case = [name: string, body: string, want: string[], message?: string];
+type Case = [name: string, body: string, want: string[], message?: string, head?: string];
 
 const member = (email: string, role: string, extra = "") => `  - email: ${email}\n    role: ${role}\n${extra}`;
 
@@ -26,7 +27,7 @@ const tables: Record<string, Case[]> = {
     ["inner space", `members:\n${member('"bob smith@acme.io"', "developer")}`, ["5:12 error invalid-email"]],
     ["empty", `members:\n${member('""', "developer")}`, ["5:12 error invalid-email"], "empty"],
     ["in a group", `groups:\n  web:\n    role: developer\n    members: [ok@acme.io, nope]\n`, ["7:27 error invalid-email"]],
-    ["owner", `members: []\n`.replace("", ""), []],
+    ["owner", "", ["3:8 error invalid-email"], '"founder.acme.io"', HEAD.replace("founder@acme.io", "founder.acme.io")],
     ["requiredAdmins", `safety:\n  requiredAdmins: [ops]\n`, ["5:20 error invalid-email"]],
     ["preserve", `safety:\n  preserve: [ci-bot@acme.io, "bot at acme"]\n`, ["5:30 error invalid-email"]],
   ],
@@ -127,8 +128,8 @@ const tables: Record<string, Case[]> = {
 };
 
 describe.each(Object.entries(tables))("rule %s", (_rule, cases) => {
-  it.each(cases)("%s", (_name, body, want, message) => {
-    const result = check(HEAD + body);
+  it.each(cases)("%s", (_name, body, want, message, head = HEAD) => {
+    const result = check(head + body);
     expect(brief(result)).toEqual(want);
     expect(result.desired === null).toBe(want.some((w) => w.includes(" error ")));
     if (message !== undefined) expect(result.diagnostics.map((d) => d.message).join("\n")).toContain(message);

@@ -10,6 +10,7 @@ import {
   CUSTOM_ROLE_NAME_PATTERN,
   OWNER_ONLY_PERMISSIONS,
   PERMISSION_IDS,
+  PERMISSIONS,
 } from "../../schema/catalog.js";
 
 const root = join(import.meta.dirname, "..", "..");
@@ -77,18 +78,45 @@ describe("access.schema.json", () => {
 });
 
 describe("the catalog matches the documentation", () => {
-  // design.md §1, the domain contract: the built-in roles' permissions.
-  const DESIGN_ROLES = {
-    "account-admin": ["billing:read", "access:manage", "resources:manage", "deployments:read", "logs:read", "settings:manage", "infrastructure:configure", "domains:manage"],
-    developer: ["resources:manage", "deployments:read", "deployments:create", "logs:read", "config:read"],
-  };
+  /**
+   * ANTRYK_DOCS is the permission table of Antryk's "Members & Access Management" docs (as
+   * quoted in the design contract, §1): the independent source the catalog is held to. Written
+   * here once, by hand; never generated from the catalog.
+   */
+  const ANTRYK_DOCS = `
+| billing:read | read billing information | y | y | |
+| billing:manage | manage billing | y | | |
+| ownership:transfer | modify account ownership | y | | |
+| access:manage | manage account access: invite, change roles and permissions, revoke, review access history | y | y | |
+| resources:manage | manage resources | y | y | y |
+| deployments:read | view deployments | y | y | y |
+| deployments:create | deploy services | y | | y |
+| logs:read | view logs | y | y | y |
+| settings:manage | access and change workspace settings | y | y | |
+| infrastructure:configure | configure infrastructure | y | y | |
+| domains:manage | manage domains and redirects | y | y | |
+| config:read | access application configuration | y | | y |
+| environments:configure | environment configuration | y | | |
+`;
+  const rows = ANTRYK_DOCS.trim()
+    .split("\n")
+    .map((line) => line.split("|").slice(1, -1).map((cell) => cell.trim()))
+    .map(([id, meaning, ...marks]) => ({ id: id!, meaning: meaning!, marks: marks.map((m) => m === "y") }));
+  const ROLE_COLUMNS = ["owner", "account-admin", "developer"] as const;
 
-  it.each(Object.entries(DESIGN_ROLES))("%s holds the permissions design.md §1 lists", (role, permissions) => {
-    expect([...BUILT_IN_ROLES[role as keyof typeof DESIGN_ROLES].permissions].sort()).toEqual([...permissions].sort());
+  it("the catalog has the docs' permissions, in the docs' order, with the docs' wording", () => {
+    expect(PERMISSIONS.map((p) => [p.id, p.description.toLowerCase()])).toEqual(rows.map((r) => [r.id, r.meaning]));
   });
 
-  it("owner holds every permission", () => {
-    expect(BUILT_IN_ROLES.owner.permissions).toEqual(PERMISSION_IDS);
+  it.each(ROLE_COLUMNS.map((role, column) => [role, column] as const))("%s holds exactly the permissions the docs mark, in catalog order", (role, column) => {
+    expect(BUILT_IN_ROLES[role].permissions).toEqual(rows.filter((r) => r.marks[column]).map((r) => r.id));
+  });
+
+  it("owner-only permissions are held by the owner and by no assignable role", () => {
+    for (const p of OWNER_ONLY_PERMISSIONS) {
+      expect(BUILT_IN_ROLES.owner.permissions, p).toContain(p);
+      for (const role of ASSIGNABLE_BUILT_IN_ROLES) expect(BUILT_IN_ROLES[role].permissions, `${role} ${p}`).not.toContain(p);
+    }
   });
 
   it("docs/access-yaml.md lists every permission with each built-in role's marks", () => {
