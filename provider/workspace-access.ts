@@ -155,7 +155,9 @@ export function read(config: ProviderConfig, id: string, props: Record<string, u
     return withClient(resolveTarget(config, inputs), async (client) => {
       const live = await fetchOrGone(client, inputs.workspace);
       if (live === null) return { id: "", props: {} };
-      const loaded = await loadDesired(inputs).catch(() => null);
+      // Outputs carry no `document` (the host hands read only outputs): with no file either, the drift cannot be known and the previous one is kept.
+      const source = inputs.file !== undefined || inputs.document !== undefined;
+      const loaded = source ? await loadDesired(inputs).catch(() => null) : null;
       const drift = loaded?.desired ? computePlan(loaded.desired, live, planOptions(client, inputs)) : null;
       const record = reveal(props.managed) as ManagedRecord | undefined;
       // State written before issue 18 kept the document in outputs and no digest: from now on its digest stands for it.

