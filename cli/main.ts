@@ -8,6 +8,7 @@ import { registerValidate } from "./validate.js";
 import { registerPlan } from "./plan.js";
 import { registerApply } from "./apply.js";
 import { registerExport } from "./export.js";
+import { registerReview } from "./review.js";
 import { registerCompletion } from "./completion.js";
 
 /**
@@ -33,6 +34,7 @@ program.hook("preAction", (_program, action) => {
 registerPlan(program);
 registerApply(program);
 registerExport(program);
+registerReview(program);
 registerValidate(program);
 registerServe(program);
 registerCompletion(program);

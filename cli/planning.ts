@@ -2,6 +2,7 @@ import { relative, resolve, sep } from "node:path";
 import { AccessError, ConfigError, SafetyError } from "../errors.js";
 import { computePlan } from "../reconciler/compute/index.js";
 import { fetchWorkspaceState } from "../reconciler/fetch.js";
+import { attributeChanges } from "../reconciler/history.js";
 import type { LiveState } from "../reconciler/live-state.js";
 import type { AccessFileRef, Plan } from "../reconciler/plan.js";
 import { formatDiagnostic, type Diagnostic } from "../schema/diagnostics.js";
@@ -24,13 +25,15 @@ export const MANAGE_PERMISSION = "access:manage";
  * print with printWarnings (on stderr, after the embedded workspace's announcement, which must be
  * the first line); any error throws a ConfigError carrying every diagnostic, which the
  * CLI prints like `validate` does. `accessFile` is what a plan records of the file: its
- * path relative to `cwd` and the SHA-256 of the bytes that were validated.
+ * path relative to `cwd` and the SHA-256 of the bytes that were validated. `now` is the
+ * clock `expires` is resolved against (review --as-of).
  */
 export async function loadDesired(
   file: string,
   cwd: string = process.cwd(),
+  now?: Date,
 ): Promise<{ desired: DesiredState; warnings: Diagnostic[]; accessFile: AccessFileRef }> {
-  const { desired, diagnostics, sha256 } = await loadAccessFile(file);
+  const { desired, diagnostics, sha256 } = await loadAccessFile(file, now === undefined ? {} : { now });
   const errors = diagnostics.filter((d) => d.severity === "error");
   if (desired === null || errors.length > 0 || sha256 === undefined) {
     const n = errors.length;
@@ -43,11 +46,13 @@ export async function loadDesired(
 /**
  * planAgainst fetches the live workspace and computes the plan for `desired` (pure once
  * fetched), bound to `accessFile`; `planId` recomputes a saved plan under its own id.
+ * `attribute` then reads the access history behind each change (attributeChanges): the
+ * plans people read do, the rechecks that only compare changes do not.
  */
 export async function planAgainst(
   session: Session,
   desired: DesiredState,
-  options: { allowSelfChange: boolean; accessFile: AccessFileRef | null; planId?: string },
+  options: { allowSelfChange: boolean; accessFile: AccessFileRef | null; planId?: string; attribute?: boolean },
 ): Promise<{ live: LiveState; plan: Plan }> {
   const live = await fetchWorkspaceState(session.client, desired.workspace);
   const plan = computePlan(desired, live, {
@@ -56,7 +61,7 @@ export async function planAgainst(
     accessFile: options.accessFile,
     ...(options.planId !== undefined ? { planId: options.planId } : {}),
   });
-  return { live, plan };
+  return { live, plan: options.attribute === true ? await attributeChanges(plan, session.client) : plan };
 }
 
 /** isBlocked: a plan with safety violations must not be applied. */

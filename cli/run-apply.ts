@@ -70,7 +70,8 @@ export async function runApply(planPath: string | undefined, options: ApplyOptio
       printWarnings(warnings, options.diagnostics);
       assertSavedPlanTarget(saved, session, planPath);
       // Judged like a fresh plan: the same file, the workspace now, the applying token's identity for every rail.
-      const { live, plan } = await planAgainst(session, desired, { allowSelfChange, accessFile, planId: saved.planId });
+      // Attributed afresh for the text shown; the comparison ignores liveSince (reconciler/recheck.ts).
+      const { live, plan } = await planAgainst(session, desired, { allowSelfChange, accessFile, planId: saved.planId, attribute: true });
       assertFresh(saved, live);
       assertSameChanges(saved, plan, "the saved plan", planPath);
       return proceed({ session, desired, plan, live }, options, say);
@@ -80,7 +81,7 @@ export async function runApply(planPath: string | undefined, options: ApplyOptio
   const { desired, warnings, accessFile } = await loadDesired(options.file ?? "access.yaml");
   return withSession({ target, workspace: desired.workspace, owner: desired.owner, announce: say }, async (session) => {
     printWarnings(warnings, options.diagnostics);
-    const { live, plan } = await planAgainst(session, desired, { allowSelfChange, accessFile });
+    const { live, plan } = await planAgainst(session, desired, { allowSelfChange, accessFile, attribute: true });
     return proceed({ session, desired, plan, live }, options, say);
   });
 }

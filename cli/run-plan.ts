@@ -34,7 +34,7 @@ export async function runPlan(options: PlanOptions): Promise<number> {
     { target, workspace: desired.workspace, owner: desired.owner, announce: say },
     async (session) => {
       printWarnings(warnings, options.diagnostics);
-      return planAgainst(session, desired, { allowSelfChange: options.allowSelfChange === true, accessFile });
+      return planAgainst(session, desired, { allowSelfChange: options.allowSelfChange === true, accessFile, attribute: true });
     },
   );
 

@@ -4,6 +4,7 @@ import { ApiError } from "../errors.js";
 import type { ApiErrorBody } from "../schema/api.js";
 import { DEFAULT_RETRY, isRetryableStatus, parseRetryAfter, retryDelay, type RetryOptions } from "./retry.js";
 import { parseBaseUrl } from "./url.js";
+import { USER_AGENT } from "./version.js";
 
 /**
  * The HTTP layer of the Access API client: one undici Pool for the API's origin,
@@ -42,6 +43,8 @@ export interface TransportOptions {
   now?: () => number;
   /** connections caps the pool's sockets to the origin (default 16). */
   connections?: number;
+  /** userAgent is sent as User-Agent (default `antryk-access/<version>`, which the server records as the client of every change). */
+  userAgent?: string;
 }
 
 /** RequestSpec is one logical call; `idempotencyKey` and `ifMatch` become headers, the key reused by every retry. */
@@ -76,6 +79,7 @@ export function createTransport(options: TransportOptions): Transport {
   const random = options.random ?? Math.random;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const now = options.now ?? Date.now;
+  const userAgent = options.userAgent ?? USER_AGENT;
   const pool = new Pool(origin, {
     connections: options.connections ?? 16,
     keepAliveTimeout: 10_000,
@@ -90,7 +94,7 @@ export function createTransport(options: TransportOptions): Transport {
   const redact = (text: string): string => (token && text.includes(token) ? text.split(token).join("[redacted]") : text);
 
   async function attempt(spec: RequestSpec, path: string, key: string | undefined): Promise<Outcome> {
-    const headers: Record<string, string> = { accept: "application/json" };
+    const headers: Record<string, string> = { accept: "application/json", "user-agent": userAgent };
     if (spec.auth !== false && token) headers.authorization = `Bearer ${token}`;
     if (spec.ifMatch !== undefined) headers["if-match"] = `"${spec.ifMatch}"`;
     if (key !== undefined) headers["idempotency-key"] = key;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ConfigError } from "../errors.js";
+import { AUDIT_ACTIONS, AUDIT_CLIENTS, type AuditAction, type AuditClient } from "../schema/api.js";
 import { CHANGE_KINDS, PHASES, PLAN_FORMAT_VERSION, type Change, type ChangeKind, type Phase, type Plan, type SafetyViolation } from "./plan.js";
 
 /**
@@ -15,6 +16,15 @@ const email = z.string().min(3);
 const id = z.string().min(1);
 const name = z.string().min(1);
 const version = z.number().int().nonnegative();
+const liveSince = z.object({
+  eventId: z.string().min(1),
+  action: z.enum(AUDIT_ACTIONS as unknown as [AuditAction, ...AuditAction[]]),
+  actor: z.string(),
+  at: z.string().min(1),
+  requestId: z.string(),
+  client: z.enum(AUDIT_CLIENTS as unknown as [AuditClient, ...AuditClient[]]),
+  clientVersion: z.string().optional(),
+});
 const holder = z.object({ email, state: z.enum(["active", "pending"]), before: z.array(z.string()), after: z.array(z.string()) });
 const common = {
   key: z.string().min(1),
@@ -23,6 +33,7 @@ const common = {
   gained: z.array(z.string()),
   lost: z.array(z.string()),
   reason: z.string(),
+  liveSince: liveSince.nullable().optional(),
 };
 
 /** ChangeSchema is the closed union of changes, discriminated by `kind`. */

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { AuditAction, AuditClient } from "../schema/api.js";
 
 /**
  * Plan is the contract between computing a change and making it: plain, versioned,
@@ -51,6 +52,24 @@ interface ChangeCommon {
   lost: string[];
   /** reason is a short human explanation (e.g. "not in access.yaml", "expired on 2027-01-31"). */
   reason: string;
+  /**
+   * liveSince is the access-history event that produced the live value this change
+   * changes (attributeChanges, reconciler/history.ts): absent when the history was not
+   * read (computePlan never reads it), null when the pages read did not explain it.
+   * Context for people only: apply never acts on it and the saved-plan check ignores it.
+   */
+  liveSince?: LiveSince | null;
+}
+
+/** LiveSince is who made the live value a change undoes, when, through which client (docs/plan-format.md). */
+export interface LiveSince {
+  eventId: string;
+  action: AuditAction;
+  actor: string;
+  at: string;
+  requestId: string;
+  client: AuditClient;
+  clientVersion?: string;
 }
 
 /** InviteMember sends a new invitation (the email is neither a member nor pending). */

@@ -6,6 +6,8 @@ import type { Change } from "./plan.js";
  * changes recomputed from the same file and the workspace as it is now, field by field,
  * and returns one line per difference (empty: identical); `label` names the reviewed plan. A saved plan is applied only
  * when this is empty, so no edit of its JSON can add, drop or alter a change.
+ * `liveSince` is not compared (CONTEXT_FIELDS): it is who made the live value, not what
+ * apply does, and the history behind an unchanged value can move (A → B → A).
  */
 export function changeDifferences(reviewed: readonly Change[], recomputed: readonly Change[], label = "the saved plan"): string[] {
   const now = new Map(recomputed.map((c) => [c.key, c]));
@@ -30,11 +32,15 @@ export function changeDifferences(reviewed: readonly Change[], recomputed: reado
   return lines;
 }
 
+/** CONTEXT_FIELDS are the fields of a change that describe it without being part of what apply does; never compared. */
+const CONTEXT_FIELDS: ReadonlySet<string> = new Set(["liveSince"]);
+
 /** differingFields lists the top-level fields (and, for objects, `field.sub`) in which two changes differ. */
 function differingFields(a: Change, b: Change): string[] {
   const fields = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
   const out: string[] = [];
   for (const field of fields) {
+    if (CONTEXT_FIELDS.has(field)) continue;
     const x = (a as unknown as Record<string, unknown>)[field];
     const y = (b as unknown as Record<string, unknown>)[field];
     if (isDeepStrictEqual(x, y)) continue;

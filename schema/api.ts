@@ -117,6 +117,21 @@ export type AuditAction =
   | "role.updated"
   | "role.deleted";
 
+/** AUDIT_ACTIONS lists every AuditAction. */
+export const AUDIT_ACTIONS: readonly AuditAction[] = [
+  "workspace.created",
+  "invitation.created",
+  "invitation.updated",
+  "invitation.resent",
+  "invitation.revoked",
+  "invitation.accepted",
+  "member.updated",
+  "member.removed",
+  "role.created",
+  "role.updated",
+  "role.deleted",
+];
+
 /** AuditEvent is one entry of the access history: who did what to whom, when. */
 export interface AuditEvent {
   id: string;
@@ -129,7 +144,23 @@ export interface AuditEvent {
   requestId: string;
   /** reason is present on a change the server made on its own (an invitation revoked with its sender's authority). */
   reason?: string;
+  /** client is what made the change: the antryk-access CLI or provider, the dashboard, another API caller, or the server itself. */
+  client: AuditClient;
+  /** clientVersion is the antryk-access version that made the change (client `antryk-access` only). */
+  clientVersion?: string;
 }
+
+/**
+ * AuditClient names what made a change, as the server recorded it from the request:
+ * `antryk-access` (User-Agent `antryk-access/<version>`), `dashboard` (header
+ * `X-Antryk-Client: dashboard`), `api` (anything else), `server` (its own admin tools,
+ * e.g. creating a workspace), `unknown` (recorded before the server kept clients).
+ * Callers identify themselves: it is context for people, not an authentication.
+ */
+export type AuditClient = "antryk-access" | "dashboard" | "api" | "server" | "unknown";
+
+/** AUDIT_CLIENTS lists every AuditClient. */
+export const AUDIT_CLIENTS: readonly AuditClient[] = ["antryk-access", "dashboard", "api", "server", "unknown"];
 
 /** Page is one page of a list; `nextCursor` is opaque and null on the last page. */
 export interface Page<T> {

@@ -75,6 +75,9 @@ export const ADMIN_PERMISSION: Permission = "access:manage";
 /** HIGH_RISK_PERMISSIONS make a change high risk when gained. */
 export const HIGH_RISK_PERMISSIONS: readonly Permission[] = ["access:manage", "billing:read"];
 
+/** REVIEW_HIGH_RISK_PERMISSIONS are the permissions `review` marks as high risk (docs/review.md), catalog order. */
+export const REVIEW_HIGH_RISK_PERMISSIONS: readonly Permission[] = ["billing:read", "access:manage", "settings:manage", "infrastructure:configure"];
+
 /** isPermission tells whether a string is a catalog permission id. */
 export function isPermission(value: string): value is Permission {
   return (PERMISSION_IDS as readonly string[]).includes(value);

@@ -3,6 +3,7 @@ import { normalizeEmail } from "../schema/catalog.js";
 import { openDatabase, type Db } from "./db/open.js";
 import { escapeInvisible, parseEmail } from "../schema/identity.js";
 import { WORKSPACE_NAME_PATTERN } from "./names.js";
+import type { NewAuditEvent } from "./repositories/audit.js";
 import { toWorkspace } from "./repositories/workspaces.js";
 import { createRepositories, type Repositories } from "./repositories/index.js";
 import { API_TOKEN_PREFIX, hashSecret, newId, newSecret } from "./secrets.js";
@@ -43,6 +44,7 @@ export function initWorkspace(dbPath: string, options: { workspace: string; owne
           before: null,
           after: toWorkspace(repos.workspaces.byId(wsId)!),
           requestId: "cli",
+          client: "server",
         });
         return issue(repos, memberId, now);
       })
@@ -94,6 +96,21 @@ export function seedMembers(
           invitedBy: ws.owner_email,
         });
       }
+    })();
+  });
+}
+
+/**
+ * seedAuditEvents appends access-history events straight to the database, oldest first, in
+ * one transaction (benches and tests: a long history without making every change through
+ * the API). The workspace must exist; nothing else is checked or changed.
+ */
+export function seedAuditEvents(dbPath: string, options: { workspace: string; events: readonly Omit<NewAuditEvent, "workspaceId">[] }): void {
+  withDatabase(dbPath, (repos) => {
+    const ws = repos.workspaces.byName(options.workspace);
+    if (!ws) throw new ConfigError(`workspace "${options.workspace}" does not exist in ${dbPath}`);
+    repos.db.transaction(() => {
+      for (const e of options.events) repos.audit.append({ ...e, workspaceId: ws.id });
     })();
   });
 }

@@ -1,12 +1,13 @@
 import { createHash } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
+import { clientOf } from "./client-kind.js";
 import { canonicalJson, JsonTooDeepError } from "./canonical.js";
 import type { ServerContext } from "./context.js";
 import { HttpError } from "./http-error.js";
 import type { NewAuditEvent } from "./repositories/audit.js";
 
 /** ChangeEvent is an audit entry a change records; workspace, time and request id are filled in. */
-export type ChangeEvent = Omit<NewAuditEvent, "workspaceId" | "at" | "requestId">;
+export type ChangeEvent = Omit<NewAuditEvent, "workspaceId" | "at" | "requestId" | "client" | "clientVersion">;
 
 /** ChangeResult is what a change's work returns: the answer, and the audit events of what it changed (none for a no-op). */
 export interface ChangeResult {
@@ -64,8 +65,9 @@ export function runChange(
       const now = ctx.now();
       if (result.events.length > 0) {
         repos.workspaces.bumpRevision(result.workspaceId);
+        const client = clientOf(request.headers);
         for (const e of result.events) {
-          repos.audit.append({ ...e, workspaceId: result.workspaceId, at: now, requestId: request.id });
+          repos.audit.append({ ...e, ...client, workspaceId: result.workspaceId, at: now, requestId: request.id });
         }
       }
       if (key !== undefined) {

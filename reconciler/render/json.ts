@@ -5,7 +5,9 @@ const KEY_ORDER = [
   // Plan
   "formatVersion", "planId", "workspace", "target", "accessFile", "mode", "liveDigest", "liveRevision", "caller", "summary", "changes", "warnings", "violations",
   // Change
-  "key", "kind", "phase", "risk", "email", "name", "memberId", "invitationId", "version", "sendCount", "before", "after", "gained", "lost", "reason",
+  "key", "kind", "phase", "risk", "email", "name", "memberId", "invitationId", "version", "sendCount", "before", "after", "gained", "lost", "reason", "liveSince",
+  // LiveSince
+  "eventId", "action", "actor", "at", "requestId", "client", "clientVersion",
   // AccessFileRef
   "path", "sha256",
   // Access and RoleBody

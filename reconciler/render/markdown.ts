@@ -1,7 +1,7 @@
 import { ADMIN_PERMISSION } from "../../schema/catalog.js";
-import { assertNever, isLocalTarget, type Access, type Change, type Plan } from "../plan.js";
-import { mdCode, mdText, showInvisible } from "./escape.js";
-import { LOCAL_NOTE, accessText, blockedLine, changesByPhase, holderEffect, PHASE_TITLES, reviewOrder, subjectOf, summaryLine, symbolOf, verbOf } from "./words.js";
+import { assertNever, isLocalTarget, type Access, type Change, type LiveSince, type Plan } from "../plan.js";
+import { mdCode, mdText, showInvisible, type MarkdownContext } from "./escape.js";
+import { LOCAL_NOTE, accessText, eventText, blockedLine, changesByPhase, holderEffect, PHASE_TITLES, reviewOrder, subjectOf, summaryLine, symbolOf, verbOf } from "./words.js";
 
 /** MARKDOWN_LIMIT is the most characters renderMarkdown returns (GitHub refuses comments past 65,536). */
 export const MARKDOWN_LIMIT = 60_000;
@@ -115,6 +115,7 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
     for (const [phase, changes] of changesByPhase(gains)) changeTable(PHASE_TITLES[phase], changes, w);
     if (fold) w.force("", "</details>", "");
   }
+  liveSinceSection([...review, ...gains], w);
   if (options.yamlDiff !== undefined && options.yamlDiff !== "") yamlDiffSection(options.yamlDiff, w);
 
   const notice = cutNotice(w.cut);
@@ -183,6 +184,26 @@ function changeRow(c: Change): string {
   const risk = c.risk === "high" ? " :warning: **high risk**" : "";
   const who = c.kind === "updateRole" ? `${mdCode(subjectOf(c), "cell")} (${count(c.holders?.length ?? 0, "holder")})` : mdCode(subjectOf(c), "cell");
   return `| ${symbolOf(c)} ${verbOf(c)}${risk} | ${who} | ${accessCell(c)} | ${effectCell(c.gained, c.lost)} | ${mdText(c.reason, "cell")} |`;
+}
+
+/**
+ * liveSinceSection folds, under each person or role the plan changes, who set the live
+ * value it changes (liveSince), when, through what client, and the request id; whole or
+ * not at all. Nothing when the history was not read.
+ */
+function liveSinceSection(changes: readonly Change[], w: Writer): void {
+  const read = changes.filter((c) => c.liveSince !== undefined);
+  if (read.length === 0) return;
+  const item = (c: Change) => {
+    const since = c.liveSince ? `${eventMarkdown(c.liveSince, "block")} (request ${mdCode(c.liveSince.requestId, "block")})` : "not found in the access history read";
+    return `- ${mdCode(subjectOf(c), "block")} (${verbOf(c)}): ${since}`;
+  };
+  w.add("#### Live since", "", "<details>", `<summary>Who set each live value this plan changes (${count(read.length, "change")})</summary>`, "", ...read.map(item), "", "</details>", "");
+}
+
+/** eventMarkdown is eventText with its values (actor, client version) as inert code spans (`context`: a table cell by default). */
+export function eventMarkdown(e: LiveSince, context: MarkdownContext = "cell"): string {
+  return eventText(e, (v) => mdCode(v, context));
 }
 
 /** holderRows names every holder of an edited role with their effective permissions before and after the edit. */

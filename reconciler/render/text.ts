@@ -1,6 +1,6 @@
 import { isLocalTarget, type Change, type Plan } from "../plan.js";
 import { showInvisible as v } from "./escape.js";
-import { LOCAL_NOTE, blockedLine, changesByPhase, describeState, holderEffect, PHASE_TITLES, permissionEffects, reviewOrder, subjectOf, summaryLine, symbolOf, verbOf, type Symbol } from "./words.js";
+import { LOCAL_NOTE, blockedLine, liveSinceText, changesByPhase, describeState, holderEffect, PHASE_TITLES, permissionEffects, reviewOrder, subjectOf, summaryLine, symbolOf, verbOf, type Symbol } from "./words.js";
 
 /** TextOptions: `color` adds ANSI colours; the CLI passes true only on a TTY without NO_COLOR. */
 export interface TextOptions {
@@ -31,6 +31,8 @@ export function renderText(plan: Plan, options: TextOptions): string {
     const risk = c.risk === "high" ? ` ${paint(ANSI.bold + ANSI.red, "[high risk]")}` : "";
     lines.push(`${indent}${paint(bySymbol[sym], head)}${risk}  ${paint(ANSI.dim, `(${v(c.reason)})`)}`);
     for (const line of permissionEffects(c)) lines.push(`${indent}    ${paint(bySymbol[line[0] as Symbol], v(line))}`);
+    const since = liveSinceText(c);
+    if (since !== null) lines.push(`${indent}    ${paint(ANSI.dim, v(`live since: ${since}`))}`);
   };
 
   const { review } = reviewOrder(plan.changes);

@@ -97,4 +97,10 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX invitations_sender ON invitations(workspace_id, invited_by) WHERE state = 'pending';
   CREATE INDEX idempotency_keys_created ON idempotency_keys(created_at);
   `,
+  // 3: the client that made each change (`antryk-access`, `dashboard`, `api`, `server`) and, for
+  // antryk-access, its version; NULL on events recorded before (read as `unknown`).
+  `
+  ALTER TABLE audit_events ADD COLUMN client TEXT;
+  ALTER TABLE audit_events ADD COLUMN client_version TEXT;
+  `,
 ];

@@ -1,4 +1,4 @@
-import type { AuditAction, AuditEvent } from "../../schema/api.js";
+import type { AuditAction, AuditClient, AuditEvent } from "../../schema/api.js";
 import type { Db } from "../db/open.js";
 import { newId } from "../secrets.js";
 import { iso, type AuditRow } from "./rows.js";
@@ -15,6 +15,9 @@ export interface NewAuditEvent {
   requestId: string;
   /** reason explains a change the server made on its own, as a consequence of the one asked for. */
   reason?: string;
+  /** client made the change (clientOf in server/client-kind.ts); `clientVersion` only for antryk-access. */
+  client: Exclude<AuditClient, "unknown">;
+  clientVersion?: string;
 }
 
 /** AuditFilter narrows the access history to an actor, a target and/or an action. */
@@ -27,8 +30,8 @@ export interface AuditFilter {
 /** auditRepository appends to and pages (newest first) the access history. */
 export function auditRepository(db: Db) {
   const insert = db.prepare(
-    `INSERT INTO audit_events (id, workspace_id, at, actor, action, target, before, after, request_id, reason)
-     VALUES (@id, @workspaceId, @at, @actor, @action, @target, @before, @after, @requestId, @reason)`,
+    `INSERT INTO audit_events (id, workspace_id, at, actor, action, target, before, after, request_id, reason, client, client_version)
+     VALUES (@id, @workspaceId, @at, @actor, @action, @target, @before, @after, @requestId, @reason, @client, @clientVersion)`,
   );
   const page = db.prepare<Record<string, unknown>, AuditRow>(
     `SELECT * FROM audit_events WHERE workspace_id = @ws AND seq < @before
@@ -44,6 +47,7 @@ export function auditRepository(db: Db) {
         before: e.before === undefined || e.before === null ? null : JSON.stringify(e.before),
         after: e.after === undefined || e.after === null ? null : JSON.stringify(e.after),
         reason: e.reason ?? null,
+        clientVersion: e.clientVersion ?? null,
       });
     },
     /** page returns up to `limit` events older than `beforeSeq`, newest first. */
@@ -71,5 +75,7 @@ export function toAuditEvent(row: AuditRow): AuditEvent {
     after: row.after === null ? null : JSON.parse(row.after),
     requestId: row.request_id,
     ...(row.reason === null ? {} : { reason: row.reason }),
+    client: (row.client ?? "unknown") as AuditClient,
+    ...(row.client_version === null ? {} : { clientVersion: row.client_version }),
   };
 }

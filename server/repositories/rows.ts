@@ -63,6 +63,9 @@ export interface AuditRow {
   request_id: string;
   /** reason explains a change the server made on its own (null for a change the actor asked for). */
   reason: string | null;
+  /** client is the AuditClient that made the change (null: recorded before migration 3). */
+  client: string | null;
+  client_version: string | null;
 }
 
 /** IdempotencyRow is a stored first answer of `idempotency_keys`. */

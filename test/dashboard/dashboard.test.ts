@@ -133,6 +133,8 @@ describe("dashboard", () => {
       expect(await events.first().textContent()).toContain("Role: developer → account-admin");
       expect(await events.first().textContent()).toContain("Extra permissions: −domains:manage");
       expect(await events.first().locator('[data-label="Done to"]').textContent()).toBe("alice@acme.io");
+      // The change was made here, and the server recorded it so (X-Antryk-Client: dashboard).
+      expect(await events.first().locator('[data-label="Through"]').textContent()).toBe("Dashboard");
       await screenshot(page, "history");
       await page.getByLabel("Action").selectOption("invitation.created");
       await page.locator('tbody tr[data-action="member.updated"]').waitFor({ state: "detached" });
@@ -247,7 +249,7 @@ describe("dashboard", () => {
       expect(await changeButtons(page).count()).toBe(0);
       expect(await page.getByRole("columnheader", { name: "Actions" }).count()).toBe(0);
       const nav = page.getByRole("navigation", { name: "Sections" });
-      expect(await nav.getByRole("link").allTextContents()).toEqual(["Members", "Invitations", "Roles", "Access history"]);
+      expect(await nav.getByRole("link").allTextContents()).toEqual(["Members", "Invitations", "Roles", "Access history", "Review"]);
       await screenshot(page, "members-developer");
 
       await goTo(page, "Invitations", "invitations");

@@ -94,6 +94,7 @@ const states = (): State[] => [
   { name: "role-dialog", page: ["Roles", "roles"], open: (p) => p.getByRole("button", { name: "Edit the role release-manager" }).click(), dialog: "Edit the role release-manager" },
   { name: "role-delete-dialog", page: ["Roles", "roles"], open: (p) => p.getByRole("button", { name: "Delete the role release-manager" }).click(), dialog: "Delete the role release-manager?" },
   { name: "history", page: ["Access history", "history"] },
+  { name: "review", page: ["Review", "review"] },
 ];
 
 describe("dashboard layout and accessibility with 60 people and 254-character e-mails", () => {

@@ -82,3 +82,17 @@ describe("the person filter of the access history", () => {
     expect(matchesPerson(e, needle)).toBe(expected);
   });
 });
+
+describe("access history client", () => {
+  it.each([
+    [{ client: "dashboard" }, "Dashboard"],
+    [{ client: "antryk-access", clientVersion: "0.1.0" }, "antryk-access 0.1.0"],
+    [{ client: "api" }, "API"],
+    [{ client: "server" }, "Server"],
+    [{ client: "unknown" }, "Unknown"],
+    [{}, "Unknown"],
+  ])("%o reads %s", async (event, want) => {
+    const { clientText } = await import("../../server/dashboard/assets/history.js");
+    expect(clientText(event)).toBe(want);
+  });
+});

@@ -27,7 +27,8 @@ export function createApi({ token, workspace }, onUnauthorized = () => {}) {
   async function request(method, path, { body, query, ifMatch, idempotent } = {}) {
     const url = new URL(path, location.origin);
     for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== null && v !== "") url.searchParams.set(k, v);
-    const headers = { authorization: `Bearer ${token}`, accept: "application/json" };
+    // x-antryk-client names the dashboard in the access history (docs/api.md, "Clients").
+    const headers = { authorization: `Bearer ${token}`, accept: "application/json", "x-antryk-client": "dashboard" };
     if (body !== undefined) headers["content-type"] = "application/json";
     if (ifMatch !== undefined) headers["if-match"] = `"${ifMatch}"`;
     if (idempotent) headers["idempotency-key"] = newIdempotencyKey();

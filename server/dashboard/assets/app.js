@@ -10,6 +10,7 @@ import { visibleIdentity as shown } from "./identity.js";
 import { renderInvitations } from "./invitations.js";
 import { renderInvite } from "./invite.js";
 import { renderMembers } from "./members.js";
+import { renderReview } from "./review.js";
 import { renderRoles } from "./roles.js";
 import { clearSession, loadSession, saveSession } from "./session.js";
 
@@ -19,6 +20,7 @@ const PAGES = {
   invite: { title: "Give account access", render: renderInvite, needsManage: true },
   roles: { title: "Roles", render: renderRoles },
   history: { title: "Access history", render: renderHistory },
+  review: { title: "Review", render: renderReview },
 };
 
 const main = document.getElementById("main");

@@ -2,7 +2,7 @@
 // part of either side (who did it, or who it was done to, e.g. "heidi"), with the
 // workspace's e-mails offered as suggestions; an action filter; both kept in the URL so
 // member and invitation rows link straight to a person's history. Changes are listed
-// with readable field names.
+// with readable field names and the client that made them (Dashboard, antryk-access, API).
 import { describeFailure } from "./api.js";
 import { summarize } from "./changes.js";
 import { cell, h, replace, scrollRegion } from "./dom.js";
@@ -24,6 +24,22 @@ export const ACTIONS = {
   "role.updated": "Role changed",
   "role.deleted": "Role deleted",
 };
+
+/** clientText names what made a change (schema/api.ts AuditClient): "Dashboard", "antryk-access 0.1.0", "API", "Server", "Unknown". */
+export function clientText(e) {
+  switch (e.client) {
+    case "dashboard":
+      return "Dashboard";
+    case "antryk-access":
+      return e.clientVersion ? `antryk-access ${e.clientVersion}` : "antryk-access";
+    case "api":
+      return "API";
+    case "server":
+      return "Server";
+    default:
+      return "Unknown";
+  }
+}
 
 const PAGE_SIZE = 25;
 const FETCH_SIZE = 500;
@@ -132,7 +148,7 @@ function eventsTable(events) {
       "table",
       { class: "data history-table" },
       h("caption", { class: "visually-hidden" }, "Access history, newest first"),
-      h("thead", {}, h("tr", {}, ["When", "Done by", "Action", "Done to", "Change"].map((t) => h("th", { scope: "col" }, t)))),
+      h("thead", {}, h("tr", {}, ["When", "Done by", "Through", "Action", "Done to", "Change"].map((t) => h("th", { scope: "col" }, t)))),
       h(
         "tbody",
         {},
@@ -142,6 +158,7 @@ function eventsTable(events) {
             { dataset: { action: e.action } },
             cell("When", [time(e.at, { now })]),
             cell("Done by", [personLink(e.actor)]),
+            cell("Through", [h("span", { class: "client", title: "What made the change, as the request identified itself" }, visible(clientText(e)))]),
             cell("Action", [h("span", { class: `action action-${e.action.split(".")[0]}` }, ACTIONS[e.action] ?? e.action)]),
             cell("Done to", [personLink(e.target)]),
             cell("Change", [h("ul", { class: "change-lines" }, summarize(e.before, e.after).map((l) => h("li", {}, l)))]),

@@ -1,0 +1,147 @@
+import { ApiError } from "../errors.js";
+import { normalizeEmail } from "../schema/catalog.js";
+import type { AuditAction, AuditEvent, Page } from "../schema/api.js";
+import { compareWarnings } from "./compute/order.js";
+import { assertNever, type Change, type ChangeKind, type LiveSince, type Plan, type PlanWarning } from "./plan.js";
+
+/**
+ * History in the plan: for each change, the most recent access-history event that
+ * produced the live value it changes (docs/plan-format.md, "liveSince"). A separate,
+ * reading step after the pure computePlan; the CLI's plan and apply call it.
+ */
+
+/** HISTORY_PAGE_SIZE is the page size of the history reads (the API's maximum). */
+export const HISTORY_PAGE_SIZE = 1000;
+
+/** HISTORY_PAGE_CAP is the most history pages attributeChanges reads for one plan (10,000 events at most). */
+export const HISTORY_PAGE_CAP = 10;
+
+/** HistoryClient is the one client method attribution needs. */
+export interface HistoryClient {
+  listAudit(workspace: string, query?: { limit?: number; cursor?: string }): Promise<Page<AuditEvent>>;
+}
+
+/**
+ * PRODUCERS names, per change kind, the audit actions that set the live value the change
+ * changes: a member's access is set by the invitation it accepted or by member updates;
+ * a pending invitation's by its creation and updates (an expired one's also by its last
+ * resend); a custom role's by its creation and updates. For what the workspace lacks
+ * (inviteMember, createRole) it is the removal or revocation that took it away, if any.
+ */
+export const PRODUCERS: Record<ChangeKind, readonly AuditAction[]> = {
+  inviteMember: ["member.removed", "invitation.revoked"],
+  updateInvitation: ["invitation.created", "invitation.updated"],
+  resendInvitation: ["invitation.created", "invitation.updated", "invitation.resent"],
+  revokeInvitation: ["invitation.created", "invitation.updated"],
+  updateMember: ["member.updated", "invitation.created", "invitation.updated"],
+  removeMember: ["member.updated", "invitation.created", "invitation.updated"],
+  createRole: ["role.deleted"],
+  updateRole: ["role.created", "role.updated"],
+  deleteRole: ["role.created", "role.updated"],
+};
+
+/** AttributeOptions: `pageCap` bounds the pages read (default HISTORY_PAGE_CAP), `pageSize` their size (default HISTORY_PAGE_SIZE). */
+export interface AttributeOptions {
+  pageCap?: number;
+  pageSize?: number;
+}
+
+/**
+ * attributeChanges returns `plan` with `liveSince` set on every change: the newest event
+ * among the change's PRODUCERS whose target is the change's subject, or null when the
+ * pages read hold none. It reads the history newest first, a page at a time, until every change is explained, the history ends, or `pageCap` pages were
+ * read; in that last case a `history-incomplete` warning names the changes left
+ * unexplained. A plan without changes is returned as is, with no read at all. A caller
+ * without access:manage cannot read the history (403): the plan then carries a
+ * `history-unreadable` warning and no liveSince. Every other error propagates.
+ */
+export async function attributeChanges(plan: Plan, client: HistoryClient, options: AttributeOptions = {}): Promise<Plan> {
+  if (plan.changes.length === 0) return plan;
+  const pageCap = options.pageCap ?? HISTORY_PAGE_CAP;
+  const pageSize = options.pageSize ?? HISTORY_PAGE_SIZE;
+  const wanted = new Map<string, Change[]>();
+  for (const change of plan.changes) {
+    const key = subjectKey(change);
+    wanted.set(key, [...(wanted.get(key) ?? []), change]);
+  }
+  const found = new Map<Change, LiveSince>();
+  let open = plan.changes.length;
+  let cursor: string | undefined;
+  let pages = 0;
+  let ended = false;
+  while (open > 0 && pages < pageCap) {
+    let page: Page<AuditEvent>;
+    try {
+      page = await client.listAudit(plan.workspace, { limit: pageSize, ...(cursor !== undefined ? { cursor } : {}) });
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 403) return withWarning(plan, unreadable(err));
+      throw err;
+    }
+    pages += 1;
+    for (const event of page.items) {
+      const candidates = wanted.get(eventKey(event));
+      if (candidates === undefined) continue;
+      for (const change of candidates) {
+        if (found.has(change) || !PRODUCERS[change.kind].includes(event.action)) continue;
+        found.set(change, liveSinceOf(event));
+        open -= 1;
+      }
+    }
+    if (page.nextCursor === null) {
+      ended = true;
+      break;
+    }
+    cursor = page.nextCursor;
+  }
+  const changes = plan.changes.map((c) => ({ ...c, liveSince: found.get(c) ?? null }));
+  const attributed = { ...plan, changes };
+  if (open === 0 || ended) return attributed;
+  const unexplained = plan.changes.filter((c) => !found.has(c)).map((c) => c.key);
+  return withWarning(attributed, {
+    code: "history-incomplete",
+    message: `read ${pages} page${pages === 1 ? "" : "s"} of the access history (the cap: the ${pages * pageSize} newest events) without finding who set the live value of: ${unexplained.join(", ")}`,
+  });
+}
+
+/** liveSinceOf keeps what a reader needs of an audit event. */
+export function liveSinceOf(event: AuditEvent): LiveSince {
+  return {
+    eventId: event.id,
+    action: event.action,
+    actor: event.actor,
+    at: event.at,
+    requestId: event.requestId,
+    client: event.client,
+    ...(event.clientVersion !== undefined ? { clientVersion: event.clientVersion } : {}),
+  };
+}
+
+function subjectKey(c: Change): string {
+  switch (c.kind) {
+    case "createRole":
+    case "updateRole":
+    case "deleteRole":
+      return `role:${c.name}`;
+    case "inviteMember":
+    case "updateInvitation":
+    case "resendInvitation":
+    case "revokeInvitation":
+    case "updateMember":
+    case "removeMember":
+      return `person:${normalizeEmail(c.email)}`;
+    default:
+      return assertNever(c);
+  }
+}
+
+function eventKey(e: AuditEvent): string {
+  return e.action.startsWith("role.") ? `role:${e.target}` : `person:${normalizeEmail(e.target)}`;
+}
+
+function unreadable(err: ApiError): PlanWarning {
+  return { code: "history-unreadable", message: `the access history could not be read (${err.message}), so the changes do not say who set the live values` };
+}
+
+function withWarning(plan: Plan, warning: PlanWarning): Plan {
+  return { ...plan, warnings: [...plan.warnings, warning].sort(compareWarnings) };
+}
