@@ -198,7 +198,25 @@ function assertSameChanges(reviewed: Plan, recomputed: Plan, label: string, path
   );
 }
 
-/** writeJsonReport prints the apply's result as JSON on stdout (docs/apply.md). */
+/**
+ * writeJsonReport prints the apply's result as JSON on stdout (docs/apply.md): each entry
+ * carries the `liveSince` of its change when the history was read, so a drift correction
+ * says whose hand change it reverted.
+ */
 function writeJsonReport(plan: Plan, result: ApplyResult, verification: Verification): void {
-  process.stdout.write(`${JSON.stringify({ planId: plan.planId, ...result, verification }, null, 2)}\n`);
+  const since = new Map(plan.changes.map((c) => [c.key, c.liveSince]));
+  const attributed = <T extends { key: string }>(entries: T[]) =>
+    entries.map((e) => {
+      const liveSince = since.get(e.key);
+      return liveSince === undefined ? e : { ...e, liveSince };
+    });
+  const report = {
+    planId: plan.planId,
+    applied: attributed(result.applied),
+    failed: attributed(result.failed),
+    skipped: attributed(result.skipped),
+    notAttempted: attributed(result.notAttempted),
+    verification,
+  };
+  process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 }

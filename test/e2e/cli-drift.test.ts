@@ -35,15 +35,28 @@ async function converged(safety: string[] = ["maxRemovals: 100%"]) {
 describe("apply --detailed-exitcode corrects drift", () => {
   it("reverts a hand change (exit 2, verified), lists it in the JSON report, and a second run exits 0 with no write", async () => {
     const { s, cli } = await converged();
-    // Someone promotes bob by hand, and invites a walk-in.
+    // Someone promotes bob by hand in the dashboard, and invites a walk-in.
     const bob = (await s.owner$.listMembers(s.workspace)).find((m) => m.email === "bob@acme.io")!;
-    await s.owner$.updateMember(s.workspace, bob.id, { role: "account-admin" }, { ifMatch: bob.version });
+    const promoted = await fetch(`${s.url}/v1/workspaces/${s.workspace}/members/${bob.id}`, {
+      method: "PATCH",
+      headers: { authorization: `Bearer ${s.ownerToken}`, "content-type": "application/json", "if-match": `"${bob.version}"`, "x-antryk-client": "dashboard" },
+      body: JSON.stringify({ role: "account-admin" }),
+    });
+    expect(promoted.status).toBe(200);
     await s.owner$.createInvitation(s.workspace, { email: "walk-in@acme.io", role: "developer" });
 
     const r = await cli(["apply", "-f", "access.yaml", "--auto-approve", "--detailed-exitcode", "--format", "json"]);
     expect(r.code, r.stderr).toBe(2);
-    const report = JSON.parse(r.stdout) as { applied: { key: string }[]; failed: unknown[]; verification: { status: string } };
+    const report = JSON.parse(r.stdout) as {
+      applied: { key: string; liveSince?: { actor: string; client: string; action: string } | null }[];
+      failed: unknown[];
+      verification: { status: string };
+    };
     expect(report.applied.map((a) => a.key).sort()).toEqual(["revokeInvitation:walk-in@acme.io", "updateMember:bob@acme.io"]);
+    // Each reverted change names the hand change behind it: who, through which client.
+    const reverted = Object.fromEntries(report.applied.map((a) => [a.key, a.liveSince]));
+    expect(reverted["updateMember:bob@acme.io"]).toMatchObject({ actor: OWNER, client: "dashboard", action: "member.updated" });
+    expect(reverted["revokeInvitation:walk-in@acme.io"]).toMatchObject({ actor: OWNER, client: "antryk-access", action: "invitation.created" });
     expect(report.failed).toEqual([]);
     expect(report.verification).toEqual({ status: "verified" });
     expect((await s.owner$.listMembers(s.workspace)).find((m) => m.email === "bob@acme.io")!.role).toBe("developer");
