@@ -32,7 +32,7 @@ export async function runReview(options: ReviewOptions): Promise<number> {
   let desired: DesiredState | null = null;
   let warnings: Diagnostic[] = [];
   if (options.file !== undefined) ({ desired, warnings } = await loadDesired(options.file, process.cwd(), now));
-  const workspace = desired?.workspace ?? (await resolveExportWorkspace(options.workspace, target));
+  const workspace = desired?.workspace ?? (await resolveExportWorkspace(options.workspace, target, process.env, process.cwd(), "review"));
   const review = await withSession(
     { target, workspace, announce: (line) => process.stderr.write(`${line}\n`), create: false },
     async (session): Promise<Review> => {

@@ -1,7 +1,7 @@
 import { ADMIN_PERMISSION } from "../../schema/catalog.js";
 import { assertNever, isLocalTarget, type Access, type Change, type LiveSince, type Plan } from "../plan.js";
 import { mdCode, mdText, showInvisible, type MarkdownContext } from "./escape.js";
-import { LOCAL_NOTE, accessText, eventText, blockedLine, changesByPhase, holderEffect, PHASE_TITLES, reviewOrder, subjectOf, summaryLine, symbolOf, verbOf } from "./words.js";
+import { LOCAL_NOTE, accessText, eventText, unexplainedText, blockedLine, changesByPhase, holderEffect, PHASE_TITLES, reviewOrder, subjectOf, summaryLine, symbolOf, verbOf } from "./words.js";
 
 /** MARKDOWN_LIMIT is the most characters renderMarkdown returns (GitHub refuses comments past 65,536). */
 export const MARKDOWN_LIMIT = 60_000;
@@ -195,7 +195,7 @@ function liveSinceSection(changes: readonly Change[], w: Writer): void {
   const read = changes.filter((c) => c.liveSince !== undefined);
   if (read.length === 0) return;
   const item = (c: Change) => {
-    const since = c.liveSince ? `${eventMarkdown(c.liveSince, "block")} (request ${mdCode(c.liveSince.requestId, "block")})` : "not found in the access history read";
+    const since = c.liveSince ? `${eventMarkdown(c.liveSince, "block")} (request ${mdCode(c.liveSince.requestId, "block")})` : unexplainedText(c);
     return `- ${mdCode(subjectOf(c), "block")} (${verbOf(c)}): ${since}`;
   };
   w.add("#### Live since", "", "<details>", `<summary>Who set each live value this plan changes (${count(read.length, "change")})</summary>`, "", ...read.map(item), "", "</details>", "");

@@ -249,8 +249,17 @@ export function minuteUtc(iso: string): string {
  */
 export function liveSinceText(c: Change): string | null {
   if (c.liveSince === undefined) return null;
-  if (c.liveSince === null) return "not found in the access history read";
+  if (c.liveSince === null) return unexplainedText(c);
   return eventText(c.liveSince);
+}
+
+/**
+ * unexplainedText is what a change whose live value the history read did not explain
+ * says: for an invitation of someone new that is the usual case (there was never a live
+ * value), for anything else it is a gap worth noticing.
+ */
+export function unexplainedText(c: Change): string {
+  return c.kind === "inviteMember" ? "no earlier access in the history read" : "not found in the access history read";
 }
 
 /** eventText is one access-history event in words (liveSinceText, the review report); `quote` renders the values (actor, client version) for the output at hand. */

@@ -13,6 +13,7 @@ import { progressLine } from "../../cli/progress.js";
 import { parseSavedPlan } from "../../cli/saved-plan.js";
 import { resolveTarget, retriesFromEnv } from "../../cli/target.js";
 import { embeddedAnnouncement } from "../../cli/embedded.js";
+import { resolveExportWorkspace } from "../../cli/workspace-name.js";
 import { PLAN_FORMAT_VERSION, summarize, type Change, type Plan } from "../../reconciler/plan.js";
 
 /**
@@ -275,5 +276,19 @@ describe("apply's report never emits a raw control character", () => {
     ];
     expect(lines.join("\n")).not.toContain("\u001b");
     expect(lines.join("\n")).toContain("\\u001b");
+  });
+});
+
+describe("resolveExportWorkspace", () => {
+  const remote = { kind: "remote" as const, baseUrl: "https://api.example.com", token: "ak_x" };
+  it.each([
+    ["export", /^name the workspace to export: --workspace NAME \(or set ANTRYK_WORKSPACE\)$/],
+    ["review", /^name the workspace to review: --workspace NAME \(or set ANTRYK_WORKSPACE\), or give the access file with -f$/],
+  ] as const)("%s against a remote target without a name asks for one in its own words", async (command, message) => {
+    await expect(resolveExportWorkspace(undefined, remote, {}, dir, command)).rejects.toThrow(message);
+  });
+  it("takes --workspace, then ANTRYK_WORKSPACE", async () => {
+    expect(await resolveExportWorkspace("a", remote, { ANTRYK_WORKSPACE: "b" }, dir, "review")).toBe("a");
+    expect(await resolveExportWorkspace(undefined, remote, { ANTRYK_WORKSPACE: "b" }, dir, "review")).toBe("b");
   });
 });

@@ -36,6 +36,17 @@ describe("liveSince", () => {
     expect(text).toContain("live since: not found in the access history read");
   });
 
+  it("an invitation of someone the history never saw says so plainly, not as a gap", () => {
+    const plan = attributed();
+    const invite = plan.changes.find((c) => c.kind === "inviteMember");
+    expect(invite).toBeDefined();
+    const unexplained = { ...plan, changes: plan.changes.map((c) => (c === invite ? { ...c, liveSince: null } : c)) };
+    const text = renderText(unexplained, { color: false });
+    expect(text).toContain(`+ invite ${invite!.kind === "inviteMember" ? invite!.email : ""}`);
+    expect(text).toContain("live since: no earlier access in the history read");
+    expect(renderMarkdown(unexplained)).toContain("(invite): no earlier access in the history read");
+  });
+
   it("a saved plan carrying it reads back as written", () => {
     const plan = attributed();
     expect(parsePlan(renderJson(plan), "plan.json")).toEqual(plan);
