@@ -1,6 +1,7 @@
 // What an object change did, field by field, in words a person reads: the access
 // history's "Change" column and the "changed while you were editing" notice share it.
-import { exact } from "./format.js";
+import { h, replace } from "./dom.js";
+import { exact, sortByCatalog } from "./format.js";
 
 /** FIELD_LABELS names each field of the API's objects in plain words; fields not listed are bookkeeping and left out. */
 export const FIELD_LABELS = {
@@ -49,4 +50,24 @@ export function summarize(before, after) {
     else lines.push(`${label}: ${show(from)} → ${show(to)}`);
   }
   return lines;
+}
+
+/**
+ * showConcurrentChange fills `notice` with what someone else changed in the `what`
+ * ("member", "invitation") between `before` and `after` while a dialog was open, says the
+ * user's choices are kept, and shows it (the Manage and invitation dialogs share it).
+ */
+export function showConcurrentChange(notice, what, before, after) {
+  const lines = summarize(before, after);
+  replace(
+    notice,
+    h("p", {}, h("strong", {}, `Someone else changed this ${what} while the dialog was open. `), "Your choices below are kept; Save again to apply them over the new values."),
+    h("ul", { class: "change-lines" }, (lines.length ? lines : ["Nothing you can see here changed (only bookkeeping)."]).map((l) => h("li", {}, l))),
+  );
+  notice.hidden = false;
+}
+
+/** unchangedChoice tells whether a dialog's role and extra permissions equal `current`'s (extras compared in catalog order). */
+export function unchangedChoice(next, current, catalog) {
+  return next.role === current.role && next.permissions.join() === sortByCatalog(current.permissions, catalog).join();
 }

@@ -1,11 +1,10 @@
 // Edit a pending invitation's role and extra permissions (PATCH, pending only). A 412
 // reloads the invitation and shows what changed since the dialog opened.
 import { ApiFailure, describeFailure, fieldSentence } from "./api.js";
-import { summarize } from "./changes.js";
+import { showConcurrentChange, unchangedChoice } from "./changes.js";
 import { openDialog } from "./dialogs.js";
-import { h, replace, announce } from "./dom.js";
+import { h, announce } from "./dom.js";
 import { field, permissionPicker, rolePermissions, roleSelect, setFieldError } from "./fields.js";
-import { sortByCatalog } from "./format.js";
 
 /** editInvitation opens the edit dialog for pending invitation `i`; on save the page is redrawn with focus back on its row. */
 export async function editInvitation(i, ctx) {
@@ -23,21 +22,15 @@ export async function editInvitation(i, ctx) {
   const recover = async () => {
     const fresh = (await ctx.api.invitations()).find((x) => x.id === base.id);
     if (!fresh) return;
-    const lines = summarize(base, fresh);
+    showConcurrentChange(changed, "invitation", base, fresh);
     base = fresh;
-    replace(
-      changed,
-      h("p", {}, h("strong", {}, "Someone else changed this invitation while the dialog was open. "), "Your choices below are kept; Save again to apply them."),
-      h("ul", { class: "change-lines" }, (lines.length ? lines : ["Only bookkeeping changed."]).map((l) => h("li", {}, l))),
-    );
-    changed.hidden = false;
   };
 
   const save = async () => {
     setFieldError(role, null);
     setFieldError(perms, null);
     const next = { role: role.control.value, permissions: perms.value() };
-    if (next.role === base.role && next.permissions.join() === sortByCatalog(base.permissions, ctx.catalog).join()) {
+    if (unchangedChoice(next, base, ctx.catalog)) {
       formError.hidden = false;
       formError.textContent = "Nothing changed: pick another role or tick a permission, or press Cancel.";
       return false;

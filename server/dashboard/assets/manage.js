@@ -3,7 +3,7 @@
 // member, shows what changed since the dialog opened, keeps the choices made, and lets
 // Save go through against the new version.
 import { ApiFailure, describeFailure, fieldSentence } from "./api.js";
-import { summarize } from "./changes.js";
+import { showConcurrentChange, unchangedChoice } from "./changes.js";
 import { confirmAction, openDialog } from "./dialogs.js";
 import { h, replace, announce } from "./dom.js";
 import { field, permissionPicker, rolePermissions, roleSelect, setFieldError } from "./fields.js";
@@ -52,21 +52,15 @@ export async function manageMember(m, ctx) {
       formError.textContent = err instanceof ApiFailure && err.status === 404 ? `${m.email} is no longer a member: someone removed them while this was open.` : describeFailure(err, m.email);
       return;
     }
-    const lines = summarize(base, fresh);
+    showConcurrentChange(changed, "member", base, fresh);
     base = fresh;
-    replace(
-      changed,
-      h("p", {}, h("strong", {}, "Someone else changed this member while the dialog was open. "), "Your choices below are kept; Save again to apply them over the new values."),
-      h("ul", { class: "change-lines" }, (lines.length ? lines : ["Nothing you can see here changed (only bookkeeping)."]).map((l) => h("li", {}, l))),
-    );
-    changed.hidden = false;
   };
 
   const save = async () => {
     setFieldError(role, null);
     setFieldError(perms, null);
     const next = { role: role.control.value, permissions: perms.value() };
-    if (next.role === base.role && next.permissions.join() === sortByCatalog(base.permissions, ctx.catalog).join()) {
+    if (unchangedChoice(next, base, ctx.catalog)) {
       formError.hidden = false;
       formError.textContent = "Nothing changed: pick another role or tick a permission, or press Cancel.";
       return false;
