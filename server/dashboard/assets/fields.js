@@ -1,5 +1,6 @@
 // Form controls shared by "Give account access" and "Manage access": a role picker and
 // the extra-permission checkboxes, each labelled, with room for an inline error.
+import { describeFailure, fieldSentence } from "./api.js";
 import { h, nextId } from "./dom.js";
 import { OWNER_ONLY_PERMISSIONS } from "./format.js";
 
@@ -21,6 +22,22 @@ export function setFieldError(f, message) {
   const target = f.control ?? f.wrapper;
   if (message) target.setAttribute("aria-invalid", "true");
   else target.removeAttribute("aria-invalid");
+}
+
+/**
+ * showSaveError puts a refused save where the user will look: beside the role or the
+ * permissions when the API names that field, else in the form's error line (`who`
+ * names the person the message is about).
+ */
+export function showSaveError(err, { role, perms, formError }, who) {
+  const name = String(err.details?.field ?? "");
+  const target = name.startsWith("permissions") ? perms : name === "role" ? role : null;
+  if (target) {
+    setFieldError(target, fieldSentence(err));
+    return;
+  }
+  formError.hidden = false;
+  formError.textContent = describeFailure(err, who);
 }
 
 /** roleSelect is a <select> of every role a holder of access:manage may give (all but owner), built-in first. */

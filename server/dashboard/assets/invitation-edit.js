@@ -1,10 +1,10 @@
 // Edit a pending invitation's role and extra permissions (PATCH, pending only). A 412
 // reloads the invitation and shows what changed since the dialog opened.
-import { ApiFailure, describeFailure, fieldSentence } from "./api.js";
+import { ApiFailure } from "./api.js";
 import { showConcurrentChange, unchangedChoice } from "./changes.js";
 import { openDialog } from "./dialogs.js";
 import { h, announce } from "./dom.js";
-import { field, permissionPicker, rolePermissions, roleSelect, setFieldError } from "./fields.js";
+import { field, permissionPicker, rolePermissions, roleSelect, setFieldError, showSaveError } from "./fields.js";
 
 /** editInvitation opens the edit dialog for pending invitation `i`; on save the page is redrawn with focus back on its row. */
 export async function editInvitation(i, ctx) {
@@ -44,13 +44,7 @@ export async function editInvitation(i, ctx) {
         await recover();
         return false;
       }
-      const name = String(err.details?.field ?? "");
-      const target = name.startsWith("permissions") ? perms : name === "role" ? role : null;
-      if (target) setFieldError(target, fieldSentence(err));
-      else {
-        formError.hidden = false;
-        formError.textContent = describeFailure(err, i.email);
-      }
+      showSaveError(err, { role, perms, formError }, i.email);
       return false;
     }
   };

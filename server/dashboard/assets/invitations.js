@@ -10,7 +10,7 @@ import { historyLink, liveStatus, permissionList, roleBadge, statusBadge, time }
 import { visibleIdentity as visible } from "./identity.js";
 import { editInvitation } from "./invitation-edit.js";
 import { readQuery, writeQuery } from "./state.js";
-import { readSort, sortHeader, sortRows } from "./table.js";
+import { disclosureButton, readSort, sortHeader, sortRows } from "./table.js";
 
 /** VIEWS are the choices of the "Show" filter: which live statuses each one lists. */
 export const VIEWS = {
@@ -157,23 +157,13 @@ function invitationRows(i, ctx, state, now, actionable, redraw) {
       document.querySelector(`[data-key="select:${CSS.escape(i.email)}"]`)?.focus();
     },
   });
-  const toggle = h(
-    "button",
-    {
-      type: "button",
-      class: "disclosure",
-      "aria-expanded": String(open),
-      "aria-controls": detailId,
-      dataset: { key: `row:${i.email}` },
-      onclick: () => {
-        open ? state.open.delete(i.id) : state.open.add(i.id);
-        redraw();
-        document.querySelector(`[aria-controls="${CSS.escape(detailId)}"]`)?.focus();
-      },
-    },
-    h("span", { class: "caret", "aria-hidden": "true" }, open ? "▾" : "▸"),
-    h("span", { class: "email" }, visible(i.email)),
-  );
+  const toggle = disclosureButton({
+    email: i.email,
+    open,
+    detailId,
+    toggle: () => (open ? state.open.delete(i.id) : state.open.add(i.id)),
+    redraw,
+  });
   const row = h(
     "tr",
     { dataset: { email: i.email, status: i.live } },

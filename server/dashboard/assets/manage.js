@@ -2,11 +2,11 @@
 // what is gained and lost. A 412 (someone changed the member meanwhile) reloads the
 // member, shows what changed since the dialog opened, keeps the choices made, and lets
 // Save go through against the new version.
-import { ApiFailure, describeFailure, fieldSentence } from "./api.js";
+import { ApiFailure, describeFailure } from "./api.js";
 import { showConcurrentChange, unchangedChoice } from "./changes.js";
 import { confirmAction, openDialog } from "./dialogs.js";
 import { h, replace, announce } from "./dom.js";
-import { field, permissionPicker, rolePermissions, roleSelect, setFieldError } from "./fields.js";
+import { field, permissionPicker, rolePermissions, roleSelect, setFieldError, showSaveError } from "./fields.js";
 import { diffPermissions, permissionList, sortByCatalog } from "./format.js";
 
 function effective(ctx, role, extra) {
@@ -75,13 +75,7 @@ export async function manageMember(m, ctx) {
         await recover();
         return false;
       }
-      const name = String(err.details?.field ?? "");
-      const target = name.startsWith("permissions") ? perms : name === "role" ? role : null;
-      if (target) setFieldError(target, fieldSentence(err));
-      else {
-        formError.hidden = false;
-        formError.textContent = describeFailure(err, m.email);
-      }
+      showSaveError(err, { role, perms, formError }, m.email);
       return false;
     }
   };

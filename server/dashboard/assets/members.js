@@ -8,7 +8,7 @@ import { historyLink, isAdmin, liveStatus, permissionList, roleBadge, sortByCata
 import { visibleIdentity as visible } from "./identity.js";
 import { manageMember } from "./manage.js";
 import { readQuery, writeQuery } from "./state.js";
-import { readSort, sortHeader, sortRows } from "./table.js";
+import { disclosureButton, readSort, sortHeader, sortRows } from "./table.js";
 
 const COMPARATORS = {
   email: (a, b) => a.email.localeCompare(b.email),
@@ -101,23 +101,13 @@ function count(label, value, key) {
 function memberRows(m, ctx, state, now, redraw) {
   const open = state.open.has(m.email);
   const detailId = `member-detail-${m.id}`;
-  const toggle = h(
-    "button",
-    {
-      type: "button",
-      class: "disclosure",
-      "aria-expanded": String(open),
-      "aria-controls": detailId,
-      dataset: { key: `row:${m.email}` },
-      onclick: () => {
-        open ? state.open.delete(m.email) : state.open.add(m.email);
-        redraw();
-        document.querySelector(`[aria-controls="${CSS.escape(detailId)}"]`)?.focus();
-      },
-    },
-    h("span", { class: "caret", "aria-hidden": "true" }, open ? "▾" : "▸"),
-    h("span", { class: "email" }, visible(m.email)),
-  );
+  const toggle = disclosureButton({
+    email: m.email,
+    open,
+    detailId,
+    toggle: () => (open ? state.open.delete(m.email) : state.open.add(m.email)),
+    redraw,
+  });
   const actions =
     ctx.canManage && m.role !== "owner"
       ? cell(

@@ -1,6 +1,7 @@
 // Sortable tables: a column header is a button that sorts by it (again: reverses), with
 // aria-sort telling screen readers the order. The sort lives in the URL with the filters.
 import { h } from "./dom.js";
+import { visibleIdentity } from "./identity.js";
 
 /** sortHeader is a column header; `sortKey` null makes it a plain header. */
 export function sortHeader(label, sortKey, sort, onSort, props = {}) {
@@ -29,4 +30,29 @@ export function sortRows(rows, sort, comparators) {
 export function readSort(query, keys, fallback) {
   const key = query.get("sort");
   return keys.includes(key) ? { key, dir: query.get("dir") === "desc" ? "desc" : "asc" } : fallback;
+}
+
+/**
+ * disclosureButton is a row's expand/collapse button showing the person's e-mail: it
+ * controls the detail row `detailId`, calls `toggle` then `redraw`, and keeps focus on
+ * itself across the redraw (Members and Invitations share it).
+ */
+export function disclosureButton({ email, open, detailId, toggle, redraw }) {
+  return h(
+    "button",
+    {
+      type: "button",
+      class: "disclosure",
+      "aria-expanded": String(open),
+      "aria-controls": detailId,
+      dataset: { key: `row:${email}` },
+      onclick: () => {
+        toggle();
+        redraw();
+        document.querySelector(`[aria-controls="${CSS.escape(detailId)}"]`)?.focus();
+      },
+    },
+    h("span", { class: "caret", "aria-hidden": "true" }, open ? "▾" : "▸"),
+    h("span", { class: "email" }, visibleIdentity(email)),
+  );
 }
