@@ -1,5 +1,4 @@
-import MarkdownIt from "markdown-it";
-import type Token from "markdown-it/lib/token.mjs";
+import { md, walk } from "./gfm.js";
 import { describe, expect, it } from "vitest";
 import { computePlan } from "../../reconciler/compute/index.js";
 import { renderMarkdown, renderText } from "../../reconciler/render/index.js";
@@ -36,14 +35,6 @@ const plan = computePlan(
   { target: "http://127.0.0.1:1" },
 );
 
-const md = new MarkdownIt({ html: true, linkify: true });
-
-function walk(tokens: readonly Token[], visit: (t: Token) => void): void {
-  for (const t of tokens) {
-    visit(t);
-    if (t.children) walk(t.children, visit);
-  }
-}
 
 describe("renderMarkdown through a GFM renderer", () => {
   const text = renderMarkdown(plan);

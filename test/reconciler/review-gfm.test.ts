@@ -1,5 +1,4 @@
-import MarkdownIt from "markdown-it";
-import type Token from "markdown-it/lib/token.mjs";
+import { md, walk } from "./gfm.js";
 import { describe, expect, it } from "vitest";
 import { buildReview, renderReviewMarkdown } from "../../reconciler/review/index.js";
 import type { AuditEvent } from "../../schema/api.js";
@@ -45,14 +44,6 @@ const review = buildReview({
   internalDomains: ["acme.io"],
 });
 
-const md = new MarkdownIt({ html: true, linkify: true });
-
-function walk(tokens: readonly Token[], visit: (t: Token) => void): void {
-  for (const t of tokens) {
-    visit(t);
-    if (t.children) walk(t.children, visit);
-  }
-}
 
 describe("renderReviewMarkdown through a GFM renderer", () => {
   const text = renderReviewMarkdown(review);
