@@ -19,16 +19,25 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(cwd, { recursive: true, force: true }));
 
-/** Where the CLI runs and as whom (a uid/gid needs root; see "an unreadable file"). */
+/**
+ * Where the CLI runs, and whether file permissions bind it: as root, `withoutFileOverride`
+ * runs it through util-linux's setpriv without CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH, so
+ * a mode-000 file is unreadable to it as to anyone (and the checkout, wherever it lies,
+ * stays reachable: it is still root's own).
+ */
 interface RunAs {
   cwd?: string;
-  uid?: number;
-  gid?: number;
+  withoutFileOverride?: boolean;
 }
 
+/** DROP_FILE_OVERRIDE are setpriv's arguments that take root's file-permission override away from the command it runs. */
+const DROP_FILE_OVERRIDE = ["--bounding-set=-dac_override,-dac_read_search", "--inh-caps=-dac_override,-dac_read_search", "--"];
+
 function runAs(as: RunAs, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const command = [process.execPath, CLI, "validate", ...args];
+  const [file, ...argv] = as.withoutFileOverride === true ? ["setpriv", ...DROP_FILE_OVERRIDE, ...command] : command;
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, "validate", ...args], { cwd, ...as, env: { ...process.env, NO_COLOR: "1" }, maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
+    execFile(file!, argv, { cwd: as.cwd ?? cwd, env: { ...process.env, NO_COLOR: "1" }, maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });
@@ -37,9 +46,6 @@ function runAs(as: RunAs, ...args: string[]): Promise<{ code: number; stdout: st
 function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return runAs({}, ...args);
 }
-
-/** NOBODY is the unprivileged user a root test run drops to, so that file permissions apply to the CLI. */
-const NOBODY = 65534;
 
 const INVALID = `version: 1
 workspace: acme-prod
@@ -119,14 +125,14 @@ describe("antryk-access validate", () => {
     expect({ code, stdout, stderr }).toEqual({ code: 1, stdout: "", stderr: message });
   });
 
-  it("an unreadable file is a one-line error (as root too: the CLI then runs as nobody)", async () => {
+  it("an unreadable file is a one-line error (as root too: the CLI then runs without root's file-permission override)", async () => {
     const dir = mkdtempSync(join(tmpdir(), "antryk-validate-unreadable-"));
     try {
       chmodSync(dir, 0o755);
       const file = join(dir, "secret.yaml");
       writeFileSync(file, "version: 1\n");
       chmodSync(file, 0o000);
-      const as: RunAs = process.getuid?.() === 0 ? { cwd: dir, uid: NOBODY, gid: NOBODY } : { cwd: dir };
+      const as: RunAs = { cwd: dir, withoutFileOverride: process.getuid?.() === 0 };
       const { code, stdout, stderr } = await runAs(as, "-f", file);
       expect({ code, stdout, stderr }).toEqual({ code: 1, stdout: "", stderr: `error: cannot read ${file}: permission denied\n` });
     } finally {
