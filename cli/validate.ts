@@ -1,6 +1,7 @@
 import { Command, Option } from "commander";
-import { formatDiagnostic, type Diagnostic } from "../schema/diagnostics.js";
+import { compareDiagnostics, formatDiagnostic, type Diagnostic } from "../schema/diagnostics.js";
 import { loadAccessFile } from "../schema/load.js";
+import { checkPolicies } from "../schema/policy/check.js";
 import { githubAnnotation } from "./annotations.js";
 import { ExitCode } from "./errors.js";
 
@@ -19,7 +20,7 @@ interface ValidateOptions {
 export function registerValidate(program: Command): void {
   program
     .command("validate")
-    .description("check an access file (no network): schema, references, emails, admins")
+    .description("check an access file (no network): schema, references, emails, admins, policies")
     .option("-f, --file <path>", "the access file", "access.yaml")
     .addOption(new Option("--format <format>", "output format").choices(["text", "json", "github"]).default("text"))
     .addHelpText(
@@ -34,8 +35,11 @@ Exit status: 0 valid (warnings allowed), 1 invalid or unreadable.
 `,
     )
     .action(async (options: ValidateOptions) => {
-      const { desired, diagnostics } = await loadAccessFile(options.file);
-      const valid = desired !== null;
+      const now = new Date();
+      const loaded = await loadAccessFile(options.file, { now });
+      // The file's policies judge the people it declares (docs/policies.md); an error-severity finding makes it invalid.
+      const diagnostics = loaded.desired === null ? loaded.diagnostics : [...loaded.diagnostics, ...checkPolicies(loaded.desired, now)].sort(compareDiagnostics);
+      const valid = !diagnostics.some((d) => d.severity === "error");
       process.stdout.write(render(options.format, options.file, valid, diagnostics));
       process.exitCode = valid ? ExitCode.ok : ExitCode.error;
     });

@@ -7,6 +7,7 @@ import { compareDiagnostics, type Diagnostic } from "./diagnostics.js";
 import { escapeInvisible } from "./identity.js";
 import type { DesiredMember, DesiredState } from "./model.js";
 import { normalize, type Draft, type DraftMember } from "./normalize.js";
+import { toPolicies } from "./policy/build.js";
 import { RULES, type Finding, type RuleContext } from "./rules/index.js";
 import { NULL_LOCATOR, type SourceLocator, type YamlPath } from "./source/locator.js";
 import { MAX_FILE_BYTES, parseYamlText } from "./source/parse-text.js";
@@ -146,6 +147,8 @@ function toDesiredState(draft: Draft, file: string, locator: SourceLocator): Des
     expiredMembers: draft.members.filter((m) => m.expired).map(member),
   };
   if (draft.owner) desired.owner = draft.owner.value;
+  const policies = toPolicies(draft.policies, source);
+  if (policies.length > 0) desired.policies = policies;
   return desired;
 }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { PolicySchema } from "./policy/model.js";
 
 /**
  * The normalized access model (DesiredState): what access.yaml says after schema
@@ -72,6 +73,8 @@ export const DesiredStateSchema = z.object({
   roles: z.array(DesiredRoleSchema),
   members: z.array(DesiredMemberSchema),
   expiredMembers: z.array(DesiredMemberSchema),
+  /** The file's policies (docs/policies.md); absent when it has none. */
+  policies: z.array(PolicySchema).optional(),
 });
 export type DesiredState = z.infer<typeof DesiredStateSchema>;
 

@@ -1,5 +1,6 @@
 import { normalizeEmail } from "./catalog.js";
 import { DEFAULTS, type DesiredState, type RemovalLimit } from "./model.js";
+import { readPolicies, type PolicyDraft } from "./policy/read.js";
 import type { YamlPath } from "./source/locator.js";
 
 /**
@@ -77,6 +78,8 @@ export interface Draft {
   maxResends: number;
   roles: DraftRole[];
   members: DraftMember[];
+  /** The policies as written and the group names they may mention (schema/policy/read.ts). */
+  policies: PolicyDraft;
 }
 
 /** NormalizeFinding is a value normalization could not make sense of (rules report the rest). */
@@ -157,6 +160,7 @@ export function normalize(doc: unknown, now: Date): { draft: Draft; findings: No
     maxResends: int(invitations.maxResends) ?? DEFAULTS.maxResends,
     roles,
     members,
+    policies: readPolicies(root),
   };
   if (typeof root.owner === "string") draft.owner = { value: normalizeEmail(root.owner), path: ["owner"] };
   return { draft, findings };

@@ -1,5 +1,6 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import accessSchema from "../access.schema.json" with { type: "json" };
+import { supersededByPolicyRule } from "../policy/schema-findings.js";
 import type { YamlPath } from "../source/locator.js";
 import { didYouMean } from "../suggest.js";
 
@@ -50,7 +51,7 @@ function supersededByRule(e: ErrorObject): boolean {
   if (e.keyword === "enum" && PERMISSION_ITEM.test(e.instancePath)) return typeof e.data === "string";
   if (ROLE_VALUE.test(e.instancePath)) return typeof e.data === "string";
   if (e.instancePath === "/roles" && (e.keyword === "propertyNames" || e.schemaPath.includes("/propertyNames/"))) return true;
-  return false;
+  return supersededByPolicyRule(e);
 }
 
 /** CODE_BY_PATH gives schema errors on some keys a code of their own. */
@@ -115,8 +116,11 @@ function messageFor(e: ErrorObject, where: string, code: string): string {
   switch (e.keyword) {
     case "type":
       return `${where} must be ${article(String(e.params.type))}, not ${got}`;
-    case "enum":
-      return `${where} must be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}, not ${got}`;
+    case "enum": {
+      const allowed = e.params.allowedValues as unknown[];
+      const hint = typeof e.data === "string" ? didYouMean(e.data, allowed.filter((v): v is string => typeof v === "string")) : "";
+      return `${where} must be one of ${allowed.map((v) => JSON.stringify(v)).join(", ")}, not ${got}${hint}`;
+    }
     case "minimum":
       return `${where} must be at least ${e.params.limit}, not ${got}`;
     case "minLength":

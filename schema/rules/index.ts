@@ -3,6 +3,7 @@ import { duplicateEmail, invalidEmail, ownerListedAsMember } from "./emails.js";
 import { expiredMember } from "./expiry.js";
 import { duplicatePermission, ownerOnlyPermission, redundantPermission, unknownPermission } from "./permissions.js";
 import { invalidDescription, roleAssignedOwner, roleNames, unknownRole, unusedRole } from "./roles.js";
+import { POLICY_RULES } from "../policy/rules.js";
 import type { Rule } from "./types.js";
 
 export type { Finding, Rule, RuleContext } from "./types.js";
@@ -28,4 +29,5 @@ export const RULES: Readonly<Record<string, Rule>> = {
   duplicatePermission,
   expiredMember,
   unusedRole,
+  ...POLICY_RULES,
 };

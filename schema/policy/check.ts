@@ -1,0 +1,47 @@
+import { BUILT_IN_ROLES, normalizeEmail, PERMISSION_IDS, sortPermissions } from "../catalog.js";
+import type { Diagnostic } from "../diagnostics.js";
+import type { DesiredState } from "../model.js";
+import { evaluatePolicies, type PolicyPerson, type PolicyViolation } from "./evaluate.js";
+
+/**
+ * The file's side of policies: the people access.yaml declares, judged by its policies,
+ * as `validate` reports them (one diagnostic per finding, at the person's entry, or at the
+ * policy for a limit). The workspace's side (after a plan, live) is reconciler/policy/.
+ */
+
+/**
+ * desiredPeople are the people the file grants access to (entries not yet expired) and
+ * the owner (named by `owner:`, or unnamed), with effective permissions under the
+ * built-in roles and the file's custom roles. A role the file does not define (additive
+ * mode) grants only the extra grants here; plan judges it with the workspace's roles.
+ */
+export function desiredPeople(desired: DesiredState): PolicyPerson[] {
+  const roles = new Map<string, readonly string[]>(Object.entries(BUILT_IN_ROLES).map(([n, r]) => [n, r.permissions]));
+  for (const r of desired.roles) roles.set(r.name, r.permissions);
+  const owner: PolicyPerson = { email: desired.owner === undefined ? "" : normalizeEmail(desired.owner), state: "owner", role: "owner", permissions: PERMISSION_IDS, groups: [] };
+  const people: PolicyPerson[] = [owner];
+  for (const m of desired.members) {
+    const person: PolicyPerson = {
+      email: normalizeEmail(m.email),
+      state: "active",
+      role: m.role,
+      permissions: sortPermissions([...(roles.get(m.role) ?? []), ...m.permissions]),
+      groups: m.group === undefined ? [] : [m.group],
+    };
+    if (m.expires !== undefined) person.expires = m.expires;
+    people.push(person);
+  }
+  return people;
+}
+
+/** checkPolicies is `validate`'s policy stage: each finding of the file's policies over desiredPeople as a Diagnostic (code `policy:<name>`, message `<who> <why>`). */
+export function checkPolicies(desired: DesiredState, now: Date): Diagnostic[] {
+  const policies = desired.policies ?? [];
+  if (policies.length === 0) return [];
+  const entries = new Map(desired.members.map((m) => [normalizeEmail(m.email), m.source]));
+  const byName = new Map(policies.map((p) => [p.name, p.source]));
+  return evaluatePolicies(policies, desiredPeople(desired), now).map((v: PolicyViolation): Diagnostic => {
+    const at = (v.email !== null ? entries.get(v.email) : undefined) ?? byName.get(v.policy)!;
+    return { severity: v.severity, code: `policy:${v.policy}`, message: `${v.subject} ${v.message}`, file: at.file, line: at.line, column: at.column, path: at.path };
+  });
+}

@@ -1,0 +1,155 @@
+import type { Deny, Limit, Matcher, Policy, PolicySeverity, Requirement } from "./model.js";
+import { daysText, withinDays } from "./read.js";
+
+/**
+ * The policy evaluator: pure, synchronous, linear in policies × people. It judges people
+ * (whoever builds them: the file, the live workspace, the workspace after a plan) and
+ * knows nothing of where they came from; callers locate and render its findings.
+ */
+
+/**
+ * PolicyPerson is one person as policies see them: `permissions` are effective (role ∪
+ * grants, catalog order); `groups` and `expires` come from the file (empty / absent for
+ * people it does not name). `email` is empty only for an owner nobody named: matchers on
+ * emails never match them, and they are shown as "the owner".
+ */
+export interface PolicyPerson {
+  email: string;
+  state: "owner" | "active" | "pending";
+  role: string;
+  permissions: readonly string[];
+  groups: readonly string[];
+  expires?: string;
+}
+
+/**
+ * PolicyViolation is one finding: `email` is the person it is about, or null for a limit
+ * (about the count); `subject` is who, as shown (`eve@x.dev`, `the owner`, `6 people`);
+ * `message` is why, in words a person can act on.
+ */
+export interface PolicyViolation {
+  policy: string;
+  severity: PolicySeverity;
+  email: string | null;
+  subject: string;
+  message: string;
+}
+
+/** evaluatePolicies judges every person against every policy; `now` is the clock expiresWithin counts days from. Order: policies as given, people as given. */
+export function evaluatePolicies(policies: readonly Policy[], people: readonly PolicyPerson[], now: Date): PolicyViolation[] {
+  const out: PolicyViolation[] = [];
+  for (const policy of policies) {
+    const matches = compileMatcher(policy.match);
+    const matched = people.filter(matches);
+    const base = { policy: policy.name, severity: policy.severity };
+    const rule = policy.rule;
+    switch (rule.kind) {
+      case "require":
+        for (const p of matched) {
+          const why = unmetRequirements(rule.require, p, now);
+          if (why.length > 0) out.push({ ...base, email: p.email, subject: who(p), message: why.join("; ") });
+        }
+        break;
+      case "deny":
+        for (const p of matched) {
+          const why = deniedHoldings(rule.deny, p);
+          if (why !== undefined) out.push({ ...base, email: p.email, subject: who(p), message: why });
+        }
+        break;
+      case "limit": {
+        const finding = overLimit(rule.limit, matched);
+        if (finding !== undefined) out.push({ ...base, email: null, ...finding });
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/** who names a person in findings. */
+export function who(p: PolicyPerson): string {
+  return p.email === "" ? "the owner" : p.email;
+}
+
+/** compileMatcher turns a matcher into a predicate (sets built once per policy, not per person). */
+export function compileMatcher(m: Matcher): (p: PolicyPerson) => boolean {
+  const tests: ((p: PolicyPerson) => boolean)[] = [];
+  if (m.email !== undefined) {
+    const set = new Set(m.email);
+    tests.push((p) => p.email !== "" && set.has(p.email));
+  }
+  if (m.emailDomain !== undefined) {
+    const set = new Set(m.emailDomain);
+    tests.push((p) => p.email !== "" && set.has(domainOf(p.email)));
+  }
+  if (m.emailDomainNot !== undefined) {
+    const set = new Set(m.emailDomainNot);
+    tests.push((p) => p.email !== "" && !set.has(domainOf(p.email)));
+  }
+  if (m.role !== undefined) {
+    const role = m.role;
+    tests.push((p) => p.role === role);
+  }
+  if (m.roleIn !== undefined) {
+    const set = new Set(m.roleIn);
+    tests.push((p) => set.has(p.role));
+  }
+  if (m.group !== undefined) {
+    const group = m.group;
+    tests.push((p) => p.groups.includes(group));
+  }
+  if (m.hasPermission !== undefined) {
+    const permission = m.hasPermission;
+    tests.push((p) => p.permissions.includes(permission));
+  }
+  if (m.not !== undefined) {
+    const inner = compileMatcher(m.not);
+    tests.push((p) => !inner(p));
+  }
+  if (tests.length === 0) return () => true;
+  return (p) => tests.every((t) => t(p));
+}
+
+function domainOf(email: string): string {
+  return email.slice(email.lastIndexOf("@") + 1);
+}
+
+/** unmetRequirements lists why a person fails each requirement (empty: all met). */
+function unmetRequirements(r: Requirement, p: PolicyPerson, now: Date): string[] {
+  const why: string[] = [];
+  if (r.expiresWithin !== undefined) {
+    if (p.expires === undefined) why.push(`has no expires date (access must end within ${daysText(r.expiresWithin)})`);
+    else if (!withinDays(p.expires, r.expiresWithin, now)) why.push(`expires ${p.expires}, more than ${daysText(r.expiresWithin)} from today (${now.toISOString().slice(0, 10)})`);
+  } else if (r.expires === true && p.expires === undefined) {
+    why.push("has no expires date (access must be time-bound)");
+  }
+  if (r.roleIn !== undefined && !r.roleIn.includes(p.role)) why.push(`holds role ${p.role}, not one of ${r.roleIn.join(", ")}`);
+  if (r.roleNotIn !== undefined && r.roleNotIn.includes(p.role)) why.push(`holds role ${p.role}, which this policy rules out`);
+  if (r.permissionsSubsetOf !== undefined) {
+    const allowed = new Set(r.permissionsSubsetOf);
+    const extra = p.permissions.filter((x) => !allowed.has(x));
+    if (extra.length > 0) why.push(`holds ${extra.join(", ")}, beyond the permissions this policy allows`);
+  }
+  return why;
+}
+
+/** deniedHoldings says what a person holds that the policy denies, or undefined. */
+function deniedHoldings(d: Deny, p: PolicyPerson): string | undefined {
+  const parts: string[] = [];
+  if (d.roles !== undefined && d.roles.includes(p.role)) parts.push(`role ${p.role}`);
+  if (d.permissions !== undefined) {
+    const held = d.permissions.filter((x) => p.permissions.includes(x));
+    if (held.length > 0) parts.push(held.join(", "));
+  }
+  return parts.length === 0 ? undefined : `holds ${parts.join(" and ")}, which this policy denies`;
+}
+
+/** overLimit is the finding of a limit the matched people exceed, or undefined. */
+function overLimit(limit: Limit, matched: readonly PolicyPerson[]): { subject: string; message: string } | undefined {
+  const [what, holds] = "permission" in limit ? [limit.permission, (p: PolicyPerson) => p.permissions.includes(limit.permission)] : [`role ${limit.role}`, (p: PolicyPerson) => p.role === limit.role];
+  const holders = matched.filter(holds);
+  if (holders.length <= limit.max) return undefined;
+  const names = holders.map(who);
+  const shown = names.slice(0, 5).join(", ") + (names.length > 5 ? ` and ${names.length - 5} more` : "");
+  return { subject: `${holders.length} people`, message: `hold ${what} (${shown}); the limit is ${limit.max}, counting the owner, members and pending invitations` };
+}
