@@ -64,7 +64,15 @@ export const PlanSchema = z.object({
   caller: z.string(),
   changes: z.array(ChangeSchema),
   warnings: z.array(z.object({ code: z.string(), message: z.string(), email: z.string().optional() })),
-  violations: z.array(z.object({ rail: z.enum(RAILS), message: z.string(), override: z.string().optional() })),
+  violations: z.array(z.object({ rail: z.union([z.enum(RAILS), z.templateLiteral(["policy:", z.string()])]), message: z.string(), override: z.string().optional() })),
+  policies: z
+    .object({
+      checked: z.number().int().nonnegative(),
+      findings: z.array(
+        z.object({ policy: z.string().min(1), severity: z.enum(["error", "warning"]), subject: z.string(), message: z.string(), status: z.enum(["new", "unfixed", "fixed"]) }),
+      ),
+    })
+    .optional(),
   summary: z
     .record(z.enum(CHANGE_KINDS as unknown as [ChangeKind, ...ChangeKind[]]), z.number().int().nonnegative())
     .and(z.object({ total: z.number().int().nonnegative(), highRisk: z.number().int().nonnegative() })),

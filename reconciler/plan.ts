@@ -207,11 +207,41 @@ export interface PlanWarning {
   email?: string;
 }
 
-/** SafetyViolation is a rail that blocks the plan; `override` names the flag or file key that lifts it, if any. */
+/**
+ * SafetyViolation is a rail that blocks the plan; `override` names the flag or file key that lifts it, if any.
+ * An error-severity policy finding blocks as the rail `policy:<name>` (docs/policies.md).
+ */
 export interface SafetyViolation {
-  rail: "maxRemovals" | "minAdmins" | "requiredAdmins" | "preserve" | "owner" | "self" | "unknownRole";
+  rail: "maxRemovals" | "minAdmins" | "requiredAdmins" | "preserve" | "owner" | "self" | "unknownRole" | `policy:${string}`;
   message: string;
   override?: string;
+}
+
+/**
+ * PolicyStatus relates a finding about the workspace after the plan to the live workspace:
+ * `new` (the plan makes it so), `unfixed` (already so live; the plan does not fix it), or
+ * `fixed` (so live; the plan fixes it: reported, never blocking).
+ */
+export type PolicyStatus = "new" | "unfixed" | "fixed";
+
+/** PolicyFinding is one policy finding of a plan: `subject` is who (an email, `the owner`, `6 people`), `message` why. */
+export interface PolicyFinding {
+  policy: string;
+  severity: "error" | "warning";
+  subject: string;
+  message: string;
+  status: PolicyStatus;
+}
+
+/**
+ * PlanPolicies is a plan's policy section: how many policies were checked against the
+ * workspace as the plan leaves it, and every finding (error-severity ones that are not
+ * `fixed` also block, as `policy:<name>` violations). Informational in a saved plan: apply
+ * re-evaluates the policies and never trusts this.
+ */
+export interface PlanPolicies {
+  checked: number;
+  findings: PolicyFinding[];
 }
 
 /** PlanSummary counts changes by kind; `total` is changes.length. */
@@ -253,6 +283,8 @@ export interface Plan {
   changes: Change[];
   warnings: PlanWarning[];
   violations: SafetyViolation[];
+  /** policies is the policy section; absent when the file has no policies. */
+  policies?: PlanPolicies;
   summary: PlanSummary;
 }
 

@@ -1,6 +1,7 @@
 import type { DesiredState } from "../../schema/model.js";
 import type { LiveState } from "../live-state.js";
 import { createPlan, type AccessFileRef, type Change, type Plan, type PlanWarning } from "../plan.js";
+import { judgePlanPolicies } from "../policy/judge.js";
 import { runRails } from "../safety/index.js";
 import { desiredRoleTable, liveRoleTable } from "./access.js";
 import { holdingsAfter } from "./holders.js";
@@ -13,21 +14,26 @@ import { reconcileRoles } from "./roles.js";
  * PlanOptions: `target` is the API base URL recorded in the plan; `allowSelfChange` lifts
  * the self rail; `accessFile` binds the plan to its file (null or absent: an in-memory
  * document); `planId` is the plan's identity, random unless given (apply of a saved plan
- * recomputes it under the saved id; tests fix it).
+ * recomputes it under the saved id; tests fix it). `now` is the clock policies' expiresWithin
+ * counts days from (default: the current time; callers that judge at a fixed time pass it).
  */
 export interface PlanOptions {
   target: string;
   allowSelfChange?: boolean;
   accessFile?: AccessFileRef | null;
   planId?: string;
+  now?: Date;
 }
 
 /**
  * computePlan compares the desired state with the live one and returns the Plan that
  * makes the workspace match access.yaml. It is pure and synchronous: no I/O, no clock
- * (the loader already resolved `expires`), the same inputs give the same plan, except
- * `planId`, which is random unless `options.planId` fixes it. The safety rails run on the result and fill `violations`; a plan with any
- * violation must not be applied. Linear in the size of the workspace.
+ * but `options.now` for the file's policies (the loader already resolved `expires`), the
+ * same inputs give the same plan, except `planId`, which is random unless `options.planId`
+ * fixes it. The safety rails run on the result and fill `violations`; the file's policies
+ * judge the workspace as the plan leaves it (`policies`, and a `policy:<name>` violation per
+ * error-severity finding); a plan with any violation must not be applied. Linear in the
+ * size of the workspace.
  */
 export function computePlan(desired: DesiredState, live: LiveState, options: PlanOptions): Plan {
   const out: { changes: Change[]; warnings: PlanWarning[] } = { changes: [], warnings: [] };
@@ -50,5 +56,10 @@ export function computePlan(desired: DesiredState, live: LiveState, options: Pla
     warnings: out.warnings,
   });
   plan.violations = runRails(plan, live, desired, { allowSelfChange: options.allowSelfChange ?? false });
+  const judged = judgePlanPolicies(plan, live, desired, options.now ?? new Date());
+  if (judged !== undefined) {
+    plan.policies = judged.policies;
+    plan.violations.push(...judged.violations);
+  }
   return plan;
 }

@@ -3,7 +3,7 @@ import { CHANGE_KINDS, type Plan } from "../plan.js";
 /** KEY_ORDER fixes the order of object keys in plan JSON; keys not listed follow, alphabetically. */
 const KEY_ORDER = [
   // Plan
-  "formatVersion", "planId", "workspace", "target", "accessFile", "mode", "liveDigest", "liveRevision", "caller", "summary", "changes", "warnings", "violations",
+  "formatVersion", "planId", "workspace", "target", "accessFile", "mode", "liveDigest", "liveRevision", "caller", "summary", "changes", "warnings", "violations", "policies",
   // Change
   "key", "kind", "phase", "risk", "email", "name", "memberId", "invitationId", "version", "sendCount", "before", "after", "gained", "lost", "reason", "liveSince",
   // LiveSince
@@ -14,6 +14,8 @@ const KEY_ORDER = [
   "role", "description", "permissions",
   // PlanWarning and SafetyViolation
   "code", "rail", "message", "override",
+  // PlanPolicies and PolicyFinding
+  "checked", "findings", "policy", "severity", "subject", "status",
   // PlanSummary
   ...CHANGE_KINDS, "total", "highRisk",
 ];

@@ -1,6 +1,7 @@
 import { ADMIN_PERMISSION } from "../../schema/catalog.js";
 import { assertNever, isLocalTarget, type Access, type Change, type LiveSince, type Plan } from "../plan.js";
 import { mdCode, mdText, showInvisible, type MarkdownContext } from "./escape.js";
+import { policyMarkdownLines } from "./policy.js";
 import { LOCAL_NOTE, accessText, eventText, unexplainedText, blockedLine, changesByPhase, holderEffect, PHASE_TITLES, reviewOrder, subjectOf, summaryLine, symbolOf, verbOf } from "./words.js";
 
 /** MARKDOWN_LIMIT is the most characters renderMarkdown returns (GitHub refuses comments past 65,536). */
@@ -22,7 +23,7 @@ class Writer {
   readonly lines: string[] = [];
   private size = 0;
   private full = false;
-  readonly cut = { review: 0, gains: 0, warnings: 0, violations: 0, diffLines: 0 };
+  readonly cut = { review: 0, gains: 0, warnings: 0, violations: 0, policies: 0, diffLines: 0 };
 
   constructor(private readonly limit: number) {}
 
@@ -60,7 +61,8 @@ class Writer {
 
 /**
  * renderMarkdown is a plan as a pull-request comment, in review order (docs/plan-format.md):
- * the summary line and a count table, what is blocked and why, then "Review first": every
+ * the summary line and a count table, what is blocked and why, the "Policy" section (when the
+ * file has policies: every finding and how it relates to the live workspace), then "Review first": every
  * high-risk change and every change that takes access away (removals, revocations,
  * demotions, lost permissions, role edits with each holder's before/after effective
  * permissions), then warnings, then the low-risk gains grouped by phase (folded in
@@ -84,6 +86,15 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
     plan.violations.forEach((v, i) => {
       const line = `- **${mdText(v.rail, "block")}**: ${mdText(v.message, "block")}.${v.override !== undefined ? ` Override: ${mdText(v.override, "block")}.` : " No override."}`;
       if (!w.add(line)) w.cut.violations += plan.violations.length - i;
+    });
+    w.add("");
+  }
+
+  const policy = policyMarkdownLines(plan);
+  if (policy.head.length > 0) {
+    w.add(...policy.head);
+    policy.items.forEach((line, i) => {
+      if (!w.add(line)) w.cut.policies += policy.items.length - i;
     });
     w.add("");
   }
@@ -238,6 +249,7 @@ function cutNotice(cut: Writer["cut"]): string | null {
   const parts: string[] = [];
   const n = (k: number, what: string) => `${k.toLocaleString("en-US")} ${what}${k === 1 ? "" : "s"}`;
   if (cut.violations > 0) parts.push(n(cut.violations, "safety violation"));
+  if (cut.policies > 0) parts.push(n(cut.policies, "policy finding"));
   if (cut.review > 0) parts.push(n(cut.review, "change to review first"));
   if (cut.warnings > 0) parts.push(n(cut.warnings, "warning"));
   if (cut.gains > 0) parts.push(`${n(cut.gains, "low-risk gain")} (invitations, resends, promotions)`);

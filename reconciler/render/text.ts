@@ -1,5 +1,6 @@
 import { isLocalTarget, type Change, type Plan } from "../plan.js";
 import { showInvisible as v } from "./escape.js";
+import { policyTextLines } from "./policy.js";
 import { LOCAL_NOTE, blockedLine, liveSinceText, changesByPhase, describeState, holderEffect, PHASE_TITLES, permissionEffects, reviewOrder, subjectOf, summaryLine, symbolOf, verbOf, type Symbol } from "./words.js";
 
 /** TextOptions: `color` adds ANSI colours; the CLI passes true only on a TTY without NO_COLOR. */
@@ -11,7 +12,7 @@ const ANSI = { reset: "\x1b[0m", bold: "\x1b[1m", dim: "\x1b[2m", red: "\x1b[31m
 
 /**
  * renderText is the terminal form of a plan, like `terraform plan`: a header naming the
- * workspace and then, in review order, every high-risk change and every change that takes
+ * workspace, the policy findings (when the file has policies), and then, in review order, every high-risk change and every change that takes
  * access away (role edits name each holder with their effective permissions before and
  * after); then all changes grouped by phase in apply order (high-risk first within each),
  * each with the effective permissions the person gains (`+`) and loses (`-`), then
@@ -34,6 +35,8 @@ export function renderText(plan: Plan, options: TextOptions): string {
     const since = liveSinceText(c);
     if (since !== null) lines.push(`${indent}    ${paint(ANSI.dim, v(`live since: ${since}`))}`);
   };
+
+  lines.push(...policyTextLines(plan, { error: (s) => paint(ANSI.red, s), warning: (s) => paint(ANSI.yellow, s), title: (s) => paint(ANSI.bold, s) }));
 
   const { review } = reviewOrder(plan.changes);
   if (review.length > 0) {

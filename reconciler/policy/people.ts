@@ -1,0 +1,48 @@
+import { normalizeEmail } from "../../schema/catalog.js";
+import type { DesiredState } from "../../schema/model.js";
+import type { PolicyPerson } from "../../schema/policy/evaluate.js";
+import { effective, liveRoleTable, type RoleTable } from "../compute/access.js";
+import { holdingsAfter, type Holding } from "../compute/holders.js";
+import type { LiveState } from "../live-state.js";
+import type { Plan } from "../plan.js";
+import { roleTables } from "../safety/projection.js";
+
+/**
+ * The workspace's people as policies see them: the owner, active members and pending
+ * invitations, with effective permissions under the workspace's role table, and the
+ * file's groups and `expires` for the people the file names (nobody else has either).
+ */
+
+/** livePeople is the live workspace's people (the review's and the plan's "before"); `desired` lends groups and expiry dates. */
+export function livePeople(live: LiveState, desired?: DesiredState): PolicyPerson[] {
+  return toPeople(holdingsAfter(live, []), liveRoleTable(live.roles), live, desired);
+}
+
+/**
+ * peopleAfter is the workspace as the plan leaves it, from the plan's changes alone (so a
+ * saved plan is judged like a fresh one): people the file does not name (additive mode)
+ * and preserved people stay as they are live.
+ */
+export function peopleAfter(plan: Plan, live: LiveState, desired: DesiredState): PolicyPerson[] {
+  return toPeople(holdingsAfter(live, plan.changes), roleTables(plan, live).rolesAfter, live, desired);
+}
+
+function toPeople(holdings: Map<string, Holding>, roles: RoleTable, live: LiveState, desired: DesiredState | undefined): PolicyPerson[] {
+  const owner = normalizeEmail(live.workspace.owner);
+  const declared = new Map((desired?.members ?? []).map((m) => [normalizeEmail(m.email), m]));
+  const people: PolicyPerson[] = [];
+  for (const h of holdings.values()) {
+    const entry = declared.get(h.email);
+    const isOwner = h.email === owner || h.access.role === "owner";
+    const person: PolicyPerson = {
+      email: h.email,
+      state: isOwner ? "owner" : h.state,
+      role: h.access.role,
+      permissions: effective(h.access, roles),
+      groups: entry?.group === undefined ? [] : [entry.group],
+    };
+    if (entry?.expires !== undefined) person.expires = entry.expires;
+    people.push(person);
+  }
+  return people;
+}
