@@ -12,7 +12,7 @@ import { guard } from "./errors.js";
 import { logLines, planReport } from "./report.js";
 import { checkTokenConfig, resolveTarget, withClient, type ProviderConfig } from "./session.js";
 import { desiredOfManaged, reveal, type ManagedRecord } from "./state.js";
-import { documentProperty, loadDesired, requireDesired, type WorkspaceAccessInputs } from "./workspace-document.js";
+import { documentProperty, loadDesired, policyFailures, requireDesired, type WorkspaceAccessInputs } from "./workspace-document.js";
 import { outputsOf } from "./workspace-outputs.js";
 
 export type { WorkspaceAccessInputs } from "./workspace-document.js";
@@ -64,7 +64,10 @@ export function check(olds: Record<string, unknown>, news: Record<string, unknow
     const inputs = news as unknown as WorkspaceAccessInputs;
     const loaded = await loadDesired(inputs);
     const checked = defined({ ...news, contentDigest: loaded.contentDigest });
-    if (loaded.desired === null || config === undefined || olds.workspace !== undefined) return { inputs: checked, failures: loaded.failures };
+    if (loaded.desired === null || config === undefined || olds.workspace !== undefined) {
+      // Without a plan against the workspace, the document's own policy errors are judged offline, as validate does.
+      return { inputs: checked, failures: loaded.desired === null ? loaded.failures : policyFailures(inputs, loaded.desired) };
+    }
     const desired = loaded.desired;
     const { plan, adoption } = await withClient(resolveTarget(config, inputs), async (client) => {
       const live = await fetchWorkspaceState(client, inputs.workspace);

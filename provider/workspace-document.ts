@@ -4,6 +4,7 @@ import { ConfigError } from "../errors.js";
 import type { Diagnostic } from "../schema/diagnostics.js";
 import { loadAccessFile, validateAccessDocument } from "../schema/load.js";
 import type { DesiredState } from "../schema/model.js";
+import { checkPolicies } from "../schema/policy/check.js";
 import { diagnosticReason, errorsOnly, propertyPath, type CheckFailure } from "./check.js";
 
 /**
@@ -91,6 +92,19 @@ export async function loadDesired(inputs: WorkspaceAccessInputs): Promise<Loaded
   const loaded: Loaded = { desired: failures.length === 0 ? result.desired : null, diagnostics: errors, failures };
   if (contentDigest !== undefined) loaded.contentDigest = contentDigest;
   return loaded;
+}
+
+/**
+ * policyFailures are the document's error-severity policy findings over the people it
+ * declares (validate's policy stage, docs/policies.md), each a failure on the person's entry
+ * (or the policy) as rails are: check reports them when it does not plan against the workspace.
+ */
+export function policyFailures(inputs: WorkspaceAccessInputs, desired: DesiredState, now: Date = new Date()): CheckFailure[] {
+  const fromFile = typeof inputs.file === "string";
+  return errorsOnly(checkPolicies(desired, now)).map((d) => ({
+    property: fromFile ? "file" : propertyPath(DOCUMENT_NAME, d.path),
+    reason: diagnosticReason(d, fromFile),
+  }));
 }
 
 /** requireDesired loads the document or throws the ConfigError `validate` would report (an unreadable file says so). */
