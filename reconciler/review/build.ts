@@ -5,6 +5,7 @@ import { effective, liveRoleTable, toAccess } from "../compute/access.js";
 import { compareText } from "../compute/order.js";
 import { computePlan } from "../compute/index.js";
 import { liveSinceOf } from "../history.js";
+import { judgeLivePolicies } from "../policy/judge.js";
 import type { LiveState } from "../live-state.js";
 import { describeState, subjectOf, verbOf } from "../render/words.js";
 import {
@@ -40,7 +41,7 @@ export interface ReviewInput {
  * buildReview computes the access review (docs/review.md) from what was read: pure and
  * synchronous, the same input gives the same report. People are the members (the owner
  * included) and the pending or expired invitations (the newest per email); drift is the
- * changes computePlan would make for the file.
+ * changes computePlan would make for the file; policies are the file's policies judged on the live workspace.
  */
 export function buildReview(input: ReviewInput): Review {
   const { live, desired, now } = input;
@@ -98,7 +99,7 @@ export function buildReview(input: ReviewInput): Review {
   const expiring =
     desired === null ? null : people.filter((p) => p.daysLeft !== null && p.daysLeft >= 0 && p.daysLeft <= EXPIRING_WITHIN_DAYS).map((p) => p.email);
   const admins = people.filter((p) => p.admin).map((p) => p.email);
-  return {
+  const review: Review = {
     formatVersion: REVIEW_FORMAT_VERSION,
     workspace: live.workspace.name,
     target: input.target,
@@ -130,6 +131,8 @@ export function buildReview(input: ReviewInput): Review {
     stale,
     drift,
   };
+  if (desired !== null && (desired.policies ?? []).length > 0) review.policies = judgeLivePolicies(live, desired, now);
+  return review;
 }
 
 /** revokeCommand is the API call that revokes one invitation, with the credentials left to the environment. */

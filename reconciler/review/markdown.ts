@@ -12,7 +12,7 @@ const RESERVE = 600;
 /**
  * renderReviewMarkdown is the review as an issue or pull-request comment: counts, then the
  * sections (admins, outside the internal domains, expiring access, stale invitations with
- * the call that revokes them, drift), then one row per person, folded past 50. Never longer
+ * the call that revokes them, drift, the file's policies), then one row per person, folded past 50. Never longer
  * than MARKDOWN_LIMIT characters; when rows had to be cut it says how many. Text is escaped
  * exactly as the plan's Markdown escapes it (`cell`, `code`).
  */
@@ -81,6 +81,13 @@ export function renderReviewMarkdown(review: Review): string {
       const since = p?.lastChange ? ` — live since: ${eventMarkdown(p.lastChange)}` : "";
       out.add(`- ${cell(d.text)} (${cell(d.reason)})${since}`);
     }
+    out.add("");
+  }
+
+  if (review.policies !== undefined) {
+    out.add("#### Policy: the live workspace judged by access.yaml's policies", "");
+    if (review.policies.length === 0) out.add("Every policy holds.");
+    for (const f of review.policies) out.add(`- **${f.severity}** ${code(`policy:${f.policy}`)} ${cell(`${f.subject} ${f.message}`)}`);
     out.add("");
   }
 

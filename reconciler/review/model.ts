@@ -131,4 +131,15 @@ export interface Review {
   stale: StaleInvitation[];
   /** drift: what `plan` would change; null without a file. */
   drift: DriftItem[] | null;
+  /** policies: the file's policies judged on the live workspace (docs/policies.md); absent without a file or policies. */
+  policies?: ReviewPolicyFinding[];
+}
+
+/** ReviewPolicyFinding is one policy the live workspace breaks: `email` null for a limit (about a count). */
+export interface ReviewPolicyFinding {
+  policy: string;
+  severity: "error" | "warning";
+  email: string | null;
+  subject: string;
+  message: string;
 }

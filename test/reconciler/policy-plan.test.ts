@@ -4,6 +4,7 @@ import { parsePlan } from "../../reconciler/plan-schema.js";
 import type { Plan } from "../../reconciler/plan.js";
 import { judgeLivePolicies } from "../../reconciler/policy/judge.js";
 import { renderJson, renderMarkdown, renderText } from "../../reconciler/render/index.js";
+import { buildReview, renderReviewJson, renderReviewMarkdown, type ReviewInput } from "../../reconciler/review/index.js";
 import type { Matcher, Policy, PolicyRule } from "../../schema/policy/model.js";
 import { desired, invitation, live, member, NO_LIMIT, OWNER, role, want, wantRole } from "./factory.js";
 import { md, walk } from "./gfm.js";
@@ -210,5 +211,39 @@ describe("the policy section of each renderer", () => {
     expect(code).toContain("policy:no-external-admins");
     const items = tokens.filter((t) => t.type === "list_item_open").length;
     expect(items).toBe(RENDERED.policies!.findings.length);
+  });
+});
+
+describe("the access review's policy section (the live workspace judged)", () => {
+  const input = (d: ReturnType<typeof desired> | null): ReviewInput => ({
+    live: live({ members: [member("x@ext.dev", "account-admin"), member("*y*@ext.dev", "developer")] }),
+    target: "https://api.antryk.example",
+    desired: d,
+    accessFile: d === null ? null : "access.yaml",
+    lastChange: new Map(),
+    history: { readable: true, pagesRead: 1, eventsRead: 0, complete: true },
+    now: NOW,
+  });
+
+  it("lists what the live workspace breaks, as Markdown items that stay inert", () => {
+    const review = buildReview(input({ ...desired({ mode: "additive" }), policies: [NO_EXTERNAL_ADMINS, EXTERNALS_EXPIRE] }));
+    expect(review.policies?.map((f) => `${f.severity} ${f.policy} ${f.subject}`)).toEqual([
+      "error no-external-admins x@ext.dev",
+      "warning externals-expire x@ext.dev",
+      "warning externals-expire *y*@ext.dev",
+    ]);
+    const text = renderReviewMarkdown(review);
+    const section = text.slice(text.indexOf("#### Policy"), text.indexOf("#### People"));
+    expect(section).toContain("- **error** `policy:no-external-admins` `x@ext.dev` holds `access:manage`");
+    walk(md.parse(section, {}), (t) => {
+      expect(["link_open", "html_inline", "em_open"]).not.toContain(t.type);
+    });
+    expect(JSON.parse(renderReviewJson(review)).policies).toHaveLength(3);
+  });
+
+  it("no file or no policies: no policy section", () => {
+    expect(buildReview(input(null))).not.toHaveProperty("policies");
+    expect(buildReview(input(desired({ mode: "additive" })))).not.toHaveProperty("policies");
+    expect(renderReviewMarkdown(buildReview(input(null)))).not.toContain("#### Policy");
   });
 });
