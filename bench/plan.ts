@@ -27,7 +27,7 @@ function grantsOf(i: number): string[] {
 }
 
 /** workspace builds a live state of `size` people: 90% active members, 10% pending invitations. */
-function workspace(size: number): LiveState {
+export function workspace(size: number): LiveState {
   const members: Member[] = [
     { id: "m-owner", email: "owner@bench.io", role: "owner", permissions: [], effectivePermissions: [], joinedAt: "2026-01-01T00:00:00Z", invitedBy: null, version: 1 },
   ];
@@ -51,7 +51,7 @@ function workspace(size: number): LiveState {
 }
 
 /** file builds the desired state; `drift` people (of every kind of change) differ from the live workspace. */
-function file(size: number, drift: number): DesiredState {
+export function file(size: number, drift: number): DesiredState {
   const members: DesiredMember[] = [];
   const every = drift === 0 ? Infinity : Math.floor(size / drift);
   for (let i = 0; i < size; i += 1) {
@@ -77,7 +77,7 @@ function file(size: number, drift: number): DesiredState {
 }
 
 /** time runs `fn` a few times after a warm-up and reports the median and the worst, in ms. */
-function time<T>(fn: () => T, runs = 15): { medianMs: number; minMs: number; maxMs: number; result: T } {
+export function time<T>(fn: () => T, runs = 15): { medianMs: number; minMs: number; maxMs: number; result: T } {
   let result = fn();
   const samples: number[] = [];
   for (let i = 0; i < runs; i += 1) {

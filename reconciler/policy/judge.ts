@@ -1,6 +1,6 @@
 import { normalizeEmail } from "../../schema/catalog.js";
 import type { DesiredState } from "../../schema/model.js";
-import { evaluatePolicies, type PolicyViolation } from "../../schema/policy/evaluate.js";
+import { evaluatePolicies, type PolicyPerson, type PolicyViolation } from "../../schema/policy/evaluate.js";
 import type { Policy } from "../../schema/policy/model.js";
 import type { LiveState } from "../live-state.js";
 import type { Plan, PlanPolicies, PolicyFinding, SafetyViolation } from "../plan.js";
@@ -22,13 +22,15 @@ export interface PolicyJudgement {
 export function judgePlanPolicies(plan: Plan, live: LiveState, desired: DesiredState, now: Date): PolicyJudgement | undefined {
   const policies = desired.policies ?? [];
   if (policies.length === 0) return undefined;
-  const before = evaluatePolicies(policies, livePeople(live, desired), now);
-  const after = evaluatePolicies(policies, peopleAfter(plan, live, desired), now);
+  const afterPeople = peopleAfter(plan, live, desired);
+  const after = evaluatePolicies(policies, afterPeople, now);
+  // Without changes the workspace after the plan is the live one: judged once.
+  const before = plan.changes.length === 0 ? after : judgeBefore(policies, afterPeople, after, livePeople(live, desired), now);
   const wasLive = new Set(before.map(keyOf));
   const remains = new Set(after.map(keyOf));
   const findings: PolicyFinding[] = [
     ...after.map((v) => finding(v, wasLive.has(keyOf(v)) ? "unfixed" : "new")),
-    ...before.filter((v) => !remains.has(keyOf(v))).map((v) => finding(v, "fixed")),
+    ...before.filter((v) => !remains.has(keyOf(v))).sort(byPolicy(policies)).map((v) => finding(v, "fixed")),
   ];
   const byName = new Map(policies.map((p) => [p.name, p]));
   const declared = new Set(desired.members.map((m) => normalizeEmail(m.email)));
@@ -48,6 +50,41 @@ export function judgePlanPolicies(plan: Plan, live: LiveState, desired: DesiredS
 export function judgeLivePolicies(live: LiveState, desired: DesiredState, now: Date): PolicyViolation[] {
   const policies = desired.policies ?? [];
   return policies.length === 0 ? [] : evaluatePolicies(policies, livePeople(live, desired), now);
+}
+
+/**
+ * judgeBefore evaluates the live workspace knowing the judgement after the plan: a finding
+ * about one person depends only on that person, so people the plan leaves exactly as they
+ * are keep their findings and only the others are evaluated again; limits count everyone.
+ * The result equals evaluatePolicies(policies, before, now), up to order.
+ */
+function judgeBefore(policies: readonly Policy[], afterPeople: readonly PolicyPerson[], after: readonly PolicyViolation[], before: readonly PolicyPerson[], now: Date): PolicyViolation[] {
+  const afterByEmail = new Map(afterPeople.map((p) => [p.email, p]));
+  const changed = before.filter((p) => {
+    const a = afterByEmail.get(p.email);
+    return a === undefined || !samePerson(a, p);
+  });
+  const unchanged = new Set(before.map((p) => p.email));
+  for (const p of changed) unchanged.delete(p.email);
+  const perPerson = policies.filter((p) => p.rule.kind !== "limit");
+  const limits = policies.filter((p) => p.rule.kind === "limit");
+  return [
+    ...after.filter((v) => v.email !== null && unchanged.has(v.email)),
+    ...evaluatePolicies(perPerson, changed, now),
+    ...(limits.length === 0 ? [] : evaluatePolicies(limits, before, now)),
+  ];
+}
+
+/** samePerson: the same state, role and effective permissions (groups and expiry come from the file for both). */
+function samePerson(a: PolicyPerson, b: PolicyPerson): boolean {
+  if (a.state !== b.state || a.role !== b.role || a.permissions.length !== b.permissions.length) return false;
+  return a.permissions === b.permissions || a.permissions.every((p, i) => p === b.permissions[i]);
+}
+
+/** byPolicy orders findings by their policy's place in the file (stable within one policy). */
+function byPolicy(policies: readonly Policy[]): (a: PolicyViolation, b: PolicyViolation) => number {
+  const rank = new Map(policies.map((p, i) => [p.name, i]));
+  return (a, b) => (rank.get(a.policy) ?? 0) - (rank.get(b.policy) ?? 0);
 }
 
 function keyOf(v: PolicyViolation): string {

@@ -1,3 +1,4 @@
+import { PERMISSION_IDS } from "../catalog.js";
 import type { Deny, Limit, Matcher, Policy, PolicySeverity, Requirement } from "./model.js";
 import { daysText, withinDays } from "./read.js";
 
@@ -38,9 +39,12 @@ export interface PolicyViolation {
 /** evaluatePolicies judges every person against every policy; `now` is the clock expiresWithin counts days from. Order: policies as given, people as given. */
 export function evaluatePolicies(policies: readonly Policy[], people: readonly PolicyPerson[], now: Date): PolicyViolation[] {
   const out: PolicyViolation[] = [];
+  const masks = permissionMasks(people);
+  const domains = policies.some((p) => usesDomain(p.match)) ? people.map((p) => domainOf(p.email)) : people.map(() => "");
   for (const policy of policies) {
     const matches = compileMatcher(policy.match);
-    const matched = people.filter(matches);
+    const matched: PolicyPerson[] = [];
+    for (let i = 0; i < people.length; i += 1) if (matches(people[i]!, masks[i]!, domains[i]!)) matched.push(people[i]!);
     const base = { policy: policy.name, severity: policy.severity };
     const rule = policy.rule;
     switch (rule.kind) {
@@ -71,20 +75,47 @@ export function who(p: PolicyPerson): string {
   return p.email === "" ? "the owner" : p.email;
 }
 
-/** compileMatcher turns a matcher into a predicate (sets built once per policy, not per person). */
-export function compileMatcher(m: Matcher): (p: PolicyPerson) => boolean {
-  const tests: ((p: PolicyPerson) => boolean)[] = [];
+/** BIT gives each catalog permission a bit; OTHER_BIT stands for any id outside the catalog (never allowed by a subset). */
+const BIT = new Map<string, number>(PERMISSION_IDS.map((p, i) => [p, 2 ** i]));
+const OTHER_BIT = 2 ** PERMISSION_IDS.length;
+
+/** maskOf is the bit set of a permission list. */
+function maskOf(permissions: readonly string[]): number {
+  let mask = 0;
+  for (const p of permissions) mask |= BIT.get(p) ?? OTHER_BIT;
+  return mask;
+}
+
+/** permissionMasks is every person's permission bits, computed once per distinct list (people who share a role and grants share their list). */
+function permissionMasks(people: readonly PolicyPerson[]): number[] {
+  const cache = new Map<readonly string[], number>();
+  return people.map((p) => {
+    let mask = cache.get(p.permissions);
+    if (mask === undefined) {
+      mask = maskOf(p.permissions);
+      cache.set(p.permissions, mask);
+    }
+    return mask;
+  });
+}
+
+/** Predicate tests one person, given their permission bits and email domain ("" for an unnamed owner). */
+type Predicate = (p: PolicyPerson, mask: number, domain: string) => boolean;
+
+/** compileMatcher turns a matcher into a predicate (sets and bits built once per policy, not per person). */
+export function compileMatcher(m: Matcher): Predicate {
+  const tests: Predicate[] = [];
   if (m.email !== undefined) {
     const set = new Set(m.email);
     tests.push((p) => p.email !== "" && set.has(p.email));
   }
   if (m.emailDomain !== undefined) {
     const set = new Set(m.emailDomain);
-    tests.push((p) => p.email !== "" && set.has(domainOf(p.email)));
+    tests.push((_p, _mask, domain) => domain !== "" && set.has(domain));
   }
   if (m.emailDomainNot !== undefined) {
     const set = new Set(m.emailDomainNot);
-    tests.push((p) => p.email !== "" && !set.has(domainOf(p.email)));
+    tests.push((_p, _mask, domain) => domain !== "" && !set.has(domain));
   }
   if (m.role !== undefined) {
     const role = m.role;
@@ -100,18 +131,29 @@ export function compileMatcher(m: Matcher): (p: PolicyPerson) => boolean {
   }
   if (m.hasPermission !== undefined) {
     const permission = m.hasPermission;
-    tests.push((p) => p.permissions.includes(permission));
+    const bit = BIT.get(permission);
+    tests.push(bit === undefined ? (p) => p.permissions.includes(permission) : (_p, mask) => (mask & bit) !== 0);
   }
   if (m.not !== undefined) {
     const inner = compileMatcher(m.not);
-    tests.push((p) => !inner(p));
+    tests.push((p, mask, domain) => !inner(p, mask, domain));
   }
   if (tests.length === 0) return () => true;
-  return (p) => tests.every((t) => t(p));
+  if (tests.length === 1) return tests[0]!;
+  return (p, mask, domain) => {
+    for (const t of tests) if (!t(p, mask, domain)) return false;
+    return true;
+  };
 }
 
+/** usesDomain tells whether a matcher (or one it negates) looks at email domains. */
+function usesDomain(m: Matcher): boolean {
+  return m.emailDomain !== undefined || m.emailDomainNot !== undefined || (m.not !== undefined && usesDomain(m.not));
+}
+
+/** domainOf is an email's domain; "" for an owner nobody named (no email). */
 function domainOf(email: string): string {
-  return email.slice(email.lastIndexOf("@") + 1);
+  return email === "" ? "" : email.slice(email.lastIndexOf("@") + 1);
 }
 
 /** unmetRequirements lists why a person fails each requirement (empty: all met). */

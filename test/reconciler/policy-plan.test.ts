@@ -3,6 +3,10 @@ import { computePlan } from "../../reconciler/compute/index.js";
 import { parsePlan } from "../../reconciler/plan-schema.js";
 import type { Plan } from "../../reconciler/plan.js";
 import { judgeLivePolicies } from "../../reconciler/policy/judge.js";
+import { livePeople } from "../../reconciler/policy/people.js";
+import { evaluatePolicies } from "../../schema/policy/evaluate.js";
+import { file as fileOf, workspace } from "../../bench/plan.js";
+import { POLICIES } from "../../bench/policies.js";
 import { renderJson, renderMarkdown, renderText } from "../../reconciler/render/index.js";
 import { buildReview, renderReviewJson, renderReviewMarkdown, type ReviewInput } from "../../reconciler/review/index.js";
 import type { Matcher, Policy, PolicyRule } from "../../schema/policy/model.js";
@@ -245,5 +249,17 @@ describe("the access review's policy section (the live workspace judged)", () =>
     expect(buildReview(input(null))).not.toHaveProperty("policies");
     expect(buildReview(input(desired({ mode: "additive" })))).not.toHaveProperty("policies");
     expect(renderReviewMarkdown(buildReview(input(null)))).not.toContain("#### Policy");
+  });
+});
+
+describe("the live judgement a plan reuses equals judging the live workspace afresh", () => {
+  it.each([0, 50, 300])("a 2,000-person workspace with %i changes and the bench's 20 policies", (drift) => {
+    const state = workspace(2_000);
+    const file = { ...fileOf(2_000, drift), policies: POLICIES };
+    const plan = computePlan(file, state, { ...OPTIONS, planId: undefined });
+    const live = evaluatePolicies(POLICIES, livePeople(state, file), NOW).map((v) => `${v.policy} ${v.subject} ${v.message}`);
+    const fromPlan = plan.policies!.findings.filter((f) => f.status !== "new").map((f) => `${f.policy} ${f.subject} ${f.message}`);
+    expect(fromPlan.sort()).toEqual(live.sort());
+    expect(plan.policies!.findings.length).toBeGreaterThan(0);
   });
 });
