@@ -1,10 +1,10 @@
 import { normalizeEmail } from "../../schema/catalog.js";
 import type { DesiredState } from "../../schema/model.js";
-import { evaluatePolicies, type PolicyPerson, type PolicyViolation } from "../../schema/policy/evaluate.js";
+import { evaluatePolicies, type PolicyViolation } from "../../schema/policy/evaluate.js";
 import type { Policy } from "../../schema/policy/model.js";
 import type { LiveState } from "../live-state.js";
 import type { Plan, PlanPolicies, PolicyFinding, SafetyViolation } from "../plan.js";
-import { livePeople, peopleAfter } from "./people.js";
+import { declaredBy, livePeople, projectPeople, type PeopleProjection } from "./people.js";
 
 /**
  * Policies against a plan (docs/policies.md): evaluated on the workspace as the plan leaves
@@ -22,22 +22,23 @@ export interface PolicyJudgement {
 export function judgePlanPolicies(plan: Plan, live: LiveState, desired: DesiredState, now: Date): PolicyJudgement | undefined {
   const policies = desired.policies ?? [];
   if (policies.length === 0) return undefined;
-  const afterPeople = peopleAfter(plan, live, desired);
-  const after = evaluatePolicies(policies, afterPeople, now);
+  const people = projectPeople(plan, live, desired);
+  const after = evaluatePolicies(policies, people.after, now);
   // Without changes the workspace after the plan is the live one: judged once.
-  const before = plan.changes.length === 0 ? after : judgeBefore(policies, afterPeople, after, livePeople(live, desired), now);
+  const before = people.changed.size === 0 ? after : judgeBefore(policies, people, after, now);
   const wasLive = new Set(before.map(keyOf));
   const remains = new Set(after.map(keyOf));
   const findings: PolicyFinding[] = [
     ...after.map((v) => finding(v, wasLive.has(keyOf(v)) ? "unfixed" : "new")),
     ...before.filter((v) => !remains.has(keyOf(v))).sort(byPolicy(policies)).map((v) => finding(v, "fixed")),
   ];
+  const errors = after.filter((v) => v.severity === "error");
+  if (errors.length === 0) return { policies: { checked: policies.length, findings }, violations: [] };
   const byName = new Map(policies.map((p) => [p.name, p]));
-  const declared = new Set(desired.members.map((m) => normalizeEmail(m.email)));
+  const declared = declaredBy(desired);
   const preserved = new Set(desired.safety.preserve.map(normalizeEmail));
   const owner = normalizeEmail(live.workspace.owner);
-  const violations = after
-    .filter((v) => v.severity === "error")
+  const violations = errors
     .map((v): SafetyViolation => ({
       rail: `policy:${v.policy}`,
       message: `${v.subject} ${v.message}${wasLive.has(keyOf(v)) ? " (already so in the live workspace; this plan does not fix it)" : ""}`,
@@ -58,27 +59,16 @@ export function judgeLivePolicies(live: LiveState, desired: DesiredState, now: D
  * are keep their findings and only the others are evaluated again; limits count everyone.
  * The result equals evaluatePolicies(policies, before, now), up to order.
  */
-function judgeBefore(policies: readonly Policy[], afterPeople: readonly PolicyPerson[], after: readonly PolicyViolation[], before: readonly PolicyPerson[], now: Date): PolicyViolation[] {
-  const afterByEmail = new Map(afterPeople.map((p) => [p.email, p]));
-  const changed = before.filter((p) => {
-    const a = afterByEmail.get(p.email);
-    return a === undefined || !samePerson(a, p);
-  });
-  const unchanged = new Set(before.map((p) => p.email));
-  for (const p of changed) unchanged.delete(p.email);
+function judgeBefore(policies: readonly Policy[], people: PeopleProjection, after: readonly PolicyViolation[], now: Date): PolicyViolation[] {
+  const { before, changed } = people;
   const perPerson = policies.filter((p) => p.rule.kind !== "limit");
   const limits = policies.filter((p) => p.rule.kind === "limit");
   return [
-    ...after.filter((v) => v.email !== null && unchanged.has(v.email)),
-    ...evaluatePolicies(perPerson, changed, now),
+    // A finding about someone the plan leaves as they are was a finding before it (people it adds are all in `changed`).
+    ...after.filter((v) => v.email !== null && !changed.has(v.email)),
+    ...evaluatePolicies(perPerson, before.filter((p) => changed.has(p.email)), now),
     ...(limits.length === 0 ? [] : evaluatePolicies(limits, before, now)),
   ];
-}
-
-/** samePerson: the same state, role and effective permissions (groups and expiry come from the file for both). */
-function samePerson(a: PolicyPerson, b: PolicyPerson): boolean {
-  if (a.state !== b.state || a.role !== b.role || a.permissions.length !== b.permissions.length) return false;
-  return a.permissions === b.permissions || a.permissions.every((p, i) => p === b.permissions[i]);
 }
 
 /** byPolicy orders findings by their policy's place in the file (stable within one policy). */
@@ -96,7 +86,7 @@ function finding(v: PolicyViolation, status: PolicyFinding["status"]): PolicyFin
 }
 
 /** howToFix names what to change in the file: the person's entry, naming them (additive mode), safety.preserve, or the policy. */
-function howToFix(v: PolicyViolation, policy: Policy, desired: DesiredState, people: { declared: Set<string>; preserved: Set<string>; owner: string }): string {
+function howToFix(v: PolicyViolation, policy: Policy, desired: DesiredState, people: { declared: ReadonlyMap<string, unknown>; preserved: Set<string>; owner: string }): string {
   const { declared, preserved, owner } = people;
   const where = `${policy.source.file}:${policy.source.line}`;
   if (v.email === owner) return `the owner's access is never changed by this tool: leave the owner out of policy ${policy.name} (${where}), e.g. match: { not: { role: owner } }`;

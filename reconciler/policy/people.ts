@@ -1,10 +1,10 @@
 import { normalizeEmail } from "../../schema/catalog.js";
 import type { DesiredMember, DesiredState } from "../../schema/model.js";
 import type { PolicyPerson } from "../../schema/policy/evaluate.js";
-import { effective, liveRoleTable, type RoleTable } from "../compute/access.js";
+import { effective, liveRoleTable, samePermissions, type RoleTable } from "../compute/access.js";
 import { holdingsAfter, type Holding } from "../compute/holders.js";
 import type { LiveState } from "../live-state.js";
-import type { Plan } from "../plan.js";
+import { assertNever, type Access, type Plan } from "../plan.js";
 import { roleTables } from "../safety/projection.js";
 
 /**
@@ -15,22 +15,97 @@ import { roleTables } from "../safety/projection.js";
 
 /** livePeople is the live workspace's people (the review's and the plan's "before"); `desired` lends groups and expiry dates. */
 export function livePeople(live: LiveState, desired?: DesiredState): PolicyPerson[] {
-  return toPeople(holdingsAfter(live, []), liveRoleTable(live.roles), live, desired);
+  return new PeopleBuilder(live, desired, liveRoleTable(live.roles)).all(holdingsAfter(live, []));
+}
+
+/** PeopleProjection is the people before and after a plan; `changed` are the emails whose person differs (or who come or go). */
+export interface PeopleProjection {
+  before: PolicyPerson[];
+  after: PolicyPerson[];
+  changed: Set<string>;
 }
 
 /**
- * peopleAfter is the workspace as the plan leaves it, from the plan's changes alone (so a
- * saved plan is judged like a fresh one): people the file does not name (additive mode)
- * and preserved people stay as they are live.
+ * projectPeople is the workspace before the plan and as the plan leaves it, from the plan's
+ * changes alone (so a saved plan is judged like a fresh one): people the file does not name
+ * (additive mode) and preserved people stay as they are live. People the plan does not touch,
+ * whose role it does not redefine, are the same objects before and after. Order as
+ * holdingsAfter: members, pending invitations, then people the plan invites.
  */
-export function peopleAfter(plan: Plan, live: LiveState, desired: DesiredState): PolicyPerson[] {
-  return toPeople(holdingsAfter(live, plan.changes), roleTables(plan, live).rolesAfter, live, desired);
+export function projectPeople(plan: Plan, live: LiveState, desired: DesiredState): PeopleProjection {
+  const { rolesBefore, rolesAfter } = roleTables(plan, live);
+  const beforeHoldings = holdingsAfter(live, []);
+  const before = new PeopleBuilder(live, desired, rolesBefore).all(beforeHoldings);
+  if (plan.changes.length === 0) return { before, after: before, changed: new Set() };
+
+  const touched = finalAccess(plan);
+  const redefined = new Set<string>();
+  for (const [name, permissions] of rolesAfter) {
+    const was = rolesBefore.get(name);
+    if (was === undefined || !samePermissions(was, permissions)) redefined.add(name);
+  }
+  for (const name of rolesBefore.keys()) if (!rolesAfter.has(name)) redefined.add(name);
+
+  const build = new PeopleBuilder(live, desired, rolesAfter);
+  const changed = new Set<string>();
+  const after: PolicyPerson[] = [];
+  let i = 0;
+  for (const h of beforeHoldings.values()) {
+    const person = before[i++]!;
+    const next = touched.get(h.email);
+    if (next === undefined) {
+      if (redefined.has(h.access.role)) {
+        changed.add(h.email);
+        after.push(build.person(h));
+      } else {
+        after.push(person);
+      }
+      continue;
+    }
+    touched.delete(h.email);
+    changed.add(h.email);
+    if (next !== null) after.push(build.person(next));
+  }
+  for (const [email, next] of touched) {
+    changed.add(email);
+    if (next !== null) after.push(build.person(next));
+  }
+  return { before, after, changed };
+}
+
+/** finalAccess is what each person the plan's people changes touch ends up holding (null: removed or revoked), in change order. */
+function finalAccess(plan: Plan): Map<string, Holding | null> {
+  const out = new Map<string, Holding | null>();
+  const set = (email: string, access: Access | null, state: Holding["state"]) => out.set(email, access === null ? null : { email, access, state });
+  for (const c of plan.changes) {
+    switch (c.kind) {
+      case "inviteMember":
+      case "resendInvitation":
+      case "updateInvitation":
+        set(c.email, c.after, "pending");
+        break;
+      case "updateMember":
+        set(c.email, c.after, "active");
+        break;
+      case "removeMember":
+      case "revokeInvitation":
+        set(c.email, null, "active");
+        break;
+      case "createRole":
+      case "updateRole":
+      case "deleteRole":
+        break;
+      default:
+        assertNever(c);
+    }
+  }
+  return out;
 }
 
 const DECLARED = new WeakMap<DesiredState, Map<string, DesiredMember>>();
 
-/** declaredBy maps the file's entries by email, once per desired state (plan judges it before and after). */
-function declaredBy(desired: DesiredState): Map<string, DesiredMember> {
+/** declaredBy maps the file's entries by email, once per desired state. */
+export function declaredBy(desired: DesiredState): Map<string, DesiredMember> {
   let map = DECLARED.get(desired);
   if (map === undefined) {
     map = new Map(desired.members.map((m) => [normalizeEmail(m.email), m]));
@@ -39,31 +114,45 @@ function declaredBy(desired: DesiredState): Map<string, DesiredMember> {
   return map;
 }
 
-function toPeople(holdings: Map<string, Holding>, roles: RoleTable, live: LiveState, desired: DesiredState | undefined): PolicyPerson[] {
-  const owner = normalizeEmail(live.workspace.owner);
-  const declared = desired === undefined ? new Map<string, DesiredMember>() : declaredBy(desired);
-  // Most people share a role and grants: their effective permissions are computed once and shared (read-only).
-  const shared = new Map<string, readonly string[]>();
-  const NO_GROUPS: readonly string[] = [];
-  const people: PolicyPerson[] = [];
-  for (const h of holdings.values()) {
-    const entry = declared.get(h.email);
-    const isOwner = h.email === owner || h.access.role === "owner";
+const NO_GROUPS: readonly string[] = [];
+
+/** PeopleBuilder turns holdings into PolicyPersons under one role table; people who share a role and grants share one effective-permission list (read-only). */
+class PeopleBuilder {
+  private readonly owner: string;
+  private readonly declared: Map<string, DesiredMember>;
+  private readonly shared = new Map<string, readonly string[]>();
+
+  constructor(
+    live: LiveState,
+    desired: DesiredState | undefined,
+    private readonly roles: RoleTable,
+  ) {
+    this.owner = normalizeEmail(live.workspace.owner);
+    this.declared = desired === undefined ? new Map() : declaredBy(desired);
+  }
+
+  all(holdings: Map<string, Holding>): PolicyPerson[] {
+    const out: PolicyPerson[] = [];
+    for (const h of holdings.values()) out.push(this.person(h));
+    return out;
+  }
+
+  person(h: Holding): PolicyPerson {
+    const entry = this.declared.get(h.email);
     const key = h.access.permissions.length === 0 ? h.access.role : `${h.access.role}\u0000${h.access.permissions.join(",")}`;
-    let permissions = shared.get(key);
+    let permissions = this.shared.get(key);
     if (permissions === undefined) {
-      permissions = effective(h.access, roles);
-      shared.set(key, permissions);
+      permissions = effective(h.access, this.roles);
+      this.shared.set(key, permissions);
     }
     const person: PolicyPerson = {
       email: h.email,
-      state: isOwner ? "owner" : h.state,
+      state: h.email === this.owner || h.access.role === "owner" ? "owner" : h.state,
       role: h.access.role,
       permissions,
       groups: entry?.group === undefined ? NO_GROUPS : [entry.group],
     };
     if (entry?.expires !== undefined) person.expires = entry.expires;
-    people.push(person);
+    return person;
   }
-  return people;
 }
