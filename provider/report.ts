@@ -1,9 +1,10 @@
 import type { Plan } from "../reconciler/plan.js";
 import { summaryLine } from "../reconciler/render/index.js";
+import { STATUS_TEXT } from "../reconciler/render/policy.js";
 
 /**
  * What the provider tells a Pulumi user while previewing: the plan summary, the people
- * it removes or revokes by name, and the rail violations. The Pulumi engine forwards
+ * it removes or revokes by name, the rail violations (policy errors among them) and policy warnings. The Pulumi engine forwards
  * every line a provider plugin writes to stdout (after its port line) to the
  * diagnostic log of the running operation, so `pulumi preview` shows these lines; the
  * dynamic-provider host has no other channel to the engine.
@@ -23,6 +24,10 @@ export function planReport(label: string, plan: Plan): string[] {
   const deletedRoles = plan.changes.filter((c) => c.kind === "deleteRole").map((c) => ("name" in c ? c.name : ""));
   if (deletedRoles.length > 0) lines.push(`deletes custom roles: ${deletedRoles.join(", ")}`);
   for (const v of plan.violations) lines.push(`blocked by ${v.rail}: ${v.message}`);
+  // Policy warnings never block, so no violation names them: the log does (errors are the violations above).
+  for (const f of plan.policies?.findings ?? []) {
+    if (f.severity === "warning" && f.status !== "fixed") lines.push(`policy warning policy:${f.policy}: ${f.subject} ${f.message} (${STATUS_TEXT[f.status]})`);
+  }
   return lines.map((line) => `${label}: ${line}`);
 }
 

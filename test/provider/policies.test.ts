@@ -28,7 +28,12 @@ describe("WorkspaceAccess and policies", () => {
     await stage.ws.client.createInvitation(WORKSPACE, { email: "x@ext.dev", role: "account-admin" });
     const wa = stage.resource("WorkspaceAccess", "adopt");
     const document = { owner: OWNER, mode: "additive", members: [{ email: "bob@acme.io", role: "developer" }], policies: NO_EXTERNAL_ADMINS };
+    const from = stage.host.output().length;
     const { failures } = await wa.checkOnly({ workspace: WORKSPACE, document });
+    // The host's stdout (the engine's diagnostic log) can arrive after its answer: wait for the warning's line.
+    const log = await stage.host.outputAfter(from, "policy warning");
+    expect(log).toMatch(/^antryk-access WorkspaceAccess acme-prod: blocked by policy:no-external-admins: x@ext\.dev holds access:manage/m);
+    expect(log).toMatch(/^antryk-access WorkspaceAccess acme-prod: policy warning policy:externals-expire: x@ext\.dev has no expires date \(access must be time-bound\) \(already violated live; this plan does not fix it\)$/m);
     expect(failures).toEqual([
       {
         property: "document",
