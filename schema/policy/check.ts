@@ -20,12 +20,20 @@ export function desiredPeople(desired: DesiredState): PolicyPerson[] {
   for (const r of desired.roles) roles.set(r.name, r.permissions);
   const owner: PolicyPerson = { email: desired.owner === undefined ? "" : normalizeEmail(desired.owner), state: "owner", role: "owner", permissions: PERMISSION_IDS, groups: [] };
   const people: PolicyPerson[] = [owner];
+  // People who share a role and grants share one effective-permission list (read-only): a large file sorts each combination once.
+  const shared = new Map<string, readonly string[]>();
   for (const m of desired.members) {
+    const key = `${m.role}\u0000${m.permissions.join(",")}`;
+    let permissions = shared.get(key);
+    if (permissions === undefined) {
+      permissions = sortPermissions([...(roles.get(m.role) ?? []), ...m.permissions]);
+      shared.set(key, permissions);
+    }
     const person: PolicyPerson = {
       email: normalizeEmail(m.email),
       state: "active",
       role: m.role,
-      permissions: sortPermissions([...(roles.get(m.role) ?? []), ...m.permissions]),
+      permissions,
       groups: m.group === undefined ? [] : [m.group],
     };
     if (m.expires !== undefined) person.expires = m.expires;
