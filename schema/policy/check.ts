@@ -42,12 +42,19 @@ export function desiredPeople(desired: DesiredState): PolicyPerson[] {
   return people;
 }
 
-/** checkPolicies is `validate`'s policy stage: each finding of the file's policies over desiredPeople as a Diagnostic (code `policy:<name>`, message `<who> <why>`). */
+/**
+ * checkPolicies is `validate`'s policy stage: each finding of the file's policies over
+ * desiredPeople as a Diagnostic (code `policy:<name>`, message `<who> <why>`), at the
+ * person's entry (in `members` or in their group), at the custom role a limit counts, or at
+ * the policy (a limit on a permission or a built-in role, a finding about the owner).
+ */
 export function checkPolicies(desired: DesiredState, now: Date): Diagnostic[] {
   const policies = desired.policies ?? [];
   if (policies.length === 0) return [];
   const entries = new Map(desired.members.map((m) => [normalizeEmail(m.email), m.source]));
-  const byName = new Map(policies.map((p) => [p.name, p.source]));
+  const roles = new Map(desired.roles.map((r) => [r.name, r.source]));
+  // A limit is about a count: it points at the custom role it counts, else at the policy.
+  const byName = new Map(policies.map((p) => [p.name, (p.rule.kind === "limit" && "role" in p.rule.limit ? roles.get(p.rule.limit.role) : undefined) ?? p.source]));
   return evaluatePolicies(policies, desiredPeople(desired), now).map((v: PolicyViolation): Diagnostic => {
     const at = (v.email !== null ? entries.get(v.email) : undefined) ?? byName.get(v.policy)!;
     return { severity: v.severity, code: `policy:${v.policy}`, message: `${v.subject} ${v.message}`, file: at.file, line: at.line, column: at.column, path: at.path };

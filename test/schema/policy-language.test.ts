@@ -160,3 +160,12 @@ describe("access.schema.json gives editors completion for policies", () => {
     }
   });
 });
+
+describe("validate's policy stage: a limit on a custom role points at the role", () => {
+  it("at the role's definition", () => {
+    const text = [...BASE.slice(0, -1), "  - email: victor@acme.io", "    role: release-manager", "policies:", "  - name: one-release-manager", "    limit: { role: release-manager, max: 1 }", ""].join("\n");
+    expect(checkPolicies(check(text).desired!, new Date("2026-11-30T00:00:00Z")).map(formatDiagnostic)).toEqual([
+      "access.yaml:5:3 error policy:one-release-manager 2 people hold role release-manager (trent@acme.io, victor@acme.io); the limit is 1, counting the owner, members and pending invitations",
+    ]);
+  });
+});
