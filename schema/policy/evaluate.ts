@@ -1,6 +1,5 @@
 import { PERMISSION_IDS } from "../catalog.js";
-import type { Deny, Limit, Matcher, Policy, PolicySeverity, Requirement } from "./model.js";
-import { daysText, withinDays } from "./read.js";
+import { DAY_MS, type Deny, type Limit, type Matcher, type Policy, type PolicySeverity, type Requirement } from "./model.js";
 
 /**
  * The policy evaluator: pure, synchronous, linear in policies × people. It judges people
@@ -194,4 +193,14 @@ function overLimit(limit: Limit, matched: readonly PolicyPerson[]): { subject: s
   const names = holders.map(who);
   const shown = names.slice(0, 5).join(", ") + (names.length > 5 ? ` and ${names.length - 5} more` : "");
   return { subject: `${holders.length} people`, message: `hold ${what} (${shown}); the limit is ${limit.max}, counting the owner, members and pending invitations` };
+}
+
+/** daysText is a number of days as the file writes it (`90d`). */
+export const daysText = (days: number): string => `${days}d`;
+
+/** withinDays tells whether the UTC day `expires` (YYYY-MM-DD) is at most `days` days after the UTC day of `now`. */
+export function withinDays(expires: string, days: number, now: Date): boolean {
+  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  const last = Date.parse(`${expires}T00:00:00Z`);
+  return Number.isFinite(last) && last <= today + days * DAY_MS;
 }

@@ -1,6 +1,6 @@
 import { normalizeEmail } from "../catalog.js";
 import type { YamlPath } from "../source/locator.js";
-import { DAY_MS, DURATION_PATTERN, type Deny, type Limit, type Matcher, type PolicyRule, type PolicySeverity, type Requirement } from "./model.js";
+import { DURATION_PATTERN, type Deny, type Limit, type Matcher, type PolicyRule, type PolicySeverity, type Requirement } from "./model.js";
 
 /**
  * Reading `policies:` out of a plain document, defensively (the JSON Schema check has
@@ -167,14 +167,4 @@ function names(v: unknown, kind: PolicyRef["kind"], path: YamlPath, refs: Policy
     out.push(x);
   });
   return out;
-}
-
-/** daysText is a number of days as the file writes it (`90d`). */
-export const daysText = (days: number): string => `${days}d`;
-
-/** withinDays tells whether the UTC day `expires` (YYYY-MM-DD) is at most `days` days after the UTC day of `now`. */
-export function withinDays(expires: string, days: number, now: Date): boolean {
-  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
-  const last = Date.parse(`${expires}T00:00:00Z`);
-  return Number.isFinite(last) && last <= today + days * DAY_MS;
 }
