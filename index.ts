@@ -18,3 +18,7 @@ export * from "./reconciler/plan.js";
 export { computePlan, type PlanOptions } from "./reconciler/compute/index.js";
 export { renderText, renderJson, renderMarkdown, renderAccessYaml, renderYamlDiff, renderPlanYamlDiff, summaryLine, type TextOptions, type AccessYamlOptions, type YamlDiffOptions, type MarkdownOptions } from "./reconciler/render/index.js";
 export { SAFETY_RAILS, runRails, type SafetyRail, type RailOptions } from "./reconciler/safety/index.js";
+export type { Policy, Matcher, Requirement, Deny, Limit, PolicyRule, PolicySeverity } from "./schema/policy/model.js";
+export { evaluatePolicies, type PolicyPerson, type PolicyViolation } from "./schema/policy/evaluate.js";
+export { checkPolicies } from "./schema/policy/check.js";
+export { judgeLivePolicies, judgePlanPolicies, type PolicyJudgement } from "./reconciler/policy/judge.js";
