@@ -1,4 +1,5 @@
-import { assertNever, type Change } from "../plan.js";
+import { effectOf } from "../change-effect.js";
+import type { Change } from "../plan.js";
 
 /**
  * The skip rules of applyPlan. A change is skipped, not attempted, when a change of an
@@ -36,37 +37,11 @@ export function skipReason(change: Change, notApplied: readonly Change[]): strin
 }
 
 function roleAfter(change: Change): string | null {
-  switch (change.kind) {
-    case "inviteMember":
-    case "updateInvitation":
-    case "resendInvitation":
-    case "updateMember":
-      return change.after.role;
-    case "revokeInvitation":
-    case "removeMember":
-    case "createRole":
-    case "updateRole":
-    case "deleteRole":
-      return null;
-    default:
-      return assertNever(change);
-  }
+  const e = effectOf(change);
+  return e.on === "person" ? (e.after?.role ?? null) : null;
 }
 
 function roleBefore(change: Change): string | null {
-  switch (change.kind) {
-    case "updateInvitation":
-    case "resendInvitation":
-    case "revokeInvitation":
-    case "updateMember":
-    case "removeMember":
-      return change.before.role;
-    case "inviteMember":
-    case "createRole":
-    case "updateRole":
-    case "deleteRole":
-      return null;
-    default:
-      return assertNever(change);
-  }
+  const e = effectOf(change);
+  return e.on === "person" ? (e.before?.role ?? null) : null;
 }

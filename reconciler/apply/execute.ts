@@ -1,6 +1,7 @@
 import { ApiError } from "../../errors.js";
 import type { Invitation, Member } from "../../schema/api.js";
 import { normalizeEmail } from "../../schema/catalog.js";
+import { CHANGE_KIND_TABLE, subjectOf } from "../change-kinds.js";
 import { assertNever, type Access, type Change, type RoleBody } from "../plan.js";
 import type { ApplyClient } from "./types.js";
 
@@ -82,7 +83,7 @@ async function recover(change: Change, err: ApiError, ctx: ExecuteContext): Prom
   const { client, workspace: ws } = ctx;
   const conflict = err.status === 412 || err.status === 409 || err.status === 404;
   if (!conflict) return failed(err);
-  const who = "email" in change ? change.email : `role ${change.name}`;
+  const who = CHANGE_KIND_TABLE[change.kind].subject === "person" ? subjectOf(change) : `role ${subjectOf(change)}`;
   const concurrent = (): Outcome => failed(err, `${who} changed concurrently; run plan again`);
   const found = (note: string): Outcome => ({ ok: true, note });
   switch (change.kind) {

@@ -1,9 +1,5 @@
+import { subjectOf } from "../change-kinds.js";
 import { CHANGE_KINDS, PHASES, type Change, type PlanWarning } from "../plan.js";
-
-/** subjectOf is who or what a change is about: an email, or a role name. */
-export function subjectOf(c: Change): string {
-  return "email" in c ? c.email : c.name;
-}
 
 /** compareChanges orders a plan: by phase (apply order), high risk first, then kind, then email or role name. */
 export function compareChanges(a: Change, b: Change): number {
