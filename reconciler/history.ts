@@ -1,7 +1,7 @@
 import { ApiError } from "../errors.js";
 import { normalizeEmail } from "../schema/catalog.js";
 import type { AuditEvent, Page } from "../schema/api.js";
-import { compareWarnings } from "./compute/order.js";
+import { compareWarnings } from "./plan-order.js";
 import { CHANGE_KIND_TABLE, subjectOf } from "./change-kinds.js";
 import { type Change, type LiveSince, type Plan, type PlanWarning } from "./plan.js";
 

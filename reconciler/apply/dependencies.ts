@@ -1,3 +1,4 @@
+import { ADMIN_PERMISSION } from "../../schema/catalog.js";
 import { effectOf } from "../change-effect.js";
 import type { Change } from "../plan.js";
 
@@ -27,9 +28,9 @@ export function skipReason(change: Change, notApplied: readonly Change[]): strin
     const holder = notApplied.find((c) => roleBefore(c) === change.name);
     if (holder) return `role ${change.name} may still be held: ${holder.key} did not apply`;
   }
-  if (change.lost.includes("access:manage")) {
+  if (change.lost.includes(ADMIN_PERMISSION)) {
     const promotion = notApplied.find(
-      (c) => (c.kind === "updateMember" || c.kind === "updateRole") && c.gained.includes("access:manage"),
+      (c) => (c.kind === "updateMember" || c.kind === "updateRole") && c.gained.includes(ADMIN_PERMISSION),
     );
     if (promotion) return `it takes access:manage away and the promotion ${promotion.key} did not apply`;
   }

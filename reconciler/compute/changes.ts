@@ -13,8 +13,10 @@ import type {
   UpdateRole,
 } from "../plan.js";
 import { CHANGE_KIND_TABLE } from "../change-kinds.js";
-import { delta, effective, orderPermissions, riskOf, toAccess, updatePhase, type RoleTable } from "./access.js";
-import type { Holding } from "./holders.js";
+import { sortPermissions } from "../../schema/order.js";
+import { delta, effective, toAccess, type RoleTable } from "../permissions.js";
+import { riskOf, updatePhase } from "./risk.js";
+import type { Holding } from "../holdings.js";
 
 /**
  * Constructors of each Change kind. They fill what every change carries (key, phase,
@@ -46,7 +48,7 @@ export function invitationAccess(i: Invitation): Access {
 
 /** roleBody is a custom role's definition, permissions in catalog order. */
 export function roleBody(description: string, permissions: readonly string[]): RoleBody {
-  return { description, permissions: orderPermissions(permissions) };
+  return { description, permissions: sortPermissions(permissions) };
 }
 
 /** inviteMember: a new invitation; the person gains everything the access grants. */

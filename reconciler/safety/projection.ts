@@ -1,6 +1,6 @@
 import { ADMIN_PERMISSION, normalizeEmail } from "../../schema/catalog.js";
-import { effective, holds, liveRoleTable, type RoleTable } from "../compute/access.js";
-import { holdingsAfter, type Holding } from "../compute/holders.js";
+import { holdingsAfter, type Holding } from "../holdings.js";
+import { effective, holds, liveRoleTable, type RoleTable } from "../permissions.js";
 import { effectOf } from "../change-effect.js";
 import type { LiveState } from "../live-state.js";
 import type { Access, Plan } from "../plan.js";

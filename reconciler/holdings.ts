@@ -1,7 +1,7 @@
-import { normalizeEmail } from "../../schema/catalog.js";
-import type { LiveState } from "../live-state.js";
-import { effectOf } from "../change-effect.js";
-import type { Access, Change } from "../plan.js";
+import { normalizeEmail } from "../schema/catalog.js";
+import type { LiveState } from "./live-state.js";
+import { effectOf } from "./change-effect.js";
+import type { Access, Change } from "./plan.js";
 
 /** Holding is what one person holds once a plan's member and invitation changes are made (grants as the source lists them). */
 export interface Holding {
