@@ -5,7 +5,7 @@ import type { LiveState } from "../reconciler/live-state.js";
 import { summarize, type Plan, type PlanSummary } from "../reconciler/plan.js";
 import { normalizeEmail } from "../schema/catalog.js";
 import type { DesiredMember, DesiredRole, DesiredState, SourceRef } from "../schema/model.js";
-import { ProviderError } from "./errors.js";
+import { ProviderError } from "../errors.js";
 
 /**
  * The provider's use of the engine beyond load/fetch/plan: applying a plan with every
