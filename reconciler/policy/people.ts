@@ -1,8 +1,8 @@
 import { normalizeEmail } from "../../schema/catalog.js";
 import type { DesiredMember, DesiredState } from "../../schema/model.js";
 import type { PolicyPerson } from "../../schema/policy/evaluate.js";
-import { effective, liveRoleTable, samePermissions, type RoleTable } from "../compute/access.js";
-import { holdingsAfter, type Holding } from "../compute/holders.js";
+import { effective, liveRoleTable, samePermissions, type RoleTable } from "../permissions.js";
+import { holdingsAfter, type Holding } from "../holdings.js";
 import type { LiveState } from "../live-state.js";
 import { assertNever, type Access, type Plan } from "../plan.js";
 import { roleTables } from "../safety/projection.js";

@@ -1,4 +1,5 @@
-import { BUILT_IN_ROLES, normalizeEmail, PERMISSION_IDS, sortPermissions } from "../catalog.js";
+import { BUILT_IN_ROLES, normalizeEmail, PERMISSION_IDS } from "../catalog.js";
+import { sortPermissions } from "../order.js";
 import type { Diagnostic } from "../diagnostics.js";
 import type { DesiredState } from "../model.js";
 import { evaluatePolicies, type PolicyPerson, type PolicyViolation } from "./evaluate.js";
