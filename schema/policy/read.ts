@@ -33,6 +33,8 @@ export interface DraftPolicy {
   badDuration?: string;
   /** limit names neither or both of permission and role. */
   badLimit?: boolean;
+  /** The policy has a key the language does not know (the schema reports it, with "did you mean"). */
+  unknownKey: boolean;
 }
 
 /** PolicyDraft is the policies of a document and the group names they may refer to. */
@@ -44,6 +46,7 @@ export interface PolicyDraft {
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 const RULE_KEYS: readonly RuleKey[] = ["require", "deny", "limit"];
+const POLICY_KEYS = new Set<string>(["name", "description", "severity", "match", ...RULE_KEYS]);
 
 /** readPolicies reads the `policies` list and the group names of a document (both empty when absent). */
 export function readPolicies(root: Obj): PolicyDraft {
@@ -65,6 +68,7 @@ function readPolicy(p: Obj, path: YamlPath): DraftPolicy {
     match: isObj(p.match) ? readMatcher(p.match, [...path, "match"], refs) : {},
     ruleKeys: RULE_KEYS.filter((k) => p[k] !== undefined),
     refs,
+    unknownKey: Object.keys(p).some((k) => !POLICY_KEYS.has(k)),
   };
   if (typeof p.name === "string") draft.name = p.name;
   if (draft.ruleKeys.length !== 1) return draft;

@@ -34,7 +34,8 @@ export const policyShape: Rule = (draft) =>
   draft.policies.policies.flatMap((p): Finding[] => {
     const who = p.name === undefined ? "this policy" : `policy "${p.name}"`;
     const out: Finding[] = [];
-    if (p.ruleKeys.length !== 1) {
+    // No rule key but an unknown one: most likely a misspelled rule key, which the schema already reports with "did you mean".
+    if (p.ruleKeys.length > 1 || (p.ruleKeys.length === 0 && !p.unknownKey)) {
       const got = p.ruleKeys.length === 0 ? "none" : p.ruleKeys.join(" and ");
       out.push(error("policy-rule", p.ruleKeys.length === 0 ? p.path : [...p.path, p.ruleKeys[1]!], `${who} needs exactly one of require, deny or limit (got ${got})`, p.ruleKeys.length > 0));
     }
