@@ -1,6 +1,7 @@
 import { BUILT_IN_ROLE_NAMES, CUSTOM_ROLE_NAME_PATTERN, isBuiltInRole, isPermission, PERMISSION_IDS } from "../catalog.js";
 import type { Draft } from "../normalize.js";
 import { error, warning, type Finding, type Rule } from "../rules/types.js";
+import { checkDescription } from "../identity.js";
 import { didYouMean } from "../suggest.js";
 import { POLICY_NAME_PATTERN } from "./model.js";
 import type { PolicyRef } from "./read.js";
@@ -29,7 +30,11 @@ export const policyNames: Rule = (draft, ctx) => {
   return findings;
 };
 
-/** policyShape (`policy-rule`, `invalid-limit`, `invalid-duration`): one of require, deny or limit; a limit on one permission or one role; durations like 90d. */
+/**
+ * policyShape (`policy-rule`, `invalid-limit`, `invalid-duration`, `invalid-description`): one of
+ * require, deny or limit; a limit on one permission or one role; durations like 90d; a
+ * description the identity grammar accepts (as a custom role's).
+ */
 export const policyShape: Rule = (draft) =>
   draft.policies.policies.flatMap((p): Finding[] => {
     const who = p.name === undefined ? "this policy" : `policy "${p.name}"`;
@@ -40,6 +45,8 @@ export const policyShape: Rule = (draft) =>
       out.push(error("policy-rule", p.ruleKeys.length === 0 ? p.path : [...p.path, p.ruleKeys[1]!], `${who} needs exactly one of require, deny or limit (got ${got})`, p.ruleKeys.length > 0));
     }
     if (p.badLimit === true) out.push(error("invalid-limit", [...p.path, "limit"], `the limit of ${who} counts exactly one of permission or role`, true));
+    const problem = checkDescription(p.description);
+    if (problem !== undefined) out.push(error("invalid-description", [...p.path, "description"], `the description of ${who} ${problem}`));
     if (p.badDuration !== undefined) {
       out.push(error("invalid-duration", [...p.path, "require", "expiresWithin"], `expiresWithin of ${who} must be a number of days written like "90d", not "${p.badDuration}"`));
     }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import accessSchema from "../../schema/access.schema.json" with { type: "json" };
 import { BUILT_IN_ROLE_NAMES, CUSTOM_ROLE_NAME_PATTERN, PERMISSION_IDS } from "../../schema/catalog.js";
+import { DESCRIPTION_SCHEMA_PATTERN, MAX_DESCRIPTION_LENGTH } from "../../schema/identity.js";
 import { formatDiagnostic } from "../../schema/diagnostics.js";
 import { checkPolicies } from "../../schema/policy/check.js";
 import { POLICY_NAME_PATTERN } from "../../schema/policy/model.js";
@@ -57,6 +58,7 @@ describe("unknown keys and values, with did you mean", () => {
     ["a limit without max", ["limit: { role: developer }"], 'missing-key policies[0].limit is missing the required key "max"'],
     ["expires: false", ["require: { expires: false }"], "invalid-value policies[0].require.expires"],
     ["an empty deny", ["deny: {}"], "invalid-value policies[0].deny"],
+    ["a description with a bidi control", ["description: \"evil\u202e\"", "deny: { roles: [owner] }"], 'invalid-description the description of policy "the-policy" contains the invisible or control character U+202E'],
   ])("%s", (_name, lines, expected) => {
     const found = diagnose(lines).filter((d) => d.includes(" error "));
     expect(found.some((d) => d.includes(expected)), found.join("\n")).toBe(true);
@@ -145,6 +147,7 @@ describe("access.schema.json gives editors completion for policies", () => {
     expect(Object.keys(policy.properties.limit.properties)).toEqual(["permission", "role", "max"]);
     expect(policy.properties.severity.enum).toEqual(["error", "warning"]);
     expect(policy.properties.name.pattern).toBe(POLICY_NAME_PATTERN.source);
+    expect([policy.properties.description.pattern, policy.properties.description.maxLength]).toEqual([DESCRIPTION_SCHEMA_PATTERN, MAX_DESCRIPTION_LENGTH]);
   });
 
   it("every permission value completes the whole catalog (owner-only ones can be denied and counted)", () => {
