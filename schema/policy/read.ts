@@ -9,9 +9,9 @@ import { DURATION_PATTERN, type Deny, type Limit, type Matcher, type PolicyRule,
  * and permission it mentions kept with its YAML path, for the named rules to judge.
  */
 
-/** PolicyRef is one role, group or permission name a policy mentions, with where. */
+/** PolicyRef is one role, group or permission name, or email, a policy mentions, with where. */
 export interface PolicyRef {
-  kind: "role" | "group" | "permission";
+  kind: "role" | "group" | "permission" | "email";
   value: string;
   path: YamlPath;
 }
@@ -122,7 +122,11 @@ function readPolicy(p: Obj, path: YamlPath): DraftPolicy {
 function readMatcher(m: Obj, path: YamlPath, refs: PolicyRef[]): Matcher {
   const out: Matcher = {};
   const email = strings(m.email);
-  if (email) out.email = email.map(normalizeEmail);
+  if (email) {
+    out.email = email.map(normalizeEmail);
+    if (typeof m.email === "string") refs.push({ kind: "email", value: m.email, path: [...path, "email"] });
+    else (m.email as unknown[]).forEach((e, i) => typeof e === "string" && refs.push({ kind: "email", value: e, path: [...path, "email", i] }));
+  }
   const domain = strings(m.emailDomain);
   if (domain) out.emailDomain = domain.map(normalizeDomain);
   const domainNot = strings(m.emailDomainNot);

@@ -1,7 +1,7 @@
 import { BUILT_IN_ROLE_NAMES, CUSTOM_ROLE_NAME_PATTERN, isBuiltInRole, isPermission, PERMISSION_IDS } from "../catalog.js";
 import type { Draft } from "../normalize.js";
 import { error, warning, type Finding, type Rule } from "../rules/types.js";
-import { checkDescription } from "../identity.js";
+import { checkDescription, escapeInvisible, parseEmail } from "../identity.js";
 import { didYouMean } from "../suggest.js";
 import { POLICY_NAME_PATTERN } from "./model.js";
 import type { PolicyRef } from "./read.js";
@@ -54,8 +54,8 @@ export const policyShape: Rule = (draft) =>
   });
 
 /**
- * policyReferences (`unknown-permission`, `unknown-role`, `unknown-group`): every name a
- * policy mentions exists: a catalog permission, a built-in role (owner included) or a
+ * policyReferences (`unknown-permission`, `unknown-role`, `unknown-group`, `invalid-email`):
+ * every email a policy matches is an address under the identity grammar, and every name it mentions exists: a catalog permission, a built-in role (owner included) or a
  * custom role of the file, a group of the file; each with "did you mean". In additive mode
  * a custom-role-shaped name the file does not define is a warning (the workspace may have
  * it), as for members.
@@ -67,14 +67,19 @@ export const policyReferences: Rule = (draft) => {
   const findings: Finding[] = [];
   for (const p of draft.policies.policies) {
     for (const ref of p.refs) {
+      if (ref.kind === "email") {
+        const parsed = parseEmail(ref.value);
+        if (!parsed.ok) findings.push(error("invalid-email", ref.path, `"${escapeInvisible(ref.value)}" is not a valid email address: it ${parsed.reason}`));
+        continue;
+      }
       if (known[ref.kind].has(ref.value)) continue;
-      findings.push(unknownRef(ref, roles, draft));
+      findings.push(unknownRef(ref as PolicyRef & { kind: "role" | "group" | "permission" }, roles, draft));
     }
   }
   return findings;
 };
 
-function unknownRef(ref: PolicyRef, roles: readonly string[], draft: Draft): Finding {
+function unknownRef(ref: PolicyRef & { kind: "role" | "group" | "permission" }, roles: readonly string[], draft: Draft): Finding {
   switch (ref.kind) {
     case "permission":
       return error("unknown-permission", ref.path, `"${ref.value}" is not a permission${isPermission(ref.value) ? "" : didYouMean(ref.value, PERMISSION_IDS)}`);

@@ -58,6 +58,8 @@ describe("unknown keys and values, with did you mean", () => {
     ["a limit without max", ["limit: { role: developer }"], 'missing-key policies[0].limit is missing the required key "max"'],
     ["expires: false", ["require: { expires: false }"], "invalid-value policies[0].require.expires"],
     ["an empty deny", ["deny: {}"], "invalid-value policies[0].deny"],
+    ["an email in a matcher", ["match: { email: [ops@acme.io, not-an-email] }", "deny: { roles: [owner] }"], 'invalid-email "not-an-email" is not a valid email address'],
+    ["an email with a bidi control", ["match: { email: \"evil\u202e@acme.io\" }", "deny: { roles: [owner] }"], 'invalid-email "evil\\u202e@acme.io" is not a valid email address: it contains the invisible or control character U+202E'],
     ["a description with a bidi control", ["description: \"evil\u202e\"", "deny: { roles: [owner] }"], 'invalid-description the description of policy "the-policy" contains the invisible or control character U+202E'],
   ])("%s", (_name, lines, expected) => {
     const found = diagnose(lines).filter((d) => d.includes(" error "));
