@@ -198,7 +198,12 @@ export function permissionEffects(c: Change): string[] {
       return c.before.permissions.length > 0 ? [`- granted ${list(c.before.permissions)}`] : [];
     case "updateRole":
       return [...(c.gained.length > 0 ? [`+ holders gain ${list(c.gained)}`] : []), ...(c.lost.length > 0 ? [`- holders lose ${list(c.lost)}`] : [])];
-    default:
+    case "inviteMember":
+    case "updateInvitation":
+    case "resendInvitation":
+    case "revokeInvitation":
+    case "updateMember":
+    case "removeMember":
       return [...(c.gained.length > 0 ? [`+ gains ${list(c.gained)}`] : []), ...(c.lost.length > 0 ? [`- loses ${list(c.lost)}`] : [])];
   }
 }
