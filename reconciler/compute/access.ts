@@ -6,7 +6,7 @@ import type { Access, Phase, Risk } from "../plan.js";
 /**
  * Effective-permission arithmetic shared by computePlan and the safety rails.
  * A RoleTable maps a role name to its permissions; effective permissions of a person
- * are their role's permissions ∪ their extra grants (design §1).
+ * are their role's permissions ∪ their extra grants (docs/access-yaml.md).
  */
 
 /** RoleTable maps every role a person may hold (built-in and custom) to its permissions. */
