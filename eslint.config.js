@@ -11,8 +11,8 @@ const TS_FILES = ["*.ts", "{schema,client,reconciler,server,cli,provider,bench,t
 // order schema ← reconciler ← cli/provider; client reads only schema/ and errors;
 // nothing outside cli/ imports cli/ (tests may); nothing imports test/.
 const FORBIDDEN = {
-  schema: ["client", "reconciler", "server", "cli", "provider", "bench", "test", "index"],
-  client: ["reconciler", "server", "cli", "provider", "bench", "test", "index"],
+  schema: ["client", "reconciler", "server", "cli", "provider", "bench", "test", "index", "describe-error"],
+  client: ["reconciler", "server", "cli", "provider", "bench", "test", "index", "describe-error"],
   reconciler: ["server", "cli", "provider", "bench", "test", "index"],
   server: ["reconciler", "client", "cli", "provider", "bench", "test", "index"],
   provider: ["server", "cli", "bench", "test", "index"],

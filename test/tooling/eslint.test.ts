@@ -34,6 +34,11 @@ const PROBES: Record<string, string> = {
   "reconciler/apply/imports-server.ts": `export async function load(): Promise<string> {\n  return (await import("../../server/start.js")).start;\n}\n`,
   "schema/imports-reconciler.ts": `export type { Kind } from "../reconciler/plan.js";\n`,
   "client/imports-reconciler.ts": `import type { Kind } from "../reconciler/plan.js";\nexport type K = Kind;\n`,
+  "errors.ts": `export class ProbeError extends Error {}\n`,
+  "describe-error.ts": `export const describe = (e: unknown): string => String(e);\n`,
+  "schema/api.ts": `export type Email = string;\n`,
+  "client/imports-describe-error.ts": `import { describe } from "../describe-error.js";\nexport const d = describe;\n`,
+  "client/imports-schema-and-errors.ts": `import type { Email } from "../schema/api.js";\nimport { ProbeError } from "../errors.js";\nexport const e: Email = new ProbeError().message;\n`,
   "provider/imports-cli.ts": `import { target } from "../cli/target.js";\nexport const t = target;\n`,
   "reconciler/stale-disable.ts": `// eslint-disable-next-line @typescript-eslint/no-floating-promises\nexport const n = 1;\n`,
   "cli/imports-reconciler.ts": `import type { Kind } from "../reconciler/plan.js";\nimport { target } from "./target.js";\nexport const k: Kind | string = target;\n`,
@@ -69,6 +74,7 @@ describe("eslint.config.js", () => {
     ["reconciler/apply/imports-server.ts", "no-restricted-syntax"],
     ["schema/imports-reconciler.ts", "no-restricted-imports"],
     ["client/imports-reconciler.ts", "no-restricted-imports"],
+    ["client/imports-describe-error.ts", "no-restricted-imports"],
     ["provider/imports-cli.ts", "no-restricted-imports"],
     ["reconciler/stale-disable.ts", "Unused eslint-disable directive (no problems were reported from '@typescript-eslint/no-floating-promises')."],
     ["server/dashboard/assets/probe.js", "no-undef"],
@@ -76,7 +82,7 @@ describe("eslint.config.js", () => {
     expect(results.get(file)).toEqual([rule]);
   });
 
-  it.each(["cli/imports-reconciler.ts", "test/imports-cli.ts", "reconciler/plan.ts", "cli/target.ts"])("allows %s", (file) => {
+  it.each(["cli/imports-reconciler.ts", "client/imports-schema-and-errors.ts", "test/imports-cli.ts", "reconciler/plan.ts", "cli/target.ts"])("allows %s", (file) => {
     expect(results.get(file)).toEqual([]);
   });
 });
