@@ -1,5 +1,5 @@
 import type { Change } from "../plan.js";
-import { mdCode, mdText } from "./escape.js";
+import { mdCode, mdText, showInvisible } from "./escape.js";
 import { changeRow, MARKDOWN_LIMIT, renderMarkdown, TABLE_HEAD } from "./markdown.js";
 import { setRow, setSummaryLine, type WorkspaceOutcome } from "./plan-set.js";
 import { blockedLine, compareForReview, reviewOrder, summaryLine } from "./words.js";
@@ -94,7 +94,7 @@ function allot(sections: readonly WorkspaceOutcome[], budget: number): string[] 
 /** section is one workspace folded: `<details>` with the workspace and its summary line, its plan inside (within `limit` characters in all). */
 function section(o: WorkspaceOutcome, limit: number): string {
   const summary = "plan" in o ? `${summaryLine(o.plan.summary, o.plan.warnings)}${o.plan.violations.length > 0 ? ` ${blockedLine(o.plan)}` : ""}` : `Error: ${o.error}`;
-  const open = ["<details>", `<summary>${mdCode(o.workspace, "block")} (${mdCode(o.file, "block")}): ${mdText(summary, "block")}</summary>`, ""];
+  const open = ["<details>", `<summary><code>${htmlText(o.workspace)}</code> (<code>${htmlText(o.file)}</code>): ${htmlText(summary)}</summary>`, ""];
   const close = ["", "</details>", ""];
   const frame = [...open, ...close].join("\n").length + 2;
   let body: string;
@@ -102,4 +102,13 @@ function section(o: WorkspaceOutcome, limit: number): string {
   else if (limit - frame < MIN_SECTION) body = `_This workspace's changes do not fit in the comment: see \`antryk-access plan --format json\` or the job log._`;
   else body = renderMarkdown(o.plan, { ...(o.yamlDiff !== undefined ? { yamlDiff: o.yamlDiff } : {}), limit: limit - frame }).trimEnd();
   return [...open, body, ...close].join("\n");
+}
+
+/**
+ * htmlText makes a value inert inside raw HTML (a `<summary>` line is an HTML block, where
+ * Markdown is not parsed): invisible characters shown escaped, then every character HTML or
+ * GitHub's mention and reference filters could act on written as an entity.
+ */
+function htmlText(value: string): string {
+  return showInvisible(value).replace(/[&<>"'@#:`*_[\]|\\]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
