@@ -32,7 +32,8 @@ export function renderSetMarkdown(outcomes: readonly WorkspaceOutcome[]): string
   const reviewLines: string[] = [];
   if (review.length > 0) {
     const budget = Math.floor(MARKDOWN_LIMIT * REVIEW_SHARE);
-    reviewLines.push(`#### Review first: ${review.length} change${review.length === 1 ? "" : "s"} across workspaces that take access away or are high risk`, "");
+    const one = review.length === 1;
+    reviewLines.push(`#### Review first: ${review.length} change${one ? "" : "s"} across workspaces that take${one ? "s" : ""} access away or ${one ? "is" : "are"} high risk`, "");
     reviewLines.push(`| Workspace ${TABLE_HEAD[0]}`, `|---${TABLE_HEAD[1]}`);
     let size = 0;
     let shown = 0;
