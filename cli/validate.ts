@@ -2,6 +2,7 @@ import { Command, Option } from "commander";
 import { formatDiagnostic, type Diagnostic } from "../schema/diagnostics.js";
 import { loadFile } from "../schema/library/index.js";
 import { githubAnnotation } from "./annotations.js";
+import { ConfigError } from "../errors.js";
 import { ExitCode } from "./errors.js";
 import { collectFiles, DEFAULT_FILE, findFiles, isMultiple, loadAll, uniqueDiagnostics } from "./workspaces.js";
 
@@ -77,6 +78,9 @@ export function renderGithub(file: string, valid: boolean, diagnostics: Diagnost
  */
 async function validateSet(args: readonly string[], format: ValidateOptions["format"]): Promise<number> {
   const found = await findFiles(args);
+  if (found.workspaces.length + found.libraries.length === 0) {
+    throw new ConfigError(`no workspace file or library (a YAML file with workspace: or kind: library) in ${args.join(", ")}`);
+  }
   const { results } = await loadAll(found);
   const described = new Map<string, string>();
   const twice: Diagnostic[] = [];

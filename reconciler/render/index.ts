@@ -8,3 +8,4 @@ export { summaryLine, NO_CHANGES, verbOf, subjectOf, describeState } from "./wor
 export { showInvisible, mdCode, mdText } from "./escape.js";
 export { renderSetText, renderSetJson, setSummaryLine, setRow, SET_COLUMN, type WorkspaceOutcome, type PlanSet, type SetRow } from "./plan-set.js";
 export { renderSetMarkdown } from "./plan-set-markdown.js";
+export { extractSharedRoles, writeLibraryYaml, type SharedRoles } from "./library-yaml.js";
