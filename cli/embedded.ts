@@ -75,6 +75,8 @@ export async function openEmbeddedSet(options: {
   cwd: string;
   workspaces: readonly { workspace: string; owner?: string }[];
   explicit?: boolean;
+  /** create: false (export) refuses a workspace that does not exist yet. */
+  create?: boolean;
 }): Promise<EmbeddedWorkspaces> {
   const server = await import("../server/index.js");
   const paths = embeddedPaths(options.cwd);
@@ -82,7 +84,10 @@ export async function openEmbeddedSet(options: {
   const tokens = new Map<string, string>();
   for (const w of options.workspaces) {
     // The very first run creates them all: none of them is a typo beside an existing one.
-    tokens.set(w.workspace, await ensureToken(server, { ...paths, workspace: w.workspace, owner: w.owner, explicit: options.explicit === true || fresh }));
+    tokens.set(
+      w.workspace,
+      await ensureToken(server, { ...paths, workspace: w.workspace, owner: w.owner, explicit: options.explicit === true || fresh, ...(options.create === false ? { create: false } : {}) }),
+    );
   }
   const running = await server.startServer({ dbPath: paths.dbPath, host: "127.0.0.1", port: 0, rateLimit: false });
   return { baseUrl: running.url, tokens, displayPath: paths.displayPath, close: () => running.close() };

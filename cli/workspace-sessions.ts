@@ -26,6 +26,8 @@ export async function openSessions(options: {
   files: readonly { workspace: string; owner?: string }[];
   announce: (line: string) => void;
   cwd?: string;
+  /** create: false (export) refuses embedded workspaces that do not exist yet. */
+  create?: boolean;
 }): Promise<SessionSet> {
   const retries = retriesFromEnv();
   const retry = retries === undefined ? {} : { retry: { retries } };
@@ -51,7 +53,12 @@ export async function openSessions(options: {
     }
     return { sessions, close: closeClients };
   }
-  const local = await openEmbeddedSet({ cwd: options.cwd ?? process.cwd(), workspaces: options.files, explicit: options.target.explicit });
+  const local = await openEmbeddedSet({
+    cwd: options.cwd ?? process.cwd(),
+    workspaces: options.files,
+    explicit: options.target.explicit,
+    ...(options.create === false ? { create: false } : {}),
+  });
   options.announce(embeddedSetAnnouncement(options.files.map((f) => f.workspace), local.displayPath));
   for (const { workspace } of options.files) {
     const client = clientFor(local.baseUrl, local.tokens.get(workspace)!);

@@ -175,4 +175,24 @@ describe("a folder of three workspaces against one server, three tokens", () => 
     expect(r.stdout).toContain("### antryk-access plan for 3 workspaces");
     for (const w of WORKSPACES) expect(r.stdout).toContain(`| \`${w}\` |`);
   });
+
+  it("export of the three workspaces with --extract-library round-trips: the shared role moves to the library, and planning says No changes everywhere", async () => {
+    // acme-dev gets a role of its own, which must stay in its file.
+    await clients["acme-dev"]!.putRole("acme-dev", "dev-only", { description: "Only in dev", permissions: ["logs:read"] });
+    const args = ["export", ...WORKSPACES.flatMap((w) => ["--workspace", w]), "-o", "exported", "--extract-library", "shared/roles.yaml"];
+    const r = await cli(args);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain("Exported 3 workspaces to exported; 1 shared custom role in exported/shared/roles.yaml.");
+    const library = await readFile(join(server.dir, "exported/shared/roles.yaml"), "utf8");
+    expect(library).toContain("kind: library");
+    expect(library).toContain("release-manager:");
+    expect(library).not.toContain("dev-only");
+    const dev = await readFile(join(server.dir, "exported/acme-dev.yaml"), "utf8");
+    expect(dev).toContain('imports: ["shared/roles.yaml"]');
+    expect(dev).toContain("dev-only:");
+    expect(dev).not.toContain("release-manager:\n");
+    const plan = await cli(["plan", "-f", "exported", "--detailed-exitcode"]);
+    expect(plan.code, plan.stdout + plan.stderr).toBe(0);
+    expect(plan.stdout.match(/No changes\. The workspace matches access\.yaml\./g)?.length).toBe(3);
+  });
 });
