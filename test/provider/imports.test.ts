@@ -43,6 +43,10 @@ describe("WorkspaceAccess with imports", () => {
     expect(wa.state!.outputs).toMatchObject({ customRoleCount: 1, pendingInvitationCount: 1 });
     expect(await wa.previewDiff(inputs)).toMatchObject({ changes: "none" });
 
+    // An edit of the library alone that changes no access (a comment) is still a changed input: the digest covers the library.
+    await writeFile(path.join(stage.programDir, "access/shared/roles.yaml"), `# reviewed by the platform team\n${LIBRARY}`);
+    expect(await wa.previewDiff(inputs)).toMatchObject({ changes: "some", replaces: [] });
+
     await writeFile(path.join(stage.programDir, "access/shared/roles.yaml"), LIBRARY.replace("deployments:read]", "deployments:read, logs:read]"));
     expect(await wa.previewDiff(inputs)).toMatchObject({ changes: "some", replaces: [] });
     expect(await wa.register(inputs)).toBe("update");
