@@ -33,10 +33,10 @@ export type PlannedWorkspace = { file: WorkspaceFile; plan: Plan; live: LiveStat
 export async function planWorkspaces(
   sessions: SessionSet,
   files: readonly WorkspaceFile[],
-  options: { allowSelfChange: boolean; planIds?: Map<string, string> },
+  options: { allowSelfChange: boolean; planIds?: Map<string, string>; concurrency?: number },
 ): Promise<PlannedWorkspace[]> {
   const out = new Map<string, PlannedWorkspace>();
-  await runBounded(files, WORKSPACE_CONCURRENCY, async (file) => {
+  await runBounded(files, options.concurrency ?? WORKSPACE_CONCURRENCY, async (file) => {
     const session = sessions.sessions.get(file.desired.workspace)!;
     const planId = options.planIds?.get(file.desired.workspace);
     try {
