@@ -2,19 +2,33 @@ import { RULES, type Rule } from "../rules/index.js";
 
 /**
  * The sections a library (`kind: library`) may hold, and how each merges into the file
- * that imports it. Every shared section is a map of name → definition: a name defined in
- * two files is a collision (`duplicate-definition`), whatever the section. Adding a
- * shared section (e.g. `policies`) is one line here (and its JSON Schema).
+ * that imports it: a name defined in two files is a collision (`duplicate-definition`),
+ * whatever the section. Adding a
+ * shared section (e.g. `policies`) is one line in SHARED_SECTION_RULES (and its JSON Schema).
  */
 
-/** SHARED_SECTIONS are the top-level keys a library may define, merged name by name into every importer. */
-export const SHARED_SECTIONS = ["roles", "groups"] as const;
+/**
+ * SectionRule says how one shared section merges: `map` (name → definition; a name in two
+ * files collides) or `named-list` (a list of items each carrying a unique `key`, e.g.
+ * `name`; items are appended in import order and a key in two files collides). `noun` names
+ * one definition in messages.
+ */
+export type SectionRule = { merge: "map"; noun: string } | { merge: "named-list"; noun: string; key: string };
 
-/** SharedSection is one key of SHARED_SECTIONS. */
-export type SharedSection = (typeof SHARED_SECTIONS)[number];
+/**
+ * SHARED_SECTION_RULES: the top-level keys a library may define, merged into every importer.
+ * One line per section; e.g. `policies: { merge: "named-list", noun: "policy", key: "name" }`.
+ */
+export const SHARED_SECTION_RULES = {
+  roles: { merge: "map", noun: "role" },
+  groups: { merge: "map", noun: "group" },
+} as const satisfies Record<string, SectionRule>;
 
-/** SECTION_NOUN names a definition of each section in messages ("role", "group"). */
-export const SECTION_NOUN: Record<SharedSection, string> = { roles: "role", groups: "group" };
+/** SharedSection is one key of SHARED_SECTION_RULES. */
+export type SharedSection = keyof typeof SHARED_SECTION_RULES;
+
+/** SHARED_SECTIONS lists the shared sections in merge order. */
+export const SHARED_SECTIONS = Object.keys(SHARED_SECTION_RULES) as SharedSection[];
 
 /** LIBRARY_KEYS are every top-level key a library may have. */
 export const LIBRARY_KEYS: readonly string[] = ["version", "kind", "imports", ...SHARED_SECTIONS];

@@ -182,3 +182,24 @@ describe("library diagnostics", () => {
   });
 });
 
+
+describe("the generic section merge", () => {
+  it("a named-list section (as policies would be declared: one line) appends items in import order, collides by key naming both places, and locates each item in its own file", async () => {
+    const { composeFiles } = await import("../../schema/library/merge.js");
+    const { parseYamlText } = await import("../../schema/source/parse-text.js");
+    const file = (display: string, text: string) => {
+      const parsed = parseYamlText(text, display);
+      if (!parsed.ok) throw new Error("bad yaml");
+      return { display, absolute: `/x/${display}`, sha256: "0", value: parsed.value as Record<string, unknown>, locator: parsed.locator };
+    };
+    const root = file("prod.yaml", "version: 1\nworkspace: w\npolicies:\n  - name: admins-are-few\n    limit: 3\n");
+    const lib = file("shared/p.yaml", "version: 1\nkind: library\npolicies:\n  - name: no-billing\n    deny: [billing:read]\n  - name: admins-are-few\n    limit: 5\n");
+    const composed = composeFiles(root, [lib], { policies: { merge: "named-list", noun: "policy", key: "name" } });
+    expect(composed.doc.policies).toEqual([{ name: "admins-are-few", limit: 3 }, { name: "no-billing", deny: ["billing:read"] }]);
+    expect(composed.diagnostics.map(formatDiagnostic)).toEqual([
+      'prod.yaml:4:11 error duplicate-definition policy "admins-are-few" is defined twice: at prod.yaml:4:11 and at shared/p.yaml:6:11; keep one definition',
+    ]);
+    expect(composed.source.fileOf(["policies", 1, "deny", 0])).toBe("shared/p.yaml");
+    expect(composed.source.locator.locate(["policies", 1, "deny", 0])).toEqual({ line: 5, column: 12 });
+  });
+});
