@@ -4,6 +4,7 @@
  */
 export * from "./errors.js";
 export * from "./schema/catalog.js";
+export { compareText, sortPermissions } from "./schema/order.js";
 export type * from "./schema/api.js";
 export type { Diagnostic, Severity } from "./schema/diagnostics.js";
 export * from "./schema/model.js";

@@ -1,5 +1,5 @@
 import { AccessError, InterruptedError } from "../errors.js";
-import type { ApplyResult } from "../reconciler/apply/index.js";
+import { entrySubject, type ApplyResult } from "../reconciler/apply/index.js";
 import type { Change } from "../reconciler/plan.js";
 import { describeState, showInvisible, subjectOf, verbOf } from "../reconciler/render/index.js";
 import type { Verification } from "../reconciler/verify.js";
@@ -32,11 +32,10 @@ const NOT_ATTEMPTED_WHY = {
  * names, the API's messages) are shown with invisible characters escaped, never raw.
  */
 export function problemLines(result: ApplyResult): string[] {
-  const who = (e: { email?: string; name?: string; key: string }) => e.email ?? e.name ?? e.key;
   const lines = [
-    ...result.failed.map((f) => `  failed         ${f.kind} ${who(f)}: ${f.error.message}`),
-    ...result.skipped.map((s) => `  skipped        ${s.kind} ${who(s)}: ${s.reason}`),
-    ...result.notAttempted.map((n) => `  not attempted  ${n.kind} ${who(n)}: ${NOT_ATTEMPTED_WHY[n.reason]}`),
+    ...result.failed.map((f) => `  failed         ${f.kind} ${entrySubject(f)}: ${f.error.message}`),
+    ...result.skipped.map((s) => `  skipped        ${s.kind} ${entrySubject(s)}: ${s.reason}`),
+    ...result.notAttempted.map((n) => `  not attempted  ${n.kind} ${entrySubject(n)}: ${NOT_ATTEMPTED_WHY[n.reason]}`),
   ];
   return capped(lines.map(showInvisible));
 }

@@ -1,4 +1,5 @@
-import { AccessError, ApiError, ConfigError, InterruptedError, SafetyError, StalePlanError } from "../errors.js";
+import { describeError } from "../describe-error.js";
+import { InterruptedError } from "../errors.js";
 import { formatDiagnostic, type Diagnostic } from "../schema/diagnostics.js";
 import { githubAnnotation, type DiagnosticFormat } from "./annotations.js";
 import { nativeModuleProblem } from "./native-module.js";
@@ -12,31 +13,19 @@ export function exitCodeOf(err: unknown): number {
 }
 
 /**
- * describeError turns any thrown value into the lines the CLI prints on stderr.
- * Expected failures (AccessError) are one line (plus diagnostics); anything else is a
- * bug and says so. It is the only place errors are rendered for people. `diagnostics`
- * is how an invalid file's findings are printed (`github`: workflow commands).
+ * describeCliError turns any thrown value into the lines the CLI prints on stderr: an
+ * unloadable native module first (the environment, never a bug), then describeError
+ * (describe-error.ts) in the CLI's style. It is the only place the CLI renders errors for
+ * people. `diagnostics` is how an invalid file's findings are printed (`github`: workflow commands).
  */
-export function describeError(err: unknown, diagnostics: DiagnosticFormat = "text"): string[] {
+export function describeCliError(err: unknown, diagnostics: DiagnosticFormat = "text"): string[] {
   // First: wrapped or not, an unloadable native module is the environment, never a bug.
   const native = nativeModuleProblem(err);
   if (native !== null) return native;
-  if (err instanceof ConfigError) {
-    const render = diagnostics === "github" ? (d: Diagnostic) => githubAnnotation(d) : formatDiagnostic;
-    return [...err.diagnostics.map(render), `error: ${err.message}`];
-  }
-  if (err instanceof SafetyError) {
-    return [
-      `error: ${err.message}`,
-      ...err.violations.map((v) => `  ${v.rail}: ${v.message}${v.override ? ` (override: ${v.override})` : ""}`),
-    ];
-  }
-  if (err instanceof ApiError && err.status === 401) {
-    return [`error: ${err.message}; check the token (ANTRYK_TOKEN or --token-file)`];
-  }
-  if (err instanceof StalePlanError || err instanceof ApiError || err instanceof AccessError) {
-    return [`error: ${err.message}`];
-  }
-  const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
-  return [`internal error (a bug in antryk-access, please report it): ${detail}`];
+  return describeError(err, {
+    prefix: "error: ",
+    diagnostic: diagnostics === "github" ? (d: Diagnostic) => githubAnnotation(d) : formatDiagnostic,
+    tokenHint: "the token (ANTRYK_TOKEN or --token-file)",
+    stack: true,
+  });
 }

@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import type { DiagnosticFormat } from "./annotations.js";
-import { describeError, ExitCode, exitCodeOf } from "./errors.js";
+import { describeCliError, ExitCode, exitCodeOf } from "./errors.js";
 import { registerServe } from "./serve.js";
 import { registerValidate } from "./validate.js";
 import { registerPlan } from "./plan.js";
@@ -45,7 +45,7 @@ try {
   if (err instanceof CommanderError) {
     process.exitCode = err.exitCode === 0 ? ExitCode.ok : ExitCode.error;
   } else {
-    for (const line of describeError(err, diagnostics)) process.stderr.write(`${line}\n`);
+    for (const line of describeCliError(err, diagnostics)) process.stderr.write(`${line}\n`);
     process.exitCode = exitCodeOf(err);
   }
 }

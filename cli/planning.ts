@@ -5,6 +5,7 @@ import { fetchWorkspaceState } from "../reconciler/fetch.js";
 import { attributeChanges } from "../reconciler/history.js";
 import type { LiveState } from "../reconciler/live-state.js";
 import type { AccessFileRef, Plan } from "../reconciler/plan.js";
+import { ADMIN_PERMISSION } from "../schema/catalog.js";
 import { formatDiagnostic, type Diagnostic } from "../schema/diagnostics.js";
 import { githubAnnotation, type DiagnosticFormat } from "./annotations.js";
 import { loadFile } from "../schema/library/index.js";
@@ -17,8 +18,6 @@ import type { Session } from "./session.js";
  * whether a plan may be applied. No rendering and no exit codes here.
  */
 
-/** MANAGE_PERMISSION is what every change call of the Access API needs. */
-export const MANAGE_PERMISSION = "access:manage";
 
 /**
  * loadDesired loads and validates an access file. Its warnings come back for the caller to
@@ -88,9 +87,9 @@ export function blockedError(plan: Plan): SafetyError {
  * access:manage: the API would answer 403 to every change, so say it once.
  */
 export function assertCanWrite(live: LiveState): void {
-  if (!live.caller.effectivePermissions.includes(MANAGE_PERMISSION)) {
+  if (!live.caller.effectivePermissions.includes(ADMIN_PERMISSION)) {
     throw new AccessError(
-      `403 forbidden: the token of ${live.caller.email} lacks ${MANAGE_PERMISSION}, which apply needs (plan needs only membership); nothing was changed`,
+      `403 forbidden: the token of ${live.caller.email} lacks ${ADMIN_PERMISSION}, which apply needs (plan needs only membership); nothing was changed`,
     );
   }
 }

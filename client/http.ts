@@ -186,14 +186,14 @@ function parseBody<T>(outcome: Extract<Outcome, { kind: "answer" }>, spec: Reque
   try {
     return JSON.parse(outcome.text) as T;
   } catch (err) {
-    throw new ApiError(
-      `the Antryk API answered ${spec.method} ${path} with a body that is not JSON`,
-      outcome.status,
-      "invalid_response",
-      { method: spec.method, path, requestId: requestIdOf(outcome.headers) },
-      { sample: redact(outcome.text.slice(0, 200)) },
-      { cause: err },
-    );
+    throw new ApiError({
+      message: `the Antryk API answered ${spec.method} ${path} with a body that is not JSON`,
+      status: outcome.status,
+      code: "invalid_response",
+      request: { method: spec.method, path, requestId: requestIdOf(outcome.headers) },
+      details: { sample: redact(outcome.text.slice(0, 200)) },
+      cause: err,
+    });
   }
 }
 
@@ -215,13 +215,13 @@ function answerError(
   const code = parsed?.code ?? FALLBACK_CODES[outcome.status] ?? `http_${outcome.status}`;
   const serverMessage = parsed?.message ? redact(parsed.message) : `HTTP ${outcome.status}`;
   const details = parsed?.details ? (JSON.parse(redact(JSON.stringify(parsed.details))) as Record<string, unknown>) : undefined;
-  return new ApiError(
-    `${serverMessage} (${outcome.status} ${code} on ${method} ${path})`,
-    outcome.status,
+  return new ApiError({
+    message: `${serverMessage} (${outcome.status} ${code} on ${method} ${path})`,
+    status: outcome.status,
     code,
-    { method, path, requestId: requestIdOf(outcome.headers) },
+    request: { method, path, requestId: requestIdOf(outcome.headers) },
     details,
-  );
+  });
 }
 
 function networkError(
@@ -232,14 +232,13 @@ function networkError(
   cause: unknown,
   redact: (s: string) => string,
 ): ApiError {
-  return new ApiError(
-    redact(`cannot reach the Antryk API at ${display}: ${reason}`),
-    0,
-    "network_error",
-    { method, path },
-    undefined,
-    cause === undefined ? undefined : { cause: sanitizedCause(cause, redact) },
-  );
+  return new ApiError({
+    message: redact(`cannot reach the Antryk API at ${display}: ${reason}`),
+    status: 0,
+    code: "network_error",
+    request: { method, path },
+    ...(cause === undefined ? {} : { cause: sanitizedCause(cause, redact) }),
+  });
 }
 
 /** describeNetworkError names what went wrong in a few words: `connect ECONNREFUSED`, `timed out after 30000 ms`, `other side closed`. */

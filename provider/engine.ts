@@ -1,11 +1,11 @@
 import type { AccessClient } from "../client/index.js";
 import { SafetyError } from "../errors.js";
-import { applyPlan, type ApplyResult } from "../reconciler/apply/index.js";
+import { applyPlan, entrySubject, type ApplyResult } from "../reconciler/apply/index.js";
 import type { LiveState } from "../reconciler/live-state.js";
 import { summarize, type Plan, type PlanSummary } from "../reconciler/plan.js";
 import { normalizeEmail } from "../schema/catalog.js";
 import type { DesiredMember, DesiredRole, DesiredState, SourceRef } from "../schema/model.js";
-import { ProviderError } from "./errors.js";
+import { ProviderError } from "../errors.js";
 
 /**
  * The provider's use of the engine beyond load/fetch/plan: applying a plan with every
@@ -29,7 +29,7 @@ export function appliedSummary(plan: Plan, result: ApplyResult): PlanSummary {
 function failureLine(f: ApplyResult["failed"][number]): string {
   const status = `${f.error.status} ${f.error.code}`;
   const message = f.error.message.includes(status) ? f.error.message : `${f.error.message} (${status})`;
-  return `${f.kind} ${f.email ?? f.name ?? ""} failed: ${message}`;
+  return `${f.kind} ${entrySubject(f)} failed: ${message}`;
 }
 
 /**
@@ -47,7 +47,7 @@ export async function applyOrFail(plan: Plan, client: AccessClient, what: string
   if (result.failed.length === 0 && result.skipped.length === 0) return result;
   const reasons = [
     ...result.failed.map(failureLine),
-    ...result.skipped.map((s) => `${s.kind} ${s.email ?? s.name ?? ""} skipped: ${s.reason}`),
+    ...result.skipped.map((s) => `${s.kind} ${entrySubject(s)} skipped: ${s.reason}`),
   ];
   const err = new ProviderError(
     `${what}: ${result.applied.length} applied, ${result.failed.length} failed, ${result.skipped.length} skipped\n${reasons.map((r) => `  ${r}`).join("\n")}`,

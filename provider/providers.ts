@@ -11,7 +11,8 @@ import type * as pulumi from "@pulumi/pulumi";
  *    in the host). Pulumi writes the field values into the serialized text, so nothing
  *    but the resource name and undefined may be there when the program serializes it.
  * 2. Every method loads its code inside the method, by bare package name, through the
- *    package's own `exports`: `await import("antryk-access/provider")`. The serialized
+ *    package's own `exports`: `await import("antryk-access/provider/operations")` (a
+ *    subpath of its own, not the public entry: see provider/index.ts). The serialized
  *    text therefore captures no module, no function and no value of this file. Pulumi
  *    can re-create a captured CommonJS module with `require`, but an ES module binding a
  *    method captures (a destructured `import { x }`, a namespace) is copied by value or
@@ -24,8 +25,8 @@ import type * as pulumi from "@pulumi/pulumi";
  *    never into outputs or state (session.ts binds each token to its URL).
  * 6. The text is stored in every resource's state, and Pulumi runs a resource's read and
  *    delete with the text stored at its last update: texts written by older versions call
- *    `operations` too. The `operations` signatures are therefore a permanent interface
- *    (provider/index.ts); test/provider/compat.test.ts drives a state and texts written by
+ *    `operations` too (through `antryk-access/provider`, before the subpath existed). The
+ *    `operations` signatures are therefore a permanent interface (provider/operations.ts); test/provider/compat.test.ts drives a state and texts written by
  *    the version before issue 18 (test/provider/fixtures/v0-state.json).
  * 5. Methods stay one line: the logic lives in workspace-access.ts, member.ts and
  *    custom-role.ts (one `operations` entry each, all of the same shape), loaded in the
@@ -38,7 +39,7 @@ import type * as pulumi from "@pulumi/pulumi";
 
 type Props = Record<string, any>;
 
-/** ResourceKind names an entry of `operations` (provider/index.ts): the resource a provider serves. */
+/** ResourceKind names an entry of `operations` (provider/operations.ts): the resource a provider serves. */
 export type ResourceKind = "workspaceAccess" | "member" | "customRole";
 
 /** StackConfig is the part of the host's config object the provider reads: any key, namespaced (`antryk:token`). */
@@ -56,27 +57,27 @@ export class AccessProvider implements pulumi.dynamic.ResourceProvider {
     this.config = req.config;
   }
   async check(olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
-    const { operations } = (await import("antryk-access/provider")) as typeof import("./index.js");
+    const { operations } = (await import("antryk-access/provider/operations")) as typeof import("./operations.js");
     return operations[this.resource].check(olds, news, { get: (key: string) => this.config?.get(key) });
   }
   async diff(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
-    const { operations } = (await import("antryk-access/provider")) as typeof import("./index.js");
+    const { operations } = (await import("antryk-access/provider/operations")) as typeof import("./operations.js");
     return operations[this.resource].diff({ get: (key: string) => this.config?.get(key) }, olds, news);
   }
   async create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
-    const { operations } = (await import("antryk-access/provider")) as typeof import("./index.js");
+    const { operations } = (await import("antryk-access/provider/operations")) as typeof import("./operations.js");
     return operations[this.resource].create({ get: (key: string) => this.config?.get(key) }, inputs);
   }
   async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
-    const { operations } = (await import("antryk-access/provider")) as typeof import("./index.js");
+    const { operations } = (await import("antryk-access/provider/operations")) as typeof import("./operations.js");
     return operations[this.resource].read({ get: (key: string) => this.config?.get(key) }, id, props);
   }
   async update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
-    const { operations } = (await import("antryk-access/provider")) as typeof import("./index.js");
+    const { operations } = (await import("antryk-access/provider/operations")) as typeof import("./operations.js");
     return operations[this.resource].update({ get: (key: string) => this.config?.get(key) }, news, olds);
   }
   async delete(id: string, props: Props): Promise<void> {
-    const { operations } = (await import("antryk-access/provider")) as typeof import("./index.js");
+    const { operations } = (await import("antryk-access/provider/operations")) as typeof import("./operations.js");
     return operations[this.resource].remove({ get: (key: string) => this.config?.get(key) }, props);
   }
 }

@@ -1,3 +1,4 @@
+import { CHANGE_KIND_TABLE, subjectOf, symbolOf, takesPersonAway } from "../reconciler/change-kinds.js";
 import type { Plan } from "../reconciler/plan.js";
 import { summaryLine } from "../reconciler/render/index.js";
 
@@ -15,12 +16,12 @@ const MAX_NAMED = 20;
 /** planReport is the lines that describe a plan for the diagnostic log, each prefixed by `label`. */
 export function planReport(label: string, plan: Plan): string[] {
   const lines = [summaryLine(plan.summary)];
-  const removed = plan.changes.filter((c) => c.kind === "removeMember" || c.kind === "revokeInvitation").map((c) => ("email" in c ? c.email : ""));
+  const removed = plan.changes.filter((c) => takesPersonAway(c.kind)).map(subjectOf);
   if (removed.length > 0) {
     const named = removed.slice(0, MAX_NAMED).join(", ");
     lines.push(`removes or revokes: ${named}${removed.length > MAX_NAMED ? ` and ${removed.length - MAX_NAMED} more` : ""}`);
   }
-  const deletedRoles = plan.changes.filter((c) => c.kind === "deleteRole").map((c) => ("name" in c ? c.name : ""));
+  const deletedRoles = plan.changes.filter((c) => CHANGE_KIND_TABLE[c.kind].subject === "role" && symbolOf(c) === "-").map(subjectOf);
   if (deletedRoles.length > 0) lines.push(`deletes custom roles: ${deletedRoles.join(", ")}`);
   for (const v of plan.violations) lines.push(`blocked by ${v.rail}: ${v.message}`);
   return lines.map((line) => `${label}: ${line}`);

@@ -1,3 +1,4 @@
+import { subjectOf } from "../reconciler/change-kinds.js";
 import type { LiveState } from "../reconciler/live-state.js";
 import type { Plan, PlanSummary } from "../reconciler/plan.js";
 import type { DesiredState } from "../schema/model.js";
@@ -30,7 +31,7 @@ export function outputsOf(
         }
       : {
           drift: drift.summary as PlanSummary,
-          driftChanges: secretIf(secret, capList(drift.changes.map((c) => `${c.kind} ${"email" in c ? c.email : c.name}`))),
+          driftChanges: secretIf(secret, capList(drift.changes.map((c) => `${c.kind} ${subjectOf(c)}`))),
           driftChangeCount: drift.changes.length,
           warnings: secretIf(secret, capList(drift.warnings.map((w) => w.message))),
           warningCount: drift.warnings.length,

@@ -1,8 +1,9 @@
 import { ApiError } from "../errors.js";
 import { normalizeEmail } from "../schema/catalog.js";
-import type { AuditAction, AuditEvent, Page } from "../schema/api.js";
-import { compareWarnings } from "./compute/order.js";
-import { assertNever, type Change, type ChangeKind, type LiveSince, type Plan, type PlanWarning } from "./plan.js";
+import type { AuditEvent, Page } from "../schema/api.js";
+import { compareWarnings } from "./plan-order.js";
+import { CHANGE_KIND_TABLE, subjectOf } from "./change-kinds.js";
+import { type Change, type LiveSince, type Plan, type PlanWarning } from "./plan.js";
 
 /**
  * History in the plan: for each change, the most recent access-history event that
@@ -21,25 +22,6 @@ export interface HistoryClient {
   listAudit(workspace: string, query?: { limit?: number; cursor?: string }): Promise<Page<AuditEvent>>;
 }
 
-/**
- * PRODUCERS names, per change kind, the audit actions that set the live value the change
- * changes: a member's access is set by the invitation it accepted or by member updates;
- * a pending invitation's by its creation and updates (an expired one's also by its last
- * resend); a custom role's by its creation and updates. For what the workspace lacks
- * (inviteMember, createRole) it is the removal or revocation that took it away, if any.
- */
-export const PRODUCERS: Record<ChangeKind, readonly AuditAction[]> = {
-  inviteMember: ["member.removed", "invitation.revoked"],
-  updateInvitation: ["invitation.created", "invitation.updated"],
-  resendInvitation: ["invitation.created", "invitation.updated", "invitation.resent"],
-  revokeInvitation: ["invitation.created", "invitation.updated"],
-  updateMember: ["member.updated", "invitation.created", "invitation.updated"],
-  removeMember: ["member.updated", "invitation.created", "invitation.updated"],
-  createRole: ["role.deleted"],
-  updateRole: ["role.created", "role.updated"],
-  deleteRole: ["role.created", "role.updated"],
-};
-
 /** AttributeOptions: `pageCap` bounds the pages read (default HISTORY_PAGE_CAP), `pageSize` their size (default HISTORY_PAGE_SIZE). */
 export interface AttributeOptions {
   pageCap?: number;
@@ -48,7 +30,7 @@ export interface AttributeOptions {
 
 /**
  * attributeChanges returns `plan` with `liveSince` set on every change: the newest event
- * among the change's PRODUCERS whose target is the change's subject, or null when the
+ * among the `producers` of the change's kind (CHANGE_KIND_TABLE) whose target is the change's subject, or null when the
  * pages read hold none. It reads the history newest first, a page at a time, until every change is explained, the history ends, or `pageCap` pages were
  * read; in that last case a `history-incomplete` warning names the changes left
  * unexplained. A plan without changes is returned as is, with no read at all. A caller
@@ -82,7 +64,7 @@ export async function attributeChanges(plan: Plan, client: HistoryClient, option
       const candidates = wanted.get(eventKey(event));
       if (candidates === undefined) continue;
       for (const change of candidates) {
-        if (found.has(change) || !PRODUCERS[change.kind].includes(event.action)) continue;
+        if (found.has(change) || !CHANGE_KIND_TABLE[change.kind].producers.includes(event.action)) continue;
         found.set(change, liveSinceOf(event));
         open -= 1;
       }
@@ -117,21 +99,7 @@ export function liveSinceOf(event: AuditEvent): LiveSince {
 }
 
 function subjectKey(c: Change): string {
-  switch (c.kind) {
-    case "createRole":
-    case "updateRole":
-    case "deleteRole":
-      return `role:${c.name}`;
-    case "inviteMember":
-    case "updateInvitation":
-    case "resendInvitation":
-    case "revokeInvitation":
-    case "updateMember":
-    case "removeMember":
-      return `person:${normalizeEmail(c.email)}`;
-    default:
-      return assertNever(c);
-  }
+  return CHANGE_KIND_TABLE[c.kind].subject === "role" ? `role:${subjectOf(c)}` : `person:${normalizeEmail(subjectOf(c))}`;
 }
 
 function eventKey(e: AuditEvent): string {

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { AuditAction, AuditClient } from "../schema/api.js";
+import { CHANGE_KIND_TABLE, KINDS_BY_ROW } from "./change-kinds.js";
 
 /**
  * Plan is the contract between computing a change and making it: plain, versioned,
@@ -187,18 +188,8 @@ export type Change =
 /** ChangeKind is the `kind` of a Change. */
 export type ChangeKind = Change["kind"];
 
-/** CHANGE_KINDS lists every kind once, in rendering order. */
-export const CHANGE_KINDS: readonly ChangeKind[] = [
-  "createRole",
-  "updateRole",
-  "inviteMember",
-  "updateInvitation",
-  "resendInvitation",
-  "updateMember",
-  "revokeInvitation",
-  "removeMember",
-  "deleteRole",
-];
+/** CHANGE_KINDS lists every kind once, in rendering order (each kind's `planRank` in CHANGE_KIND_TABLE). */
+export const CHANGE_KINDS: readonly ChangeKind[] = [...KINDS_BY_ROW].sort((a, b) => CHANGE_KIND_TABLE[a].planRank - CHANGE_KIND_TABLE[b].planRank);
 
 /** PlanWarning is something the plan noticed but will not act on (additive mode leftovers, maxResends reached, …). */
 export interface PlanWarning {

@@ -97,10 +97,18 @@ export interface RolePut {
   permissions: string[];
 }
 
-/** PermissionInfo is one entry of the catalog. */
+/**
+ * PermissionInfo is one entry of the catalog (schema/catalog.ts), with the catalog's
+ * facts about it, so a client (the dashboard) never copies them: `ownerOnly` (held only
+ * through the owner role, never granted), `admin` (it makes its holder an admin:
+ * ADMIN_PERMISSION), `reviewHighRisk` (the review marks it: REVIEW_HIGH_RISK_PERMISSIONS).
+ */
 export interface PermissionInfo {
   id: string;
   description: string;
+  ownerOnly: boolean;
+  admin: boolean;
+  reviewHighRisk: boolean;
 }
 
 /** AuditAction names what an audit event records. */

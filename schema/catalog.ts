@@ -1,3 +1,4 @@
+import type { PermissionInfo } from "./api.js";
 import { canonicalEmail } from "./identity.js";
 
 /**
@@ -69,7 +70,12 @@ export const ASSIGNABLE_BUILT_IN_ROLES: readonly BuiltInRoleName[] = ["account-a
 /** CUSTOM_ROLE_NAME_PATTERN lives with the identity grammar (schema/identity.ts); re-exported for the catalog's users. */
 export { CUSTOM_ROLE_NAME_PATTERN } from "./identity.js";
 
-/** ADMIN_PERMISSION marks an admin: a member whose effective permissions include it counts toward minAdmins. */
+/**
+ * ADMIN_PERMISSION (access:manage) is the one name of the admin permission: every change
+ * call of the Access API needs it, a member whose effective permissions include it counts
+ * toward minAdmins, and its loss revokes the invitations its holder sent. Served to the
+ * dashboard as `admin: true` in GET /permissions.
+ */
 export const ADMIN_PERMISSION: Permission = "access:manage";
 
 /** HIGH_RISK_PERMISSIONS make a change high risk when gained. */
@@ -77,6 +83,17 @@ export const HIGH_RISK_PERMISSIONS: readonly Permission[] = ["access:manage", "b
 
 /** REVIEW_HIGH_RISK_PERMISSIONS are the permissions `review` marks as high risk (docs/review.md), catalog order. */
 export const REVIEW_HIGH_RISK_PERMISSIONS: readonly Permission[] = ["billing:read", "access:manage", "settings:manage", "infrastructure:configure"];
+
+/** permissionCatalog is the catalog as GET /permissions serves it: every permission in catalog order, with the facts a client must not copy. */
+export function permissionCatalog(): PermissionInfo[] {
+  return PERMISSIONS.map((p) => ({
+    id: p.id,
+    description: p.description,
+    ownerOnly: OWNER_ONLY_PERMISSIONS.includes(p.id),
+    admin: p.id === ADMIN_PERMISSION,
+    reviewHighRisk: REVIEW_HIGH_RISK_PERMISSIONS.includes(p.id),
+  }));
+}
 
 /** isPermission tells whether a string is a catalog permission id. */
 export function isPermission(value: string): value is Permission {
@@ -86,15 +103,6 @@ export function isPermission(value: string): value is Permission {
 /** isBuiltInRole tells whether a role name is built in. */
 export function isBuiltInRole(name: string): name is BuiltInRoleName {
   return (BUILT_IN_ROLE_NAMES as readonly string[]).includes(name);
-}
-
-/** sortPermissions returns the distinct permissions in catalog order; unknown ids sort last, alphabetically. */
-export function sortPermissions<T extends string>(permissions: Iterable<T>): T[] {
-  const rank = (p: string) => {
-    const i = (PERMISSION_IDS as readonly string[]).indexOf(p);
-    return i === -1 ? PERMISSION_IDS.length : i;
-  };
-  return [...new Set(permissions)].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 }
 
 /** normalizeEmail is the identity of an email everywhere: identity.ts's canonical form (trimmed, NFC, lower-cased, ASCII domain). */

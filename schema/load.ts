@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
 import { ConfigError } from "../errors.js";
-import { sortPermissions } from "./catalog.js";
+import { sortPermissions } from "./order.js";
 import { checkSchema } from "./check/schema-check.js";
 import { compareDiagnostics, type Diagnostic } from "./diagnostics.js";
 import { escapeInvisible } from "./identity.js";

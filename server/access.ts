@@ -3,9 +3,9 @@ import {
   OWNER_ONLY_PERMISSIONS,
   isBuiltInRole,
   isPermission,
-  sortPermissions,
   type Permission,
 } from "../schema/catalog.js";
+import { sortPermissions } from "../schema/order.js";
 import { invalid } from "./http-error.js";
 
 /**

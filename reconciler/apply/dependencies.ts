@@ -1,4 +1,6 @@
-import { assertNever, type Change } from "../plan.js";
+import { ADMIN_PERMISSION } from "../../schema/catalog.js";
+import { effectOf } from "../change-effect.js";
+import type { Change } from "../plan.js";
 
 /**
  * The skip rules of applyPlan. A change is skipped, not attempted, when a change of an
@@ -26,9 +28,9 @@ export function skipReason(change: Change, notApplied: readonly Change[]): strin
     const holder = notApplied.find((c) => roleBefore(c) === change.name);
     if (holder) return `role ${change.name} may still be held: ${holder.key} did not apply`;
   }
-  if (change.lost.includes("access:manage")) {
+  if (change.lost.includes(ADMIN_PERMISSION)) {
     const promotion = notApplied.find(
-      (c) => (c.kind === "updateMember" || c.kind === "updateRole") && c.gained.includes("access:manage"),
+      (c) => (c.kind === "updateMember" || c.kind === "updateRole") && c.gained.includes(ADMIN_PERMISSION),
     );
     if (promotion) return `it takes access:manage away and the promotion ${promotion.key} did not apply`;
   }
@@ -36,37 +38,11 @@ export function skipReason(change: Change, notApplied: readonly Change[]): strin
 }
 
 function roleAfter(change: Change): string | null {
-  switch (change.kind) {
-    case "inviteMember":
-    case "updateInvitation":
-    case "resendInvitation":
-    case "updateMember":
-      return change.after.role;
-    case "revokeInvitation":
-    case "removeMember":
-    case "createRole":
-    case "updateRole":
-    case "deleteRole":
-      return null;
-    default:
-      return assertNever(change);
-  }
+  const e = effectOf(change);
+  return e.on === "person" ? (e.after?.role ?? null) : null;
 }
 
 function roleBefore(change: Change): string | null {
-  switch (change.kind) {
-    case "updateInvitation":
-    case "resendInvitation":
-    case "revokeInvitation":
-    case "updateMember":
-    case "removeMember":
-      return change.before.role;
-    case "inviteMember":
-    case "createRole":
-    case "updateRole":
-    case "deleteRole":
-      return null;
-    default:
-      return assertNever(change);
-  }
+  const e = effectOf(change);
+  return e.on === "person" ? (e.before?.role ?? null) : null;
 }

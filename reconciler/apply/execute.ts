@@ -1,6 +1,8 @@
 import { ApiError } from "../../errors.js";
 import type { Invitation, Member } from "../../schema/api.js";
 import { normalizeEmail } from "../../schema/catalog.js";
+import { CHANGE_KIND_TABLE, subjectOf } from "../change-kinds.js";
+import { sameAccess, sameRoleBody } from "../permissions.js";
 import { assertNever, type Access, type Change, type RoleBody } from "../plan.js";
 import type { ApplyClient } from "./types.js";
 
@@ -82,7 +84,7 @@ async function recover(change: Change, err: ApiError, ctx: ExecuteContext): Prom
   const { client, workspace: ws } = ctx;
   const conflict = err.status === 412 || err.status === 409 || err.status === 404;
   if (!conflict) return failed(err);
-  const who = "email" in change ? change.email : `role ${change.name}`;
+  const who = CHANGE_KIND_TABLE[change.kind].subject === "person" ? subjectOf(change) : `role ${subjectOf(change)}`;
   const concurrent = (): Outcome => failed(err, `${who} changed concurrently; run plan again`);
   const found = (note: string): Outcome => ({ ok: true, note });
   switch (change.kind) {
@@ -116,7 +118,7 @@ async function recover(change: Change, err: ApiError, ctx: ExecuteContext): Prom
     case "updateRole": {
       if (err.status === 409) return failed(err);
       const role = (await client.listRoles(ws)).find((r) => !r.builtIn && r.name === change.name);
-      return role && sameRole(role, change.after) ? found("role already has this definition") : concurrent();
+      return role && sameRoleBody(role, change.after) ? found("role already has this definition") : concurrent();
     }
     case "deleteRole":
       if (err.status === 404) return found("already deleted");
@@ -189,19 +191,6 @@ function access(a: Access): { role: string; permissions: string[] } {
 
 function roleBody(r: RoleBody): { description: string; permissions: string[] } {
   return { description: r.description, permissions: [...r.permissions] };
-}
-
-function sameSet(a: readonly string[], b: readonly string[]): boolean {
-  const set = new Set(a);
-  return set.size === new Set(b).size && b.every((x) => set.has(x));
-}
-
-function sameAccess(current: Access, wanted: Access): boolean {
-  return current.role === wanted.role && sameSet(current.permissions, wanted.permissions);
-}
-
-function sameRole(current: RoleBody, wanted: RoleBody): boolean {
-  return current.description === wanted.description && sameSet(current.permissions, wanted.permissions);
 }
 
 function failed(err: ApiError, message?: string): Outcome {

@@ -1,4 +1,5 @@
 import { ConfigError, SafetyError } from "../../errors.js";
+import { CHANGE_KIND_TABLE, subjectOf } from "../change-kinds.js";
 import { PHASES, PLAN_FORMAT_VERSION, type Change, type Plan } from "../plan.js";
 import { runBounded } from "./bounded.js";
 import { skipReason } from "./dependencies.js";
@@ -19,6 +20,7 @@ import type {
 export { assertFresh } from "./fresh.js";
 export { idempotencyKey } from "./idempotency.js";
 export type * from "./types.js";
+export { entrySubject } from "./types.js";
 
 /** DEFAULT_CONCURRENCY bounds the change calls in flight inside one phase. */
 export const DEFAULT_CONCURRENCY = 8;
@@ -131,5 +133,5 @@ function isUnreachable(status: number): boolean {
 /** entryOf names a change in a result: key, kind, phase, and its email or role name. */
 function entryOf(change: Change): ApplyEntry {
   const base = { key: change.key, kind: change.kind, phase: change.phase };
-  return "email" in change ? { ...base, email: change.email } : { ...base, name: change.name };
+  return CHANGE_KIND_TABLE[change.kind].subject === "person" ? { ...base, email: subjectOf(change) } : { ...base, name: subjectOf(change) };
 }

@@ -40,6 +40,11 @@ export interface ApplyEntry {
   name?: string;
 }
 
+/** entrySubject is whom or what a result entry touches: its email or role name. */
+export function entrySubject(e: ApplyEntry): string {
+  return e.email ?? e.name ?? e.key;
+}
+
 /** AppliedChange: the workspace now holds what the change asked for; `note` says when that was found rather than made. */
 export interface AppliedChange extends ApplyEntry {
   note?: string;

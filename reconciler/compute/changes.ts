@@ -12,8 +12,11 @@ import type {
   UpdateMember,
   UpdateRole,
 } from "../plan.js";
-import { delta, effective, orderPermissions, riskOf, toAccess, updatePhase, type RoleTable } from "./access.js";
-import type { Holding } from "./holders.js";
+import { CHANGE_KIND_TABLE } from "../change-kinds.js";
+import { sortPermissions } from "../../schema/order.js";
+import { delta, effective, toAccess, type RoleTable } from "../permissions.js";
+import { riskOf, updatePhase } from "./risk.js";
+import type { Holding } from "../holdings.js";
 
 /**
  * Constructors of each Change kind. They fill what every change carries (key, phase,
@@ -45,13 +48,13 @@ export function invitationAccess(i: Invitation): Access {
 
 /** roleBody is a custom role's definition, permissions in catalog order. */
 export function roleBody(description: string, permissions: readonly string[]): RoleBody {
-  return { description, permissions: orderPermissions(permissions) };
+  return { description, permissions: sortPermissions(permissions) };
 }
 
 /** inviteMember: a new invitation; the person gains everything the access grants. */
 export function inviteMember(email: string, after: Access, reason: string, t: Tables): InviteMember {
   const d = personDelta(null, after, t);
-  return { kind: "inviteMember", key: `inviteMember:${email}`, phase: "grants", ...d, reason, email, before: null, after };
+  return { kind: "inviteMember", key: `inviteMember:${email}`, phase: CHANGE_KIND_TABLE.inviteMember.phase, ...d, reason, email, before: null, after };
 }
 
 /** updateInvitation: a pending invitation changed in place; a loss puts it with the demotions. */
@@ -61,7 +64,7 @@ export function updateInvitation(email: string, inv: Invitation, after: Access, 
   return {
     kind: "updateInvitation",
     key: `updateInvitation:${email}`,
-    phase: updatePhase(d.gained, d.lost, "grants"),
+    phase: updatePhase(d.gained, d.lost, CHANGE_KIND_TABLE.updateInvitation.phase),
     ...d,
     reason,
     email,
@@ -80,7 +83,7 @@ export function resendInvitation(email: string, inv: Invitation, reason: string,
   return {
     kind: "resendInvitation",
     key: `resendInvitation:${email}`,
-    phase: "grants",
+    phase: CHANGE_KIND_TABLE.resendInvitation.phase,
     ...d,
     reason,
     email,
@@ -99,7 +102,7 @@ export function revokeInvitation(email: string, inv: Invitation, reason: string,
   return {
     kind: "revokeInvitation",
     key: `revokeInvitation:${email}`,
-    phase: "removals",
+    phase: CHANGE_KIND_TABLE.revokeInvitation.phase,
     ...d,
     reason,
     email,
@@ -117,7 +120,7 @@ export function updateMember(email: string, m: Member, after: Access, reason: st
   return {
     kind: "updateMember",
     key: `updateMember:${email}`,
-    phase: updatePhase(d.gained, d.lost, "grants"),
+    phase: updatePhase(d.gained, d.lost, CHANGE_KIND_TABLE.updateMember.phase),
     ...d,
     reason,
     email,
@@ -135,7 +138,7 @@ export function removeMember(email: string, m: Member, reason: string, t: Tables
   return {
     kind: "removeMember",
     key: `removeMember:${email}`,
-    phase: "removals",
+    phase: CHANGE_KIND_TABLE.removeMember.phase,
     ...d,
     reason,
     email,
@@ -149,7 +152,7 @@ export function removeMember(email: string, m: Member, reason: string, t: Tables
 /** createRole: `gained` is what the new role grants its future holders. */
 export function createRole(name: string, after: RoleBody, reason: string): CreateRole {
   const d = delta([], after.permissions);
-  return { kind: "createRole", key: `createRole:${name}`, phase: "roles", ...d, risk: riskOf(d.gained, null, null), reason, name, before: null, after };
+  return { kind: "createRole", key: `createRole:${name}`, phase: CHANGE_KIND_TABLE.createRole.phase, ...d, risk: riskOf(d.gained, null, null), reason, name, before: null, after };
 }
 
 /**
@@ -163,7 +166,7 @@ export function updateRole(live: Role, after: RoleBody, reason: string, holders:
   return {
     kind: "updateRole",
     key: `updateRole:${live.name}`,
-    phase: updatePhase(d.gained, d.lost, "roles"),
+    phase: updatePhase(d.gained, d.lost, CHANGE_KIND_TABLE.updateRole.phase),
     ...d,
     risk: riskOf(d.gained, null, null, d.lost),
     reason,
@@ -181,7 +184,7 @@ export function deleteRole(live: Role, reason: string): DeleteRole {
   return {
     kind: "deleteRole",
     key: `deleteRole:${live.name}`,
-    phase: "roleDeletions",
+    phase: CHANGE_KIND_TABLE.deleteRole.phase,
     gained: [],
     lost: before.permissions,
     risk: "normal",

@@ -2,10 +2,10 @@ import type { DesiredState } from "../../schema/model.js";
 import type { LiveState } from "../live-state.js";
 import { createPlan, type AccessFileRef, type Change, type Plan, type PlanWarning } from "../plan.js";
 import { runRails } from "../safety/index.js";
-import { desiredRoleTable, liveRoleTable } from "./access.js";
-import { holdingsAfter } from "./holders.js";
+import { desiredRoleTable, liveRoleTable } from "../permissions.js";
+import { holdingsAfter } from "../holdings.js";
 import { reconcilePeople } from "./members.js";
-import { compareChanges, compareWarnings } from "./order.js";
+import { compareChanges, compareWarnings } from "../plan-order.js";
 import { reinviteOrphaned } from "./reinvite.js";
 import { reconcileRoles } from "./roles.js";
 

@@ -3,9 +3,9 @@ import { normalizeEmail } from "../../schema/catalog.js";
 import type { DesiredMember, DesiredState } from "../../schema/model.js";
 import type { LiveState } from "../live-state.js";
 import type { Access, Change, PlanWarning } from "../plan.js";
-import { sameAccess, samePermissions, toAccess } from "./access.js";
+import { sameAccess, samePermissions, toAccess } from "../permissions.js";
 import * as make from "./changes.js";
-import { invitationsByEmail, resendsDone } from "./invitations.js";
+import { invitationsByEmail, resendsDone } from "../invitations.js";
 
 /**
  * reconcilePeople decides the member and invitation changes (design §4):

@@ -1,12 +1,11 @@
+import { ADMIN_PERMISSION } from "../../schema/catalog.js";
 import { canonicalEmail } from "../../schema/identity.js";
 import type { DesiredState } from "../../schema/model.js";
 import type { LiveState } from "../live-state.js";
 import { assertNever, type Change } from "../plan.js";
-import { toAccess } from "./access.js";
+import { toAccess } from "../permissions.js";
 import * as make from "./changes.js";
 
-/** MANAGE is the permission whose loss revokes the invitations a member sent. */
-const MANAGE = "access:manage";
 
 /**
  * reinviteOrphaned keeps the people the file wants whose invitation dies during the
@@ -54,11 +53,11 @@ function losingAuthority(changes: readonly Change[]): Set<string> {
     switch (c.kind) {
       case "removeMember":
       case "updateMember":
-        if (c.lost.includes(MANAGE)) out.add(canonicalEmail(c.email));
+        if (c.lost.includes(ADMIN_PERMISSION)) out.add(canonicalEmail(c.email));
         break;
       case "updateRole":
         for (const h of c.holders ?? []) {
-          if (h.state === "active" && h.before.includes(MANAGE) && !h.after.includes(MANAGE)) out.add(canonicalEmail(h.email));
+          if (h.state === "active" && h.before.includes(ADMIN_PERMISSION) && !h.after.includes(ADMIN_PERMISSION)) out.add(canonicalEmail(h.email));
         }
         break;
       case "inviteMember":

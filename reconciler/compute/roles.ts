@@ -1,10 +1,10 @@
 import type { DesiredState } from "../../schema/model.js";
 import type { LiveState } from "../live-state.js";
 import type { Change, PlanWarning } from "../plan.js";
-import { samePermissions } from "./access.js";
+import { samePermissions } from "../permissions.js";
 import * as make from "./changes.js";
-import type { Holding } from "./holders.js";
-import { compareText } from "./order.js";
+import type { Holding } from "../holdings.js";
+import { compareText } from "../../schema/order.js";
 
 /**
  * reconcileRoles decides the custom-role changes: a role the file defines and the

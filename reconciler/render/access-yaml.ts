@@ -1,7 +1,6 @@
 import { normalizeEmail } from "../../schema/catalog.js";
-import { orderPermissions } from "../compute/access.js";
-import { invitationsByEmail } from "../compute/invitations.js";
-import { compareText } from "../compute/order.js";
+import { compareText, sortPermissions } from "../../schema/order.js";
+import { invitationsByEmail } from "../invitations.js";
 import type { LiveState } from "../live-state.js";
 
 /** DEFAULT_SCHEMA_URL is where the modeline points: the schema shipped in the installed package. */
@@ -60,7 +59,7 @@ export function canonicalAccess(live: LiveState): CanonicalAccess {
   for (const m of live.members) {
     const email = normalizeEmail(m.email);
     if (email === owner || m.role === "owner") continue;
-    members.set(email, { email, role: m.role, permissions: orderPermissions(m.permissions) });
+    members.set(email, { email, role: m.role, permissions: sortPermissions(m.permissions) });
   }
   const lapsed: string[] = [];
   for (const [email, inv] of invitationsByEmail(live.invitations)) {
@@ -70,10 +69,10 @@ export function canonicalAccess(live: LiveState): CanonicalAccess {
       continue;
     }
     const pending = `pending invitation: sent ${inv.lastSentAt.slice(0, 10)}, expires ${inv.expiresAt.slice(0, 10)}`;
-    members.set(email, { email, role: inv.role, permissions: orderPermissions(inv.permissions), pending });
+    members.set(email, { email, role: inv.role, permissions: sortPermissions(inv.permissions), pending });
   }
   const roles = new Map<string, { description: string; permissions: string[] }>();
-  for (const r of live.roles) if (!r.builtIn) roles.set(r.name, { description: r.description, permissions: orderPermissions(r.permissions) });
+  for (const r of live.roles) if (!r.builtIn) roles.set(r.name, { description: r.description, permissions: sortPermissions(r.permissions) });
   return { workspace: live.workspace.name, owner, revision: live.workspace.revision, roles, members, lapsed };
 }
 

@@ -1,4 +1,4 @@
-import { compareText } from "../compute/order.js";
+import { compareText } from "../../schema/order.js";
 import { flow, scalar, type CanonicalAccess } from "./access-yaml.js";
 
 /**

@@ -1,4 +1,5 @@
 import { ADMIN_PERMISSION } from "../../schema/catalog.js";
+import { CHANGE_KIND_TABLE, KINDS_BY_ROW } from "../change-kinds.js";
 import { assertNever, isLocalTarget, type Access, type Change, type LiveSince, type Plan } from "../plan.js";
 import { mdCode, mdText, showInvisible, type MarkdownContext } from "./escape.js";
 import { LOCAL_NOTE, accessText, eventText, unexplainedText, blockedLine, changesByPhase, holderEffect, PHASE_TITLES, reviewOrder, subjectOf, summaryLine, symbolOf, verbOf } from "./words.js";
@@ -135,24 +136,14 @@ function count(n: number, what: string): string {
 
 function summaryTable(plan: Plan, w: Writer): void {
   const s = plan.summary;
-  const rows: [string, number][] = [
-    ["Invite", s.inviteMember],
-    ["Resend invitation", s.resendInvitation],
-    ["Update invitation", s.updateInvitation],
-    ["Update member", s.updateMember],
-    ["Remove member", s.removeMember],
-    ["Revoke invitation", s.revokeInvitation],
-    ["Create role", s.createRole],
-    ["Update role", s.updateRole],
-    ["Delete role", s.deleteRole],
-  ];
   w.add("| Change | Count |", "|---|---:|");
-  for (const [label, n] of rows) if (n > 0) w.add(`| ${label} | ${n} |`);
+  for (const kind of KINDS_BY_ROW) if (s[kind] > 0) w.add(`| ${CHANGE_KIND_TABLE[kind].label} | ${s[kind]} |`);
   w.add(`| **Total** | **${s.total}** |`);
   if (s.highRisk > 0) w.add(`| :warning: High risk | ${s.highRisk} |`);
   w.add("");
 }
 
+/** accessCell is the Access column of a change's row: the access it moves from and to, or a role's description. */
 function accessCell(c: Change): string {
   const access = (a: Access) => mdCode(accessText(a), "cell");
   switch (c.kind) {
@@ -166,8 +157,9 @@ function accessCell(c: Change): string {
     case "removeMember":
       return `~~${access(c.before)}~~`;
     case "createRole":
+      return mdText(c.after.description, "cell");
     case "updateRole":
-      return c.before === null || c.before.description === c.after.description
+      return c.before.description === c.after.description
         ? mdText(c.after.description, "cell")
         : `${mdText(c.before.description, "cell")} → ${mdText(c.after.description, "cell")}`;
     case "deleteRole":

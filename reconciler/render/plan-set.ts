@@ -1,3 +1,4 @@
+import { CHANGE_KIND_TABLE, type ChangeKindInfo } from "../change-kinds.js";
 import { PLAN_FORMAT_VERSION, type ChangeKind, type Plan } from "../plan.js";
 import { showInvisible as v } from "./escape.js";
 import { renderJson } from "./json.js";
@@ -12,21 +13,8 @@ import { renderText, type TextOptions } from "./text.js";
 /** WorkspaceOutcome is one workspace of a plan set: its plan (and YAML diff for Markdown), or why it has none. */
 export type WorkspaceOutcome = { workspace: string; file: string; plan: Plan; yamlDiff?: string } | { workspace: string; file: string; error: string };
 
-/** SetColumn is a column of the plan set's summary table that counts changes. */
-export type SetColumn = "invite" | "update" | "remove";
-
-/** SET_COLUMN counts each change kind in one column of the summary table (docs/plan-format.md, "Plan sets"). */
-export const SET_COLUMN: Record<ChangeKind, SetColumn> = {
-  inviteMember: "invite",
-  resendInvitation: "invite",
-  updateInvitation: "update",
-  updateMember: "update",
-  createRole: "update",
-  updateRole: "update",
-  revokeInvitation: "remove",
-  removeMember: "remove",
-  deleteRole: "remove",
-};
+/** SetColumn is a column of the plan set's summary table that counts changes (CHANGE_KIND_TABLE's `setColumn`). */
+export type SetColumn = ChangeKindInfo<ChangeKind>["setColumn"];
 
 /** SetRow is one workspace's line of the summary table. */
 export interface SetRow {
@@ -43,7 +31,7 @@ export interface SetRow {
 export function setRow(o: WorkspaceOutcome): SetRow {
   const row: SetRow = { workspace: o.workspace, invite: 0, update: 0, remove: 0, highRisk: 0, blocked: 0 };
   if (!("plan" in o)) return { ...row, error: o.error };
-  for (const c of o.plan.changes) row[SET_COLUMN[c.kind]] += 1;
+  for (const c of o.plan.changes) row[CHANGE_KIND_TABLE[c.kind].setColumn] += 1;
   return { ...row, highRisk: o.plan.summary.highRisk, blocked: o.plan.violations.length };
 }
 

@@ -1,8 +1,8 @@
-import { subjectOf } from "../compute/order.js";
+import { CHANGE_KIND_TABLE, KINDS_BY_ROW, subjectOf, symbolOf, verbOf, type Symbol } from "../change-kinds.js";
 import type { AuditAction, AuditClient } from "../../schema/api.js";
 import { assertNever, PHASES, type Access, type Change, type LiveSince, type Phase, type Plan, type PlanSummary, type PlanWarning } from "../plan.js";
 
-export { subjectOf };
+export { subjectOf, symbolOf, verbOf, type Symbol };
 
 /**
  * The phrases every renderer shares, so text, Markdown and the CLI say the same thing
@@ -39,15 +39,16 @@ export function summaryLine(summary: PlanSummary, warnings: readonly PlanWarning
     const shown = preserved.slice(0, 5).join(", ") + (preserved.length > 5 ? ` and ${preserved.length - 5} more` : "");
     return `No changes. The workspace matches access.yaml except for the preserved ${preserved.length === 1 ? "entry" : "entries"} listed (safety.preserve, never changed): ${shown}.`;
   }
-  const parts = [`${summary.inviteMember} to invite`];
-  if (summary.resendInvitation > 0) parts.push(`${summary.resendInvitation} to resend`);
-  parts.push(`${summary.updateMember + summary.updateInvitation} to update`);
-  parts.push(`${summary.removeMember} to remove`);
-  if (summary.revokeInvitation > 0) parts.push(`${summary.revokeInvitation} to revoke`);
-  const roles = (n: number, verb: string) => `${n} role${n === 1 ? "" : "s"} to ${verb}`;
-  if (summary.createRole > 0) parts.push(roles(summary.createRole, "create"));
-  if (summary.updateRole > 0) parts.push(roles(summary.updateRole, "update"));
-  if (summary.deleteRole > 0) parts.push(roles(summary.deleteRole, "delete"));
+  const tallies = new Map<string, { n: number; always: boolean; role: boolean; verb: string }>();
+  for (const kind of KINDS_BY_ROW) {
+    const { tally, subject } = CHANGE_KIND_TABLE[kind];
+    const key = `${subject}:${tally.verb}`;
+    const t = tallies.get(key) ?? { n: 0, always: false, role: subject === "role", verb: tally.verb };
+    tallies.set(key, { ...t, n: t.n + summary[kind], always: t.always || tally.always });
+  }
+  const parts = [...tallies.values()]
+    .filter((t) => t.always || t.n > 0)
+    .map((t) => (t.role ? `${t.n} role${t.n === 1 ? "" : "s"} to ${t.verb}` : `${t.n} to ${t.verb}`));
   return `Plan: ${parts.join(", ")}.`;
 }
 
@@ -55,55 +56,6 @@ export function summaryLine(summary: PlanSummary, warnings: readonly PlanWarning
 export function blockedLine(plan: Plan): string {
   const n = plan.violations.length;
   return `Blocked: ${n} safety rail violation${n === 1 ? "" : "s"}; nothing will be changed.`;
-}
-
-/** Symbol: `+` adds access, `~` changes it in place, `-` takes it away. */
-export type Symbol = "+" | "~" | "-";
-
-/** symbolOf classifies a change as adding, updating or removing. */
-export function symbolOf(c: Change): Symbol {
-  switch (c.kind) {
-    case "inviteMember":
-    case "resendInvitation":
-    case "createRole":
-      return "+";
-    case "updateInvitation":
-    case "updateMember":
-    case "updateRole":
-      return "~";
-    case "revokeInvitation":
-    case "removeMember":
-    case "deleteRole":
-      return "-";
-    default:
-      return assertNever(c);
-  }
-}
-
-/** verbOf is the action a change performs, as a person reads it. */
-export function verbOf(c: Change): string {
-  switch (c.kind) {
-    case "inviteMember":
-      return "invite";
-    case "resendInvitation":
-      return "resend invitation";
-    case "updateInvitation":
-      return "update invitation";
-    case "revokeInvitation":
-      return "revoke invitation";
-    case "updateMember":
-      return "update";
-    case "removeMember":
-      return "remove";
-    case "createRole":
-      return "create role";
-    case "updateRole":
-      return "update role";
-    case "deleteRole":
-      return "delete role";
-    default:
-      return assertNever(c);
-  }
 }
 
 /** accessText shows a role with its extra grants: `developer + domains:manage`. */
@@ -137,25 +89,12 @@ export function describeState(c: Change): string {
 
 /**
  * needsReview tells whether a reviewer must see a change first: it is high risk, or it
- * takes access away (a removal, a revocation, a demotion, any lost permission), or it
- * edits or deletes a role (which changes what every holder has).
+ * takes access away (a demotion, any lost permission), or its kind is always reviewed
+ * (`alwaysReview`: removals, revocations, role edits and deletions).
  */
 export function needsReview(c: Change): boolean {
-  return c.risk === "high" || c.lost.length > 0 || c.kind === "removeMember" || c.kind === "revokeInvitation" || c.kind === "updateRole" || c.kind === "deleteRole";
+  return c.risk === "high" || c.lost.length > 0 || CHANGE_KIND_TABLE[c.kind].alwaysReview;
 }
-
-/** REVIEW_RANK orders the changes to review: removals and revocations, then demotions, then role edits, then the rest. */
-const REVIEW_RANK: Record<Change["kind"], number> = {
-  removeMember: 0,
-  revokeInvitation: 1,
-  updateMember: 2,
-  updateInvitation: 3,
-  updateRole: 4,
-  deleteRole: 5,
-  createRole: 6,
-  inviteMember: 7,
-  resendInvitation: 8,
-};
 
 /**
  * reviewOrder splits a plan's changes the way a reviewer reads them: `review` (see
@@ -173,7 +112,7 @@ export function reviewOrder(changes: readonly Change[]): { review: Change[]; gai
 export function compareForReview(a: Change, b: Change): number {
   return (
     (a.risk === b.risk ? 0 : a.risk === "high" ? -1 : 1) ||
-    REVIEW_RANK[a.kind] - REVIEW_RANK[b.kind] ||
+    CHANGE_KIND_TABLE[a.kind].reviewRank - CHANGE_KIND_TABLE[b.kind].reviewRank ||
     (subjectOf(a) < subjectOf(b) ? -1 : subjectOf(a) > subjectOf(b) ? 1 : 0)
   );
 }
@@ -202,8 +141,15 @@ export function permissionEffects(c: Change): string[] {
       return c.before.permissions.length > 0 ? [`- granted ${list(c.before.permissions)}`] : [];
     case "updateRole":
       return [...(c.gained.length > 0 ? [`+ holders gain ${list(c.gained)}`] : []), ...(c.lost.length > 0 ? [`- holders lose ${list(c.lost)}`] : [])];
-    default:
+    case "inviteMember":
+    case "resendInvitation":
+    case "updateInvitation":
+    case "updateMember":
+    case "removeMember":
+    case "revokeInvitation":
       return [...(c.gained.length > 0 ? [`+ gains ${list(c.gained)}`] : []), ...(c.lost.length > 0 ? [`- loses ${list(c.lost)}`] : [])];
+    default:
+      return assertNever(c);
   }
 }
 

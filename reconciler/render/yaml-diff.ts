@@ -1,7 +1,8 @@
 import { createTwoFilesPatch } from "diff";
 import { normalizeEmail } from "../../schema/catalog.js";
 import type { LiveState } from "../live-state.js";
-import { assertNever, type Plan } from "../plan.js";
+import { effectOf } from "../change-effect.js";
+import type { Plan } from "../plan.js";
 import { canonicalAccess, writeAccessYaml, type CanonicalAccess } from "./access-yaml.js";
 
 /** YamlDiffOptions names the two sides in the diff header. */
@@ -43,27 +44,13 @@ function accessAfter(plan: Plan, before: CanonicalAccess): CanonicalAccess {
   const members = new Map(before.members);
   const roles = new Map(before.roles);
   for (const c of plan.changes) {
-    switch (c.kind) {
-      case "inviteMember":
-      case "updateInvitation":
-      case "resendInvitation":
-      case "updateMember":
-        members.set(normalizeEmail(c.email), { email: normalizeEmail(c.email), role: c.after.role, permissions: c.after.permissions });
-        break;
-      case "revokeInvitation":
-      case "removeMember":
-        members.delete(normalizeEmail(c.email));
-        break;
-      case "createRole":
-      case "updateRole":
-        roles.set(c.name, { description: c.after.description, permissions: c.after.permissions });
-        break;
-      case "deleteRole":
-        roles.delete(c.name);
-        break;
-      default:
-        assertNever(c);
-    }
+    const e = effectOf(c);
+    if (e.on === "person") {
+      const email = normalizeEmail(e.email);
+      if (e.after === null) members.delete(email);
+      else members.set(email, { email, role: e.after.role, permissions: e.after.permissions });
+    } else if (e.after === null) roles.delete(e.name);
+    else roles.set(e.name, { description: e.after.description, permissions: e.after.permissions });
   }
   return { ...before, members, roles };
 }

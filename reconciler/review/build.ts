@@ -1,8 +1,8 @@
 import { ADMIN_PERMISSION, normalizeEmail, REVIEW_HIGH_RISK_PERMISSIONS } from "../../schema/catalog.js";
 import type { AuditEvent, Invitation, Member } from "../../schema/api.js";
 import type { DesiredMember, DesiredState } from "../../schema/model.js";
-import { effective, liveRoleTable, toAccess } from "../compute/access.js";
-import { compareText } from "../compute/order.js";
+import { compareText } from "../../schema/order.js";
+import { effective, liveRoleTable, toAccess } from "../permissions.js";
 import { computePlan } from "../compute/index.js";
 import { liveSinceOf } from "../history.js";
 import type { LiveState } from "../live-state.js";

@@ -1,15 +1,16 @@
+import { takesPersonAway } from "../change-kinds.js";
 import type { SafetyRail } from "./rail.js";
 
 /**
  * maxRemovals blocks a plan that takes away too many people at once, as peribolos's
- * --maximum-removal-delta does. Counted: removeMember and revokeInvitation changes
- * (everyone who loses access they hold or were offered). A count limit compares with
+ * --maximum-removal-delta does. Counted: the changes that take a person away
+ * (takesPersonAway: removeMember and revokeInvitation, everyone who loses access they hold or were offered). A count limit compares with
  * that number; a percentage limit with its share of everyone who holds or was offered
  * access now: active members (the owner included) plus pending invitations. A plan
  * removing exactly the limit passes.
  */
 export const maxRemovals: SafetyRail = (plan, live, desired) => {
-  const removals = plan.changes.filter((c) => c.kind === "removeMember" || c.kind === "revokeInvitation").length;
+  const removals = plan.changes.filter((c) => takesPersonAway(c.kind)).length;
   if (removals === 0) return [];
   const limit = desired.safety.maxRemovals;
   const population = live.members.length + live.invitations.filter((i) => i.status === "pending").length;

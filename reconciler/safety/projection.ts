@@ -1,6 +1,7 @@
 import { ADMIN_PERMISSION, normalizeEmail } from "../../schema/catalog.js";
-import { effective, holds, liveRoleTable, type RoleTable } from "../compute/access.js";
-import { holdingsAfter, type Holding } from "../compute/holders.js";
+import { holdingsAfter, type Holding } from "../holdings.js";
+import { effective, holds, liveRoleTable, type RoleTable } from "../permissions.js";
+import { effectOf } from "../change-effect.js";
 import type { LiveState } from "../live-state.js";
 import type { Access, Plan } from "../plan.js";
 
@@ -28,8 +29,10 @@ export function roleTables(plan: Plan, live: LiveState): { rolesBefore: RoleTabl
   const rolesBefore = liveRoleTable(live.roles);
   const rolesAfter = new Map(rolesBefore);
   for (const c of plan.changes) {
-    if (c.kind === "createRole" || c.kind === "updateRole") rolesAfter.set(c.name, c.after.permissions);
-    else if (c.kind === "deleteRole") rolesAfter.delete(c.name);
+    const e = effectOf(c);
+    if (e.on !== "role") continue;
+    if (e.after === null) rolesAfter.delete(e.name);
+    else rolesAfter.set(e.name, e.after.permissions);
   }
   return { rolesBefore, rolesAfter };
 }
@@ -40,8 +43,8 @@ export function projectMember(plan: Plan, live: LiveState, email: string): { mem
   if (m === undefined) return undefined;
   let after: Access | null = { role: m.role, permissions: m.permissions };
   for (const c of plan.changes) {
-    if (c.kind === "updateMember" && normalizeEmail(c.email) === email) after = c.after;
-    else if (c.kind === "removeMember" && normalizeEmail(c.email) === email) after = null;
+    const e = effectOf(c);
+    if (e.on === "person" && e.state === "active" && normalizeEmail(e.email) === email) after = e.after;
   }
   return { member: { email, before: { role: m.role, permissions: m.permissions }, after }, tables: roleTables(plan, live) };
 }
@@ -50,8 +53,8 @@ export function projectMember(plan: Plan, live: LiveState, email: string): { mem
 export function activeMembers(plan: Plan, live: LiveState): ActiveMember[] {
   const changed = new Map<string, Access | null>();
   for (const c of plan.changes) {
-    if (c.kind === "updateMember") changed.set(normalizeEmail(c.email), c.after);
-    else if (c.kind === "removeMember") changed.set(normalizeEmail(c.email), null);
+    const e = effectOf(c);
+    if (e.on === "person" && e.state === "active") changed.set(normalizeEmail(e.email), e.after);
   }
   return live.members.map((m) => {
     const email = normalizeEmail(m.email);

@@ -1,5 +1,5 @@
 import { ADMIN_PERMISSION, normalizeEmail } from "../../schema/catalog.js";
-import { desiredRoleTable, holds } from "../compute/access.js";
+import { desiredRoleTable, holds } from "../permissions.js";
 import type { SafetyViolation } from "../plan.js";
 import { isAdminAfter, project, wasAdmin } from "./projection.js";
 import type { SafetyRail } from "./rail.js";

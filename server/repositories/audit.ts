@@ -3,22 +3,17 @@ import type { Db } from "../db/open.js";
 import { newId } from "../secrets.js";
 import { iso, type AuditRow } from "./rows.js";
 
-/** NewAuditEvent is one entry of the access history, written in the same transaction as its change. */
-export interface NewAuditEvent {
+/**
+ * NewAuditEvent is one entry of the access history as the server writes it, in the same
+ * transaction as its change: the API's AuditEvent (schema/api.ts, the one declaration of
+ * its fields) without the id the repository assigns, with the workspace's row id, `at` in
+ * epoch milliseconds, and a known client (`unknown` is only for rows older than clients).
+ */
+export type NewAuditEvent = Omit<AuditEvent, "id" | "at" | "client"> & {
   workspaceId: number;
   at: number;
-  actor: string;
-  action: AuditAction;
-  target: string;
-  before: unknown;
-  after: unknown;
-  requestId: string;
-  /** reason explains a change the server made on its own, as a consequence of the one asked for. */
-  reason?: string;
-  /** client made the change (clientOf in server/client-kind.ts); `clientVersion` only for antryk-access. */
   client: Exclude<AuditClient, "unknown">;
-  clientVersion?: string;
-}
+};
 
 /** AuditFilter narrows the access history to an actor, a target and/or an action. */
 export interface AuditFilter {

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import { normalizeEmail } from "../../schema/catalog.js";
+import { ADMIN_PERMISSION, normalizeEmail } from "../../schema/catalog.js";
 import type { ServerContext } from "../context.js";
 import { decodeCursor, slicePage } from "../pagination.js";
 import { toAuditEvent } from "../repositories/audit.js";
@@ -12,7 +12,7 @@ type AuditQuery = PageQuery & { actor?: string; target?: string; action?: string
 export function auditRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get<{ Params: { ws: string }; Querystring: AuditQuery }>(
     "/v1/workspaces/:ws/audit",
-    { onRequest: guard(ctx, "access:manage"), schema: { params: wsParams, querystring: auditQuery } },
+    { onRequest: guard(ctx, ADMIN_PERMISSION), schema: { params: wsParams, querystring: auditQuery } },
     async (request) => {
       const caller = callerOf(request);
       const { limit, cursor, actor, target, action } = request.query;

@@ -12,6 +12,7 @@ import { parseList, type InvitationRow } from "../repositories/rows.js";
 import { assignmentPatchBody, emptyBody, invitationCreateBody, invitationsQuery, wsIdParams, wsParams, type PageQuery } from "../schemas.js";
 import { hashSecret, INVITATION_TOKEN_PREFIX, newId, newSecret } from "../secrets.js";
 import { callerOf, guard } from "./guard.js";
+import { ADMIN_PERMISSION } from "../../schema/catalog.js";
 
 type IdParams = { ws: string; id: string };
 
@@ -22,7 +23,7 @@ type IdParams = { ws: string; id: string };
  */
 export function invitationRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const { repos } = ctx;
-  const manage = guard(ctx, "access:manage");
+  const manage = guard(ctx, ADMIN_PERMISSION);
 
   app.get<{ Params: { ws: string }; Querystring: PageQuery & { status?: string } }>(
     "/v1/workspaces/:ws/invitations",

@@ -10,6 +10,7 @@ import { toMember } from "../repositories/members.js";
 import { parseList } from "../repositories/rows.js";
 import { assignmentPatchBody, pageQuery, wsIdParams, wsParams, type PageQuery } from "../schemas.js";
 import { callerOf, guard } from "./guard.js";
+import { ADMIN_PERMISSION } from "../../schema/catalog.js";
 
 type IdParams = { ws: string; id: string };
 
@@ -41,7 +42,7 @@ export function memberRoutes(app: FastifyInstance, ctx: ServerContext): void {
 
   app.patch<{ Params: IdParams; Body: MemberPatch }>(
     "/v1/workspaces/:ws/members/:id",
-    { onRequest: guard(ctx, "access:manage"), schema: { params: wsIdParams, body: assignmentPatchBody } },
+    { onRequest: guard(ctx, ADMIN_PERMISSION), schema: { params: wsIdParams, body: assignmentPatchBody } },
     async (request, reply) => {
       const caller = callerOf(request);
       return runChange(ctx, request, reply, caller.member.id, () => {
@@ -75,7 +76,7 @@ export function memberRoutes(app: FastifyInstance, ctx: ServerContext): void {
 
   app.delete<{ Params: IdParams }>(
     "/v1/workspaces/:ws/members/:id",
-    { onRequest: guard(ctx, "access:manage"), schema: { params: wsIdParams } },
+    { onRequest: guard(ctx, ADMIN_PERMISSION), schema: { params: wsIdParams } },
     async (request, reply) => {
       const caller = callerOf(request);
       return runChange(ctx, request, reply, caller.member.id, () => {

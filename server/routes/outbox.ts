@@ -5,6 +5,7 @@ import { isLoopback } from "../loopback.js";
 import type { Outbox } from "../outbox.js";
 import { wsParams } from "../schemas.js";
 import { callerOf, guard } from "./guard.js";
+import { ADMIN_PERMISSION } from "../../schema/catalog.js";
 
 /**
  * outboxRoutes: `GET /v1/workspaces/{ws}/dev/outbox`, registered only with the dev
@@ -17,7 +18,7 @@ import { callerOf, guard } from "./guard.js";
 export function outboxRoutes(app: FastifyInstance, ctx: ServerContext, outbox: Outbox): void {
   app.get<{ Params: { ws: string } }>(
     "/v1/workspaces/:ws/dev/outbox",
-    { onRequest: [checkLoopbackHost, guard(ctx, "access:manage")], schema: { params: wsParams } },
+    { onRequest: [checkLoopbackHost, guard(ctx, ADMIN_PERMISSION)], schema: { params: wsParams } },
     async (request) => ({ items: outbox.list(callerOf(request).workspace.name) }),
   );
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { RolePut } from "../../schema/api.js";
-import { CUSTOM_ROLE_NAME_PATTERN, isBuiltInRole } from "../../schema/catalog.js";
+import { ADMIN_PERMISSION, CUSTOM_ROLE_NAME_PATTERN, isBuiltInRole } from "../../schema/catalog.js";
 import { checkDescription } from "../../schema/identity.js";
 import { checkGrants } from "../access.js";
 import { holdsManage, revokeSentInvitations } from "../authority.js";
@@ -25,7 +25,7 @@ export function roleRoutes(app: FastifyInstance, ctx: ServerContext): void {
 
   app.put<{ Params: NameParams; Body: RolePut }>(
     "/v1/workspaces/:ws/roles/:name",
-    { onRequest: guard(ctx, "access:manage"), schema: { params: wsNameParams, body: rolePutBody } },
+    { onRequest: guard(ctx, ADMIN_PERMISSION), schema: { params: wsNameParams, body: rolePutBody } },
     async (request, reply) => {
       const caller = callerOf(request);
       const wsId = caller.workspace.id;
@@ -68,7 +68,7 @@ export function roleRoutes(app: FastifyInstance, ctx: ServerContext): void {
 
   app.delete<{ Params: NameParams }>(
     "/v1/workspaces/:ws/roles/:name",
-    { onRequest: guard(ctx, "access:manage"), schema: { params: wsNameParams } },
+    { onRequest: guard(ctx, ADMIN_PERMISSION), schema: { params: wsNameParams } },
     async (request, reply) => {
       const caller = callerOf(request);
       const wsId = caller.workspace.id;

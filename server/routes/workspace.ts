@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import { PERMISSIONS } from "../../schema/catalog.js";
+import { permissionCatalog } from "../../schema/catalog.js";
 import type { ServerContext } from "../context.js";
 import { toMember } from "../repositories/members.js";
 import { toWorkspace } from "../repositories/workspaces.js";
@@ -21,6 +21,6 @@ export function workspaceRoutes(app: FastifyInstance, ctx: ServerContext): void 
   });
 
   app.get("/v1/workspaces/:ws/permissions", { onRequest: guard(ctx), schema: { params: wsParams } }, async () => ({
-    items: PERMISSIONS.map((p) => ({ id: p.id, description: p.description })),
+    items: permissionCatalog(),
   }));
 }

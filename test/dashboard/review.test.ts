@@ -5,6 +5,7 @@ import type { Browser } from "playwright-core";
 import type { Member } from "../../schema/api.js";
 import { buildReview, CSV_COLUMNS, reviewCsv } from "../../server/dashboard/assets/review.js";
 import { goTo, launchBrowser, openPage, screenshot, signIn, startWorkspace } from "./harness.js";
+import { permissionCatalog } from "../../schema/catalog.js";
 
 /** The dashboard's Review: built by a pure function (tested in Node), shown and downloaded as CSV in Chromium. */
 
@@ -26,6 +27,7 @@ describe("buildReview (dashboard)", () => {
       { action: "member.updated", target: "dev@acme.io", actor: "admin@acme.io", at: "2026-11-29T10:02:00.000Z", client: "dashboard" },
       { action: "invitation.created", target: "dev@acme.io", actor: "founder@acme.io", at: "2026-11-01T00:00:00.000Z", client: "antryk-access" },
     ],
+    catalog: permissionCatalog(),
     now: NOW,
   });
 
@@ -38,6 +40,21 @@ describe("buildReview (dashboard)", () => {
     expect(review.expiring.map((p: any) => p.email)).toEqual(["=new@acme.io", "old@acme.io"]);
     expect(review.stale.map((p: any) => p.email)).toEqual(["old@acme.io"]);
     expect(review.people.find((p: any) => p.email === "dev@acme.io").lastChange).toMatchObject({ actor: "admin@acme.io", client: "dashboard" });
+    expect(review.summary.admins).toBe(2);
+  });
+
+  it("takes what is high risk and what makes an admin from the catalog the server serves, not from a copy", () => {
+    const catalog = permissionCatalog().map((p) => ({ ...p, reviewHighRisk: p.id === "logs:read", admin: p.id === "resources:manage" }));
+    const other = buildReview({
+      members: [member("dev@acme.io", "developer", ["resources:manage", "logs:read", "billing:read"], ["billing:read"])],
+      invitations: [],
+      roles: ROLES,
+      events: [],
+      catalog,
+      now: NOW,
+    });
+    expect(other.highRisk.map((p: any) => [p.email, p.highRisk])).toEqual([["dev@acme.io", ["logs:read"]]]);
+    expect(other.summary.admins).toBe(1);
   });
 
   it("CSV: one row per person, formula cells defused, parsed back by a CSV library", () => {

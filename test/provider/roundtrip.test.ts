@@ -45,7 +45,8 @@ describe("serialization round trip in a fresh process and another working direct
     expect(text).toMatch(/^exports\.handler = /);
     expect(text).not.toMatch(/\brequire\(/);
     expect(text).not.toContain(REPO_ROOT.replace(/\/$/, ""));
-    expect(text).toContain('import("antryk-access/provider")');
+    expect(text).toContain('import("antryk-access/provider/operations")');
+    expect(text).not.toContain('import("antryk-access/provider")');
     // The resource name and the config field, unset: nothing else is carried by the object.
     const resource = { WorkspaceAccess: "workspaceAccess", Member: "member", CustomRole: "customRole" }[kind];
     expect(text.match(/^__\w+\.\w+ = .*;$/gm)).toEqual([

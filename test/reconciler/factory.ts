@@ -1,5 +1,6 @@
 import type { Invitation, InvitationStatus, Member, Role } from "../../schema/api.js";
-import { BUILT_IN_ROLES, sortPermissions } from "../../schema/catalog.js";
+import { BUILT_IN_ROLES } from "../../schema/catalog.js";
+import { sortPermissions } from "../../schema/order.js";
 import { DEFAULTS, type DesiredMember, type DesiredRole, type DesiredState, type InvitationPolicy, type Safety } from "../../schema/model.js";
 import type { LiveState } from "../../reconciler/live-state.js";
 

@@ -4,7 +4,7 @@
 // visible, or Refresh). Redrawing keeps the URL's filters and puts focus back where it was.
 import { ApiFailure, createApi, describeFailure } from "./api.js";
 import { h, replace, announce } from "./dom.js";
-import { ADMIN_PERMISSION, relative } from "./format.js";
+import { isAdmin, relative } from "./format.js";
 import { renderHistory } from "./history.js";
 import { visibleIdentity as shown } from "./identity.js";
 import { renderInvitations } from "./invitations.js";
@@ -204,7 +204,7 @@ async function route({ silent = false, focus = [] } = {}) {
   ctx.wakeAt?.(undefined);
   try {
     const [me, roles, workspace] = await Promise.all([ctx.api.me(), ctx.api.roles(), ctx.api.getWorkspace()]);
-    Object.assign(ctx, { me, roles, workspace, canManage: me.effectivePermissions.includes(ADMIN_PERMISSION) });
+    Object.assign(ctx, { me, roles, workspace, canManage: isAdmin(me, ctx.catalog) });
     renderChrome(ctx, key);
     await page.render(view, ctx);
   } catch (err) {

@@ -2,7 +2,6 @@
 // the extra-permission checkboxes, each labelled, with room for an inline error.
 import { describeFailure, fieldSentence } from "./api.js";
 import { h, nextId } from "./dom.js";
-import { OWNER_ONLY_PERMISSIONS } from "./format.js";
 
 /** field wraps a control with its label, an optional hint and an error slot wired through aria-describedby. */
 export function field({ label, control, hint }) {
@@ -59,7 +58,8 @@ export function rolePermissions(roles, roleName) {
 
 /**
  * permissionPicker is a fieldset of checkboxes over the catalog. Permissions the chosen
- * role already gives are ticked and disabled "(from role)"; owner-only ones are disabled
+ * role already gives are ticked and disabled "(from role)"; owner-only ones (`ownerOnly` in
+ * the catalog GET /permissions serves) are disabled
  * (nobody can grant them); every other one may be granted (the grant rule of docs/api.md).
  * Extras that the role also gives are flagged as redundant: saving drops them.
  * `value()` returns the ticked extras in catalog order, never the role's own.
@@ -74,14 +74,14 @@ export function permissionPicker({ catalog, checked = [], fromRole = null, legen
     const box = h("input", { type: "checkbox", id, name: "permissions", value: p.id });
     const why = h("span", { class: "why" });
     box.addEventListener("change", () => (box.checked ? chosen.add(p.id) : chosen.delete(p.id)));
-    return { id: p.id, box, el: h("div", { class: "check" }, box, h("label", { for: id }, h("code", {}, p.id), " ", h("span", { class: "muted" }, p.description), why)), why };
+    return { id: p.id, ownerOnly: p.ownerOnly === true, box, el: h("div", { class: "check" }, box, h("label", { for: id }, h("code", {}, p.id), " ", h("span", { class: "muted" }, p.description), why)), why };
   });
   const note = h("p", { id: noteId, class: "hint", hidden: true });
   const setRole = (permissions) => {
     given = permissions;
     for (const b of boxes) {
       const fromIt = given.includes(b.id);
-      const ownerOnly = OWNER_ONLY_PERMISSIONS.includes(b.id);
+      const ownerOnly = b.ownerOnly;
       b.box.disabled = fromIt || ownerOnly;
       b.box.checked = fromIt || (!ownerOnly && chosen.has(b.id));
       b.why.textContent = fromIt ? " (from role)" : ownerOnly ? " (owner only)" : "";
@@ -98,7 +98,7 @@ export function permissionPicker({ catalog, checked = [], fromRole = null, legen
     error,
     control: wrapper,
     setRole,
-    value: () => boxes.filter((b) => b.box.checked && !given.includes(b.id) && !OWNER_ONLY_PERMISSIONS.includes(b.id)).map((b) => b.id),
+    value: () => boxes.filter((b) => b.box.checked && !given.includes(b.id) && !b.ownerOnly).map((b) => b.id),
     onChange: (fn) => boxes.forEach((b) => b.box.addEventListener("change", fn)),
   };
 }

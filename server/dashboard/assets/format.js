@@ -2,11 +2,20 @@
 import { h } from "./dom.js";
 import { pageLink } from "./state.js";
 
-/** ADMIN_PERMISSION marks an admin (schema/catalog.ts ADMIN_PERMISSION). */
-export const ADMIN_PERMISSION = "access:manage";
+/**
+ * permissionsWhere lists the ids of the catalog (as GET /permissions serves it, in catalog
+ * order) that have a flag set: `ownerOnly`, `admin` or `reviewHighRisk`. The page never
+ * copies the catalog's facts; it reads them from the server.
+ */
+export function permissionsWhere(catalog, flag) {
+  return catalog.filter((p) => p[flag] === true).map((p) => p.id);
+}
 
-/** OWNER_ONLY_PERMISSIONS can never be granted by anyone (schema/catalog.ts); every other permission and role may be given by a holder of access:manage. */
-export const OWNER_ONLY_PERMISSIONS = ["billing:manage", "ownership:transfer"];
+/** holdsAdmin tells whether effective permissions make their holder an admin (a catalog permission marked `admin`). */
+export function holdsAdmin(effective, catalog) {
+  const admin = permissionsWhere(catalog, "admin");
+  return (effective ?? []).some((p) => admin.includes(p));
+}
 
 const STATUS_LABELS = { pending: "Pending", accepted: "Accepted", expired: "Expired", revoked: "Revoked" };
 
@@ -83,9 +92,9 @@ export function diffPermissions(before, after) {
   return { gained: [...a].filter((p) => !b.has(p)), lost: [...b].filter((p) => !a.has(p)) };
 }
 
-/** isAdmin tells whether a member's effective permissions make it an admin. */
-export function isAdmin(member) {
-  return (member.effectivePermissions ?? []).includes(ADMIN_PERMISSION);
+/** isAdmin tells whether a member's effective permissions make it an admin (see holdsAdmin). */
+export function isAdmin(member, catalog) {
+  return holdsAdmin(member.effectivePermissions, catalog);
 }
 
 /** historyLink opens the access history filtered to one person. */

@@ -43,7 +43,7 @@ export async function renderMembers(view, ctx) {
     replace(
       counts,
       count("Members", members.length, "members"),
-      count("Admins", members.filter(isAdmin).length, "admins"),
+      count("Admins", members.filter((m) => isAdmin(m, ctx.catalog)).length, "admins"),
       count("Pending invitations", invitations.filter((i) => liveStatus(i, now) === "pending").length, "pending"),
     );
     shown.textContent = `Showing ${rows.length} of ${members.length} members.`;

@@ -5,12 +5,10 @@
 // when, through what), and a CSV download of one row per person.
 import { describeFailure } from "./api.js";
 import { cell, h, replace, scrollRegion } from "./dom.js";
-import { liveStatus, permissionList, time } from "./format.js";
+import { holdsAdmin, liveStatus, permissionList, permissionsWhere, time } from "./format.js";
 import { clientText } from "./history.js";
 import { visibleIdentity as visible } from "./identity.js";
 
-/** HIGH_RISK_PERMISSIONS are the permissions the review marks (schema/catalog.ts REVIEW_HIGH_RISK_PERMISSIONS). */
-export const HIGH_RISK_PERMISSIONS = ["billing:read", "access:manage", "settings:manage", "infrastructure:configure"];
 /** STALE_AFTER_DAYS: an open invitation created longer ago than this is stale (the CLI's --stale-after default). */
 export const STALE_AFTER_DAYS = 14;
 /** EXPIRING_WITHIN_DAYS: a pending invitation whose token expires within this many days is listed as expiring. */
@@ -22,10 +20,12 @@ const DAY_MS = 86_400_000;
 
 /**
  * buildReview is the review of what the page read: members, invitations, roles (built-in
- * ones with their permissions) and history events newest first. Pure: the same input and
- * `now` give the same review. People are members and open (pending or expired) invitations.
+ * ones with their permissions), history events newest first, and the permission catalog
+ * (GET /permissions: which permissions are high risk, which make an admin). Pure: the
+ * same input and `now` give the same review. People are members and open (pending or expired) invitations.
  */
-export function buildReview({ members, invitations, roles, events, now }) {
+export function buildReview({ members, invitations, roles, events, catalog, now }) {
+  const highRisk = permissionsWhere(catalog, "reviewHighRisk");
   const rolePermissions = new Map(roles.map((r) => [r.name, r.permissions]));
   const last = new Map();
   for (const e of events) {
@@ -50,7 +50,7 @@ export function buildReview({ members, invitations, roles, events, now }) {
   ]
     .map((p) => ({
       ...p,
-      highRisk: HIGH_RISK_PERMISSIONS.filter((x) => p.effective.includes(x)),
+      highRisk: highRisk.filter((x) => p.effective.includes(x)),
       lastChange: last.get(p.email.toLowerCase()) ?? null,
       stale: p.status !== "active" && now - Date.parse(p.since) > STALE_AFTER_DAYS * DAY_MS,
     }))
@@ -64,7 +64,7 @@ export function buildReview({ members, invitations, roles, events, now }) {
     summary: {
       people: people.length,
       active: people.filter((p) => p.status === "active").length,
-      admins: people.filter((p) => p.effective.includes("access:manage")).length,
+      admins: people.filter((p) => holdsAdmin(p.effective, catalog)).length,
       highRisk: people.filter((p) => p.highRisk.length > 0).length,
       expiring: expiring.length,
       stale: people.filter((p) => p.stale).length,
@@ -132,7 +132,7 @@ export async function renderReview(view, ctx) {
     historyNote = "Last changes come from the access history, which needs the access:manage permission.";
   }
   const now = Date.now();
-  const review = buildReview({ members, invitations, roles: ctx.roles, events, now });
+  const review = buildReview({ members, invitations, roles: ctx.roles, events, catalog: ctx.catalog, now });
   const download = h(
     "button",
     {

@@ -1,5 +1,5 @@
-import type { Invitation } from "../../schema/api.js";
-import { normalizeEmail } from "../../schema/catalog.js";
+import type { Invitation } from "../schema/api.js";
+import { normalizeEmail } from "../schema/catalog.js";
 
 /**
  * pickInvitation chooses the invitation that speaks for an email when the workspace

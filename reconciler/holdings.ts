@@ -1,6 +1,7 @@
-import { normalizeEmail } from "../../schema/catalog.js";
-import type { LiveState } from "../live-state.js";
-import { assertNever, type Access, type Change } from "../plan.js";
+import { normalizeEmail } from "../schema/catalog.js";
+import type { LiveState } from "./live-state.js";
+import { effectOf } from "./change-effect.js";
+import type { Access, Change } from "./plan.js";
 
 /** Holding is what one person holds once a plan's member and invitation changes are made (grants as the source lists them). */
 export interface Holding {
@@ -27,26 +28,10 @@ export function holdingsAfter(live: LiveState, changes: readonly Change[]): Map<
     if (inv.status === "pending" && !result.has(email)) result.set(email, { email, access: { role: inv.role, permissions: inv.permissions }, state: "pending" });
   }
   for (const c of changes) {
-    switch (c.kind) {
-      case "inviteMember":
-      case "resendInvitation":
-      case "updateInvitation":
-        result.set(c.email, { email: c.email, access: c.after, state: "pending" });
-        break;
-      case "updateMember":
-        result.set(c.email, { email: c.email, access: c.after, state: "active" });
-        break;
-      case "removeMember":
-      case "revokeInvitation":
-        result.delete(c.email);
-        break;
-      case "createRole":
-      case "updateRole":
-      case "deleteRole":
-        break;
-      default:
-        assertNever(c);
-    }
+    const e = effectOf(c);
+    if (e.on !== "person") continue;
+    if (e.after === null) result.delete(e.email);
+    else result.set(e.email, { email: e.email, access: e.after, state: e.state });
   }
   return result;
 }

@@ -1,9 +1,6 @@
-import { CHANGE_KINDS, PHASES, type Change, type PlanWarning } from "../plan.js";
-
-/** subjectOf is who or what a change is about: an email, or a role name. */
-export function subjectOf(c: Change): string {
-  return "email" in c ? c.email : c.name;
-}
+import { compareText } from "../schema/order.js";
+import { subjectOf } from "./change-kinds.js";
+import { CHANGE_KINDS, PHASES, type Change, type PlanWarning } from "./plan.js";
 
 /** compareChanges orders a plan: by phase (apply order), high risk first, then kind, then email or role name. */
 export function compareChanges(a: Change, b: Change): number {
@@ -18,9 +15,4 @@ export function compareChanges(a: Change, b: Change): number {
 /** compareWarnings orders warnings by code, then email, then message. */
 export function compareWarnings(a: PlanWarning, b: PlanWarning): number {
   return compareText(a.code, b.code) || compareText(a.email ?? "", b.email ?? "") || compareText(a.message, b.message);
-}
-
-/** compareText is a locale-independent string order, so plans sort the same on every machine. */
-export function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
