@@ -101,6 +101,19 @@ describe("a folder of three workspaces against one server, three tokens", () => 
     expect(r.stdout.match(/invite trent@acme\.io as release-manager/g)?.length).toBeGreaterThanOrEqual(3);
   });
 
+  it("one workspace file that imports a library, given alone, plans exactly as one workspace does", async () => {
+    const text = await runCli(["plan", "-f", "access/prod.yaml"], { env: { ANTRYK_API_URL: server.url, ANTRYK_TOKEN: tokens["acme-prod"]! }, cwd: server.dir });
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout.startsWith("Workspace acme-prod at ")).toBe(true);
+    expect(text.stdout).not.toContain("===");
+    expect(text.stdout).toContain("invite trent@acme.io as release-manager");
+    const json = await runCli(["plan", "-f", "access/prod.yaml", "--format", "json"], { env: { ANTRYK_API_URL: server.url, ANTRYK_TOKEN: tokens["acme-prod"]! }, cwd: server.dir });
+    const plan = JSON.parse(json.stdout) as { workspace: string; plans?: unknown; accessFile: { path: string } };
+    expect(plan.plans).toBeUndefined();
+    expect(plan.workspace).toBe("acme-prod");
+    expect(plan.accessFile.path).toBe("access/prod.yaml");
+  });
+
   it("plan --format json is a plan set of three full plans", async () => {
     const r = await cli(["plan", "-f", "access", "--format", "json"]);
     expect(r.code, r.stderr).toBe(0);
