@@ -24,7 +24,11 @@ import { initWorkspace } from "../server/index.js";
  * (one thread, one SQLite file): its work for 50 workspaces is serial whatever the client
  * does, which bounds how close to the slowest single plan the folder can get here: the
  * server runs as a child process (`antryk-access serve`), so its thread and the CLI's are
- * two, but it is still one thread for all 50 workspaces.
+ * two, but it is still one thread for all 50 workspaces: measured, the sum of the reads'
+ * latencies grows about eightfold with 8 workspaces in flight while their wall time stays
+ * that of one at a time, so here the folder costs about the sum of the single plans. Against
+ * an API that serves workspaces in parallel the same code overlaps them.
+ * `folderOneAtATime` is the same folder with one workspace in flight, for comparison.
  */
 
 const WORKSPACES = 50;
@@ -76,13 +80,15 @@ export async function run(): Promise<Record<string, unknown>> {
       const files0 = await loadWorkspaceFiles(await findFiles([folder]));
       await planSingle(files0[0]!, server.url, tokens);
 
-      // Best of two folder runs (the machine is shared; the first run also warms the server's caches).
-      const first = await planFolder(folder, server.url, tokens);
-      const second = await planFolder(folder, server.url, tokens);
-      const folderRun = second.wholeMs < first.wholeMs ? second : first;
-      const oneAtATime = await planFolder(folder, server.url, tokens, 1);
+      // Best of three of each (the machine is shared; the first run also warms the server's caches).
+      const best = <T extends { wholeMs: number }>(runs: T[]) => runs.reduce((a, b) => (b.wholeMs < a.wholeMs ? b : a));
+      const folderRun = best([await planFolder(folder, server.url, tokens), await planFolder(folder, server.url, tokens), await planFolder(folder, server.url, tokens)]);
+      const oneAtATime = best([await planFolder(folder, server.url, tokens, 1), await planFolder(folder, server.url, tokens, 1), await planFolder(folder, server.url, tokens, 1)]);
       const singles = [];
-      for (const file of folderRun.files) singles.push(await planSingle(file, server.url, tokens));
+      for (const file of folderRun.files) {
+        const tries = [await planSingle(file, server.url, tokens), await planSingle(file, server.url, tokens), await planSingle(file, server.url, tokens)];
+        singles.push(tries.reduce((a, b) => (b.ms < a.ms ? b : a)));
+      }
       const sumMs = round(singles.reduce((n, s) => n + s.ms, 0));
       const slowestMs = round(Math.max(...singles.map((s) => s.ms)));
       const sumReads = singles.reduce((n, s) => n + reads(s.calls), 0);
@@ -94,6 +100,7 @@ export async function run(): Promise<Record<string, unknown>> {
         folder: { wholeMs: folderRun.wholeMs, loadMs: folderRun.loadMs, planMs: folderRun.planMs, reads: reads(folderRun.calls), writes: writes(folderRun.calls), changes: folderRun.changes },
         singles: { sumMs, slowestMs, reads: sumReads, medianMs: round(singles.map((s) => s.ms).sort((a, b) => a - b)[Math.floor(singles.length / 2)]!) },
         folderOneAtATime: { wholeMs: oneAtATime.wholeMs, planMs: oneAtATime.planMs },
+        runs: 3,
         cliWallMs,
         ratios: { folderVsSum: round(folderRun.wholeMs / sumMs), folderPlanVsSlowest: round(folderRun.planMs / slowestMs) },
         targets: {
