@@ -199,7 +199,7 @@ function fileProblem(file: string, code: string, message: string): LoadResult {
 }
 
 function reason(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  const code = (err as NodeJS.ErrnoException | undefined)?.code ?? "";
   switch (code) {
     case "ENOENT":
       return "no such file";

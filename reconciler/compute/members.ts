@@ -8,7 +8,7 @@ import * as make from "./changes.js";
 import { invitationsByEmail, resendsDone } from "../invitations.js";
 
 /**
- * reconcilePeople decides the member and invitation changes (design §4):
+ * reconcilePeople decides the member and invitation changes (docs/plan-format.md, "How the plan is computed"):
  * - an active member with the same role and grants is left alone; a difference is one
  *   in-place updateMember (never remove + re-add);
  * - otherwise the email's most relevant invitation decides: pending and matching is done,

@@ -98,7 +98,6 @@ function yamlErrorDiagnostic(e: YAMLError, text: string, file: string, lineCount
 
 /** findControlCharacter finds the first character YAML text may not contain (binary input). */
 function findControlCharacter(text: string): { code: string; line: number; column: number } | undefined {
-  // eslint-disable-next-line no-control-regex
   const m = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffd\ufffe\uffff]/.exec(text);
   if (!m) return undefined;
   const before = text.slice(0, m.index);

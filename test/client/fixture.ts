@@ -1,14 +1,12 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { createClient, type AccessClient, type ClientOptions } from "../../client/index.js";
-import { initWorkspace, issueToken, seedMembers } from "../../server/admin.js";
-import { startServer } from "../../server/index.js";
+import { startWorkspaceServer } from "../support/server.js";
 
 /**
- * A real reference server on 127.0.0.1:0 with a SQLite file in its own temp folder,
- * for the client and apply suites. `restart` closes the server and serves the same
- * file again with other switches (e.g. faults off to check what a faulty run left).
+ * The client and apply suites' fixture: the shared workspace server (test/support/server.ts)
+ * for workspace "acme" owned by owner@acme.io, dev outbox off unless asked, clients that
+ * retry without sleeping, and a count of the TCP connections the server accepted. `restart`
+ * serves the same file again with other switches (e.g. faults off to check what a faulty
+ * run left).
  */
 export interface Fixture {
   url: string;
@@ -35,49 +33,38 @@ export interface ServerSwitches {
 /** noSleep makes retries immediate: the suites test what is retried, not the wall clock. */
 export const noSleep = async (): Promise<void> => {};
 
+/** startFixture starts the workspace with `seed` developers (member00000@acme.io …) already in it. */
 export async function startFixture(options: ServerSwitches & { seed?: number } = {}): Promise<Fixture> {
-  const dir = mkdtempSync(join(tmpdir(), "antryk-client-"));
-  const dbPath = join(dir, "workspace.db");
-  const workspace = "acme";
-  const owner = "owner@acme.io";
-  const token = initWorkspace(dbPath, { workspace, owner });
-  if (options.seed) {
-    seedMembers(dbPath, { workspace, emails: Array.from({ length: options.seed }, (_, i) => `member${String(i).padStart(5, "0")}@acme.io`) });
-  }
-  const clients: AccessClient[] = [];
+  const { seed = 0, ...switches } = options;
   let connections = 0;
-  const serve = async (switches: ServerSwitches) => {
-    const server = await startServer({ dbPath, host: "127.0.0.1", port: 0, rateLimit: false, ...switches });
-    server.app.server.on("connection", () => {
-      connections += 1;
-    });
-    return server;
-  };
-  let server = await serve(options);
-  const fixture: Fixture = {
+  const ws = await startWorkspaceServer({
+    workspace: "acme",
+    owner: "owner@acme.io",
+    prefix: "antryk-client-",
+    seed: Array.from({ length: seed }, (_, i) => `member${String(i).padStart(5, "0")}@acme.io`),
+    server: { devOutbox: false, ...switches },
+    onStart: (server) => void server.app.server.on("connection", () => (connections += 1)),
+  });
+  const clients: AccessClient[] = [];
+  return {
     get url() {
-      return server.url;
+      return ws.url;
     },
-    token,
-    dbPath,
-    workspace,
-    owner,
+    token: ws.ownerToken,
+    dbPath: ws.dbPath,
+    workspace: ws.workspace,
+    owner: ws.owner,
     connections: () => connections,
     client(overrides = {}) {
-      const c = createClient({ baseUrl: server.url, token, sleep: noSleep, ...overrides });
+      const c = createClient({ baseUrl: ws.url, token: ws.ownerToken, sleep: noSleep, ...overrides });
       clients.push(c);
       return c;
     },
-    tokenFor: (email) => issueToken(dbPath, { workspace, email }),
-    async restart(switches = {}) {
-      await server.close();
-      server = await serve(switches);
-    },
+    tokenFor: ws.tokenFor,
+    restart: (switches = {}) => ws.restart({ devOutbox: false, ...switches }),
     async close() {
       await Promise.all(clients.map((c) => c.close()));
-      await server.close();
-      rmSync(dir, { recursive: true, force: true });
+      await ws.close();
     },
   };
-  return fixture;
 }

@@ -1,19 +1,17 @@
 import { execFile } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import type { Invitation, Member, OutboxMessage } from "../../schema/api.js";
-import { initWorkspace, issueToken, startServer, type RunningServer } from "../../server/index.js";
+import { extend, offsetClock, startWorkspaceServer, type WorkspaceServer } from "../support/server.js";
 
 /**
- * The dashboard's test harness: the real reference server (devOutbox on, an injectable
- * clock) over a SQLite file in a per-test temp folder on 127.0.0.1:0, Debian's headless
- * Chromium driven by playwright-core, and the real CLI from dist/. Waits are on page
- * conditions only, never on time.
+ * The dashboard's test harness: the shared workspace server (test/support/server.ts) on a
+ * clock the test moves, Debian's headless Chromium driven by playwright-core, and the real
+ * CLI from dist/. Waits are on page conditions only, never on time.
  */
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -40,72 +38,28 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }
 
-/** Workspace is one test's server: its URL, database, clock and the owner's token. */
-export interface Workspace {
-  url: string;
-  dbPath: string;
+/** Workspace is one test's server (its workspace is `name`), on a clock the test moves. */
+export interface Workspace extends WorkspaceServer {
   name: string;
-  owner: string;
-  ownerToken: string;
   /** advance moves the server's clock forward (invitation expiry is decided by it). */
   advance(ms: number): void;
-  /** api calls the Access API as `token`'s member (default the owner) and returns the JSON answer. */
+  /** api calls the Access API as `token`'s member (default the owner) and returns the JSON answer; it throws on a status other than 2xx. */
   api<T = unknown>(method: string, path: string, body?: unknown, token?: string): Promise<T>;
-  /** join invites `email` as `role` through the API and accepts through the dev outbox; returns the member. */
-  join(email: string, role: string, permissions?: string[]): Promise<Member>;
-  /** acceptFromOutbox accepts the newest invitation message sent to `email`, as the invitee. */
-  acceptFromOutbox(email: string): Promise<Member>;
-  tokenFor(email: string): string;
-  close(): Promise<void>;
 }
 
-/** startWorkspace initializes a workspace in a fresh temp folder and starts the server over it (`invitationTtlMs` as `serve` takes it). */
+/** startWorkspace starts the shared workspace server (test/support/server.ts) on a clock the test moves (`invitationTtlMs` as `serve` takes it). */
 export async function startWorkspace(name = "acme", owner = "founder@acme.io", options: { invitationTtlMs?: number } = {}): Promise<Workspace> {
-  const dir = await mkdtemp(join(tmpdir(), "antryk-dashboard-"));
-  const dbPath = join(dir, "access.db");
-  let offsetMs = 0;
-  const now = () => new Date(Date.now() + offsetMs);
-  const ownerToken = initWorkspace(dbPath, { workspace: name, owner, now });
-  const server: RunningServer = await startServer({ dbPath, host: "127.0.0.1", port: 0, devOutbox: true, now, rateLimit: false, invitationTtlMs: options.invitationTtlMs });
-
-  async function api<T>(method: string, path: string, body?: unknown, token: string | null = ownerToken): Promise<T> {
-    const headers: Record<string, string> = {};
-    if (token) headers.authorization = `Bearer ${token}`;
-    if (body !== undefined) headers["content-type"] = "application/json";
-    const res = await fetch(`${server.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${text}`);
-    return (text ? JSON.parse(text) : null) as T;
-  }
-
-  async function acceptFromOutbox(email: string): Promise<Member> {
-    const { items } = await api<{ items: OutboxMessage[] }>("GET", `/v1/workspaces/${name}/dev/outbox`);
-    const message = items.filter((m) => m.email === email).at(-1);
-    if (!message) throw new Error(`no invitation message to ${email} in the dev outbox`);
-    return api<Member>("POST", "/v1/invitations/accept", { token: message.token }, null);
-  }
-
-  return {
-    url: server.url,
-    dbPath,
+  const clock = offsetClock();
+  const ws = await startWorkspaceServer({ workspace: name, owner, prefix: "antryk-dashboard-", dbName: "access.db", now: clock.now, server: options });
+  return extend(ws, {
     name,
-    owner,
-    ownerToken,
-    advance: (ms) => {
-      offsetMs += ms;
+    advance: clock.advance,
+    async api<T>(method: string, path: string, body?: unknown, token?: string): Promise<T> {
+      const answer = await ws.request(method, path, { token, body });
+      if (answer.status < 200 || answer.status > 299) throw new Error(`${method} ${path} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+      return answer.body as T;
     },
-    api: (method, path, body, token) => api(method, path, body, token),
-    async join(email, role, permissions = []) {
-      await api<Invitation>("POST", `/v1/workspaces/${name}/invitations`, { email, role, permissions });
-      return acceptFromOutbox(email);
-    },
-    acceptFromOutbox,
-    tokenFor: (email) => issueToken(dbPath, { workspace: name, email }),
-    async close() {
-      await server.close();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
+  });
 }
 
 /** openPage opens a fresh browser context (its own sessionStorage) at `width`×`height`. */

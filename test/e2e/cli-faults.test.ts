@@ -46,10 +46,12 @@ async function expectConverged(s: TestServer, file: string, emails: string[]): P
 }
 
 describe("faults", () => {
-  it("300 invitations against a server failing 30 % of requests converge, one invitation per email", async () => {
+  // The engine's convergence under these faults, count by count, is test/reconciler/apply-engine.test.ts;
+  // here the CLI's part: its exit code, its stderr and the plan after.
+  it("the CLI against a server failing 30 % of requests: apply exits 0 with only progress on stderr, and the plan after says No changes", async () => {
     assertBuilt();
     server = await startTestServer({ owner: OWNER, faults: { fraction: 0.3, seed: 7 } });
-    const emails = people(300);
+    const emails = people(100);
     const file = await writeAccessFile(server.dir, "access.yaml", fileOf(emails));
     // Retries cure almost every fault; a change that still failed is picked up by the next run.
     let last: CliResult | undefined;

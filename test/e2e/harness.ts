@@ -1,20 +1,19 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import type { IncomingMessage } from "node:http";
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, readdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createClient, type AccessClient } from "../../client/index.js";
 import type { AuditAction } from "../../schema/api.js";
-import { initWorkspace, issueToken, startServer } from "../../server/index.js";
+import { extend, offsetClock, startWorkspaceServer, type WorkspaceServer } from "../support/server.js";
 
 /**
- * End-to-end harness: the real reference server in this process on 127.0.0.1:0 over a
- * SQLite file in a per-test temp folder, and the real CLI as a child process
- * (`node dist/cli/main.js`, built by `npx tsc -p .` / `npm test`). Every CLI output
- * and every file the CLI writes is recorded so a suite can assert that no token ever
- * appears in any of them.
+ * End-to-end harness: the shared workspace server (test/support/server.ts) in this process,
+ * and the real CLI as a child process (`node dist/cli/main.js`, built by `npx tsc -p .` /
+ * `npm test`). Every CLI output and every file the CLI writes is recorded so a suite can
+ * assert that no token ever appears in any of them.
  */
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -54,22 +53,13 @@ export class Recorder {
 
 export const recorder = new Recorder();
 
-/** TestServer is a running reference server, its database, the owner's token and a client acting as the owner. */
-export interface TestServer {
-  url: string;
-  dir: string;
-  dbPath: string;
-  workspace: string;
-  owner: string;
-  ownerToken: string;
+/** TestServer is the shared workspace server with a client acting as the owner, a clock, and the CLI's environment. */
+export interface TestServer extends WorkspaceServer {
   owner$: AccessClient;
+  /** clock is the server's injectable clock: it starts at real now and moves only when told. */
   clock: TestClock;
-  close(): Promise<void>;
-  /** restart stops the server and starts it again on the same database with other options. */
-  restart(options?: ServerOptions): Promise<void>;
   /** env is the environment the CLI targets this server with, as `token`'s member (default the owner). */
   env(token?: string): NodeJS.ProcessEnv;
-  tokenFor(email: string): string;
   /**
    * onRequest calls `listener` as each HTTP request arrives (before the API handles it),
    * so a test can act at an exact point of an apply (the 30th invitation) without polling.
@@ -79,85 +69,58 @@ export interface TestServer {
   kill(): void;
 }
 
-/** TestClock is the server's injectable clock: it starts at real now and moves only when told. */
-export class TestClock {
-  private offsetMs = 0;
-  now = (): Date => new Date(Date.now() + this.offsetMs);
-  advance(ms: number): void {
-    this.offsetMs += ms;
-  }
-}
+/** TestClock is the server's clock: real now plus what `advance` added. */
+export type TestClock = ReturnType<typeof offsetClock>;
 
 export interface ServerOptions {
   faults?: { fraction: number; seed: number };
   invitationTtlMs?: number;
 }
 
-/** startTestServer creates a temp folder, a workspace with an owner, and starts the server on 127.0.0.1:0 with the dev outbox. */
+/**
+ * startTestServer starts the shared workspace server (test/support/server.ts) for workspace
+ * acme-prod; every token it hands out is recorded for the leak checks, and a restart (with
+ * other options: faults off) keeps the database and renews the owner's client.
+ */
 export async function startTestServer(
   options: ServerOptions & { workspace?: string; owner?: string } = {},
 ): Promise<TestServer> {
-  const dir = await mkdtemp(join(tmpdir(), "antryk-e2e-"));
-  const dbPath = join(dir, "workspace.db");
-  const workspace = options.workspace ?? "acme-prod";
-  const owner = options.owner ?? "founder@acme.io";
-  const clock = new TestClock();
-  const ownerToken = await initWorkspace(dbPath, { workspace, owner });
-  recorder.secrets.add(ownerToken);
-  let running = await launch(dbPath, clock, options);
-  let owner$ = createClient({ baseUrl: running.url, token: ownerToken, retry: { retries: 0 } });
-  const server: TestServer = {
-    get url() {
-      return running.url;
-    },
-    dir,
-    dbPath,
-    workspace,
-    owner,
-    ownerToken,
+  const { workspace = "acme-prod", owner = "founder@acme.io", ...server } = options;
+  const clock = offsetClock();
+  // The server's default rate limit stays on, as in a user's `serve`.
+  const switches = (next: ServerOptions) => ({ rateLimit: undefined, ...next });
+  const ws = await startWorkspaceServer({ workspace, owner, prefix: "antryk-e2e-", now: clock.now, server: switches(server) });
+  recorder.secrets.add(ws.ownerToken);
+  const ownerClient = () => createClient({ baseUrl: ws.url, token: ws.ownerToken, retry: { retries: 0 } });
+  let owner$ = ownerClient();
+  const { close, restart, tokenFor } = ws;
+  return extend(ws, {
     get owner$() {
       return owner$;
     },
     clock,
     async close() {
       await owner$.close();
-      await running.close();
-      await rm(dir, { recursive: true, force: true });
+      await close();
     },
-    async restart(next = {}) {
+    async restart(next: ServerOptions = {}) {
       await owner$.close();
-      await running.close();
-      running = await launch(dbPath, clock, next);
-      owner$ = createClient({ baseUrl: running.url, token: ownerToken, retry: { retries: 0 } });
+      await restart(switches(next));
+      owner$ = ownerClient();
     },
-    env(token = ownerToken) {
-      return { ANTRYK_API_URL: running.url, ANTRYK_TOKEN: token };
-    },
-    tokenFor(email) {
-      const token = issueToken(dbPath, { workspace, email });
+    env: (token = ws.ownerToken) => ({ ANTRYK_API_URL: ws.url, ANTRYK_TOKEN: token }),
+    tokenFor(email: string) {
+      const token = tokenFor(email);
       recorder.secrets.add(token);
       return token;
     },
-    onRequest(listener) {
-      running.app.server.on("request", listener);
+    onRequest(listener: (req: IncomingMessage) => void) {
+      ws.server.app.server.on("request", listener);
     },
     kill() {
-      running.app.server.close();
-      running.app.server.closeAllConnections();
+      ws.server.app.server.close();
+      ws.server.app.server.closeAllConnections();
     },
-  };
-  return server;
-}
-
-async function launch(dbPath: string, clock: TestClock, options: ServerOptions) {
-  return startServer({
-    dbPath,
-    host: "127.0.0.1",
-    port: 0,
-    devOutbox: true,
-    now: clock.now,
-    ...(options.invitationTtlMs !== undefined ? { invitationTtlMs: options.invitationTtlMs } : {}),
-    ...(options.faults ? { faults: options.faults } : {}),
   });
 }
 

@@ -4,15 +4,15 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { createClient, type AccessClient } from "../../client/index.js";
-import { initWorkspace, startServer, type RunningServer } from "../../server/index.js";
+import { extend, startWorkspaceServer, type WorkspaceServer } from "../support/server.js";
 import { EngineResource, ProviderHost, REPO_ROOT, secret, stripAntrykEnv, type Props } from "./harness.js";
 
 /**
- * Fixtures of the provider tests: a real reference server on 127.0.0.1:0 with a SQLite
- * file in a per-test temp folder, a "program folder" laid out as a Pulumi project's
- * (node_modules/antryk-access and node_modules/@pulumi linked to this repository, the
- * way `npm install antryk-access` would provide them), and the `__provider` texts of
- * the three resource classes, produced by the real classes in a plain Node process.
+ * Fixtures of the provider tests: the shared workspace server (test/support/server.ts), a
+ * "program folder" laid out as a Pulumi project's (node_modules/antryk-access and
+ * node_modules/@pulumi linked to this repository, the way `npm install antryk-access` would
+ * provide them), and the `__provider` texts of the three resource classes, produced by the
+ * real classes in a plain Node process.
  */
 
 const run = promisify(execFile);
@@ -20,41 +20,25 @@ const run = promisify(execFile);
 export const WORKSPACE = "acme-prod";
 export const OWNER = "founder@acme.io";
 
-/** Workspace is a running reference server with one workspace and its owner's token. */
-export interface Workspace {
-  /** workspace is the workspace's name. */
-  workspace: string;
-  url: string;
-  ownerToken: string;
-  dir: string;
-  dbPath: string;
-  server: RunningServer;
+/** Workspace is a running reference server with one workspace, its owner's token and a client acting as the owner. */
+export interface Workspace extends WorkspaceServer {
   client: AccessClient;
-  close(): Promise<void>;
 }
 
-/** startWorkspace starts the reference server (dev outbox on, so tests can accept invitations as invitees). */
+/** startWorkspace starts the shared workspace server (test/support/server.ts) and a client acting as its owner. */
 export async function startWorkspace(options: { workspace?: string; owner?: string } = {}): Promise<Workspace> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), "antryk-provider-"));
-  const dbPath = path.join(dir, "access.db");
-  const workspace = options.workspace ?? WORKSPACE;
-  const ownerToken = initWorkspace(dbPath, { workspace, owner: options.owner ?? OWNER });
-  const server = await startServer({ dbPath, host: "127.0.0.1", port: 0, devOutbox: true });
-  const client = createClient({ baseUrl: server.url, token: ownerToken });
-  return {
-    workspace,
-    url: server.url,
-    ownerToken,
-    dir,
-    dbPath,
-    server,
+  const { workspace = WORKSPACE, owner = OWNER } = options;
+  // The server's default rate limit stays on, as in a user's `serve`.
+  const ws = await startWorkspaceServer({ workspace, owner, prefix: "antryk-provider-", dbName: "access.db", server: { rateLimit: undefined } });
+  const client = createClient({ baseUrl: ws.url, token: ws.ownerToken });
+  const closeServer = ws.close;
+  return extend(ws, {
     client,
     async close() {
       await client.close();
-      await server.close();
-      await rm(dir, { recursive: true, force: true });
+      await closeServer();
     },
-  };
+  });
 }
 
 /** acceptInvitation accepts the latest invitation sent to `email`, as the invitee would from the e-mail. */

@@ -236,51 +236,12 @@ describe("applyPlan against the reference server", () => {
   });
 });
 
-describe("applyPlan against injected faults (30 % of requests fail, half of them after the change is committed)", () => {
+describe("applyPlan stopping early", () => {
   let fx: Fixture;
   beforeAll(async () => {
-    fx = await startFixture({ seed: 40, faults: { fraction: 0.3, seed: 4242 } });
+    fx = await startFixture({ seed: 40 });
   });
   afterAll(async () => fx.close());
-
-  it("applying 300 invitations converges with exactly one invitation per email, each sent once; a rerun of the same plan changes nothing", async () => {
-    const client = fx.client({ retry: { retries: 15 } });
-    const live = await fetchWorkspaceState(client, fx.workspace);
-    const emails = Array.from({ length: 300 }, (_, i) => `invitee${String(i).padStart(3, "0")}@acme.io`);
-    const members = live.members.filter((m) => m.role === "developer").slice(0, 30);
-    const plan = planOf(live, [
-      ...emails.map((e) => change.invite(e, "developer")),
-      ...members.map((m) => change.updateMember(m, "developer", ["domains:manage"])),
-    ]);
-    client.resetCalls();
-    const result = await applyPlan(plan, client);
-    expect(result.failed).toEqual([]);
-    expect(result.skipped).toEqual([]);
-    expect(result.applied).toHaveLength(330);
-    expect(client.calls.retries).toBeGreaterThan(20);
-    expect(client.calls.POST).toBe(300);
-    // A PATCH whose answer was lost is retried, meets 412 (its own new version) and is recognised as applied.
-    expect(result.applied.filter((a) => a.note).every((a) => a.kind === "updateMember" && a.note === "already updated")).toBe(true);
-    expect(client.calls.PATCH).toBe(30);
-
-    await fx.restart({}); // the same database, faults off
-    const clean = fx.client();
-    const pending = await clean.listInvitations(fx.workspace, { status: "pending" });
-    expect(pending.map((i) => i.email).sort()).toEqual(emails);
-    expect(pending.every((i) => i.sendCount === 1)).toBe(true);
-    const created = await clean.listAllAudit(fx.workspace, { action: "invitation.created" });
-    expect(created).toHaveLength(300);
-    const updated = await clean.listAllAudit(fx.workspace, { action: "member.updated" });
-    expect(updated).toHaveLength(30);
-    const after = await fetchWorkspaceState(clean, fx.workspace);
-    for (const m of members) expect(memberByEmail(after, m.email).permissions).toEqual(["domains:manage"]);
-
-    // The same saved plan again: same Idempotency-Keys, so the server replays its answers; no new invitation.
-    const again = await applyPlan(planOf(live, plan.changes.filter((c) => c.kind === "inviteMember"), { planId: plan.planId }), clean);
-    expect(again.failed).toEqual([]);
-    expect(await clean.listAllAudit(fx.workspace, { action: "invitation.created" })).toHaveLength(300);
-    expect((await fetchWorkspaceState(clean, fx.workspace)).digest).toBe(after.digest);
-  });
 
   it("once the signal aborts, no new change starts: the rest are not attempted, the ones begun finish", async () => {
     const live = await fetchWorkspaceState(fx.client(), fx.workspace);

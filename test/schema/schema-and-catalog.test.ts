@@ -80,7 +80,7 @@ describe("access.schema.json", () => {
 describe("the catalog matches the documentation", () => {
   /**
    * ANTRYK_DOCS is the permission table of Antryk's "Members & Access Management" docs (as
-   * quoted in the design contract, §1): the independent source the catalog is held to. Written
+   * quoted in docs/access-yaml.md): the independent source the catalog is held to. Written
    * here once, by hand; never generated from the catalog.
    */
   const ANTRYK_DOCS = `

@@ -22,7 +22,7 @@ export const VIEWS = {
   revoked: { label: "Revoked", statuses: ["revoked"] },
 };
 
-/** canResend and canRevoke state which statuses allow which action (design.md §1); pass the live status. */
+/** canResend and canRevoke state which statuses allow which action (docs/api.md, the resend and revoke routes); pass the live status. */
 export const canResend = (i) => i.status === "pending" || i.status === "expired";
 export const canRevoke = (i) => i.status === "pending" || i.status === "expired";
 
