@@ -5,11 +5,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
 import { createClient, type CallCounts } from "../client/index.js";
-import { loadDesired, planAgainst } from "../cli/planning.js";
-import { planWorkspaces } from "../cli/run-plan-set.js";
-import type { Session } from "../cli/session.js";
-import type { SessionSet } from "../cli/workspace-sessions.js";
-import { findFiles, loadWorkspaceFiles, type WorkspaceFile } from "../cli/workspaces.js";
+import { planWorkspaces } from "../reconciler/plan-many.js";
+import { findFiles, loadWorkspaceFiles, type WorkspaceFile } from "../schema/library/files.js";
 import { seedMembers } from "../server/admin.js";
 import { initWorkspace } from "../server/index.js";
 
@@ -119,37 +116,32 @@ export async function run(): Promise<Record<string, unknown>> {
   }
 }
 
-/** planFolder loads the folder and plans every workspace concurrently, as `plan -f folder/` does (cli/run-plan-set.ts). */
+/** planFolder loads the folder and plans every workspace concurrently, as `plan -f folder/` does (cli/run-plan-set.ts → reconciler/plan-many.ts). */
 async function planFolder(folder: string, baseUrl: string, tokens: Map<string, string>, concurrency?: number) {
   const t0 = performance.now();
   const files = await loadWorkspaceFiles(await findFiles([folder]));
   const t1 = performance.now();
-  const sessions = new Map<string, Session>();
-  const clients = files.map((f) => {
-    const client = createClient({ baseUrl, token: tokens.get(f.desired.workspace)! });
-    sessions.set(f.desired.workspace, { client, target: client.baseUrl, workspace: f.desired.workspace, embedded: false, close: async () => {} });
-    return client;
-  });
-  const set: SessionSet = { sessions, close: async () => void (await Promise.all(clients.map((c) => c.close()))) };
+  const clients = files.map((f) => createClient({ baseUrl, token: tokens.get(f.desired.workspace)! }));
   try {
-    const planned = await planWorkspaces(set, files, { allowSelfChange: false, ...(concurrency !== undefined ? { concurrency } : {}) });
+    const targets = files.map((file, i) => ({ file, client: clients[i]!, target: clients[i]!.baseUrl }));
+    const planned = await planWorkspaces(targets, { allowSelfChange: false, ...(concurrency !== undefined ? { concurrency } : {}) });
     const t2 = performance.now();
     const changes = planned.reduce((n, p) => n + ("plan" in p ? p.plan.changes.length : Number.NaN), 0);
     return { files, wholeMs: round(t2 - t0), loadMs: round(t1 - t0), planMs: round(t2 - t1), changes, calls: sumCalls(clients.map((c) => c.calls)) };
   } finally {
-    await set.close();
+    await Promise.all(clients.map((c) => c.close()));
   }
 }
 
-/** planSingle plans one workspace alone as `plan -f file` does: load its file (and library), fetch, plan. */
+/** planSingle plans one workspace alone as `plan -f file` does: load its file (and library), fetch, plan, attribute. */
 async function planSingle(loaded: WorkspaceFile, baseUrl: string, tokens: Map<string, string>) {
   const client = createClient({ baseUrl, token: tokens.get(loaded.desired.workspace)! });
   try {
     const t0 = performance.now();
-    const file = { ...loaded, ...(await loadDesired(loaded.accessFile.path)) };
-    const session: Session = { client, target: client.baseUrl, workspace: file.desired.workspace, embedded: false, close: async () => {} };
-    const { plan } = await planAgainst(session, file.desired, { allowSelfChange: false, accessFile: file.accessFile, attribute: true });
-    if (plan.changes.length > 0) throw new Error(`bench: ${file.desired.workspace} is not converged (${plan.changes.length} changes)`);
+    const [file] = await loadWorkspaceFiles({ workspaces: [loaded.accessFile.path], libraries: [] });
+    const [planned] = await planWorkspaces([{ file: file!, client, target: client.baseUrl }], { allowSelfChange: false });
+    if (planned === undefined || !("plan" in planned)) throw new Error(`bench: ${loaded.desired.workspace} could not be planned`);
+    if (planned.plan.changes.length > 0) throw new Error(`bench: ${loaded.desired.workspace} is not converged (${planned.plan.changes.length} changes)`);
     return { ms: performance.now() - t0, calls: client.calls };
   } finally {
     await client.close();

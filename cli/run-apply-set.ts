@@ -11,7 +11,8 @@ import { ignoreClosedStdout, withNewline } from "./output.js";
 import { assertCanWrite, assertSavedPlanTarget, loadDesired, printWarnings } from "./planning.js";
 import { createProgress } from "./progress.js";
 import { assertSameChanges, assertStillPlanned, verify, type ApplyOptions, type Reviewed } from "./run-apply.js";
-import { loadSet, outcomeOf, planWorkspaces, setError, type PlannedWorkspace } from "./run-plan-set.js";
+import type { PlannedWorkspace } from "../reconciler/plan-many.js";
+import { loadSet, outcomeOf, planSessions, setError } from "./run-plan-set.js";
 import type { SavedPlan } from "./saved-plan.js";
 import { openSessions, type SessionSet } from "./workspace-sessions.js";
 import { uniqueDiagnostics, type WorkspaceFile } from "./workspaces.js";
@@ -40,7 +41,7 @@ export async function runApplySet(args: readonly string[], options: ApplyOptions
   const sessions = await openSessions({ target, files: owners(files), announce: say });
   try {
     printWarnings(uniqueDiagnostics(files.flatMap((f) => f.warnings)), options.diagnostics);
-    const planned = await planWorkspaces(sessions, files, { allowSelfChange: options.allowSelfChange === true });
+    const planned = await planSessions(sessions, files, { allowSelfChange: options.allowSelfChange === true });
     return await proceedSet(sessions, planned, options);
   } finally {
     await sessions.close();
@@ -78,7 +79,7 @@ export async function runApplySavedSet(path: string, saved: readonly SavedPlan[]
   try {
     printWarnings(uniqueDiagnostics(files.flatMap((f) => f.warnings)), options.diagnostics);
     const planIds = new Map(saved.map((p) => [p.workspace, p.planId]));
-    const planned = await planWorkspaces(sessions, files, { allowSelfChange: options.allowSelfChange === true, planIds });
+    const planned = await planSessions(sessions, files, { allowSelfChange: options.allowSelfChange === true, planIds });
     for (const p of planned) {
       if (!("plan" in p)) continue;
       const reviewed = saved.find((s) => s.workspace === p.plan.workspace)!;

@@ -9,7 +9,7 @@ import { resolveMultiTarget } from "./credentials.js";
 import { ExitCode } from "./errors.js";
 import { writeOutputFile } from "./output.js";
 import type { ExportOptions } from "./run-export.js";
-import { WORKSPACE_CONCURRENCY } from "./run-plan-set.js";
+import { WORKSPACE_CONCURRENCY } from "../reconciler/plan-many.js";
 import { modelineSchemaPath } from "./schema-modeline.js";
 import { openSessions } from "./workspace-sessions.js";
 

@@ -1,58 +1,38 @@
 import { AccessError, SafetyError } from "../errors.js";
-import { runBounded } from "../reconciler/apply/bounded.js";
-import type { LiveState } from "../reconciler/live-state.js";
 import type { Plan } from "../reconciler/plan.js";
+import { planWorkspaces, type PlannedWorkspace } from "../reconciler/plan-many.js";
 import { renderJson, renderMarkdown, renderPlanYamlDiff, renderSetJson, renderSetMarkdown, renderSetText, renderText, type WorkspaceOutcome } from "../reconciler/render/index.js";
 import { useColor } from "./confirm.js";
 import { checkMultiTarget, resolveMultiTarget, type MultiTargetOptions } from "./credentials.js";
 import { ExitCode } from "./errors.js";
 import { ignoreClosedStdout, withNewline, writeOutputFile } from "./output.js";
-import { planAgainst, printWarnings } from "./planning.js";
+import { printWarnings } from "./planning.js";
 import type { PlanOptions } from "./run-plan.js";
 import { openSessions, type SessionSet } from "./workspace-sessions.js";
 import { findFiles, loadWorkspaceFiles, uniqueDiagnostics, type WorkspaceFile } from "./workspaces.js";
 
 /**
  * `plan` over several workspaces (several `-f`, a folder, or `--credentials`): every
- * workspace fetched and planned concurrently (at most WORKSPACE_CONCURRENCY at once), then
+ * workspace fetched and planned concurrently (at most WORKSPACE_CONCURRENCY at once,
+ * reconciler/plan-many.ts), then
  * rendered together as a plan set. Exit: 1 when any workspace could not be planned or is
  * blocked (after the set is shown), else 2 with --detailed-exitcode when any has changes, else 0.
  */
 
-/** WORKSPACE_CONCURRENCY is how many workspaces are read at once (each read is itself paged; docs/cli.md). */
-export const WORKSPACE_CONCURRENCY = 8;
-
-/** PlannedWorkspace is a workspace planned against its live state (what apply then acts on), or why it could not be. */
-export type PlannedWorkspace = { file: WorkspaceFile; plan: Plan; live: LiveState } | { file: WorkspaceFile; error: AccessError };
-
 /**
- * planWorkspaces plans every file against its own session, WORKSPACE_CONCURRENCY at a time.
- * An expected failure of one workspace (AccessError: the API refused, a token was wrong) is
- * its outcome; anything else is a bug and is thrown.
+ * planSessions plans every file against its session's client (reconciler/plan-many.ts),
+ * WORKSPACE_CONCURRENCY workspaces at a time.
  */
-export async function planWorkspaces(
+export function planSessions(
   sessions: SessionSet,
   files: readonly WorkspaceFile[],
-  options: { allowSelfChange: boolean; planIds?: Map<string, string>; concurrency?: number },
+  options: { allowSelfChange: boolean; planIds?: Map<string, string> },
 ): Promise<PlannedWorkspace[]> {
-  const out = new Map<string, PlannedWorkspace>();
-  await runBounded(files, options.concurrency ?? WORKSPACE_CONCURRENCY, async (file) => {
+  const targets = files.map((file) => {
     const session = sessions.sessions.get(file.desired.workspace)!;
-    const planId = options.planIds?.get(file.desired.workspace);
-    try {
-      const { plan, live } = await planAgainst(session, file.desired, {
-        allowSelfChange: options.allowSelfChange,
-        accessFile: file.accessFile,
-        attribute: true,
-        ...(planId !== undefined ? { planId } : {}),
-      });
-      out.set(file.desired.workspace, { file, plan, live });
-    } catch (err) {
-      if (!(err instanceof AccessError)) throw err;
-      out.set(file.desired.workspace, { file, error: err });
-    }
+    return { file, client: session.client, target: session.target };
   });
-  return files.map((f) => out.get(f.desired.workspace)!);
+  return planWorkspaces(targets, options);
 }
 
 /** outcomeOf is what the renderers show of a planned workspace. */
@@ -99,7 +79,7 @@ export async function runPlanSet(options: PlanOptions & MultiTargetOptions, args
   let planned: PlannedWorkspace[];
   try {
     printWarnings(uniqueDiagnostics(files.flatMap((f) => f.warnings)), options.diagnostics);
-    planned = await planWorkspaces(sessions, files, { allowSelfChange: options.allowSelfChange === true });
+    planned = await planSessions(sessions, files, { allowSelfChange: options.allowSelfChange === true });
   } finally {
     await sessions.close();
   }
