@@ -2,6 +2,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient, type AccessClient } from "../../client/index.js";
+import { seedMembers } from "../../server/admin.js";
 import { initWorkspace } from "../../server/index.js";
 import { assertBuilt, listFiles, recorder, runCli, startTestServer, type TestServer } from "./harness.js";
 
@@ -207,5 +208,28 @@ describe("a folder of three workspaces against one server, three tokens", () => 
     const plan = await cli(["plan", "-f", "exported", "--detailed-exitcode"]);
     expect(plan.code, plan.stdout + plan.stderr).toBe(0);
     expect(plan.stdout.match(/No changes\. The workspace matches access\.yaml\./g)?.length).toBe(3);
+  });
+
+  it("each workspace is verified on its own: a hand change in one during the apply fails its verification, the others apply and verify", async () => {
+    await writeAll({ "acme-prod": ["bob@acme.io", "erin@acme.io", "frank@acme.io"], "acme-staging": ["carol@acme.io", "gina@acme.io"], "acme-dev": ["dan@acme.io", "hana@acme.io"] });
+    let injected = false;
+    server.onRequest((req) => {
+      // As acme-dev's invitation arrives, someone adds a member to acme-dev by hand (synchronously, in the server's database).
+      if (!injected && req.method === "POST" && req.url?.startsWith("/v1/workspaces/acme-dev/invitations") === true) {
+        injected = true;
+        seedMembers(server.dbPath, { workspace: "acme-dev", emails: ["intruder@acme.io"] });
+      }
+    });
+    const r = await cli(["apply", "-f", "access", "--auto-approve", "--format", "json"]);
+    expect(injected).toBe(true);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("1 of 3 workspaces did not apply cleanly: acme-dev: apply did not converge");
+    const report = JSON.parse(r.stdout) as { workspaces: { workspace: string; applied: { email?: string }[]; verification: { status: string; remaining?: { kind: string; email?: string }[] } }[] };
+    const by = Object.fromEntries(report.workspaces.map((w) => [w.workspace, w]));
+    expect(by["acme-dev"]!.verification.status).toBe("differs");
+    expect(by["acme-dev"]!.verification.remaining?.map((c) => `${c.kind} ${c.email}`)).toEqual(["removeMember intruder@acme.io"]);
+    expect(by["acme-prod"]!.verification.status).toBe("verified");
+    expect(by["acme-prod"]!.applied.map((a) => a.email)).toEqual(["frank@acme.io"]);
+    expect(by["acme-staging"]!.verification.status).toBe("verified");
   });
 });
