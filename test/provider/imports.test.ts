@@ -53,4 +53,12 @@ describe("WorkspaceAccess with imports", () => {
     const role = (await stage.ws.client.listRoles(WORKSPACE)).find((r) => r.name === "release-manager");
     expect(role?.permissions).toContain("logs:read");
   });
+
+  it("a document input with imports is refused at check (imports resolve relative to a file)", async () => {
+    const wa = stage.resource("WorkspaceAccess", "doc");
+    const checked = await wa.checkOnly({ workspace: WORKSPACE, document: { owner: OWNER, imports: ["shared/roles.yaml"], members: [] } });
+    expect(checked.failures).toEqual([
+      { property: "document.imports", reason: "imports are resolved relative to the access file: use the file input (a path) for a file that imports libraries" },
+    ]);
+  });
 });
