@@ -14,9 +14,9 @@ import { findFiles, loadWorkspaceFiles, uniqueDiagnostics, type WorkspaceFile } 
 /**
  * `plan` over several workspaces (several `-f`, a folder, or `--credentials`): every
  * workspace fetched and planned concurrently (at most WORKSPACE_CONCURRENCY at once,
- * reconciler/plan-many.ts), then
- * rendered together as a plan set. Exit: 1 when any workspace could not be planned or is
- * blocked (after the set is shown), else 2 with --detailed-exitcode when any has changes, else 0.
+ * reconciler/plan-many.ts), then rendered together as a plan set. Exit: 1 when any
+ * workspace could not be planned or is blocked (after the set is shown), else 2 with
+ * --detailed-exitcode when any has changes, else 0.
  */
 
 /**

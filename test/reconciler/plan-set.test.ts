@@ -72,6 +72,29 @@ describe("renderSetMarkdown through a GFM renderer", () => {
     expect(rows.some((r) => r.includes("| + invite |"))).toBe(false);
   });
 
+  it("a hostile workspace name and file path stay inert: in the table, the review rows and the <summary> line", () => {
+    const hostile = "<img src=x onerror=alert(1)>|@org/admins #12 [x](javascript:alert(1))";
+    const plan = { ...as(small, hostile), accessFile: { path: "a|b/<script>alert(1)</script>.yaml", sha256: "0".repeat(64) } };
+    const out = renderSetMarkdown([outcome(plan), THREE[1]!]);
+    const html = md.render(out);
+    expect(html).not.toMatch(/<img|<script|href="javascript/i);
+    expect(html).not.toMatch(/<a /);
+    const tokens = md.parse(out, {});
+    let header = 0;
+    let cells = 0;
+    for (const t of tokens) {
+      if (t.type === "tr_open") cells = 0;
+      if (t.type === "th_open" || t.type === "td_open") cells += 1;
+      if (t.type === "tr_close") {
+        if (header === 0) header = cells;
+        expect(cells).toBe(header);
+      }
+      if (t.type === "table_close") header = 0;
+    }
+    // Shown faithfully: the summary line carries the name, entity-escaped.
+    expect(html).toContain("&lt;img src=x onerror=alert(1)&gt;");
+  });
+
   it("blocked workspaces come first among the sections", () => {
     const order = [...text.matchAll(/<summary><code>([a-z-]+)<\/code>/g)].map((m) => m[1]);
     expect(order[0]).toBe("acme-staging");
