@@ -9,6 +9,7 @@ import { planWorkspaces } from "../reconciler/plan-many.js";
 import { findFiles, loadWorkspaceFiles, type WorkspaceFile } from "../schema/library/files.js";
 import { seedMembers } from "../server/admin.js";
 import { initWorkspace } from "../server/index.js";
+import { startLatencyProxy } from "./support/latency-proxy.js";
 
 /**
  * One repository, many workspaces: 50 converged workspaces of 1,000 people each, every file
@@ -26,12 +27,18 @@ import { initWorkspace } from "../server/index.js";
  * that of one at a time, so here the folder costs about the sum of the single plans. Against
  * an API that serves workspaces in parallel the same code overlaps them.
  * `folderOneAtATime` is the same folder with one workspace in flight, for comparison.
+ * `acrossNetwork` plans the same folder through a proxy adding NETWORK_RTT_MS per round trip
+ * (a client's view of a remote API): there the waits dominate and overlap, which is what
+ * concurrent planning buys; the 1.5× target still needs the server's and the client's CPU
+ * for 50,000 people to fit in half a single plan, which two cores cannot give (reported,
+ * not hidden: `targets.folderUnder1_5xSlowestPlusLoad`).
  */
 
 const WORKSPACES = 50;
 const PEOPLE = 1_000;
 const ROLES = 20;
 const OWNER = "owner@bench.test";
+const NETWORK_RTT_MS = 50;
 const CLI = fileURLToPath(new URL("../cli/main.js", import.meta.url));
 
 const roleName = (r: number) => `shared-role-${String(r).padStart(2, "0")}`;
@@ -90,6 +97,7 @@ export async function run(): Promise<Record<string, unknown>> {
       const slowestMs = round(Math.max(...singles.map((s) => s.ms)));
       const sumReads = singles.reduce((n, s) => n + reads(s.calls), 0);
       const cliWallMs = await cliWall(folder, server.url, tokens);
+      const acrossNetwork = await planAcrossNetwork(folder, folderRun.files, server.url, tokens);
       return {
         workspaces: WORKSPACES,
         peoplePerWorkspace: PEOPLE,
@@ -99,6 +107,7 @@ export async function run(): Promise<Record<string, unknown>> {
         folderOneAtATime: { wholeMs: oneAtATime.wholeMs, planMs: oneAtATime.planMs },
         runs: 3,
         cliWallMs,
+        acrossNetwork,
         ratios: { folderVsSum: round(folderRun.wholeMs / sumMs), folderPlanVsSlowest: round(folderRun.planMs / slowestMs) },
         targets: {
           readsEqualSumOfSingles: reads(folderRun.calls) === sumReads,
@@ -130,6 +139,30 @@ async function planFolder(folder: string, baseUrl: string, tokens: Map<string, s
     return { files, wholeMs: round(t2 - t0), loadMs: round(t1 - t0), planMs: round(t2 - t1), changes, calls: sumCalls(clients.map((c) => c.calls)) };
   } finally {
     await Promise.all(clients.map((c) => c.close()));
+  }
+}
+
+/**
+ * planAcrossNetwork measures the folder, the folder one workspace at a time, and each single
+ * plan through a proxy adding NETWORK_RTT_MS per round trip (one run each: the waits dominate).
+ */
+async function planAcrossNetwork(folder: string, files: readonly WorkspaceFile[], url: string, tokens: Map<string, string>) {
+  const proxy = await startLatencyProxy(url, NETWORK_RTT_MS);
+  try {
+    const together = await planFolder(folder, proxy.url, tokens);
+    const oneAtATime = await planFolder(folder, proxy.url, tokens, 1);
+    const singles: number[] = [];
+    for (const file of files) singles.push((await planSingle(file, proxy.url, tokens)).ms);
+    const slowestMs = round(Math.max(...singles));
+    return {
+      rttMs: NETWORK_RTT_MS,
+      folder: { wholeMs: together.wholeMs, loadMs: together.loadMs, planMs: together.planMs, reads: reads(together.calls) },
+      folderOneAtATime: { wholeMs: oneAtATime.wholeMs, planMs: oneAtATime.planMs },
+      singles: { sumMs: round(singles.reduce((a, b) => a + b, 0)), slowestMs },
+      ratios: { folderPlanVsOneAtATime: round(together.planMs / oneAtATime.planMs), folderPlanVsSlowest: round(together.planMs / slowestMs) },
+    };
+  } finally {
+    await proxy.close();
   }
 }
 
