@@ -1,3 +1,4 @@
+import { dirname, relative } from "node:path";
 import type { DesiredState } from "../../schema/model.js";
 import type { LiveState } from "../live-state.js";
 import type { Change, PlanWarning } from "../plan.js";
@@ -24,8 +25,10 @@ export function reconcileRoles(
   const liveRoles = new Map(live.roles.filter((r) => !r.builtIn).map((r) => [r.name, r]));
   const heldBy = (name: string) =>
     [...holdings.values()].filter((h) => h.access.role === name).sort((a, b) => (a.state === b.state ? compareText(a.email, b.email) : a.state === "active" ? -1 : 1));
-  // A role from an imported library names the library; one from the workspace file says access.yaml, as every reason does.
-  const origin = (file: string) => (file === desired.file ? "access.yaml" : file);
+  // A role from an imported library names the library as the workspace file's imports: does
+  // (relative to that file, so no machine's layout reaches a plan); one from the workspace
+  // file says access.yaml, as every reason does.
+  const origin = (file: string) => (file === desired.file ? "access.yaml" : relative(dirname(desired.file), file));
   const defined = new Set<string>();
   for (const role of desired.roles) {
     defined.add(role.name);
