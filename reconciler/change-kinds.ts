@@ -22,8 +22,8 @@ export interface ChangeKindInfo<K extends ChangeKind> {
   symbol: Symbol;
   /** label is the change's row in the plan's count table (Markdown): `Invite`, `Update member`. */
   label: string;
-  /** setColumn is the column of a plan set's summary table that counts the kind: to invite, to update, to remove. */
-  setColumn: "invite" | "update" | "remove";
+  /** setColumn is the column of a plan set's summary table that counts the kind: people to invite, to update, to remove, or role changes. */
+  setColumn: "invite" | "update" | "remove" | "roles";
   /**
    * phase is the phase computePlan puts a change of this kind in, unless it takes
    * permissions away (an update then goes with the demotions) or is a reinvitation.
@@ -149,7 +149,7 @@ export const CHANGE_KIND_TABLE: { readonly [K in ChangeKind]: ChangeKindInfo<K> 
     verb: "create role",
     symbol: "+",
     label: "Create role",
-    setColumn: "update",
+    setColumn: "roles",
     phase: "roles",
     subject: "role",
     subjectOf: (c) => c.name,
@@ -163,7 +163,7 @@ export const CHANGE_KIND_TABLE: { readonly [K in ChangeKind]: ChangeKindInfo<K> 
     verb: "update role",
     symbol: "~",
     label: "Update role",
-    setColumn: "update",
+    setColumn: "roles",
     phase: "roles",
     subject: "role",
     subjectOf: (c) => c.name,
@@ -177,7 +177,7 @@ export const CHANGE_KIND_TABLE: { readonly [K in ChangeKind]: ChangeKindInfo<K> 
     verb: "delete role",
     symbol: "-",
     label: "Delete role",
-    setColumn: "remove",
+    setColumn: "roles",
     phase: "roleDeletions",
     subject: "role",
     subjectOf: (c) => c.name,

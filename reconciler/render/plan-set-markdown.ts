@@ -7,7 +7,7 @@ import { blockedLine, compareForReview, reviewOrder, summaryLine } from "./words
 /**
  * renderSetMarkdown is a plan set as one pull-request comment (docs/plan-format.md, "Plan
  * sets"), never longer than MARKDOWN_LIMIT: the set's summary line, a table with a row per
- * workspace (to invite · to update · to remove · high risk · blocked), then "Review first":
+ * workspace (people to invite · to update · to remove, role changes, high risk, blocked), then "Review first":
  * every change that takes access away or is high risk in any workspace, in one review order
  * across workspaces (a removal anywhere before any gain), then a folded section per workspace
  * (blocked first, then those with changes to review, then the rest), each its plan as
@@ -17,11 +17,11 @@ export function renderSetMarkdown(outcomes: readonly WorkspaceOutcome[]): string
   const head: string[] = [];
   const n = outcomes.length;
   head.push(`### antryk-access plan for ${n} workspace${n === 1 ? "" : "s"}`, "", `**${mdText(setSummaryLine(outcomes), "block")}**`, "");
-  head.push("| Workspace | To invite | To update | To remove | High risk | Blocked |", "|---|---:|---:|---:|---:|---|");
+  head.push("| Workspace | To invite | To update | To remove | Role changes | High risk | Blocked |", "|---|---:|---:|---:|---:|---:|---|");
   for (const o of outcomes) {
     const r = setRow(o);
     const blocked = r.error !== undefined ? `error: ${mdText(r.error, "cell")}` : r.blocked > 0 ? `**blocked** (${r.blocked} rail${r.blocked === 1 ? "" : "s"})` : "no";
-    head.push(`| ${mdCode(o.workspace, "cell")} | ${r.invite} | ${r.update} | ${r.remove} | ${r.highRisk > 0 ? `:warning: ${r.highRisk}` : "0"} | ${blocked} |`);
+    head.push(`| ${mdCode(o.workspace, "cell")} | ${r.invite} | ${r.update} | ${r.remove} | ${r.roles} | ${r.highRisk > 0 ? `:warning: ${r.highRisk}` : "0"} | ${blocked} |`);
   }
   head.push("");
 

@@ -22,6 +22,7 @@ export interface SetRow {
   invite: number;
   update: number;
   remove: number;
+  roles: number;
   highRisk: number;
   blocked: number;
   error?: string;
@@ -29,7 +30,7 @@ export interface SetRow {
 
 /** setRow counts one outcome's changes by column. */
 export function setRow(o: WorkspaceOutcome): SetRow {
-  const row: SetRow = { workspace: o.workspace, invite: 0, update: 0, remove: 0, highRisk: 0, blocked: 0 };
+  const row: SetRow = { workspace: o.workspace, invite: 0, update: 0, remove: 0, roles: 0, highRisk: 0, blocked: 0 };
   if (!("plan" in o)) return { ...row, error: o.error };
   for (const c of o.plan.changes) row[CHANGE_KIND_TABLE[c.kind].setColumn] += 1;
   return { ...row, highRisk: o.plan.summary.highRisk, blocked: o.plan.violations.length };
@@ -40,7 +41,7 @@ export function setSummaryLine(outcomes: readonly WorkspaceOutcome[]): string {
   const rows = outcomes.map(setRow);
   const errors = rows.filter((r) => r.error !== undefined).length;
   const blocked = rows.filter((r) => r.blocked > 0).length;
-  const total = (r: SetRow) => r.invite + r.update + r.remove;
+  const total = (r: SetRow) => r.invite + r.update + r.remove + r.roles;
   const changed = rows.filter((r) => r.error === undefined && r.blocked === 0 && total(r) > 0).length;
   const clean = rows.filter((r) => r.error === undefined && r.blocked === 0 && total(r) === 0).length;
   const parts = [
