@@ -3,6 +3,7 @@ import { DEFAULT_CONCURRENCY } from "../reconciler/apply/index.js";
 import { diagnosticsOption } from "./annotations.js";
 import type { ApplyOptions } from "./run-apply.js";
 import { addTargetOptions } from "./target.js";
+import { collectFiles } from "./workspaces.js";
 
 /** registerApply adds `apply`: make the plan's changes, after confirmation; exit 0 only when every change applied. */
 export function registerApply(program: Command): void {
@@ -10,7 +11,8 @@ export function registerApply(program: Command): void {
     .command("apply")
     .description("make the live workspace match access.yaml (or a saved plan), after showing the plan and asking")
     .argument("[plan]", "a plan saved by `plan --out`: apply exactly it (refused as stale if the workspace changed since)")
-    .option("-f, --file <path>", "the access file (default: access.yaml; not used with a saved plan)")
+    .option("-f, --file <path>", "the access file, or a folder of workspace files; repeat for several (default: access.yaml; a saved plan names its own)", collectFiles)
+    .option("--credentials <path>", "a YAML file mapping each workspace to its token file (several workspaces)")
     .option("--auto-approve", "apply without asking (required when not on a terminal)")
     .option("--concurrency <n>", "change calls in flight at once, 1 to 64", parseConcurrency, DEFAULT_CONCURRENCY)
     .addOption(new Option("--format <format>", "output format of the result").choices(["text", "json"]).default("text"))
@@ -25,6 +27,11 @@ Examples:
   $ antryk-access apply -f examples/access.yaml                 # shows the plan, asks 'yes'
   $ antryk-access apply -f access.yaml --auto-approve           # CI: no terminal, no question
   $ antryk-access plan --out plan.json && antryk-access apply plan.json --auto-approve
+  $ antryk-access apply -f access/ --auto-approve               # every workspace of a folder
+
+Several workspaces: nothing is applied if any workspace's plan is blocked or cannot be
+made; otherwise each workspace is applied and verified on its own, one after another,
+and the report is per workspace and in total.
 
 --format json prints { "planId", "applied", "failed", "skipped", "notAttempted",
 "verification" } on stdout. After its last change, apply reads the workspace back and

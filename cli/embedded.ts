@@ -51,9 +51,60 @@ export async function openEmbedded(options: {
   explicit?: boolean;
 }): Promise<EmbeddedWorkspace> {
   const server = await import("../server/index.js");
-  const dir = join(options.cwd, EMBEDDED_DIR);
+  const { dir, dbPath, displayPath } = embeddedPaths(options.cwd);
+  const token = await ensureToken(server, { ...options, dir, dbPath, displayPath });
+  // One local user: no rate limit to wait on.
+  const running = await server.startServer({ dbPath, host: "127.0.0.1", port: 0, rateLimit: false });
+  return { baseUrl: running.url, token, displayPath, close: () => running.close() };
+}
+
+/** EmbeddedWorkspaces is one running embedded server holding several workspaces, and the owner token of each. */
+export interface EmbeddedWorkspaces {
+  baseUrl: string;
+  tokens: Map<string, string>;
+  displayPath: string;
+  close(): Promise<void>;
+}
+
+/**
+ * openEmbeddedSet starts one reference server over the one database of `.antryk/` that
+ * holds every workspace, creating those missing by openEmbedded's rules (all of them on first
+ * use; beside existing ones only with `explicit`), and returns each one's owner token.
+ */
+export async function openEmbeddedSet(options: {
+  cwd: string;
+  workspaces: readonly { workspace: string; owner?: string }[];
+  explicit?: boolean;
+  /** create: false (export) refuses a workspace that does not exist yet. */
+  create?: boolean;
+}): Promise<EmbeddedWorkspaces> {
+  const server = await import("../server/index.js");
+  const paths = embeddedPaths(options.cwd);
+  const fresh = !existsSync(paths.dbPath) || server.workspaceNames(paths.dbPath).length === 0;
+  const tokens = new Map<string, string>();
+  for (const w of options.workspaces) {
+    // The very first run creates them all: none of them is a typo beside an existing one.
+    tokens.set(
+      w.workspace,
+      await ensureToken(server, { ...paths, workspace: w.workspace, owner: w.owner, explicit: options.explicit === true || fresh, ...(options.create === false ? { create: false } : {}) }),
+    );
+  }
+  const running = await server.startServer({ dbPath: paths.dbPath, host: "127.0.0.1", port: 0, rateLimit: false });
+  return { baseUrl: running.url, tokens, displayPath: paths.displayPath, close: () => running.close() };
+}
+
+function embeddedPaths(cwd: string): { dir: string; dbPath: string; displayPath: string } {
+  const dir = join(cwd, EMBEDDED_DIR);
   const dbPath = join(dir, EMBEDDED_DB);
-  const displayPath = relative(options.cwd, dbPath) || dbPath;
+  return { dir, dbPath, displayPath: relative(cwd, dbPath) || dbPath };
+}
+
+/** ensureToken returns the owner token of an embedded workspace, creating the workspace (and the database) when openEmbedded's rules allow. */
+async function ensureToken(
+  server: typeof import("../server/index.js"),
+  options: { dir: string; dbPath: string; displayPath: string; workspace: string; owner?: string; create?: boolean; explicit?: boolean },
+): Promise<string> {
+  const { dir, dbPath, displayPath } = options;
   const tokenPath = join(dir, tokenFileName(options.workspace));
   // A token without its database (the .db was deleted) opens nothing: start over.
   let token = existsSync(dbPath) ? await readExistingToken(tokenPath) : undefined;
@@ -76,10 +127,7 @@ export async function openEmbedded(options: {
     await writeFile(tokenPath, `${token}\n`, { mode: 0o600 });
     await chmod(tokenPath, 0o600);
   }
-
-  // One local user: no rate limit to wait on.
-  const running = await server.startServer({ dbPath, host: "127.0.0.1", port: 0, rateLimit: false });
-  return { baseUrl: running.url, token, displayPath, close: () => running.close() };
+  return token;
 }
 
 /**

@@ -8,7 +8,7 @@ import type { AccessFileRef, Plan } from "../reconciler/plan.js";
 import { ADMIN_PERMISSION } from "../schema/catalog.js";
 import { formatDiagnostic, type Diagnostic } from "../schema/diagnostics.js";
 import { githubAnnotation, type DiagnosticFormat } from "./annotations.js";
-import { loadAccessFile } from "../schema/load.js";
+import { loadFile } from "../schema/library/index.js";
 import type { DesiredState } from "../schema/model.js";
 import type { Session } from "./session.js";
 
@@ -24,7 +24,8 @@ import type { Session } from "./session.js";
  * print with printWarnings (on stderr, after the embedded workspace's announcement, which must be
  * the first line); any error throws a ConfigError carrying every diagnostic, which the
  * CLI prints like `validate` does. `accessFile` is what a plan records of the file: its
- * path relative to `cwd` and the SHA-256 of the bytes that were validated. `now` is the
+ * path relative to `cwd` and the SHA-256 of the bytes that were validated (with the
+ * libraries it imports, when it imports any: schema/library/). `now` is the
  * clock `expires` is resolved against (review --as-of).
  */
 export async function loadDesired(
@@ -32,7 +33,11 @@ export async function loadDesired(
   cwd: string = process.cwd(),
   now?: Date,
 ): Promise<{ desired: DesiredState; warnings: Diagnostic[]; accessFile: AccessFileRef }> {
-  const { desired, diagnostics, sha256 } = await loadAccessFile(file, now === undefined ? {} : { now });
+  const loaded = await loadFile(file, now === undefined ? {} : { now });
+  if (loaded.kind === "library") {
+    throw new ConfigError(`${file} is a library (kind: library), not a workspace file: plan and apply take workspace files that import it (validate checks libraries)`, loaded.diagnostics);
+  }
+  const { desired, diagnostics, sha256 } = loaded;
   const errors = diagnostics.filter((d) => d.severity === "error");
   if (desired === null || errors.length > 0 || sha256 === undefined) {
     const n = errors.length;

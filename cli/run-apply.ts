@@ -17,10 +17,13 @@ import { createProgress } from "./progress.js";
 import { withSession, type Session } from "./session.js";
 import { resolveTarget, type TargetOptions } from "./target.js";
 import type { DiagnosticFormat } from "./annotations.js";
+import { DEFAULT_FILE, isMultiple } from "./workspaces.js";
 
 /** ApplyOptions are `apply`'s parsed options (cli/apply.ts declares them). */
 export interface ApplyOptions extends TargetOptions {
-  file?: string;
+  /** The `-f` arguments (files or folders); none means access.yaml, or the files a saved plan names. */
+  file?: string[];
+  credentials?: string;
   autoApprove?: boolean;
   concurrency: number;
   format: "text" | "json";
@@ -30,7 +33,7 @@ export interface ApplyOptions extends TargetOptions {
 }
 
 /** Reviewed is a plan about to be applied, with what it was computed from (verification recomputes from the same). */
-interface Reviewed {
+export interface Reviewed {
   session: Session;
   desired: DesiredState;
   plan: Plan;
@@ -45,6 +48,18 @@ interface Reviewed {
  * every other outcome throws a typed error.
  */
 export async function runApply(planPath: string | undefined, options: ApplyOptions): Promise<number> {
+  const args = options.file ?? [DEFAULT_FILE];
+  if (planPath !== undefined) {
+    const { readSavedPlans } = await import("./saved-plan.js");
+    const savedPlans = await readSavedPlans(planPath);
+    if (savedPlans.kind === "set") {
+      const { runApplySavedSet } = await import("./run-apply-set.js");
+      return runApplySavedSet(planPath, savedPlans.plans, options);
+    }
+  } else if (options.credentials !== undefined || (await isMultiple(args))) {
+    const { runApplySet } = await import("./run-apply-set.js");
+    return runApplySet(args, options);
+  }
   ignoreClosedStdout();
   const json = options.format === "json";
   const say = (line: string) => (json ? process.stderr : process.stdout).write(`${line}\n`);
@@ -54,7 +69,7 @@ export async function runApply(planPath: string | undefined, options: ApplyOptio
   if (planPath !== undefined) {
     const { readSavedPlan } = await import("./saved-plan.js");
     const saved = await readSavedPlan(planPath);
-    const file = options.file ?? saved.accessFile.path;
+    const file = options.file?.[0] ?? saved.accessFile.path;
     const { desired, warnings, accessFile } = await loadDesired(file);
     if (accessFile.sha256 !== saved.accessFile.sha256) {
       throw new StalePlanError(
@@ -78,7 +93,7 @@ export async function runApply(planPath: string | undefined, options: ApplyOptio
     });
   }
 
-  const { desired, warnings, accessFile } = await loadDesired(options.file ?? "access.yaml");
+  const { desired, warnings, accessFile } = await loadDesired(args[0]!);
   return withSession({ target, workspace: desired.workspace, owner: desired.owner, announce: say }, async (session) => {
     printWarnings(warnings, options.diagnostics);
     const { live, plan } = await planAgainst(session, desired, { allowSelfChange, accessFile, attribute: true });
@@ -144,7 +159,7 @@ async function proceed(reviewed: Reviewed, options: ApplyOptions, say: (line: st
  * verify re-reads the workspace and recomputes the plan of the same file, unless the
  * apply did not run to its end or removed the member whose token ran it.
  */
-async function verify(reviewed: Reviewed, result: ApplyResult, interrupted: boolean, allowSelfChange: boolean): Promise<Verification> {
+export async function verify(reviewed: Reviewed, result: ApplyResult, interrupted: boolean, allowSelfChange: boolean): Promise<Verification> {
   const { session, desired, plan } = reviewed;
   if (interrupted) return { status: "skipped", cause: "interrupted", reason: "apply was interrupted" };
   if (result.notAttempted.some((n) => n.reason === "unreachable")) {
@@ -172,7 +187,7 @@ async function verify(reviewed: Reviewed, result: ApplyResult, interrupted: bool
  * plan is recomputed and must list the same changes (an invitee accepting meanwhile does
  * not matter; someone editing a person the plan changes does).
  */
-async function assertStillPlanned(reviewed: Reviewed, allowSelfChange: boolean): Promise<void> {
+export async function assertStillPlanned(reviewed: Reviewed, allowSelfChange: boolean): Promise<void> {
   const { session, desired, plan } = reviewed;
   const { revision } = await session.client.getWorkspace(plan.workspace);
   if (revision === plan.liveRevision) return;
@@ -186,7 +201,7 @@ async function assertStillPlanned(reviewed: Reviewed, allowSelfChange: boolean):
 }
 
 /** assertSameChanges refuses (StalePlanError naming every difference) unless the recomputed plan makes exactly the reviewed changes. */
-function assertSameChanges(reviewed: Plan, recomputed: Plan, label: string, path?: string): void {
+export function assertSameChanges(reviewed: Plan, recomputed: Plan, label: string, path?: string): void {
   const differences = changeDifferences(reviewed.changes, recomputed.changes, label);
   if (differences.length === 0) return;
   const shown = differences.slice(0, 10).join("; ");

@@ -9,8 +9,11 @@ import { resolveExportWorkspace } from "./workspace-name.js";
 
 /** ExportOptions are `export`'s parsed options (cli/export.ts declares them). */
 export interface ExportOptions extends TargetOptions {
-  workspace?: string;
+  /** The `--workspace` arguments; several (or --extract-library) export a folder (run-export-set.ts). */
+  workspace?: string[];
   output?: string;
+  extractLibrary?: string;
+  credentials?: string;
 }
 
 /**
@@ -21,9 +24,13 @@ export interface ExportOptions extends TargetOptions {
  * in the working directory); with none installed there, the file has no modeline.
  */
 export async function runExport(options: ExportOptions): Promise<number> {
+  if ((options.workspace?.length ?? 0) > 1 || options.extractLibrary !== undefined || options.credentials !== undefined) {
+    const { runExportSet } = await import("./run-export-set.js");
+    return runExportSet(options);
+  }
   ignoreClosedStdout();
   const target = await resolveTarget(options);
-  const workspace = await resolveExportWorkspace(options.workspace, target);
+  const workspace = await resolveExportWorkspace(options.workspace?.[0], target);
   const yaml = await withSession(
     { target, workspace, announce: (line) => process.stderr.write(`${line}\n`), create: false },
     async (session) => renderAccessYaml(await fetchWorkspaceState(session.client, workspace), { schemaUrl: modelineSchemaPath(options.output ?? "access.yaml") }),

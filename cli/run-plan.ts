@@ -6,10 +6,13 @@ import { blockedError, isBlocked, loadDesired, planAgainst, printWarnings } from
 import { withSession } from "./session.js";
 import { resolveTarget, type TargetOptions } from "./target.js";
 import type { DiagnosticFormat } from "./annotations.js";
+import { DEFAULT_FILE, isMultiple } from "./workspaces.js";
 
 /** PlanOptions are `plan`'s parsed options (cli/plan.ts declares them). */
 export interface PlanOptions extends TargetOptions {
-  file: string;
+  /** The `-f` arguments (files or folders); none means access.yaml. */
+  file?: string[];
+  credentials?: string;
   format: "text" | "json" | "markdown";
   out?: string;
   detailedExitcode?: boolean;
@@ -19,17 +22,24 @@ export interface PlanOptions extends TargetOptions {
 }
 
 /**
- * runPlan is `plan`: load, fetch, compute, render on stdout (and --out as JSON). The
+ * runPlan is `plan`: load, fetch, compute, render on stdout (and --out as JSON); several
+ * workspaces (several `-f`, a folder, `--credentials`) go to runPlanSet. The
  * Markdown comment always carries the YAML diff; text shows it with --diff. It
  * returns the exit code: 0, or 2 with --detailed-exitcode when there are changes; a
  * blocked plan is shown, then thrown as SafetyError (exit 1).
  */
 export async function runPlan(options: PlanOptions): Promise<number> {
+  const args = options.file ?? [DEFAULT_FILE];
+  if (options.credentials !== undefined || (await isMultiple(args))) {
+    const { runPlanSet } = await import("./run-plan-set.js");
+    return runPlanSet(options, args);
+  }
+  const file = args[0]!;
   ignoreClosedStdout();
   const text = options.format === "text";
   const say = (line: string) => (text ? process.stdout : process.stderr).write(`${line}\n`);
   const target = await resolveTarget(options);
-  const { desired, warnings, accessFile } = await loadDesired(options.file);
+  const { desired, warnings, accessFile } = await loadDesired(file);
   const { plan, live } = await withSession(
     { target, workspace: desired.workspace, owner: desired.owner, announce: say },
     async (session) => {

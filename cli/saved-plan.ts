@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { ConfigError } from "../errors.js";
 import type { AccessFileRef, Plan } from "../reconciler/plan.js";
 import { parsePlan } from "../reconciler/plan-schema.js";
+import { PLAN_FORMAT_VERSION } from "../reconciler/plan.js";
 
 /**
  * Reading a saved plan (`plan --out plan.json`, then `apply plan.json`). The file is
@@ -35,4 +36,40 @@ export function parseSavedPlan(text: string, path: string): SavedPlan {
     throw new ConfigError(`${path} is not a saved plan: accessFile: it names no access file (only plans of a file can be saved and applied)`);
   }
   return { ...plan, accessFile: plan.accessFile };
+}
+
+/** SavedPlans is what `apply PLAN.json` read: one plan (`plan --out` of one workspace) or a plan set (`{ formatVersion, plans }`). */
+export type SavedPlans = { kind: "plan"; plan: SavedPlan } | { kind: "set"; plans: SavedPlan[] };
+
+/**
+ * readSavedPlans reads a saved plan or plan set. Each plan of a set is checked as a saved
+ * plan on its own (named `PATH plans[i]` in messages); a set naming one workspace twice,
+ * of another formatVersion, or with no plan, is refused.
+ */
+export async function readSavedPlans(path: string): Promise<SavedPlans> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (err) {
+    throw new ConfigError(`cannot read the saved plan ${path} (${(err as NodeJS.ErrnoException).code ?? "unreadable"})`, [], { cause: err });
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { kind: "plan", plan: parseSavedPlan(text, path) };
+  }
+  if (typeof value !== "object" || value === null || !("plans" in value)) return { kind: "plan", plan: parseSavedPlan(text, path) };
+  const set = value as { formatVersion?: unknown; plans: unknown };
+  if (set.formatVersion !== PLAN_FORMAT_VERSION) {
+    throw new ConfigError(`${path} is a plan set of formatVersion ${JSON.stringify(set.formatVersion)}; this antryk-access reads formatVersion ${PLAN_FORMAT_VERSION}: run plan again`);
+  }
+  if (!Array.isArray(set.plans) || set.plans.length === 0) throw new ConfigError(`${path} is not a saved plan set: plans: must be a list of at least one plan`);
+  const plans = set.plans.map((p, i) => parseSavedPlan(JSON.stringify(p), `${path} plans[${i}]`));
+  const seen = new Set<string>();
+  for (const p of plans) {
+    if (seen.has(p.workspace)) throw new ConfigError(`${path} is not a saved plan set: workspace ${p.workspace} appears twice`);
+    seen.add(p.workspace);
+  }
+  return { kind: "set", plans };
 }

@@ -88,7 +88,7 @@ export async function resolveTarget(options: TargetOptions, env: NodeJS.ProcessE
 }
 
 /** readTokenFile reads a token file; the message on failure names the file, never its content. */
-async function readTokenFile(path: string): Promise<string> {
+export async function readTokenFile(path: string): Promise<string> {
   let text: string;
   try {
     text = await readFile(path, "utf8");
@@ -106,17 +106,18 @@ async function readTokenFile(path: string): Promise<string> {
 /** TOKEN_CHARS: a token is printable ASCII with no white space (anything else cannot be an HTTP header value). */
 const TOKEN_CHARS = /^[\x21-\x7e]+$/;
 
-/** envToken reads ANTRYK_TOKEN (trimmed; blank is unset); white space or a control character inside is a one-line error that never shows the value. */
-function envToken(env: NodeJS.ProcessEnv): string | undefined {
-  const token = nonEmpty(env.ANTRYK_TOKEN);
+/** envToken reads ANTRYK_TOKEN, or the variable `name` (trimmed; blank is unset); white space or a control character inside is a one-line error that never shows the value. */
+export function envToken(env: NodeJS.ProcessEnv, name = "ANTRYK_TOKEN"): string | undefined {
+  const token = nonEmpty(env[name]);
   if (token === undefined) return undefined;
   if (!TOKEN_CHARS.test(token)) {
-    throw new ConfigError("ANTRYK_TOKEN holds white space, a control character or a non-ASCII character: set it to the token alone");
+    throw new ConfigError(`${name} holds white space, a control character or a non-ASCII character: set it to the token alone`);
   }
   return token;
 }
 
-function nonEmpty(value: string | undefined): string | undefined {
+/** nonEmpty is a trimmed value, or undefined when blank or unset. */
+export function nonEmpty(value: string | undefined): string | undefined {
   const v = value?.trim();
   return v === undefined || v === "" ? undefined : v;
 }

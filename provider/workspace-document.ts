@@ -2,7 +2,8 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { ConfigError } from "../errors.js";
 import type { Diagnostic } from "../schema/diagnostics.js";
-import { loadAccessFile, validateAccessDocument } from "../schema/load.js";
+import { loadFile } from "../schema/library/index.js";
+import { validateAccessDocument } from "../schema/load.js";
 import type { DesiredState } from "../schema/model.js";
 import { checkPolicies } from "../schema/policy/check.js";
 import { diagnosticReason, errorsOnly, propertyPath, type CheckFailure } from "./check.js";
@@ -28,7 +29,7 @@ export interface WorkspaceAccessInputs {
   allowSelfChange?: boolean;
   /** documentSecret: the program passed `document` as a secret, so outputs derived from it are secret too. */
   documentSecret?: boolean;
-  /** contentDigest is `sha256:<hex>` of the resolved document (the file's bytes, or the canonical JSON of `document`); set by check. */
+  /** contentDigest is `sha256:<hex>` of the resolved document (the file's bytes, with the libraries it imports when it imports any; or the canonical JSON of `document`); set by check. */
   contentDigest?: string;
 }
 
@@ -69,14 +70,25 @@ export async function loadDesired(inputs: WorkspaceAccessInputs): Promise<Loaded
   const fromFile = typeof inputs.file === "string";
   if (fromFile) {
     try {
-      result = await loadAccessFile(inputs.file as string);
-      contentDigest = sha256(await readFile(inputs.file as string));
+      // Imports are resolved relative to the file; the digest covers the file and every library it imports.
+      const loaded = await loadFile(inputs.file as string);
+      if (loaded.kind === "library") {
+        const reason = `${inputs.file} is a library (kind: library), not a workspace file: point file at a workspace file that imports it`;
+        return { desired: null, diagnostics: [], failures: [{ property: "file", reason }] };
+      }
+      result = loaded;
+      if (loaded.sha256 !== undefined) contentDigest = `sha256:${loaded.sha256}`;
+      else contentDigest = sha256(await readFile(inputs.file as string));
     } catch (err) {
       if (err instanceof ConfigError) return { desired: null, diagnostics: [], failures: [{ property: "file", reason: err.message }], unreadable: err.message };
       const reason = `cannot read ${inputs.file}: ${err instanceof Error ? err.message : String(err)}`;
       return { desired: null, diagnostics: [], failures: [{ property: "file", reason }], unreadable: reason };
     }
   } else {
+    if (inputs.document !== undefined && "imports" in inputs.document) {
+      const reason = "imports are resolved relative to the access file: use the file input (a path) for a file that imports libraries";
+      return { desired: null, diagnostics: [], failures: [{ property: `${DOCUMENT_NAME}.imports`, reason }] };
+    }
     const document = { version: 1, workspace: inputs.workspace, ...inputs.document };
     contentDigest = sha256(stableJson(document));
     result = validateAccessDocument(document, DOCUMENT_NAME);

@@ -22,6 +22,8 @@ export interface ChangeKindInfo<K extends ChangeKind> {
   symbol: Symbol;
   /** label is the change's row in the plan's count table (Markdown): `Invite`, `Update member`. */
   label: string;
+  /** setColumn is the column of a plan set's summary table that counts the kind: people to invite, to update, to remove, or role changes. */
+  setColumn: "invite" | "update" | "remove" | "roles";
   /**
    * phase is the phase computePlan puts a change of this kind in, unless it takes
    * permissions away (an update then goes with the demotions) or is a reinvitation.
@@ -63,6 +65,7 @@ export const CHANGE_KIND_TABLE: { readonly [K in ChangeKind]: ChangeKindInfo<K> 
     verb: "invite",
     symbol: "+",
     label: "Invite",
+    setColumn: "invite",
     phase: "grants",
     subject: "person",
     subjectOf: (c) => c.email,
@@ -76,6 +79,7 @@ export const CHANGE_KIND_TABLE: { readonly [K in ChangeKind]: ChangeKindInfo<K> 
     verb: "resend invitation",
     symbol: "+",
     label: "Resend invitation",
+    setColumn: "invite",
     phase: "grants",
     subject: "person",
     subjectOf: (c) => c.email,
@@ -89,6 +93,7 @@ export const CHANGE_KIND_TABLE: { readonly [K in ChangeKind]: ChangeKindInfo<K> 
     verb: "update invitation",
     symbol: "~",
     label: "Update invitation",
+    setColumn: "update",
     phase: "grants",
     subject: "person",
     subjectOf: (c) => c.email,
@@ -102,6 +107,7 @@ export const CHANGE_KIND_TABLE: { readonly [K in ChangeKind]: ChangeKindInfo<K> 
     verb: "update",
     symbol: "~",
     label: "Update member",
+    setColumn: "update",
     phase: "grants",
     subject: "person",
     subjectOf: (c) => c.email,
@@ -115,6 +121,7 @@ export const CHANGE_KIND_TABLE: { readonly [K in ChangeKind]: ChangeKindInfo<K> 
     verb: "remove",
     symbol: "-",
     label: "Remove member",
+    setColumn: "remove",
     phase: "removals",
     subject: "person",
     subjectOf: (c) => c.email,
@@ -128,6 +135,7 @@ export const CHANGE_KIND_TABLE: { readonly [K in ChangeKind]: ChangeKindInfo<K> 
     verb: "revoke invitation",
     symbol: "-",
     label: "Revoke invitation",
+    setColumn: "remove",
     phase: "removals",
     subject: "person",
     subjectOf: (c) => c.email,
@@ -141,6 +149,7 @@ export const CHANGE_KIND_TABLE: { readonly [K in ChangeKind]: ChangeKindInfo<K> 
     verb: "create role",
     symbol: "+",
     label: "Create role",
+    setColumn: "roles",
     phase: "roles",
     subject: "role",
     subjectOf: (c) => c.name,
@@ -154,6 +163,7 @@ export const CHANGE_KIND_TABLE: { readonly [K in ChangeKind]: ChangeKindInfo<K> 
     verb: "update role",
     symbol: "~",
     label: "Update role",
+    setColumn: "roles",
     phase: "roles",
     subject: "role",
     subjectOf: (c) => c.name,
@@ -167,6 +177,7 @@ export const CHANGE_KIND_TABLE: { readonly [K in ChangeKind]: ChangeKindInfo<K> 
     verb: "delete role",
     symbol: "-",
     label: "Delete role",
+    setColumn: "roles",
     phase: "roleDeletions",
     subject: "role",
     subjectOf: (c) => c.name,

@@ -8,7 +8,7 @@ import { escapeInvisible } from "./identity.js";
 import type { DesiredMember, DesiredState } from "./model.js";
 import { normalize, type Draft, type DraftMember } from "./normalize.js";
 import { toPolicies } from "./policy/build.js";
-import { RULES, type Finding, type RuleContext } from "./rules/index.js";
+import { RULES, type Finding, type Rule, type RuleContext } from "./rules/index.js";
 import { NULL_LOCATOR, type SourceLocator, type YamlPath } from "./source/locator.js";
 import { MAX_FILE_BYTES, parseYamlText } from "./source/parse-text.js";
 
@@ -41,13 +41,26 @@ export interface LoadOptions {
  * its content — including binary or oversized content — comes back as diagnostics.
  */
 export async function loadAccessFile(path: string, options: LoadOptions = {}): Promise<LoadResult> {
+  const source = await readAccessSource(path);
+  if (source.kind === "problem") return source.result;
+  return { ...parseAccessText(source.text, path, options), sha256: source.sha256 };
+}
+
+/**
+ * AccessSource is an access file read whole: its text and the SHA-256 of its bytes, or
+ * the LoadResult that says why its content cannot be text (binary, oversized).
+ */
+export type AccessSource = { kind: "text"; text: string; sha256: string } | { kind: "problem"; result: LoadResult };
+
+/** readAccessSource reads a file as loadAccessFile does: an unreadable file throws ConfigError, unusable content is a problem result. */
+export async function readAccessSource(path: string): Promise<AccessSource> {
   let bytes: Buffer;
   try {
     const info = await stat(path);
     if (info.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
     // A device or FIFO (/dev/zero, a pipe) could stream forever: only regular files are read.
     if (!info.isFile()) throw Object.assign(new Error("not a regular file"), { code: "ENOTREG" });
-    if (info.size > MAX_FILE_BYTES) return tooLarge(path, info.size);
+    if (info.size > MAX_FILE_BYTES) return { kind: "problem", result: tooLarge(path, info.size) };
     bytes = await readFile(path);
   } catch (err) {
     throw new ConfigError(`cannot read ${path}: ${reason(err)}`, [], { cause: err });
@@ -56,9 +69,9 @@ export async function loadAccessFile(path: string, options: LoadOptions = {}): P
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
-    return fileProblem(path, "not-text", "the file is not UTF-8 text; is it binary?");
+    return { kind: "problem", result: fileProblem(path, "not-text", "the file is not UTF-8 text; is it binary?") };
   }
-  return { ...parseAccessText(text, path, options), sha256: createHash("sha256").update(bytes).digest("hex") };
+  return { kind: "text", text, sha256: createHash("sha256").update(bytes).digest("hex") };
 }
 
 /** parseAccessText validates access-file text; `file` names it in diagnostics. Never throws for bad content. */
@@ -77,11 +90,34 @@ export function validateAccessDocument(doc: unknown, file: string, options: Load
   return validateWithLocator(doc, file, NULL_LOCATOR, options.now ?? new Date());
 }
 
-function validateWithLocator(doc: unknown, file: string, locator: SourceLocator, now: Date): LoadResult {
+/**
+ * ComposedSource is a document assembled from several files (a workspace file and the
+ * libraries it imports, schema/library/): `fileOf` names the file a path's node came from,
+ * and `locator` finds it in that file.
+ */
+export interface ComposedSource {
+  file: string;
+  locator: SourceLocator;
+  fileOf(path: YamlPath): string;
+}
+
+/** validateComposed validates a composed document: like parseAccessText, with each diagnostic and source naming the file its node came from. */
+export function validateComposed(doc: unknown, source: ComposedSource, options: LoadOptions & { rules?: readonly Rule[] } = {}): LoadResult {
+  return validateWithLocator(doc, source.file, source.locator, options.now ?? new Date(), source.fileOf, options.rules);
+}
+
+function validateWithLocator(
+  doc: unknown,
+  file: string,
+  locator: SourceLocator,
+  now: Date,
+  fileOf: (path: YamlPath) => string = () => file,
+  rules: readonly Rule[] = Object.values(RULES),
+): LoadResult {
   // Messages quote values from the file: their invisible characters are shown escaped, never emitted raw.
   const toDiagnostic = (f: Finding): Diagnostic => {
     const { line, column } = locator.locate(f.path, f.atKey);
-    return { severity: f.severity, code: f.code, message: escapeInvisible(f.message), file, line, column, path: f.path };
+    return { severity: f.severity, code: f.code, message: escapeInvisible(f.message), file: fileOf(f.path), line, column, path: f.path };
   };
   const schema = checkSchema(doc);
   const findings: Finding[] = schema.findings.map((f) => ({ ...f, severity: "error" as const }));
@@ -96,10 +132,10 @@ function validateWithLocator(doc: unknown, file: string, locator: SourceLocator,
       locate: (path) => locator.locate(path),
       where: (path) => {
         const p = locator.locate(path);
-        return `${file}:${p.line}:${p.column}`;
+        return `${fileOf(path)}:${p.line}:${p.column}`;
       },
     };
-    for (const rule of Object.values(RULES)) findings.push(...rule(draft, ctx));
+    for (const rule of rules) findings.push(...rule(draft, ctx));
   }
   if (schema.rejected && !findings.some((f) => f.severity === "error")) {
     // Every schema error was left to a rule that did not fire: the schema and the rules disagree.
@@ -108,12 +144,12 @@ function validateWithLocator(doc: unknown, file: string, locator: SourceLocator,
   }
   const diagnostics = findings.map(toDiagnostic).sort(compareDiagnostics);
   const valid = !diagnostics.some((d) => d.severity === "error");
-  return { desired: valid && draft ? toDesiredState(draft, file, locator) : null, diagnostics };
+  return { desired: valid && draft ? toDesiredState(draft, file, locator, fileOf) : null, diagnostics };
 }
 
 /** toDesiredState builds the engine's model from a draft the rules found no error in. */
-function toDesiredState(draft: Draft, file: string, locator: SourceLocator): DesiredState {
-  const source = (path: YamlPath, key = false) => ({ file, ...locator.locate(path, key), path });
+function toDesiredState(draft: Draft, file: string, locator: SourceLocator, fileOf: (path: YamlPath) => string): DesiredState {
+  const source = (path: YamlPath, key = false) => ({ file: fileOf(path), ...locator.locate(path, key), path });
   const member = (m: DraftMember): DesiredMember => {
     const out: DesiredMember = {
       email: m.email,

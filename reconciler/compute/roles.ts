@@ -1,3 +1,4 @@
+import { dirname, relative } from "node:path";
 import type { DesiredState } from "../../schema/model.js";
 import type { LiveState } from "../live-state.js";
 import type { Change, PlanWarning } from "../plan.js";
@@ -24,16 +25,20 @@ export function reconcileRoles(
   const liveRoles = new Map(live.roles.filter((r) => !r.builtIn).map((r) => [r.name, r]));
   const heldBy = (name: string) =>
     [...holdings.values()].filter((h) => h.access.role === name).sort((a, b) => (a.state === b.state ? compareText(a.email, b.email) : a.state === "active" ? -1 : 1));
+  // A role from an imported library names the library as the workspace file's imports: does
+  // (relative to that file, so no machine's layout reaches a plan); one from the workspace
+  // file says access.yaml, as every reason does.
+  const origin = (file: string) => (file === desired.file ? "access.yaml" : relative(dirname(desired.file), file));
   const defined = new Set<string>();
   for (const role of desired.roles) {
     defined.add(role.name);
     const want = make.roleBody(role.description, role.permissions);
     const have = liveRoles.get(role.name);
     if (have === undefined) {
-      out.changes.push(make.createRole(role.name, want, "defined in access.yaml"));
+      out.changes.push(make.createRole(role.name, want, `defined in ${origin(role.source.file)}`));
     } else if (!samePermissions(have.permissions, want.permissions) || have.description !== want.description) {
       const what = samePermissions(have.permissions, want.permissions) ? "description differs" : "permissions differ";
-      out.changes.push(make.updateRole(have, want, `${what} from access.yaml`, heldBy(role.name), tables));
+      out.changes.push(make.updateRole(have, want, `${what} from ${origin(role.source.file)}`, heldBy(role.name), tables));
     }
   }
 

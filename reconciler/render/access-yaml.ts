@@ -15,6 +15,8 @@ export const DEFAULT_SCHEMA_URL = "./node_modules/antryk-access/schema/access.sc
 export interface AccessYamlOptions {
   schemaUrl?: string | null;
   comments?: boolean;
+  /** imports: library paths the file imports (export --extract-library), written after `workspace:`. */
+  imports?: readonly string[];
 }
 
 /** AccessEntry is one person in canonical form; `pending` is set for a pending invitation: the comment that marks it. */
@@ -85,7 +87,9 @@ export function writeAccessYaml(access: CanonicalAccess, options: AccessYamlOpti
         "",
       ]
     : [];
-  out.push("version: 1", `workspace: ${scalar(access.workspace)}`, `owner: ${scalar(access.owner)}`, "mode: authoritative");
+  out.push("version: 1", `workspace: ${scalar(access.workspace)}`);
+  if (options.imports !== undefined && options.imports.length > 0) out.push(`imports: ${flow(options.imports)}`);
+  out.push(`owner: ${scalar(access.owner)}`, "mode: authoritative");
   const roles = [...access.roles].sort(([a], [b]) => compareText(a, b));
   if (roles.length > 0) {
     out.push("roles:");
@@ -107,11 +111,12 @@ const PLAIN = /^[A-Za-z_][A-Za-z0-9_.@+-]*(?::[A-Za-z0-9_.@+-]+)*$/;
 const RESERVED = /^(?:true|false|yes|no|on|off|y|n|null|nan|inf)$/i;
 
 /** scalar writes a string plain when that is unambiguous, else as a JSON (= YAML double-quoted) string. */
-function scalar(value: string): string {
+export function scalar(value: string): string {
   return PLAIN.test(value) && !RESERVED.test(value) ? value : JSON.stringify(value);
 }
 
-function flow(values: readonly string[]): string {
+/** flow writes a list of strings as a one-line YAML flow sequence. */
+export function flow(values: readonly string[]): string {
   return `[${values.map(scalar).join(", ")}]`;
 }
 

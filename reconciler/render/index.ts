@@ -6,3 +6,6 @@ export { renderAccessYaml, DEFAULT_SCHEMA_URL, type AccessYamlOptions } from "./
 export { renderYamlDiff, renderPlanYamlDiff, type YamlDiffOptions } from "./yaml-diff.js";
 export { summaryLine, NO_CHANGES, verbOf, subjectOf, describeState } from "./words.js";
 export { showInvisible, mdCode, mdText } from "./escape.js";
+export { renderSetText, renderSetJson, setSummaryLine, setRow, type WorkspaceOutcome, type PlanSet, type SetRow } from "./plan-set.js";
+export { renderSetMarkdown } from "./plan-set-markdown.js";
+export { extractSharedRoles, writeLibraryYaml, type SharedRoles } from "./library-yaml.js";

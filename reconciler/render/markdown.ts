@@ -8,9 +8,10 @@ import { LOCAL_NOTE, accessText, eventText, unexplainedText, blockedLine, change
 /** MARKDOWN_LIMIT is the most characters renderMarkdown returns (GitHub refuses comments past 65,536). */
 export const MARKDOWN_LIMIT = 60_000;
 
-/** MarkdownOptions: `yamlDiff` is the plan's YAML-level diff (renderPlanYamlDiff) to append, folded. */
+/** MarkdownOptions: `yamlDiff` is the plan's YAML-level diff (renderPlanYamlDiff) to append, folded; `limit` a smaller size bound than MARKDOWN_LIMIT (a plan set's section). */
 export interface MarkdownOptions {
   yamlDiff?: string;
+  limit?: number;
 }
 
 /** FOLD_AFTER: past this many changes the change tables are folded in a <details> block. */
@@ -74,7 +75,8 @@ class Writer {
  * folded in <details>, whole or not at all.
  */
 export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): string {
-  const w = new Writer(MARKDOWN_LIMIT - RESERVE);
+  const limit = Math.min(options.limit ?? MARKDOWN_LIMIT, MARKDOWN_LIMIT);
+  const w = new Writer(limit - RESERVE);
   const blocked = plan.violations.length > 0;
   w.add(`### antryk-access plan for ${mdCode(plan.workspace, "block")}`, "");
   w.add(`**${mdText(summaryLine(plan.summary, plan.warnings), "block")}**${blocked ? ` **${blockedLine(plan)}**` : ""}`, "");
@@ -130,13 +132,14 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
   liveSinceSection([...review, ...gains], w);
   if (options.yamlDiff !== undefined && options.yamlDiff !== "") yamlDiffSection(options.yamlDiff, w);
 
-  const notice = cutNotice(w.cut);
+  const notice = cutNotice(w.cut, limit);
   if (notice !== null) w.force(notice);
   const text = `${w.lines.join("\n").trimEnd()}\n`;
-  return text.length <= MARKDOWN_LIMIT ? text : `${text.slice(0, MARKDOWN_LIMIT - 1)}\n`;
+  return text.length <= limit ? text : `${text.slice(0, limit - 1)}\n`;
 }
 
-const TABLE_HEAD = ["| | Who | Access | Effective permissions | Why |", "|---|---|---|---|---|"];
+/** TABLE_HEAD heads a table of changeRow rows. */
+export const TABLE_HEAD = ["| | Who | Access | Effective permissions | Why |", "|---|---|---|---|---|"];
 
 function count(n: number, what: string): string {
   return `${n.toLocaleString("en-US")} ${what}${n === 1 ? "" : "s"}`;
@@ -183,7 +186,8 @@ function effectCell(gained: readonly string[], lost: readonly string[]): string 
   return [...plus, ...minus].join(" ") || "none";
 }
 
-function changeRow(c: Change): string {
+/** changeRow is a change as a row of TABLE_HEAD's table (plan sets prefix a workspace cell). */
+export function changeRow(c: Change): string {
   const risk = c.risk === "high" ? " :warning: **high risk**" : "";
   const who = c.kind === "updateRole" ? `${mdCode(subjectOf(c), "cell")} (${count(c.holders?.length ?? 0, "holder")})` : mdCode(subjectOf(c), "cell");
   return `| ${symbolOf(c)} ${verbOf(c)}${risk} | ${who} | ${accessCell(c)} | ${effectCell(c.gained, c.lost)} | ${mdText(c.reason, "cell")} |`;
@@ -237,7 +241,7 @@ function yamlDiffSection(diff: string, w: Writer): void {
   if (!w.add(...section)) w.cut.diffLines = lines.length;
 }
 
-function cutNotice(cut: Writer["cut"]): string | null {
+function cutNotice(cut: Writer["cut"], limit: number): string | null {
   const parts: string[] = [];
   const n = (k: number, what: string) => `${k.toLocaleString("en-US")} ${what}${k === 1 ? "" : "s"}`;
   if (cut.violations > 0) parts.push(n(cut.violations, "safety violation"));
@@ -248,5 +252,6 @@ function cutNotice(cut: Writer["cut"]): string | null {
   if (cut.diffLines > 0) parts.push(`the access.yaml diff (${n(cut.diffLines, "line")})`);
   if (parts.length === 0) return null;
   const complete = cut.violations === 0 && cut.review === 0 ? " Every change that takes access away or is high risk is listed above." : "";
-  return `_This comment stops at ${MARKDOWN_LIMIT.toLocaleString("en-US")} characters: ${parts.join(", ")} not shown.${complete} See the whole plan with \`antryk-access plan --format json\`, or in the job log._`;
+  const what = limit === MARKDOWN_LIMIT ? "comment" : "section";
+  return `_This ${what} stops at ${limit.toLocaleString("en-US")} characters: ${parts.join(", ")} not shown.${complete} See the whole plan with \`antryk-access plan --format json\`, or in the job log._`;
 }

@@ -104,13 +104,17 @@ export function needsReview(c: Change): boolean {
  */
 export function reviewOrder(changes: readonly Change[]): { review: Change[]; gains: Change[] } {
   const review = changes.filter(needsReview);
-  review.sort(
-    (a, b) =>
-      (a.risk === b.risk ? 0 : a.risk === "high" ? -1 : 1) ||
-      CHANGE_KIND_TABLE[a.kind].reviewRank - CHANGE_KIND_TABLE[b.kind].reviewRank ||
-      (subjectOf(a) < subjectOf(b) ? -1 : subjectOf(a) > subjectOf(b) ? 1 : 0),
-  );
+  review.sort(compareForReview);
   return { review, gains: changes.filter((c) => !needsReview(c)) };
+}
+
+/** compareForReview orders changes to review: high risk first, then by kind (removals first), then by subject; plan sets use it across workspaces. */
+export function compareForReview(a: Change, b: Change): number {
+  return (
+    (a.risk === b.risk ? 0 : a.risk === "high" ? -1 : 1) ||
+    CHANGE_KIND_TABLE[a.kind].reviewRank - CHANGE_KIND_TABLE[b.kind].reviewRank ||
+    (subjectOf(a) < subjectOf(b) ? -1 : subjectOf(a) > subjectOf(b) ? 1 : 0)
+  );
 }
 
 /** holderEffect is what a role edit changes for one holder: `+ gains x; - loses y`, or "no change" when their own grants cover it. */

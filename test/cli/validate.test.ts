@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -16,6 +16,7 @@ let cwd: string;
 beforeAll(() => {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npx tsc -p .\` first (npm test builds)`);
   cwd = mkdtempSync(join(tmpdir(), "antryk-validate-"));
+  mkdirSync(join(cwd, "empty-folder"));
 });
 afterAll(() => rmSync(cwd, { recursive: true, force: true }));
 
@@ -118,7 +119,7 @@ describe("antryk-access validate", () => {
 
   it.each([
     ["a missing file", ["-f", "nope.yaml"], "error: cannot read nope.yaml: no such file\n"],
-    ["a directory", ["-f", "."], "error: cannot read .: it is a directory, not a file\n"],
+    ["a folder holding no workspace file or library", ["-f", "empty-folder"], "error: no workspace file or library (a YAML file with workspace: or kind: library) in empty-folder\n"],
     ["a device that never ends", ["-f", "/dev/zero"], "error: cannot read /dev/zero: not a regular file\n"],
   ])("%s is a one-line error, exit 1, no stack trace", async (_name, args, message) => {
     const { code, stdout, stderr } = await run(...args);
