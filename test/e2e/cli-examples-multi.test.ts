@@ -29,7 +29,7 @@ describe("examples/multi against the embedded local workspace", () => {
   it("validates every workspace file and the library", async () => {
     const r = await runCli(["validate", "-f", EXAMPLE], { cwd });
     expect(r.code, r.stdout + r.stderr).toBe(0);
-    expect(r.stdout).toContain("2 workspace files and 1 library: valid");
+    expect(r.stdout).toContain("2 workspace files and 2 libraries: valid");
   });
 
   it("plans, applies and verifies both workspaces in one embedded database, then plans no changes", async () => {
@@ -42,6 +42,8 @@ describe("examples/multi against the embedded local workspace", () => {
     expect(plan.stdout).toMatch(/=== acme-staging \(.*examples\/multi\/staging\.yaml\) ===/);
     // A role from the library names the library, not the workspace file.
     expect(plan.stdout).toMatch(/\+ create role release-manager .*\(defined in shared\/roles\.yaml\)/);
+    // The shared policies library holds both workspaces to its guardrails, which hold.
+    expect(plan.stdout.match(/^Policies: 3 policies checked: all hold after this plan\.$/gm)).toHaveLength(2);
 
     const apply = await runCli(["apply", "-f", EXAMPLE, "--auto-approve"], { cwd, env: EMBEDDED_DEFAULT });
     expect(apply.code, apply.stdout + apply.stderr).toBe(0);
