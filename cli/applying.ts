@@ -1,8 +1,10 @@
 import { AccessError, InterruptedError } from "../errors.js";
-import { entrySubject, type ApplyResult } from "../reconciler/apply/index.js";
-import type { Change } from "../reconciler/plan.js";
+import { applyPlan, entrySubject, type ApplyResult } from "../reconciler/apply/index.js";
+import type { AccessClient } from "../client/index.js";
+import type { Change, Plan } from "../reconciler/plan.js";
 import { describeState, showInvisible, subjectOf, verbOf } from "../reconciler/render/index.js";
 import type { Verification } from "../reconciler/verify.js";
+import { createProgress } from "./progress.js";
 
 /**
  * What apply says around applyPlan: the closing summary (applied / failed / skipped /
@@ -102,4 +104,26 @@ function capped(lines: string[]): string[] {
   if (lines.length <= MAX_PROBLEM_LINES) return lines;
   const rest = lines.length - MAX_PROBLEM_LINES;
   return [...lines.slice(0, MAX_PROBLEM_LINES), `  … and ${rest} more (--format json lists every change)`];
+}
+
+/**
+ * applyWithProgress applies one plan with the progress display (failures counted as they
+ * come); once `signal` aborts, applyPlan starts nothing more and reports the rest as not
+ * attempted.
+ */
+export async function applyWithProgress(plan: Plan, client: AccessClient, options: { concurrency?: number | undefined; signal: AbortSignal }): Promise<ApplyResult> {
+  const progress = createProgress(plan.changes.length);
+  let failed = 0;
+  try {
+    return await applyPlan(plan, client, {
+      ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+      signal: options.signal,
+      onProgress: (p) => {
+        if (p.outcome === "failed") failed += 1;
+        progress.update({ done: p.done, total: p.total, failed });
+      },
+    });
+  } finally {
+    progress.finish();
+  }
 }

@@ -1,15 +1,14 @@
 import { AccessError, ConfigError, InterruptedError, StalePlanError } from "../errors.js";
-import { applyPlan, assertFresh, type ApplyResult } from "../reconciler/apply/index.js";
+import { assertFresh, type ApplyResult } from "../reconciler/apply/index.js";
 import { renderSetText, type WorkspaceOutcome } from "../reconciler/render/index.js";
 import type { Verification } from "../reconciler/verify.js";
-import { outcomeError, problemLines, summaryLine, verificationLines } from "./applying.js";
+import { applyWithProgress, outcomeError, problemLines, summaryLine, verificationLines } from "./applying.js";
 import { confirmApply, isInteractive, useColor } from "./confirm.js";
 import { resolveMultiTarget, checkMultiTarget } from "./credentials.js";
 import { ExitCode } from "./errors.js";
 import { onInterrupt } from "./interrupt.js";
 import { ignoreClosedStdout, withNewline } from "./output.js";
 import { assertCanWrite, assertSavedPlanTarget, loadDesired, printWarnings } from "./planning.js";
-import { createProgress } from "./progress.js";
 import { assertSameChanges, assertStillPlanned, verify, type ApplyOptions, type Reviewed } from "./run-apply.js";
 import type { PlannedWorkspace } from "../reconciler/plan-many.js";
 import { loadSet, outcomeOf, planSessions, setError } from "./run-plan-set.js";
@@ -132,21 +131,7 @@ async function proceedSet(sessions: SessionSet, planned: readonly PlannedWorkspa
       }
       // Once interrupted, applyPlan starts nothing more and reports the rest as not attempted.
       if (!json) process.stdout.write(`\nApplying ${r.plan.workspace}…\n`);
-      const progress = createProgress(r.plan.changes.length);
-      let failed = 0;
-      let result: ApplyResult;
-      try {
-        result = await applyPlan(r.plan, r.session.client, {
-          concurrency: options.concurrency,
-          signal: interrupt.signal,
-          onProgress: (p) => {
-            if (p.outcome === "failed") failed += 1;
-            progress.update({ done: p.done, total: p.total, failed });
-          },
-        });
-      } finally {
-        progress.finish();
-      }
+      const result = await applyWithProgress(r.plan, r.session.client, { concurrency: options.concurrency, signal: interrupt.signal });
       done.push({ reviewed: r, result, verification: await verify(r, result, interrupt.interrupted(), options.allowSelfChange === true) });
     }
   } finally {

@@ -1,5 +1,5 @@
 import { ApiError, ConfigError, StalePlanError } from "../errors.js";
-import { applyPlan, assertFresh, type ApplyResult } from "../reconciler/apply/index.js";
+import { assertFresh, type ApplyResult } from "../reconciler/apply/index.js";
 import type { LiveState } from "../reconciler/live-state.js";
 import type { Plan } from "../reconciler/plan.js";
 import { changeDifferences } from "../reconciler/recheck.js";
@@ -7,13 +7,12 @@ import { renderText } from "../reconciler/render/index.js";
 import { verifyApplied, type Verification } from "../reconciler/verify.js";
 import { normalizeEmail } from "../schema/catalog.js";
 import type { DesiredState } from "../schema/model.js";
-import { outcomeError, problemLines, summaryLine, verificationLines } from "./applying.js";
+import { applyWithProgress, outcomeError, problemLines, summaryLine, verificationLines } from "./applying.js";
 import { confirmApply, isInteractive, useColor } from "./confirm.js";
 import { ExitCode } from "./errors.js";
 import { onInterrupt } from "./interrupt.js";
 import { ignoreClosedStdout, withNewline } from "./output.js";
 import { assertCanWrite, assertSavedPlanTarget, blockedError, isBlocked, loadDesired, planAgainst, printWarnings } from "./planning.js";
-import { createProgress } from "./progress.js";
 import { withSession, type Session } from "./session.js";
 import { resolveTarget, type TargetOptions } from "./target.js";
 import type { DiagnosticFormat } from "./annotations.js";
@@ -127,22 +126,12 @@ async function proceed(reviewed: Reviewed, options: ApplyOptions, say: (line: st
     await assertStillPlanned(reviewed, options.allowSelfChange === true);
   }
 
-  const progress = createProgress(plan.changes.length);
   const interrupt = onInterrupt((line) => process.stderr.write(`\n${line}\n`));
-  let failed = 0;
   let result: ApplyResult;
   try {
-    result = await applyPlan(plan, session.client, {
-      concurrency: options.concurrency,
-      signal: interrupt.signal,
-      onProgress: (p) => {
-        if (p.outcome === "failed") failed += 1;
-        progress.update({ done: p.done, total: p.total, failed });
-      },
-    });
+    result = await applyWithProgress(plan, session.client, { concurrency: options.concurrency, signal: interrupt.signal });
   } finally {
     interrupt.dispose();
-    progress.finish();
   }
   const verification = await verify(reviewed, result, interrupt.interrupted(), options.allowSelfChange === true);
   if (json) {

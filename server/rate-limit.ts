@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import ipaddr from "ipaddr.js";
 import { HttpError } from "./http-error.js";
 
 /**
@@ -74,12 +75,26 @@ export class RateLimiter {
 /**
  * rateLimitKey identifies the caller a request is charged to: the hash of its API
  * token once authenticated (however the `Bearer` scheme is spelt), else its client
- * address, so junk tokens share their sender's bucket. Routes marked
+ * address (see addressKey), so junk tokens share their sender's bucket. Routes marked
  * `config: { rateLimitBy: "address" }` (accepting an invitation) always charge the address.
  */
 export function rateLimitKey(request: FastifyRequest): string {
   const byAddress = (request.routeOptions.config as { rateLimitBy?: string } | undefined)?.rateLimitBy === "address";
-  return !byAddress && request.identity.kind === "token" ? `t:${request.identity.tokenHash}` : `a:${request.ip}`;
+  return !byAddress && request.identity.kind === "token" ? `t:${request.identity.tokenHash}` : `a:${addressKey(request.ip)}`;
+}
+
+/**
+ * addressKey is the part of a client address one caller controls: an IPv4 address whole
+ * (also when written IPv4-mapped, `::ffff:192.0.2.1`), an IPv6 address by its /64 prefix,
+ * since one host is routinely handed a whole /64 and could otherwise take a fresh bucket
+ * per address. Anything unparsable is used as it is.
+ */
+export function addressKey(ip: string): string {
+  if (!ipaddr.isValid(ip)) return ip;
+  const parsed = ipaddr.process(ip);
+  if (parsed.kind() === "ipv4") return parsed.toString();
+  const parts = (parsed as ipaddr.IPv6).parts.slice(0, 4);
+  return `${parts.map((p) => p.toString(16)).join(":")}::/64`;
 }
 
 /** registerRateLimit answers 429 rate_limited with Retry-After once a caller's bucket is empty; register it after authentication. */

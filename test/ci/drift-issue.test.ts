@@ -111,7 +111,7 @@ describe("judge", () => {
     ["correct, exit 1 with a report (a change failed)", { stage: "correct", exit: "1", plan, apply: { ...report, applied: [], failed: [{ ...entry(bobPromoted), error: { message: "412" } }] }, err: "" }, "failed"],
     ["correct, exit 1 with nothing (unreachable)", { stage: "correct", exit: "1", plan: null, apply: null, err: "error: connect ECONNREFUSED" }, "error"],
   ] as const)("%s → %s", (_name, r, status) => {
-    const outcome = judge({ stage: r.stage, exit: r.exit, plan: r.plan, planErr: r.stage === "detect" ? r.err : "", apply: r.apply, applyErr: r.stage === "correct" ? r.err : "" });
+    const outcome = judge({ stage: r.stage, exit: r.exit, plan: r.plan, planErr: r.stage === "detect" ? r.err : "", apply: r.apply as Parameters<typeof judge>[0]["apply"], applyErr: r.stage === "correct" ? r.err : "" });
     expect(outcome.status).toBe(status);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { describeError, type ErrorStyle } from "../../describe-error.js";
 import { AccessError, ApiError, ConfigError, ProviderError, SafetyError, StalePlanError } from "../../errors.js";
+import type { Diagnostic } from "../../schema/diagnostics.js";
 import { describeCliError } from "../../cli/errors.js";
 import { describeProviderError } from "../../provider/errors.js";
 
@@ -29,7 +30,7 @@ describe("ApiError takes named fields", () => {
 
 describe("describeError: one rendering, a style per front door", () => {
   const style: ErrorStyle = { prefix: "E: ", diagnostic: (d) => `D ${d.code}`, tokenHint: "HINT", stack: false };
-  const diagnostic = { severity: "error", code: "unknown-permission", message: "no such permission", file: "access.yaml", line: 3, column: 5 } as const;
+  const diagnostic: Diagnostic = { severity: "error", code: "unknown-permission", message: "no such permission", file: "access.yaml", line: 3, column: 5, path: ["members", 0, "permissions", 0] };
   const bug = new TypeError("x is undefined");
   it.each<[string, unknown, string[]]>([
     ["a config error: its findings, then its message", new ConfigError("access.yaml is invalid", [diagnostic]), ["D unknown-permission", "E: access.yaml is invalid"]],

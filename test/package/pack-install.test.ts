@@ -1,6 +1,6 @@
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer } from "../e2e/harness.js";
 import { installInto, pack, ROOT, run, userEnv, type NativeModule, type Packed } from "./install.js";
@@ -37,6 +37,13 @@ describe("the packed tarball", () => {
     const paths = packed.files.map((f) => f.path);
     expect(paths).toContain("LICENSE");
     expect(paths.filter((p) => p.endsWith(".map"))).toEqual([]);
+    // No shipped file points at a source map the package does not hold (tools warn on each).
+    const pkgDir = join(project, "node_modules", "antryk-access");
+    const dangling = paths
+      .filter((p) => p.endsWith(".js"))
+      .flatMap((p) => [...readFileSync(join(pkgDir, p), "utf8").matchAll(/\/\/# sourceMappingURL=(\S+)/g)].map((m) => join(dirname(p), m[1]!)))
+      .filter((map) => !paths.includes(map));
+    expect(dangling).toEqual([]);
     expect(paths.filter((p) => p.startsWith("dist/bench/"))).toEqual([]);
     expect(readFileSync(join(project, "node_modules/antryk-access/LICENSE"), "utf8")).toContain("Apache License\n                           Version 2.0, January 2004");
   });

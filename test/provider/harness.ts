@@ -206,7 +206,7 @@ export class ProviderHost {
     req.setArgs(toStruct(config));
     const vars = req.getVariablesMap();
     for (const [k, v] of Object.entries(config)) {
-      const plain = v && typeof v === "object" && SECRET_SIG in v ? (v as { value: unknown }).value : v;
+      const plain = v && typeof v === "object" && SECRET_SIG in v ? (v as unknown as { value: unknown }).value : v;
       vars.set(k, typeof plain === "string" ? plain : JSON.stringify(plain));
     }
     req.setAcceptsecrets(true);

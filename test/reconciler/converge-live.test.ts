@@ -66,7 +66,7 @@ describe("applying random sequences of files against a real server", () => {
         for (const s of steps) {
           const members = PEOPLE.flatMap((email, i) => {
             const access = ACCESS[s.access[i]!];
-            return access === null ? [] : [want(email, access.role, [...access.permissions])];
+            return access === null || access === undefined ? [] : [want(email, access.role, [...access.permissions])];
           });
           const d = { ...desired({ members, safety: NO_LIMIT }), workspace };
           const plan = computePlan(d, await fetchWorkspaceState(client, workspace), { target: fx.url });

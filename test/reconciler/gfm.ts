@@ -1,12 +1,12 @@
 import MarkdownIt from "markdown-it";
-import type Token from "markdown-it/lib/token.mjs";
 
 /**
  * The GFM renderer the Markdown suites render through (markdown-it with raw HTML and
  * linkify on, as hostile as GitHub is permissive), and a walk over its token tree.
  */
 
-export type { Token };
+/** Token is a token of md's parse (the type its parse returns, whichever module declares it). */
+export type Token = ReturnType<InstanceType<typeof MarkdownIt>["parse"]>[number];
 
 /** md renders and parses Markdown with HTML and autolinks enabled. */
 export const md = new MarkdownIt({ html: true, linkify: true });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { RateLimiter } from "../../server/rate-limit.js";
+import { addressKey, RateLimiter } from "../../server/rate-limit.js";
 import { startWorkspace, wsPath, type TestWorkspace } from "./harness.js";
 
 /**
@@ -54,6 +54,20 @@ describe("RateLimiter", () => {
     expect([limiter.take("a"), limiter.take("a")]).toEqual([0, 1]);
     now = 1000;
     expect(limiter.take("a")).toBe(0);
+  });
+});
+
+describe("addressKey: the part of an address one caller controls", () => {
+  it.each([
+    ["IPv4 whole", "192.0.2.7", "192.0.2.7"],
+    ["IPv4-mapped IPv6 is the IPv4 address", "::ffff:192.0.2.7", "192.0.2.7"],
+    ["IPv6 by its /64", "2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"],
+    ["another address of the same /64 shares the key", "2001:db8:1:2:ffff::1", "2001:db8:1:2::/64"],
+    ["the next /64 does not", "2001:db8:1:3::1", "2001:db8:1:3::/64"],
+    ["compressed and upper case", "2001:DB8:0:0::1", "2001:db8:0:0::/64"],
+    ["unparsable as it is", "not-an-address", "not-an-address"],
+  ])("%s", (_name, ip, key) => {
+    expect(addressKey(ip)).toBe(key);
   });
 });
 
