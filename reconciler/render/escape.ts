@@ -55,7 +55,11 @@ export function mdText(value: string, context: MarkdownContext): string {
     .join(" ");
 }
 
-/** peel splits a word into its opening parentheses, its core, and the closing punctuation that balances them (`(e.g.` → `(`, `e.g`, `.`). */
+/**
+ * peel splits a word into its opening parentheses, its core, and the closing punctuation
+ * that balances them (`(e.g.` → `(`, `e.g`, `.`), or that closes a parenthesis opened by an
+ * earlier word (`b@x.io);` → `b@x.io`, `);`, when the core holds no `(` of its own).
+ */
 function peel(word: string): { head: string; core: string; tail: string } {
   const head = /^\(*/.exec(word)?.[0] ?? "";
   let end = word.length;
@@ -63,8 +67,8 @@ function peel(word: string): { head: string; core: string; tail: string } {
   while (end > head.length + 1) {
     const ch = word[end - 1] as string;
     if (".,;:".includes(ch)) end -= 1;
-    else if (ch === ")" && closing > 0) {
-      closing -= 1;
+    else if (ch === ")" && (closing > 0 || !word.slice(head.length, end - 1).includes("("))) {
+      closing = Math.max(0, closing - 1);
       end -= 1;
     } else break;
   }
