@@ -69,7 +69,7 @@ export const PlanSchema = z.object({
     .object({
       checked: z.number().int().nonnegative(),
       findings: z.array(
-        z.object({ policy: z.string().min(1), severity: z.enum(["error", "warning"]), subject: z.string(), message: z.string(), status: z.enum(["new", "unfixed", "fixed"]) }),
+        z.object({ policy: z.string().min(1), severity: z.enum(["error", "warning"]), subject: z.string(), message: z.string(), status: z.enum(["new", "unfixed", "worse", "fixed"]) }),
       ),
     })
     .optional(),

@@ -210,10 +210,11 @@ export interface SafetyViolation {
 
 /**
  * PolicyStatus relates a finding about the workspace after the plan to the live workspace:
- * `new` (the plan makes it so), `unfixed` (already so live; the plan does not fix it), or
- * `fixed` (so live; the plan fixes it: reported, never blocking).
+ * `new` (the plan makes it so), `unfixed` (already so live; the plan does not fix it),
+ * `worse` (a limit already exceeded live that the plan pushes further over), or `fixed`
+ * (so live; the plan fixes it: reported, never blocking).
  */
-export type PolicyStatus = "new" | "unfixed" | "fixed";
+export type PolicyStatus = "new" | "unfixed" | "worse" | "fixed";
 
 /** PolicyFinding is one policy finding of a plan: `subject` is who (an email, `the owner`, `6 people`), `message` why. */
 export interface PolicyFinding {

@@ -26,10 +26,10 @@ export function judgePlanPolicies(plan: Plan, live: LiveState, desired: DesiredS
   const after = evaluatePolicies(policies, people.after, now);
   // Without changes the workspace after the plan is the live one: judged once.
   const before = people.changed.size === 0 ? after : judgeBefore(policies, people, after, now);
-  const wasLive = new Set(before.map(keyOf));
+  const wasLive = new Map(before.map((v) => [keyOf(v), v]));
   const remains = new Set(after.map(keyOf));
   const findings: PolicyFinding[] = [
-    ...after.map((v) => finding(v, wasLive.has(keyOf(v)) ? "unfixed" : "new")),
+    ...after.map((v) => finding(v, statusOf(v, wasLive.get(keyOf(v))))),
     ...before.filter((v) => !remains.has(keyOf(v))).sort(byPolicy(policies)).map((v) => finding(v, "fixed")),
   ];
   const errors = after.filter((v) => v.severity === "error");
@@ -41,7 +41,7 @@ export function judgePlanPolicies(plan: Plan, live: LiveState, desired: DesiredS
   const violations = errors
     .map((v): SafetyViolation => ({
       rail: `policy:${v.policy}`,
-      message: `${v.subject} ${v.message}${wasLive.has(keyOf(v)) ? " (already so in the live workspace; this plan does not fix it)" : ""}`,
+      message: `${v.subject} ${v.message}${liveNote(statusOf(v, wasLive.get(keyOf(v))))}`,
       override: howToFix(v, byName.get(v.policy)!, desired, { declared, preserved, owner }),
     }));
   return { policies: { checked: policies.length, findings }, violations };
@@ -75,6 +75,27 @@ function judgeBefore(policies: readonly Policy[], people: PeopleProjection, afte
 function byPolicy(policies: readonly Policy[]): (a: PolicyViolation, b: PolicyViolation) => number {
   const rank = new Map(policies.map((p, i) => [p.name, i]));
   return (a, b) => (rank.get(a.policy) ?? 0) - (rank.get(b.policy) ?? 0);
+}
+
+/**
+ * statusOf relates a finding after the plan to the same finding live (undefined: none):
+ * new, or already so and left as it is, or — a limit the plan pushes further over — worse.
+ */
+function statusOf(after: PolicyViolation, live: PolicyViolation | undefined): Exclude<PolicyFinding["status"], "fixed"> {
+  if (live === undefined) return "new";
+  return after.count !== undefined && live.count !== undefined && after.count > live.count ? "worse" : "unfixed";
+}
+
+/** liveNote is what a blocking finding's message adds about the live workspace. */
+function liveNote(status: Exclude<PolicyFinding["status"], "fixed">): string {
+  switch (status) {
+    case "new":
+      return "";
+    case "unfixed":
+      return " (already so in the live workspace; this plan does not fix it)";
+    case "worse":
+      return " (already so in the live workspace; this plan makes it worse)";
+  }
 }
 
 function keyOf(v: PolicyViolation): string {

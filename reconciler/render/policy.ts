@@ -11,6 +11,7 @@ import { mdCode, mdText, showInvisible } from "./escape.js";
 export const STATUS_TEXT: Record<PolicyStatus, string> = {
   new: "new with this plan",
   unfixed: "already violated live; this plan does not fix it",
+  worse: "already violated live; this plan makes it worse",
   fixed: "violated live; this plan fixes it",
 };
 

@@ -33,6 +33,8 @@ export interface PolicyViolation {
   email: string | null;
   subject: string;
   message: string;
+  /** count is how many people hold what a `limit` counts (limits only). */
+  count?: number;
 }
 
 /** evaluatePolicies judges every person against every policy; `now` is the clock expiresWithin counts days from. Order: policies as given, people as given. */
@@ -186,13 +188,13 @@ function deniedHoldings(d: Deny, p: PolicyPerson): string | undefined {
 }
 
 /** overLimit is the finding of a limit the matched people exceed, or undefined. */
-function overLimit(limit: Limit, matched: readonly PolicyPerson[]): { subject: string; message: string } | undefined {
+function overLimit(limit: Limit, matched: readonly PolicyPerson[]): { subject: string; message: string; count: number } | undefined {
   const [what, holds] = "permission" in limit ? [limit.permission, (p: PolicyPerson) => p.permissions.includes(limit.permission)] : [`role ${limit.role}`, (p: PolicyPerson) => p.role === limit.role];
   const holders = matched.filter(holds);
   if (holders.length <= limit.max) return undefined;
   const names = holders.map(who);
   const shown = names.slice(0, 5).join(", ") + (names.length > 5 ? ` and ${names.length - 5} more` : "");
-  return { subject: `${holders.length} people`, message: `hold ${what} (${shown}); the limit is ${limit.max}, counting the owner, members and pending invitations` };
+  return { count: holders.length, subject: `${holders.length} people`, message: `hold ${what} (${shown}); the limit is ${limit.max}, counting the owner, members and pending invitations` };
 }
 
 /** daysText is a number of days as the file writes it (`90d`). */

@@ -59,6 +59,22 @@ describe("computePlan judges the workspace after the plan", () => {
     ]);
   });
 
+  it.each([
+    // Live: the owner and a, b, c, d hold access:manage (5; the limit is 3).
+    ["one more holder than live: worse", 5, "warning few-admins 6 people worse"],
+    ["as many holders as live: unfixed", 4, "warning few-admins 5 people unfixed"],
+    ["fewer holders, still over the limit: unfixed", 3, "warning few-admins 4 people unfixed"],
+    ["back within the limit: fixed (the live count)", 2, "warning few-admins 5 people fixed"],
+  ])("a limit exceeded live: %s", (_name, admins, status) => {
+    const everyone = ["a@acme.io", "b@acme.io", "c@acme.io", "d@acme.io", "e@acme.io"];
+    const plan = computePlan(
+      { ...desired({ members: everyone.map((e, i) => want(e, i < admins ? "account-admin" : "developer")) }), policies: [FEW_ADMINS] },
+      live({ members: everyone.map((e, i) => member(e, i < 4 ? "account-admin" : "developer")) }),
+      OPTIONS,
+    );
+    expect(statuses(plan)?.at(-1)).toBe(status);
+  });
+
   it("additive mode: an external admin the file does not name stays, so the plan is blocked (already live, not fixed)", () => {
     const plan = computePlan(
       { ...desired({ mode: "additive", members: [want("bob@acme.io")] }), policies: [NO_EXTERNAL_ADMINS] },

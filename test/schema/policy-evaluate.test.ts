@@ -180,6 +180,7 @@ describe("limit (the owner, members and pending invitations count)", () => {
         severity: "error",
         email: null,
         subject: "8 people",
+        count: 8,
         message: "hold logs:read (founder@acme.io, ops@acme.io, mallory@contractor.dev, bob@acme.io, dan@eu.acme.io and 3 more); the limit is 5, counting the owner, members and pending invitations",
       },
     ]);
