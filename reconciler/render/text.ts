@@ -15,7 +15,8 @@ const ANSI = { reset: "\x1b[0m", bold: "\x1b[1m", dim: "\x1b[2m", red: "\x1b[31m
  * workspace, the policy findings (when the file has policies), and then, in review order, every high-risk change and every change that takes
  * access away (role edits name each holder with their effective permissions before and
  * after); then all changes grouped by phase in apply order (high-risk first within each),
- * each with the effective permissions the person gains (`+`) and loses (`-`), then
+ * each with the effective permissions the person gains (`+`) and loses (`-`) — a change
+ * already shown under "Review first" as its one line, its details being above —, then
  * warnings, safety-rail violations, and the closing summary line. Every value from the
  * file or the workspace is shown with its control, bidi and zero-width characters escaped
  * (`\u001b`). Pure: the same plan and options give the same text; colour only when `color` is true.
@@ -26,11 +27,12 @@ export function renderText(plan: Plan, options: TextOptions): string {
   const lines: string[] = [];
   lines.push(v(`Workspace ${plan.workspace} at ${plan.target} (revision ${plan.liveRevision}, ${plan.mode} mode), read as ${plan.caller}.`));
   if (isLocalTarget(plan.target)) lines.push(paint(ANSI.bold + ANSI.yellow, LOCAL_NOTE));
-  const changeLines = (c: Change, indent: string) => {
+  const changeLines = (c: Change, indent: string, brief = false) => {
     const sym = symbolOf(c);
     const head = v(`${sym} ${verbOf(c)} ${subjectOf(c)}${describeState(c)}`);
     const risk = c.risk === "high" ? ` ${paint(ANSI.bold + ANSI.red, "[high risk]")}` : "";
     lines.push(`${indent}${paint(bySymbol[sym], head)}${risk}  ${paint(ANSI.dim, `(${v(c.reason)})`)}`);
+    if (brief) return;
     for (const line of permissionEffects(c)) lines.push(`${indent}    ${paint(bySymbol[line[0] as Symbol], v(line))}`);
     const since = liveSinceText(c);
     if (since !== null) lines.push(`${indent}    ${paint(ANSI.dim, v(`live since: ${since}`))}`);
@@ -52,9 +54,10 @@ export function renderText(plan: Plan, options: TextOptions): string {
     }
   }
 
+  const reviewed = new Set(review);
   for (const [phase, changes] of changesByPhase(plan.changes)) {
     lines.push("", paint(ANSI.bold, `${PHASE_TITLES[phase]}:`));
-    for (const c of changes) changeLines(c, "  ");
+    for (const c of changes) changeLines(c, "  ", reviewed.has(c));
   }
 
   if (plan.warnings.length > 0) {
