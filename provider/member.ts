@@ -4,7 +4,7 @@ import { fetchWorkspaceState } from "../reconciler/fetch.js";
 import type { LiveState } from "../reconciler/live-state.js";
 import type { Invitation, Member } from "../schema/api.js";
 import { CUSTOM_ROLE_NAME_PATTERN, isBuiltInRole, normalizeEmail } from "../schema/catalog.js";
-import { sortPermissions } from "../schema/order.js";
+import { compareText, sortPermissions } from "../schema/order.js";
 import { validateAccessDocument } from "../schema/load.js";
 import type { Diagnostic } from "../schema/diagnostics.js";
 import type { DesiredState } from "../schema/model.js";
@@ -274,7 +274,7 @@ function findPerson(live: LiveState, email: string): Person | null {
   if (member !== undefined) return { kind: "member", member, role: member.role, permissions: member.permissions };
   const invitation = live.invitations
     .filter((i) => normalizeEmail(i.email) === e && (i.status === "pending" || i.status === "expired"))
-    .sort((a, b) => (a.status === b.status ? b.createdAt.localeCompare(a.createdAt) : a.status === "pending" ? -1 : 1))[0];
+    .sort((a, b) => (a.status === b.status ? compareText(b.createdAt, a.createdAt) : a.status === "pending" ? -1 : 1))[0];
   if (invitation !== undefined) return { kind: "invitation", invitation, role: invitation.role, permissions: invitation.permissions };
   return null;
 }

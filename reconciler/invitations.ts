@@ -1,5 +1,6 @@
 import type { Invitation } from "../schema/api.js";
 import { normalizeEmail } from "../schema/catalog.js";
+import { compareText } from "../schema/order.js";
 
 /**
  * pickInvitation chooses the invitation that speaks for an email when the workspace
@@ -10,11 +11,11 @@ import { normalizeEmail } from "../schema/catalog.js";
 export function pickInvitation(a: Invitation, b: Invitation): Invitation {
   const rank = (i: Invitation) => (i.status === "pending" ? 0 : 1);
   if (rank(a) !== rank(b)) return rank(a) < rank(b) ? a : b;
-  const byCreated = a.createdAt.localeCompare(b.createdAt);
+  const byCreated = compareText(a.createdAt, b.createdAt);
   if (byCreated !== 0) return byCreated > 0 ? a : b;
-  const bySent = a.lastSentAt.localeCompare(b.lastSentAt);
+  const bySent = compareText(a.lastSentAt, b.lastSentAt);
   if (bySent !== 0) return bySent > 0 ? a : b;
-  return a.id.localeCompare(b.id) >= 0 ? a : b;
+  return compareText(a.id, b.id) >= 0 ? a : b;
 }
 
 /** invitationsByEmail indexes the live invitations by normalized email, one (the picked) per email. */

@@ -1,3 +1,5 @@
+import { compareText } from "./order.js";
+
 /** Severity of a diagnostic: errors make a file invalid, warnings do not. */
 export type Severity = "error" | "warning";
 
@@ -23,5 +25,5 @@ export function formatDiagnostic(d: Diagnostic): string {
 
 /** compareDiagnostics orders diagnostics by file, line, column, then code. */
 export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
-  return a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.code.localeCompare(b.code);
+  return compareText(a.file, b.file) || a.line - b.line || a.column - b.column || compareText(a.code, b.code);
 }
