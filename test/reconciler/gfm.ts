@@ -18,3 +18,23 @@ export function walk(tokens: readonly Token[], visit: (t: Token) => void): void 
     if (t.children) walk(t.children, visit);
   }
 }
+
+/**
+ * tableRows counts every table row's cells against its table's header row: each entry is
+ * `[cells, headerCells]`, equal when the row keeps its cells (an escaped `|` did not split it).
+ */
+export function tableRows(tokens: readonly Token[]): [number, number][] {
+  const out: [number, number][] = [];
+  let header = 0;
+  let cells = 0;
+  for (const t of tokens) {
+    if (t.type === "tr_open") cells = 0;
+    if (t.type === "th_open" || t.type === "td_open") cells += 1;
+    if (t.type === "tr_close") {
+      if (header === 0) header = cells;
+      out.push([cells, header]);
+    }
+    if (t.type === "table_close") header = 0;
+  }
+  return out;
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Plan } from "../../reconciler/plan.js";
 import { MARKDOWN_LIMIT, renderJson, renderSetJson, renderSetMarkdown, renderSetText, type WorkspaceOutcome } from "../../reconciler/render/index.js";
-import { md } from "./gfm.js";
+import { md, tableRows } from "./gfm.js";
 import { expectGolden } from "./golden.js";
 import { blocked, highRisk, large, planOf, small, type Scenario } from "./scenarios.js";
 
@@ -39,17 +39,9 @@ describe("renderSetMarkdown through a GFM renderer", () => {
 
   it("the summary table has a row per workspace with its counts, and every row keeps its cells", () => {
     const tokens = md.parse(text, {});
-    let header = 0;
-    let cells = 0;
-    for (const t of tokens) {
-      if (t.type === "tr_open") cells = 0;
-      if (t.type === "th_open" || t.type === "td_open") cells += 1;
-      if (t.type === "tr_close") {
-        if (header === 0) header = cells;
-        expect(cells).toBe(header);
-      }
-      if (t.type === "table_close") header = 0;
-    }
+    const rows = tableRows(tokens);
+    expect(rows.length).toBeGreaterThan(2);
+    rows.forEach(([cells, header], i) => expect(cells, `row ${i + 1}`).toBe(header));
     const html = md.render(text);
     expect(html).toContain("<th>Workspace</th>");
     expect(html).toMatch(/<td><code>acme-staging<\/code><\/td>[\s\S]*?<strong>blocked<\/strong>/);
@@ -80,17 +72,9 @@ describe("renderSetMarkdown through a GFM renderer", () => {
     expect(html).not.toMatch(/<img|<script|href="javascript/i);
     expect(html).not.toMatch(/<a /);
     const tokens = md.parse(out, {});
-    let header = 0;
-    let cells = 0;
-    for (const t of tokens) {
-      if (t.type === "tr_open") cells = 0;
-      if (t.type === "th_open" || t.type === "td_open") cells += 1;
-      if (t.type === "tr_close") {
-        if (header === 0) header = cells;
-        expect(cells).toBe(header);
-      }
-      if (t.type === "table_close") header = 0;
-    }
+    const rows = tableRows(tokens);
+    expect(rows.length).toBeGreaterThan(2);
+    rows.forEach(([cells, header], i) => expect(cells, `row ${i + 1}`).toBe(header));
     // Shown faithfully: the summary line carries the name, entity-escaped.
     expect(html).toContain("&lt;img src=x onerror=alert(1)&gt;");
   });
