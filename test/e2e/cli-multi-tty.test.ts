@@ -1,11 +1,10 @@
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient, type AccessClient } from "../../client/index.js";
 import { initWorkspace } from "../../server/index.js";
-import { assertBuilt, cleanEnv, CLI, recorder, startTestServer, type TestServer } from "./harness.js";
+import { APPLY_PROMPT, assertBuilt, onTerminal, recorder, startTestServer, TERMINAL_SCRIPT, type TestServer } from "./harness.js";
 
 /**
  * apply of a folder of workspaces on a terminal: it shows the whole set, asks once, and only
@@ -13,33 +12,10 @@ import { assertBuilt, cleanEnv, CLI, recorder, startTestServer, type TestServer 
  * real pseudo-TTY made by util-linux `script`; without it these tests are skipped.
  */
 
-const SCRIPT = "/usr/bin/script";
-const PROMPT = "Do you want to apply these changes? Only 'yes' will be accepted:";
 let server: TestServer;
 let staging: string;
 let clients: AccessClient[];
 
-function onTerminal(args: string[], answer: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
-  const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-  const command = [process.execPath, CLI, ...args].map(quote).join(" ");
-  const child = spawn(SCRIPT, ["-qec", command, "/dev/null"], { env: cleanEnv(env), cwd: server.dir });
-  let output = "";
-  let answered = false;
-  child.stdout.setEncoding("utf8").on("data", (d: string) => {
-    output += d;
-    if (!answered && output.includes(PROMPT)) {
-      answered = true;
-      child.stdin.write(`${answer}\n`);
-    }
-  });
-  return new Promise((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code) => {
-      recorder.outputs.push(output);
-      resolve({ code, output });
-    });
-  });
-}
 
 const file = (workspace: string, email: string) =>
   `version: 1\nworkspace: ${workspace}\nowner: founder@acme.io\nmembers:\n  - email: ${email}\n    role: developer\n`;
@@ -67,19 +43,19 @@ const pending = async () => [
   ...(await clients[1]!.listInvitations("acme-staging", { status: "pending" })).map((i) => i.email),
 ];
 
-describe.skipIf(!existsSync(SCRIPT))("apply of several workspaces on a terminal", () => {
+describe.skipIf(!existsSync(TERMINAL_SCRIPT))("apply of several workspaces on a terminal", () => {
   it("asks once for the whole set; anything but yes changes nothing in any workspace", async () => {
-    const r = await onTerminal(["apply", "-f", "access"], "no", env());
+    const r = await onTerminal(["apply", "-f", "access"], "no", { env: env(), cwd: server.dir });
     expect(r.code).toBe(1);
     expect(r.output).toContain("=== acme-prod (access/prod.yaml) ===");
     expect(r.output).toContain("=== acme-staging (access/staging.yaml) ===");
-    expect(r.output.split(PROMPT).length - 1).toBe(1);
+    expect(r.output.split(APPLY_PROMPT).length - 1).toBe(1);
     expect(r.output).toContain("Apply cancelled: nothing was changed.");
     expect(await pending()).toEqual([]);
   });
 
   it("yes applies every workspace and reports each", async () => {
-    const r = await onTerminal(["apply", "-f", "access"], "yes", env());
+    const r = await onTerminal(["apply", "-f", "access"], "yes", { env: env(), cwd: server.dir });
     expect(r.code, r.output).toBe(0);
     expect(r.output).toContain("Apply set: 2 workspaces, 2 verified; 2 applied, 0 failed, 0 skipped, 0 not attempted.");
     expect((await pending()).sort()).toEqual(["bob@acme.io", "carol@acme.io"]);

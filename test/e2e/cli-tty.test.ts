@@ -1,16 +1,16 @@
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   accessYaml,
   assertBuilt,
   auditCount,
-  cleanEnv,
-  CLI,
   people,
+  onTerminal,
   recorder,
   startTestServer,
   writeAccessFile,
+  APPLY_PROMPT,
+  TERMINAL_SCRIPT,
   type TestServer,
 } from "./harness.js";
 
@@ -20,40 +20,11 @@ import {
  * made by util-linux `script`; without it these tests are skipped.
  */
 
-const SCRIPT = "/usr/bin/script";
-const PROMPT = "Do you want to apply these changes? Only 'yes' will be accepted:";
 const ESC = "\x1b[";
 
 let server: TestServer;
 let file: string;
 
-/** onTerminal runs the CLI under a pseudo-TTY, typing `answer` when asked (after `beforeAnswer`, if given). */
-function onTerminal(
-  args: string[],
-  answer: string,
-  env: NodeJS.ProcessEnv,
-  beforeAnswer: () => Promise<void> = async () => {},
-): Promise<{ code: number | null; output: string }> {
-  const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-  const command = [process.execPath, CLI, ...args].map(quote).join(" ");
-  const child = spawn(SCRIPT, ["-qec", command, "/dev/null"], { env: cleanEnv(env), cwd: server.dir });
-  let output = "";
-  let answered = false;
-  child.stdout.setEncoding("utf8").on("data", (d: string) => {
-    output += d;
-    if (!answered && output.includes(PROMPT)) {
-      answered = true;
-      void beforeAnswer().then(() => child.stdin.write(`${answer}\n`));
-    }
-  });
-  return new Promise((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code) => {
-      recorder.outputs.push(output);
-      resolve({ code, output });
-    });
-  });
-}
 
 beforeAll(async () => {
   assertBuilt();
@@ -70,11 +41,11 @@ afterAll(async () => {
   await server.close();
 });
 
-describe.skipIf(!existsSync(SCRIPT))("apply on a terminal", () => {
+describe.skipIf(!existsSync(TERMINAL_SCRIPT))("apply on a terminal", () => {
   it("asks, and any answer but yes changes nothing", async () => {
     const before = await auditCount(server);
-    const r = await onTerminal(["apply", "-f", file], "y", { ...server.env(), NO_COLOR: "" });
-    expect(r.output).toContain(PROMPT);
+    const r = await onTerminal(["apply", "-f", file], "y", { env: { ...server.env(), NO_COLOR: "" }, cwd: server.dir });
+    expect(r.output).toContain(APPLY_PROMPT);
     expect(r.output).toContain("Apply cancelled: nothing was changed.");
     expect(r.output).toContain(`${ESC}32m+ invite`); // colour on a terminal
     expect(r.code, r.output).toBe(1);
@@ -82,7 +53,7 @@ describe.skipIf(!existsSync(SCRIPT))("apply on a terminal", () => {
   });
 
   it("yes applies, with a progress line; NO_COLOR turns colour off", async () => {
-    const r = await onTerminal(["apply", "-f", file], "yes", { ...server.env(), NO_COLOR: "1" });
+    const r = await onTerminal(["apply", "-f", file], "yes", { env: { ...server.env(), NO_COLOR: "1" }, cwd: server.dir });
     expect(r.code, r.output).toBe(0);
     expect(r.output).toMatch(/Applying: \d+\/30/);
     expect(r.output).toContain("Apply complete: 30 applied, 0 failed, 0 skipped, 0 not attempted.");
@@ -97,7 +68,7 @@ describe.skipIf(!existsSync(SCRIPT))("apply on a terminal", () => {
       "warned.yaml",
       "version: 1\nworkspace: local-ws\nowner: boss@acme.io\nmembers:\n  - email: a@acme.io\n    role: developer\n    permissions: [logs:read]\n",
     );
-    const r = await onTerminal(["plan", "-f", warned], "", { CI: "" }); // no target outside CI: embedded, in the server's temp folder
+    const r = await onTerminal(["plan", "-f", warned], "", { env: { CI: "" }, cwd: server.dir }); // no target outside CI: embedded, in the server's temp folder
     expect(r.code, r.output).toBe(0);
     const lines = r.output.split(/\r?\n/);
     expect(lines[0]).toBe(
@@ -113,10 +84,10 @@ describe.skipIf(!existsSync(SCRIPT))("apply on a terminal", () => {
       accessYaml({ owner: server.owner, members: [...people(30), "late@acme.io"].map((email) => ({ email, role: "developer" })) }),
     );
     let before = 0;
-    const r = await onTerminal(["apply", "-f", more], "yes", server.env(), async () => {
+    const r = await onTerminal(["apply", "-f", more], "yes", { env: server.env(), cwd: server.dir, beforeAnswer: async () => {
       await server.owner$.createInvitation(server.workspace, { email: "walk-in@acme.io", role: "developer" });
       before = await auditCount(server);
-    });
+    } });
     expect(r.code, r.output).toBe(1);
     expect(r.output).toMatch(
       /error: the plan shown does not match the plan computed now from the same file and the workspace: revokeInvitation:walk-in@acme\.io is in the plan computed now but not in the plan shown; nothing was changed, run plan again/,

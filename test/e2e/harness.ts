@@ -230,3 +230,39 @@ export async function listFiles(dir: string): Promise<string[]> {
   }
   return out;
 }
+
+/** TERMINAL_SCRIPT is util-linux `script`, which gives the CLI a real pseudo-TTY; suites skip without it. */
+export const TERMINAL_SCRIPT = "/usr/bin/script";
+
+/** APPLY_PROMPT is what apply asks on a terminal. */
+export const APPLY_PROMPT = "Do you want to apply these changes? Only 'yes' will be accepted:";
+
+/**
+ * onTerminal runs the CLI in `cwd` under a pseudo-TTY, typing `answer` when apply asks
+ * (after `beforeAnswer`, if given); the output is recorded for the secret-leak check.
+ */
+export function onTerminal(
+  args: string[],
+  answer: string,
+  options: { env: NodeJS.ProcessEnv; cwd: string; beforeAnswer?: () => Promise<void> },
+): Promise<{ code: number | null; output: string }> {
+  const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+  const command = [process.execPath, CLI, ...args].map(quote).join(" ");
+  const child = spawn(TERMINAL_SCRIPT, ["-qec", command, "/dev/null"], { env: cleanEnv(options.env), cwd: options.cwd });
+  let output = "";
+  let answered = false;
+  child.stdout.setEncoding("utf8").on("data", (d: string) => {
+    output += d;
+    if (!answered && output.includes(APPLY_PROMPT)) {
+      answered = true;
+      void (options.beforeAnswer ?? (async () => {}))().then(() => child.stdin.write(`${answer}\n`));
+    }
+  });
+  return new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code) => {
+      recorder.outputs.push(output);
+      resolve({ code, output });
+    });
+  });
+}
