@@ -1,7 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
-import { parse } from "yaml";
+import { isMap, isScalar, LineCounter, parseDocument } from "yaml";
 import { ConfigError } from "../errors.js";
+import { suggest } from "../schema/suggest.js";
 import { envToken, isCi, nonEmpty, readTokenFile, type TargetOptions } from "./target.js";
 
 /**
@@ -57,7 +58,20 @@ export async function resolveMultiTarget(options: MultiTargetOptions, workspaces
     if (tokenish) throw new ConfigError("a token is set (ANTRYK_TOKEN, ANTRYK_TOKEN_<WORKSPACE>, --token-file or --credentials) but no API URL: set ANTRYK_API_URL or pass --api-url");
     return { kind: "embedded", explicit: false };
   }
-  const mapped = options.credentials !== undefined ? await readCredentials(options.credentials) : new Map<string, string>();
+  const entries = options.credentials !== undefined ? await readCredentials(options.credentials) : [];
+  const mapped = new Map(entries.filter((e) => workspaces.includes(e.workspace)).map((e) => [e.workspace, e.file]));
+  // Entries for other workspaces are fine (one creds.yaml may serve every workspace), but
+  // one that looks like a misspelling of a workspace without an entry of its own is
+  // refused: that workspace would otherwise quietly take the shared token.
+  const others = entries.filter((e) => !workspaces.includes(e.workspace));
+  for (const workspace of workspaces.filter((w) => !mapped.has(w))) {
+    const typo = others.find((e) => e.workspace === suggest(workspace, others.map((o) => o.workspace)));
+    if (typo !== undefined) {
+      throw new ConfigError(
+        `${typo.at}: "${typo.workspace}" is not a workspace being planned; did you mean "${workspace}"? (it has no entry of its own, so it would take the shared token)`,
+      );
+    }
+  }
   const shared = options.tokenFile !== undefined ? await readTokenFile(options.tokenFile) : envToken(env);
   const tokens = new Map<string, string>();
   for (const workspace of workspaces) {
@@ -73,29 +87,44 @@ export async function resolveMultiTarget(options: MultiTargetOptions, workspaces
   return { kind: "remote", baseUrl: apiUrl, tokens };
 }
 
-/** readCredentials reads creds.yaml: a map of workspace → token file path (relative to creds.yaml). It holds paths, never tokens. */
-export async function readCredentials(path: string): Promise<Map<string, string>> {
+/** CredentialEntry is one line of creds.yaml: a workspace, its token file (resolved against creds.yaml's folder) and where it is written (`creds.yaml:3:1`). */
+export interface CredentialEntry {
+  workspace: string;
+  file: string;
+  at: string;
+}
+
+/**
+ * readCredentials reads creds.yaml: a map of workspace → token file path (relative to
+ * creds.yaml). It holds paths, never tokens. Every refusal names `file:line:column`.
+ */
+export async function readCredentials(path: string): Promise<CredentialEntry[]> {
   let text: string;
   try {
     text = await readFile(path, "utf8");
   } catch (err) {
     throw new ConfigError(`cannot read the credentials file ${path} (${(err as NodeJS.ErrnoException).code ?? "unreadable"})`, [], { cause: err });
   }
-  let value: unknown;
-  try {
-    value = parse(text);
-  } catch {
-    throw new ConfigError(`the credentials file ${path} is not YAML: it maps each workspace to a token file, e.g. "acme-prod: tokens/prod.token"`);
-  }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new ConfigError(`the credentials file ${path} must map each workspace to a token file, e.g. "acme-prod: tokens/prod.token"`);
-  }
-  const out = new Map<string, string>();
-  for (const [workspace, file] of Object.entries(value)) {
-    if (typeof file !== "string" || file.trim() === "") {
-      throw new ConfigError(`the credentials file ${path}: ${workspace} must name a token file (a path), not a token or a value of another kind`);
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true });
+  const at = (offset: number | undefined) => {
+    const { line, col } = lines.linePos(offset ?? 0);
+    return `${path}:${line}:${col}`;
+  };
+  const example = 'it maps each workspace to a token file, e.g. "acme-prod: tokens/prod.token"';
+  const [error] = doc.errors;
+  if (error !== undefined) throw new ConfigError(`${at(error.pos[0])}: the credentials file is not valid YAML (${error.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "")}); ${example}`);
+  if (!isMap(doc.contents)) throw new ConfigError(`${at(doc.contents?.range?.[0])}: the credentials file must be a map; ${example}`);
+  const out: CredentialEntry[] = [];
+  for (const pair of doc.contents.items) {
+    const key = isScalar(pair.key) ? pair.key : undefined;
+    const where = at(key?.range?.[0]);
+    if (key === undefined || typeof key.value !== "string") throw new ConfigError(`${where}: a workspace name must be a plain string; ${example}`);
+    const value = isScalar(pair.value) ? pair.value.value : undefined;
+    if (typeof value !== "string" || value.trim() === "") {
+      throw new ConfigError(`${at(isScalar(pair.value) ? pair.value.range?.[0] : key.range?.[0])}: ${key.value} must name a token file (a path), not a token or a value of another kind`);
     }
-    out.set(workspace, resolve(dirname(path), file.trim()));
+    out.push({ workspace: key.value, file: resolve(dirname(path), value.trim()), at: where });
   }
   return out;
 }

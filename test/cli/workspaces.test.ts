@@ -88,6 +88,28 @@ describe("credentials", () => {
     await expect(run).rejects.not.toThrow(/s3cr3t/);
   });
 
+  it.each([
+    // A mistyped workspace would leave the real one on the shared token.
+    ["a misspelling of a workspace without an entry", "a: tokens/a.token\nbb: tokens/a.token\n", /creds\.yaml:2:1: "bb" is not a workspace being planned; did you mean "b"\? \(it has no entry of its own, so it would take the shared token\)/],
+    ["the same workspace twice", "a: tokens/a.token\na: other.token\n", /creds\.yaml:2:1: the credentials file is not valid YAML \(Map keys must be unique\)/],
+    ["broken YAML", "a: [tokens/a.token\n", /creds\.yaml:2:1: the credentials file is not valid YAML/],
+    ["a list", "- tokens/a.token\n", /creds\.yaml:1:1: the credentials file must be a map/],
+    ["a number for a path", "a: 12\n", /creds\.yaml:1:4: a must name a token file/],
+  ])("a credentials file with %s is refused at its line and column", async (_name, text, want) => {
+    write("tokens/a.token", "mapped-a\n");
+    write("creds.yaml", text);
+    const run = resolveMultiTarget({ apiUrl: URL, credentials: join(dir, "creds.yaml") }, ["a", "b"], { ANTRYK_TOKEN: "shared" });
+    await expect(run).rejects.toThrow(ConfigError);
+    await expect(run).rejects.toThrow(want);
+  });
+
+  it("entries for workspaces not being planned are fine (one credentials file for every workspace)", async () => {
+    write("tokens/a.token", "mapped-a\n");
+    write("creds.yaml", "a: tokens/a.token\nb: tokens/a.token\nacme-other: tokens/a.token\n");
+    const target = await resolveMultiTarget({ apiUrl: URL, credentials: join(dir, "creds.yaml") }, ["a"], {});
+    expect(target.kind === "remote" && Object.fromEntries(target.tokens)).toEqual({ a: "mapped-a" });
+  });
+
   it("no URL and no token is the embedded workspace, except in CI", async () => {
     expect(await resolveMultiTarget({}, ["a"], {})).toEqual({ kind: "embedded", explicit: false });
     await expect(resolveMultiTarget({}, ["a"], { CI: "true" })).rejects.toThrow(/no target in CI/);
