@@ -59,7 +59,7 @@ export async function resolveMultiTarget(options: MultiTargetOptions, workspaces
     return { kind: "embedded", explicit: false };
   }
   const entries = options.credentials !== undefined ? await readCredentials(options.credentials) : [];
-  const mapped = new Map(entries.filter((e) => workspaces.includes(e.workspace)).map((e) => [e.workspace, e.file]));
+  const mapped = new Map(entries.filter((e) => workspaces.includes(e.workspace)).map((e) => [e.workspace, e]));
   // Entries for other workspaces are fine (one creds.yaml may serve every workspace), but
   // one that looks like a misspelling of a workspace without an entry of its own is
   // refused: that workspace would otherwise quietly take the shared token.
@@ -75,8 +75,8 @@ export async function resolveMultiTarget(options: MultiTargetOptions, workspaces
   const shared = options.tokenFile !== undefined ? await readTokenFile(options.tokenFile) : envToken(env);
   const tokens = new Map<string, string>();
   for (const workspace of workspaces) {
-    const file = mapped.get(workspace);
-    const token = (file !== undefined ? await readTokenFile(file) : undefined) ?? envToken(env, tokenVariable(workspace)) ?? shared;
+    const entry = mapped.get(workspace);
+    const token = (entry !== undefined ? await readTokenFile(entry.file, `the token file named at ${entry.at}`) : undefined) ?? envToken(env, tokenVariable(workspace)) ?? shared;
     if (token === undefined) {
       throw new ConfigError(
         `no API token for workspace ${workspace} at ${apiUrl}: set ${tokenVariable(workspace)} (or ANTRYK_TOKEN for every workspace), or map it to a token file in --credentials; nothing was read or changed`,

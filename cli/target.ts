@@ -87,19 +87,25 @@ export async function resolveTarget(options: TargetOptions, env: NodeJS.ProcessE
   return { kind: "remote", baseUrl: apiUrl, token };
 }
 
-/** readTokenFile reads a token file; the message on failure names the file, never its content. */
-export async function readTokenFile(path: string): Promise<string> {
+/**
+ * readTokenFile reads a token file; a failure names where the path was given (`file`:
+ * `the token file --token-file names`, `the token file named at creds.yaml:2:1`), never
+ * the path nor the content.
+ */
+export async function readTokenFile(path: string, file = "the token file --token-file names"): Promise<string> {
+  // Messages name where the path was given, never the path: a token pasted in place of a
+  // path (`--token-file $ANTRYK_TOKEN`) would otherwise be printed.
   let text: string;
   try {
     text = await readFile(path, "utf8");
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? "unreadable";
-    throw new ConfigError(`cannot read the token file ${path} (${code})`, [], { cause: err });
+    throw new ConfigError(`cannot read ${file} (${code}): give the path of a file holding the token, not the token`, [], { cause: err });
   }
   const token = text.trim();
-  if (token === "") throw new ConfigError(`the token file ${path} is empty`);
-  if (/\s/.test(token)) throw new ConfigError(`the token file ${path} must hold one token on one line`);
-  if (!TOKEN_CHARS.test(token)) throw new ConfigError(`the token file ${path} holds a control or non-ASCII character: a token is printable ASCII`);
+  if (token === "") throw new ConfigError(`${file} is empty`);
+  if (/\s/.test(token)) throw new ConfigError(`${file} must hold one token on one line`);
+  if (!TOKEN_CHARS.test(token)) throw new ConfigError(`${file} holds a control or non-ASCII character: a token is printable ASCII`);
   return token;
 }
 

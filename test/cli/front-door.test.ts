@@ -52,8 +52,8 @@ describe("resolveTarget", () => {
   it.each([
     ["a URL without a token", {}, { ANTRYK_API_URL: url }, /^no API token for https:\/\/api\.example\.com: set ANTRYK_TOKEN or pass --token-file$/],
     ["a token without a URL", {}, { ANTRYK_TOKEN: "ak_secret" }, /^a token is set .* but no API URL/],
-    ["a missing token file", { tokenFile: "missing" }, { ANTRYK_API_URL: url }, /^cannot read the token file .*missing \(ENOENT\)$/],
-    ["an empty token file", { tokenFile: "empty" }, { ANTRYK_API_URL: url }, /^the token file .*empty is empty$/],
+    ["a missing token file", { tokenFile: "missing" }, { ANTRYK_API_URL: url }, /^cannot read the token file --token-file names \(ENOENT\): give the path of a file holding the token, not the token$/],
+    ["an empty token file", { tokenFile: "empty" }, { ANTRYK_API_URL: url }, /^the token file --token-file names is empty$/],
     ["two tokens in the file", { tokenFile: "two" }, { ANTRYK_API_URL: url }, /must hold one token on one line$/],
     ["a control byte in the token file", { tokenFile: "control" }, { ANTRYK_API_URL: url }, /holds a control or non-ASCII character/],
     ["a control byte in ANTRYK_TOKEN", {}, { ANTRYK_API_URL: url, ANTRYK_TOKEN: "ak_sec\u0007ret" }, /^ANTRYK_TOKEN holds white space, a control character/],

@@ -103,6 +103,21 @@ describe("credentials", () => {
     await expect(run).rejects.toThrow(want);
   });
 
+  it.each<[string, { credentials?: string; tokenFile?: string }, RegExp]>([
+    ["--credentials", { credentials: "creds.yaml" }, /^cannot read the token file named at \S*creds\.yaml:1:1 \(ENOENT\)/],
+    ["--token-file", { tokenFile: "ak_pasted_token_value" }, /^cannot read the token file --token-file names \(ENOENT\)/],
+  ])("a token pasted where %s wants a path is never printed", async (_name, options, want) => {
+    write("creds.yaml", "a: ak_pasted_token_value\n");
+    const opts = {
+      ...(options.tokenFile ? { tokenFile: join(dir, options.tokenFile) } : {}),
+      ...(options.credentials ? { credentials: join(dir, options.credentials) } : {}),
+    };
+    const err = await resolveMultiTarget({ apiUrl: URL, ...opts }, ["a"], {}).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as Error).message).toMatch(want);
+    expect((err as Error).message).not.toContain("ak_pasted");
+  });
+
   it("entries for workspaces not being planned are fine (one credentials file for every workspace)", async () => {
     write("tokens/a.token", "mapped-a\n");
     write("creds.yaml", "a: tokens/a.token\nb: tokens/a.token\nacme-other: tokens/a.token\n");
