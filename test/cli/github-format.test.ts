@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { escapeData, escapeProperty, githubAnnotation } from "../../cli/annotations.js";
 import type { Diagnostic } from "../../schema/diagnostics.js";
+import { INVALID_ACCESS_YAML as INVALID } from "./invalid-file.js";
 
 /**
  * `--format github` (validate) and `--diagnostics github` (plan, apply): findings as GitHub
@@ -21,16 +22,6 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(cwd, { recursive: true, force: true }));
 
-const INVALID = `version: 1
-workspace: acme-prod
-owner: founder@acme.io
-members:
-  - email: bob@acme.io
-    role: developer
-    permissions: [deploy:create]
-  - email: BOB@acme.io
-    role: developer
-`;
 
 const ANNOTATIONS = [
   `::error file=bad.yaml,line=7,col=19,title=unknown-permission::"deploy:create" is not a permission; did you mean "deployments:create"?`,

@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { INVALID_ACCESS_YAML as INVALID } from "./invalid-file.js";
 
 /**
  * `antryk-access validate` as a user runs it: the built CLI (`node dist/cli/main.js`, built
@@ -48,16 +49,6 @@ function run(...args: string[]): Promise<{ code: number; stdout: string; stderr:
   return runAs({}, ...args);
 }
 
-const INVALID = `version: 1
-workspace: acme-prod
-owner: founder@acme.io
-members:
-  - email: bob@acme.io
-    role: developer
-    permissions: [deploy:create]
-  - email: BOB@acme.io
-    role: developer
-`;
 
 describe("antryk-access validate", () => {
   it("accepts the example workspace: exit 0 and a summary line", async () => {
