@@ -43,7 +43,7 @@ export function authenticate(ctx: ServerContext, header: string | undefined): Id
   }
   const tokenHash = hashSecret(match[1]!);
   const owner = ctx.repos.tokens.owner(tokenHash);
-  if (!owner) return anonymous("the bearer token is unknown or its member was removed");
+  if (!owner) return anonymous(UNKNOWN_TOKEN);
   return { kind: "token", tokenHash, owner };
 }
 
@@ -51,12 +51,31 @@ export function authenticate(ctx: ServerContext, header: string | undefined): Id
  * authorize turns a request's identity into the caller of the workspace of the path:
  * 401 when anonymous, 404 when the workspace does not exist *or* the caller is not a
  * member of it (the same answer, so that workspace names cannot be enumerated), 403
- * (naming the permission and the caller) when the member lacks `permission`.
+ * (naming the permission and the caller) when the member lacks `permission`. It judges
+ * the member as it was when the headers arrived: an early answer, not the decision for
+ * a change (see authorizeNow).
  */
 export function authorize(ctx: ServerContext, request: FastifyRequest, workspaceName: string, permission?: string): Caller {
   const identity = request.identity;
   if (identity.kind === "anonymous") throw identity.refusal;
-  const { owner } = identity;
+  return callerFor(ctx, identity.owner, workspaceName, permission);
+}
+
+/**
+ * authorizeNow is authorize against the database as it is now: the token, its member,
+ * the member's role and grants are read again (401 once the member was removed or the
+ * token revoked, 403 once it lost `permission`). Changes call it inside their write
+ * transaction, so what commits was allowed at commit.
+ */
+export function authorizeNow(ctx: ServerContext, request: FastifyRequest, workspaceName: string, permission?: string): Caller {
+  const identity = request.identity;
+  if (identity.kind === "anonymous") throw identity.refusal;
+  const owner = ctx.repos.tokens.owner(identity.tokenHash);
+  if (!owner) throw new HttpError(401, "unauthorized", UNKNOWN_TOKEN);
+  return callerFor(ctx, owner, workspaceName, permission);
+}
+
+function callerFor(ctx: ServerContext, owner: TokenOwner, workspaceName: string, permission: string | undefined): Caller {
   const workspace = ctx.repos.workspaces.byName(workspaceName);
   if (!workspace || owner.workspace.id !== workspace.id) throw notFound(`workspace "${workspaceName}"`);
   const roles = ctx.repos.roles.lookup(workspace.id);
@@ -69,6 +88,8 @@ export function authorize(ctx: ServerContext, request: FastifyRequest, workspace
   }
   return { member: owner.member, workspace, permissions, roles };
 }
+
+const UNKNOWN_TOKEN = "the bearer token is unknown or its member was removed";
 
 function anonymous(message: string): Identity {
   return { kind: "anonymous", refusal: new HttpError(401, "unauthorized", message) };

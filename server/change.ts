@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
+import { authorizeNow, type Caller } from "./auth.js";
 import { clientOf } from "./client-kind.js";
 import { canonicalJson, JsonTooDeepError } from "./canonical.js";
 import type { ServerContext } from "./context.js";
@@ -45,11 +46,24 @@ export function runChange(
   scope: string,
   work: () => ChangeResult,
 ): FastifyReply {
+  return transact(ctx, request, reply, scope, () => null, work);
+}
+
+/** transact is the common body of runChange and runAuthorizedChange: `authorize` runs first inside the transaction and its answer is handed to `work`. */
+function transact<C>(
+  ctx: ServerContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  scope: string,
+  authorize: () => C,
+  work: (caller: C) => ChangeResult,
+): FastifyReply {
   const key = request.method === "POST" ? idempotencyKey(request) : undefined;
   const hash = key === undefined ? "" : requestHash(request);
   const { repos } = ctx;
   const outcome = repos.db
     .transaction((): { replay: true; status: number; body: unknown; etag: string | null } | { replay: false; result: ChangeResult } => {
+      const caller = authorize();
       if (key !== undefined) {
         const stored = repos.idempotency.get(scope, key, ctx.now() - ctx.idempotencyTtlMs);
         if (stored) {
@@ -61,7 +75,7 @@ export function runChange(
           return { replay: true, status: stored.status, body: JSON.parse(stored.body), etag: stored.etag };
         }
       }
-      const result = work();
+      const result = work(caller);
       const now = ctx.now();
       if (result.events.length > 0) {
         repos.workspaces.bumpRevision(result.workspaceId);
@@ -87,6 +101,26 @@ export function runChange(
   result.afterCommit?.();
   if (result.version !== undefined) reply.header("etag", etag(result.version));
   return result.status === 204 ? reply.code(204).send() : reply.code(result.status).send(result.body);
+}
+
+/**
+ * runAuthorizedChange is runChange for a bearer token's change to the workspace of the
+ * path: inside the write transaction, before anything else, the caller is read again
+ * (its token, member row, role and grants) and must hold `permission` now (401 once
+ * removed, 403 once demoted), so a request whose body arrived slowly commits only what
+ * its caller may do at commit. The work gets that caller; idempotency keys are scoped
+ * to the caller's member id.
+ */
+export function runAuthorizedChange(
+  ctx: ServerContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  permission: string,
+  work: (caller: Caller) => ChangeResult,
+): FastifyReply {
+  const early = request.caller;
+  if (!early) throw new Error("runAuthorizedChange on a route without a guard");
+  return transact(ctx, request, reply, early.member.id, () => authorizeNow(ctx, request, early.workspace.name, permission), work);
 }
 
 /** etag is the ETag of an object version: the version in double quotes. */

@@ -23,10 +23,18 @@ export function roleRepository(db: Db) {
     update: (workspaceId: number, name: string, description: string, permissions: string[]) =>
       void update.run(description, JSON.stringify(permissions), workspaceId, name),
     remove: (workspaceId: number, name: string) => void remove.run(workspaceId, name),
-    /** lookup resolves built-in and custom role names of a workspace; one query per call, cached for its lifetime. */
+    /** lookup resolves built-in and custom role names of a workspace, reading each custom role when first asked (never the whole list) and caching it for the lookup's lifetime. */
     lookup(workspaceId: number): RoleLookup {
-      const custom = new Map(list.all(workspaceId).map((r) => [r.name, parseList(r.permissions)]));
-      return (name) => builtInPermissions(name) ?? custom.get(name);
+      const custom = new Map<string, readonly string[] | undefined>();
+      return (name) => {
+        const builtIn = builtInPermissions(name);
+        if (builtIn) return builtIn;
+        if (!custom.has(name)) {
+          const row = get.get(workspaceId, name);
+          custom.set(name, row ? parseList(row.permissions) : undefined);
+        }
+        return custom.get(name);
+      };
     },
   };
 }

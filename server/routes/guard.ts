@@ -14,7 +14,8 @@ declare module "fastify" {
  * are validated, so the order of answers is always 401 → 404 (workspace) → 403 → 400
  * (or 415) → the route's own.
  * `permission` is what the route needs beyond membership (changes and the audit log
- * need access:manage).
+ * need access:manage). For a change this is only the early answer: runAuthorizedChange
+ * decides again inside the write transaction.
  */
 export function guard(ctx: ServerContext, permission?: string): onRequestHookHandler {
   return (request, _reply, done) => {

@@ -3,7 +3,7 @@ import type { InvitationCreate, InvitationPatch, InvitationStatus } from "../../
 import { escapeInvisible, parseEmail } from "../../schema/identity.js";
 import { checkAssignableRole, checkGrants } from "../access.js";
 import type { Caller } from "../auth.js";
-import { checkIfMatch, runChange, type ChangeResult } from "../change.js";
+import { checkIfMatch, runAuthorizedChange, type ChangeResult } from "../change.js";
 import type { ServerContext } from "../context.js";
 import { conflict, invalid, notFound } from "../http-error.js";
 import { decodeCursor, slicePage } from "../pagination.js";
@@ -52,8 +52,7 @@ export function invitationRoutes(app: FastifyInstance, ctx: ServerContext): void
     "/v1/workspaces/:ws/invitations",
     { onRequest: manage, schema: { params: wsParams, body: invitationCreateBody } },
     async (request, reply) => {
-      const caller = callerOf(request);
-      return runChange(ctx, request, reply, caller.member.id, () => {
+      return runAuthorizedChange(ctx, request, reply, ADMIN_PERMISSION, (caller) => {
         const parsed = parseEmail(request.body.email);
         if (!parsed.ok) throw invalid("email", `"${escapeInvisible(request.body.email)}" is not an email address: it ${parsed.reason}`);
         const email = parsed.value;
@@ -81,8 +80,7 @@ export function invitationRoutes(app: FastifyInstance, ctx: ServerContext): void
     "/v1/workspaces/:ws/invitations/:id",
     { onRequest: manage, schema: { params: wsIdParams, body: assignmentPatchBody } },
     async (request, reply) => {
-      const caller = callerOf(request);
-      return runChange(ctx, request, reply, caller.member.id, () => {
+      return runAuthorizedChange(ctx, request, reply, ADMIN_PERMISSION, (caller) => {
         const { row, now } = invitationForChange(ctx, caller, request, ["pending"], "changed");
         const body = request.body ?? {};
         if (body.role !== undefined) checkAssignableRole(body.role, caller.roles);
@@ -109,8 +107,7 @@ export function invitationRoutes(app: FastifyInstance, ctx: ServerContext): void
     "/v1/workspaces/:ws/invitations/:id/resend",
     { onRequest: manage, schema: { params: wsIdParams, body: emptyBody } },
     async (request, reply) => {
-      const caller = callerOf(request);
-      return runChange(ctx, request, reply, caller.member.id, () => {
+      return runAuthorizedChange(ctx, request, reply, ADMIN_PERMISSION, (caller) => {
         const { row, now, status } = invitationForChange(ctx, caller, request, ["pending", "expired"], "resent");
         if (!caller.roles(row.role)) throw conflict("conflict", `the role "${row.role}" of invitation ${row.id} no longer exists`);
         if (status === "expired") checkInvitable(ctx, caller, row.email);
@@ -126,8 +123,7 @@ export function invitationRoutes(app: FastifyInstance, ctx: ServerContext): void
     "/v1/workspaces/:ws/invitations/:id/revoke",
     { onRequest: manage, schema: { params: wsIdParams, body: emptyBody } },
     async (request, reply) => {
-      const caller = callerOf(request);
-      return runChange(ctx, request, reply, caller.member.id, () => {
+      return runAuthorizedChange(ctx, request, reply, ADMIN_PERMISSION, (caller) => {
         const { row, now } = invitationForChange(ctx, caller, request, ["pending", "expired"], "revoked");
         const before = toInvitation(row, now);
         repos.invitations.setState(row.id, "revoked");

@@ -2,7 +2,7 @@ import type { FastifyInstance } from "fastify";
 import type { MemberPatch } from "../../schema/api.js";
 import { checkAssignableRole, checkGrants } from "../access.js";
 import { holdsManage, revokeSentInvitations } from "../authority.js";
-import { checkIfMatch, runChange } from "../change.js";
+import { checkIfMatch, runAuthorizedChange } from "../change.js";
 import type { ServerContext } from "../context.js";
 import { HttpError, notFound } from "../http-error.js";
 import { decodeCursor, slicePage } from "../pagination.js";
@@ -44,8 +44,7 @@ export function memberRoutes(app: FastifyInstance, ctx: ServerContext): void {
     "/v1/workspaces/:ws/members/:id",
     { onRequest: guard(ctx, ADMIN_PERMISSION), schema: { params: wsIdParams, body: assignmentPatchBody } },
     async (request, reply) => {
-      const caller = callerOf(request);
-      return runChange(ctx, request, reply, caller.member.id, () => {
+      return runAuthorizedChange(ctx, request, reply, ADMIN_PERMISSION, (caller) => {
         const row = repos.members.byId(caller.workspace.id, request.params.id);
         if (!row) throw notFound(`member "${request.params.id}"`);
         checkIfMatch(request, row.version);
@@ -78,8 +77,7 @@ export function memberRoutes(app: FastifyInstance, ctx: ServerContext): void {
     "/v1/workspaces/:ws/members/:id",
     { onRequest: guard(ctx, ADMIN_PERMISSION), schema: { params: wsIdParams } },
     async (request, reply) => {
-      const caller = callerOf(request);
-      return runChange(ctx, request, reply, caller.member.id, () => {
+      return runAuthorizedChange(ctx, request, reply, ADMIN_PERMISSION, (caller) => {
         const row = repos.members.byId(caller.workspace.id, request.params.id);
         if (!row) throw notFound(`member "${request.params.id}"`);
         checkIfMatch(request, row.version);

@@ -2,9 +2,9 @@ import type { FastifyInstance } from "fastify";
 import type { RolePut } from "../../schema/api.js";
 import { ADMIN_PERMISSION, CUSTOM_ROLE_NAME_PATTERN, isBuiltInRole } from "../../schema/catalog.js";
 import { checkDescription } from "../../schema/identity.js";
-import { checkGrants } from "../access.js";
+import { checkGrants, type RoleLookup } from "../access.js";
 import { holdsManage, revokeSentInvitations } from "../authority.js";
-import { checkIfMatch, runChange } from "../change.js";
+import { checkIfMatch, runAuthorizedChange } from "../change.js";
 import type { ServerContext } from "../context.js";
 import { conflict, HttpError, invalid, notFound } from "../http-error.js";
 import { builtInRoles, toRole } from "../repositories/roles.js";
@@ -27,9 +27,8 @@ export function roleRoutes(app: FastifyInstance, ctx: ServerContext): void {
     "/v1/workspaces/:ws/roles/:name",
     { onRequest: guard(ctx, ADMIN_PERMISSION), schema: { params: wsNameParams, body: rolePutBody } },
     async (request, reply) => {
-      const caller = callerOf(request);
-      const wsId = caller.workspace.id;
-      return runChange(ctx, request, reply, caller.member.id, () => {
+      return runAuthorizedChange(ctx, request, reply, ADMIN_PERMISSION, (caller) => {
+        const wsId = caller.workspace.id;
         const name = checkCustomRoleName(request.params.name);
         const permissions = checkGrants(request.body.permissions);
         const description = request.body.description ?? "";
@@ -48,9 +47,10 @@ export function roleRoutes(app: FastifyInstance, ctx: ServerContext): void {
         else repos.roles.insert(wsId, name, description, permissions);
         const after = toRole(repos.roles.get(wsId, name)!);
         const rolesAfter = repos.roles.lookup(wsId);
+        const rolesBefore: RoleLookup = (role) => (role === name && existing ? parseList(existing.permissions) : rolesAfter(role));
         // the holders of this role who held access:manage through it and no longer do
         const demoted = existing
-          ? repos.members.withRole(wsId, name).filter((m) => holdsManage(m.role, parseList(m.permissions), caller.roles) && !holdsManage(m.role, parseList(m.permissions), rolesAfter))
+          ? repos.members.withRole(wsId, name).filter((m) => holdsManage(m.role, parseList(m.permissions), rolesBefore) && !holdsManage(m.role, parseList(m.permissions), rolesAfter))
           : [];
         return {
           workspaceId: wsId,
@@ -70,9 +70,8 @@ export function roleRoutes(app: FastifyInstance, ctx: ServerContext): void {
     "/v1/workspaces/:ws/roles/:name",
     { onRequest: guard(ctx, ADMIN_PERMISSION), schema: { params: wsNameParams } },
     async (request, reply) => {
-      const caller = callerOf(request);
-      const wsId = caller.workspace.id;
-      return runChange(ctx, request, reply, caller.member.id, () => {
+      return runAuthorizedChange(ctx, request, reply, ADMIN_PERMISSION, (caller) => {
+        const wsId = caller.workspace.id;
         const name = checkCustomRoleName(request.params.name);
         const existing = repos.roles.get(wsId, name);
         if (!existing) throw notFound(`role "${name}"`);

@@ -87,14 +87,14 @@ describe("a 500", () => {
     });
     let answer;
     try {
-      answer = await ws.call("GET", wsPath("/members"));
+      answer = await ws.call("GET", wsPath("/roles"));
     } finally {
       spy.mockRestore();
     }
     const id = answer.headers.get("x-request-id")!;
     expect([answer.status, answer.body.error]).toEqual([500, { code: "internal", message: `internal error (request ${id})` }]);
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(new RegExp(`^\\S+ internal error \\(request ${id}\\) GET /v1/workspaces/acme/members: SqliteError: no such table: roles\\n$`));
+    expect(lines[0]).toMatch(new RegExp(`^\\S+ internal error \\(request ${id}\\) GET /v1/workspaces/acme/roles: SqliteError: no such table: roles\\n$`));
     expect(lines[0]).not.toContain(ws.ownerToken);
   });
 });
