@@ -10,11 +10,44 @@ import { HttpError } from "./http-error.js";
 const bodyAjv = new Ajv({ allErrors: false, coerceTypes: false, useDefaults: false, removeAdditional: false, strict: true });
 const textAjv = new Ajv({ allErrors: false, coerceTypes: true, useDefaults: true, removeAdditional: false, strict: true });
 
+/** DECIMAL_INTEGER is how an integer query parameter is written: decimal digits only (no sign, exponent, fraction, hex or blanks), at most 15 of them. */
+const DECIMAL_INTEGER = /^[0-9]{1,15}$/;
+
 /** validatorCompiler is fastify's schema compiler for every route (setValidatorCompiler). */
 export const validatorCompiler: FastifySchemaCompiler<Record<string, unknown>> = ({ schema, httpPart }) => {
   const validate = (httpPart === "body" ? bodyAjv : textAjv).compile(schema);
-  return (data: unknown) => (validate(data) ? { value: data } : { error: validationError(validate.errors ?? [], httpPart ?? "body") });
+  const integers = httpPart === "querystring" ? integerProperties(schema) : [];
+  return (data: unknown) => {
+    const refused = parseIntegers(data, integers);
+    if (refused) return { error: refused };
+    return validate(data) ? { value: data } : { error: validationError(validate.errors ?? [], httpPart ?? "body") };
+  };
 };
+
+/** integerProperties names the properties of an object schema whose type is integer. */
+function integerProperties(schema: unknown): string[] {
+  const properties = (schema as { properties?: Record<string, { type?: unknown }> }).properties ?? {};
+  return Object.keys(properties).filter((name) => properties[name]!.type === "integer");
+}
+
+/**
+ * parseIntegers turns each present integer query parameter into a number before the
+ * schema checks its range: it must be written in decimal digits, so `Infinity`, `1e309`,
+ * `-0`, `0x10`, `1.5`, ` 10` and "" are refused (400 naming it) instead of being coerced.
+ */
+function parseIntegers(data: unknown, names: readonly string[]): HttpError | undefined {
+  if (typeof data !== "object" || data === null) return undefined;
+  const query = data as Record<string, unknown>;
+  for (const name of names) {
+    const raw = query[name];
+    if (raw === undefined) continue;
+    if (typeof raw !== "string" || !DECIMAL_INTEGER.test(raw)) {
+      return new HttpError(400, "validation_failed", `${name}: must be a whole number written in decimal digits`, { field: name, location: "querystring" });
+    }
+    query[name] = Number(raw);
+  }
+  return undefined;
+}
 
 /** validationError turns ajv's first error into a 400 validation_failed naming the field, e.g. `permissions[2]`. */
 function validationError(errors: ErrorObject[], part: string): HttpError {

@@ -77,6 +77,7 @@ describe("Node-level refusals", () => {
 describe("a 500", () => {
   it("is reported on stderr in one line naming its request id, with the request log off", async () => {
     ws = await startWorkspace({ logger: false });
+    ws.expectServerErrors();
     const db = new Database(ws.dbPath);
     db.exec("DROP TABLE roles"); // a bug, as far as the server can tell
     db.close();

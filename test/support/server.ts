@@ -71,7 +71,9 @@ export interface WorkspaceServer {
   join(email: string, role: string, permissions?: string[]): Promise<Member>;
   /** restart stops the server and serves the same file again with `options` over the defaults (not the first start's). */
   restart(options?: StartOptions): Promise<void>;
-  /** close stops the server and removes the folder. */
+  /** expectServerErrors tells close() that this test provokes a 5xx on purpose (otherwise any 5xx not injected by faults fails it). */
+  expectServerErrors(): void;
+  /** close stops the server and removes the folder, then fails if the server answered a 5xx that was neither injected nor expected. */
   close(): Promise<void>;
 }
 
@@ -109,8 +111,18 @@ export async function startWorkspaceServer(options: WorkspaceServerOptions = {})
   const ownerToken = initWorkspace(dbPath, { workspace, owner, ...(now ? { now } : {}) });
   if (options.seed?.length) seedMembers(dbPath, { workspace, emails: options.seed });
 
+  // A 5xx is a bug unless --faults injected it (or it is a deliberate 503 with Retry-After): every one is kept and fails close().
+  const serverErrors: string[] = [];
+  let serverErrorsExpected = false;
   const start = async (switches: StartOptions = {}): Promise<RunningServer> => {
     const started = await startServer({ dbPath, host: "127.0.0.1", port: 0, devOutbox: true, rateLimit: false, ...(now ? { now } : {}), ...switches });
+    const injecting = (switches.faults?.fraction ?? 0) > 0;
+    started.app.server.on("request", (req, res) => {
+      res.once("finish", () => {
+        const shed = res.statusCode === 503 && res.hasHeader("retry-after");
+        if (res.statusCode >= 500 && !injecting && !shed) serverErrors.push(`${req.method} ${req.url} → ${res.statusCode}`);
+      });
+    });
     options.onStart?.(started);
     return started;
   };
@@ -176,9 +188,15 @@ export async function startWorkspaceServer(options: WorkspaceServerOptions = {})
       await running.close();
       running = await start(switches);
     },
+    expectServerErrors() {
+      serverErrorsExpected = true;
+    },
     async close() {
       await running.close();
       await rm(dir, { recursive: true, force: true });
+      if (serverErrors.length > 0 && !serverErrorsExpected) {
+        throw new Error(`the server answered 5xx without an injected fault (a bug):\n${serverErrors.join("\n")}`);
+      }
     },
   };
   return ws;
