@@ -27,20 +27,42 @@ export const CUSTOM_ROLE_NAME_PATTERN = new RegExp(ROLE_NAME_SOURCE);
 
 /**
  * INVISIBLE_CLASS is the character class (for a `u`-flag RegExp) of characters no identity
- * may contain: controls (Cc, e.g. ESC), format characters (Cf: bidi controls such as U+202E,
- * zero-width spaces and joiners, U+FEFF), line and paragraph separators (Zl, Zp) and lone
- * surrogates (Cs). The dashboard's identity.js uses the same class to make them visible.
+ * may contain, built from Unicode properties: controls (Cc, e.g. ESC), format characters
+ * (Cf: bidi controls such as U+202E, zero-width spaces and joiners, U+FEFF), line and
+ * paragraph separators (Zl, Zp), lone surrogates (Cs), every Default_Ignorable_Code_Point
+ * (variation selectors U+FE00–FE0F and U+E0100–E01EF, U+034F, U+180B, U+17B4, the Hangul
+ * fillers U+115F, U+1160, U+3164, U+FFA0, …), and the blank U+2800 (braille pattern blank,
+ * which renders as nothing). The fillers are named too, so the class says what it is for
+ * even where a Unicode version moves them. The dashboard's identity.js uses the same class.
  */
-export const INVISIBLE_CLASS = "\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}\\p{Cs}";
+export const INVISIBLE_CLASS = "\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}\\p{Cs}\\p{Default_Ignorable_Code_Point}\\u115F\\u1160\\u3164\\uFFA0\\u2800";
 
 /**
- * SCHEMA_INVISIBLE_CLASS is the part of INVISIBLE_CLASS access.schema.json spells out, as
- * `\u` ranges that mean the same with or without a RegExp's `u` flag (editors compile
- * JSON Schema patterns either way, and `\p{…}` needs it): controls, soft hyphen, bidi
- * controls, zero-width characters, line and paragraph separators, BOM. A subset of
- * INVISIBLE_CLASS (a test checks every character), so the rules refuse at least as much.
+ * bmpRanges spells the Basic Multilingual Plane part of a `u`-flag class, minus the
+ * surrogates, as `\u` ranges, computed by walking every code point through the class.
  */
-export const SCHEMA_INVISIBLE_CLASS = "\\u0000-\\u001f\\u007f-\\u009f\\u00ad\\u061c\\u180e\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u2064\\u2066-\\u206f\\ufeff";
+function bmpRanges(uClass: string): string {
+  const member = new RegExp(`^[${uClass}]$`, "u");
+  const hex = (cp: number) => `\\u${cp.toString(16).padStart(4, "0")}`;
+  let out = "";
+  for (let cp = 0; cp <= 0xffff; cp += 1) {
+    if ((cp >= 0xd800 && cp <= 0xdfff) || !member.test(String.fromCharCode(cp))) continue;
+    let end = cp;
+    while (end + 1 <= 0xffff && !(end + 1 >= 0xd800 && end + 1 <= 0xdfff) && member.test(String.fromCharCode(end + 1))) end += 1;
+    out += end === cp ? hex(cp) : `${hex(cp)}-${hex(end)}`;
+    cp = end;
+  }
+  return out;
+}
+
+/**
+ * SCHEMA_INVISIBLE_CLASS is INVISIBLE_CLASS as access.schema.json spells it: its Basic
+ * Multilingual Plane characters (surrogates aside) as `\u` ranges, generated from the
+ * property class, which mean the same with or without a RegExp's `u` flag (editors compile
+ * JSON Schema patterns either way, and `\p{…}` needs it). Characters past U+FFFF (tags,
+ * the variation selectors supplement) are left to the rules, which refuse them too.
+ */
+export const SCHEMA_INVISIBLE_CLASS = bmpRanges(INVISIBLE_CLASS);
 
 /** EMAIL_SCHEMA_PATTERN is access.schema.json's coarse e-mail shape: one `@`, no spaces or invisible characters inside (surrounding blanks are trimmed). */
 export const EMAIL_SCHEMA_PATTERN = `^[ \\t\\r\\n]*[^@\\s${SCHEMA_INVISIBLE_CLASS}]+@[^@\\s${SCHEMA_INVISIBLE_CLASS}]+[ \\t\\r\\n]*$`;
@@ -96,9 +118,19 @@ function trimBlanks(s: string): string {
 }
 
 /**
+ * foldIdentity is the form identities are compared in: NFKC with case folding (upper-
+ * then lower-casing after a compatibility decomposition folds `ß` to `ss` and `ﬁ` to `fi`,
+ * and NFKC maps full-width and other compatibility forms to their plain letters), so two
+ * spellings that read the same are one identity.
+ */
+export function foldIdentity(s: string): string {
+  return s.normalize("NFKD").toUpperCase().toLowerCase().normalize("NFKC");
+}
+
+/**
  * parseEmail checks an address against the grammar and returns its canonical form:
- * trimmed, NFC-normalised, local part lower-cased, domain in its ASCII (punycode) form
- * (`José@Bücher.de` → `josé@xn--bcher-kva.de`). Internationalised addresses are
+ * trimmed, local part NFKC case-folded (foldIdentity), domain in its ASCII (punycode) form
+ * (`José@Bücher.de` → `josé@xn--bcher-kva.de`, `Straße@x.de` → `strasse@x.de`). Internationalised addresses are
  * accepted; invisible characters (see INVISIBLE_CLASS), spaces inside, quoted local
  * parts, underscores in the domain and over-long addresses are refused.
  */
@@ -111,7 +143,9 @@ export function parseEmail(raw: string): IdentityResult {
   if (SPACE.test(text)) return { ok: false, reason: "contains a space" };
   const at = text.lastIndexOf("@");
   if (at <= 0 || at === text.length - 1 || text.indexOf("@") !== at) return { ok: false, reason: "is not an address of the form name@domain" };
-  const local = text.slice(0, at).toLowerCase().normalize("NFC");
+  const local = foldIdentity(text.slice(0, at));
+  const folded = findInvisible(local);
+  if (folded !== undefined) return { ok: false, reason: `contains the invisible or control character ${describeCodePoint(folded)}` };
   const localProblem = checkLocalPart(local);
   if (localProblem !== undefined) return { ok: false, reason: localProblem };
   const written = text.slice(at + 1);
@@ -138,14 +172,14 @@ function checkLocalPart(local: string): string | undefined {
 
 /**
  * canonicalEmail is an address's identity for comparisons: parseEmail's value when valid,
- * else the input trimmed, NFC-normalised and lower-cased (so legacy or invalid data still
+ * else the input trimmed and NFKC case-folded (so legacy or invalid data still
  * compares stably and is shown as stored).
  */
 export function canonicalEmail(raw: string): string {
   // Fast path, same result: printable ASCII without blanks is canonical once lower-cased (NFC and domainToASCII change nothing there).
   if (PRINTABLE_ASCII.test(raw)) return raw.toLowerCase();
   const parsed = parseEmail(raw);
-  return parsed.ok ? parsed.value : trimBlanks(raw).normalize("NFC").toLowerCase();
+  return parsed.ok ? parsed.value : foldIdentity(trimBlanks(raw));
 }
 
 /** checkDescription refuses a role description past MAX_DESCRIPTION_LENGTH or with invisible characters; undefined when fine. */

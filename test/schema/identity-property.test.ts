@@ -29,7 +29,7 @@ afterAll(async () => {
   await ws.close();
 });
 
-const hostile = ["\u001b", "\u0000", "\u007f", "\u0085", "\u202e", "\u2066", "\u200b", "\u200d", "\ufeff", "\u2028", "\u2029", "\u00ad", " ", "\u00a0", "\n", "\t", '"', "(", ",", "@", "_", ".", ".."];
+const hostile = ["\u001b", "\u0000", "\u007f", "\u0085", "\u202e", "\u2066", "\u200b", "\u200d", "\ufeff", "\u2028", "\u2029", "\u00ad", "\ufe0f", "\u{e0100}", "\u034f", "\u180b", "\u17b4", "\u115f", "\u3164", "\uffa0", "\u2800", "\uff41", "\ufb01", " ", "\u00a0", "\n", "\t", '"', "(", ",", "@", "_", ".", ".."];
 const localChar = fc.oneof(
   { weight: 6, arbitrary: fc.constantFrom(..."abcXYZ019.+-_|`*#!$%&'=?^{}~/") },
   { weight: 3, arbitrary: fc.constantFrom("é", "E\u0301", "ü", "Ü", "ß", "İ", "ø", "д", "Ж", "中", "ا", "😀", "ǅ") },
