@@ -125,9 +125,11 @@ export function createTransport(options: TransportOptions): Transport {
       const error =
         outcome.kind === "network"
           ? networkError(spec.method, path, display, describeNetworkError(outcome.error, timeoutMs), outcome.error, redact)
-          : outcome.status >= 400
-            ? answerError(spec.method, path, outcome, redact)
-            : null;
+          : outcome.status >= 300 && outcome.status < 400
+            ? redirectError(spec.method, path, outcome, redact)
+            : outcome.status >= 400
+              ? answerError(spec.method, path, outcome, redact)
+              : null;
       if (error === null && outcome.kind === "answer") return parseBody<T>(outcome, spec, path, redact);
       if (error === null) throw new Error("unreachable: an outcome is an answer or a network error");
       if (closed || !isRetryableStatus(error.status)) throw error;
@@ -221,6 +223,32 @@ function answerError(
     code,
     request: { method, path, requestId: requestIdOf(outcome.headers) },
     details,
+  });
+}
+
+/**
+ * redirectError is the error for a 3xx answer: the API never redirects, so the client
+ * follows none (the bearer token goes to the configured origin only) and names the status
+ * and the host the answer points to, which is usually a proxy or a wrong --api-url.
+ */
+function redirectError(method: HttpMethod, path: string, outcome: Extract<Outcome, { kind: "answer" }>, redact: (s: string) => string): ApiError {
+  const header = outcome.headers.location;
+  const location = Array.isArray(header) ? header[0] : header;
+  let where = "no Location";
+  if (location !== undefined) {
+    try {
+      where = `Location host ${new URL(location, "http://unknown.invalid").host}`;
+    } catch {
+      where = "an unreadable Location";
+    }
+  }
+  return new ApiError({
+    message: redact(
+      `the Antryk API answered ${method} ${path} with a redirect (${outcome.status}, ${where}); it is not followed: check --api-url / ANTRYK_API_URL (a proxy in front of the API must pass requests through, not redirect them)`,
+    ),
+    status: outcome.status,
+    code: "redirect",
+    request: { method, path, requestId: requestIdOf(outcome.headers) },
   });
 }
 
