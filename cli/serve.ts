@@ -1,6 +1,9 @@
 import { Command, Option } from "commander";
 import { ConfigError } from "../errors.js";
+import { readFile } from "node:fs/promises";
 import { parseDuration } from "../server/duration.js";
+import type { ServerLimits, TlsFiles } from "../server/limits.js";
+import { isLoopback } from "../server/loopback.js";
 
 /** DEFAULT_DB is where the reference server keeps its workspace database unless told otherwise. */
 const DEFAULT_DB = ".antryk/workspace.db";
@@ -15,6 +18,15 @@ interface ServeOptions {
   faultsSeed?: string;
   devOutbox?: boolean;
   rateLimit?: string;
+  requestTimeout: string;
+  headersTimeout: string;
+  connectionTimeout: string;
+  keepAliveTimeout: string;
+  bodyLimit: string;
+  maxConnectionsPerAddress: string;
+  maxRoles: string;
+  tlsCert?: string;
+  tlsKey?: string;
 }
 
 /**
@@ -39,11 +51,24 @@ export function registerServe(program: Command): void {
     .addOption(new Option("--faults-seed <n>", "seed of the fault sequence (reproducible)").env("ANTRYK_FAULTS_SEED"))
     .option("--dev-outbox", "expose GET /v1/workspaces/{ws}/dev/outbox with the invitation e-mails sent (loopback --host only)")
     .option("--rate-limit <n>", "requests per second each token may make, in bursts of up to 10× that; 0 turns it off (default 500)")
+    .option("--request-timeout <duration>", "a request's headers and body must arrive within this (408 after)", "30s")
+    .option("--headers-timeout <duration>", "a request's headers must arrive within this (408 after)", "10s")
+    .option("--connection-timeout <duration>", "a connection with no traffic for this long is closed", "60s")
+    .option("--keep-alive-timeout <duration>", "how long an idle kept-alive connection waits for its next request", "5s")
+    .option("--body-limit <bytes>", "the largest request body (413 past it)", String(64 * 1024))
+    .option("--max-connections-per-address <n>", "open connections one client address may hold (more are answered 503)", "64")
+    .option("--max-roles <n>", "custom roles one workspace may define", "500")
+    .option("--tls-cert <file>", "serve HTTPS with this PEM certificate (chain); needs --tls-key")
+    .option("--tls-key <file>", "the PEM private key of --tls-cert")
     .action(async (options: ServeOptions) => {
       // The server (fastify, SQLite) is loaded on use, so other commands do not pay for it.
       const { startServer } = await import("../server/index.js");
       const port = parsePort(options.port);
+      const limits = limitOptions(options);
+      const tls = await tlsOptions(options);
       const server = await startServer({
+        limits,
+        ...(tls ? { tls } : {}),
         dbPath: options.db,
         host: options.host,
         port,
@@ -56,6 +81,11 @@ export function registerServe(program: Command): void {
         throw listenError(err, options.host, port);
       });
       process.stdout.write(`listening on ${server.url}\n`);
+      if (!tls && !isLoopback(options.host)) {
+        process.stderr.write(
+          `warning: serving plain HTTP on ${options.host}: bearer tokens and the dashboard's sign-in travel in clear unless a TLS-terminating proxy is in front; use --tls-cert and --tls-key to serve HTTPS\n`,
+        );
+      }
       await new Promise<void>((resolve) => {
         const stop = () => {
           process.off("SIGINT", stop);
@@ -99,6 +129,38 @@ function listenError(err: unknown, host: string, port: number): unknown {
   if (code === "EACCES") return new ConfigError(`port ${port} on ${host} needs privileges this process lacks: choose another with --port`);
   if (code === "EADDRNOTAVAIL") return new ConfigError(`cannot listen on ${host}: no such local address (--host)`);
   return err;
+}
+
+function limitOptions(options: ServeOptions): ServerLimits {
+  return {
+    requestTimeoutMs: durationOption("--request-timeout", options.requestTimeout),
+    headersTimeoutMs: durationOption("--headers-timeout", options.headersTimeout),
+    connectionTimeoutMs: durationOption("--connection-timeout", options.connectionTimeout),
+    keepAliveTimeoutMs: durationOption("--keep-alive-timeout", options.keepAliveTimeout),
+    bodyLimitBytes: countOption("--body-limit", options.bodyLimit),
+    maxConnectionsPerAddress: countOption("--max-connections-per-address", options.maxConnectionsPerAddress),
+    maxCustomRoles: countOption("--max-roles", options.maxRoles),
+  };
+}
+
+function countOption(flag: string, text: string): number {
+  const n = Number(text);
+  if (!/^\d{1,9}$/.test(text) || n < 1) throw new ConfigError(`invalid ${flag} "${text}": a whole number from 1`);
+  return n;
+}
+
+/** tlsOptions reads --tls-cert and --tls-key (both or neither); a file that cannot be read is one line naming the flag. */
+async function tlsOptions(options: ServeOptions): Promise<TlsFiles | undefined> {
+  if (options.tlsCert === undefined && options.tlsKey === undefined) return undefined;
+  if (options.tlsCert === undefined || options.tlsKey === undefined) throw new ConfigError("--tls-cert and --tls-key go together: give both to serve HTTPS");
+  const read = async (flag: string, path: string) => {
+    try {
+      return await readFile(path);
+    } catch (err) {
+      throw new ConfigError(`${flag}: cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+  };
+  return { cert: await read("--tls-cert", options.tlsCert), key: await read("--tls-key", options.tlsKey) };
 }
 
 function parsePort(text: string): number {

@@ -3,6 +3,7 @@ import { clientErrorAnswer } from "./client-errors.js";
 import type { ServerContext } from "./context.js";
 import { faultAnswer, FaultPlan, type Fault, type FaultOptions } from "./faults.js";
 import { HttpError } from "./http-error.js";
+import { boundedServerFactory, DEFAULT_LIMITS, registerConnectionCap, type ServerLimits, type TlsFiles } from "./limits.js";
 import { authenticate } from "./auth.js";
 import { DEFAULT_RATE_LIMIT, RateLimiter, registerRateLimit, type RateLimitOptions } from "./rate-limit.js";
 import { registerDashboard } from "./dashboard/index.js";
@@ -34,6 +35,10 @@ export interface AppOptions {
   rateLimit?: RateLimitOptions | false;
   /** logger turns on fastify's request log (off by default); the Authorization header is always redacted. */
   logger?: boolean;
+  /** limits bound requests, connections and custom roles (DEFAULT_LIMITS unless given). */
+  limits?: ServerLimits;
+  /** tls serves HTTPS with this certificate and key instead of plain HTTP. */
+  tls?: TlsFiles;
 }
 
 /**
@@ -41,7 +46,10 @@ export interface AppOptions {
  * injection, rate limiting and every route. It does not listen; startServer does.
  */
 export async function buildApp(ctx: ServerContext, options: AppOptions = {}): Promise<FastifyInstance> {
+  const limits = options.limits ?? DEFAULT_LIMITS;
   const app = Fastify({
+    serverFactory: boundedServerFactory(limits, options.tls),
+    bodyLimit: limits.bodyLimitBytes,
     logger: options.logger ? { redact: ["req.headers.authorization"] } : false,
     genReqId: () => newId("req_"),
     return503OnClosing: false, // answered below, in the API's error shape
@@ -63,6 +71,7 @@ export async function buildApp(ctx: ServerContext, options: AppOptions = {}): Pr
   app.setValidatorCompiler(validatorCompiler);
   app.decorateRequest("caller", null);
   app.decorateRequest("fault", null);
+  registerConnectionCap(app);
   registerJsonParser(app);
   registerErrorAnswers(app);
   let closing = false;

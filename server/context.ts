@@ -9,6 +9,8 @@ export interface ServerContext {
   invitationTtlMs: number;
   /** idempotencyTtlMs is how long an Idempotency-Key's first answer is kept and replayed. */
   idempotencyTtlMs: number;
+  /** maxCustomRoles is how many custom roles one workspace may define. */
+  maxCustomRoles: number;
   /** outbox records invitation messages (with their tokens) only when the dev outbox is on; null otherwise. */
   outbox: Outbox | null;
 }

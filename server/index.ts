@@ -2,3 +2,4 @@
 export { startServer, DEFAULT_INVITATION_TTL_MS, DEFAULT_IDEMPOTENCY_TTL_MS, type ServerOptions, type RunningServer } from "./start.js";
 export { initWorkspace, issueToken, workspaceNames, WorkspaceExistsError } from "./admin.js";
 export { parseDuration } from "./duration.js";
+export { DEFAULT_LIMITS, type ServerLimits, type TlsFiles } from "./limits.js";

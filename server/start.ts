@@ -4,6 +4,7 @@ import { buildApp } from "./app.js";
 import type { ServerContext } from "./context.js";
 import { openDatabase } from "./db/open.js";
 import type { FaultOptions } from "./faults.js";
+import { resolveLimits, type ServerLimits, type TlsFiles } from "./limits.js";
 import { isLoopback } from "./loopback.js";
 import { Outbox } from "./outbox.js";
 import type { RateLimitOptions } from "./rate-limit.js";
@@ -34,6 +35,10 @@ export interface ServerOptions {
   /** rateLimit per caller (API token once authenticated, else client address); false turns it off. */
   rateLimit?: RateLimitOptions | false;
   logger?: boolean;
+  /** limits bound requests, connections and custom roles; unnamed ones keep DEFAULT_LIMITS. */
+  limits?: Partial<ServerLimits>;
+  /** tls serves HTTPS with this PEM certificate and key; the URL is then https://. */
+  tls?: TlsFiles;
 }
 
 /** RunningServer is a listening reference server; close() stops it and closes the database. */
@@ -51,6 +56,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     throw new ConfigError(`the dev outbox lists invitation tokens, so it is served on a loopback address only (127.0.0.1, ::1, localhost), not on "${host}"`);
   }
   const idempotencyTtl = positiveMs("idempotencyTtlMs", options.idempotencyTtlMs ?? DEFAULT_IDEMPOTENCY_TTL_MS);
+  const limits = resolveLimits(options.limits);
   const db = openDatabase(options.dbPath);
   const clock = options.now;
   const ctx: ServerContext = {
@@ -58,13 +64,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     now: clock ? () => clock().getTime() : () => Date.now(),
     invitationTtlMs: ttl,
     idempotencyTtlMs: idempotencyTtl,
+    maxCustomRoles: limits.maxCustomRoles,
     outbox: options.devOutbox ? new Outbox() : null,
   };
   let app: FastifyInstance;
   try {
     // what expired while the server was down goes now, in batches
     while (ctx.repos.idempotency.purgeExpired(ctx.now() - idempotencyTtl, 10_000) > 0);
-    app = await buildApp(ctx, { faults: options.faults, rateLimit: options.rateLimit, logger: options.logger });
+    app = await buildApp(ctx, { faults: options.faults, rateLimit: options.rateLimit, logger: options.logger, limits, tls: options.tls });
     await app.listen({ host, port: options.port ?? 0 });
   } catch (err) {
     db.close();
@@ -72,7 +79,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : options.port;
-  const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  const url = `${options.tls ? "https" : "http"}://${host.includes(":") ? `[${host}]` : host}:${port}`;
   let closed: Promise<void> | undefined;
   return {
     url,

@@ -7,6 +7,7 @@ import { parseList } from "../repositories/rows.js";
 import { acceptBody } from "../schemas.js";
 import { hashSecret, INVITATION_TOKEN_PATTERN, newId } from "../secrets.js";
 import { runChange } from "../change.js";
+import { ACCEPT_BODY_LIMIT_BYTES } from "../limits.js";
 
 /** acceptScope is the idempotency scope of an accept, which carries no bearer token: its invitation token (hashed). */
 const acceptScope = (token: string) => `accept:${hashSecret(token)}`;
@@ -19,7 +20,7 @@ const acceptScope = (token: string) => `accept:${hashSecret(token)}`;
  */
 export function acceptRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const { repos } = ctx;
-  app.post<{ Body: { token: string } }>("/v1/invitations/accept", { schema: { body: acceptBody }, config: { rateLimitBy: "address" } }, async (request, reply) =>
+  app.post<{ Body: { token: string } }>("/v1/invitations/accept", { schema: { body: acceptBody }, bodyLimit: ACCEPT_BODY_LIMIT_BYTES, config: { rateLimitBy: "address" } }, async (request, reply) =>
     runChange(ctx, request, reply, acceptScope(request.body.token), () => {
       const { token } = request.body;
       if (!INVITATION_TOKEN_PATTERN.test(token)) throw invalid("token", "not an invitation token (expected aki_…)");

@@ -118,7 +118,7 @@ describe("canonical body comparison", () => {
 
 describe("resend and revoke take no body", () => {
   it.each(["resend", "revoke"])("%s: a 100,000-deep JSON body with an Idempotency-Key is 400, an empty object or no body is fine", async (action) => {
-    ws = await startWorkspace();
+    ws = await startWorkspace({ limits: { bodyLimitBytes: 1024 * 1024 } }); // the deep bodies are past the default body limit (413)
     const created = await ws.call("POST", wsPath("/invitations"), { body: { email: "a@acme.io", role: "developer" } });
     const path = wsPath(`/invitations/${created.body.id}/${action}`);
     const headers = { "content-type": "application/json", "idempotency-key": "deep" };
