@@ -129,7 +129,7 @@ export function createClient(options: ClientOptions): AccessClient {
       }),
     acceptInvitation: (invitationToken) =>
       http.request({ method: "POST", path: "/v1/invitations/accept", body: { token: invitationToken }, auth: false }),
-    listRoles: async (w) => (await http.request<{ items: Role[] }>({ method: "GET", path: `${ws(w)}/roles` })).items,
+    listRoles: (w) => readAll<Role>(http, `${ws(w)}/roles`, {}),
     putRole: (w, name, body, o) =>
       http.request({ method: "PUT", path: `${ws(w)}/roles/${seg(name)}`, body, ifMatch: o?.ifMatch }),
     deleteRole: (w, name, o) => http.request({ method: "DELETE", path: `${ws(w)}/roles/${seg(name)}`, ifMatch: o.ifMatch }),

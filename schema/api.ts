@@ -195,6 +195,7 @@ export type ApiErrorCode =
   | "already_member" // 409: inviting an email that is a member
   | "invitation_pending" // 409: inviting an email with a pending invitation
   | "role_in_use" // 409: deleting a custom role still held
+  | "too_many_roles" // 409: creating a custom role past the server's limit (details.limit)
   | "conflict" // 409: any other state conflict (e.g. patching a non-pending invitation)
   | "invitation_revoked" // 410
   | "invitation_expired" // 410

@@ -15,8 +15,14 @@ export function roleRepository(db: Db) {
     "UPDATE roles SET description = ?, permissions = ?, version = version + 1 WHERE workspace_id = ? AND name = ?",
   );
   const remove = db.prepare<[number, string]>("DELETE FROM roles WHERE workspace_id = ? AND name = ?");
+  const pageAfter = db.prepare<[number, string, number], RoleRow>("SELECT * FROM roles WHERE workspace_id = ? AND name > ? ORDER BY name LIMIT ?");
+  const count = db.prepare<[number], { n: number }>("SELECT COUNT(*) AS n FROM roles WHERE workspace_id = ?");
   return {
     list: (workspaceId: number) => list.all(workspaceId),
+    /** page returns up to `limit` custom roles named after `afterName` ("" for the first), by name. */
+    page: (workspaceId: number, afterName: string, limit: number) => pageAfter.all(workspaceId, afterName, limit),
+    /** count is how many custom roles the workspace defines. */
+    count: (workspaceId: number) => count.get(workspaceId)!.n,
     get: (workspaceId: number, name: string) => get.get(workspaceId, name),
     insert: (workspaceId: number, name: string, description: string, permissions: string[]) =>
       void insert.run(workspaceId, name, description, JSON.stringify(permissions)),

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import type { RolePut } from "../../schema/api.js";
+import type { Role, RolePut } from "../../schema/api.js";
 import { ADMIN_PERMISSION, CUSTOM_ROLE_NAME_PATTERN, isBuiltInRole } from "../../schema/catalog.js";
 import { checkDescription } from "../../schema/identity.js";
 import { checkGrants, type RoleLookup } from "../access.js";
@@ -9,7 +9,7 @@ import type { ServerContext } from "../context.js";
 import { conflict, HttpError, invalid, notFound } from "../http-error.js";
 import { builtInRoles, toRole } from "../repositories/roles.js";
 import { parseList } from "../repositories/rows.js";
-import { rolePutBody, wsNameParams, wsParams } from "../schemas.js";
+import { pageQuery, rolePutBody, wsNameParams, wsParams, type PageQuery } from "../schemas.js";
 import { callerOf, guard } from "./guard.js";
 
 type NameParams = { ws: string; name: string };
@@ -18,10 +18,14 @@ type NameParams = { ws: string; name: string };
 export function roleRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const { repos } = ctx;
 
-  app.get<{ Params: { ws: string } }>("/v1/workspaces/:ws/roles", { onRequest: guard(ctx), schema: { params: wsParams } }, async (request) => {
-    const caller = callerOf(request);
-    return { items: [...builtInRoles(), ...repos.roles.list(caller.workspace.id).map(toRole)] };
-  });
+  app.get<{ Params: { ws: string }; Querystring: PageQuery }>(
+    "/v1/workspaces/:ws/roles",
+    { onRequest: guard(ctx), schema: { params: wsParams, querystring: pageQuery } },
+    async (request) => {
+      const caller = callerOf(request);
+      return rolePage(ctx, caller.workspace.id, request.query);
+    },
+  );
 
   app.put<{ Params: NameParams; Body: RolePut }>(
     "/v1/workspaces/:ws/roles/:name",
@@ -44,7 +48,15 @@ export function roleRoutes(app: FastifyInstance, ctx: ServerContext): void {
           return { workspaceId: wsId, status: 200, body: before, version: before.version, events: [] };
         }
         if (existing) repos.roles.update(wsId, name, description, permissions);
-        else repos.roles.insert(wsId, name, description, permissions);
+        else {
+          const count = repos.roles.count(wsId);
+          if (count >= ctx.maxCustomRoles) {
+            throw conflict("too_many_roles", `this workspace already defines ${count} custom roles, the most this server allows (${ctx.maxCustomRoles}); delete one first`, {
+              limit: ctx.maxCustomRoles,
+            });
+          }
+          repos.roles.insert(wsId, name, description, permissions);
+        }
         const after = toRole(repos.roles.get(wsId, name)!);
         const rolesAfter = repos.roles.lookup(wsId);
         const rolesBefore: RoleLookup = (role) => (role === name && existing ? parseList(existing.permissions) : rolesAfter(role));
@@ -96,6 +108,42 @@ export function roleRoutes(app: FastifyInstance, ctx: ServerContext): void {
       });
     },
   );
+}
+
+/**
+ * rolePage is one page of GET /roles: the built-in roles first (most privileged first),
+ * then the custom roles by name. Its cursor names the last role of the page (a built-in by
+ * its place, a custom role by its name), so a page after it is stable while roles are
+ * created or deleted.
+ */
+function rolePage(ctx: ServerContext, workspaceId: number, query: PageQuery): { items: Role[]; nextCursor: string | null } {
+  const builtIn = builtInRoles();
+  const after = decodeRoleCursor(query.cursor, builtIn.length);
+  const items: Role[] = after.kind === "builtIn" ? builtIn.slice(after.index, after.index + query.limit) : [];
+  const room = query.limit - items.length;
+  const custom = ctx.repos.roles.page(workspaceId, after.kind === "custom" ? after.name : "", room + 1).map(toRole);
+  items.push(...custom.slice(0, room));
+  const more = custom.length > room || (after.kind === "builtIn" && after.index + items.length < builtIn.length);
+  if (!more || items.length === 0) return { items, nextCursor: null };
+  const last = items[items.length - 1]!;
+  return { items, nextCursor: encodeRoleCursor(last.builtIn ? `b:${builtIn.findIndex((r) => r.name === last.name) + 1}` : `n:${last.name}`) };
+}
+
+type RoleCursor = { kind: "builtIn"; index: number } | { kind: "custom"; name: string };
+
+function encodeRoleCursor(text: string): string {
+  return Buffer.from(`r:${text}`).toString("base64url");
+}
+
+/** decodeRoleCursor reads a roles cursor back, or throws a validation error naming `cursor`. */
+function decodeRoleCursor(cursor: string | undefined, builtIns: number): RoleCursor {
+  if (cursor === undefined) return { kind: "builtIn", index: 0 };
+  const text = Buffer.from(cursor, "base64url").toString("utf8");
+  const match = /^r:(?:b:(\d)|n:([a-z][a-z0-9-]{1,62}))$/.exec(text);
+  if (!match || encodeRoleCursor(text.slice(2)) !== cursor || (match[1] !== undefined && Number(match[1]) > builtIns)) {
+    throw invalid("cursor", "not a cursor this server issued");
+  }
+  return match[1] !== undefined ? { kind: "builtIn", index: Number(match[1]) } : { kind: "custom", name: match[2]! };
 }
 
 /** checkCustomRoleName rejects built-in names and names outside the custom role pattern. */

@@ -43,6 +43,7 @@ describe("integer query parameters", () => {
     expect((await integerQueryParameters()).map(([path, name]) => `${path}?${name}`)).toEqual([
       "/v1/workspaces/acme/members?limit",
       "/v1/workspaces/acme/invitations?limit",
+      "/v1/workspaces/acme/roles?limit",
       "/v1/workspaces/acme/audit?limit",
     ]);
   });

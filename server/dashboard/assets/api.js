@@ -73,7 +73,7 @@ export function createApi({ token, workspace }, onUnauthorized = () => {}) {
     invite: (body) => request("POST", `${wsPath}/invitations`, { body, idempotent: true }),
     resendInvitation: (i) => request("POST", `${wsPath}/invitations/${encodeURIComponent(i.id)}/resend`, { ifMatch: i.version, idempotent: true }),
     revokeInvitation: (i) => request("POST", `${wsPath}/invitations/${encodeURIComponent(i.id)}/revoke`, { ifMatch: i.version, idempotent: true }),
-    roles: async () => (await request("GET", `${wsPath}/roles`)).items,
+    roles: () => listAll(`${wsPath}/roles`),
     putRole: (name, body, version) => request("PUT", `${wsPath}/roles/${encodeURIComponent(name)}`, { body, ifMatch: version }),
     deleteRole: (role) => request("DELETE", `${wsPath}/roles/${encodeURIComponent(role.name)}`, { ifMatch: role.version }),
     permissions: async () => (await request("GET", `${wsPath}/permissions`)).items,
