@@ -1,5 +1,5 @@
 import { readdir, readFile, stat } from "node:fs/promises";
-import { join, relative, resolve, sep } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { ConfigError } from "../../errors.js";
 import { compareDiagnostics, type Diagnostic } from "../diagnostics.js";
 import type { DesiredState } from "../model.js";
@@ -19,6 +19,8 @@ import { loadFile, type LoadedFile } from "./index.js";
 export interface FoundFiles {
   workspaces: string[];
   libraries: string[];
+  /** importRoot is the folder imports must stay inside (with its git work tree): the first argument when it is a folder, else its folder. */
+  importRoot?: string;
 }
 
 const WORKSPACE_KEY = /^["']?workspace["']?[ \t]*:/m;
@@ -45,7 +47,9 @@ export async function findFiles(args: readonly string[]): Promise<FoundFiles> {
       else if (WORKSPACE_KEY.test(text)) workspaces.add(file);
     }
   }
-  return { workspaces: [...workspaces].sort(), libraries: [...libraries].sort() };
+  const first = args[0];
+  const importRoot = first === undefined ? undefined : (await stat(first).then((st) => st.isDirectory(), () => false)) ? first : dirname(first);
+  return { workspaces: [...workspaces].sort(), libraries: [...libraries].sort(), ...(importRoot === undefined ? {} : { importRoot }) };
 }
 
 async function yamlFilesUnder(dir: string): Promise<string[]> {
@@ -106,7 +110,7 @@ export async function loadWorkspaceFiles(found: FoundFiles, cwd: string = proces
 /** loadAll loads the workspace files and the libraries found, sharing library reads. */
 export async function loadAll(found: FoundFiles): Promise<{ results: LoadedFile[] }> {
   const cache: ImportCache = new Map();
-  const results = await Promise.all([...found.workspaces, ...found.libraries].map((f) => loadFile(f, { cache })));
+  const results = await Promise.all([...found.workspaces, ...found.libraries].map((f) => loadFile(f, { cache, ...(found.importRoot === undefined ? {} : { importRoot: found.importRoot }) })));
   return { results };
 }
 

@@ -1,4 +1,5 @@
-import { dirname, isAbsolute, join, normalize, relative, resolve } from "node:path";
+import { lstat, realpath, stat } from "node:fs/promises";
+import { dirname, isAbsolute, join, normalize, relative, resolve, sep } from "node:path";
 import { ConfigError } from "../../errors.js";
 import type { Diagnostic } from "../diagnostics.js";
 import { escapeInvisible } from "../identity.js";
@@ -72,10 +73,46 @@ export function readSourceFile(display: string, cache?: ImportCache): Promise<Re
 }
 
 /**
- * readImportGraph walks the imports of `root` (already read). Every library reached is
- * checked to be a library (`kind: library`) holding only LIBRARY_KEYS.
+ * importBoundary is the folder every import must resolve inside: `start` (the folder of
+ * the first file given to -f, or that folder itself), symlinks resolved, or the git work
+ * tree that contains it when there is one, which is wider.
  */
-export async function readImportGraph(root: SourceFile, cache?: ImportCache): Promise<ImportGraph> {
+export async function importBoundary(start: string): Promise<string> {
+  const folder = await realpath(start).catch(() => resolve(start));
+  for (let dir = folder; ; dir = dirname(dir)) {
+    if (await stat(join(dir, ".git")).then(() => true, () => false)) return dir;
+    if (dirname(dir) === dir) return folder;
+  }
+}
+
+function isInside(boundary: string, path: string): boolean {
+  const r = relative(boundary, path);
+  return r === "" || (r.split(sep)[0] !== ".." && !isAbsolute(r));
+}
+
+/**
+ * leavesBoundary tells whether an import resolves outside `boundary`: its real path (all
+ * symlinks resolved) when it exists; else its path from the importing file's real folder,
+ * and a dangling link counts as outside. Whether the target exists is never told apart.
+ */
+async function leavesBoundary(boundary: string, importer: string, importPath: string): Promise<boolean> {
+  const absolute = resolve(dirname(importer), importPath);
+  const real = await realpath(absolute).catch(() => null);
+  if (real !== null) return !isInside(boundary, real);
+  const folder = await realpath(dirname(importer)).catch(() => dirname(importer));
+  if (!isInside(boundary, resolve(folder, importPath))) return true;
+  return lstat(absolute).then(() => true, () => false); // present but not resolvable: a dangling link
+}
+
+/**
+ * readImportGraph walks the imports of `root` (already read). Every library reached is
+ * checked to be a library (`kind: library`) holding only LIBRARY_KEYS. An import that
+ * resolves outside `boundary` (importBoundary; default: the root's folder or its git work
+ * tree) is one `import-outside` error that does not tell whether the target exists, and
+ * nothing outside is read.
+ */
+export async function readImportGraph(root: SourceFile, cache?: ImportCache, boundary?: string): Promise<ImportGraph> {
+  const fence = boundary ?? (await importBoundary(dirname(root.absolute)));
   const diagnostics: Diagnostic[] = [];
   const libraries: SourceFile[] = [];
   const seen = new Set<string>([root.absolute]);
@@ -97,6 +134,13 @@ export async function readImportGraph(root: SourceFile, cache?: ImportCache): Pr
       }
       const display = normalize(join(dirname(file.display), item.path));
       const absolute = resolve(dirname(file.absolute), item.path);
+      if (await leavesBoundary(fence, file.absolute, item.path)) {
+        const where = relative(process.cwd(), fence) || ".";
+        diagnostics.push(
+          at(file, path, "import-outside", `import "${item.path}" is outside ${where}: imports must stay inside the folder of the first file given to -f or the git work tree that contains it`),
+        );
+        continue;
+      }
       const trail = [...chain, file].map((f) => f.display);
       const cycleAt = [...chain, file].findIndex((f) => f.absolute === absolute);
       if (cycleAt !== -1) {

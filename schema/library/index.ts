@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { compareDiagnostics, type Diagnostic } from "../diagnostics.js";
 import { readAccessSource, validateComposed, type LoadOptions, type LoadResult } from "../load.js";
 import { parseYamlText } from "../source/parse-text.js";
-import { isLibrary, libraryKeyProblems, readImportGraph, relativeTo, type ImportCache, type ImportGraph, type SourceFile } from "./graph.js";
+import { importBoundary, isLibrary, libraryKeyProblems, readImportGraph, relativeTo, type ImportCache, type ImportGraph, type SourceFile } from "./graph.js";
 import { composeFiles } from "./merge.js";
 import { LIBRARY_RULES, SHARED_SECTIONS } from "./sections.js";
 
@@ -23,12 +23,14 @@ export type LoadedFile =
   | { kind: "library"; file: string; valid: boolean; diagnostics: Diagnostic[]; libraries: string[] };
 
 /**
- * loadFile reads `path` and everything it imports. An unreadable `path` throws ConfigError
+ * loadFile reads `path` and everything it imports, which must stay inside the folder
+ * `importRoot` (default: the folder of `path`) or the git work tree containing it (see
+ * importBoundary). An unreadable `path` throws ConfigError
  * (as loadAccessFile does); an unreadable import is a diagnostic. `cache` shares library
  * reads between the files of one run. A workspace file's `sha256` covers its libraries too
  * (graphDigest), so a saved plan is refused once a library it was computed from changes.
  */
-export async function loadFile(path: string, options: LoadOptions & { cache?: ImportCache } = {}): Promise<LoadedFile> {
+export async function loadFile(path: string, options: LoadOptions & { cache?: ImportCache; importRoot?: string } = {}): Promise<LoadedFile> {
   const source = await readAccessSource(path);
   if (source.kind === "problem") return { ...source.result, kind: "workspace", file: path, libraries: [] };
   const parsed = parseYamlText(source.text, path);
@@ -41,7 +43,7 @@ export async function loadFile(path: string, options: LoadOptions & { cache?: Im
     return { ...result, sha256: source.sha256, kind: "workspace", file: path, libraries: [] };
   }
   const root: SourceFile = { display: path, absolute: resolve(path), sha256: source.sha256, value: value as Record<string, unknown>, locator: parsed.locator };
-  const graph = await readImportGraph(root, options.cache);
+  const graph = await readImportGraph(root, options.cache, await importBoundary(options.importRoot ?? dirname(root.absolute)));
   const libraries = graph.libraries.map((l) => l.display);
   return isLibrary(value) ? { ...validateLibrary(graph, options), libraries } : { ...validateWorkspace(graph, options), libraries };
 }
