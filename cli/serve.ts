@@ -56,7 +56,7 @@ export function registerServe(program: Command): void {
     .option("--connection-timeout <duration>", "a connection with no traffic for this long is closed", "60s")
     .option("--keep-alive-timeout <duration>", "how long an idle kept-alive connection waits for its next request", "5s")
     .option("--body-limit <bytes>", "the largest request body (413 past it)", String(64 * 1024))
-    .option("--max-connections-per-address <n>", "open connections one client address may hold (more are answered 503)", "64")
+    .option("--max-connections-per-address <n>", "open connections one client address may hold (more are answered 503)", "256")
     .option("--max-roles <n>", "custom roles one workspace may define", "500")
     .option("--tls-cert <file>", "serve HTTPS with this PEM certificate (chain); needs --tls-key")
     .option("--tls-key <file>", "the PEM private key of --tls-cert")

@@ -42,7 +42,7 @@ export const DEFAULT_LIMITS: ServerLimits = {
   connectionTimeoutMs: 60_000,
   keepAliveTimeoutMs: 5_000,
   bodyLimitBytes: 64 * 1024,
-  maxConnectionsPerAddress: 64,
+  maxConnectionsPerAddress: 256,
   maxCustomRoles: 500,
 };
 

@@ -90,12 +90,12 @@ describe("bounded requests", () => {
 });
 
 describe("a slowloris", () => {
-  it("of 400 half-sent bodies from one address, against a server with 256 descriptors, leaves another address answered within a second", async () => {
+  it("of 600 half-sent bodies from one address, against a server with 512 descriptors and the default cap, leaves another address answered within a second", async () => {
     const dir = await mkdtemp(join(tmpdir(), "antryk-slowloris-"));
     const db = join(dir, "workspace.db");
     const init = await runCli(["serve", "init", "--db", db, "--workspace", "acme", "--owner", "founder@acme.io"], dir);
     expect(init.code).toBe(0);
-    const child = spawn("sh", ["-c", `ulimit -n 256 && exec "${process.execPath}" "${CLI}" serve --db "${db}" --port 0`], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn("sh", ["-c", `ulimit -n 512 && exec "${process.execPath}" "${CLI}" serve --db "${db}" --port 0`], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
     try {
       let out = "";
       child.stdout.setEncoding("utf8");
@@ -107,7 +107,7 @@ describe("a slowloris", () => {
         });
         child.once("exit", (code) => reject(new Error(`serve exited ${code}`)));
       });
-      for (let i = 0; i < 400; i += 1) await halfSent(url, "/v1/invitations/accept");
+      for (let i = 0; i < 600; i += 1) await halfSent(url, "/v1/invitations/accept");
       const { port } = new URL(url);
       const started = Date.now();
       const status = await new Promise<number>((resolve, reject) => {
