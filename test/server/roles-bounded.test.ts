@@ -1,3 +1,4 @@
+import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { createClient } from "../../client/index.js";
 import { DEFAULT_LIMITS } from "../../server/index.js";
@@ -56,6 +57,18 @@ describe("custom roles", () => {
       await client.close();
     }
     expect((await ws.call("GET", wsPath("/roles?cursor=bm9wZQ"))).body.error).toMatchObject({ code: "validation_failed", details: { field: "cursor" } });
+  });
+
+  it("the guard reads only the caller's role: a request never touches the other custom roles", async () => {
+    ws = await startWorkspace();
+    expect((await put(ws, "support")).status).toBe(201);
+    const { token } = await ws.addMember("sam@acme.io", "support");
+    // another role's row that cannot even be read: a guard loading every role would fail on it
+    const db = new Database(ws.dbPath);
+    db.prepare("INSERT INTO roles (workspace_id, name, description, permissions, version) SELECT workspace_id, 'unreadable', '', '{not json', 1 FROM roles LIMIT 1").run();
+    db.close();
+    for (const t of [ws.ownerToken, token]) expect((await ws.call("GET", wsPath("/me"), { token: t })).status).toBe(200);
+    expect((await ws.call("GET", wsPath("/members"), { token })).status).toBe(200);
   });
 
   it("a workspace without custom roles lists the built-in ones in one page; the default limit is 500 custom roles", async () => {
