@@ -14,6 +14,7 @@ export function roleRepository(db: Db) {
   const update = db.prepare<[string, string, number, string]>(
     "UPDATE roles SET description = ?, permissions = ?, version = version + 1 WHERE workspace_id = ? AND name = ?",
   );
+  const setManager = db.prepare<[string | null, number, string]>("UPDATE roles SET managed_by = ? WHERE workspace_id = ? AND name = ?");
   const remove = db.prepare<[number, string]>("DELETE FROM roles WHERE workspace_id = ? AND name = ?");
   return {
     list: (workspaceId: number) => list.all(workspaceId),
@@ -23,6 +24,8 @@ export function roleRepository(db: Db) {
     update: (workspaceId: number, name: string, description: string, permissions: string[]) =>
       void update.run(description, JSON.stringify(permissions), workspaceId, name),
     remove: (workspaceId: number, name: string) => void remove.run(workspaceId, name),
+    /** setManager sets managedBy without bumping the version (the write that sets it bumps it once). */
+    setManager: (workspaceId: number, name: string, managedBy: string | null) => void setManager.run(managedBy, workspaceId, name),
     /** lookup resolves built-in and custom role names of a workspace; one query per call, cached for its lifetime. */
     lookup(workspaceId: number): RoleLookup {
       const custom = new Map(list.all(workspaceId).map((r) => [r.name, parseList(r.permissions)]));
@@ -49,5 +52,6 @@ export function toRole(row: RoleRow): Role {
     permissions: parseList(row.permissions),
     builtIn: false,
     version: row.version,
+    managedBy: row.managed_by,
   };
 }

@@ -9,7 +9,8 @@ import type { ServerContext } from "../context.js";
 import { conflict, HttpError, invalid, notFound } from "../http-error.js";
 import { builtInRoles, toRole } from "../repositories/roles.js";
 import { parseList } from "../repositories/rows.js";
-import { rolePutBody, wsNameParams, wsParams } from "../schemas.js";
+import { managedAfter, managerClaim, parseManagedByFilter } from "../manager.js";
+import { rolePutBody, rolesQuery, wsNameParams, wsParams } from "../schemas.js";
 import { callerOf, guard } from "./guard.js";
 
 type NameParams = { ws: string; name: string };
@@ -18,10 +19,17 @@ type NameParams = { ws: string; name: string };
 export function roleRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const { repos } = ctx;
 
-  app.get<{ Params: { ws: string } }>("/v1/workspaces/:ws/roles", { onRequest: guard(ctx), schema: { params: wsParams } }, async (request) => {
-    const caller = callerOf(request);
-    return { items: [...builtInRoles(), ...repos.roles.list(caller.workspace.id).map(toRole)] };
-  });
+  app.get<{ Params: { ws: string }; Querystring: { managedBy?: string } }>(
+    "/v1/workspaces/:ws/roles",
+    { onRequest: guard(ctx), schema: { params: wsParams, querystring: rolesQuery } },
+    async (request) => {
+      const caller = callerOf(request);
+      const managed = parseManagedByFilter(request.query.managedBy);
+      const custom = repos.roles.list(caller.workspace.id).filter((r) => managed === undefined || r.managed_by === managed.managedBy);
+      // a filter by manager names custom roles only: built-in roles are managed by nobody and never change
+      return { items: [...(managed === undefined ? builtInRoles() : []), ...custom.map(toRole)] };
+    },
+  );
 
   app.put<{ Params: NameParams; Body: RolePut }>(
     "/v1/workspaces/:ws/roles/:name",
@@ -41,11 +49,14 @@ export function roleRoutes(app: FastifyInstance, ctx: ServerContext): void {
           throw new HttpError(412, "precondition_failed", `If-Match was sent but role "${name}" does not exist`, { field: "If-Match" });
         }
         const before = existing ? toRole(existing) : null;
-        if (before && before.description === description && JSON.stringify(before.permissions) === JSON.stringify(permissions)) {
+        const managedBy = managedAfter(managerClaim(request.headers), existing?.managed_by ?? null);
+        const sameBody = before && before.description === description && JSON.stringify(before.permissions) === JSON.stringify(permissions);
+        if (sameBody && managedBy === existing?.managed_by) {
           return { workspaceId: wsId, status: 200, body: before, version: before.version, events: [] };
         }
         if (existing) repos.roles.update(wsId, name, description, permissions);
         else repos.roles.insert(wsId, name, description, permissions);
+        repos.roles.setManager(wsId, name, managedBy);
         const after = toRole(repos.roles.get(wsId, name)!);
         const rolesAfter = repos.roles.lookup(wsId);
         // the holders of this role who held access:manage through it and no longer do
