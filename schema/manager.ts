@@ -1,3 +1,5 @@
+import type { DesiredState } from "./model.js";
+
 /**
  * Manager ids: who manages a member, an invitation or a custom role (`managedBy`). One
  * grammar for the server (the `X-Antryk-Manager` header), the loader (`manager:` in a
@@ -25,6 +27,11 @@ export function checkManagerId(id: string): string | undefined {
 /** cliManager is the manager id antryk-access sends for a workspace file without `manager:`. */
 export function cliManager(workspace: string): string {
   return `antryk-access:${workspace}`;
+}
+
+/** fileManager is the manager id a workspace file writes for: its `manager:`, or antryk-access:<workspace>. */
+export function fileManager(desired: Pick<DesiredState, "manager" | "workspace">): string {
+  return desired.manager ?? cliManager(desired.workspace);
 }
 
 /** pulumiManager is the manager id the Pulumi provider sends for one resource: `pulumi:<project>/<stack>/<urn>`. */
