@@ -106,4 +106,33 @@ describe("the CLI and other managers", () => {
     expect(warnings.find((w) => w.email === "gus@acme.io")).toMatchObject({ code: "managed-elsewhere", message: expect.stringContaining(`managed by ${STACK}`) });
     expect(warnings.find((w) => w.email === "walk-in@acme.io")?.code).toBe("unmanaged-invitation");
   });
+
+  it("exports manager: and only what it or nobody manages; --all adds the rest, each marked with its manager; both plan as no changes", async () => {
+    const { s, cli } = await converged();
+    await s.owner$.withManager(STACK).createInvitation(s.workspace, { email: "gus@acme.io", role: "developer" });
+    await s.owner$.withManager(STACK).putRole(s.workspace, "stack-role", { permissions: ["logs:read"] });
+    await s.owner$.createInvitation(s.workspace, { email: "walk-in@acme.io", role: "developer" });
+
+    const mine = await cli(["export", "--workspace", "acme-prod"]);
+    expect(mine.code, mine.stderr).toBe(0);
+    expect(mine.stdout).toContain("manager: antryk-access:acme-prod\n");
+    expect(mine.stdout).toContain("- email: walk-in@acme.io");
+    expect(mine.stdout).toContain("- email: bob@acme.io");
+    expect(mine.stdout).not.toContain("- email: gus@acme.io");
+    expect(mine.stdout).not.toContain("stack-role:");
+    expect(mine.stdout).toContain(`# Managed by other managers, left out (additive mode leaves them alone): gus@acme.io (${STACK}), role stack-role (${STACK})`);
+    expect(mine.stdout).toContain("mode: additive");
+
+    const all = await cli(["export", "--workspace", "acme-prod", "--all"]);
+    expect(all.stdout).toContain(`  # managed by ${STACK}\n  # pending invitation`);
+    expect(all.stdout).toContain("- email: gus@acme.io");
+    expect(all.stdout).toContain(`  # managed by ${STACK}\n  stack-role:`);
+    expect(all.stdout).toContain("mode: authoritative");
+
+    for (const [name, text] of [["mine.yaml", mine.stdout], ["all.yaml", all.stdout]] as const) {
+      await writeAccessFile(s.dir, name, text);
+      const plan = await cli(["plan", "-f", name, "--detailed-exitcode"]);
+      expect(plan.code, `${name}: ${plan.stdout}${plan.stderr}`).toBe(0);
+    }
+  });
 });
