@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient, type AccessClient } from "../../client/index.js";
-import { startWorkspace, WORKSPACE, wsPath, type TestWorkspace } from "./harness.js";
+import { startWorkspace, WORKSPACE, wsPath, type Answer, type TestWorkspace } from "./harness.js";
 
 /**
  * managedBy: a write with `X-Antryk-Manager: <id>` marks what it writes, an empty header
@@ -68,7 +68,9 @@ describe("managedBy on members", () => {
     ["too long", "x".repeat(201)],
     ["with a control character", "a\u0001b"],
   ])("refuses a manager id %s with 400 naming the header", async (_name, id) => {
-    const answer = await ws.call("POST", wsPath("/invitations"), { body: { email: "bad@acme.io", role: "developer" }, headers: manager(id) }).catch((err: unknown) => err);
+    const answer: Answer | Error = await ws
+      .call("POST", wsPath("/invitations"), { body: { email: "bad@acme.io", role: "developer" }, headers: manager(id) })
+      .catch((err: unknown) => err as Error);
     if (answer instanceof Error) return; // Node's fetch itself refuses a control character in a header
     expect(answer.status).toBe(400);
     expect(answer.body.error.details.field).toBe("X-Antryk-Manager");
