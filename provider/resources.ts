@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { resourceManager } from "./manager.js";
 import { AccessProvider } from "./providers.js";
 
 /**
@@ -119,6 +120,8 @@ export class Member extends pulumi.dynamic.Resource {
   declare readonly effectivePermissions: pulumi.Output<string[] | undefined>;
   /** adopted: the person was already a member or invited when the resource was created (kept for the resource's life). */
   declare readonly adopted: pulumi.Output<boolean>;
+  /** manager: this resource's manager id (`pulumi:<project>/<stack>/<urn>`), what the workspace records as the person's managedBy. */
+  declare readonly manager: pulumi.Output<string>;
 
   constructor(name: string, args: MemberArgs, opts?: pulumi.CustomResourceOptions) {
     const outputs = {
@@ -129,7 +132,7 @@ export class Member extends pulumi.dynamic.Resource {
       effectivePermissions: undefined,
       adopted: undefined,
     };
-    super(memberProvider, name, { ...outputs, ...args }, opts, "antryk", "Member");
+    super(memberProvider, name, { ...outputs, ...args, manager: resourceManager(name, "Member", opts) }, opts, "antryk", "Member");
   }
 }
 
@@ -153,6 +156,13 @@ export class CustomRole extends pulumi.dynamic.Resource {
   declare readonly holderCount: pulumi.Output<number>;
 
   constructor(name: string, args: CustomRoleArgs, opts?: pulumi.CustomResourceOptions) {
-    super(customRoleProvider, name, { version: undefined, holderCount: undefined, ...args }, opts, "antryk", "CustomRole");
+    super(
+      customRoleProvider,
+      name,
+      { version: undefined, holderCount: undefined, ...args, manager: resourceManager(name, "CustomRole", opts) },
+      opts,
+      "antryk",
+      "CustomRole",
+    );
   }
 }
