@@ -10,7 +10,7 @@ import { formatDiagnostic, type Diagnostic } from "../schema/diagnostics.js";
 import { githubAnnotation, type DiagnosticFormat } from "./annotations.js";
 import { InvalidArgumentError } from "commander";
 import { loadFile } from "../schema/library/index.js";
-import { checkManagerId } from "../schema/manager.js";
+import { checkManagerId, fileManager } from "../schema/manager.js";
 import type { DesiredState } from "../schema/model.js";
 import type { Session } from "./session.js";
 
@@ -67,7 +67,7 @@ export async function planAgainst(
     accessFile: options.accessFile,
     ...(options.planId !== undefined ? { planId: options.planId } : {}),
   });
-  return { live, plan: options.attribute === true ? await attributeChanges(plan, session.client) : plan };
+  return { live, plan: options.attribute === true ? await attributeChanges(plan, session.client, { manager: fileManager(desired) }) : plan };
 }
 
 /**

@@ -24,6 +24,8 @@ const liveSince = z.object({
   requestId: z.string(),
   client: z.enum(AUDIT_CLIENTS as unknown as [AuditClient, ...AuditClient[]]),
   clientVersion: z.string().optional(),
+  manager: z.string().optional(),
+  otherManager: z.boolean().optional(),
 });
 const holder = z.object({ email, state: z.enum(["active", "pending"]), before: z.array(z.string()), after: z.array(z.string()) });
 const common = {

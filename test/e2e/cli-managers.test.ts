@@ -66,6 +66,14 @@ describe("the CLI and other managers", () => {
     expect(said).toContain(`--take-over ${STACK}`);
     expect((await s.owner$.listMembers(s.workspace)).find((m) => m.email === "bob@acme.io")!.role).toBe("account-admin");
 
+    // the plan says who made the change it undoes: another manager, a fight between tools, not a hand edit
+    const shown = await cli(["plan", "-f", "access.yaml", "--take-over", STACK]);
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stdout).toContain(`for another manager, ${STACK} (a fight between tools, not a hand edit)`);
+    const json = await cli(["plan", "-f", "access.yaml", "--take-over", STACK, "--format", "json"]);
+    const change = (JSON.parse(json.stdout) as { changes: { key: string; liveSince?: unknown }[] }).changes.find((c) => c.key === "updateMember:bob@acme.io");
+    expect(change?.liveSince).toMatchObject({ action: "member.updated", manager: STACK, otherManager: true });
+
     const taken = await cli(["apply", "-f", "access.yaml", "--auto-approve", "--take-over", STACK]);
     expect(taken.code, taken.stdout + taken.stderr).toBe(0);
     const after = (await s.owner$.listMembers(s.workspace)).find((m) => m.email === "bob@acme.io")!;
