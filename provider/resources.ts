@@ -86,7 +86,14 @@ export class WorkspaceAccess extends pulumi.dynamic.Resource {
     };
     // Whether the document is a secret is known only to the program: it travels as an input.
     const documentSecret = args.document === undefined ? undefined : pulumi.output(pulumi.isSecret(pulumi.output(args.document)));
-    super(workspaceAccessProvider, name, { ...outputs, ...args, documentSecret }, opts, "antryk", "WorkspaceAccess");
+    super(
+      workspaceAccessProvider,
+      name,
+      { ...outputs, ...args, documentSecret, manager: resourceManager(name, "WorkspaceAccess", opts) },
+      opts,
+      "antryk",
+      "WorkspaceAccess",
+    );
   }
 }
 

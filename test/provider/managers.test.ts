@@ -127,4 +127,15 @@ describe("Pulumi resources and the managedBy marker", () => {
     const role = (await stage.ws.client.listRoles(WORKSPACE)).find((x) => x.name === "oncall");
     expect(role).toMatchObject({ managedBy: base.manager, permissions: ["logs:read"] });
   });
+
+  it("a WorkspaceAccess writes as its manager id too, and its plan respects what another manager manages", async () => {
+    await stage.ws.client.withManager("antryk-access:acme-prod").createInvitation(WORKSPACE, { email: "zed@acme.io", role: "developer" });
+    const wa = stage.resource("WorkspaceAccess", "access");
+    const document = { mode: "additive", safety: { maxRemovals: 10 }, members: [{ email: "wes@acme.io", role: "developer" }] };
+    const inputs = managed(wa, { workspace: WORKSPACE, document });
+    await wa.register(inputs);
+    expect((await person("wes@acme.io")).pending?.managedBy).toBe(inputs.manager);
+    const taking = await wa.register(managed(wa, { workspace: WORKSPACE, document: { ...document, members: [...document.members, { email: "zed@acme.io", role: "account-admin" }] } })).catch((e: unknown) => e);
+    expect((taking as HostError).message).toMatch(/managedElsewhere[\s\S]*zed@acme\.io is managed by antryk-access:acme-prod/);
+  });
 });

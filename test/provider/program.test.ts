@@ -72,6 +72,7 @@ describe("examples/pulumi", () => {
     ]);
     const [prod, role, dana] = registered;
     // the manager id each resource writes as, from the engine's context: project, stack and its URN
+    expect(prod!.inputs.manager).toBe("pulumi:acme-access/dev/urn:pulumi:dev::acme-access::pulumi-nodejs:dynamic/antryk:WorkspaceAccess::acme-prod");
     expect(dana!.inputs.manager).toBe("pulumi:acme-access/dev/urn:pulumi:dev::acme-access::pulumi-nodejs:dynamic/antryk:Member::sandbox-dana");
     expect(role!.inputs.manager).toBe("pulumi:acme-access/dev/urn:pulumi:dev::acme-access::pulumi-nodejs:dynamic/antryk:CustomRole::sandbox-release-manager");
     expect(prod!.inputs).toMatchObject({ workspace: "acme-prod", file: "../access.yaml" });
