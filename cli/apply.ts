@@ -1,6 +1,7 @@
 import { InvalidArgumentError, Option, type Command } from "commander";
 import { DEFAULT_CONCURRENCY } from "../reconciler/apply/index.js";
 import { diagnosticsOption } from "./annotations.js";
+import { collectManager } from "./planning.js";
 import type { ApplyOptions } from "./run-apply.js";
 import { addTargetOptions } from "./target.js";
 import { collectFiles } from "./workspaces.js";
@@ -17,6 +18,7 @@ export function registerApply(program: Command): void {
     .option("--concurrency <n>", "change calls in flight at once, 1 to 64", parseConcurrency, DEFAULT_CONCURRENCY)
     .addOption(new Option("--format <format>", "output format of the result").choices(["text", "json"]).default("text"))
     .option("--allow-self-change", "allow removing or demoting the member whose token runs the apply")
+    .option("--take-over <manager>", "change what another manager (its managedBy id) manages; repeat for several (as safety.takeOver in the file)", collectManager)
     .option("--detailed-exitcode", "exit 2 when changes were applied and verified (0: nothing needed changing, 1: any failure or block)")
     .addOption(diagnosticsOption());
   addTargetOptions(command)

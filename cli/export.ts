@@ -1,7 +1,14 @@
-import type { Command } from "commander";
+import { InvalidArgumentError, type Command } from "commander";
 import type { ExportOptions } from "./run-export.js";
 import { addTargetOptions } from "./target.js";
 import { collectFiles } from "./workspaces.js";
+import { checkManagerId } from "../schema/manager.js";
+
+function parseManager(value: string): string {
+  const problem = checkManagerId(value.trim());
+  if (problem !== undefined) throw new InvalidArgumentError(`the manager id ${problem}`);
+  return value.trim();
+}
 
 /** registerExport adds `export`: the live workspace as a canonical access.yaml (stdout or -o). */
 export function registerExport(program: Command): void {
@@ -11,7 +18,9 @@ export function registerExport(program: Command): void {
     .option("--workspace <name>", "the workspace to export (default: $ANTRYK_WORKSPACE, or the only embedded one); repeat for several", collectFiles)
     .option("-o, --output <path>", "write to this file instead of stdout (several workspaces: a folder, one <workspace>.yaml each)")
     .option("--extract-library <path>", "several workspaces: move the custom roles they all define identically to this library (relative to -o) and import it")
-    .option("--credentials <path>", "a YAML file mapping each workspace to its token file (several workspaces)");
+    .option("--credentials <path>", "a YAML file mapping each workspace to its token file (several workspaces)")
+    .option("--manager <id>", "the file's manager: what it writes as (default antryk-access:<workspace>); exports what nobody or this manager manages", parseManager)
+    .option("--all", "also export what other managers manage (a Pulumi stack, another file), each marked with its manager in a comment");
   addTargetOptions(command)
     .addHelpText(
       "after",

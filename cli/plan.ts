@@ -1,5 +1,6 @@
 import { Option, type Command } from "commander";
 import { diagnosticsOption } from "./annotations.js";
+import { collectManager } from "./planning.js";
 import type { PlanOptions } from "./run-plan.js";
 import { addTargetOptions } from "./target.js";
 import { collectFiles } from "./workspaces.js";
@@ -16,6 +17,7 @@ export function registerPlan(program: Command): void {
     .option("--detailed-exitcode", "exit 2 when the plan has changes (0: no changes, 1: error or blocked)")
     .option("--diff", "with --format text, also show the plan as a diff of access.yaml (live → after the plan)")
     .option("--allow-self-change", "allow the plan to remove or demote the member whose token runs it")
+    .option("--take-over <manager>", "change what another manager (its managedBy id) manages; repeat for several (as safety.takeOver in the file)", collectManager)
     .addOption(diagnosticsOption());
   addTargetOptions(command)
     .addHelpText(

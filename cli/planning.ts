@@ -8,7 +8,9 @@ import type { AccessFileRef, Plan } from "../reconciler/plan.js";
 import { ADMIN_PERMISSION } from "../schema/catalog.js";
 import { formatDiagnostic, type Diagnostic } from "../schema/diagnostics.js";
 import { githubAnnotation, type DiagnosticFormat } from "./annotations.js";
+import { InvalidArgumentError } from "commander";
 import { loadFile } from "../schema/library/index.js";
+import { checkManagerId, fileManager } from "../schema/manager.js";
 import type { DesiredState } from "../schema/model.js";
 import type { Session } from "./session.js";
 
@@ -65,7 +67,26 @@ export async function planAgainst(
     accessFile: options.accessFile,
     ...(options.planId !== undefined ? { planId: options.planId } : {}),
   });
-  return { live, plan: options.attribute === true ? await attributeChanges(plan, session.client) : plan };
+  return { live, plan: options.attribute === true ? await attributeChanges(plan, session.client, { manager: fileManager(desired) }) : plan };
+}
+
+/**
+ * takingOver is `desired` with the managers of `--take-over` added to its safety.takeOver:
+ * the flag and the file key are one switch of the managedElsewhere rail, so every plan of
+ * the run (the one shown, the recheck before apply, the verification) judges alike.
+ */
+export function takingOver(desired: DesiredState, managers: readonly string[] | undefined): DesiredState {
+  if (managers === undefined || managers.length === 0) return desired;
+  const takeOver = [...new Set([...(desired.safety.takeOver ?? []), ...managers])];
+  return { ...desired, safety: { ...desired.safety, takeOver } };
+}
+
+/** collectManager is commander's parser of a repeatable `--take-over <manager>`: each a manager id (schema/manager.ts). */
+export function collectManager(value: string, previous: string[] | undefined): string[] {
+  const id = value.trim();
+  const problem = checkManagerId(id);
+  if (problem !== undefined) throw new InvalidArgumentError(`the manager id ${problem}`);
+  return [...(previous ?? []), id];
 }
 
 /** isBlocked: a plan with safety violations must not be applied. */

@@ -8,7 +8,8 @@ import { resolveMultiTarget, checkMultiTarget } from "./credentials.js";
 import { ExitCode } from "./errors.js";
 import { onInterrupt } from "./interrupt.js";
 import { ignoreClosedStdout, withNewline } from "./output.js";
-import { assertCanWrite, assertSavedPlanTarget, loadDesired, printWarnings } from "./planning.js";
+import { fileManager } from "../schema/manager.js";
+import { assertCanWrite, assertSavedPlanTarget, loadDesired, printWarnings, takingOver } from "./planning.js";
 import { assertSameChanges, assertStillPlanned, verify, type ApplyOptions, type Reviewed } from "./run-apply.js";
 import type { PlannedWorkspace } from "../reconciler/plan-many.js";
 import { loadSet, outcomeOf, planSessions, setError } from "./run-plan-set.js";
@@ -60,7 +61,9 @@ export async function runApplySavedSet(path: string, saved: readonly SavedPlan[]
   checkMultiTarget(options);
   const files: WorkspaceFile[] = [];
   for (const plan of saved) {
-    const { desired, warnings, accessFile } = await loadDesired(plan.accessFile.path);
+    const loaded = await loadDesired(plan.accessFile.path);
+    const { warnings, accessFile } = loaded;
+    const desired = takingOver(loaded.desired, options.takeOver);
     if (accessFile.sha256 !== plan.accessFile.sha256) {
       throw new StalePlanError(
         `${accessFile.path} (or a library it imports) changed since the saved plan set ${path} was computed (sha256 ${plan.accessFile.sha256.slice(0, 12)}… then, ${accessFile.sha256.slice(0, 12)}… now); nothing was changed in any workspace, run plan again`,
@@ -131,7 +134,7 @@ async function proceedSet(sessions: SessionSet, planned: readonly PlannedWorkspa
       }
       // Once interrupted, applyPlan starts nothing more and reports the rest as not attempted.
       if (!json) process.stdout.write(`\nApplying ${r.plan.workspace}…\n`);
-      const result = await applyWithProgress(r.plan, r.session.client, { concurrency: options.concurrency, signal: interrupt.signal });
+      const result = await applyWithProgress(r.plan, r.session.client.withManager(fileManager(r.desired)), { concurrency: options.concurrency, signal: interrupt.signal });
       done.push({ reviewed: r, result, verification: await verify(r, result, interrupt.interrupted(), options.allowSelfChange === true) });
     }
   } finally {

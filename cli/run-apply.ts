@@ -12,7 +12,8 @@ import { confirmApply, isInteractive, useColor } from "./confirm.js";
 import { ExitCode } from "./errors.js";
 import { onInterrupt } from "./interrupt.js";
 import { ignoreClosedStdout, withNewline } from "./output.js";
-import { assertCanWrite, assertSavedPlanTarget, blockedError, isBlocked, loadDesired, planAgainst, printWarnings } from "./planning.js";
+import { fileManager } from "../schema/manager.js";
+import { assertCanWrite, assertSavedPlanTarget, blockedError, isBlocked, loadDesired, planAgainst, printWarnings, takingOver } from "./planning.js";
 import { withSession, type Session } from "./session.js";
 import { resolveTarget, type TargetOptions } from "./target.js";
 import type { DiagnosticFormat } from "./annotations.js";
@@ -27,6 +28,8 @@ export interface ApplyOptions extends TargetOptions {
   concurrency: number;
   format: "text" | "json";
   allowSelfChange?: boolean;
+  /** takeOver: the `--take-over` managers (added to the file's safety.takeOver). */
+  takeOver?: string[];
   diagnostics?: DiagnosticFormat;
   detailedExitcode?: boolean;
 }
@@ -69,7 +72,9 @@ export async function runApply(planPath: string | undefined, options: ApplyOptio
     const { readSavedPlan } = await import("./saved-plan.js");
     const saved = await readSavedPlan(planPath);
     const file = options.file?.[0] ?? saved.accessFile.path;
-    const { desired, warnings, accessFile } = await loadDesired(file);
+    const loaded = await loadDesired(file);
+    const { warnings, accessFile } = loaded;
+    const desired = takingOver(loaded.desired, options.takeOver);
     if (accessFile.sha256 !== saved.accessFile.sha256) {
       throw new StalePlanError(
         `${file} changed since the saved plan ${planPath} was computed (sha256 ${saved.accessFile.sha256.slice(0, 12)}… then, ${accessFile.sha256.slice(0, 12)}… now); nothing was changed, run plan again`,
@@ -92,7 +97,9 @@ export async function runApply(planPath: string | undefined, options: ApplyOptio
     });
   }
 
-  const { desired, warnings, accessFile } = await loadDesired(args[0]!);
+  const loaded = await loadDesired(args[0]!);
+  const { warnings, accessFile } = loaded;
+  const desired = takingOver(loaded.desired, options.takeOver);
   return withSession({ target, workspace: desired.workspace, owner: desired.owner, announce: say }, async (session) => {
     printWarnings(warnings, options.diagnostics);
     const { live, plan } = await planAgainst(session, desired, { allowSelfChange, accessFile, attribute: true });
@@ -129,7 +136,7 @@ async function proceed(reviewed: Reviewed, options: ApplyOptions, say: (line: st
   const interrupt = onInterrupt((line) => process.stderr.write(`\n${line}\n`));
   let result: ApplyResult;
   try {
-    result = await applyWithProgress(plan, session.client, { concurrency: options.concurrency, signal: interrupt.signal });
+    result = await applyWithProgress(plan, session.client.withManager(fileManager(reviewed.desired)), { concurrency: options.concurrency, signal: interrupt.signal });
   } finally {
     interrupt.dispose();
   }

@@ -3,6 +3,7 @@ import { dirname, join, relative, sep } from "node:path";
 import { ConfigError } from "../errors.js";
 import { runBounded } from "../reconciler/apply/bounded.js";
 import { fetchWorkspaceState } from "../reconciler/fetch.js";
+import { exportScope } from "./export-scope.js";
 import { canonicalAccess, writeAccessYaml, type CanonicalAccess } from "../reconciler/render/access-yaml.js";
 import { extractSharedRoles, writeLibraryYaml } from "../reconciler/render/index.js";
 import { resolveMultiTarget } from "./credentials.js";
@@ -35,7 +36,7 @@ export async function runExportSet(options: ExportOptions): Promise<number> {
   const accesses = new Map<string, CanonicalAccess>();
   try {
     await runBounded(workspaces, WORKSPACE_CONCURRENCY, async (workspace) => {
-      accesses.set(workspace, canonicalAccess(await fetchWorkspaceState(sessions.sessions.get(workspace)!.client, workspace)));
+      accesses.set(workspace, canonicalAccess(await fetchWorkspaceState(sessions.sessions.get(workspace)!.client, workspace), exportScope(options, workspace)));
     });
   } finally {
     await sessions.close();

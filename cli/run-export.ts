@@ -1,6 +1,8 @@
 import { fetchWorkspaceState } from "../reconciler/fetch.js";
 import { renderAccessYaml } from "../reconciler/render/index.js";
+import { ConfigError } from "../errors.js";
 import { ExitCode } from "./errors.js";
+import { exportScope } from "./export-scope.js";
 import { ignoreClosedStdout, writeOutputFile } from "./output.js";
 import { modelineSchemaPath } from "./schema-modeline.js";
 import { withSession } from "./session.js";
@@ -14,7 +16,12 @@ export interface ExportOptions extends TargetOptions {
   output?: string;
   extractLibrary?: string;
   credentials?: string;
+  /** manager is the export's `manager:` (default antryk-access:<workspace>; one workspace only). */
+  manager?: string;
+  /** all exports what other managers manage too, each marked with its manager. */
+  all?: boolean;
 }
+
 
 /**
  * runExport is `export`: the live workspace as canonical access.yaml on stdout, or in
@@ -24,6 +31,9 @@ export interface ExportOptions extends TargetOptions {
  * in the working directory); with none installed there, the file has no modeline.
  */
 export async function runExport(options: ExportOptions): Promise<number> {
+  if (options.manager !== undefined && (options.workspace?.length ?? 0) > 1) {
+    throw new ConfigError("--manager names the manager of one workspace: export several workspaces without it (each gets antryk-access:<workspace>)");
+  }
   if ((options.workspace?.length ?? 0) > 1 || options.extractLibrary !== undefined || options.credentials !== undefined) {
     const { runExportSet } = await import("./run-export-set.js");
     return runExportSet(options);
@@ -33,7 +43,11 @@ export async function runExport(options: ExportOptions): Promise<number> {
   const workspace = await resolveExportWorkspace(options.workspace?.[0], target);
   const yaml = await withSession(
     { target, workspace, announce: (line) => process.stderr.write(`${line}\n`), create: false },
-    async (session) => renderAccessYaml(await fetchWorkspaceState(session.client, workspace), { schemaUrl: modelineSchemaPath(options.output ?? "access.yaml") }),
+    async (session) =>
+      renderAccessYaml(await fetchWorkspaceState(session.client, workspace), {
+        schemaUrl: modelineSchemaPath(options.output ?? "access.yaml"),
+        scope: exportScope(options, workspace),
+      }),
   );
   if (options.output !== undefined) {
     await writeOutputFile(options.output, yaml, "the export");

@@ -6,7 +6,7 @@ import { useColor } from "./confirm.js";
 import { checkMultiTarget, resolveMultiTarget, type MultiTargetOptions } from "./credentials.js";
 import { ExitCode } from "./errors.js";
 import { ignoreClosedStdout, withNewline, writeOutputFile } from "./output.js";
-import { printWarnings } from "./planning.js";
+import { printWarnings, takingOver } from "./planning.js";
 import type { PlanOptions } from "./run-plan.js";
 import { openSessions, type SessionSet } from "./workspace-sessions.js";
 import { findFiles, loadWorkspaceFiles, uniqueDiagnostics, type WorkspaceFile } from "./workspaces.js";
@@ -62,9 +62,9 @@ export function setError(planned: readonly PlannedWorkspace[], verb: "planned" |
 }
 
 /** loadSet finds and loads the workspace files of `-f` arguments and resolves their target (refusing a missing CI target before reading anything). */
-export async function loadSet(args: readonly string[], options: MultiTargetOptions) {
+export async function loadSet(args: readonly string[], options: MultiTargetOptions & { takeOver?: string[] }) {
   checkMultiTarget(options);
-  const files = await loadWorkspaceFiles(await findFiles(args));
+  const files = (await loadWorkspaceFiles(await findFiles(args))).map((f) => ({ ...f, desired: takingOver(f.desired, options.takeOver) }));
   const target = await resolveMultiTarget(options, files.map((f) => f.desired.workspace));
   return { files, target };
 }

@@ -2,7 +2,7 @@ import { renderJson, renderMarkdown, renderPlanYamlDiff, renderText } from "../r
 import { useColor } from "./confirm.js";
 import { ExitCode } from "./errors.js";
 import { ignoreClosedStdout, withNewline, writeOutputFile } from "./output.js";
-import { blockedError, isBlocked, loadDesired, planAgainst, printWarnings } from "./planning.js";
+import { blockedError, isBlocked, loadDesired, planAgainst, printWarnings, takingOver } from "./planning.js";
 import { withSession } from "./session.js";
 import { resolveTarget, type TargetOptions } from "./target.js";
 import type { DiagnosticFormat } from "./annotations.js";
@@ -17,6 +17,8 @@ export interface PlanOptions extends TargetOptions {
   out?: string;
   detailedExitcode?: boolean;
   allowSelfChange?: boolean;
+  /** takeOver: the `--take-over` managers (added to the file's safety.takeOver). */
+  takeOver?: string[];
   diagnostics?: DiagnosticFormat;
   diff?: boolean;
 }
@@ -39,7 +41,9 @@ export async function runPlan(options: PlanOptions): Promise<number> {
   const text = options.format === "text";
   const say = (line: string) => (text ? process.stdout : process.stderr).write(`${line}\n`);
   const target = await resolveTarget(options);
-  const { desired, warnings, accessFile } = await loadDesired(file);
+  const loaded = await loadDesired(file);
+  const { warnings, accessFile } = loaded;
+  const desired = takingOver(loaded.desired, options.takeOver);
   const { plan, live } = await withSession(
     { target, workspace: desired.workspace, owner: desired.owner, announce: say },
     async (session) => {

@@ -57,6 +57,8 @@ export interface RequestSpec {
   idempotencyKey?: string;
   /** auth: false sends no Authorization header (accepting an invitation). */
   auth?: boolean;
+  /** manager is sent as `X-Antryk-Manager` (a write made for that manager; "" clears the marker). */
+  manager?: string;
 }
 
 /** Transport sends RequestSpecs; `request` resolves with the parsed JSON body (undefined for 204). */
@@ -98,6 +100,7 @@ export function createTransport(options: TransportOptions): Transport {
     if (spec.auth !== false && token) headers.authorization = `Bearer ${token}`;
     if (spec.ifMatch !== undefined) headers["if-match"] = `"${spec.ifMatch}"`;
     if (key !== undefined) headers["idempotency-key"] = key;
+    if (spec.manager !== undefined) headers["x-antryk-manager"] = spec.manager;
     let body: string | undefined;
     if (spec.body !== undefined) {
       body = JSON.stringify(spec.body);

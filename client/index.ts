@@ -40,11 +40,12 @@ export interface AccessClient {
 
   getWorkspace(workspace: string): Promise<Workspace>;
   getMe(workspace: string): Promise<Member>;
-  listMembers(workspace: string): Promise<Member[]>;
+  /** listMembers reads every member, or only those whose managedBy is `filter.managedBy` (null: unmanaged). */
+  listMembers(workspace: string, filter?: { managedBy?: string | null }): Promise<Member[]>;
   getMember(workspace: string, id: string): Promise<Member>;
   updateMember(workspace: string, id: string, patch: MemberPatch, options: { ifMatch: number }): Promise<Member>;
   removeMember(workspace: string, id: string, options: { ifMatch: number }): Promise<void>;
-  listInvitations(workspace: string, filter?: { status?: InvitationStatus }): Promise<Invitation[]>;
+  listInvitations(workspace: string, filter?: { status?: InvitationStatus; managedBy?: string | null }): Promise<Invitation[]>;
   getInvitation(workspace: string, id: string): Promise<Invitation>;
   createInvitation(workspace: string, body: InvitationCreate, options?: { idempotencyKey?: string }): Promise<Invitation>;
   updateInvitation(workspace: string, id: string, patch: InvitationPatch, options: { ifMatch: number }): Promise<Invitation>;
@@ -62,6 +63,12 @@ export interface AccessClient {
   listAudit(workspace: string, query?: AuditQuery): Promise<Page<AuditEvent>>;
   /** listAllAudit reads the whole access history (matching the filters), newest first. */
   listAllAudit(workspace: string, query?: Omit<AuditQuery, "cursor" | "limit">): Promise<AuditEvent[]>;
+  /**
+   * withManager is this client (same pool, token and call counts) making every write for
+   * `manager`: it sends `X-Antryk-Manager`, so what it writes is marked `managedBy: manager`
+   * (null sends the header empty, clearing the marker). Reads are unchanged.
+   */
+  withManager(manager: string | null): AccessClient;
   /** devOutbox lists the workspace's invitation messages on a server started with --dev-outbox (loopback only; needs access:manage). */
   devOutbox(workspace: string): Promise<OutboxMessage[]>;
 }
@@ -87,7 +94,27 @@ export const PAGE_SIZE = 1000;
  * Call `close()` when done.
  */
 export function createClient(options: ClientOptions): AccessClient {
-  const http = createTransport(options);
+  return clientOver(createTransport(options), undefined);
+}
+
+/** managedQuery is the `managedBy` list filter as a query value ("" asks for unmanaged objects). */
+function managedQuery(filter: { managedBy?: string | null } | undefined): { managedBy?: string } {
+  if (filter?.managedBy === undefined) return {};
+  return { managedBy: filter.managedBy ?? "" };
+}
+
+function clientOver(transport: Transport, manager: string | undefined): AccessClient {
+  const http: Transport = {
+    get baseUrl() {
+      return transport.baseUrl;
+    },
+    get calls() {
+      return transport.calls;
+    },
+    resetCalls: () => transport.resetCalls(),
+    close: () => transport.close(),
+    request: (spec) => transport.request(spec.method === "GET" || manager === undefined ? spec : { ...spec, manager }),
+  };
   const ws = (workspace: string) => `/v1/workspaces/${encodeURIComponent(workspace)}`;
   const seg = encodeURIComponent;
   return {
@@ -102,12 +129,12 @@ export function createClient(options: ClientOptions): AccessClient {
 
     getWorkspace: (w) => http.request({ method: "GET", path: ws(w) }),
     getMe: (w) => http.request({ method: "GET", path: `${ws(w)}/me` }),
-    listMembers: (w) => readAll<Member>(http, `${ws(w)}/members`, {}),
+    listMembers: (w, filter) => readAll<Member>(http, `${ws(w)}/members`, managedQuery(filter)),
     getMember: (w, id) => http.request({ method: "GET", path: `${ws(w)}/members/${seg(id)}` }),
     updateMember: (w, id, patch, o) =>
       http.request({ method: "PATCH", path: `${ws(w)}/members/${seg(id)}`, body: patch, ifMatch: o.ifMatch }),
     removeMember: (w, id, o) => http.request({ method: "DELETE", path: `${ws(w)}/members/${seg(id)}`, ifMatch: o.ifMatch }),
-    listInvitations: (w, filter) => readAll<Invitation>(http, `${ws(w)}/invitations`, { status: filter?.status }),
+    listInvitations: (w, filter) => readAll<Invitation>(http, `${ws(w)}/invitations`, { status: filter?.status, ...managedQuery(filter) }),
     getInvitation: (w, id) => http.request({ method: "GET", path: `${ws(w)}/invitations/${seg(id)}` }),
     createInvitation: (w, body, o) =>
       http.request({ method: "POST", path: `${ws(w)}/invitations`, body, idempotencyKey: o?.idempotencyKey }),
@@ -137,6 +164,7 @@ export function createClient(options: ClientOptions): AccessClient {
       (await http.request<{ items: PermissionInfo[] }>({ method: "GET", path: `${ws(w)}/permissions` })).items,
     listAudit: (w, q) => http.request({ method: "GET", path: `${ws(w)}/audit`, query: { ...q } }),
     listAllAudit: (w, q) => readAll<AuditEvent>(http, `${ws(w)}/audit`, { ...q }),
+    withManager: (m) => clientOver(transport, m ?? ""),
     devOutbox: async (w) => (await http.request<{ items: OutboxMessage[] }>({ method: "GET", path: `${ws(w)}/dev/outbox` })).items,
   };
 }

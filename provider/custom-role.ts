@@ -20,6 +20,8 @@ import {
 } from "./check.js";
 import { applyOrFail } from "./engine.js";
 import { guard } from "./errors.js";
+import { managerInput } from "./markers.js";
+import { logLines } from "./report.js";
 import { checkTokenConfig, resolveTarget, withClient, type ProviderConfig } from "./session.js";
 
 /**
@@ -40,6 +42,8 @@ export interface CustomRoleInputs {
   tokenConfig?: string;
   /** adoptExisting lets create take over a live role of the same name; default false. */
   adoptExisting?: boolean;
+  /** manager is this resource's manager id (provider/manager.ts); absent in programs and states from before markers. */
+  manager?: string;
 }
 
 function roleDocument(inputs: Record<string, unknown>): Record<string, unknown> {
@@ -92,7 +96,7 @@ function roleProperty(path: readonly (string | number)[]): string {
 export async function diff(_config: ProviderConfig, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ changes: boolean; replaces?: string[] }> {
   const replaces = (["workspace", "roleName"] as const).filter((k) => olds[k] !== news[k]);
   if (replaces.length > 0) return { changes: true, replaces };
-  const changed = (["description", "permissions", "apiUrl", "tokenConfig"] as const).some((k) => JSON.stringify(olds[k] ?? null) !== JSON.stringify(news[k] ?? null));
+  const changed = (["description", "permissions", "apiUrl", "tokenConfig", "manager"] as const).some((k) => JSON.stringify(olds[k] ?? null) !== JSON.stringify(news[k] ?? null));
   return { changes: changed };
 }
 
@@ -121,7 +125,16 @@ export function read(config: ProviderConfig, id: string, props: Record<string, u
       return {
         id,
         props: outputsOf(now, role, live),
-        inputs: defined({ workspace: now.workspace, roleName: now.roleName, description: now.description, permissions: now.permissions, apiUrl: now.apiUrl, tokenConfig: now.tokenConfig, adoptExisting: now.adoptExisting }),
+        inputs: defined({
+          workspace: now.workspace,
+          roleName: now.roleName,
+          description: now.description,
+          permissions: now.permissions,
+          apiUrl: now.apiUrl,
+          tokenConfig: now.tokenConfig,
+          adoptExisting: now.adoptExisting,
+          manager: (props as { manager?: unknown }).manager,
+        }),
       };
     });
   });
@@ -135,6 +148,11 @@ export function remove(config: ProviderConfig, props: Record<string, unknown>): 
       const live = await fetchWorkspaceState(client, inputs.workspace);
       const role = live.roles.find((r) => r.name === inputs.roleName);
       if (role === undefined) return;
+      const own = managerInput((props as { manager?: unknown }).manager);
+      const marker = role.managedBy ?? null;
+      if (own !== undefined && marker !== null && marker !== own) {
+        return logLines([`antryk-access CustomRole ${inputs.workspace}/${role.name}: deleted from the state only; the role is now managed by ${marker}, which took it over, so it stays`]);
+      }
       try {
         await client.deleteRole(inputs.workspace, role.name, { ifMatch: role.version ?? 0 });
       } catch (err) {
@@ -159,17 +177,28 @@ async function converge(config: ProviderConfig, inputs: CustomRoleInputs, creati
     if (desired === null) throw new ConfigError(`the CustomRole inputs for ${inputs.roleName} are invalid; nothing was changed`, errors);
     const before = await fetchWorkspaceState(client, inputs.workspace);
     const existing = before.roles.find((r) => r.name === inputs.roleName);
+    const marker = existing?.managedBy ?? null;
     if (creating && existing !== undefined && inputs.adoptExisting !== true) {
       throw new ConfigError(
-        `custom role ${inputs.roleName} already exists in ${inputs.workspace} (permissions: ${sortPermissions(existing.permissions).join(", ") || "none"}); ` +
-          "set adoptExisting: true to manage it with this CustomRole, or, if the CustomRole was renamed, give it `aliases` with its old name; nothing was changed",
+        `custom role ${inputs.roleName} already exists in ${inputs.workspace} (permissions: ${sortPermissions(existing.permissions).join(", ") || "none"}${marker === null ? "" : `, managed by ${marker}`}); ` +
+          "if this CustomRole was renamed, give it `aliases` with its old name (the same resource, nothing changes); " +
+          "otherwise set adoptExisting: true to manage it with this CustomRole (it takes it over); nothing was changed",
       );
     }
-    const plan = computePlan(desired, before, { target: client.baseUrl });
-    await applyOrFail(plan, client, `defining custom role ${inputs.roleName} in ${inputs.workspace}`);
-    const live = await fetchWorkspaceState(client, inputs.workspace);
-    const role = live.roles.find((r) => r.name === inputs.roleName);
+    const own = managerInput(inputs.manager);
+    const adopting = creating && own !== undefined && marker !== null && marker !== own;
+    const plan = computePlan(desired, before, { target: client.baseUrl, ...(own !== undefined ? { manager: own, takeOver: adopting ? [marker] : [] } : {}) });
+    await applyOrFail(plan, own === undefined ? client : client.withManager(own), `defining custom role ${inputs.roleName} in ${inputs.workspace}`);
+    let live = await fetchWorkspaceState(client, inputs.workspace);
+    let role = live.roles.find((r) => r.name === inputs.roleName);
     if (role === undefined) throw new ConfigError(`custom role ${inputs.roleName} is not in ${inputs.workspace} after the apply`);
+    const liveMarker = role.managedBy ?? null;
+    if (own !== undefined && liveMarker !== own && (liveMarker === null || adopting)) {
+      // the same definition PUT again as this manager: only the marker moves
+      await client.withManager(own).putRole(inputs.workspace, role.name, { description: role.description, permissions: role.permissions }, { ifMatch: role.version ?? 0 });
+      live = await fetchWorkspaceState(client, inputs.workspace);
+      role = live.roles.find((r) => r.name === inputs.roleName) ?? role;
+    }
     return outputsOf(inputs, role, live);
   });
 }
@@ -192,6 +221,7 @@ function outputsOf(inputs: CustomRoleInputs, role: Role, live: LiveState): Recor
     apiUrl: inputs.apiUrl,
     tokenConfig: inputs.tokenConfig,
     adoptExisting: inputs.adoptExisting,
+    manager: managerInput(inputs.manager),
     version: role.version,
     holderCount: holders(live, role.name).length,
   });

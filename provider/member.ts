@@ -20,6 +20,7 @@ import {
 } from "./check.js";
 import { applyOrFail } from "./engine.js";
 import { guard } from "./errors.js";
+import { checkManagerInput, deleteVerdict, managerInput, markerOf, takeMarker } from "./markers.js";
 import { logLines } from "./report.js";
 import { checkTokenConfig, resolveTarget, withClient, type ProviderConfig } from "./session.js";
 
@@ -44,6 +45,8 @@ export interface MemberInputs {
   tokenConfig?: string;
   /** adoptExisting lets create take over a person who is already a member or invited (like `pulumi import`); default false. */
   adoptExisting?: boolean;
+  /** manager is this resource's manager id (provider/manager.ts); absent in programs and states from before markers. */
+  manager?: string;
 }
 
 /** MemberStatus is where the person stands: an active member, or a pending or expired invitation. */
@@ -79,6 +82,8 @@ export function check(olds: Record<string, unknown>, news: Record<string, unknow
     ];
     const tokenProblem = checkTokenConfig(news.tokenConfig);
     if (tokenProblem !== null) failures.push({ property: "tokenConfig", reason: tokenProblem });
+    const managerProblem = containsUnknown(news.manager) ? null : checkManagerInput(news.manager);
+    if (managerProblem !== null) failures.push({ property: "manager", reason: managerProblem });
     if (failures.length > 0 || containsUnknown(news)) return { inputs: news, failures };
     for (const d of validateMember(news).errors) {
       failures.push({ property: memberProperty(d.path), reason: diagnosticReason(d, false) });
@@ -125,7 +130,8 @@ function memberProperty(path: readonly (string | number)[]): string {
 export async function diff(_config: ProviderConfig, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ changes: boolean; replaces?: string[]; deleteBeforeReplace?: boolean }> {
   const replaces = (["workspace", "email"] as const).filter((k) => olds[k] !== news[k]);
   if (replaces.length > 0) return { changes: true, replaces };
-  const changed = (["role", "permissions", "apiUrl", "tokenConfig"] as const).some((k) => JSON.stringify(olds[k] ?? null) !== JSON.stringify(news[k] ?? null));
+  // a new manager id (the resource was given `aliases` and so a new URN) is an in-place update that moves the marker
+  const changed = (["role", "permissions", "apiUrl", "tokenConfig", "manager"] as const).some((k) => JSON.stringify(olds[k] ?? null) !== JSON.stringify(news[k] ?? null));
   return { changes: changed || olds.status === "expired" };
 }
 
@@ -133,14 +139,20 @@ export async function diff(_config: ProviderConfig, olds: Record<string, unknown
 export function create(config: ProviderConfig, props: Record<string, unknown>): Promise<{ id: string; outs: Record<string, unknown> }> {
   return guard(async () => {
     const inputs = props as unknown as MemberInputs;
-    const outs = await converge(config, inputs, { creating: true, adopted: false });
+    const outs = await converge(config, inputs, { creating: true, adopted: false, adoptedFrom: undefined });
     return { id: `${inputs.workspace}/${inputs.email}`, outs };
   });
 }
 
 /** update brings the member or invitation to the new role and grants, in place; `adopted` stays what create recorded. */
 export function update(config: ProviderConfig, news: Record<string, unknown>, olds: Record<string, unknown> = {}): Promise<{ outs: Record<string, unknown> }> {
-  return guard(async () => ({ outs: await converge(config, news as unknown as MemberInputs, { creating: false, adopted: olds.adopted === true }) }));
+  return guard(async () => ({
+    outs: await converge(config, news as unknown as MemberInputs, {
+      creating: false,
+      adopted: olds.adopted === true,
+      adoptedFrom: managerInput(olds.adoptedFrom),
+    }),
+  }));
 }
 
 /** read refreshes from the live workspace; the returned inputs are the live role and grants, so the next diff shows drift. A person with neither membership nor a pending or expired invitation is gone. */
@@ -153,8 +165,12 @@ export function read(config: ProviderConfig, id: string, props: Record<string, u
       if (found === null) return { id: "", props: {} };
       const adopted = props.adopted === true;
       const now = { ...inputs, role: found.role, permissions: sortPermissions(found.permissions) };
-      const { workspace, email, role, permissions, apiUrl, tokenConfig, adoptExisting } = now;
-      return { id, props: outputsOf(now, found, adopted), inputs: defined({ workspace, email, role, permissions, apiUrl, tokenConfig, adoptExisting }) };
+      const { workspace, email, role, permissions, apiUrl, tokenConfig, adoptExisting, manager } = now;
+      return {
+        id,
+        props: outputsOf(now, found, adopted, managerInput(props.adoptedFrom)),
+        inputs: defined({ workspace, email, role, permissions, apiUrl, tokenConfig, adoptExisting, manager }),
+      };
     });
   });
 }
@@ -173,6 +189,16 @@ export function remove(config: ProviderConfig, props: Record<string, unknown>): 
       if (email === normalizeEmail(live.caller.email)) {
         throw new ConfigError(`${email} is the member whose token this provider uses; it does not remove itself (use another admin's token)`);
       }
+      const person = findPerson(live, email);
+      const verdict = deleteVerdict(managerInput(props.manager), person === null ? null : markerOf(person), managerInput(props.adoptedFrom));
+      const label = `antryk-access Member ${inputs.workspace}/${email}`;
+      if (person !== null && verdict.kind === "leave") {
+        return logLines([`${label}: deleted from the state only; ${email} is now managed by ${verdict.managedBy}, which took them over, so they keep their access`]);
+      }
+      if (person !== null && verdict.kind === "handBack") {
+        await takeMarker(client, inputs.workspace, person, verdict.to);
+        return logLines([`${label}: deleted from the state only; ${email} was adopted from ${verdict.to} and is handed back to it, with their access`]);
+      }
       const member = live.members.find((m) => normalizeEmail(m.email) === email);
       if (member !== undefined) return client.removeMember(inputs.workspace, member.id, { ifMatch: member.version });
       for (const inv of live.invitations.filter((i) => i.status === "pending" && normalizeEmail(i.email) === email)) {
@@ -182,8 +208,13 @@ export function remove(config: ProviderConfig, props: Record<string, unknown>): 
   });
 }
 
-async function converge(config: ProviderConfig, inputs: MemberInputs, mode: { creating: boolean; adopted: boolean }): Promise<Record<string, unknown>> {
+async function converge(
+  config: ProviderConfig,
+  inputs: MemberInputs,
+  mode: { creating: boolean; adopted: boolean; adoptedFrom: string | undefined },
+): Promise<Record<string, unknown>> {
   const { creating } = mode;
+  const own = managerInput(inputs.manager);
   return withClient(resolveTarget(config, inputs), async (client) => {
     const desired = requireDesired(inputs);
     const before = await fetchWorkspaceState(client, inputs.workspace);
@@ -194,22 +225,32 @@ async function converge(config: ProviderConfig, inputs: MemberInputs, mode: { cr
       );
     }
     const existing = findPerson(before, email);
+    const marker = existing === null ? null : markerOf(existing);
     if (creating) {
       if (existing !== null && inputs.adoptExisting !== true) throw notAdopted(inputs, existing);
       claim(client.baseUrl, inputs.workspace, email);
     }
-    const plan = computePlan(desired, before, { target: client.baseUrl });
-    await applyOrFail(plan, client, `${creating ? "adding" : "updating"} ${inputs.email} in ${inputs.workspace}`).catch((err: unknown) => {
+    // Adoption takes over the marker (a rename without aliases, another stack, a file): the one create that may.
+    const adopting = creating && own !== undefined && marker !== null && marker !== own;
+    const plan = computePlan(desired, before, { target: client.baseUrl, ...(own !== undefined ? { manager: own, takeOver: adopting ? [marker] : [] } : {}) });
+    const writer = own === undefined ? client : client.withManager(own);
+    await applyOrFail(plan, writer, `${creating ? "adding" : "updating"} ${inputs.email} in ${inputs.workspace}`).catch((err: unknown) => {
       if (creating) releaseClaim(client.baseUrl, inputs.workspace, email);
       throw err;
     });
-    const found = findPerson(await fetchWorkspaceState(client, inputs.workspace), inputs.email);
+    let found = findPerson(await fetchWorkspaceState(client, inputs.workspace), inputs.email);
     if (found === null) {
       const why = plan.warnings.find((w) => w.email === inputs.email)?.message ?? "it was not found after the apply";
       throw new ConfigError(`${inputs.email} has no membership or invitation in ${inputs.workspace}: ${why}`);
     }
+    // This resource manages the person: mark them when the plan had nothing to write (adopted as they are, or unmarked so far).
+    const liveMarker = markerOf(found);
+    if (own !== undefined && liveMarker !== own && (liveMarker === null || adopting)) {
+      await takeMarker(client, inputs.workspace, found, own);
+      found = findPerson(await fetchWorkspaceState(client, inputs.workspace), inputs.email) ?? found;
+    }
     const adopted = creating ? existing !== null : mode.adopted;
-    return outputsOf(inputs, found, adopted);
+    return outputsOf(inputs, found, adopted, creating ? (adopting ? marker : undefined) : mode.adoptedFrom);
   });
 }
 
@@ -237,10 +278,12 @@ function releaseClaim(baseUrl: string, workspace: string, email: string): void {
 function notAdopted(inputs: MemberInputs, person: Person): ConfigError {
   const where = person.kind === "member" ? "an active member" : `a ${person.invitation.status} invitation`;
   const grants = person.permissions.length > 0 ? ` + ${sortPermissions(person.permissions).join(", ")}` : "";
+  const marker = markerOf(person);
+  const managed = marker === null ? "" : `, managed by ${marker}`;
   return new ConfigError(
-    `${normalizeEmail(inputs.email)} is already in ${inputs.workspace} (${where}, role ${person.role}${grants}); ` +
-      "set adoptExisting: true to manage this person with this Member (it will be brought to its inputs), " +
-      "or, if the Member was renamed, give it `aliases` with its old name; nothing was changed",
+    `${normalizeEmail(inputs.email)} is already in ${inputs.workspace} (${where}, role ${person.role}${grants}${managed}); ` +
+      "if this Member was renamed, give it `aliases` with its old name (the same resource, nothing changes); " +
+      `otherwise set adoptExisting: true to manage this person with this Member (it takes them over${marker === null ? "" : ` from ${marker}`} and brings them to its inputs); nothing was changed`,
   );
 }
 
@@ -280,7 +323,7 @@ function findPerson(live: LiveState, email: string): Person | null {
 }
 
 /** outputsOf is the state: the inputs, the status and ids, never a token. */
-function outputsOf(inputs: MemberInputs, person: Person, adopted: boolean): Record<string, unknown> {
+function outputsOf(inputs: MemberInputs, person: Person, adopted: boolean, adoptedFrom: string | null | undefined): Record<string, unknown> {
   const common = {
     workspace: inputs.workspace,
     email: normalizeEmail(inputs.email),
@@ -290,6 +333,9 @@ function outputsOf(inputs: MemberInputs, person: Person, adopted: boolean): Reco
     tokenConfig: inputs.tokenConfig,
     adoptExisting: inputs.adoptExisting,
     adopted,
+    manager: managerInput(inputs.manager),
+    /** adoptedFrom: the manager this resource took the person over from (deleting hands them back when it is another stack's or a file's). */
+    adoptedFrom: adoptedFrom ?? undefined,
   };
   if (person.kind === "member") {
     const m = person.member;

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { resourceManager } from "./manager.js";
 import { AccessProvider } from "./providers.js";
 
 /**
@@ -85,7 +86,14 @@ export class WorkspaceAccess extends pulumi.dynamic.Resource {
     };
     // Whether the document is a secret is known only to the program: it travels as an input.
     const documentSecret = args.document === undefined ? undefined : pulumi.output(pulumi.isSecret(pulumi.output(args.document)));
-    super(workspaceAccessProvider, name, { ...outputs, ...args, documentSecret }, opts, "antryk", "WorkspaceAccess");
+    super(
+      workspaceAccessProvider,
+      name,
+      { ...outputs, ...args, documentSecret, manager: resourceManager(name, "WorkspaceAccess", opts) },
+      opts,
+      "antryk",
+      "WorkspaceAccess",
+    );
   }
 }
 
@@ -119,6 +127,8 @@ export class Member extends pulumi.dynamic.Resource {
   declare readonly effectivePermissions: pulumi.Output<string[] | undefined>;
   /** adopted: the person was already a member or invited when the resource was created (kept for the resource's life). */
   declare readonly adopted: pulumi.Output<boolean>;
+  /** manager: this resource's manager id (`pulumi:<project>/<stack>/<urn>`), what the workspace records as the person's managedBy. */
+  declare readonly manager: pulumi.Output<string>;
 
   constructor(name: string, args: MemberArgs, opts?: pulumi.CustomResourceOptions) {
     const outputs = {
@@ -129,7 +139,7 @@ export class Member extends pulumi.dynamic.Resource {
       effectivePermissions: undefined,
       adopted: undefined,
     };
-    super(memberProvider, name, { ...outputs, ...args }, opts, "antryk", "Member");
+    super(memberProvider, name, { ...outputs, ...args, manager: resourceManager(name, "Member", opts) }, opts, "antryk", "Member");
   }
 }
 
@@ -153,6 +163,13 @@ export class CustomRole extends pulumi.dynamic.Resource {
   declare readonly holderCount: pulumi.Output<number>;
 
   constructor(name: string, args: CustomRoleArgs, opts?: pulumi.CustomResourceOptions) {
-    super(customRoleProvider, name, { version: undefined, holderCount: undefined, ...args }, opts, "antryk", "CustomRole");
+    super(
+      customRoleProvider,
+      name,
+      { version: undefined, holderCount: undefined, ...args, manager: resourceManager(name, "CustomRole", opts) },
+      opts,
+      "antryk",
+      "CustomRole",
+    );
   }
 }

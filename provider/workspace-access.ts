@@ -8,6 +8,7 @@ import type { Plan } from "../reconciler/plan.js";
 import type { DesiredState } from "../schema/model.js";
 import { containsUnknown, defined, optionalType, requireString, type CheckFailure } from "./check.js";
 import { appliedSummary, applyOrFail, removalDesired } from "./engine.js";
+import { managerInput } from "./markers.js";
 import { guard } from "./errors.js";
 import { logLines, planReport } from "./report.js";
 import { checkTokenConfig, resolveTarget, withClient, type ProviderConfig } from "./session.js";
@@ -25,9 +26,16 @@ export type { WorkspaceAccessInputs } from "./workspace-document.js";
  * dynamic-provider host, called by the serialized AccessProvider("workspaceAccess").
  */
 
-/** planOptions are computePlan's options for these inputs (the target recorded in the plan, the self rail). */
-function planOptions(client: AccessClient, inputs: WorkspaceAccessInputs): { target: string; allowSelfChange: boolean } {
-  return { target: client.baseUrl, allowSelfChange: inputs.allowSelfChange === true };
+/** planOptions are computePlan's options for these inputs (the target recorded in the plan, the self rail, the resource's manager id). */
+function planOptions(client: AccessClient, inputs: WorkspaceAccessInputs): { target: string; allowSelfChange: boolean; manager?: string } {
+  const manager = managerInput((inputs as { manager?: unknown }).manager);
+  return { target: client.baseUrl, allowSelfChange: inputs.allowSelfChange === true, ...(manager !== undefined ? { manager } : {}) };
+}
+
+/** writerOf is the client that makes this resource's writes: marked with its manager id when it has one (provider/manager.ts). */
+function writerOf(client: AccessClient, inputs: WorkspaceAccessInputs): AccessClient {
+  const manager = managerInput((inputs as { manager?: unknown }).manager);
+  return manager === undefined ? client : client.withManager(manager);
 }
 
 /** label names the resource in diagnostic lines. */
@@ -186,7 +194,7 @@ export function remove(config: ProviderConfig, props: Record<string, unknown>): 
       const live = await fetchOrGone(client, inputs.workspace);
       if (live === null) return;
       const plan = computePlan(removalDesired(desired, live), live, planOptions(client, inputs));
-      await applyOrFail(plan, client, "removing what the access document applied");
+      await applyOrFail(plan, writerOf(client, inputs), "removing what the access document applied");
     });
   });
 }
@@ -208,7 +216,7 @@ async function applyDocument(config: ProviderConfig, inputs: WorkspaceAccessInpu
       const live = await fetchWorkspaceState(client, inputs.workspace);
       return outputsOf(inputs, live, computePlan(desired, live, planOptions(client, inputs)), { lastApplied, desired });
     };
-    const result = await applyOrFail(plan, client, `applying the access document to ${inputs.workspace}`, {
+    const result = await applyOrFail(plan, writerOf(client, inputs), `applying the access document to ${inputs.workspace}`, {
       id: inputs.workspace,
       properties: (partial) => after(appliedSummary(plan, partial)),
     });

@@ -46,6 +46,7 @@ export function outputsOf(
     allowSelfChange: inputs.allowSelfChange,
     documentSecret: inputs.documentSecret,
     contentDigest: inputs.contentDigest,
+    manager: (inputs as { manager?: unknown }).manager,
     owner: live.workspace.owner,
     revision: live.workspace.revision,
     memberCount: live.members.length,

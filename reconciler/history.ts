@@ -26,6 +26,8 @@ export interface HistoryClient {
 export interface AttributeOptions {
   pageCap?: number;
   pageSize?: number;
+  /** manager is the plan's own manager id: an event made for another one is marked `otherManager` (a fight between tools). */
+  manager?: string;
 }
 
 /**
@@ -65,7 +67,7 @@ export async function attributeChanges(plan: Plan, client: HistoryClient, option
       if (candidates === undefined) continue;
       for (const change of candidates) {
         if (found.has(change) || !CHANGE_KIND_TABLE[change.kind].producers.includes(event.action)) continue;
-        found.set(change, liveSinceOf(event));
+        found.set(change, liveSinceOf(event, options.manager));
         open -= 1;
       }
     }
@@ -85,8 +87,9 @@ export async function attributeChanges(plan: Plan, client: HistoryClient, option
   });
 }
 
-/** liveSinceOf keeps what a reader needs of an audit event. */
-export function liveSinceOf(event: AuditEvent): LiveSince {
+/** liveSinceOf keeps what a reader needs of an audit event; with `own`, whether another manager made it. */
+export function liveSinceOf(event: AuditEvent, own?: string): LiveSince {
+  const manager = event.manager ?? undefined;
   return {
     eventId: event.id,
     action: event.action,
@@ -95,6 +98,8 @@ export function liveSinceOf(event: AuditEvent): LiveSince {
     requestId: event.requestId,
     client: event.client,
     ...(event.clientVersion !== undefined ? { clientVersion: event.clientVersion } : {}),
+    ...(manager !== undefined ? { manager } : {}),
+    ...(manager !== undefined && own !== undefined && manager !== own ? { otherManager: true } : {}),
   };
 }
 

@@ -6,6 +6,7 @@ import { fetchWorkspaceState, type FetchClient } from "./fetch.js";
 import { attributeChanges, type HistoryClient } from "./history.js";
 import type { LiveState } from "./live-state.js";
 import type { Plan } from "./plan.js";
+import { fileManager } from "../schema/manager.js";
 
 /**
  * Planning several workspaces at once (a plan set): each workspace fetched with its own
@@ -42,7 +43,7 @@ export async function planWorkspaces(
     try {
       const live = await fetchWorkspaceState(client, desired.workspace);
       const plan = computePlan(desired, live, { target, allowSelfChange: options.allowSelfChange, accessFile, ...(planId !== undefined ? { planId } : {}) });
-      out.set(desired.workspace, { file, plan: options.attribute === false ? plan : await attributeChanges(plan, client), live });
+      out.set(desired.workspace, { file, plan: options.attribute === false ? plan : await attributeChanges(plan, client, { manager: fileManager(desired) }), live });
     } catch (err) {
       if (!(err instanceof AccessError)) throw err;
       out.set(desired.workspace, { file, error: err });

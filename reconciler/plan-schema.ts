@@ -24,6 +24,8 @@ const liveSince = z.object({
   requestId: z.string(),
   client: z.enum(AUDIT_CLIENTS as unknown as [AuditClient, ...AuditClient[]]),
   clientVersion: z.string().optional(),
+  manager: z.string().optional(),
+  otherManager: z.boolean().optional(),
 });
 const holder = z.object({ email, state: z.enum(["active", "pending"]), before: z.array(z.string()), after: z.array(z.string()) });
 const common = {
@@ -49,7 +51,7 @@ export const ChangeSchema = z.discriminatedUnion("kind", [
   z.object({ ...common, kind: z.literal("deleteRole"), name, version, before: roleBody, after: z.null() }),
 ]);
 
-const RAILS = ["maxRemovals", "minAdmins", "requiredAdmins", "preserve", "owner", "self", "unknownRole"] as const satisfies readonly SafetyViolation["rail"][];
+const RAILS = ["maxRemovals", "minAdmins", "requiredAdmins", "preserve", "owner", "self", "unknownRole", "managedElsewhere"] as const satisfies readonly SafetyViolation["rail"][];
 
 /** PlanSchema is a whole plan of the current formatVersion. */
 export const PlanSchema = z.object({

@@ -71,6 +71,13 @@ export interface LiveSince {
   requestId: string;
   client: AuditClient;
   clientVersion?: string;
+  /** manager is the manager the change was made for (the request's X-Antryk-Manager); absent: none, a hand change. */
+  manager?: string;
+  /**
+   * otherManager is true when `manager` is another manager than the plan's own: the change
+   * this plan undoes was made by another tool (a fight between tools, not a hand edit).
+   */
+  otherManager?: boolean;
 }
 
 /** InviteMember sends a new invitation (the email is neither a member nor pending). */
@@ -203,7 +210,7 @@ export interface PlanWarning {
  * An error-severity policy finding blocks as the rail `policy:<name>` (docs/policies.md).
  */
 export interface SafetyViolation {
-  rail: "maxRemovals" | "minAdmins" | "requiredAdmins" | "preserve" | "owner" | "self" | "unknownRole" | `policy:${string}`;
+  rail: "maxRemovals" | "minAdmins" | "requiredAdmins" | "preserve" | "owner" | "self" | "unknownRole" | "managedElsewhere" | `policy:${string}`;
   message: string;
   override?: string;
 }

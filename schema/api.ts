@@ -46,6 +46,8 @@ export interface Member {
   joinedAt: string;
   invitedBy: string | null;
   version: number;
+  /** managedBy is the manager id (X-Antryk-Manager) of the tool, file or stack that manages it; null: nobody (absent: a server from before markers). */
+  managedBy?: string | null;
 }
 
 /** MemberPatch changes a member in place; absent fields are left as they are. */
@@ -67,6 +69,8 @@ export interface Invitation {
   lastSentAt: string;
   invitedBy: string;
   version: number;
+  /** managedBy is the manager id of the tool, file or stack that manages it (an accepted invitation passes it to its member); null: nobody. */
+  managedBy?: string | null;
 }
 
 /** InvitationCreate is the body of POST /invitations. */
@@ -89,6 +93,8 @@ export interface Role {
   permissions: string[];
   builtIn: boolean;
   version?: number;
+  /** managedBy is the manager id that manages a custom role (null: nobody; absent on built-in roles). */
+  managedBy?: string | null;
 }
 
 /** RolePut is the body of PUT /roles/{name}. */
@@ -156,6 +162,8 @@ export interface AuditEvent {
   client: AuditClient;
   /** clientVersion is the antryk-access version that made the change (client `antryk-access` only). */
   clientVersion?: string;
+  /** manager is the `X-Antryk-Manager` the change was made for: null when the request sent none (a hand change). */
+  manager?: string | null;
 }
 
 /**

@@ -171,6 +171,7 @@ function toDesiredState(draft: Draft, file: string, locator: SourceLocator, file
       minAdmins: draft.minAdmins,
       requiredAdmins: [...new Set(draft.requiredAdmins.map((e) => e.value))],
       preserve: [...new Set(draft.preserve.map((e) => e.value))],
+      ...(draft.takeOver.length > 0 ? { takeOver: [...new Set(draft.takeOver)] } : {}),
     },
     invitations: { resendExpired: draft.resendExpired, maxResends: draft.maxResends },
     roles: draft.roles.map((r) => ({
@@ -183,6 +184,7 @@ function toDesiredState(draft: Draft, file: string, locator: SourceLocator, file
     expiredMembers: draft.members.filter((m) => m.expired).map(member),
   };
   if (draft.owner) desired.owner = draft.owner.value;
+  if (draft.manager !== undefined) desired.manager = draft.manager;
   const policies = toPolicies(draft.policies, source);
   if (policies.length > 0) desired.policies = policies;
   return desired;

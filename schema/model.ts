@@ -29,6 +29,8 @@ export const SafetySchema = z.object({
   minAdmins: z.number().int().nonnegative(),
   requiredAdmins: z.array(z.string()),
   preserve: z.array(z.string()),
+  /** Managers whose objects the file may change or remove (the managedElsewhere rail); absent: none. */
+  takeOver: z.array(z.string()).optional(),
 });
 export type Safety = z.infer<typeof SafetySchema>;
 
@@ -67,6 +69,8 @@ export const DesiredStateSchema = z.object({
   version: z.literal(1),
   workspace: z.string(),
   owner: z.string().optional(),
+  /** The file's `manager:` (the id its writes are marked with); absent: antryk-access:<workspace> (fileManager). */
+  manager: z.string().optional(),
   mode: z.enum(["authoritative", "additive"]),
   safety: SafetySchema,
   invitations: InvitationPolicySchema,

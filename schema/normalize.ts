@@ -67,6 +67,8 @@ export interface DraftRole {
 export interface Draft {
   workspace: string;
   owner?: Located<string>;
+  /** The file's `manager:` as written (trimmed), if any. */
+  manager?: string;
   mode: DesiredState["mode"];
   maxRemovals: RemovalLimit;
   minAdmins: number;
@@ -74,6 +76,8 @@ export interface Draft {
   minAdminsWritten: boolean;
   requiredAdmins: Located<string>[];
   preserve: Located<string>[];
+  /** safety.takeOver: manager ids, trimmed. */
+  takeOver: string[];
   resendExpired: boolean;
   maxResends: number;
   roles: DraftRole[];
@@ -156,6 +160,7 @@ export function normalize(doc: unknown, now: Date): { draft: Draft; findings: No
     minAdminsWritten: int(safety.minAdmins) !== undefined,
     requiredAdmins: emails(safety.requiredAdmins, ["safety", "requiredAdmins"]),
     preserve: emails(safety.preserve, ["safety", "preserve"]),
+    takeOver: list(safety.takeOver).flatMap((m) => (typeof m === "string" ? [m.trim()] : [])),
     resendExpired: typeof invitations.resendExpired === "boolean" ? invitations.resendExpired : DEFAULTS.resendExpired,
     maxResends: int(invitations.maxResends) ?? DEFAULTS.maxResends,
     roles,
@@ -163,6 +168,7 @@ export function normalize(doc: unknown, now: Date): { draft: Draft; findings: No
     policies: readPolicies(root),
   };
   if (typeof root.owner === "string") draft.owner = { value: normalizeEmail(root.owner), path: ["owner"] };
+  if (typeof root.manager === "string") draft.manager = root.manager.trim();
   return { draft, findings };
 }
 

@@ -5,6 +5,7 @@ import { clientOf } from "./client-kind.js";
 import { canonicalJson, JsonTooDeepError } from "./canonical.js";
 import type { ServerContext } from "./context.js";
 import { HttpError } from "./http-error.js";
+import { managerClaim, requestManager } from "./manager.js";
 import type { NewAuditEvent } from "./repositories/audit.js";
 
 /** ChangeEvent is an audit entry a change records; workspace, time and request id are filled in. */
@@ -38,6 +39,8 @@ const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
  * Past the retention the record is gone and the key starts a new request; each stored
  * record purges a batch of expired ones, so the table holds about what the retention
  * window saw. `scope` identifies whose keys these are (the caller's member id, or a fixed scope).
+ * Every audit event records the request's `X-Antryk-Manager` (null without one); a malformed
+ * header is a 400 before anything runs.
  */
 export function runChange(
   ctx: ServerContext,
@@ -60,6 +63,7 @@ function transact<C>(
 ): FastifyReply {
   const key = request.method === "POST" ? idempotencyKey(request) : undefined;
   const hash = key === undefined ? "" : requestHash(request);
+  const manager = requestManager(managerClaim(request.headers));
   const { repos } = ctx;
   const outcome = repos.db
     .transaction((): { replay: true; status: number; body: unknown; etag: string | null } | { replay: false; result: ChangeResult } => {
@@ -81,7 +85,7 @@ function transact<C>(
         repos.workspaces.bumpRevision(result.workspaceId);
         const client = clientOf(request.headers);
         for (const e of result.events) {
-          repos.audit.append({ ...e, ...client, workspaceId: result.workspaceId, at: now, requestId: request.id });
+          repos.audit.append({ ...e, ...client, manager, workspaceId: result.workspaceId, at: now, requestId: request.id });
         }
       }
       if (key !== undefined) {

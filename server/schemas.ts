@@ -1,4 +1,5 @@
 import { MAX_DESCRIPTION_LENGTH, MAX_EMAIL_LENGTH } from "../schema/identity.js";
+import { MAX_MANAGER_LENGTH } from "../schema/manager.js";
 import { DEFAULT_LIMIT, MAX_LIMIT } from "./pagination.js";
 
 /**
@@ -53,10 +54,18 @@ const pageQueryProperties = {
 /** pageQuery, invitationsQuery and auditQuery are the list queries (limit defaults to 100). */
 export const pageQuery = { type: "object", properties: pageQueryProperties } as const;
 
+const managedByQuery = { type: "string", maxLength: MAX_MANAGER_LENGTH } as const;
+
+/** managedPageQuery is the members list query: a page, optionally filtered by `managedBy` (empty: unmanaged). */
+export const managedPageQuery = { type: "object", properties: { ...pageQueryProperties, managedBy: managedByQuery } } as const;
+
 export const invitationsQuery = {
   type: "object",
-  properties: { ...pageQueryProperties, status: { type: "string", maxLength: 100 } },
+  properties: { ...pageQueryProperties, status: { type: "string", maxLength: 100 }, managedBy: managedByQuery },
 } as const;
+
+/** rolesQuery is the roles list query: optionally filtered by `managedBy` (custom roles only; empty: unmanaged). */
+export const rolesQuery = { type: "object", properties: { managedBy: managedByQuery } } as const;
 
 export const auditQuery = {
   type: "object",

@@ -1,3 +1,4 @@
+import { fileManager } from "../../schema/manager.js";
 import type { DesiredState } from "../../schema/model.js";
 import type { LiveState } from "../live-state.js";
 import { createPlan, type AccessFileRef, type Change, type Plan, type PlanWarning } from "../plan.js";
@@ -23,6 +24,10 @@ export interface PlanOptions {
   accessFile?: AccessFileRef | null;
   planId?: string;
   now?: Date;
+  /** manager is the manager id the plan's writes are made for (the managedElsewhere rail); default the file's (fileManager). */
+  manager?: string;
+  /** takeOver lists managers whose objects this plan may change anyway (`--take-over`), besides the file's safety.takeOver. */
+  takeOver?: readonly string[];
 }
 
 /**
@@ -38,7 +43,7 @@ export interface PlanOptions {
 export function computePlan(desired: DesiredState, live: LiveState, options: PlanOptions): Plan {
   const out: { changes: Change[]; warnings: PlanWarning[] } = { changes: [], warnings: [] };
   const tables = { before: liveRoleTable(live.roles), after: desiredRoleTable(desired.roles, live.roles) };
-  reconcilePeople(desired, live, tables, out);
+  reconcilePeople(desired, live, tables, out, options.manager ?? fileManager(desired));
   reconcileRoles(desired, live, holdingsAfter(live, out.changes), tables, out);
   out.changes = reinviteOrphaned(desired, live, out.changes, tables);
   out.changes.sort(compareChanges);
@@ -55,7 +60,11 @@ export function computePlan(desired: DesiredState, live: LiveState, options: Pla
     changes: out.changes,
     warnings: out.warnings,
   });
-  plan.violations = runRails(plan, live, desired, { allowSelfChange: options.allowSelfChange ?? false });
+  plan.violations = runRails(plan, live, desired, {
+    allowSelfChange: options.allowSelfChange ?? false,
+    ...(options.manager !== undefined ? { manager: options.manager } : {}),
+    ...(options.takeOver !== undefined ? { takeOver: options.takeOver } : {}),
+  });
   const judged = judgePlanPolicies(plan, live, desired, options.now ?? new Date());
   if (judged !== undefined) {
     plan.policies = judged.policies;

@@ -1,5 +1,6 @@
 import type { Invitation, Member } from "../../schema/api.js";
 import { normalizeEmail } from "../../schema/catalog.js";
+import { fileManager } from "../../schema/manager.js";
 import type { DesiredMember, DesiredState } from "../../schema/model.js";
 import type { LiveState } from "../live-state.js";
 import type { Access, Change, PlanWarning } from "../plan.js";
@@ -20,9 +21,19 @@ import { invitationsByEmail, resendsDone } from "../invitations.js";
  *   invitations nobody names are left alone (they grant nothing);
  * - entries past `expires` are removed/revoked in both modes: the file names the person
  *   and says when their access ends;
- * - the owner and `safety.preserve` emails are never touched (a differing entry is a warning).
+ * - the owner and `safety.preserve` emails are never touched (a differing entry is a warning);
+ * - in additive mode, people another manager manages (managedBy neither null nor `manager`)
+ *   are reported as managed by it (`managed-elsewhere`), never as unmanaged.
  */
-export function reconcilePeople(desired: DesiredState, live: LiveState, tables: make.Tables, out: { changes: Change[]; warnings: PlanWarning[] }): void {
+export function reconcilePeople(
+  desired: DesiredState,
+  live: LiveState,
+  tables: make.Tables,
+  out: { changes: Change[]; warnings: PlanWarning[] },
+  manager: string = fileManager(desired),
+): void {
+  const elsewhere = (managedBy: string | null | undefined): string | undefined =>
+    managedBy !== undefined && managedBy !== null && managedBy !== manager ? managedBy : undefined;
   const owner = normalizeEmail(live.workspace.owner);
   const preserve = new Set(desired.safety.preserve.map(normalizeEmail));
   const members = new Map<string, Member>();
@@ -54,7 +65,9 @@ export function reconcilePeople(desired: DesiredState, live: LiveState, tables: 
     const lapsed = expired.get(email);
     if (lapsed !== undefined) out.changes.push(make.removeMember(email, member, `expired on ${lapsed.expires ?? "an earlier date"}`, tables));
     else if (desired.mode === "authoritative") out.changes.push(make.removeMember(email, member, "not in access.yaml", tables));
-    else out.warnings.push({ code: "unmanaged-member", email, message: `${email} is a member (${member.role}) but not in access.yaml; additive mode leaves it alone` });
+    else if (elsewhere(member.managedBy) !== undefined) {
+      out.warnings.push({ code: "managed-elsewhere", email, message: `${email} is a member (${member.role}) managed by ${elsewhere(member.managedBy)}; additive mode leaves it alone` });
+    } else out.warnings.push({ code: "unmanaged-member", email, message: `${email} is a member (${member.role}) but not in access.yaml; additive mode leaves it alone` });
   }
 
   for (const [email, inv] of invitations) {
@@ -62,7 +75,9 @@ export function reconcilePeople(desired: DesiredState, live: LiveState, tables: 
     const lapsed = expired.get(email);
     if (lapsed !== undefined) out.changes.push(make.revokeInvitation(email, inv, `expired on ${lapsed.expires ?? "an earlier date"}`, tables));
     else if (desired.mode === "authoritative") out.changes.push(make.revokeInvitation(email, inv, "not in access.yaml", tables));
-    else out.warnings.push({ code: "unmanaged-invitation", email, message: `${email} has a pending invitation (${inv.role}) but is not in access.yaml; additive mode leaves it alone` });
+    else if (elsewhere(inv.managedBy) !== undefined) {
+      out.warnings.push({ code: "managed-elsewhere", email, message: `${email} has a pending invitation (${inv.role}) managed by ${elsewhere(inv.managedBy)}; additive mode leaves it alone` });
+    } else out.warnings.push({ code: "unmanaged-invitation", email, message: `${email} has a pending invitation (${inv.role}) but is not in access.yaml; additive mode leaves it alone` });
   }
 }
 

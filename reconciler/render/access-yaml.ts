@@ -25,6 +25,19 @@ export interface AccessEntry {
   role: string;
   permissions: string[];
   pending?: string;
+  /** managedBy names another manager of this person (export --all): a comment marks it. */
+  managedBy?: string;
+}
+
+/**
+ * ExportScope is what an export manages: `manager` (written as `manager:`) and, unless `all`,
+ * only what nobody or that manager manages; other managers' people and roles are left out
+ * (named in a comment, and the file is additive so that it leaves them alone). With `all`
+ * they are exported too, each marked with its manager in a comment.
+ */
+export interface ExportScope {
+  manager: string;
+  all: boolean;
 }
 
 /** CanonicalAccess is what an exported access.yaml says, before it is written: roles by name, people by email. */
@@ -32,10 +45,14 @@ export interface CanonicalAccess {
   workspace: string;
   owner: string;
   revision: number;
-  roles: Map<string, { description: string; permissions: string[] }>;
+  roles: Map<string, { description: string; permissions: string[]; managedBy?: string }>;
   members: Map<string, AccessEntry>;
   /** lapsed names the expired and revoked invitations left out (they grant nothing). */
   lapsed: string[];
+  /** manager is the export's `manager:` (ExportScope); absent: none written. */
+  manager?: string;
+  /** elsewhere names what other managers manage and the export left out (`email (manager)`, `role name (manager)`). */
+  elsewhere?: string[];
 }
 
 /**
@@ -48,32 +65,61 @@ export interface CanonicalAccess {
  * a YAML document model) so a 10,000-member workspace exports in milliseconds; every
  * scalar that is not plainly safe is double-quoted.
  */
-export function renderAccessYaml(live: LiveState, options: AccessYamlOptions = {}): string {
-  return writeAccessYaml(canonicalAccess(live), options);
+export function renderAccessYaml(live: LiveState, options: AccessYamlOptions & { scope?: ExportScope } = {}): string {
+  return writeAccessYaml(canonicalAccess(live, options.scope), options);
 }
 
-/** canonicalAccess is the live workspace in the canonical form renderAccessYaml writes. */
-export function canonicalAccess(live: LiveState): CanonicalAccess {
+/**
+ * canonicalAccess is the live workspace in the canonical form renderAccessYaml writes;
+ * with a `scope`, narrowed to what its manager manages (ExportScope).
+ */
+export function canonicalAccess(live: LiveState, scope?: ExportScope): CanonicalAccess {
   const owner = normalizeEmail(live.workspace.owner);
   const members = new Map<string, AccessEntry>();
+  const elsewhere: string[] = [];
+  /** otherManager is the manager of an object when it is another one than the scope's (undefined: in scope). */
+  const otherManager = (managedBy: string | null | undefined): string | undefined =>
+    scope === undefined || managedBy === undefined || managedBy === null || managedBy === scope.manager ? undefined : managedBy;
+  /** keep says whether an object goes into the export, noting what is left out. */
+  const keep = (name: string, managedBy: string | null | undefined): boolean => {
+    const other = otherManager(managedBy);
+    if (other === undefined || scope?.all === true) return true;
+    elsewhere.push(`${name} (${other})`);
+    return false;
+  };
+  const marked = (managedBy: string | null | undefined) => {
+    const other = otherManager(managedBy);
+    return other === undefined ? {} : { managedBy: other };
+  };
   for (const m of live.members) {
     const email = normalizeEmail(m.email);
     if (email === owner || m.role === "owner") continue;
-    members.set(email, { email, role: m.role, permissions: sortPermissions(m.permissions) });
+    if (!keep(email, m.managedBy)) continue;
+    members.set(email, { email, role: m.role, permissions: sortPermissions(m.permissions), ...marked(m.managedBy) });
   }
+  const leftOut = new Set(live.members.map((m) => normalizeEmail(m.email)));
   const lapsed: string[] = [];
   for (const [email, inv] of invitationsByEmail(live.invitations)) {
-    if (members.has(email) || email === owner) continue;
+    if (leftOut.has(email) || email === owner) continue;
     if (inv.status !== "pending") {
       lapsed.push(`${email} (${inv.status})`);
       continue;
     }
     const pending = `pending invitation: sent ${inv.lastSentAt.slice(0, 10)}, expires ${inv.expiresAt.slice(0, 10)}`;
-    members.set(email, { email, role: inv.role, permissions: sortPermissions(inv.permissions), pending });
+    if (!keep(email, inv.managedBy)) continue;
+    members.set(email, { email, role: inv.role, permissions: sortPermissions(inv.permissions), pending, ...marked(inv.managedBy) });
   }
-  const roles = new Map<string, { description: string; permissions: string[] }>();
-  for (const r of live.roles) if (!r.builtIn) roles.set(r.name, { description: r.description, permissions: sortPermissions(r.permissions) });
-  return { workspace: live.workspace.name, owner, revision: live.workspace.revision, roles, members, lapsed };
+  const roles = new Map<string, { description: string; permissions: string[]; managedBy?: string }>();
+  for (const r of live.roles) {
+    if (r.builtIn || !keep(`role ${r.name}`, r.managedBy)) continue;
+    roles.set(r.name, { description: r.description, permissions: sortPermissions(r.permissions), ...marked(r.managedBy) });
+  }
+  const access: CanonicalAccess = { workspace: live.workspace.name, owner, revision: live.workspace.revision, roles, members, lapsed };
+  if (scope !== undefined) {
+    access.manager = scope.manager;
+    access.elsewhere = elsewhere;
+  }
+  return access;
 }
 
 /** writeAccessYaml writes canonical access as access.yaml text: roles by name, members by email, permissions as given. */
@@ -89,15 +135,26 @@ export function writeAccessYaml(access: CanonicalAccess, options: AccessYamlOpti
     : [];
   out.push("version: 1", `workspace: ${scalar(access.workspace)}`);
   if (options.imports !== undefined && options.imports.length > 0) out.push(`imports: ${flow(options.imports)}`);
-  out.push(`owner: ${scalar(access.owner)}`, "mode: authoritative");
+  if (access.manager !== undefined) out.push(`manager: ${scalar(access.manager)}`);
+  out.push(`owner: ${scalar(access.owner)}`);
+  // What other managers manage was left out: an additive file leaves it alone instead of removing it.
+  const elsewhere = access.elsewhere ?? [];
+  if (elsewhere.length > 0) {
+    if (comments) out.push(`# Managed by other managers, left out (additive mode leaves them alone): ${oneLine([...elsewhere].sort(compareText).join(", "))}`);
+    out.push("mode: additive");
+  } else out.push("mode: authoritative");
   const roles = [...access.roles].sort(([a], [b]) => compareText(a, b));
   if (roles.length > 0) {
     out.push("roles:");
-    for (const [name, r] of roles) out.push(`  ${scalar(name)}:`, `    description: ${scalar(r.description)}`, `    permissions: ${flow(r.permissions)}`);
+    for (const [name, r] of roles) {
+      if (comments && r.managedBy !== undefined) out.push(`  # managed by ${oneLine(r.managedBy)}`);
+      out.push(`  ${scalar(name)}:`, `    description: ${scalar(r.description)}`, `    permissions: ${flow(r.permissions)}`);
+    }
   }
   const sorted = [...access.members.values()].sort((a, b) => compareText(a.email, b.email));
   out.push(sorted.length > 0 ? "members:" : "members: []");
   for (const m of sorted) {
+    if (comments && m.managedBy !== undefined) out.push(`  # managed by ${oneLine(m.managedBy)}`);
     if (comments && m.pending !== undefined) out.push(`  # ${m.pending}`);
     out.push(`  - email: ${scalar(m.email)}`, `    role: ${scalar(m.role)}`);
     if (m.permissions.length > 0) out.push(`    permissions: ${flow(m.permissions)}`);

@@ -7,7 +7,7 @@ const KEY_ORDER = [
   // Change
   "key", "kind", "phase", "risk", "email", "name", "memberId", "invitationId", "version", "sendCount", "before", "after", "gained", "lost", "reason", "liveSince",
   // LiveSince
-  "eventId", "action", "actor", "at", "requestId", "client", "clientVersion",
+  "eventId", "action", "actor", "at", "requestId", "client", "clientVersion", "manager", "otherManager",
   // AccessFileRef
   "path", "sha256",
   // Access and RoleBody

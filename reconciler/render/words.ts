@@ -215,5 +215,7 @@ export function unexplainedText(c: Change): string {
 /** eventText is one access-history event in words (liveSinceText, the review report); `quote` renders the values (actor, client version) for the output at hand. */
 export function eventText(e: LiveSince, quote: (value: string) => string = (v) => v): string {
   const version = e.clientVersion === undefined ? undefined : quote(e.clientVersion);
-  return `${ACTION_PHRASES[e.action]} by ${quote(e.actor)} ${clientPhrase(e.client, version)}, ${minuteUtc(e.at)}`;
+  const made = `${ACTION_PHRASES[e.action]} by ${quote(e.actor)} ${clientPhrase(e.client, version)}`;
+  const fight = e.otherManager === true && e.manager !== undefined ? ` for another manager, ${quote(e.manager)} (a fight between tools, not a hand edit)` : "";
+  return `${made}${fight}, ${minuteUtc(e.at)}`;
 }

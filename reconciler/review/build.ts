@@ -76,6 +76,7 @@ export function buildReview(input: ReviewInput): Review {
   const people: ReviewPerson[] = [
     ...live.members.map((m: Member): ReviewPerson => ({
       ...base(m.email, m.role, m.permissions),
+      managedBy: m.managedBy ?? null,
       status: "active",
       since: m.joinedAt,
       invitedBy: m.invitedBy,
@@ -84,6 +85,7 @@ export function buildReview(input: ReviewInput): Review {
     ...openInvitations(live.invitations, new Set(live.members.map((m) => normalizeEmail(m.email)))).map(
       (i): ReviewPerson => ({
         ...base(i.email, i.role, i.permissions),
+        managedBy: i.managedBy ?? null,
         status: i.status === "expired" ? "expired" : "pending",
         since: i.createdAt,
         invitedBy: i.invitedBy,
@@ -122,6 +124,7 @@ export function buildReview(input: ReviewInput): Review {
       expiring: expiring === null ? null : expiring.length,
       stale: stale.length,
       notInFile: desired === null ? null : people.filter((p) => p.inFile === null && !p.owner).length,
+      notManaged: people.filter((p) => p.managedBy === null && !p.owner).length,
       drift: drift === null ? null : drift.length,
     },
     people,

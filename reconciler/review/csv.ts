@@ -28,6 +28,7 @@ export const REVIEW_CSV_COLUMNS: readonly { name: string; value: (p: ReviewPerso
   { name: "expires", value: (p) => p.expires ?? "" },
   { name: "days_left", value: (p) => (p.daysLeft === null ? "" : String(p.daysLeft)) },
   { name: "stale_invitation", value: (p, r) => yesNo(r.stale.some((s) => s.email === p.email)) },
+  { name: "managed_by", value: (p) => p.managedBy ?? "" },
 ];
 
 /**

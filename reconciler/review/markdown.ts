@@ -34,6 +34,7 @@ export function renderReviewMarkdown(review: Review): string {
     [`Outside ${review.internalDomains.map(code).join(", ") || "the internal domains"}`, s.outside, "no `--internal-domain` given"],
     [`Access expiring within ${review.expiringWithinDays} days`, s.expiring, "needs access.yaml"],
     [`Invitations older than ${review.staleAfterDays} days`, s.stale, ""],
+    ["Not managed by any file", s.notManaged, ""],
     ["Not in access.yaml", s.notInFile, "needs access.yaml"],
     ["Drift (changes `plan` would make)", s.drift, "needs access.yaml"],
   ];
@@ -94,7 +95,7 @@ export function renderReviewMarkdown(review: Review): string {
   out.add("#### People", "");
   const fold = review.people.length > FOLD_PEOPLE_AFTER;
   if (fold) out.add("<details>", `<summary>All ${review.people.length} people</summary>`, "");
-  out.add("| Person | Status | Access | High risk | access.yaml | Since | Last change | Expires |", "|---|---|---|---|---|---|---|---|");
+  out.add("| Person | Status | Access | High risk | access.yaml | Managed by | Since | Last change | Expires |", "|---|---|---|---|---|---|---|---|---|");
   let cut = 0;
   for (const p of review.people) if (!out.add(personRow(p, review.accessFile !== null))) cut += 1;
   if (fold) out.force("", "</details>");
@@ -157,7 +158,13 @@ function personRow(p: ReviewPerson, withFile: boolean): string {
   const file = p.owner ? "owner" : withFile ? fileCell(p.inFile) : "";
   const since = `${p.status === "active" ? "joined" : "invited"} ${minuteUtc(p.since)}${p.invitedBy ? ` by ${code(p.invitedBy)}` : ""}`;
   const expires = p.expires === null ? "" : `${p.expires} (${daysWords(p.daysLeft as number)})`;
-  return `| ${code(p.email)} | ${p.status} | ${access} | ${risk} | ${file} | ${since} | ${lastChangeWords(p)} | ${expires} |`;
+  return `| ${code(p.email)} | ${p.status} | ${access} | ${risk} | ${file} | ${managerCell(p)} | ${since} | ${lastChangeWords(p)} | ${expires} |`;
+}
+
+/** managerCell names who manages a person, or says that no file or stack does (the owner is nobody's to manage). */
+function managerCell(p: ReviewPerson): string {
+  if (p.owner) return "";
+  return p.managedBy === null ? "**not managed by any file**" : code(p.managedBy);
 }
 
 function statusWords(p: ReviewPerson): string {

@@ -44,6 +44,8 @@ export interface ReviewPerson {
   internal: boolean | null;
   /** inFile: where access.yaml grants it; null when the file does not name the person; absent when no file was given. */
   inFile?: FileGrant | null;
+  /** managedBy is the manager id that manages the person (the server's `managedBy`); null: no file or stack manages them. */
+  managedBy: string | null;
   /** since: joined (members) or invited (invitations) at, ISO time. */
   since: string;
   invitedBy: string | null;
@@ -103,6 +105,8 @@ export interface ReviewSummary {
   expiring: number | null;
   stale: number;
   notInFile: number | null;
+  /** notManaged counts the people (the owner aside) no file or stack manages: the server answers it, with or without access.yaml. */
+  notManaged: number;
   drift: number | null;
 }
 

@@ -1,6 +1,7 @@
 import type { DesiredState } from "../../schema/model.js";
 import type { LiveState } from "../live-state.js";
 import type { Plan, SafetyViolation } from "../plan.js";
+import { managedElsewhere } from "./managed-elsewhere.js";
 import { maxRemovals } from "./max-removals.js";
 import { minAdmins } from "./min-admins.js";
 import { owner } from "./owner.js";
@@ -21,6 +22,7 @@ export const SAFETY_RAILS: readonly { name: SafetyViolation["rail"]; check: Safe
   { name: "requiredAdmins", check: requiredAdmins },
   { name: "minAdmins", check: minAdmins },
   { name: "maxRemovals", check: maxRemovals },
+  { name: "managedElsewhere", check: managedElsewhere },
 ];
 
 /** runRails runs every rail on a plan and returns all violations (empty: the plan may be applied). */

@@ -6,6 +6,10 @@ import type { Plan, SafetyViolation } from "../plan.js";
 export interface RailOptions {
   /** allowSelfChange lets the plan remove or demote the caller (`--allow-self-change`). */
   allowSelfChange: boolean;
+  /** manager is the manager id this plan's writes are made for (default: the file's, fileManager). */
+  manager?: string;
+  /** takeOver lists managers whose objects this plan may change anyway (`--take-over`), besides the file's safety.takeOver. */
+  takeOver?: readonly string[];
 }
 
 /**

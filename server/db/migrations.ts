@@ -103,4 +103,12 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE audit_events ADD COLUMN client TEXT;
   ALTER TABLE audit_events ADD COLUMN client_version TEXT;
   `,
+  // 4: who manages a member, an invitation or a custom role (`X-Antryk-Manager`; NULL: nobody), and
+  // the manager each change was made for (NULL: none, or recorded before).
+  `
+  ALTER TABLE members ADD COLUMN managed_by TEXT;
+  ALTER TABLE invitations ADD COLUMN managed_by TEXT;
+  ALTER TABLE roles ADD COLUMN managed_by TEXT;
+  ALTER TABLE audit_events ADD COLUMN manager TEXT;
+  `,
 ];

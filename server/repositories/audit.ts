@@ -9,10 +9,12 @@ import { iso, type AuditRow } from "./rows.js";
  * its fields) without the id the repository assigns, with the workspace's row id, `at` in
  * epoch milliseconds, and a known client (`unknown` is only for rows older than clients).
  */
-export type NewAuditEvent = Omit<AuditEvent, "id" | "at" | "client"> & {
+export type NewAuditEvent = Omit<AuditEvent, "id" | "at" | "client" | "manager"> & {
   workspaceId: number;
   at: number;
   client: Exclude<AuditClient, "unknown">;
+  /** manager is the request's `X-Antryk-Manager` (absent or null: none). */
+  manager?: string | null;
 };
 
 /** AuditFilter narrows the access history to an actor, a target and/or an action. */
@@ -25,8 +27,8 @@ export interface AuditFilter {
 /** auditRepository appends to and pages (newest first) the access history. */
 export function auditRepository(db: Db) {
   const insert = db.prepare(
-    `INSERT INTO audit_events (id, workspace_id, at, actor, action, target, before, after, request_id, reason, client, client_version)
-     VALUES (@id, @workspaceId, @at, @actor, @action, @target, @before, @after, @requestId, @reason, @client, @clientVersion)`,
+    `INSERT INTO audit_events (id, workspace_id, at, actor, action, target, before, after, request_id, reason, client, client_version, manager)
+     VALUES (@id, @workspaceId, @at, @actor, @action, @target, @before, @after, @requestId, @reason, @client, @clientVersion, @manager)`,
   );
   const page = db.prepare<Record<string, unknown>, AuditRow>(
     `SELECT * FROM audit_events WHERE workspace_id = @ws AND seq < @before
@@ -43,6 +45,7 @@ export function auditRepository(db: Db) {
         after: e.after === undefined || e.after === null ? null : JSON.stringify(e.after),
         reason: e.reason ?? null,
         clientVersion: e.clientVersion ?? null,
+        manager: e.manager ?? null,
       });
     },
     /** page returns up to `limit` events older than `beforeSeq`, newest first. */
@@ -72,5 +75,6 @@ export function toAuditEvent(row: AuditRow): AuditEvent {
     ...(row.reason === null ? {} : { reason: row.reason }),
     client: (row.client ?? "unknown") as AuditClient,
     ...(row.client_version === null ? {} : { clientVersion: row.client_version }),
+    manager: row.manager,
   };
 }

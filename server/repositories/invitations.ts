@@ -12,6 +12,8 @@ export interface NewInvitation {
   createdAt: number;
   expiresAt: number;
   invitedBy: string;
+  /** managedBy is the manager id that owns it; null or absent: nobody. */
+  managedBy?: string | null;
 }
 
 /** INVITATION_STATUSES lists every status an invitation can read as. */
@@ -38,8 +40,8 @@ export function invitationRepository(db: Db) {
   );
   const insert = db.prepare(
     `INSERT INTO invitations (id, workspace_id, email, role, permissions, state, created_at, expires_at,
-       send_count, last_sent_at, invited_by, version)
-     VALUES (@id, @workspaceId, @email, @role, @permissions, 'pending', @createdAt, @expiresAt, 1, @createdAt, @invitedBy, 1)`,
+       send_count, last_sent_at, invited_by, version, managed_by)
+     VALUES (@id, @workspaceId, @email, @role, @permissions, 'pending', @createdAt, @expiresAt, 1, @createdAt, @invitedBy, 1, @managedBy)`,
   );
   const update = db.prepare<[string, string, string]>(
     "UPDATE invitations SET role = ?, permissions = ?, version = version + 1 WHERE id = ?",
@@ -48,6 +50,7 @@ export function invitationRepository(db: Db) {
     `UPDATE invitations SET expires_at = ?, last_sent_at = ?, send_count = send_count + 1, version = version + 1
      WHERE id = ?`,
   );
+  const setManager = db.prepare<[string | null, string]>("UPDATE invitations SET managed_by = ? WHERE id = ?");
   const setState = db.prepare<[string, string]>("UPDATE invitations SET state = ?, version = version + 1 WHERE id = ?");
   const retireTokens = db.prepare<[string]>("UPDATE invitation_tokens SET current = 0 WHERE invitation_id = ?");
   const insertToken = db.prepare<[string, string]>(
@@ -63,29 +66,40 @@ export function invitationRepository(db: Db) {
   const openBySender = db.prepare<[number, string], InvitationRow>(
     "SELECT * FROM invitations WHERE workspace_id = ? AND invited_by = ? AND state = 'pending' ORDER BY seq",
   );
-  const pages = new Map<string, ReturnType<typeof db.prepare<Record<string, number>, InvitationRow>>>();
+  const pages = new Map<string, ReturnType<typeof db.prepare<Record<string, number | string | null>, InvitationRow>>>();
 
   return {
     byId: (workspaceId: number, id: string) => byId.get(workspaceId, id),
     /** openByEmail is the email's pending (unexpired) invitation, if any. */
     openByEmail: (workspaceId: number, email: string, now: number) => openByEmail.get(workspaceId, email, now),
     /** page lists invitations after `afterSeq` whose status at `now` is one of `statuses`. */
-    page(workspaceId: number, afterSeq: number, limit: number, statuses: readonly InvitationStatus[], now: number) {
-      const key = [...statuses].sort().join(",");
+    page(
+      workspaceId: number,
+      afterSeq: number,
+      limit: number,
+      statuses: readonly InvitationStatus[],
+      now: number,
+      managed?: { managedBy: string | null },
+    ) {
+      const key = [...statuses].sort().join(",") + (managed === undefined ? "" : ";managed");
       let stmt = pages.get(key);
       if (!stmt) {
         const filter = statuses.length === 0 ? "" : `AND (${statuses.map((s) => STATUS_SQL[s]).join(" OR ")})`;
-        stmt = db.prepare<Record<string, number>, InvitationRow>(
-          `SELECT * FROM invitations WHERE workspace_id = @ws AND seq > @after ${filter} ORDER BY seq LIMIT @limit`,
+        const managedFilter = managed === undefined ? "" : "AND managed_by IS @managedBy";
+        stmt = db.prepare<Record<string, number | string | null>, InvitationRow>(
+          `SELECT * FROM invitations WHERE workspace_id = @ws AND seq > @after ${filter} ${managedFilter} ORDER BY seq LIMIT @limit`,
         );
         pages.set(key, stmt);
       }
       // better-sqlite3 rejects named parameters the statement does not use.
-      const params: Record<string, number> = { ws: workspaceId, after: afterSeq, limit };
+      const params: Record<string, number | string | null> = { ws: workspaceId, after: afterSeq, limit };
       if (statuses.some((s) => s === "pending" || s === "expired")) params.now = now;
+      if (managed !== undefined) params.managedBy = managed.managedBy;
       return stmt.all(params);
     },
-    insert: (i: NewInvitation) => void insert.run({ ...i, permissions: JSON.stringify(i.permissions) }),
+    insert: (i: NewInvitation) => void insert.run({ ...i, managedBy: i.managedBy ?? null, permissions: JSON.stringify(i.permissions) }),
+    /** setManager sets managedBy without bumping the version (the write that sets it bumps it once). */
+    setManager: (id: string, managedBy: string | null) => void setManager.run(managedBy, id),
     update: (id: string, role: string, permissions: string[]) => void update.run(role, JSON.stringify(permissions), id),
     resend: (id: string, expiresAt: number, now: number) => void resend.run(expiresAt, now, id),
     setState: (id: string, state: "accepted" | "revoked") => void setState.run(state, id),
@@ -116,5 +130,6 @@ export function toInvitation(row: InvitationRow, now: number): Invitation {
     lastSentAt: iso(row.last_sent_at),
     invitedBy: row.invited_by,
     version: row.version,
+    managedBy: row.managed_by,
   };
 }

@@ -12,6 +12,8 @@ export interface NewMember {
   permissions: string[];
   joinedAt: number;
   invitedBy: string | null;
+  /** managedBy is the manager id that owns it (an accepted invitation passes its own on); null or absent: nobody. */
+  managedBy?: string | null;
 }
 
 /** memberRepository reads and writes the members table; lists are ordered by `seq` (join order). */
@@ -21,9 +23,13 @@ export function memberRepository(db: Db) {
   const page = db.prepare<[number, number, number], MemberRow>(
     "SELECT * FROM members WHERE workspace_id = ? AND seq > ? ORDER BY seq LIMIT ?",
   );
+  const managedPage = db.prepare<[number, number, string | null, number], MemberRow>(
+    "SELECT * FROM members WHERE workspace_id = ? AND seq > ? AND managed_by IS ? ORDER BY seq LIMIT ?",
+  );
+  const setManager = db.prepare<[string | null, string]>("UPDATE members SET managed_by = ? WHERE id = ?");
   const insert = db.prepare(
-    `INSERT INTO members (id, workspace_id, email, role, permissions, joined_at, invited_by, version)
-     VALUES (@id, @workspaceId, @email, @role, @permissions, @joinedAt, @invitedBy, 1)`,
+    `INSERT INTO members (id, workspace_id, email, role, permissions, joined_at, invited_by, version, managed_by)
+     VALUES (@id, @workspaceId, @email, @role, @permissions, @joinedAt, @invitedBy, 1, @managedBy)`,
   );
   const update = db.prepare<[string, string, string]>(
     "UPDATE members SET role = ?, permissions = ?, version = version + 1 WHERE id = ?",
@@ -38,7 +44,12 @@ export function memberRepository(db: Db) {
     byEmail: (workspaceId: number, email: string) => byEmail.get(workspaceId, email),
     /** page returns up to `limit` members after the one with `afterSeq`, in join order. */
     page: (workspaceId: number, afterSeq: number, limit: number) => page.all(workspaceId, afterSeq, limit),
-    insert: (m: NewMember) => void insert.run({ ...m, permissions: JSON.stringify(m.permissions) }),
+    /** pageManagedBy is `page` narrowed to the members whose managedBy is `managedBy` (null: unmanaged). */
+    pageManagedBy: (workspaceId: number, afterSeq: number, managedBy: string | null, limit: number) =>
+      managedPage.all(workspaceId, afterSeq, managedBy, limit),
+    insert: (m: NewMember) => void insert.run({ ...m, managedBy: m.managedBy ?? null, permissions: JSON.stringify(m.permissions) }),
+    /** setManager sets managedBy without bumping the version (the write that sets it bumps it once). */
+    setManager: (id: string, managedBy: string | null) => void setManager.run(managedBy, id),
     update: (id: string, role: string, permissions: string[]) => void update.run(role, JSON.stringify(permissions), id),
     /** remove deletes a member; its API tokens go with it (foreign key cascade). */
     remove: (id: string) => void remove.run(id),
@@ -59,5 +70,6 @@ export function toMember(row: MemberRow, lookup: RoleLookup): Member {
     joinedAt: iso(row.joined_at),
     invitedBy: row.invited_by,
     version: row.version,
+    managedBy: row.managed_by,
   };
 }

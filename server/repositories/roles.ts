@@ -14,6 +14,7 @@ export function roleRepository(db: Db) {
   const update = db.prepare<[string, string, number, string]>(
     "UPDATE roles SET description = ?, permissions = ?, version = version + 1 WHERE workspace_id = ? AND name = ?",
   );
+  const setManager = db.prepare<[string | null, number, string]>("UPDATE roles SET managed_by = ? WHERE workspace_id = ? AND name = ?");
   const remove = db.prepare<[number, string]>("DELETE FROM roles WHERE workspace_id = ? AND name = ?");
   const pageAfter = db.prepare<[number, string, number], RoleRow>("SELECT * FROM roles WHERE workspace_id = ? AND name > ? ORDER BY name LIMIT ?");
   const count = db.prepare<[number], { n: number }>("SELECT COUNT(*) AS n FROM roles WHERE workspace_id = ?");
@@ -29,6 +30,8 @@ export function roleRepository(db: Db) {
     update: (workspaceId: number, name: string, description: string, permissions: string[]) =>
       void update.run(description, JSON.stringify(permissions), workspaceId, name),
     remove: (workspaceId: number, name: string) => void remove.run(workspaceId, name),
+    /** setManager sets managedBy without bumping the version (the write that sets it bumps it once). */
+    setManager: (workspaceId: number, name: string, managedBy: string | null) => void setManager.run(managedBy, workspaceId, name),
     /** lookup resolves built-in and custom role names of a workspace, reading each custom role when first asked (never the whole list) and caching it for the lookup's lifetime. */
     lookup(workspaceId: number): RoleLookup {
       const custom = new Map<string, readonly string[] | undefined>();
@@ -63,5 +66,6 @@ export function toRole(row: RoleRow): Role {
     permissions: parseList(row.permissions),
     builtIn: false,
     version: row.version,
+    managedBy: row.managed_by,
   };
 }

@@ -20,6 +20,8 @@ export interface MemberRow {
   joined_at: number;
   invited_by: string | null;
   version: number;
+  /** managed_by is the manager id that owns the member (null: nobody; migration 4). */
+  managed_by: string | null;
 }
 
 /** InvitationRow is a row of `invitations`; `state` is stored, the status (with expiry) is decided at read time. */
@@ -37,6 +39,8 @@ export interface InvitationRow {
   last_sent_at: number;
   invited_by: string;
   version: number;
+  /** managed_by is the manager id that owns the invitation (null: nobody; migration 4). */
+  managed_by: string | null;
 }
 
 /** RoleRow is a custom role of `roles`. */
@@ -47,6 +51,8 @@ export interface RoleRow {
   description: string;
   permissions: string;
   version: number;
+  /** managed_by is the manager id that owns the role (null: nobody; migration 4). */
+  managed_by: string | null;
 }
 
 /** AuditRow is a row of `audit_events`; `before` and `after` are JSON or null. */
@@ -66,6 +72,8 @@ export interface AuditRow {
   /** client is the AuditClient that made the change (null: recorded before migration 3). */
   client: string | null;
   client_version: string | null;
+  /** manager is the `X-Antryk-Manager` the change was made for (null: none, or recorded before migration 4). */
+  manager: string | null;
 }
 
 /** IdempotencyRow is a stored first answer of `idempotency_keys`. */

@@ -48,6 +48,7 @@ export function acceptRoutes(app: FastifyInstance, ctx: ServerContext): void {
         permissions: parseList(row.permissions),
         joinedAt: now,
         invitedBy: row.invited_by,
+        managedBy: row.managed_by,
       });
       const before = toInvitation(row, now);
       repos.invitations.setState(row.id, "accepted");

@@ -11,6 +11,7 @@ import { INVITATION_STATUSES, statusAt, toInvitation } from "../repositories/inv
 import { parseList, type InvitationRow } from "../repositories/rows.js";
 import { assignmentPatchBody, emptyBody, invitationCreateBody, invitationsQuery, wsIdParams, wsParams, type PageQuery } from "../schemas.js";
 import { hashSecret, INVITATION_TOKEN_PREFIX, newId, newSecret } from "../secrets.js";
+import { managedAfter, managerClaim, parseManagedByFilter } from "../manager.js";
 import { callerOf, guard } from "./guard.js";
 import { ADMIN_PERMISSION } from "../../schema/catalog.js";
 
@@ -25,7 +26,7 @@ export function invitationRoutes(app: FastifyInstance, ctx: ServerContext): void
   const { repos } = ctx;
   const manage = guard(ctx, ADMIN_PERMISSION);
 
-  app.get<{ Params: { ws: string }; Querystring: PageQuery & { status?: string } }>(
+  app.get<{ Params: { ws: string }; Querystring: PageQuery & { status?: string; managedBy?: string } }>(
     "/v1/workspaces/:ws/invitations",
     { onRequest: guard(ctx), schema: { params: wsParams, querystring: invitationsQuery } },
     async (request) => {
@@ -33,7 +34,8 @@ export function invitationRoutes(app: FastifyInstance, ctx: ServerContext): void
       const { limit, cursor, status } = request.query;
       const statuses = parseStatuses(status);
       const now = ctx.now();
-      const rows = repos.invitations.page(caller.workspace.id, decodeCursor(cursor, 0), limit + 1, statuses, now);
+      const managed = parseManagedByFilter(request.query.managedBy);
+      const rows = repos.invitations.page(caller.workspace.id, decodeCursor(cursor, 0), limit + 1, statuses, now, managed);
       const page = slicePage(rows, limit);
       return { items: page.rows.map((r) => toInvitation(r, now)), nextCursor: page.nextCursor };
     },
@@ -70,6 +72,7 @@ export function invitationRoutes(app: FastifyInstance, ctx: ServerContext): void
           createdAt: now,
           expiresAt: now + ctx.invitationTtlMs,
           invitedBy: caller.member.email,
+          managedBy: managedAfter(managerClaim(request.headers), null),
         });
         return sent(ctx, caller, id, 201, "invitation.created", null);
       });
@@ -87,10 +90,12 @@ export function invitationRoutes(app: FastifyInstance, ctx: ServerContext): void
         const role = body.role ?? row.role;
         const grants = body.permissions !== undefined ? checkGrants(body.permissions) : parseList(row.permissions);
         const before = toInvitation(row, now);
-        if (role === row.role && JSON.stringify(grants) === JSON.stringify(before.permissions)) {
+        const managedBy = managedAfter(managerClaim(request.headers), row.managed_by);
+        if (role === row.role && JSON.stringify(grants) === JSON.stringify(before.permissions) && managedBy === row.managed_by) {
           return { workspaceId: caller.workspace.id, status: 200, body: before, version: row.version, events: [] };
         }
         repos.invitations.update(row.id, role, grants);
+        repos.invitations.setManager(row.id, managedBy);
         const after = toInvitation(repos.invitations.byId(caller.workspace.id, row.id)!, now);
         return {
           workspaceId: caller.workspace.id,
@@ -114,6 +119,7 @@ export function invitationRoutes(app: FastifyInstance, ctx: ServerContext): void
         else if (repos.members.byEmail(caller.workspace.id, row.email)) throw alreadyMember(row.email);
         const before = toInvitation(row, now);
         repos.invitations.resend(row.id, now + ctx.invitationTtlMs, now);
+        repos.invitations.setManager(row.id, managedAfter(managerClaim(request.headers), row.managed_by));
         return sent(ctx, caller, row.id, 200, "invitation.resent", before);
       });
     },
@@ -127,6 +133,7 @@ export function invitationRoutes(app: FastifyInstance, ctx: ServerContext): void
         const { row, now } = invitationForChange(ctx, caller, request, ["pending", "expired"], "revoked");
         const before = toInvitation(row, now);
         repos.invitations.setState(row.id, "revoked");
+        repos.invitations.setManager(row.id, managedAfter(managerClaim(request.headers), row.managed_by));
         const after = toInvitation(repos.invitations.byId(caller.workspace.id, row.id)!, now);
         return {
           workspaceId: caller.workspace.id,

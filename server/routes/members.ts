@@ -8,7 +8,8 @@ import { HttpError, notFound } from "../http-error.js";
 import { decodeCursor, slicePage } from "../pagination.js";
 import { toMember } from "../repositories/members.js";
 import { parseList } from "../repositories/rows.js";
-import { assignmentPatchBody, pageQuery, wsIdParams, wsParams, type PageQuery } from "../schemas.js";
+import { managedAfter, managerClaim, parseManagedByFilter } from "../manager.js";
+import { assignmentPatchBody, managedPageQuery, wsIdParams, wsParams, type PageQuery } from "../schemas.js";
 import { callerOf, guard } from "./guard.js";
 import { ADMIN_PERMISSION } from "../../schema/catalog.js";
 
@@ -18,13 +19,18 @@ type IdParams = { ws: string; id: string };
 export function memberRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const { repos } = ctx;
 
-  app.get<{ Params: { ws: string }; Querystring: PageQuery }>(
+  app.get<{ Params: { ws: string }; Querystring: PageQuery & { managedBy?: string } }>(
     "/v1/workspaces/:ws/members",
-    { onRequest: guard(ctx), schema: { params: wsParams, querystring: pageQuery } },
+    { onRequest: guard(ctx), schema: { params: wsParams, querystring: managedPageQuery } },
     async (request) => {
       const caller = callerOf(request);
       const { limit, cursor } = request.query;
-      const page = slicePage(repos.members.page(caller.workspace.id, decodeCursor(cursor, 0), limit + 1), limit);
+      const managed = parseManagedByFilter(request.query.managedBy);
+      const after = decodeCursor(cursor, 0);
+      const rows = managed === undefined
+        ? repos.members.page(caller.workspace.id, after, limit + 1)
+        : repos.members.pageManagedBy(caller.workspace.id, after, managed.managedBy, limit + 1);
+      const page = slicePage(rows, limit);
       return { items: page.rows.map((r) => toMember(r, caller.roles)), nextCursor: page.nextCursor };
     },
   );
@@ -54,9 +60,11 @@ export function memberRoutes(app: FastifyInstance, ctx: ServerContext): void {
         const role = body.role ?? row.role;
         const grants = body.permissions !== undefined ? checkGrants(body.permissions) : parseList(row.permissions);
         const before = toMember(row, caller.roles);
-        const unchanged = role === row.role && JSON.stringify(grants) === JSON.stringify(before.permissions);
+        const managedBy = managedAfter(managerClaim(request.headers), row.managed_by);
+        const unchanged = role === row.role && JSON.stringify(grants) === JSON.stringify(before.permissions) && managedBy === row.managed_by;
         if (unchanged) return { workspaceId: caller.workspace.id, status: 200, body: before, version: row.version, events: [] };
         repos.members.update(row.id, role, grants);
+        repos.members.setManager(row.id, managedBy);
         const after = toMember(repos.members.byId(caller.workspace.id, row.id)!, caller.roles);
         const lostManage = holdsManage(row.role, before.permissions, caller.roles) && !holdsManage(role, grants, caller.roles);
         return {

@@ -9,7 +9,8 @@ import type { ServerContext } from "../context.js";
 import { conflict, HttpError, invalid, notFound } from "../http-error.js";
 import { builtInRoles, toRole } from "../repositories/roles.js";
 import { parseList } from "../repositories/rows.js";
-import { pageQuery, rolePutBody, wsNameParams, wsParams, type PageQuery } from "../schemas.js";
+import { managedAfter, managerClaim, parseManagedByFilter } from "../manager.js";
+import { rolePutBody, rolesQuery, wsNameParams, wsParams, type PageQuery } from "../schemas.js";
 import { callerOf, guard } from "./guard.js";
 
 type NameParams = { ws: string; name: string };
@@ -18,12 +19,12 @@ type NameParams = { ws: string; name: string };
 export function roleRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const { repos } = ctx;
 
-  app.get<{ Params: { ws: string }; Querystring: PageQuery }>(
+  app.get<{ Params: { ws: string }; Querystring: PageQuery & { managedBy?: string } }>(
     "/v1/workspaces/:ws/roles",
-    { onRequest: guard(ctx), schema: { params: wsParams, querystring: pageQuery } },
+    { onRequest: guard(ctx), schema: { params: wsParams, querystring: rolesQuery } },
     async (request) => {
       const caller = callerOf(request);
-      return rolePage(ctx, caller.workspace.id, request.query);
+      return rolePage(ctx, caller.workspace.id, request.query, parseManagedByFilter(request.query.managedBy));
     },
   );
 
@@ -44,7 +45,9 @@ export function roleRoutes(app: FastifyInstance, ctx: ServerContext): void {
           throw new HttpError(412, "precondition_failed", `If-Match was sent but role "${name}" does not exist`, { field: "If-Match" });
         }
         const before = existing ? toRole(existing) : null;
-        if (before && before.description === description && JSON.stringify(before.permissions) === JSON.stringify(permissions)) {
+        const managedBy = managedAfter(managerClaim(request.headers), existing?.managed_by ?? null);
+        const sameBody = before && before.description === description && JSON.stringify(before.permissions) === JSON.stringify(permissions);
+        if (sameBody && managedBy === existing?.managed_by) {
           return { workspaceId: wsId, status: 200, body: before, version: before.version, events: [] };
         }
         if (existing) repos.roles.update(wsId, name, description, permissions);
@@ -57,6 +60,7 @@ export function roleRoutes(app: FastifyInstance, ctx: ServerContext): void {
           }
           repos.roles.insert(wsId, name, description, permissions);
         }
+        repos.roles.setManager(wsId, name, managedBy);
         const after = toRole(repos.roles.get(wsId, name)!);
         const rolesAfter = repos.roles.lookup(wsId);
         const rolesBefore: RoleLookup = (role) => (role === name && existing ? parseList(existing.permissions) : rolesAfter(role));
@@ -116,12 +120,18 @@ export function roleRoutes(app: FastifyInstance, ctx: ServerContext): void {
  * its place, a custom role by its name), so a page after it is stable while roles are
  * created or deleted.
  */
-function rolePage(ctx: ServerContext, workspaceId: number, query: PageQuery): { items: Role[]; nextCursor: string | null } {
-  const builtIn = builtInRoles();
+function rolePage(
+  ctx: ServerContext,
+  workspaceId: number,
+  query: PageQuery,
+  managed: { managedBy: string | null } | undefined,
+): { items: Role[]; nextCursor: string | null } {
+  // a filter by manager names custom roles only: built-in roles are managed by nobody and never change
+  const builtIn = managed === undefined ? builtInRoles() : [];
   const after = decodeRoleCursor(query.cursor, builtIn.length);
   const items: Role[] = after.kind === "builtIn" ? builtIn.slice(after.index, after.index + query.limit) : [];
   const room = query.limit - items.length;
-  const custom = ctx.repos.roles.page(workspaceId, after.kind === "custom" ? after.name : "", room + 1).map(toRole);
+  const custom = ctx.repos.roles.page(workspaceId, after.kind === "custom" ? after.name : "", room + 1, managed).map(toRole);
   items.push(...custom.slice(0, room));
   const more = custom.length > room || (after.kind === "builtIn" && after.index + items.length < builtIn.length);
   if (!more || items.length === 0) return { items, nextCursor: null };

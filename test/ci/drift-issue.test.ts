@@ -144,6 +144,15 @@ describe("renderReport", () => {
     expect(body).toContain("changed by `eve@acme.io` through the API");
   });
 
+  it("corrected: a change made for another manager is called a fight between tools, not a hand edit", () => {
+    const stack = "pulumi:infra/prod/urn:pulumi:prod::infra::antryk:index:Member::bob";
+    const since = { actor: "ops@acme.io", at: "t", client: "antryk-access", manager: stack, otherManager: true };
+    const body = renderReport({ status: "corrected", applied: [{ ...entry(bobPromoted), liveSince: since }], plan: [bobPromoted] }, run);
+    expect(body).toContain(`for another manager, \`${stack}\`: a fight between tools, not a hand edit`);
+    const hand = renderReport({ status: "corrected", applied: [{ ...entry(bobPromoted), liveSince: { ...since, manager: undefined, otherManager: undefined } }], plan: [bobPromoted] }, run);
+    expect(hand).not.toContain("fight");
+  });
+
   it("blocked: says nothing was changed, and why (every rail with its override)", () => {
     const body = renderReport(
       { status: "blocked", violations: [{ rail: "maxRemovals", message: "1 removal, more than maxRemovals 0", override: "raise safety.maxRemovals" }], lines: [] },

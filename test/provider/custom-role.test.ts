@@ -44,7 +44,7 @@ describe("CustomRole through the dynamic-provider host", () => {
     const r = stage.resource("CustomRole", "auditor");
     const plain = { workspace: WORKSPACE, roleName: "auditor", description: "Reads logs", permissions: ["logs:read", "deployments:read"] };
     const refused = await r.register(plain).catch((e: unknown) => e);
-    expect((refused as HostError).message).toMatch(/^custom role auditor already exists in acme-prod \(permissions: logs:read\); set adoptExisting: true/);
+    expect((refused as HostError).message).toMatch(/^custom role auditor already exists in acme-prod \(permissions: logs:read\); if this CustomRole was renamed, give it `aliases` .*otherwise set adoptExisting: true/);
     expect(await liveRole("auditor")).toMatchObject({ description: "old" });
     const inputs = { ...plain, adoptExisting: true };
     expect(await r.register(inputs)).toBe("create");

@@ -60,7 +60,7 @@ describe("destroy follows state", () => {
     // `pulumi up` after the rename: the new URN is created first; the old one would be deleted after.
     const renamed = stage.resource(kind, "new-name");
     const err = await renamed.register(inputs).catch((e: unknown) => e);
-    expect((err as HostError).message).toMatch(/already.*set adoptExisting: true.*`aliases` with its old name/);
+    expect((err as HostError).message).toMatch(/already.*give it `aliases` with its old name.*otherwise set adoptExisting: true/);
     expect(kind === "Member" ? await pending() : (await stage.ws.client.listRoles(WORKSPACE)).filter((r) => !r.builtIn).map((r) => r.name)).toEqual(
       kind === "Member" ? ["amy@acme.io"] : ["auditor"],
     );

@@ -56,7 +56,7 @@ describe("Member through the dynamic-provider host", () => {
     const inv = await stage.ws.client.createInvitation(WORKSPACE, { email: "ops@acme.io", role: "developer" });
     const m = stage.resource("Member", "ops");
     const refused = await m.register({ workspace: WORKSPACE, email: "ops@acme.io", role: "account-admin" }).catch((e: unknown) => e);
-    expect((refused as HostError).message).toMatch(/^ops@acme\.io is already in acme-prod \(a pending invitation, role developer\); set adoptExisting: true .*aliases/);
+    expect((refused as HostError).message).toMatch(/^ops@acme\.io is already in acme-prod \(a pending invitation, role developer\); if this Member was renamed, give it `aliases` .*otherwise set adoptExisting: true/);
     expect(m.state).toBeNull();
     expect((await live("ops@acme.io")).pending.map((i) => i.role)).toEqual(["developer"]);
     expect(await m.register({ workspace: WORKSPACE, email: "ops@acme.io", role: "account-admin", adoptExisting: true })).toBe("create");

@@ -4,7 +4,7 @@ import type { LiveState } from "../../reconciler/live-state.js";
 import type { Change, Plan, SafetyViolation } from "../../reconciler/plan.js";
 import { runRails, SAFETY_RAILS } from "../../reconciler/safety/index.js";
 import type { DesiredState } from "../../schema/model.js";
-import { desired, invitation, live, member, role, want, wantRole } from "./factory.js";
+import { desired, invitation, live, member, NO_LIMIT, role, want, wantRole } from "./factory.js";
 
 interface Case {
   name: string;
@@ -29,7 +29,73 @@ function removeOf(l: LiveState, email: string): Change {
   return { kind: "removeMember", key: `removeMember:${email}`, phase: "removals", risk: "normal", gained: [], lost: m.effectivePermissions, reason: "edited", email, memberId: m.id, version: m.version, before: { role: m.role, permissions: m.permissions }, after: null };
 }
 
+const STACK = "pulumi:infra/prod/urn:pulumi:prod::infra::antryk:index:Member::gus";
+const managed = <T extends object>(o: T, managedBy: string | null): T => ({ ...o, managedBy });
+
 const cases: Case[] = [
+  // managedElsewhere
+  {
+    name: "managedElsewhere: changing a member another manager manages is blocked, naming it and the take-over",
+    desired: desired({ members: keep(["gus@acme.io"], "account-admin") }),
+    live: live({ members: [managed(member("gus@acme.io", "developer"), STACK)] }),
+    violations: [`managedElsewhere: gus@acme.io is managed by ${STACK}, not by antryk-access:acme-prod; this plan would updateMember it`],
+    override: `--take-over ${STACK} (or safety.takeOver: [${STACK}] in the file) to take it over`,
+  },
+  {
+    name: "managedElsewhere: removing one is blocked too",
+    desired: desired({ safety: NO_LIMIT }),
+    live: live({ members: [managed(member("gus@acme.io"), STACK)] }),
+    violations: ["managedElsewhere: gus@acme.io is managed by"],
+  },
+  {
+    name: "managedElsewhere: revoking, updating and resending another manager's invitations are blocked",
+    desired: desired({ safety: NO_LIMIT, members: [want("ivy@acme.io", "account-admin"), want("old@acme.io")] }),
+    live: live({
+      invitations: [
+        managed(invitation("gone@acme.io"), STACK),
+        managed(invitation("ivy@acme.io"), STACK),
+        managed(invitation("old@acme.io", "developer", { status: "expired" }), STACK),
+      ],
+    }),
+    violations: ["managedElsewhere: ivy@acme.io", "managedElsewhere: old@acme.io", "managedElsewhere: gone@acme.io"],
+  },
+  {
+    name: "managedElsewhere: editing or deleting another manager's role is blocked; creating one is not",
+    desired: desired({ roles: [wantRole("lead", ["logs:read"]), wantRole("fresh", ["logs:read"])] }),
+    live: live({ roles: [managed(role("lead", ["access:manage"]), STACK), managed(role("stale", ["logs:read"]), STACK)] }),
+    violations: ["managedElsewhere: role lead is managed by", "managedElsewhere: role stale is managed by"],
+  },
+  {
+    name: "managedElsewhere: nobody's (null) and the file's own manager are fine",
+    desired: desired({ safety: NO_LIMIT, members: keep(["a@acme.io"], "account-admin") }),
+    live: live({ members: [managed(member("a@acme.io"), null), managed(member("b@acme.io"), "antryk-access:acme-prod")] }),
+    violations: [],
+  },
+  {
+    name: "managedElsewhere: the file's manager: is its own",
+    desired: { ...desired({ members: keep(["a@acme.io"], "account-admin") }), manager: "antryk-access:platform:acme-prod" },
+    live: live({ members: [managed(member("a@acme.io"), "antryk-access:platform:acme-prod")] }),
+    violations: [],
+  },
+  {
+    name: "managedElsewhere: the default manager is another manager for a file with its own manager:",
+    desired: { ...desired({ members: keep(["a@acme.io"], "account-admin") }), manager: "antryk-access:platform:acme-prod" },
+    live: live({ members: [managed(member("a@acme.io"), "antryk-access:acme-prod")] }),
+    violations: ["managedElsewhere: a@acme.io is managed by antryk-access:acme-prod, not by antryk-access:platform:acme-prod"],
+  },
+  {
+    name: "managedElsewhere: safety.takeOver lifts it for that manager only",
+    desired: desired({ safety: { ...NO_LIMIT, takeOver: [STACK] }, members: keep(["gus@acme.io"], "account-admin") }),
+    live: live({ members: [managed(member("gus@acme.io"), STACK), managed(member("max@acme.io"), "pulumi:other")] }),
+    violations: ["managedElsewhere: max@acme.io is managed by pulumi:other"],
+  },
+  {
+    name: "managedElsewhere: an edited saved plan is judged too",
+    desired: desired({ members: keep(["gus@acme.io"]) }),
+    live: live({ members: [managed(member("gus@acme.io"), STACK)] }),
+    edit: (_plan, l) => [removeOf(l, "gus@acme.io")],
+    violations: ["maxRemovals", "managedElsewhere: gus@acme.io"],
+  },
   // maxRemovals
   {
     name: "maxRemovals count: removing exactly the limit passes",
@@ -242,7 +308,7 @@ describe("safety rails", () => {
   });
 
   it("lists every rail once", () => {
-    expect(SAFETY_RAILS.map((r) => r.name).sort()).toEqual(["maxRemovals", "minAdmins", "owner", "preserve", "requiredAdmins", "self", "unknownRole"]);
+    expect(SAFETY_RAILS.map((r) => r.name).sort()).toEqual(["managedElsewhere", "maxRemovals", "minAdmins", "owner", "preserve", "requiredAdmins", "self", "unknownRole"]);
   });
 
   it("a blocked plan still lists its changes (the CLI shows them) but carries the violations", () => {

@@ -37,6 +37,7 @@ describe("invitation lifecycle", () => {
       lastSentAt: "2027-01-01T00:00:00.000Z",
       invitedBy: "founder@acme.io",
       version: 1,
+      managedBy: null,
     });
     const outbox = await ws.outbox();
     expect(outbox).toEqual([

@@ -136,7 +136,7 @@ describe("If-Match", () => {
 describe("roles", () => {
   it("creates (201), replaces (200), and refuses to delete a role still held (409 role_in_use)", async () => {
     const created = await ws.call("PUT", wsPath("/roles/release-manager"), { body: { description: "Ships", permissions: ["logs:read", "deployments:create"] } });
-    expect([created.status, created.body]).toEqual([201, { name: "release-manager", description: "Ships", permissions: ["deployments:create", "logs:read"], builtIn: false, version: 1 }]);
+    expect([created.status, created.body]).toEqual([201, { name: "release-manager", description: "Ships", permissions: ["deployments:create", "logs:read"], builtIn: false, version: 1, managedBy: null }]);
     const replaced = await ws.call("PUT", wsPath("/roles/release-manager"), { body: { description: "Ships", permissions: ["logs:read"] } });
     expect([replaced.status, replaced.body.version]).toEqual([200, 2]);
     await ws.addMember("rm@acme.io", "release-manager");

@@ -13,7 +13,7 @@ export const BOT = "github-actions[bot]";
 export const MAX_BODY = 60_000;
 
 /**
- * @typedef {{ actor?: string, at?: string, client?: string, clientVersion?: string } | null} LiveSince
+ * @typedef {{ actor?: string, at?: string, client?: string, clientVersion?: string, manager?: string, otherManager?: boolean } | null} LiveSince
  * @typedef {{ key: string, kind: string, email?: string, name?: string, before?: any, after?: any, liveSince?: LiveSince }} Change
  * @typedef {{ key: string, kind: string, email?: string, name?: string, liveSince?: LiveSince, error?: { message?: string }, reason?: string }} Entry
  * @typedef {{ rail: string, message: string, override?: string }} Violation
@@ -254,7 +254,9 @@ function attribution(since) {
   if (since === null) return " (no access-history event explains the live value)";
   const client = since.client === "antryk-access" ? `antryk-access${since.clientVersion ? ` ${since.clientVersion}` : ""}` : since.client;
   const through = { dashboard: "the dashboard", api: "the API", server: "the server", unknown: "an unknown client" }[client ?? "unknown"] ?? client ?? "an unknown client";
-  return ` — changed by ${code(since.actor ?? "unknown")} through ${through === client ? code(through) : through}${since.at ? `, ${code(since.at)}` : ""}`;
+  // made for another manager (a Pulumi stack, another file): two tools fighting over the person, not a hand edit
+  const fight = since.otherManager === true && since.manager ? ` for another manager, ${code(since.manager)}: a fight between tools, not a hand edit` : "";
+  return ` — changed by ${code(since.actor ?? "unknown")} through ${through === client ? code(through) : through}${fight}${since.at ? `, ${code(since.at)}` : ""}`;
 }
 
 /** code is `s` as a Markdown code span whatever it holds (backticks, pipes, @mentions, line breaks). @param {string} s */

@@ -5,6 +5,7 @@ import { showConcurrentChange, unchangedChoice } from "./changes.js";
 import { openDialog } from "./dialogs.js";
 import { h, announce } from "./dom.js";
 import { field, permissionPicker, rolePermissions, roleSelect, setFieldError, showSaveError } from "./fields.js";
+import { managedWarning } from "./managed.js";
 
 /** editInvitation opens the edit dialog for pending invitation `i`; on save the page is redrawn with focus back on its row. */
 export async function editInvitation(i, ctx) {
@@ -51,7 +52,16 @@ export async function editInvitation(i, ctx) {
 
   const result = await openDialog({
     title: `Edit the invitation to ${i.email}`,
-    body: h("div", { class: "form" }, h("p", { class: "hint" }, "They join with this role and these extra permissions when they accept. The link and its expiry stay the same."), changed, formError, role.wrapper, perms.wrapper),
+    body: h(
+      "div",
+      { class: "form" },
+      managedWarning(i),
+      h("p", { class: "hint" }, "They join with this role and these extra permissions when they accept. The link and its expiry stay the same."),
+      changed,
+      formError,
+      role.wrapper,
+      perms.wrapper,
+    ),
     buttons: [
       { label: "Cancel", value: "cancel" },
       { label: "Save changes", value: "save", kind: "primary", beforeClose: save },

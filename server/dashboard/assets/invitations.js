@@ -11,6 +11,7 @@ import { visibleIdentity as visible } from "./identity.js";
 import { editInvitation } from "./invitation-edit.js";
 import { readQuery, writeQuery } from "./state.js";
 import { disclosureButton, readSort, sortHeader, sortRows } from "./table.js";
+import { managedLabel } from "./managed.js";
 
 /** VIEWS are the choices of the "Show" filter: which live statuses each one lists. */
 export const VIEWS = {
@@ -168,7 +169,7 @@ function invitationRows(i, ctx, state, now, actionable, redraw) {
     "tr",
     { dataset: { email: i.email, status: i.live } },
     ctx.canManage ? h("td", { class: "select", "data-label": "Select" }, h("div", { class: "cell" }, select)) : null,
-    cell("E-mail", [toggle]),
+    cell("E-mail", [toggle, managedLabel(i)]),
     cell("Role", [roleBadge(i.role)]),
     cell("Status", [statusBadge(i.live)]),
     cell("Expires", [i.live === "pending" || i.live === "expired" ? time(i.expiresAt, { now }) : h("span", { class: "muted" }, "—")]),

@@ -8,6 +8,7 @@ import { confirmAction, openDialog } from "./dialogs.js";
 import { h, replace, announce } from "./dom.js";
 import { field, permissionPicker, rolePermissions, roleSelect, setFieldError, showSaveError } from "./fields.js";
 import { diffPermissions, permissionList, sortByCatalog } from "./format.js";
+import { managedWarning } from "./managed.js";
 
 function effective(ctx, role, extra) {
   return sortByCatalog([...rolePermissions(ctx.roles, role), ...extra], ctx.catalog);
@@ -82,7 +83,7 @@ export async function manageMember(m, ctx) {
 
   const result = await openDialog({
     title: `Manage access of ${m.email}`,
-    body: h("div", { class: "form" }, changed, formError, role.wrapper, perms.wrapper, preview),
+    body: h("div", { class: "form" }, managedWarning(m), changed, formError, role.wrapper, perms.wrapper, preview),
     buttons: [
       { label: "Cancel", value: "cancel" },
       { label: "Save changes", value: "save", kind: "primary", beforeClose: save },

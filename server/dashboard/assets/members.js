@@ -9,6 +9,7 @@ import { visibleIdentity as visible } from "./identity.js";
 import { manageMember } from "./manage.js";
 import { readQuery, writeQuery } from "./state.js";
 import { disclosureButton, readSort, sortHeader, sortRows } from "./table.js";
+import { managedLabel, managedWarning } from "./managed.js";
 
 const COMPARATORS = {
   email: (a, b) => a.email.localeCompare(b.email),
@@ -125,7 +126,7 @@ function memberRows(m, ctx, state, now, redraw) {
   const row = h(
     "tr",
     { dataset: { email: m.email } },
-    cell("E-mail", [toggle, m.email === ctx.me.email ? h("span", { class: "you" }, " (you)") : null]),
+    cell("E-mail", [toggle, m.email === ctx.me.email ? h("span", { class: "you" }, " (you)") : null, managedLabel(m)]),
     cell("Role", [roleBadge(m.role)]),
     cell("Extra permissions", [permissionList(m.permissions)]),
     cell("Joined", [time(m.joinedAt, { now })]),
@@ -157,6 +158,7 @@ async function removeMember(m, ctx) {
     {},
     h("p", {}, h("span", { class: "email" }, visible(m.email)), ` loses access to the workspace ${ctx.api.workspace} immediately. This cannot be undone; they would need a new invitation.`),
     h("p", {}, "Loses: ", permissionList(m.effectivePermissions)),
+    managedWarning(m),
   );
   if (!(await confirmAction({ title: `Remove ${visible(m.email)}?`, body, confirmLabel: "Remove member", danger: true }))) return;
   try {

@@ -8,6 +8,7 @@ import { cell, h, replace, scrollRegion } from "./dom.js";
 import { holdsAdmin, liveStatus, permissionList, permissionsWhere, time } from "./format.js";
 import { clientText } from "./history.js";
 import { visibleIdentity as visible } from "./identity.js";
+import { managedBy } from "./managed.js";
 
 /** STALE_AFTER_DAYS: an open invitation created longer ago than this is stale (the CLI's --stale-after default). */
 export const STALE_AFTER_DAYS = 14;
@@ -36,7 +37,17 @@ export function buildReview({ members, invitations, roles, events, catalog, now 
   const memberEmails = new Set(members.map((m) => m.email.toLowerCase()));
   const open = invitations.filter((i) => ["pending", "expired"].includes(liveStatus(i, now)) && !memberEmails.has(i.email.toLowerCase()));
   const people = [
-    ...members.map((m) => ({ email: m.email, status: "active", role: m.role, permissions: m.permissions, effective: m.effectivePermissions, since: m.joinedAt, invitedBy: m.invitedBy ?? "", expiresAt: null })),
+    ...members.map((m) => ({
+      email: m.email,
+      status: "active",
+      role: m.role,
+      permissions: m.permissions,
+      effective: m.effectivePermissions,
+      since: m.joinedAt,
+      invitedBy: m.invitedBy ?? "",
+      expiresAt: null,
+      managedBy: managedBy(m),
+    })),
     ...open.map((i) => ({
       email: i.email,
       status: liveStatus(i, now),
@@ -46,6 +57,7 @@ export function buildReview({ members, invitations, roles, events, catalog, now 
       since: i.createdAt,
       invitedBy: i.invitedBy,
       expiresAt: i.expiresAt,
+      managedBy: managedBy(i),
     })),
   ]
     .map((p) => ({
@@ -53,6 +65,8 @@ export function buildReview({ members, invitations, roles, events, catalog, now 
       highRisk: highRisk.filter((x) => p.effective.includes(x)),
       lastChange: last.get(p.email.toLowerCase()) ?? null,
       stale: p.status !== "active" && now - Date.parse(p.since) > STALE_AFTER_DAYS * DAY_MS,
+      // the owner is nobody's to manage; anyone else whom no file or stack manages is listed as such
+      unmanaged: p.role !== "owner" && p.managedBy === null,
     }))
     .sort((a, b) => (a.email < b.email ? -1 : a.email > b.email ? 1 : 0));
   const expiring = people.filter((p) => p.status === "pending" && Date.parse(p.expiresAt) - now <= EXPIRING_WITHIN_DAYS * DAY_MS);
@@ -68,6 +82,7 @@ export function buildReview({ members, invitations, roles, events, catalog, now 
       highRisk: people.filter((p) => p.highRisk.length > 0).length,
       expiring: expiring.length,
       stale: people.filter((p) => p.stale).length,
+      notManaged: people.filter((p) => p.unmanaged).length,
     },
   };
 }
@@ -88,6 +103,7 @@ export const CSV_COLUMNS = [
   ["last_change_action", (p) => p.lastChange?.action ?? ""],
   ["last_change_client", (p) => p.lastChange?.client ?? ""],
   ["stale_invitation", (p) => (p.stale ? "yes" : "no")],
+  ["managed_by", (p) => p.managedBy ?? ""],
 ];
 
 /** reviewCsv is the review as CSV like the CLI's: a byte order mark, CRLF, RFC 4180 quoting, formula cells defused with `'`. */
@@ -165,13 +181,29 @@ export async function renderReview(view, ctx) {
         ["Holding a high-risk permission", s.highRisk, "high-risk"],
         [`Invitations expiring within ${EXPIRING_WITHIN_DAYS} days`, s.expiring, "expiring"],
         [`Invitations older than ${STALE_AFTER_DAYS} days`, s.stale, "stale"],
+        ["Not managed by any file", s.notManaged, "not-managed"],
       ].map(([label, value, key]) => h("li", { class: "count", dataset: { count: key } }, h("span", { class: "count-value" }, String(value)), h("span", { class: "count-label" }, label))),
     ),
     section("High-risk permissions", "review-high-risk", review.highRisk, now, "Nobody holds a high-risk permission."),
     section(`Invitations expiring within ${EXPIRING_WITHIN_DAYS} days`, "review-expiring", review.expiring, now, "No invitation expires soon."),
     section(`Invitations older than ${STALE_AFTER_DAYS} days`, "review-stale", review.stale, now, "No stale invitation. Revoke stale ones on the Invitations page."),
+    unmanagedFilter(),
     section("Everyone", "review-everyone", review.people, now, "Nobody."),
   );
+}
+
+/** unmanagedFilter shows only the people no file or stack manages in the Everyone table (rows marked data-unmanaged). */
+function unmanagedFilter() {
+  const box = h("input", {
+    type: "checkbox",
+    id: "review-unmanaged-only",
+    dataset: { key: "filter:unmanaged" },
+    onchange: (event) => {
+      const rows = document.querySelectorAll('section[aria-labelledby="review-everyone"] tbody tr');
+      for (const row of rows) row.hidden = event.target.checked && row.dataset.unmanaged !== "true";
+    },
+  });
+  return h("p", { class: "filter" }, box, h("label", { for: "review-unmanaged-only" }, " Show only people not managed by any file"));
 }
 
 function section(title, id, people, now, empty) {
@@ -187,18 +219,19 @@ function section(title, id, people, now, empty) {
             "table",
             { class: "data review-table" },
             h("caption", { class: "visually-hidden" }, title),
-            h("thead", {}, h("tr", {}, ["Person", "Status", "Role", "High risk", "Since", "Last change"].map((t) => h("th", { scope: "col" }, t)))),
+            h("thead", {}, h("tr", {}, ["Person", "Status", "Role", "High risk", "Managed by", "Since", "Last change"].map((t) => h("th", { scope: "col" }, t)))),
             h(
               "tbody",
               {},
               people.map((p) =>
                 h(
                   "tr",
-                  { dataset: { email: p.email } },
+                  { dataset: { email: p.email, unmanaged: String(p.unmanaged) } },
                   cell("Person", [h("span", { class: "email" }, visible(p.email))]),
                   cell("Status", [p.status]),
                   cell("Role", [visible(p.role)]),
                   cell("High risk", [permissionList(p.highRisk)]),
+                  cell("Managed by", [managerText(p)]),
                   cell("Since", [time(p.since, { now })]),
                   cell("Last change", [lastChange(p, now)]),
                 ),
@@ -207,6 +240,11 @@ function section(title, id, people, now, empty) {
           ),
         ),
   );
+}
+
+function managerText(p) {
+  if (p.managedBy !== null) return h("code", {}, visible(p.managedBy));
+  return p.unmanaged ? h("strong", {}, "not managed by any file") : h("span", { class: "muted" }, "—");
 }
 
 function lastChange(p, now) {

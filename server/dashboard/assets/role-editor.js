@@ -6,6 +6,7 @@ import { summarize } from "./changes.js";
 import { openDialog } from "./dialogs.js";
 import { emailList, h, replace, announce } from "./dom.js";
 import { field, permissionPicker, setFieldError } from "./fields.js";
+import { managedWarning } from "./managed.js";
 
 /** ROLE_NAME is the custom role name pattern of schema/catalog.ts (CUSTOM_ROLE_NAME_PATTERN). */
 export const ROLE_NAME = /^[a-z][a-z0-9-]{1,62}$/;
@@ -68,7 +69,7 @@ export async function editRole(role, ctx) {
 
   const result = await openDialog({
     title: role ? `Edit the role ${role.name}` : "New custom role",
-    body: h("div", { class: "form" }, changed, formError, name.wrapper, description.wrapper, perms.wrapper),
+    body: h("div", { class: "form" }, managedWarning(role, "role"), changed, formError, name.wrapper, description.wrapper, perms.wrapper),
     buttons: [
       { label: "Cancel", value: "cancel" },
       { label: role ? "Save role" : "Create role", value: "save", kind: "primary", beforeClose: save },

@@ -4,6 +4,7 @@
 import { h, replace, scrollRegion } from "./dom.js";
 import { liveStatus, roleBadge } from "./format.js";
 import { deleteRole, editRole } from "./role-editor.js";
+import { managedLabel } from "./managed.js";
 
 /** renderRoles fills `view` with the matrix and the role list. */
 export async function renderRoles(view, ctx) {
@@ -37,7 +38,7 @@ export async function renderRoles(view, ctx) {
     return h(
       "li",
       { class: "role-item", dataset: { role: r.name } },
-      h("div", { class: "role-head" }, roleBadge(r.name), h("span", { class: "muted small" }, r.builtIn ? " built-in" : " custom"), h("span", { class: "small holders" }, ` · held by ${who.members.length} member(s), ${who.invitations.length} pending invitation(s)`)),
+      h("div", { class: "role-head" }, roleBadge(r.name), h("span", { class: "muted small" }, r.builtIn ? " built-in" : " custom"), h("span", { class: "small holders" }, ` · held by ${who.members.length} member(s), ${who.invitations.length} pending invitation(s)`), managedLabel(r)),
       h("p", { class: "role-desc" }, r.description || h("span", { class: "muted" }, "No description.")),
       ctx.canManage && !r.builtIn
         ? h(
