@@ -12,6 +12,7 @@ import type {
   PermissionInfo,
   Role,
   RolePut,
+  SponsoredChoice,
   Workspace,
 } from "../schema/api.js";
 import { createTransport, type CallCounts, type Transport, type TransportOptions } from "./http.js";
@@ -43,7 +44,8 @@ export interface AccessClient {
   listMembers(workspace: string): Promise<Member[]>;
   getMember(workspace: string, id: string): Promise<Member>;
   updateMember(workspace: string, id: string, patch: MemberPatch, options: { ifMatch: number }): Promise<Member>;
-  removeMember(workspace: string, id: string, options: { ifMatch: number }): Promise<void>;
+  /** removeMember removes a member; `invitations` decides the open invitations it sponsors, if it holds access:manage (docs/api.md, "Sponsors"). */
+  removeMember(workspace: string, id: string, options: { ifMatch: number; invitations?: SponsoredChoice }): Promise<void>;
   listInvitations(workspace: string, filter?: { status?: InvitationStatus }): Promise<Invitation[]>;
   getInvitation(workspace: string, id: string): Promise<Invitation>;
   createInvitation(workspace: string, body: InvitationCreate, options?: { idempotencyKey?: string }): Promise<Invitation>;
@@ -106,7 +108,13 @@ export function createClient(options: ClientOptions): AccessClient {
     getMember: (w, id) => http.request({ method: "GET", path: `${ws(w)}/members/${seg(id)}` }),
     updateMember: (w, id, patch, o) =>
       http.request({ method: "PATCH", path: `${ws(w)}/members/${seg(id)}`, body: patch, ifMatch: o.ifMatch }),
-    removeMember: (w, id, o) => http.request({ method: "DELETE", path: `${ws(w)}/members/${seg(id)}`, ifMatch: o.ifMatch }),
+    removeMember: (w, id, o) =>
+      http.request({
+        method: "DELETE",
+        path: `${ws(w)}/members/${seg(id)}`,
+        ifMatch: o.ifMatch,
+        ...(o.invitations !== undefined ? { body: { invitations: o.invitations } } : {}),
+      }),
     listInvitations: (w, filter) => readAll<Invitation>(http, `${ws(w)}/invitations`, { status: filter?.status }),
     getInvitation: (w, id) => http.request({ method: "GET", path: `${ws(w)}/invitations/${seg(id)}` }),
     createInvitation: (w, body, o) =>

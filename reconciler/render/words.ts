@@ -160,6 +160,7 @@ const ACTION_PHRASES: Record<AuditAction, string> = {
   "invitation.updated": "invitation changed",
   "invitation.resent": "invitation resent",
   "invitation.revoked": "invitation revoked",
+  "invitation.transferred": "invitation transferred",
   "invitation.accepted": "invitation accepted",
   "member.updated": "changed",
   "member.removed": "removed",

@@ -36,6 +36,8 @@ export interface InvitationRow {
   send_count: number;
   last_sent_at: number;
   invited_by: string;
+  /** sponsor is the member whose access:manage keeps the invitation valid (docs/api.md, "Sponsors"). */
+  sponsor: string;
   version: number;
 }
 

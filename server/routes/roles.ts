@@ -3,7 +3,7 @@ import type { RolePut } from "../../schema/api.js";
 import { ADMIN_PERMISSION, CUSTOM_ROLE_NAME_PATTERN, isBuiltInRole } from "../../schema/catalog.js";
 import { checkDescription } from "../../schema/identity.js";
 import { checkGrants } from "../access.js";
-import { holdsManage, revokeSentInvitations } from "../authority.js";
+import { holdsManage, settleSponsored } from "../authority.js";
 import { checkIfMatch, runChange } from "../change.js";
 import type { ServerContext } from "../context.js";
 import { conflict, HttpError, invalid, notFound } from "../http-error.js";
@@ -44,14 +44,16 @@ export function roleRoutes(app: FastifyInstance, ctx: ServerContext): void {
         if (before && before.description === description && JSON.stringify(before.permissions) === JSON.stringify(permissions)) {
           return { workspaceId: wsId, status: 200, body: before, version: before.version, events: [] };
         }
-        if (existing) repos.roles.update(wsId, name, description, permissions);
-        else repos.roles.insert(wsId, name, description, permissions);
-        const after = toRole(repos.roles.get(wsId, name)!);
-        const rolesAfter = repos.roles.lookup(wsId);
-        // the holders of this role who held access:manage through it and no longer do
+        // the holders of this role who hold access:manage through it and would no longer do
+        const rolesAfter: typeof caller.roles = (role) => (role === name ? permissions : caller.roles(role));
         const demoted = existing
           ? repos.members.withRole(wsId, name).filter((m) => holdsManage(m.role, parseList(m.permissions), caller.roles) && !holdsManage(m.role, parseList(m.permissions), rolesAfter))
           : [];
+        const callerKeepsManage = holdsManage(caller.member.role, parseList(caller.member.permissions), rolesAfter);
+        const consequences = settleSponsored(ctx, caller, demoted.map((m) => ({ member: m, loss: "lostManage" as const })), request.body.invitations, callerKeepsManage);
+        if (existing) repos.roles.update(wsId, name, description, permissions);
+        else repos.roles.insert(wsId, name, description, permissions);
+        const after = toRole(repos.roles.get(wsId, name)!);
         return {
           workspaceId: wsId,
           status: existing ? 200 : 201,
@@ -59,7 +61,7 @@ export function roleRoutes(app: FastifyInstance, ctx: ServerContext): void {
           version: after.version,
           events: [
             { actor: caller.member.email, action: existing ? "role.updated" : "role.created", target: name, before, after },
-            ...demoted.flatMap((m) => revokeSentInvitations(ctx, m, caller.member.email, "lostManage")),
+            ...consequences,
           ],
         };
       });
