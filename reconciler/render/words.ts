@@ -21,7 +21,6 @@ export const PHASE_TITLES: Record<Phase, string> = {
   grants: "Invitations and promotions",
   demotions: "Demotions (changes that take permissions away)",
   removals: "Removals and revocations",
-  reinvitations: "Invitations again (their sender loses access:manage in this plan)",
   roleDeletions: "Role deletions",
 };
 
@@ -125,6 +124,21 @@ export function holderEffect(before: readonly string[], after: readonly string[]
 /** changesByPhase groups a plan's changes by phase in apply order, keeping plan order inside each; empty phases are left out. */
 export function changesByPhase(changes: readonly Change[]): [Phase, Change[]][] {
   return PHASES.map((phase): [Phase, Change[]] => [phase, changes.filter((c) => c.phase === phase)]).filter(([, list]) => list.length > 0);
+}
+
+/**
+ * sponsoredLines says what a change that takes access:manage from a sponsor does with
+ * each open invitation it sponsors (`kept` or `revoked`, and why), and for a revocation
+ * that is such a consequence, which change causes it. Empty for every other change.
+ */
+export function sponsoredLines(c: Change): string[] {
+  if (c.kind === "revokeInvitation") return c.cause !== undefined ? [`consequence of ${c.cause}`] : [];
+  if (c.kind !== "updateMember" && c.kind !== "removeMember" && c.kind !== "updateRole") return [];
+  return (c.sponsored ?? []).map((s) =>
+    s.decision === "transfer"
+      ? `invitation of ${s.email} (sponsored by ${s.sponsor}): transferred to the caller, ${s.reason}`
+      : `invitation of ${s.email} (sponsored by ${s.sponsor}): revoked, ${s.reason}`,
+  );
 }
 
 /**
