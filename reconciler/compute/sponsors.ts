@@ -16,7 +16,7 @@ import * as make from "./changes.js";
  * counts toward maxRemovals and is reviewed first). Returns the new change list; pure.
  */
 export function decideSponsored(desired: DesiredState, live: LiveState, changes: readonly Change[], tables: make.Tables): Change[] {
-  const losers = losingManage(changes);
+  const losers = losingManage(changes, live);
   if (losers.size === 0) return [...changes];
   const wanted = new Set(desired.members.map((m) => normalizeEmail(m.email)));
   const preserve = new Set(desired.safety.preserve.map(normalizeEmail));
@@ -28,8 +28,9 @@ export function decideSponsored(desired: DesiredState, live: LiveState, changes:
   const added: Change[] = [];
   for (const inv of live.invitations) {
     if (inv.status !== "pending" && inv.status !== "expired") continue;
-    const cause = losers.get(normalizeEmail(inv.sponsor));
-    if (cause === undefined) continue;
+    const causes = losers.get(normalizeEmail(inv.sponsor));
+    if (causes === undefined) continue;
+    const cause = causes[0]!;
     const email = normalizeEmail(inv.email);
     const own = byInvitation.get(inv.id);
     const keep = (reason: string) => decision(inv, "transfer", reason);
@@ -45,7 +46,7 @@ export function decideSponsored(desired: DesiredState, live: LiveState, changes:
       const reason = `its sponsor ${inv.sponsor} loses ${ADMIN_PERMISSION} (${cause.key}) and access.yaml does not list it`;
       added.push({ ...make.revokeInvitation(email, inv, reason, tables), key, phase: cause.phase, cause: cause.key });
     }
-    decided.set(cause.key, [...(decided.get(cause.key) ?? []), d]);
+    for (const c of causes) decided.set(c.key, [...(decided.get(c.key) ?? []), d]);
   }
   const withDecisions = changes.map((c): Change => {
     const sponsored = decided.get(c.key);
@@ -66,12 +67,18 @@ function decision(inv: Invitation, d: SponsoredChoice, reason: string): Sponsore
   return { email: normalizeEmail(inv.email), invitationId: inv.id, sponsor: normalizeEmail(inv.sponsor), decision: d, reason };
 }
 
-/** losingManage maps each person this plan takes access:manage from (removed, demoted, or holding an edited role) to the change that does it (the first in plan order). */
-function losingManage(changes: readonly Change[]): Map<string, Change> {
-  const out = new Map<string, Change>();
+/**
+ * losingManage maps each person this plan takes access:manage from to every change that
+ * may do it, in plan order: a removal or demotion, and the edit of a custom role they hold
+ * live or after the plan (changes of one phase run concurrently, so whichever request
+ * comes first decides their invitations; the others find none left).
+ */
+function losingManage(changes: readonly Change[], live: LiveState): Map<string, Change[]> {
+  const out = new Map<string, Change[]>();
   const add = (email: string, c: Change) => {
     const key = normalizeEmail(email);
-    if (!out.has(key)) out.set(key, c);
+    const list = out.get(key) ?? [];
+    if (!list.includes(c)) out.set(key, [...list, c]);
   };
   for (const c of changes) {
     switch (c.kind) {
@@ -79,11 +86,16 @@ function losingManage(changes: readonly Change[]): Map<string, Change> {
       case "updateMember":
         if (c.lost.includes(ADMIN_PERMISSION)) add(c.email, c);
         break;
-      case "updateRole":
+      case "updateRole": {
+        const manages = (role: readonly string[], grants: readonly string[]) => role.includes(ADMIN_PERMISSION) || grants.includes(ADMIN_PERMISSION);
+        for (const m of live.members) {
+          if (m.role === c.name && manages(c.before.permissions, m.permissions) && !manages(c.after.permissions, m.permissions)) add(m.email, c);
+        }
         for (const h of c.holders ?? []) {
           if (h.state === "active" && h.before.includes(ADMIN_PERMISSION) && !h.after.includes(ADMIN_PERMISSION)) add(h.email, c);
         }
         break;
+      }
       case "inviteMember":
       case "updateInvitation":
       case "resendInvitation":
