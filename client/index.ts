@@ -36,6 +36,8 @@ export interface AccessClient {
   /** calls is a snapshot of the call counts so far. */
   readonly calls: CallCounts;
   resetCalls(): void;
+  /** gaveUp tells whether the client has seen only connection failures for retry.giveUpAfterMs (default 10 s): no request retries any more. */
+  gaveUp(): boolean;
   /** close ends the connection pool; later calls fail with a network_error. */
   close(): Promise<void>;
 
@@ -99,6 +101,7 @@ export function createClient(options: ClientOptions): AccessClient {
     get calls() {
       return http.calls;
     },
+    gaveUp: () => http.gaveUp(),
     resetCalls: () => http.resetCalls(),
     close: () => http.close(),
 

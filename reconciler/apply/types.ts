@@ -30,6 +30,8 @@ export interface ApplyClient {
   listMembers(workspace: string): Promise<Member[]>;
   listInvitations(workspace: string, filter?: { status?: InvitationStatus }): Promise<Invitation[]>;
   listRoles(workspace: string): Promise<Role[]>;
+  /** gaveUp, when the client has it, tells that it gave up on an unreachable server: apply then starts no new change. */
+  gaveUp?(): boolean;
 }
 
 /** ApplyEntry names one change of the plan in a result: its key, kind and phase, and whom (email) or what (role name) it touches. */
