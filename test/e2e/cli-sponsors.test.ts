@@ -55,9 +55,12 @@ describe("an admin who sponsors invitations leaves", () => {
     expect(plan.stdout).toContain("invitation of pres@acme.io (sponsored by carol@acme.io): transferred to the caller, in safety.preserve");
     expect(plan.stdout).toContain("invitation of hank@acme.io (sponsored by carol@acme.io): transferred to the caller, access.yaml lists it");
 
+    const sent = (await server.outbox()).length;
     const applied = await runCli(["apply", "-f", file, "--auto-approve"], { env: server.env() });
     expect(applied.code, applied.stderr + applied.stdout).toBe(0);
     expect(applied.stdout).toContain("Verified: the workspace matches access.yaml.");
+    // Nobody gets a second e-mail because carol left.
+    expect((await server.outbox()).length).toBe(sent);
     expect(await openInvitations()).toEqual([
       ["gina@acme.io", "pending", OWNER],
       ["hank@acme.io", "pending", OWNER],
