@@ -55,13 +55,14 @@ async function benchVerifiedApply(members: number, invitations: number): Promise
     const once = async () => {
       client.resetCalls();
       const started = performance.now();
-      const plan = computePlan(desired, await fetchWorkspaceState(client, "bench"), { target: url });
+      const live = await fetchWorkspaceState(client, "bench");
+      const plan = computePlan(desired, live, { target: url });
       const planReads = client.calls.reads;
       const planned = performance.now();
       const result = await applyPlan(plan, client);
       const writes = client.calls.writes;
       const applied = performance.now();
-      const verification = plan.changes.length === 0 ? { status: "verified" } : await verifyApplied(client, desired, plan);
+      const verification = plan.changes.length === 0 ? { status: "verified" } : await verifyApplied(client, desired, plan, live, new Set(result.applied.map((a) => a.key)));
       const done = performance.now();
       return {
         changes: plan.changes.length,

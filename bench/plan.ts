@@ -35,7 +35,7 @@ export function workspace(size: number): LiveState {
   for (let i = 0; i < size; i += 1) {
     const email = `person-${i}@bench.io`;
     if (i % 10 === 9) {
-      invitations.push({ id: `i${i}`, email, role: roleOf(i), permissions: grantsOf(i), status: "pending", createdAt: "2026-01-01T00:00:00Z", expiresAt: "2026-01-08T00:00:00Z", sendCount: 1, lastSentAt: "2026-01-01T00:00:00Z", invitedBy: "owner@bench.io", version: 1 });
+      invitations.push({ id: `i${i}`, email, role: roleOf(i), permissions: grantsOf(i), status: "pending", createdAt: "2026-01-01T00:00:00Z", expiresAt: "2026-01-08T00:00:00Z", sendCount: 1, lastSentAt: "2026-01-01T00:00:00Z", invitedBy: "owner@bench.io", sponsor: "owner@bench.io", version: 1 });
     } else {
       members.push({ id: `m${i}`, email: i % 3 === 0 ? email.toUpperCase() : email, role: roleOf(i), permissions: grantsOf(i), effectivePermissions: [], joinedAt: "2026-01-01T00:00:00Z", invitedBy: "owner@bench.io", version: 1 });
     }

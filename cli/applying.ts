@@ -2,8 +2,8 @@ import { AccessError, InterruptedError } from "../errors.js";
 import { applyPlan, entrySubject, type ApplyResult } from "../reconciler/apply/index.js";
 import type { AccessClient } from "../client/index.js";
 import type { Change, Plan } from "../reconciler/plan.js";
-import { describeState, showInvisible, subjectOf, verbOf } from "../reconciler/render/index.js";
-import type { Verification } from "../reconciler/verify.js";
+import { describeState, eventText, showInvisible, subjectOf, verbOf } from "../reconciler/render/index.js";
+import type { AttributedDeviation, Verification } from "../reconciler/verify.js";
 import { createProgress } from "./progress.js";
 
 /**
@@ -49,14 +49,25 @@ export function verificationLines(verification: Verification): string[] {
       return ["Verified: the workspace matches access.yaml."];
     case "differs": {
       const n = verification.remaining.length;
+      const d = verification.deviations.length;
       return [
-        `Not verified: the workspace still differs from access.yaml in ${n} place${n === 1 ? "" : "s"}:`,
-        ...capped(verification.remaining.map(differenceLine)),
+        ...(d > 0
+          ? [`Not verified: ${d} promise${d === 1 ? "" : "s"} of the plan did not hold:`, ...capped(verification.deviations.map(deviationLine))]
+          : []),
+        ...(n > 0
+          ? [`Not verified: the workspace still differs from access.yaml in ${n} place${n === 1 ? "" : "s"}:`, ...capped(verification.remaining.map(differenceLine))]
+          : []),
       ];
     }
     case "skipped":
       return [`Not verified: ${verification.reason}.`];
   }
+}
+
+/** deviationLine names one broken promise: what the plan promised, what was found, and the newest history event about it (who, through which client). */
+export function deviationLine(d: AttributedDeviation): string {
+  const by = d.event === null ? "no history event found" : `last changed by ${eventText(d.event)}`;
+  return showInvisible(`  ${d.subject}: promised ${d.promised}; found ${d.found} (${by})`);
 }
 
 /** differenceLine names one remaining difference as the change a new plan would make. */
@@ -81,11 +92,14 @@ export function outcomeError(result: ApplyResult, verification: Verification, in
   }
   if (verification.status === "differs") {
     const n = verification.remaining.length;
-    return new AccessError(
-      `apply did not converge: the workspace still differs from access.yaml in ${n} place${n === 1 ? "" : "s"} (another writer changed it during the apply?); run plan again to review`,
-    );
+    const d = verification.deviations.length;
+    const parts = [
+      ...(d > 0 ? [`${d} promise${d === 1 ? "" : "s"} of the plan did not hold (${verification.deviations.map((x) => x.subject).join(", ")})`] : []),
+      ...(n > 0 ? [`the workspace still differs from access.yaml in ${n} place${n === 1 ? "" : "s"}`] : []),
+    ];
+    return new AccessError(`apply did not converge: ${parts.join("; ")}; run plan again to review`);
   }
-  if (verification.status === "skipped" && verification.cause !== "selfRemoved") {
+  if (verification.status === "skipped" && (verification.cause !== "selfRemoved" || (verification.unchecked ?? []).length > 0)) {
     return new AccessError(`apply could not be verified: ${verification.reason}`);
   }
   return null;

@@ -162,15 +162,20 @@ export async function verify(reviewed: Reviewed, result: ApplyResult, interrupte
     return { status: "skipped", cause: "unreachable", reason: `${session.target} stopped answering` };
   }
   const caller = normalizeEmail(plan.caller);
-  if (result.applied.some((a) => a.kind === "removeMember" && a.email !== undefined && normalizeEmail(a.email) === caller)) {
+  const selfRemoval = plan.changes.find((c) => c.kind === "removeMember" && normalizeEmail(c.email) === caller);
+  if (selfRemoval !== undefined && result.applied.some((a) => a.key === selfRemoval.key)) {
+    // What the removal of the caller could affect beyond itself: the invitations it sponsored (the self rail blocks that plan).
+    const unchecked = selfRemoval.kind === "removeMember" ? (selfRemoval.sponsored ?? []).map((s) => `the invitation of ${s.email}`) : [];
+    const why = unchecked.length === 0 ? "; nothing else it promised depends on that token (it sponsored no invitation)" : `; could not check ${unchecked.join(", ")}`;
     return {
       status: "skipped",
       cause: "selfRemoved",
-      reason: `this apply removed ${plan.caller}, whose token ran it: that token no longer works, so the workspace was not read back`,
+      reason: `this apply removed ${plan.caller}, whose token ran it: that token no longer works, so the workspace was not read back${why}`,
+      unchecked,
     };
   }
   try {
-    return await verifyApplied(session.client, desired, plan, { allowSelfChange });
+    return await verifyApplied(session.client, desired, plan, reviewed.live, new Set(result.applied.map((a) => a.key)), { allowSelfChange });
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
     return { status: "skipped", cause: "unreadable", reason: `the workspace could not be read back (${err.message})` };

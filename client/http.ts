@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { Pool } from "undici";
 import { ApiError } from "../errors.js";
 import type { ApiErrorBody } from "../schema/api.js";
-import { DEFAULT_RETRY, isRetryableStatus, parseRetryAfter, retryDelay, type RetryOptions } from "./retry.js";
+import { DEFAULT_RETRY, isRetryableStatus, parseRetryAfter, Reachability, retryDelay, type RetryOptions } from "./retry.js";
 import { parseBaseUrl } from "./url.js";
 import { USER_AGENT } from "./version.js";
 
@@ -39,7 +39,7 @@ export interface TransportOptions {
   random?: () => number;
   /** sleep waits `ms`; injectable so tests do not wait. */
   sleep?: (ms: number) => Promise<void>;
-  /** now is the clock Retry-After dates are read against. */
+  /** now is the clock Retry-After dates and the give-up window (retry.giveUpAfterMs) are read against. */
   now?: () => number;
   /** connections caps the pool's sockets to the origin (default 16). */
   connections?: number;
@@ -65,6 +65,8 @@ export interface RequestSpec {
 export interface Transport {
   readonly baseUrl: string;
   request<T>(spec: RequestSpec): Promise<T>;
+  /** gaveUp tells whether the client has seen only connection failures for retry.giveUpAfterMs: no request retries any more. */
+  gaveUp(): boolean;
   readonly calls: CallCounts;
   resetCalls(): void;
   close(): Promise<void>;
@@ -92,6 +94,7 @@ export function createTransport(options: TransportOptions): Transport {
   });
   let counts = emptyCounts();
   let closed = false;
+  const reach = new Reachability(policy.giveUpAfterMs);
 
   const redact = (text: string): string => (token && text.includes(token) ? text.split(token).join("[redacted]") : text);
 
@@ -109,8 +112,10 @@ export function createTransport(options: TransportOptions): Transport {
     try {
       const res = await pool.request({ method: spec.method, path, headers, body: body ?? null });
       const text = await res.body.text();
+      reach.answered();
       return { kind: "answer", status: res.statusCode, headers: res.headers, text };
     } catch (err) {
+      reach.failed(now());
       return { kind: "network", error: err };
     }
   }
@@ -135,18 +140,21 @@ export function createTransport(options: TransportOptions): Transport {
               : null;
       if (error === null && outcome.kind === "answer") return parseBody<T>(outcome, spec, path, redact);
       if (error === null) throw new Error("unreachable: an outcome is an answer or a network error");
-      if (closed || !isRetryableStatus(error.status)) throw error;
+      if (closed || !isRetryableStatus(error.status) || reach.gaveUp(now())) throw error;
       const retryAfter = outcome.kind === "answer" ? parseRetryAfter(outcome.headers["retry-after"], now()) : undefined;
       const delay = retryDelay(n, retryAfter, policy, random);
       if (delay === null) throw error;
       counts.retries += 1;
-      await sleep(delay);
+      // A wait never runs past the moment the client gives up on an unreachable server.
+      await sleep(Math.min(delay, reach.remainingMs(now())));
+      if (reach.gaveUp(now())) throw error;
     }
   }
 
   return {
     baseUrl: display,
     request,
+    gaveUp: () => reach.gaveUp(now()),
     get calls() {
       return { ...counts };
     },

@@ -12,6 +12,7 @@ import type {
   PermissionInfo,
   Role,
   RolePut,
+  SponsoredChoice,
   Workspace,
 } from "../schema/api.js";
 import { createTransport, type CallCounts, type Transport, type TransportOptions } from "./http.js";
@@ -35,6 +36,8 @@ export interface AccessClient {
   /** calls is a snapshot of the call counts so far. */
   readonly calls: CallCounts;
   resetCalls(): void;
+  /** gaveUp tells whether the client has seen only connection failures for retry.giveUpAfterMs (default 10 s): no request retries any more. */
+  gaveUp(): boolean;
   /** close ends the connection pool; later calls fail with a network_error. */
   close(): Promise<void>;
 
@@ -44,7 +47,8 @@ export interface AccessClient {
   listMembers(workspace: string, filter?: { managedBy?: string | null }): Promise<Member[]>;
   getMember(workspace: string, id: string): Promise<Member>;
   updateMember(workspace: string, id: string, patch: MemberPatch, options: { ifMatch: number }): Promise<Member>;
-  removeMember(workspace: string, id: string, options: { ifMatch: number }): Promise<void>;
+  /** removeMember removes a member; `invitations` decides the open invitations it sponsors, if it holds access:manage (docs/api.md, "Sponsors"). */
+  removeMember(workspace: string, id: string, options: { ifMatch: number; invitations?: SponsoredChoice }): Promise<void>;
   listInvitations(workspace: string, filter?: { status?: InvitationStatus; managedBy?: string | null }): Promise<Invitation[]>;
   getInvitation(workspace: string, id: string): Promise<Invitation>;
   createInvitation(workspace: string, body: InvitationCreate, options?: { idempotencyKey?: string }): Promise<Invitation>;
@@ -124,6 +128,7 @@ function clientOver(transport: Transport, manager: string | undefined): AccessCl
     get calls() {
       return http.calls;
     },
+    gaveUp: () => http.gaveUp(),
     resetCalls: () => http.resetCalls(),
     close: () => http.close(),
 
@@ -133,7 +138,13 @@ function clientOver(transport: Transport, manager: string | undefined): AccessCl
     getMember: (w, id) => http.request({ method: "GET", path: `${ws(w)}/members/${seg(id)}` }),
     updateMember: (w, id, patch, o) =>
       http.request({ method: "PATCH", path: `${ws(w)}/members/${seg(id)}`, body: patch, ifMatch: o.ifMatch }),
-    removeMember: (w, id, o) => http.request({ method: "DELETE", path: `${ws(w)}/members/${seg(id)}`, ifMatch: o.ifMatch }),
+    removeMember: (w, id, o) =>
+      http.request({
+        method: "DELETE",
+        path: `${ws(w)}/members/${seg(id)}`,
+        ifMatch: o.ifMatch,
+        ...(o.invitations !== undefined ? { body: { invitations: o.invitations } } : {}),
+      }),
     listInvitations: (w, filter) => readAll<Invitation>(http, `${ws(w)}/invitations`, { status: filter?.status, ...managedQuery(filter) }),
     getInvitation: (w, id) => http.request({ method: "GET", path: `${ws(w)}/invitations/${seg(id)}` }),
     createInvitation: (w, body, o) =>

@@ -14,6 +14,12 @@ export interface RetryOptions {
   maxDelayMs?: number;
   /** maxRetryAfterMs: a Retry-After longer than this is not waited for; the error is surfaced. */
   maxRetryAfterMs?: number;
+  /**
+   * giveUpAfterMs: once the client has seen only connection failures (no answer at all)
+   * for this long, across every request in flight, no request retries any more: the
+   * server is taken as gone (see Reachability). Backoff waits are cut to end by then.
+   */
+  giveUpAfterMs?: number;
 }
 
 /** DEFAULT_RETRY: 8 retries make a request survive a 30 % fault rate with overwhelming odds (0.3^9 ≈ 2e-5). */
@@ -22,7 +28,40 @@ export const DEFAULT_RETRY: Required<RetryOptions> = {
   baseDelayMs: 100,
   maxDelayMs: 5_000,
   maxRetryAfterMs: 60_000,
+  giveUpAfterMs: 10_000,
 };
+
+/**
+ * Reachability is the unreachability one client shares across its requests: since when
+ * it has seen only connection failures (null: it has had an answer since), so a dead
+ * server is given up in bounded time however many requests are in flight. Pure state;
+ * the transport feeds it with `now`.
+ */
+export class Reachability {
+  private failingSince: number | null = null;
+
+  constructor(private readonly giveUpAfterMs: number) {}
+
+  /** answered records any HTTP answer, whatever its status: the server is there. */
+  answered(): void {
+    this.failingSince = null;
+  }
+
+  /** failed records a connection failure at `now`. */
+  failed(now: number): void {
+    if (this.failingSince === null) this.failingSince = now;
+  }
+
+  /** gaveUp tells whether the client has seen only connection failures for giveUpAfterMs at `now`. */
+  gaveUp(now: number): boolean {
+    return this.failingSince !== null && now - this.failingSince >= this.giveUpAfterMs;
+  }
+
+  /** remainingMs is how long retries may still wait at `now` before the client gives up (Infinity while answers come). */
+  remainingMs(now: number): number {
+    return this.failingSince === null ? Infinity : Math.max(0, this.failingSince + this.giveUpAfterMs - now);
+  }
+}
 
 /** RETRYABLE_STATUSES are the answers a retry may cure: rate limiting and transient server failures. */
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 500, 502, 503, 504]);

@@ -26,7 +26,8 @@ export interface ChangeKindInfo<K extends ChangeKind> {
   setColumn: "invite" | "update" | "remove" | "roles";
   /**
    * phase is the phase computePlan puts a change of this kind in, unless it takes
-   * permissions away (an update then goes with the demotions) or is a reinvitation.
+   * permissions away (an update then goes with the demotions) or is the consequence of
+   * another change (a revocation with `cause` goes with its cause).
    */
   phase: Phase;
   /** subject is whom the change is about: a person, by email, or a custom role, by name. */

@@ -5,7 +5,7 @@ import type { Invitation, Member, Role, Workspace } from "../schema/api.js";
  * digestLiveState is a stable SHA-256 (hex) of everything a plan depends on: the
  * workspace's name and owner, every member (id, email, role, grants, version), every
  * non-accepted invitation (id, email, role, grants, status, send count, expiry,
- * version) and every custom role (name, description, permissions, version). Lists are
+ * version, sponsor: a transfer leaves the version as it is) and every custom role (name, description, permissions, version). Lists are
  * sorted and permission lists sorted, so the digest does not depend on page order.
  * It leaves out the workspace revision (which moves on changes a plan does not read,
  * such as accepted invitations) and the caller (two admins planning the same state
@@ -26,7 +26,7 @@ export function digestLiveState(state: {
       .sort(byFirstTwo),
     invitations: state.invitations
       .filter((i) => i.status !== "accepted")
-      .map((i) => [i.id, i.email.toLowerCase(), i.role, sorted(i.permissions), i.status, i.sendCount, i.expiresAt, i.version])
+      .map((i) => [i.id, i.email.toLowerCase(), i.role, sorted(i.permissions), i.status, i.sendCount, i.expiresAt, i.version, i.sponsor.toLowerCase()])
       .sort(byFirstTwo),
     roles: state.roles
       .filter((r) => !r.builtIn)

@@ -28,6 +28,9 @@ const liveSince = z.object({
   otherManager: z.boolean().optional(),
 });
 const holder = z.object({ email, state: z.enum(["active", "pending"]), before: z.array(z.string()), after: z.array(z.string()) });
+const sponsored = z
+  .array(z.object({ email, invitationId: id, sponsor: email, decision: z.enum(["revoke", "transfer"]), reason: z.string() }))
+  .optional();
 const common = {
   key: z.string().min(1),
   phase: z.enum(PHASES as unknown as [Phase, ...Phase[]]),
@@ -43,11 +46,11 @@ export const ChangeSchema = z.discriminatedUnion("kind", [
   z.object({ ...common, kind: z.literal("inviteMember"), email, before: z.null(), after: access }),
   z.object({ ...common, kind: z.literal("updateInvitation"), email, invitationId: id, version, before: access, after: access }),
   z.object({ ...common, kind: z.literal("resendInvitation"), email, invitationId: id, version, sendCount: version, before: access, after: access }),
-  z.object({ ...common, kind: z.literal("revokeInvitation"), email, invitationId: id, version, before: access, after: z.null() }),
-  z.object({ ...common, kind: z.literal("updateMember"), email, memberId: id, version, before: access, after: access }),
-  z.object({ ...common, kind: z.literal("removeMember"), email, memberId: id, version, before: access, after: z.null() }),
+  z.object({ ...common, kind: z.literal("revokeInvitation"), email, invitationId: id, version, before: access, after: z.null(), cause: z.string().min(1).optional() }),
+  z.object({ ...common, kind: z.literal("updateMember"), email, memberId: id, version, before: access, after: access, sponsored }),
+  z.object({ ...common, kind: z.literal("removeMember"), email, memberId: id, version, before: access, after: z.null(), sponsored }),
   z.object({ ...common, kind: z.literal("createRole"), name, before: z.null(), after: roleBody }),
-  z.object({ ...common, kind: z.literal("updateRole"), name, version, before: roleBody, after: roleBody, holders: z.array(holder).optional() }),
+  z.object({ ...common, kind: z.literal("updateRole"), name, version, before: roleBody, after: roleBody, holders: z.array(holder).optional(), sponsored }),
   z.object({ ...common, kind: z.literal("deleteRole"), name, version, before: roleBody, after: z.null() }),
 ]);
 

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { AuditAction, AuditClient } from "../schema/api.js";
+import type { AuditAction, AuditClient, SponsoredChoice } from "../schema/api.js";
 import { CHANGE_KIND_TABLE, KINDS_BY_ROW } from "./change-kinds.js";
 
 /**
@@ -11,9 +11,10 @@ import { CHANGE_KIND_TABLE, KINDS_BY_ROW } from "./change-kinds.js";
 
 /**
  * PLAN_FORMAT_VERSION is bumped on any incompatible change to Plan's shape
- * (docs/plan-format.md). 2 added `planId` and `accessFile`.
+ * (docs/plan-format.md). 2 added `planId` and `accessFile`; 3 added sponsors (`sponsored`,
+ * a revocation's `cause`) and dropped the `reinvitations` phase.
  */
-export const PLAN_FORMAT_VERSION = 2 as const;
+export const PLAN_FORMAT_VERSION = 3 as const;
 
 /** Access is what a person holds or will hold: a role plus extra grants (catalog order). */
 export interface Access {
@@ -32,15 +33,34 @@ export type Risk = "high" | "normal";
 
 /**
  * Phase orders apply: roles first, then invitations and promotions, then demotions, then
- * removals and revocations, then reinvitations (fresh invitations for wanted people
- * whose invitation the server revokes when its sender loses access:manage in this plan),
- * then role deletions. Changes of one phase may run concurrently; a phase starts when the
- * previous one has finished.
+ * removals and revocations, then role deletions. Changes of one phase may run
+ * concurrently; a phase starts when the previous one has finished. A revocation that is
+ * the consequence of another change (`cause`) runs in its cause's phase.
  */
-export type Phase = "roles" | "grants" | "demotions" | "removals" | "reinvitations" | "roleDeletions";
+export type Phase = "roles" | "grants" | "demotions" | "removals" | "roleDeletions";
 
 /** PHASES lists the phases in apply order. */
-export const PHASES: readonly Phase[] = ["roles", "grants", "demotions", "removals", "reinvitations", "roleDeletions"];
+export const PHASES: readonly Phase[] = ["roles", "grants", "demotions", "removals", "roleDeletions"];
+
+/**
+ * SponsoredInvitation is one open invitation sponsored by someone a change takes
+ * access:manage from, and what the plan decided for it: `transfer` (the applying caller
+ * becomes its sponsor: the file wants it, it is preserved, or additive mode leaves it
+ * alone) or `revoke` (nothing keeps it; a revokeInvitation change with this `cause` does it,
+ * unless the file revokes it anyway). `reason` says which.
+ */
+export interface SponsoredInvitation {
+  email: string;
+  invitationId: string;
+  sponsor: string;
+  decision: SponsoredChoice;
+  reason: string;
+}
+
+/** Sponsoring is carried by a change that can take access:manage away: the open invitations it decides (absent: none). */
+interface Sponsoring {
+  sponsored?: SponsoredInvitation[];
+}
 
 /** ChangeCommon is carried by every change: a stable key, its phase, its effect on effective permissions, and why. */
 interface ChangeCommon {
@@ -110,7 +130,7 @@ export interface ResendInvitation extends ChangeCommon {
   after: Access;
 }
 
-/** RevokeInvitation revokes a pending invitation the file no longer names. */
+/** RevokeInvitation revokes a pending invitation the file no longer names, or an open one whose sponsor loses access:manage (`cause`). */
 export interface RevokeInvitation extends ChangeCommon {
   kind: "revokeInvitation";
   email: string;
@@ -118,10 +138,12 @@ export interface RevokeInvitation extends ChangeCommon {
   version: number;
   before: Access;
   after: null;
+  /** cause is the key of the change that takes access:manage from the invitation's sponsor, when the revocation is that change's consequence. */
+  cause?: string;
 }
 
 /** UpdateMember changes an active member's role or grants in place (never remove + re-add). */
-export interface UpdateMember extends ChangeCommon {
+export interface UpdateMember extends ChangeCommon, Sponsoring {
   kind: "updateMember";
   email: string;
   memberId: string;
@@ -131,7 +153,7 @@ export interface UpdateMember extends ChangeCommon {
 }
 
 /** RemoveMember removes an active member the file does not name (authoritative mode only). */
-export interface RemoveMember extends ChangeCommon {
+export interface RemoveMember extends ChangeCommon, Sponsoring {
   kind: "removeMember";
   email: string;
   memberId: string;
@@ -149,7 +171,7 @@ export interface CreateRole extends ChangeCommon {
 }
 
 /** UpdateRole redefines a custom role; `gained`/`lost` are per holder. */
-export interface UpdateRole extends ChangeCommon {
+export interface UpdateRole extends ChangeCommon, Sponsoring {
   kind: "updateRole";
   name: string;
   version: number;

@@ -54,6 +54,20 @@ export interface Member {
 export interface MemberPatch {
   role?: string;
   permissions?: string[];
+  /** invitations decides the open invitations the member sponsors when the patch takes its access:manage. */
+  invitations?: SponsoredChoice;
+}
+
+/**
+ * SponsoredChoice is what a request that takes access:manage from a sponsor of open
+ * invitations does with them: `revoke` them, or `transfer` them to the caller. Without
+ * one, such a request is 409 `sponsored_invitations` (docs/api.md, "Sponsors").
+ */
+export type SponsoredChoice = "revoke" | "transfer";
+
+/** MemberRemove is the optional body of DELETE /members/{id}. */
+export interface MemberRemove {
+  invitations?: SponsoredChoice;
 }
 
 /** Invitation is one invitation of an email to a role; accepted ones are history. */
@@ -67,7 +81,9 @@ export interface Invitation {
   expiresAt: string;
   sendCount: number;
   lastSentAt: string;
+  /** invitedBy is who first sent it (history); sponsor is whose access:manage keeps it valid now (docs/api.md, "Sponsors"). */
   invitedBy: string;
+  sponsor: string;
   version: number;
   /** managedBy is the manager id of the tool, file or stack that manages it (an accepted invitation passes it to its member); null: nobody. */
   managedBy?: string | null;
@@ -101,6 +117,8 @@ export interface Role {
 export interface RolePut {
   description?: string;
   permissions: string[];
+  /** invitations decides the open invitations of holders who lose access:manage through this edit. */
+  invitations?: SponsoredChoice;
 }
 
 /**
@@ -124,6 +142,7 @@ export type AuditAction =
   | "invitation.updated"
   | "invitation.resent"
   | "invitation.revoked"
+  | "invitation.transferred"
   | "invitation.accepted"
   | "member.updated"
   | "member.removed"
@@ -138,6 +157,7 @@ export const AUDIT_ACTIONS: readonly AuditAction[] = [
   "invitation.updated",
   "invitation.resent",
   "invitation.revoked",
+  "invitation.transferred",
   "invitation.accepted",
   "member.updated",
   "member.removed",
@@ -156,7 +176,7 @@ export interface AuditEvent {
   before: unknown;
   after: unknown;
   requestId: string;
-  /** reason is present on a change the server made on its own (an invitation revoked with its sender's authority). */
+  /** reason is present on a consequence of the change requested (an invitation revoked or transferred when its sponsor lost access:manage). */
   reason?: string;
   /** client is what made the change: the antryk-access CLI or provider, the dashboard, another API caller, or the server itself. */
   client: AuditClient;
@@ -204,6 +224,8 @@ export type ApiErrorCode =
   | "invitation_pending" // 409: inviting an email with a pending invitation
   | "role_in_use" // 409: deleting a custom role still held
   | "too_many_roles" // 409: creating a custom role past the server's limit (details.limit)
+  | "sponsored_invitations" // 409: taking access:manage from a sponsor without `invitations`; details.invitations lists them
+  | "transfer_refused" // 409: `invitations: transfer` to a caller who cannot sponsor them
   | "conflict" // 409: any other state conflict (e.g. patching a non-pending invitation)
   | "invitation_revoked" // 410
   | "invitation_expired" // 410

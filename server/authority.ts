@@ -1,19 +1,24 @@
+import type { Invitation, SponsoredChoice } from "../schema/api.js";
 import { ADMIN_PERMISSION } from "../schema/catalog.js";
 import { effectivePermissions, type RoleLookup } from "./access.js";
+import type { Caller } from "./auth.js";
 import type { ChangeEvent } from "./change.js";
 import type { ServerContext } from "./context.js";
+import { conflict } from "./http-error.js";
 import { toInvitation } from "./repositories/invitations.js";
 import type { MemberRow } from "./repositories/rows.js";
 
 /**
- * Invitations die with their sender's authority: a member who is removed or loses
- * access:manage (role change, grant change, or an edit of its custom role) can no
- * longer vouch for the people it invited, so every invitation it sent that is still
- * open (pending, or expired and so resendable) is revoked in the same transaction as
- * the change that took its authority, one audit event each with the reason.
+ * Sponsors: an open invitation (pending, or expired and so resendable) is valid while
+ * its sponsor holds access:manage. The sponsor is the sender, then whoever last changed,
+ * resent or took it over. A request that takes access:manage from a sponsor of open
+ * invitations must say what happens to them (`invitations: "revoke" | "transfer"`);
+ * without a choice it is 409 `sponsored_invitations` and changes nothing. Nothing is
+ * revoked or transferred that the caller did not choose; each invitation decided is one
+ * audit event with the reason.
  */
 
-/** AuthorityLoss says how a sender lost its authority; it words the audit event's reason. */
+/** AuthorityLoss says how a sponsor lost its authority; it words the audit event's reason. */
 export type AuthorityLoss = "removed" | "lostManage";
 
 /** holdsManage tells whether a role and grants include access:manage under a role lookup. */
@@ -21,20 +26,58 @@ export function holdsManage(role: string, grants: readonly string[], roles: Role
   return effectivePermissions(role, grants, roles).includes(ADMIN_PERMISSION);
 }
 
-/** revokeSentInvitations revokes the open invitations `sender` sent, returning one `invitation.revoked` event each (actor: who made the change). */
-export function revokeSentInvitations(
+/** SponsorLoss is one member losing access:manage in a request, and how. */
+export interface SponsorLoss {
+  member: Pick<MemberRow, "workspace_id" | "email">;
+  loss: AuthorityLoss;
+}
+
+/**
+ * settleSponsored decides the open invitations of the members this request takes
+ * access:manage from, inside the request's transaction: none open, nothing to do;
+ * otherwise `choice` revokes them or transfers them to the caller, one event each
+ * (`invitation.revoked` / `invitation.transferred`) with the reason. Without a choice it
+ * throws 409 `sponsored_invitations` listing them; a transfer to a caller that loses
+ * access:manage itself in this request (`callerKeepsManage` false) is 409 `transfer_refused`.
+ */
+export function settleSponsored(
   ctx: ServerContext,
-  sender: Pick<MemberRow, "workspace_id" | "email">,
-  actor: string,
-  loss: AuthorityLoss,
+  caller: Caller,
+  losses: readonly SponsorLoss[],
+  choice: SponsoredChoice | undefined,
+  callerKeepsManage: boolean,
 ): ChangeEvent[] {
   const { invitations } = ctx.repos;
   const now = ctx.now();
-  const reason = `sent by ${sender.email}, who ${loss === "removed" ? "was removed" : `lost ${ADMIN_PERMISSION}`}`;
-  return invitations.openBySender(sender.workspace_id, sender.email).map((row) => {
+  const open = losses.flatMap(({ member, loss }) => invitations.openBySponsor(member.workspace_id, member.email).map((row) => ({ row, loss })));
+  if (open.length === 0) return [];
+  const listed = open.map(({ row }) => sponsoredSummary(toInvitation(row, now)));
+  if (choice === undefined) {
+    throw conflict(
+      "sponsored_invitations",
+      `this change takes ${ADMIN_PERMISSION} from the sponsor of ${open.length} open invitation(s); send "invitations": "revoke" or "transfer" to decide them`,
+      { invitations: listed },
+    );
+  }
+  const actor = caller.member.email;
+  if (choice === "transfer" && !callerKeepsManage) {
+    throw conflict("transfer_refused", `${actor} cannot take over these invitations: it does not hold ${ADMIN_PERMISSION} after this change`, {
+      invitations: listed,
+    });
+  }
+  return open.map(({ row, loss }) => {
     const before = toInvitation(row, now);
-    invitations.setState(row.id, "revoked");
-    const after = toInvitation(invitations.byId(sender.workspace_id, row.id)!, now);
-    return { actor, action: "invitation.revoked", target: row.email, before, after, reason };
+    const who = `sponsored by ${row.sponsor}, who ${loss === "removed" ? "was removed" : `lost ${ADMIN_PERMISSION}`}`;
+    if (choice === "revoke") invitations.setState(row.id, "revoked");
+    else invitations.setSponsor(row.id, actor);
+    const after = toInvitation(invitations.byId(row.workspace_id, row.id)!, now);
+    return choice === "revoke"
+      ? { actor, action: "invitation.revoked", target: row.email, before, after, reason: `${who}; revoked as the request chose` }
+      : { actor, action: "invitation.transferred", target: row.email, before, after, reason: `${who}; transferred to ${actor} as the request chose` };
   });
+}
+
+/** sponsoredSummary is how a 409 `sponsored_invitations` lists one invitation. */
+function sponsoredSummary(i: Invitation): Pick<Invitation, "id" | "email" | "role" | "permissions" | "status" | "sponsor" | "version"> {
+  return { id: i.id, email: i.email, role: i.role, permissions: i.permissions, status: i.status, sponsor: i.sponsor, version: i.version };
 }

@@ -27,12 +27,26 @@ export const assignmentPatchBody = {
   properties: { role: roleName, permissions: permissionList },
 } as const;
 
+const sponsoredChoice = { type: "string", enum: ["revoke", "transfer"] } as const;
+
+/** memberPatchBody is the body of PATCH /members/{id} (MemberPatch): role and/or grants, and what happens to the invitations it sponsors. */
+export const memberPatchBody = {
+  type: "object",
+  additionalProperties: false,
+  properties: { role: roleName, permissions: permissionList, invitations: sponsoredChoice },
+} as const;
+
+/** memberRemoveBody is the optional body of DELETE /members/{id} (MemberRemove). */
+export const memberRemoveBody = {
+  anyOf: [{ type: "object", additionalProperties: false, properties: { invitations: sponsoredChoice } }, { type: "null" }],
+} as const;
+
 /** rolePutBody is the body of PUT /roles/{name} (RolePut). */
 export const rolePutBody = {
   type: "object",
   required: ["permissions"],
   additionalProperties: false,
-  properties: { description: { type: "string", maxLength: MAX_DESCRIPTION_LENGTH }, permissions: permissionList },
+  properties: { description: { type: "string", maxLength: MAX_DESCRIPTION_LENGTH }, permissions: permissionList, invitations: sponsoredChoice },
 } as const;
 
 /** emptyBody is the body of resend and revoke: none (fastify validates a missing body as null), or an empty JSON object. */

@@ -1,9 +1,10 @@
 import { ApiError } from "../../errors.js";
-import type { Invitation, Member } from "../../schema/api.js";
+import type { Invitation, Member, SponsoredChoice } from "../../schema/api.js";
+import { sponsoredChoice } from "../compute/sponsors.js";
 import { normalizeEmail } from "../../schema/catalog.js";
 import { CHANGE_KIND_TABLE, subjectOf } from "../change-kinds.js";
 import { sameAccess, sameRoleBody } from "../permissions.js";
-import { assertNever, type Access, type Change, type RoleBody } from "../plan.js";
+import { assertNever, type Access, type Change, type RoleBody, type SponsoredInvitation } from "../plan.js";
 import type { ApplyClient } from "./types.js";
 
 /** Outcome of one change: applied (with a note when the state was found rather than made) or failed with the API's error. */
@@ -60,16 +61,16 @@ async function call(change: Change, { client, workspace: ws, idempotencyKey }: E
       await client.revokeInvitation(ws, change.invitationId, { ifMatch: change.version, idempotencyKey });
       return;
     case "updateMember":
-      await client.updateMember(ws, change.memberId, access(change.after), { ifMatch: change.version });
+      await client.updateMember(ws, change.memberId, { ...access(change.after), ...choice(change.sponsored) }, { ifMatch: change.version });
       return;
     case "removeMember":
-      await client.removeMember(ws, change.memberId, { ifMatch: change.version });
+      await client.removeMember(ws, change.memberId, { ifMatch: change.version, ...choice(change.sponsored) });
       return;
     case "createRole":
       await client.putRole(ws, change.name, roleBody(change.after));
       return;
     case "updateRole":
-      await client.putRole(ws, change.name, roleBody(change.after), { ifMatch: change.version });
+      await client.putRole(ws, change.name, { ...roleBody(change.after), ...choice(change.sponsored) }, { ifMatch: change.version });
       return;
     case "deleteRole":
       await client.deleteRole(ws, change.name, { ifMatch: change.version });
@@ -183,6 +184,12 @@ async function readOrNull<T>(read: () => Promise<T>): Promise<T | null> {
     if (err instanceof ApiError && err.status === 404) return null;
     throw err;
   }
+}
+
+/** choice is the `invitations` field a change that takes access:manage from a sponsor sends: the plan's decision (sponsoredChoice), or nothing. */
+function choice(sponsored: readonly SponsoredInvitation[] | undefined): { invitations?: SponsoredChoice } {
+  const value = sponsoredChoice(sponsored);
+  return value === undefined ? {} : { invitations: value };
 }
 
 function access(a: Access): { role: string; permissions: string[] } {

@@ -39,9 +39,10 @@ export const BREAKER_THRESHOLD = 3;
  * `concurrency` calls in flight inside a phase, one call per change (the client
  * retries transient failures). It continues past a failed change; a change whose
  * earlier-phase dependency did not apply is skipped (rules in dependencies.ts). Every
- * change appears once in the result. Once `options.signal` aborts, or after
- * BREAKER_THRESHOLD consecutive unreachable failures, no new change starts and the rest
- * are `notAttempted`. A plan with violations throws SafetyError and a plan of another
+ * change appears once in the result. Once `options.signal` aborts, once the client has
+ * given up on an unreachable server (`client.gaveUp()`: only connection failures for its
+ * give-up window, shared by every request in flight), or after BREAKER_THRESHOLD
+ * consecutive unreachable failures, no new change starts and the rest are `notAttempted`. A plan with violations throws SafetyError and a plan of another
  * format version ConfigError, both before any call. A plan with no changes makes no call.
  */
 export async function applyPlan(plan: Plan, client: ApplyClient, options: ApplyOptions = {}): Promise<ApplyResult> {
@@ -77,7 +78,7 @@ export async function applyPlan(plan: Plan, client: ApplyClient, options: ApplyO
     options.onProgress?.({ done, total: plan.changes.length, outcome, change: entry });
   };
   const stopReason = (): NotAttemptedChange["reason"] | null =>
-    options.signal?.aborted === true ? "interrupted" : unreachableRun >= threshold ? "unreachable" : null;
+    options.signal?.aborted === true ? "interrupted" : unreachableRun >= threshold || client.gaveUp?.() === true ? "unreachable" : null;
 
   for (const phase of PHASES) {
     const inPhase = plan.changes.filter((c) => c.phase === phase);

@@ -7,6 +7,7 @@ import type {
   MemberPatch,
   Role,
   RolePut,
+  SponsoredChoice,
 } from "../../schema/api.js";
 import type { ChangeKind, Phase } from "../plan.js";
 
@@ -20,7 +21,7 @@ export interface ApplyClient {
   resendInvitation(workspace: string, id: string, options: { ifMatch: number; idempotencyKey: string }): Promise<Invitation>;
   revokeInvitation(workspace: string, id: string, options: { ifMatch: number; idempotencyKey: string }): Promise<Invitation>;
   updateMember(workspace: string, id: string, patch: MemberPatch, options: { ifMatch: number }): Promise<Member>;
-  removeMember(workspace: string, id: string, options: { ifMatch: number }): Promise<void>;
+  removeMember(workspace: string, id: string, options: { ifMatch: number; invitations?: SponsoredChoice }): Promise<void>;
   putRole(workspace: string, name: string, body: RolePut, options?: { ifMatch?: number }): Promise<Role>;
   deleteRole(workspace: string, name: string, options: { ifMatch: number }): Promise<void>;
   // Reads, made only to tell a lost answer or an identical concurrent change (a 409 or 412) from a real conflict.
@@ -29,6 +30,8 @@ export interface ApplyClient {
   listMembers(workspace: string): Promise<Member[]>;
   listInvitations(workspace: string, filter?: { status?: InvitationStatus }): Promise<Invitation[]>;
   listRoles(workspace: string): Promise<Role[]>;
+  /** gaveUp, when the client has it, tells that it gave up on an unreachable server: apply then starts no new change. */
+  gaveUp?(): boolean;
 }
 
 /** ApplyEntry names one change of the plan in a result: its key, kind and phase, and whom (email) or what (role name) it touches. */

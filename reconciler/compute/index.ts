@@ -8,7 +8,7 @@ import { desiredRoleTable, liveRoleTable } from "../permissions.js";
 import { holdingsAfter } from "../holdings.js";
 import { reconcilePeople } from "./members.js";
 import { compareChanges, compareWarnings } from "../plan-order.js";
-import { reinviteOrphaned } from "./reinvite.js";
+import { decideSponsored } from "./sponsors.js";
 import { reconcileRoles } from "./roles.js";
 
 /**
@@ -45,7 +45,8 @@ export function computePlan(desired: DesiredState, live: LiveState, options: Pla
   const tables = { before: liveRoleTable(live.roles), after: desiredRoleTable(desired.roles, live.roles) };
   reconcilePeople(desired, live, tables, out, options.manager ?? fileManager(desired));
   reconcileRoles(desired, live, holdingsAfter(live, out.changes), tables, out);
-  out.changes = reinviteOrphaned(desired, live, out.changes, tables);
+  out.changes.sort(compareChanges);
+  out.changes = decideSponsored(desired, live, out.changes, tables);
   out.changes.sort(compareChanges);
   out.warnings.sort(compareWarnings);
   const plan = createPlan({

@@ -4,7 +4,7 @@ export { renderJson } from "./json.js";
 export { renderMarkdown, MARKDOWN_LIMIT, FOLD_AFTER, type MarkdownOptions } from "./markdown.js";
 export { renderAccessYaml, DEFAULT_SCHEMA_URL, type AccessYamlOptions } from "./access-yaml.js";
 export { renderYamlDiff, renderPlanYamlDiff, type YamlDiffOptions } from "./yaml-diff.js";
-export { summaryLine, NO_CHANGES, verbOf, subjectOf, describeState } from "./words.js";
+export { summaryLine, NO_CHANGES, verbOf, subjectOf, describeState, eventText } from "./words.js";
 export { showInvisible, mdCode, mdText } from "./escape.js";
 export { renderSetText, renderSetJson, setSummaryLine, setRow, type WorkspaceOutcome, type PlanSet, type SetRow } from "./plan-set.js";
 export { renderSetMarkdown } from "./plan-set-markdown.js";

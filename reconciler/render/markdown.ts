@@ -3,7 +3,7 @@ import { CHANGE_KIND_TABLE, KINDS_BY_ROW } from "../change-kinds.js";
 import { assertNever, isLocalTarget, type Access, type Change, type LiveSince, type Plan } from "../plan.js";
 import { mdCode, mdText, showInvisible, type MarkdownContext } from "./escape.js";
 import { policyMarkdownLines } from "./policy.js";
-import { LOCAL_NOTE, accessText, eventText, unexplainedText, blockedLine, changesByPhase, holderEffect, PHASE_TITLES, reviewOrder, subjectOf, summaryLine, symbolOf, verbOf } from "./words.js";
+import { LOCAL_NOTE, accessText, eventText, unexplainedText, blockedLine, changesByPhase, holderEffect, PHASE_TITLES, reviewOrder, sponsoredLines, subjectOf, summaryLine, symbolOf, verbOf } from "./words.js";
 
 /** MARKDOWN_LIMIT is the most characters renderMarkdown returns (GitHub refuses comments past 65,536). */
 export const MARKDOWN_LIMIT = 60_000;
@@ -190,7 +190,8 @@ function effectCell(gained: readonly string[], lost: readonly string[]): string 
 export function changeRow(c: Change): string {
   const risk = c.risk === "high" ? " :warning: **high risk**" : "";
   const who = c.kind === "updateRole" ? `${mdCode(subjectOf(c), "cell")} (${count(c.holders?.length ?? 0, "holder")})` : mdCode(subjectOf(c), "cell");
-  return `| ${symbolOf(c)} ${verbOf(c)}${risk} | ${who} | ${accessCell(c)} | ${effectCell(c.gained, c.lost)} | ${mdText(c.reason, "cell")} |`;
+  const why = [c.reason, ...sponsoredLines(c)].join("; ");
+  return `| ${symbolOf(c)} ${verbOf(c)}${risk} | ${who} | ${accessCell(c)} | ${effectCell(c.gained, c.lost)} | ${mdText(why, "cell")} |`;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { isLocalTarget, type Change, type Plan } from "../plan.js";
 import { showInvisible as v } from "./escape.js";
 import { policyTextLines } from "./policy.js";
-import { LOCAL_NOTE, blockedLine, liveSinceText, changesByPhase, describeState, holderEffect, PHASE_TITLES, permissionEffects, reviewOrder, subjectOf, summaryLine, symbolOf, verbOf, type Symbol } from "./words.js";
+import { LOCAL_NOTE, blockedLine, liveSinceText, changesByPhase, describeState, holderEffect, PHASE_TITLES, permissionEffects, reviewOrder, sponsoredLines, subjectOf, summaryLine, symbolOf, verbOf, type Symbol } from "./words.js";
 
 /** TextOptions: `color` adds ANSI colours; the CLI passes true only on a TTY without NO_COLOR. */
 export interface TextOptions {
@@ -34,6 +34,7 @@ export function renderText(plan: Plan, options: TextOptions): string {
     lines.push(`${indent}${paint(bySymbol[sym], head)}${risk}  ${paint(ANSI.dim, `(${v(c.reason)})`)}`);
     if (brief) return;
     for (const line of permissionEffects(c)) lines.push(`${indent}    ${paint(bySymbol[line[0] as Symbol], v(line))}`);
+    for (const line of sponsoredLines(c)) lines.push(`${indent}    ${v(line)}`);
     const since = liveSinceText(c);
     if (since !== null) lines.push(`${indent}    ${paint(ANSI.dim, v(`live since: ${since}`))}`);
   };

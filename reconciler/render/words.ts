@@ -21,7 +21,6 @@ export const PHASE_TITLES: Record<Phase, string> = {
   grants: "Invitations and promotions",
   demotions: "Demotions (changes that take permissions away)",
   removals: "Removals and revocations",
-  reinvitations: "Invitations again (their sender loses access:manage in this plan)",
   roleDeletions: "Role deletions",
 };
 
@@ -128,6 +127,21 @@ export function changesByPhase(changes: readonly Change[]): [Phase, Change[]][] 
 }
 
 /**
+ * sponsoredLines says what a change that takes access:manage from a sponsor does with
+ * each open invitation it sponsors (`kept` or `revoked`, and why), and for a revocation
+ * that is such a consequence, which change causes it. Empty for every other change.
+ */
+export function sponsoredLines(c: Change): string[] {
+  if (c.kind === "revokeInvitation") return c.cause !== undefined ? [`consequence of ${c.cause}`] : [];
+  if (c.kind !== "updateMember" && c.kind !== "removeMember" && c.kind !== "updateRole") return [];
+  return (c.sponsored ?? []).map((s) =>
+    s.decision === "transfer"
+      ? `invitation of ${s.email} (sponsored by ${s.sponsor}): transferred to the caller, ${s.reason}`
+      : `invitation of ${s.email} (sponsored by ${s.sponsor}): revoked, ${s.reason}`,
+  );
+}
+
+/**
  * permissionEffects is a change's effect on effective permissions, one `+`/`-` line each:
  * what a person gains and loses, what holders of an updated role gain and lose, and what
  * a created or deleted role grants.
@@ -160,6 +174,7 @@ const ACTION_PHRASES: Record<AuditAction, string> = {
   "invitation.updated": "invitation changed",
   "invitation.resent": "invitation resent",
   "invitation.revoked": "invitation revoked",
+  "invitation.transferred": "invitation transferred",
   "invitation.accepted": "invitation accepted",
   "member.updated": "changed",
   "member.removed": "removed",

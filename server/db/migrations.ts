@@ -111,4 +111,11 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE roles ADD COLUMN managed_by TEXT;
   ALTER TABLE audit_events ADD COLUMN manager TEXT;
   `,
+  // 5: an open invitation's sponsor: whose access:manage keeps it valid (the sender, then whoever
+  // last changed, resent or took it over); existing invitations start with their sender.
+  `
+  ALTER TABLE invitations ADD COLUMN sponsor TEXT NOT NULL DEFAULT '';
+  UPDATE invitations SET sponsor = invited_by;
+  CREATE INDEX invitations_sponsor ON invitations(workspace_id, sponsor) WHERE state = 'pending';
+  `,
 ];

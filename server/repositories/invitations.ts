@@ -40,17 +40,18 @@ export function invitationRepository(db: Db) {
   );
   const insert = db.prepare(
     `INSERT INTO invitations (id, workspace_id, email, role, permissions, state, created_at, expires_at,
-       send_count, last_sent_at, invited_by, version, managed_by)
-     VALUES (@id, @workspaceId, @email, @role, @permissions, 'pending', @createdAt, @expiresAt, 1, @createdAt, @invitedBy, 1, @managedBy)`,
+       send_count, last_sent_at, invited_by, sponsor, version, managed_by)
+     VALUES (@id, @workspaceId, @email, @role, @permissions, 'pending', @createdAt, @expiresAt, 1, @createdAt, @invitedBy, @invitedBy, 1, @managedBy)`,
   );
-  const update = db.prepare<[string, string, string]>(
-    "UPDATE invitations SET role = ?, permissions = ?, version = version + 1 WHERE id = ?",
+  const update = db.prepare<[string, string, string, string]>(
+    "UPDATE invitations SET role = ?, permissions = ?, sponsor = ?, version = version + 1 WHERE id = ?",
   );
-  const resend = db.prepare<[number, number, string]>(
-    `UPDATE invitations SET expires_at = ?, last_sent_at = ?, send_count = send_count + 1, version = version + 1
+  const resend = db.prepare<[number, number, string, string]>(
+    `UPDATE invitations SET expires_at = ?, last_sent_at = ?, send_count = send_count + 1, sponsor = ?, version = version + 1
      WHERE id = ?`,
   );
   const setManager = db.prepare<[string | null, string]>("UPDATE invitations SET managed_by = ? WHERE id = ?");
+  const setSponsor = db.prepare<[string, string]>("UPDATE invitations SET sponsor = ? WHERE id = ?");
   const setState = db.prepare<[string, string]>("UPDATE invitations SET state = ?, version = version + 1 WHERE id = ?");
   const retireTokens = db.prepare<[string]>("UPDATE invitation_tokens SET current = 0 WHERE invitation_id = ?");
   const insertToken = db.prepare<[string, string]>(
@@ -63,8 +64,8 @@ export function invitationRepository(db: Db) {
   const pendingWithRole = db.prepare<[number, string, number], { n: number }>(
     "SELECT count(*) AS n FROM invitations WHERE workspace_id = ? AND role = ? AND state = 'pending' AND expires_at > ?",
   );
-  const openBySender = db.prepare<[number, string], InvitationRow>(
-    "SELECT * FROM invitations WHERE workspace_id = ? AND invited_by = ? AND state = 'pending' ORDER BY seq",
+  const openBySponsor = db.prepare<[number, string], InvitationRow>(
+    "SELECT * FROM invitations WHERE workspace_id = ? AND sponsor = ? AND state = 'pending' ORDER BY seq",
   );
   const pages = new Map<string, ReturnType<typeof db.prepare<Record<string, number | string | null>, InvitationRow>>>();
 
@@ -100,8 +101,12 @@ export function invitationRepository(db: Db) {
     insert: (i: NewInvitation) => void insert.run({ ...i, managedBy: i.managedBy ?? null, permissions: JSON.stringify(i.permissions) }),
     /** setManager sets managedBy without bumping the version (the write that sets it bumps it once). */
     setManager: (id: string, managedBy: string | null) => void setManager.run(managedBy, id),
-    update: (id: string, role: string, permissions: string[]) => void update.run(role, JSON.stringify(permissions), id),
-    resend: (id: string, expiresAt: number, now: number) => void resend.run(expiresAt, now, id),
+    /** update changes a pending invitation's access; `sponsor` (who changed it) becomes its sponsor. */
+    update: (id: string, role: string, permissions: string[], sponsor: string) => void update.run(role, JSON.stringify(permissions), sponsor, id),
+    /** resend issues a new expiry; `sponsor` (who resent it) becomes its sponsor. */
+    resend: (id: string, expiresAt: number, now: number, sponsor: string) => void resend.run(expiresAt, now, sponsor, id),
+    /** setSponsor hands an open invitation to another sponsor; what it grants is unchanged, so its version is too. */
+    setSponsor: (id: string, sponsor: string) => void setSponsor.run(sponsor, id),
     setState: (id: string, state: "accepted" | "revoked") => void setState.run(state, id),
     /** setToken makes `hash` the invitation's only current token; earlier tokens are kept as superseded. */
     setToken(id: string, hash: string) {
@@ -110,8 +115,8 @@ export function invitationRepository(db: Db) {
     },
     /** byToken resolves an invitation token hash, telling whether it is the current one. */
     byToken: (hash: string) => tokenLookup.get(hash),
-    /** openBySender is every invitation `email` sent that is still pending or expired (an expired one can be resent). */
-    openBySender: (workspaceId: number, email: string) => openBySender.all(workspaceId, email),
+    /** openBySponsor is every invitation `email` sponsors that is still pending or expired (an expired one can be resent). */
+    openBySponsor: (workspaceId: number, email: string) => openBySponsor.all(workspaceId, email),
     pendingWithRole: (workspaceId: number, role: string, now: number) => pendingWithRole.get(workspaceId, role, now)!.n,
   };
 }
@@ -129,6 +134,7 @@ export function toInvitation(row: InvitationRow, now: number): Invitation {
     sendCount: row.send_count,
     lastSentAt: iso(row.last_sent_at),
     invitedBy: row.invited_by,
+    sponsor: row.sponsor,
     version: row.version,
     managedBy: row.managed_by,
   };

@@ -38,6 +38,8 @@ export interface InvitationRow {
   send_count: number;
   last_sent_at: number;
   invited_by: string;
+  /** sponsor is the member whose access:manage keeps the invitation valid (docs/api.md, "Sponsors"). */
+  sponsor: string;
   version: number;
   /** managed_by is the manager id that owns the invitation (null: nobody; migration 4). */
   managed_by: string | null;

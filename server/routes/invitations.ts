@@ -94,7 +94,7 @@ export function invitationRoutes(app: FastifyInstance, ctx: ServerContext): void
         if (role === row.role && JSON.stringify(grants) === JSON.stringify(before.permissions) && managedBy === row.managed_by) {
           return { workspaceId: caller.workspace.id, status: 200, body: before, version: row.version, events: [] };
         }
-        repos.invitations.update(row.id, role, grants);
+        repos.invitations.update(row.id, role, grants, caller.member.email);
         repos.invitations.setManager(row.id, managedBy);
         const after = toInvitation(repos.invitations.byId(caller.workspace.id, row.id)!, now);
         return {
@@ -118,7 +118,7 @@ export function invitationRoutes(app: FastifyInstance, ctx: ServerContext): void
         if (status === "expired") checkInvitable(ctx, caller, row.email);
         else if (repos.members.byEmail(caller.workspace.id, row.email)) throw alreadyMember(row.email);
         const before = toInvitation(row, now);
-        repos.invitations.resend(row.id, now + ctx.invitationTtlMs, now);
+        repos.invitations.resend(row.id, now + ctx.invitationTtlMs, now, caller.member.email);
         repos.invitations.setManager(row.id, managedAfter(managerClaim(request.headers), row.managed_by));
         return sent(ctx, caller, row.id, 200, "invitation.resent", before);
       });

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
-import type { MemberPatch } from "../../schema/api.js";
+import type { MemberPatch, MemberRemove } from "../../schema/api.js";
 import { checkAssignableRole, checkGrants } from "../access.js";
-import { holdsManage, revokeSentInvitations } from "../authority.js";
+import { holdsManage, settleSponsored } from "../authority.js";
 import { checkIfMatch, runAuthorizedChange } from "../change.js";
 import type { ServerContext } from "../context.js";
 import { HttpError, notFound } from "../http-error.js";
@@ -9,7 +9,7 @@ import { decodeCursor, slicePage } from "../pagination.js";
 import { toMember } from "../repositories/members.js";
 import { parseList } from "../repositories/rows.js";
 import { managedAfter, managerClaim, parseManagedByFilter } from "../manager.js";
-import { assignmentPatchBody, managedPageQuery, wsIdParams, wsParams, type PageQuery } from "../schemas.js";
+import { managedPageQuery, memberPatchBody, memberRemoveBody, wsIdParams, wsParams, type PageQuery } from "../schemas.js";
 import { callerOf, guard } from "./guard.js";
 import { ADMIN_PERMISSION } from "../../schema/catalog.js";
 
@@ -48,7 +48,7 @@ export function memberRoutes(app: FastifyInstance, ctx: ServerContext): void {
 
   app.patch<{ Params: IdParams; Body: MemberPatch }>(
     "/v1/workspaces/:ws/members/:id",
-    { onRequest: guard(ctx, ADMIN_PERMISSION), schema: { params: wsIdParams, body: assignmentPatchBody } },
+    { onRequest: guard(ctx, ADMIN_PERMISSION), schema: { params: wsIdParams, body: memberPatchBody } },
     async (request, reply) => {
       return runAuthorizedChange(ctx, request, reply, ADMIN_PERMISSION, (caller) => {
         const row = repos.members.byId(caller.workspace.id, request.params.id);
@@ -63,10 +63,13 @@ export function memberRoutes(app: FastifyInstance, ctx: ServerContext): void {
         const managedBy = managedAfter(managerClaim(request.headers), row.managed_by);
         const unchanged = role === row.role && JSON.stringify(grants) === JSON.stringify(before.permissions) && managedBy === row.managed_by;
         if (unchanged) return { workspaceId: caller.workspace.id, status: 200, body: before, version: row.version, events: [] };
+        const lostManage = holdsManage(row.role, before.permissions, caller.roles) && !holdsManage(role, grants, caller.roles);
+        const consequences = lostManage
+          ? settleSponsored(ctx, caller, [{ member: row, loss: "lostManage" }], body.invitations, row.id !== caller.member.id)
+          : [];
         repos.members.update(row.id, role, grants);
         repos.members.setManager(row.id, managedBy);
         const after = toMember(repos.members.byId(caller.workspace.id, row.id)!, caller.roles);
-        const lostManage = holdsManage(row.role, before.permissions, caller.roles) && !holdsManage(role, grants, caller.roles);
         return {
           workspaceId: caller.workspace.id,
           status: 200,
@@ -74,16 +77,16 @@ export function memberRoutes(app: FastifyInstance, ctx: ServerContext): void {
           version: after.version,
           events: [
             { actor: caller.member.email, action: "member.updated", target: row.email, before, after },
-            ...(lostManage ? revokeSentInvitations(ctx, row, caller.member.email, "lostManage") : []),
+            ...consequences,
           ],
         };
       });
     },
   );
 
-  app.delete<{ Params: IdParams }>(
+  app.delete<{ Params: IdParams; Body: MemberRemove | null }>(
     "/v1/workspaces/:ws/members/:id",
-    { onRequest: guard(ctx, ADMIN_PERMISSION), schema: { params: wsIdParams } },
+    { onRequest: guard(ctx, ADMIN_PERMISSION), schema: { params: wsIdParams, body: memberRemoveBody } },
     async (request, reply) => {
       return runAuthorizedChange(ctx, request, reply, ADMIN_PERMISSION, (caller) => {
         const row = repos.members.byId(caller.workspace.id, request.params.id);
@@ -91,6 +94,9 @@ export function memberRoutes(app: FastifyInstance, ctx: ServerContext): void {
         checkIfMatch(request, row.version);
         if (row.role === "owner") throw ownerUntouchable(row.email);
         const before = toMember(row, caller.roles);
+        const consequences = holdsManage(row.role, before.permissions, caller.roles)
+          ? settleSponsored(ctx, caller, [{ member: row, loss: "removed" }], request.body?.invitations, row.id !== caller.member.id)
+          : [];
         repos.members.remove(row.id);
         return {
           workspaceId: caller.workspace.id,
@@ -98,7 +104,7 @@ export function memberRoutes(app: FastifyInstance, ctx: ServerContext): void {
           body: null,
           events: [
             { actor: caller.member.email, action: "member.removed", target: row.email, before, after: null },
-            ...revokeSentInvitations(ctx, row, caller.member.email, "removed"),
+            ...consequences,
           ],
         };
       });

@@ -2,8 +2,8 @@ import type { FastifyInstance } from "fastify";
 import type { Role, RolePut } from "../../schema/api.js";
 import { ADMIN_PERMISSION, CUSTOM_ROLE_NAME_PATTERN, isBuiltInRole } from "../../schema/catalog.js";
 import { checkDescription } from "../../schema/identity.js";
-import { checkGrants, type RoleLookup } from "../access.js";
-import { holdsManage, revokeSentInvitations } from "../authority.js";
+import { checkGrants } from "../access.js";
+import { holdsManage, settleSponsored } from "../authority.js";
 import { checkIfMatch, runAuthorizedChange } from "../change.js";
 import type { ServerContext } from "../context.js";
 import { conflict, HttpError, invalid, notFound } from "../http-error.js";
@@ -50,6 +50,13 @@ export function roleRoutes(app: FastifyInstance, ctx: ServerContext): void {
         if (sameBody && managedBy === existing?.managed_by) {
           return { workspaceId: wsId, status: 200, body: before, version: before.version, events: [] };
         }
+        // the holders of this role who hold access:manage through it and would no longer do
+        const rolesAfter: typeof caller.roles = (role) => (role === name ? permissions : caller.roles(role));
+        const demoted = existing
+          ? repos.members.withRole(wsId, name).filter((m) => holdsManage(m.role, parseList(m.permissions), caller.roles) && !holdsManage(m.role, parseList(m.permissions), rolesAfter))
+          : [];
+        const callerKeepsManage = holdsManage(caller.member.role, parseList(caller.member.permissions), rolesAfter);
+        const consequences = settleSponsored(ctx, caller, demoted.map((m) => ({ member: m, loss: "lostManage" as const })), request.body.invitations, callerKeepsManage);
         if (existing) repos.roles.update(wsId, name, description, permissions);
         else {
           const count = repos.roles.count(wsId);
@@ -62,12 +69,6 @@ export function roleRoutes(app: FastifyInstance, ctx: ServerContext): void {
         }
         repos.roles.setManager(wsId, name, managedBy);
         const after = toRole(repos.roles.get(wsId, name)!);
-        const rolesAfter = repos.roles.lookup(wsId);
-        const rolesBefore: RoleLookup = (role) => (role === name && existing ? parseList(existing.permissions) : rolesAfter(role));
-        // the holders of this role who held access:manage through it and no longer do
-        const demoted = existing
-          ? repos.members.withRole(wsId, name).filter((m) => holdsManage(m.role, parseList(m.permissions), rolesBefore) && !holdsManage(m.role, parseList(m.permissions), rolesAfter))
-          : [];
         return {
           workspaceId: wsId,
           status: existing ? 200 : 201,
@@ -75,7 +76,7 @@ export function roleRoutes(app: FastifyInstance, ctx: ServerContext): void {
           version: after.version,
           events: [
             { actor: caller.member.email, action: existing ? "role.updated" : "role.created", target: name, before, after },
-            ...demoted.flatMap((m) => revokeSentInvitations(ctx, m, caller.member.email, "lostManage")),
+            ...consequences,
           ],
         };
       });

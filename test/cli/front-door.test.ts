@@ -125,7 +125,7 @@ describe("parseSavedPlan", () => {
   };
   it.each([
     ["not JSON", "{", /plan\.json is not a saved plan: not valid JSON/],
-    ["another format version", mutate((p) => (p.formatVersion = 1)), /formatVersion 1; this antryk-access reads formatVersion 2/],
+    ["another format version", mutate((p) => (p.formatVersion = 1)), /formatVersion 1; this antryk-access reads formatVersion 3/],
     ["no planId", mutate((p) => delete p.planId), /plan\.json is not a saved plan: planId: /],
     ["no access file", mutate((p) => (p.accessFile = null)), /plan\.json is not a saved plan: accessFile: /],
     ["an access file digest that is not a sha256", mutate((p) => (p.accessFile = { path: "a.yaml", sha256: "x" })), /accessFile\.sha256/],
@@ -174,10 +174,39 @@ describe("the apply summary", () => {
     ["verified", { status: "verified" as const }, false, null, ["Verified: the workspace matches access.yaml."]],
     [
       "differences remain",
-      { status: "differs" as const, remaining: [invite] },
+      { status: "differs" as const, remaining: [invite], deviations: [] },
       false,
       /^apply did not converge: the workspace still differs from access.yaml in 1 place/,
       ["Not verified: the workspace still differs from access.yaml in 1 place:", "  invite bob@acme.io as developer  (not a member yet)"],
+    ],
+    [
+      "a promise broke",
+      {
+        status: "differs" as const,
+        remaining: [],
+        deviations: [
+          {
+            subject: "gina@acme.io",
+            kind: "person" as const,
+            promised: "an open invitation as developer, sponsored by founder@acme.io",
+            found: "nothing (no member, no open invitation)",
+            event: { eventId: "e1", action: "invitation.revoked" as const, actor: "carol@acme.io", at: "2027-01-01T10:00:00.000Z", requestId: "r1", client: "dashboard" as const },
+          },
+        ],
+      },
+      false,
+      /^apply did not converge: 1 promise of the plan did not hold \(gina@acme\.io\); run plan again to review$/,
+      [
+        "Not verified: 1 promise of the plan did not hold:",
+        expect.stringMatching(/^  gina@acme\.io: promised an open invitation as developer, sponsored by founder@acme\.io; found nothing \(no member, no open invitation\) \(last changed by invitation revoked by carol@acme\.io .*dashboard.*\)$/),
+      ],
+    ],
+    [
+      "the caller removed itself while sponsoring invitations it could not check",
+      { status: "skipped" as const, cause: "selfRemoved" as const, reason: "this apply removed x@acme.io; could not check the invitation of y@acme.io", unchecked: ["the invitation of y@acme.io"] },
+      false,
+      /^apply could not be verified: this apply removed x@acme\.io; could not check the invitation of y@acme\.io$/,
+      ["Not verified: this apply removed x@acme.io; could not check the invitation of y@acme.io."],
     ],
     [
       "the caller removed itself",
@@ -272,7 +301,7 @@ describe("apply's report never emits a raw control character", () => {
     const entry = { key: `inviteMember:${evil}`, kind: "inviteMember" as const, phase: "grants" as const, email: evil };
     const lines = [
       ...problemLines({ applied: [], failed: [{ ...entry, error: { status: 400, code: "validation_failed", message: `bad ${evil}` } }], skipped: [], notAttempted: [] }),
-      ...verificationLines({ status: "differs", remaining: [{ ...invite, key: `inviteMember:${evil}`, email: evil }] }),
+      ...verificationLines({ status: "differs", remaining: [{ ...invite, key: `inviteMember:${evil}`, email: evil }], deviations: [] }),
     ];
     expect(lines.join("\n")).not.toContain("\u001b");
     expect(lines.join("\n")).toContain("\\u001b");

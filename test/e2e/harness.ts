@@ -178,7 +178,7 @@ export function accessYaml(options: {
   safety?: string[];
   invitations?: string[];
   roles?: string[];
-  members: { email: string; role: string; permissions?: string[] }[];
+  members: { email: string; role: string; permissions?: string[]; expires?: string }[];
 }): string {
   const lines = ["version: 1", `workspace: ${options.workspace ?? "acme-prod"}`];
   if (options.owner) lines.push(`owner: ${options.owner}`);
@@ -190,6 +190,7 @@ export function accessYaml(options: {
   for (const m of options.members) {
     lines.push(`  - email: ${m.email}`, `    role: ${m.role}`);
     if (m.permissions?.length) lines.push(`    permissions: [${m.permissions.join(", ")}]`);
+    if (m.expires !== undefined) lines.push(`    expires: ${m.expires}`);
   }
   return `${lines.join("\n")}\n`;
 }

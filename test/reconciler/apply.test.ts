@@ -16,7 +16,7 @@ function recording(client: AccessClient) {
   const wrapped = new Proxy(client, {
     get(target, prop, receiver) {
       const value = Reflect.get(target, prop, receiver);
-      if (typeof value !== "function") return value;
+      if (typeof value !== "function" || prop === "gaveUp") return value; // gaveUp is a synchronous question, not a call
       return async (...args: unknown[]) => {
         const entry = { method: String(prop), arg: String(typeof args[1] === "object" ? JSON.stringify(args[1]) : args[1]), start: clock++, end: -1 };
         log.push(entry);

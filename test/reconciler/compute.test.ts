@@ -464,50 +464,91 @@ describe("planId", () => {
   });
 });
 
-describe("invitations whose sender loses access:manage in the plan are sent again after it", () => {
-  const sentBy = (inv: ReturnType<typeof invitation>, email: string) => ({ ...inv, invitedBy: email });
+describe("invitations whose sponsor loses access:manage in the plan: each is decided, transfer or revoke, and shown", () => {
+  const sponsoredBy = (inv: ReturnType<typeof invitation>, email: string) => ({ ...inv, invitedBy: email, sponsor: email });
   const admin = () => member("adm@acme.io", "account-admin");
   const base = { safety: NO_LIMIT };
+  const decisions = (p: ReturnType<typeof plan>) =>
+    p.changes.flatMap((c) => ("sponsored" in c && c.sponsored ? c.sponsored.map((s) => [c.key, s.email, s.decision, s.reason]) : []));
   it.each([
     {
-      name: "the sender is removed: a matching pending invitation is invited again in the reinvitations phase",
+      name: "the sponsor is removed: an invitation the file lists is transferred, no second e-mail",
       d: desired({ ...base, members: [want("alt@acme.io")] }),
-      l: live({ members: [admin()], invitations: [sentBy(invitation("alt@acme.io"), "adm@acme.io")] }),
-      want: [["removeMember:adm@acme.io", "removals"], ["inviteMember:alt@acme.io", "reinvitations"]],
+      l: live({ members: [admin()], invitations: [sponsoredBy(invitation("alt@acme.io"), "adm@acme.io")] }),
+      changes: [["removeMember:adm@acme.io", "removals"]],
+      decided: [["removeMember:adm@acme.io", "alt@acme.io", "transfer", "access.yaml lists it"]],
     },
     {
-      name: "the sender is demoted: a differing pending invitation is invited again with the file's access instead of updated",
+      name: "the sponsor is demoted: a differing invitation is updated (its sponsor becomes the caller) and transferred",
       d: desired({ ...base, members: [want("adm@acme.io"), want("alt@acme.io", "account-admin")] }),
-      l: live({ members: [admin(), member("ops@acme.io", "account-admin")], invitations: [sentBy(invitation("alt@acme.io"), "adm@acme.io")] }),
-      want: [["updateMember:adm@acme.io", "demotions"], ["removeMember:ops@acme.io", "removals"], ["inviteMember:alt@acme.io", "reinvitations"]],
+      l: live({ members: [admin(), member("ops@acme.io", "account-admin")], invitations: [sponsoredBy(invitation("alt@acme.io"), "adm@acme.io")] }),
+      changes: [["updateInvitation:alt@acme.io", "grants"], ["updateMember:adm@acme.io", "demotions"], ["removeMember:ops@acme.io", "removals"]],
+      decided: [["updateMember:adm@acme.io", "alt@acme.io", "transfer", "access.yaml lists it"]],
     },
     {
-      name: "an expired invitation of a removed sender is invited again instead of resent",
+      name: "an expired invitation the file lists is resent, not invited again",
       d: desired({ ...base, members: [want("alt@acme.io")] }),
-      l: live({ members: [admin()], invitations: [sentBy(invitation("alt@acme.io", "developer", { status: "expired" }), "adm@acme.io")] }),
-      want: [["removeMember:adm@acme.io", "removals"], ["inviteMember:alt@acme.io", "reinvitations"]],
+      l: live({ members: [admin()], invitations: [sponsoredBy(invitation("alt@acme.io", "developer", { status: "expired" }), "adm@acme.io")] }),
+      changes: [["resendInvitation:alt@acme.io", "grants"], ["removeMember:adm@acme.io", "removals"]],
+      decided: [["removeMember:adm@acme.io", "alt@acme.io", "transfer", "access.yaml lists it"]],
     },
     {
-      name: "a role edit that takes access:manage from its holder: their invitations are sent again",
+      name: "a role edit that takes access:manage from its holder decides the holder's invitations",
       d: desired({ ...base, members: [want("adm@acme.io", "lead"), want("alt@acme.io")], roles: [wantRole("lead", ["logs:read"])] }),
       l: live({
         members: [member("adm@acme.io", "lead")],
         roles: [role("lead", ["access:manage", "logs:read"])],
-        invitations: [sentBy(invitation("alt@acme.io"), "adm@acme.io")],
+        invitations: [sponsoredBy(invitation("alt@acme.io"), "adm@acme.io")],
       }),
-      want: [["updateRole:lead", "demotions"], ["inviteMember:alt@acme.io", "reinvitations"]],
+      changes: [["updateRole:lead", "demotions"]],
+      decided: [["updateRole:lead", "alt@acme.io", "transfer", "access.yaml lists it"]],
     },
     {
-      name: "invitations of someone else, or of people the file drops, are left as they are",
-      d: desired({ ...base, members: [want("alt@acme.io"), want("adm@acme.io", "account-admin")] }),
+      name: "additive mode and safety.preserve keep the invitations they leave alone (transferred)",
+      d: desired({ ...base, mode: "additive", members: [], expiredMembers: [want("adm@acme.io", "account-admin")], safety: { ...NO_LIMIT, preserve: ["pres@acme.io"] } }),
       l: live({
-        members: [admin(), member("gone@acme.io", "account-admin")],
-        invitations: [invitation("alt@acme.io"), sentBy(invitation("drop@acme.io"), "gone@acme.io")],
+        members: [admin()],
+        invitations: [sponsoredBy(invitation("gina@acme.io"), "adm@acme.io"), sponsoredBy(invitation("pres@acme.io"), "adm@acme.io")],
       }),
-      want: [["removeMember:gone@acme.io", "removals"], ["revokeInvitation:drop@acme.io", "removals"]],
+      changes: [["removeMember:adm@acme.io", "removals"]],
+      decided: [
+        ["removeMember:adm@acme.io", "gina@acme.io", "transfer", "additive mode leaves it alone"],
+        ["removeMember:adm@acme.io", "pres@acme.io", "transfer", "in safety.preserve"],
+      ],
     },
-  ])("$name", ({ d, l, want: expected }) => {
+    {
+      name: "authoritative mode: an invitation the file drops is revoked by its own change; an expired one nothing keeps is a consequence revocation",
+      d: desired({ ...base, members: [] }),
+      l: live({
+        members: [admin()],
+        invitations: [sponsoredBy(invitation("drop@acme.io"), "adm@acme.io"), sponsoredBy(invitation("old@acme.io", "developer", { status: "expired" }), "adm@acme.io")],
+      }),
+      changes: [["removeMember:adm@acme.io", "removals"], ["revokeInvitation:drop@acme.io", "removals"], ["revokeInvitation:old@acme.io", "removals"]],
+      decided: [
+        ["removeMember:adm@acme.io", "drop@acme.io", "revoke", "this plan revokes it (not in access.yaml)"],
+        ["removeMember:adm@acme.io", "old@acme.io", "revoke", "nothing keeps it: access.yaml does not list it"],
+      ],
+    },
+    {
+      name: "invitations of someone who keeps access:manage are not decided",
+      d: desired({ ...base, members: [want("alt@acme.io"), want("adm@acme.io", "account-admin")] }),
+      l: live({ members: [admin()], invitations: [sponsoredBy(invitation("alt@acme.io"), "adm@acme.io")] }),
+      changes: [],
+      decided: [],
+    },
+  ])("$name", ({ d, l, changes, decided }) => {
     const p = plan(d, l);
-    expect(p.changes.map((c) => [c.key, c.phase])).toEqual(expected);
+    expect(p.changes.map((c) => [c.key, c.phase])).toEqual(changes);
+    expect(decisions(p)).toEqual(decided);
+  });
+
+  it("a consequence revocation names its cause and counts toward maxRemovals", () => {
+    const p = plan(
+      desired({ safety: { maxRemovals: { kind: "count", value: 1 } }, members: [] }),
+      live({ members: [admin()], invitations: [sponsoredBy(invitation("old@acme.io", "developer", { status: "expired" }), "adm@acme.io")] }),
+    );
+    const revoke = p.changes.find((c) => c.kind === "revokeInvitation");
+    expect(revoke).toMatchObject({ cause: "removeMember:adm@acme.io", reason: "its sponsor adm@acme.io loses access:manage (removeMember:adm@acme.io) and access.yaml does not list it" });
+    expect(p.violations.map((v) => v.rail)).toContain("maxRemovals");
   });
 });

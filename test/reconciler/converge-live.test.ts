@@ -69,11 +69,12 @@ describe("applying random sequences of files against a real server", () => {
             return access === null || access === undefined ? [] : [want(email, access.role, [...access.permissions])];
           });
           const d = { ...desired({ members, safety: NO_LIMIT }), workspace };
-          const plan = computePlan(d, await fetchWorkspaceState(client, workspace), { target: fx.url });
+          const live = await fetchWorkspaceState(client, workspace);
+          const plan = computePlan(d, live, { target: fx.url });
           expect(plan.violations).toEqual([]);
           const result = await applyPlan(plan, client);
           expect(result.failed).toEqual([]);
-          expect(await verifyApplied(client, d, plan)).toEqual({ status: "verified" });
+          expect(await verifyApplied(client, d, plan, live, new Set(result.applied.map((a) => a.key)))).toEqual({ status: "verified" });
 
           // Every message sent by this run invites someone this file wants, as the file wants them.
           const outbox = await client.devOutbox(workspace);

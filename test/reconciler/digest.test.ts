@@ -8,7 +8,7 @@ const member = (email: string, role = "developer", extra: Partial<Member> = {}):
 });
 const invitation = (email: string, extra: Partial<Invitation> = {}): Invitation => ({
   id: `i-${email}`, email, role: "developer", permissions: [], status: "pending", createdAt: "2026-01-01T00:00:00Z",
-  expiresAt: "2026-01-08T00:00:00Z", sendCount: 1, lastSentAt: "2026-01-01T00:00:00Z", invitedBy: "o@x.io", version: 1, ...extra,
+  expiresAt: "2026-01-08T00:00:00Z", sendCount: 1, lastSentAt: "2026-01-01T00:00:00Z", invitedBy: "o@x.io", sponsor: "o@x.io", version: 1, ...extra,
 });
 const role = (name: string, extra: Partial<Role> = {}): Role => ({ name, description: "d", permissions: ["logs:read"], builtIn: false, version: 1, ...extra });
 
@@ -39,6 +39,7 @@ describe("digestLiveState", () => {
   it.each<[string, typeof base]>([
     ["a member's role", { ...base, members: [member("o@x.io", "owner"), member("a@x.io", "account-admin"), base.members[2]!] }],
     ["a member's grants", { ...base, members: [base.members[0]!, member("a@x.io", "developer", { permissions: ["domains:manage"] }), base.members[2]!] }],
+    ["an invitation's sponsor", { ...base, invitations: [invitation("c@x.io", { sponsor: "b@x.io" }), base.invitations[1]!] }],
     ["a member's version", { ...base, members: [base.members[0]!, member("a@x.io", "developer", { version: 2 }), base.members[2]!] }],
     ["a member removed", { ...base, members: base.members.slice(0, 2) }],
     ["a member added", { ...base, members: [...base.members, member("n@x.io")] }],

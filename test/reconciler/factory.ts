@@ -48,6 +48,7 @@ export function invitation(
     sendCount: opts.sendCount ?? 1,
     lastSentAt: createdAt,
     invitedBy: OWNER,
+    sponsor: OWNER,
     version: opts.version ?? 1,
   };
 }

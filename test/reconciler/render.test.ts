@@ -39,7 +39,8 @@ describe("renderText", () => {
   it("a blocked plan names each rail and its override, and says nothing will change", () => {
     const text = renderText(planOf(blocked), { color: false });
     expect(text).toContain("Blocked by safety rails:");
-    expect(text).toContain("override: --allow-self-change");
+    expect(text).toContain("override: lower safety.minAdmins");
+    expect(text).toContain("Do it in two steps: apply a file that invites the new admin and let them accept");
     expect(text.trimEnd().split("\n").at(-1)).toMatch(/^Blocked: \d+ safety rail violations; nothing will be changed\.$/);
   });
 });

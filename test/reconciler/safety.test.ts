@@ -281,6 +281,27 @@ const cases: Case[] = [
     violations: [],
   },
   {
+    name: "self: removing the caller while it sponsors an open invitation is blocked even with --allow-self-change, with the two steps",
+    desired: desired({ safety: { ...count(10), minAdmins: 0 }, members: [want("alt@acme.io")] }),
+    live: live({ caller: "me@acme.io", members: [member("me@acme.io", "account-admin")], invitations: [{ ...invitation("alt@acme.io"), invitedBy: "me@acme.io", sponsor: "me@acme.io" }] }),
+    allowSelfChange: true,
+    violations: ["self: this plan removes me@acme.io, whose token runs it, while me@acme.io sponsors or would send 1 invitation(s) (alt@acme.io); an invitation dies with its sponsor's access:manage, so they would be lost. Do it in two steps"],
+  },
+  {
+    name: "self: demoting the caller in a plan that sends an invitation is blocked even with --allow-self-change",
+    desired: desired({ safety: { minAdmins: 0 }, members: [...keep(["me@acme.io"], "developer"), want("new@acme.io")] }),
+    live: live({ caller: "me@acme.io", members: [member("me@acme.io", "account-admin")] }),
+    allowSelfChange: true,
+    violations: ["self: this plan takes billing:read, access:manage, settings:manage, infrastructure:configure, domains:manage from me@acme.io, whose token runs it, while me@acme.io sponsors or would send 1 invitation(s) (new@acme.io)"],
+  },
+  {
+    name: "self: a caller that loses a permission but keeps access:manage while sponsoring is the ordinary, overridable case",
+    desired: desired({ members: [want("me@acme.io", "account-admin"), want("alt@acme.io")], roles: [] }),
+    live: live({ caller: "me@acme.io", members: [member("me@acme.io", "account-admin", ["config:read"])], invitations: [{ ...invitation("alt@acme.io"), sponsor: "me@acme.io" }] }),
+    violations: ["self: this plan takes config:read from me@acme.io, whose token runs it"],
+    override: "--allow-self-change",
+  },
+  {
     name: "self: the caller's custom role losing a permission demotes the caller",
     desired: desired({ roles: [wantRole("lead", ["access:manage"])], members: keep(["me@acme.io"], "lead") }),
     live: live({ caller: "me@acme.io", members: [member("me@acme.io", "lead")], roles: [role("lead", ["access:manage", "logs:read"])] }),

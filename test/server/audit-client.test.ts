@@ -45,10 +45,10 @@ describe("audit event client", () => {
     expect(event).toMatchObject({ action: "invitation.created", client: "antryk-access", clientVersion: PACKAGE_VERSION });
   });
 
-  it("gives an automatic consequence the client of the request that caused it", async () => {
+  it("gives a consequence (an invitation revoked as the request chose) the client of the request that caused it", async () => {
     const admin = await ws.addMember("admin@acme.io", "account-admin");
     await ws.call("POST", wsPath("/invitations"), { token: admin.token, body: { email: "sent@acme.io", role: "developer" } });
-    await ws.call("DELETE", wsPath(`/members/${admin.member.id}`), { headers: { "x-antryk-client": "dashboard" } });
+    await ws.call("DELETE", wsPath(`/members/${admin.member.id}`), { headers: { "x-antryk-client": "dashboard" }, body: { invitations: "revoke" } });
     const revoked = await lastEvent("sent@acme.io");
     expect(revoked).toMatchObject({ action: "invitation.revoked", client: "dashboard" });
     expect(revoked.reason).toBeDefined();

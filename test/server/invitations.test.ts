@@ -36,6 +36,7 @@ describe("invitation lifecycle", () => {
       sendCount: 1,
       lastSentAt: "2027-01-01T00:00:00.000Z",
       invitedBy: "founder@acme.io",
+      sponsor: "founder@acme.io",
       version: 1,
       managedBy: null,
     });

@@ -65,8 +65,11 @@ export function createApi({ token, workspace }, onUnauthorized = () => {}) {
     me: () => request("GET", `${wsPath}/me`),
     getWorkspace: () => request("GET", wsPath),
     members: () => listAll(`${wsPath}/members`),
-    updateMember: (m, patch) => request("PATCH", `${wsPath}/members/${encodeURIComponent(m.id)}`, { body: patch, ifMatch: m.version }),
-    removeMember: (m) => request("DELETE", `${wsPath}/members/${encodeURIComponent(m.id)}`, { ifMatch: m.version }),
+    // `invitations` ("transfer" | "revoke") decides the open invitations of a sponsor losing access:manage (sponsors.js).
+    updateMember: (m, patch, invitations) =>
+      request("PATCH", `${wsPath}/members/${encodeURIComponent(m.id)}`, { body: invitations ? { ...patch, invitations } : patch, ifMatch: m.version }),
+    removeMember: (m, invitations) =>
+      request("DELETE", `${wsPath}/members/${encodeURIComponent(m.id)}`, { ifMatch: m.version, ...(invitations ? { body: { invitations } } : {}) }),
     member: (id) => request("GET", `${wsPath}/members/${encodeURIComponent(id)}`),
     invitations: () => listAll(`${wsPath}/invitations`),
     updateInvitation: (i, patch) => request("PATCH", `${wsPath}/invitations/${encodeURIComponent(i.id)}`, { body: patch, ifMatch: i.version }),
@@ -74,7 +77,8 @@ export function createApi({ token, workspace }, onUnauthorized = () => {}) {
     resendInvitation: (i) => request("POST", `${wsPath}/invitations/${encodeURIComponent(i.id)}/resend`, { ifMatch: i.version, idempotent: true }),
     revokeInvitation: (i) => request("POST", `${wsPath}/invitations/${encodeURIComponent(i.id)}/revoke`, { ifMatch: i.version, idempotent: true }),
     roles: () => listAll(`${wsPath}/roles`),
-    putRole: (name, body, version) => request("PUT", `${wsPath}/roles/${encodeURIComponent(name)}`, { body, ifMatch: version }),
+    putRole: (name, body, version, invitations) =>
+      request("PUT", `${wsPath}/roles/${encodeURIComponent(name)}`, { body: invitations ? { ...body, invitations } : body, ifMatch: version }),
     deleteRole: (role) => request("DELETE", `${wsPath}/roles/${encodeURIComponent(role.name)}`, { ifMatch: role.version }),
     permissions: async () => (await request("GET", `${wsPath}/permissions`)).items,
     audit: (query) => request("GET", `${wsPath}/audit`, { query }),

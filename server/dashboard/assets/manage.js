@@ -5,6 +5,7 @@
 import { ApiFailure, describeFailure } from "./api.js";
 import { showConcurrentChange, unchangedChoice } from "./changes.js";
 import { confirmAction, openDialog } from "./dialogs.js";
+import { withSponsorChoice } from "./sponsors.js";
 import { h, replace, announce } from "./dom.js";
 import { field, permissionPicker, rolePermissions, roleSelect, setFieldError, showSaveError } from "./fields.js";
 import { diffPermissions, permissionList, sortByCatalog } from "./format.js";
@@ -68,7 +69,12 @@ export async function manageMember(m, ctx) {
     }
     if (!(await confirmAction({ title: `Change access of ${m.email}?`, body: changeSummary(ctx, base, next), confirmLabel: "Confirm change" }))) return false;
     try {
-      await ctx.api.updateMember(base, next);
+      const done = await withSponsorChoice((choice) => ctx.api.updateMember(base, next, choice), {
+        title: `${m.email} sponsors open invitations`,
+        lead: `This change takes access:manage from ${m.email}, who sponsors these invitations.`,
+        verb: "Save",
+      });
+      if (done.cancelled) return false;
       announce(`Updated ${m.email}: role ${next.role}.`);
       return true;
     } catch (err) {

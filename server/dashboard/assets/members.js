@@ -2,11 +2,12 @@
 // effective permissions and details on expand, and (for holders of access:manage)
 // Manage, Remove and a link to the member's access history.
 import { describeFailure } from "./api.js";
-import { confirmAction } from "./dialogs.js";
+import { confirmAction, openDialog } from "./dialogs.js";
 import { cell, h, replace, announce, scrollRegion } from "./dom.js";
 import { historyLink, isAdmin, liveStatus, permissionList, roleBadge, sortByCatalog, time } from "./format.js";
 import { visibleIdentity as visible } from "./identity.js";
 import { manageMember } from "./manage.js";
+import { sponsorButtons, sponsoredBy, sponsoredSection, withSponsorChoice } from "./sponsors.js";
 import { readQuery, writeQuery } from "./state.js";
 import { disclosureButton, readSort, sortHeader, sortRows } from "./table.js";
 import { managedLabel, managedWarning } from "./managed.js";
@@ -153,16 +154,29 @@ function memberRows(m, ctx, state, now, redraw) {
 }
 
 async function removeMember(m, ctx) {
+  // An admin's open invitations need a decision: the confirmation lists them and offers both.
+  const sponsored = isAdmin(m, ctx.catalog) ? sponsoredBy(await ctx.api.invitations().catch(() => []), m.email) : [];
   const body = h(
     "div",
     {},
     h("p", {}, h("span", { class: "email" }, visible(m.email)), ` loses access to the workspace ${ctx.api.workspace} immediately. This cannot be undone; they would need a new invitation.`),
     h("p", {}, "Loses: ", permissionList(m.effectivePermissions)),
     managedWarning(m),
+    sponsored.length > 0 ? sponsoredSection(sponsored) : null,
   );
-  if (!(await confirmAction({ title: `Remove ${visible(m.email)}?`, body, confirmLabel: "Remove member", danger: true }))) return;
+  const title = `Remove ${visible(m.email)}?`;
+  let choice;
+  if (sponsored.length > 0) {
+    choice = await openDialog({ title, body, buttons: sponsorButtons("Remove") });
+    if (choice !== "transfer" && choice !== "revoke") return;
+  } else if (!(await confirmAction({ title, body, confirmLabel: "Remove member", danger: true }))) return;
   try {
-    await ctx.api.removeMember(m);
+    const done = await withSponsorChoice((c) => ctx.api.removeMember(m, c ?? choice), {
+      title,
+      lead: `${m.email} sponsors invitations sent since this page was read.`,
+      verb: "Remove",
+    });
+    if (done.cancelled) return;
     announce(`Removed ${m.email}.`);
   } catch (err) {
     announce(describeFailure(err, m.email), "error");

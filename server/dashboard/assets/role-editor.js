@@ -7,6 +7,7 @@ import { openDialog } from "./dialogs.js";
 import { emailList, h, replace, announce } from "./dom.js";
 import { field, permissionPicker, setFieldError } from "./fields.js";
 import { managedWarning } from "./managed.js";
+import { withSponsorChoice } from "./sponsors.js";
 
 /** ROLE_NAME is the custom role name pattern of schema/catalog.ts (CUSTOM_ROLE_NAME_PATTERN). */
 export const ROLE_NAME = /^[a-z][a-z0-9-]{1,62}$/;
@@ -39,7 +40,12 @@ export async function editRole(role, ctx) {
     }
     const body = { description: description.control.value.trim(), permissions: perms.value() };
     try {
-      await ctx.api.putRole(roleName, body, base?.version);
+      const done = await withSponsorChoice((choice) => ctx.api.putRole(roleName, body, base?.version, choice), {
+        title: `Holders of ${roleName} sponsor open invitations`,
+        lead: `This edit takes access:manage from holders of ${roleName} who sponsor these invitations.`,
+        verb: "Save",
+      });
+      if (done.cancelled) return false;
       announce(role ? `Saved the role ${roleName}.` : `Created the role ${roleName}.`);
       return true;
     } catch (err) {
