@@ -84,7 +84,7 @@ export async function runApplySavedSet(path: string, saved: readonly SavedPlan[]
       const reviewed = saved.find((s) => s.workspace === p.plan.workspace)!;
       assertSavedPlanTarget(reviewed, sessions.sessions.get(p.plan.workspace)!, path);
       assertFresh(reviewed, p.live);
-      assertSameChanges(reviewed, p.plan, `the saved plan of ${p.plan.workspace} in`, path);
+      assertSameChanges(reviewed, p.plan, `the plan of ${p.plan.workspace} in the saved plan set ${path}`);
     }
     return await proceedSet(sessions, planned, options);
   } finally {

@@ -1,11 +1,11 @@
 import { AccessError, SafetyError } from "../errors.js";
 import type { Plan } from "../reconciler/plan.js";
 import { planWorkspaces, type PlannedWorkspace } from "../reconciler/plan-many.js";
-import { renderJson, renderMarkdown, renderPlanYamlDiff, renderSetJson, renderSetMarkdown, renderSetText, renderText, type WorkspaceOutcome } from "../reconciler/render/index.js";
+import { renderJson, renderMarkdownComments, renderPlanYamlDiff, renderSetJson, renderSetMarkdownComments, renderSetText, renderText, type WorkspaceOutcome } from "../reconciler/render/index.js";
 import { useColor } from "./confirm.js";
 import { checkMultiTarget, resolveMultiTarget, type MultiTargetOptions } from "./credentials.js";
 import { ExitCode } from "./errors.js";
-import { ignoreClosedStdout, withNewline, writeOutputFile } from "./output.js";
+import { ignoreClosedStdout, withNewline, writeComments, writeOutputFile } from "./output.js";
 import { printWarnings } from "./planning.js";
 import type { PlanOptions } from "./run-plan.js";
 import { openSessions, type SessionSet } from "./workspace-sessions.js";
@@ -87,7 +87,7 @@ export async function runPlanSet(options: PlanOptions & MultiTargetOptions, args
   const single = planned.length === 1 && "plan" in planned[0]! ? planned[0] : undefined;
   const error = setError(planned, "planned");
 
-  if (options.out !== undefined) {
+  if (options.out !== undefined && options.format !== "markdown") {
     if (planned.some((p) => "error" in p)) process.stderr.write(`The plan set was not saved to ${options.out}: a workspace could not be planned.\n`);
     else await writeOutputFile(options.out, single ? renderJson(single.plan) : renderSetJson(plans), "the plan");
   }
@@ -107,7 +107,7 @@ export async function runPlanSet(options: PlanOptions & MultiTargetOptions, args
       break;
     case "markdown": {
       const first = outcomes[0];
-      process.stdout.write(withNewline(single && first && "plan" in first ? renderMarkdown(first.plan, { yamlDiff: first.yamlDiff ?? "" }) : renderSetMarkdown(outcomes)));
+      await writeComments(single && first && "plan" in first ? renderMarkdownComments(first.plan, { yamlDiff: first.yamlDiff ?? "" }) : renderSetMarkdownComments(outcomes), options.out);
       break;
     }
   }

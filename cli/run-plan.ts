@@ -1,7 +1,7 @@
-import { renderJson, renderMarkdown, renderPlanYamlDiff, renderText } from "../reconciler/render/index.js";
+import { renderJson, renderMarkdownComments, renderPlanYamlDiff, renderText } from "../reconciler/render/index.js";
 import { useColor } from "./confirm.js";
 import { ExitCode } from "./errors.js";
-import { ignoreClosedStdout, withNewline, writeOutputFile } from "./output.js";
+import { ignoreClosedStdout, withNewline, writeComments, writeOutputFile } from "./output.js";
 import { blockedError, isBlocked, loadDesired, planAgainst, printWarnings } from "./planning.js";
 import { withSession } from "./session.js";
 import { resolveTarget, type TargetOptions } from "./target.js";
@@ -24,7 +24,7 @@ export interface PlanOptions extends TargetOptions {
 /**
  * runPlan is `plan`: load, fetch, compute, render on stdout (and --out as JSON); several
  * workspaces (several `-f`, a folder, `--credentials`) go to runPlanSet. The
- * Markdown comment always carries the YAML diff; text shows it with --diff. It
+ * Markdown comments always carry the YAML diff (`--out` then writes the comments, not the JSON plan); text shows it with --diff. It
  * returns the exit code: 0, or 2 with --detailed-exitcode when there are changes; a
  * blocked plan is shown, then thrown as SafetyError (exit 1).
  */
@@ -48,7 +48,7 @@ export async function runPlan(options: PlanOptions): Promise<number> {
     },
   );
 
-  if (options.out !== undefined) await writeOutputFile(options.out, renderJson(plan), "the plan");
+  if (options.out !== undefined && options.format !== "markdown") await writeOutputFile(options.out, renderJson(plan), "the plan");
   switch (options.format) {
     case "text":
       process.stdout.write(withNewline(renderText(plan, { color: useColor(process.stdout) })));
@@ -58,7 +58,7 @@ export async function runPlan(options: PlanOptions): Promise<number> {
       process.stdout.write(withNewline(renderJson(plan)));
       break;
     case "markdown":
-      process.stdout.write(withNewline(renderMarkdown(plan, { yamlDiff: renderPlanYamlDiff(plan, live) })));
+      await writeComments(renderMarkdownComments(plan, { yamlDiff: renderPlanYamlDiff(plan, live) }), options.out);
       break;
   }
   if (isBlocked(plan)) throw blockedError(plan);
