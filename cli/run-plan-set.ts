@@ -3,7 +3,7 @@ import type { Plan } from "../reconciler/plan.js";
 import { planWorkspaces, type PlannedWorkspace } from "../reconciler/plan-many.js";
 import { renderJson, renderMarkdownComments, renderPlanYamlDiff, renderSetJson, renderSetMarkdownComments, renderSetText, renderText, type WorkspaceOutcome } from "../reconciler/render/index.js";
 import { useColor } from "./confirm.js";
-import { checkMultiTarget, resolveMultiTarget, type MultiTargetOptions } from "./credentials.js";
+import { checkMultiTarget, resolveMultiTarget, tokenSourceLines, type MultiTargetOptions } from "./credentials.js";
 import { ExitCode } from "./errors.js";
 import { ignoreClosedStdout, withNewline, writeComments, writeOutputFile } from "./output.js";
 import { printWarnings } from "./planning.js";
@@ -61,11 +61,12 @@ export function setError(planned: readonly PlannedWorkspace[], verb: "planned" |
   );
 }
 
-/** loadSet finds and loads the workspace files of `-f` arguments and resolves their target (refusing a missing CI target before reading anything). */
-export async function loadSet(args: readonly string[], options: MultiTargetOptions) {
+/** loadSet finds and loads the workspace files of `-f` arguments and resolves their target (refusing a missing CI target before reading anything), saying where each token came from. */
+export async function loadSet(args: readonly string[], options: MultiTargetOptions, say: (line: string) => void) {
   checkMultiTarget(options);
   const files = await loadWorkspaceFiles(await findFiles(args));
   const target = await resolveMultiTarget(options, files.map((f) => f.desired.workspace));
+  tokenSourceLines(target).forEach(say);
   return { files, target };
 }
 
@@ -74,7 +75,7 @@ export async function runPlanSet(options: PlanOptions & MultiTargetOptions, args
   ignoreClosedStdout();
   const text = options.format === "text";
   const say = (line: string) => (text ? process.stdout : process.stderr).write(`${line}\n`);
-  const { files, target } = await loadSet(args, options);
+  const { files, target } = await loadSet(args, options, say);
   const sessions = await openSessions({ target, files: files.map((f) => ({ workspace: f.desired.workspace, owner: f.desired.owner })), announce: say });
   let planned: PlannedWorkspace[];
   try {

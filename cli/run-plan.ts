@@ -4,7 +4,8 @@ import { ExitCode } from "./errors.js";
 import { ignoreClosedStdout, withNewline, writeComments, writeOutputFile } from "./output.js";
 import { blockedError, isBlocked, loadDesired, planAgainst, printWarnings } from "./planning.js";
 import { withSession } from "./session.js";
-import { resolveTarget, type TargetOptions } from "./target.js";
+import { checkMultiTarget, resolveWorkspaceTarget } from "./credentials.js";
+import type { TargetOptions } from "./target.js";
 import type { DiagnosticFormat } from "./annotations.js";
 import { DEFAULT_FILE, isMultiple } from "./workspaces.js";
 
@@ -38,8 +39,10 @@ export async function runPlan(options: PlanOptions): Promise<number> {
   ignoreClosedStdout();
   const text = options.format === "text";
   const say = (line: string) => (text ? process.stdout : process.stderr).write(`${line}\n`);
-  const target = await resolveTarget(options);
+  checkMultiTarget(options, process.env, true);
   const { desired, warnings, accessFile } = await loadDesired(file);
+  const { target, sourceLines } = await resolveWorkspaceTarget(options, desired.workspace);
+  sourceLines.forEach(say);
   const { plan, live } = await withSession(
     { target, workspace: desired.workspace, owner: desired.owner, announce: say },
     async (session) => {

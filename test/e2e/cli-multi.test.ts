@@ -105,7 +105,7 @@ describe("a folder of three workspaces against one server, three tokens", () => 
   it("one workspace file that imports a library, given alone, plans exactly as one workspace does", async () => {
     const text = await runCli(["plan", "-f", "access/prod.yaml"], { env: { ANTRYK_API_URL: server.url, ANTRYK_TOKEN: tokens["acme-prod"]! }, cwd: server.dir });
     expect(text.code, text.stderr).toBe(0);
-    expect(text.stdout.startsWith("Workspace acme-prod at ")).toBe(true);
+    expect(text.stdout.startsWith("Token for acme-prod: ANTRYK_TOKEN.\nWorkspace acme-prod at ")).toBe(true);
     expect(text.stdout).not.toContain("===");
     expect(text.stdout).toContain("invite trent@acme.io as release-manager");
     const json = await runCli(["plan", "-f", "access/prod.yaml", "--format", "json"], { env: { ANTRYK_API_URL: server.url, ANTRYK_TOKEN: tokens["acme-prod"]! }, cwd: server.dir });

@@ -29,7 +29,7 @@ describe("renderSetJson", () => {
   it("is { formatVersion, plans } and each plan is exactly its own JSON", () => {
     const plans = THREE.map((o) => ("plan" in o ? o.plan : null)!);
     const set = JSON.parse(renderSetJson(plans)) as { formatVersion: number; plans: unknown[] };
-    expect(Object.keys(set)).toEqual(["formatVersion", "plans"]);
+    expect(Object.keys(set)).toEqual(["formatVersion", "workspaces", "plans"]);
     set.plans.forEach((p, i) => expect(`${JSON.stringify(p, null, 2)}\n`).toBe(renderJson(plans[i]!)));
   });
 });
