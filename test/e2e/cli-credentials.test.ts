@@ -96,3 +96,16 @@ describe("a saved plan set is bound as a whole", () => {
     expect(r.stderr).toMatch(message);
   });
 });
+
+describe("the apply report says where it applied", () => {
+  it("JSON carries target: local for the embedded workspace, remote with the API URL otherwise", async () => {
+    await mkdir(join(server.dir, "target"), { recursive: true });
+    await writeFile(join(server.dir, "target/local.yaml"), file("m-local"));
+    const local = await runCli(["apply", "-f", "target/local.yaml", "--auto-approve", "--local", "--format", "json"], { cwd: server.dir });
+    expect(local.code, local.stderr).toBe(0);
+    expect((JSON.parse(local.stdout) as { target: unknown }).target).toEqual({ kind: "local", url: "embedded:.antryk/workspace.db" });
+    const remote = await cli(["apply", "-f", "access/prod.yaml", "--auto-approve", "--format", "json"], { ANTRYK_TOKEN: server.ownerToken });
+    expect(remote.code, remote.stderr).toBe(0);
+    expect((JSON.parse(remote.stdout) as { target: unknown }).target).toEqual({ kind: "remote", url: server.url });
+  });
+});

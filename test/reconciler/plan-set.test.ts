@@ -34,6 +34,18 @@ describe("renderSetJson", () => {
   });
 });
 
+describe("a plan set with a workspace against the embedded local workspace", () => {
+  it("says LOCAL in its first visible line, naming how many", () => {
+    const local = { ...as(small, "acme-dev"), target: "embedded:.antryk/workspace.db" };
+    const [first] = renderSetMarkdownComments([outcome(local), THREE[1]!]);
+    const lines = first!.split("\n");
+    expect(lines[0]).toMatch(/^<!-- antryk-access comment 1\/1 -->$/);
+    expect(lines[1]).toBe("### antryk-access plan for 2 workspaces (LOCAL: 1 of 2)");
+    expect(first).toContain("> LOCAL: the plans of acme-dev are against the embedded local workspace");
+    expect(renderSetMarkdownComments(THREE)[0]!.split("\n")[1]).not.toContain("LOCAL");
+  });
+});
+
 describe("renderSetMarkdown through a GFM renderer", () => {
   const text = renderSetMarkdown(THREE);
 
