@@ -9,7 +9,7 @@ import { ignoreClosedStdout, withNewline, writeComments, writeOutputFile } from 
 import { printWarnings } from "./planning.js";
 import type { PlanOptions } from "./run-plan.js";
 import { openSessions, type SessionSet } from "./workspace-sessions.js";
-import { findFiles, loadWorkspaceFiles, uniqueDiagnostics, type WorkspaceFile } from "./workspaces.js";
+import { findFiles, ignoredLine, loadWorkspaceFiles, uniqueDiagnostics, type WorkspaceFile } from "./workspaces.js";
 
 /**
  * `plan` over several workspaces (several `-f`, a folder, or `--credentials`): every
@@ -64,7 +64,9 @@ export function setError(planned: readonly PlannedWorkspace[], verb: "planned" |
 /** loadSet finds and loads the workspace files of `-f` arguments and resolves their target (refusing a missing CI target before reading anything), saying where each token came from. */
 export async function loadSet(args: readonly string[], options: MultiTargetOptions, say: (line: string) => void) {
   checkMultiTarget(options);
-  const files = await loadWorkspaceFiles(await findFiles(args));
+  const found = await findFiles(args);
+  for (const line of ignoredLine(found.ignored)) process.stderr.write(`${line}\n`);
+  const files = await loadWorkspaceFiles(found);
   const target = await resolveMultiTarget(options, files.map((f) => f.desired.workspace));
   tokenSourceLines(target).forEach(say);
   return { files, target };
