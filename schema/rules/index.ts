@@ -2,7 +2,7 @@ import { requiredAdminNotAdmin, minAdmins } from "./admins.js";
 import { duplicateEmail, invalidEmail, ownerListedAsMember } from "./emails.js";
 import { expiredMember } from "./expiry.js";
 import { duplicatePermission, ownerOnlyPermission, redundantPermission, unknownPermission } from "./permissions.js";
-import { invalidDescription, roleAssignedOwner, roleNames, unknownRole, unusedRole } from "./roles.js";
+import { groupNames, invalidDescription, roleAssignedOwner, roleNames, unknownRole, unusedRole } from "./roles.js";
 import { POLICY_RULES } from "../policy/rules.js";
 import type { Rule } from "./types.js";
 
@@ -18,6 +18,7 @@ export const RULES: Readonly<Record<string, Rule>> = {
   duplicateEmail,
   ownerListedAsMember,
   roleNames,
+  groupNames,
   invalidDescription,
   roleAssignedOwner,
   unknownRole,
