@@ -1,6 +1,7 @@
 import { requiredAdminNotAdmin, minAdmins } from "./admins.js";
 import { duplicateEmail, invalidEmail, ownerListedAsMember } from "./emails.js";
 import { expiredMember } from "./expiry.js";
+import { lookAlikeEmails } from "./look-alikes.js";
 import { duplicatePermission, ownerOnlyPermission, redundantPermission, unknownPermission } from "./permissions.js";
 import { groupNames, invalidDescription, roleAssignedOwner, roleNames, unknownRole, unusedRole } from "./roles.js";
 import { POLICY_RULES } from "../policy/rules.js";
@@ -16,6 +17,7 @@ export type { Finding, Rule, RuleContext } from "./types.js";
 export const RULES: Readonly<Record<string, Rule>> = {
   invalidEmail,
   duplicateEmail,
+  lookAlikeEmails,
   ownerListedAsMember,
   roleNames,
   groupNames,
