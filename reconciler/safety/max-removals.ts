@@ -54,6 +54,8 @@ export function removedPeople(plan: Plan, live: LiveState): { removed: string[];
   }
   const emptied: string[] = [];
   for (const [email, held] of holdingsAfter(live, plan.changes)) {
+    // A role the workspace does not know is the unknownRole rail's to report, not a loss of everything.
+    if (!rolesAfter.has(held.access.role)) continue;
     if (effective(held.access, rolesAfter).length === 0 && (before.get(email)?.length ?? 0) > 0 && !out.has(email)) emptied.push(email);
   }
   return { removed: [...out, ...emptied], emptied };
