@@ -171,7 +171,7 @@ async function planSingle(loaded: WorkspaceFile, baseUrl: string, tokens: Map<st
   const client = createClient({ baseUrl, token: tokens.get(loaded.desired.workspace)! });
   try {
     const t0 = performance.now();
-    const [file] = await loadWorkspaceFiles({ workspaces: [loaded.accessFile.path], libraries: [] });
+    const [file] = await loadWorkspaceFiles({ workspaces: [loaded.accessFile.path], libraries: [], ignored: [], problems: [] });
     const [planned] = await planWorkspaces([{ file: file!, client, target: client.baseUrl }], { allowSelfChange: false });
     if (planned === undefined || !("plan" in planned)) throw new Error(`bench: ${loaded.desired.workspace} could not be planned`);
     if (planned.plan.changes.length > 0) throw new Error(`bench: ${loaded.desired.workspace} is not converged (${planned.plan.changes.length} changes)`);

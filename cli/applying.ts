@@ -12,11 +12,24 @@ import { createProgress } from "./progress.js";
  * an unfinished or unverified apply ends in. Pure: strings in, strings out.
  */
 
-/** summaryLine is the closing line of a text apply, e.g. `Apply complete: 5 applied, 0 failed, 0 skipped, 0 not attempted.` */
+/**
+ * summaryLine is the closing line of a text apply, e.g. `Apply complete: 5 applied, 0 failed,
+ * 0 skipped, 0 not attempted.` Changes the workspace already held when their call came (another
+ * apply made them: `note`) are counted apart, `3 applied, 2 already so (no change made), …`,
+ * so "applied" counts only what this apply changed.
+ */
 export function summaryLine(result: ApplyResult): string {
   const complete = result.failed.length === 0 && result.skipped.length === 0 && result.notAttempted.length === 0;
   const head = complete ? "Apply complete" : "Apply incomplete";
-  return `${head}: ${result.applied.length} applied, ${result.failed.length} failed, ${result.skipped.length} skipped, ${result.notAttempted.length} not attempted.`;
+  const { made, already } = appliedCounts(result);
+  const found = already > 0 ? ` ${already} already so (no change made),` : "";
+  return `${head}: ${made} applied,${found} ${result.failed.length} failed, ${result.skipped.length} skipped, ${result.notAttempted.length} not attempted.`;
+}
+
+/** appliedCounts splits the applied changes: `made` by this apply, `already` found so (a note says why no change was made). */
+export function appliedCounts(result: Pick<ApplyResult, "applied">): { made: number; already: number } {
+  const already = result.applied.filter((a) => a.note !== undefined).length;
+  return { made: result.applied.length - already, already };
 }
 
 /** MAX_PROBLEM_LINES caps the failed, skipped and not-attempted changes (and remaining differences) listed one by one; the rest are counted. */

@@ -3,7 +3,7 @@ import { dirname, resolve } from "node:path";
 import { isMap, isScalar, LineCounter, parseDocument } from "yaml";
 import { ConfigError } from "../errors.js";
 import { suggest } from "../schema/suggest.js";
-import { envToken, isCi, nonEmpty, readTokenFile, type TargetOptions } from "./target.js";
+import { envToken, isCi, nonEmpty, readTokenFile, type TargetOptions, type TargetSpec } from "./target.js";
 
 /**
  * The target of a command over several workspaces (docs/cli.md, "Credentials"): one API URL
@@ -19,8 +19,31 @@ export interface MultiTargetOptions extends TargetOptions {
   credentials?: string;
 }
 
-/** MultiTarget is the resolved target of several workspaces: remote with a token per workspace, or the embedded local workspace. */
-export type MultiTarget = { kind: "remote"; baseUrl: string; tokens: Map<string, string> } | { kind: "embedded"; explicit: boolean };
+/**
+ * MultiTarget is the resolved target of several workspaces: remote with a token per workspace
+ * and where each came from (`sources`: `--credentials creds.yaml:3:1`, `ANTRYK_TOKEN_ACME_PROD`,
+ * `--token-file`, `ANTRYK_TOKEN`; never the token), or the embedded local workspace.
+ */
+export type MultiTarget = { kind: "remote"; baseUrl: string; tokens: Map<string, string>; sources: Map<string, string> } | { kind: "embedded"; explicit: boolean };
+
+/** tokenSourceLines says which source each workspace's token came from (plan and apply print them), nothing for the embedded workspace. */
+export function tokenSourceLines(target: MultiTarget): string[] {
+  if (target.kind !== "remote") return [];
+  return [...target.sources].map(([workspace, source]) => `Token for ${workspace}: ${source}.`);
+}
+
+/** assertDistinctVariables refuses workspace names that map to one ANTRYK_TOKEN_<WORKSPACE> variable (m-prod, m_prod, M-PROD), naming both. */
+export function assertDistinctVariables(workspaces: readonly string[]): void {
+  const seen = new Map<string, string>();
+  for (const w of workspaces) {
+    const variable = tokenVariable(w);
+    const other = seen.get(variable);
+    if (other !== undefined && other !== w) {
+      throw new ConfigError(`the workspaces ${other} and ${w} both take their token from ${variable}: rename one, so each workspace has its own token; nothing was read or changed`);
+    }
+    seen.set(variable, w);
+  }
+}
 
 /** tokenVariable is the environment variable holding `workspace`'s own token: ANTRYK_TOKEN_ACME_PROD for acme-prod. */
 export function tokenVariable(workspace: string): string {
@@ -29,9 +52,9 @@ export function tokenVariable(workspace: string): string {
 
 /**
  * checkMultiTarget refuses, before any file is read, what resolveTarget refuses: `--local`
- * with a remote target, and no target at all in CI. It returns the API URL, if any.
+ * with a remote target, and no target at all in CI (`one`: worded for a single workspace). It returns the API URL, if any.
  */
-export function checkMultiTarget(options: MultiTargetOptions, env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function checkMultiTarget(options: MultiTargetOptions, env: NodeJS.ProcessEnv = process.env, one = false): string | undefined {
   const apiUrl = nonEmpty(options.apiUrl) ?? nonEmpty(env.ANTRYK_API_URL);
   const tokenish = options.tokenFile !== undefined || options.credentials !== undefined || nonEmpty(env.ANTRYK_TOKEN) !== undefined;
   if (options.local === true && (apiUrl !== undefined || tokenish)) {
@@ -39,15 +62,25 @@ export function checkMultiTarget(options: MultiTargetOptions, env: NodeJS.Proces
   }
   if (options.local !== true && apiUrl === undefined && !tokenish && isCi(env)) {
     throw new ConfigError(
-      "no target in CI: set ANTRYK_API_URL and ANTRYK_TOKEN (or ANTRYK_TOKEN_<WORKSPACE> per workspace) to the workspaces' API (or pass --local to use a throwaway embedded local workspace); nothing was read or changed",
+      one
+        ? "no target in CI: set ANTRYK_API_URL and ANTRYK_TOKEN to the workspace's API (or pass --local to use a throwaway embedded local workspace); nothing was read or changed"
+        : "no target in CI: set ANTRYK_API_URL and ANTRYK_TOKEN (or ANTRYK_TOKEN_<WORKSPACE> per workspace) to the workspaces' API (or pass --local to use a throwaway embedded local workspace); nothing was read or changed",
     );
+  }
+  if (options.local !== true && apiUrl === undefined && tokenish) {
+    throw new ConfigError("a token is set (ANTRYK_TOKEN, --token-file or --credentials) but no API URL: set ANTRYK_API_URL or pass --api-url");
+  }
+  const perWorkspace = Object.keys(env).some((name) => name.startsWith("ANTRYK_TOKEN_") && nonEmpty(env[name]) !== undefined);
+  if (options.local !== true && apiUrl !== undefined && !tokenish && !perWorkspace) {
+    throw new ConfigError(`no API token for ${apiUrl}: set ANTRYK_TOKEN (or ANTRYK_TOKEN_<WORKSPACE>) or pass --token-file or --credentials`);
   }
   return apiUrl;
 }
 
 /** resolveMultiTarget finds the token of every workspace (see the file comment); `workspaces` are the ones the files name. */
 export async function resolveMultiTarget(options: MultiTargetOptions, workspaces: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<MultiTarget> {
-  const apiUrl = checkMultiTarget(options, env);
+  const apiUrl = checkMultiTarget(options, env, workspaces.length === 1);
+  assertDistinctVariables(workspaces);
   const perWorkspace = workspaces.some((w) => nonEmpty(env[tokenVariable(w)]) !== undefined);
   const tokenish = options.tokenFile !== undefined || options.credentials !== undefined || nonEmpty(env.ANTRYK_TOKEN) !== undefined || perWorkspace;
   if (options.local === true) {
@@ -73,10 +106,15 @@ export async function resolveMultiTarget(options: MultiTargetOptions, workspaces
     }
   }
   const shared = options.tokenFile !== undefined ? await readTokenFile(options.tokenFile) : envToken(env);
+  const sharedSource = options.tokenFile !== undefined ? "--token-file" : "ANTRYK_TOKEN";
   const tokens = new Map<string, string>();
+  const sources = new Map<string, string>();
   for (const workspace of workspaces) {
     const entry = mapped.get(workspace);
-    const token = (entry !== undefined ? await readTokenFile(entry.file, `the token file named at ${entry.at}`) : undefined) ?? envToken(env, tokenVariable(workspace)) ?? shared;
+    const fromFile = entry !== undefined ? await readTokenFile(entry.file, `the token file named at ${entry.at}`) : undefined;
+    const fromVariable = fromFile === undefined ? envToken(env, tokenVariable(workspace)) : undefined;
+    const token = fromFile ?? fromVariable ?? shared;
+    sources.set(workspace, fromFile !== undefined ? `--credentials ${entry!.at}` : fromVariable !== undefined ? tokenVariable(workspace) : sharedSource);
     if (token === undefined) {
       throw new ConfigError(
         `no API token for workspace ${workspace} at ${apiUrl}: set ${tokenVariable(workspace)} (or ANTRYK_TOKEN for every workspace), or map it to a token file in --credentials; nothing was read or changed`,
@@ -84,7 +122,22 @@ export async function resolveMultiTarget(options: MultiTargetOptions, workspaces
     }
     tokens.set(workspace, token);
   }
-  return { kind: "remote", baseUrl: apiUrl, tokens };
+  return { kind: "remote", baseUrl: apiUrl, tokens, sources };
+}
+
+/**
+ * resolveWorkspaceTarget is one workspace's target by the same resolver as several (the one
+ * order: --credentials, ANTRYK_TOKEN_<WORKSPACE>, --token-file, ANTRYK_TOKEN), so a file
+ * planned alone takes the same token as in its folder; `source` says where it came from.
+ */
+export async function resolveWorkspaceTarget(
+  options: MultiTargetOptions,
+  workspace: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ target: TargetSpec; sourceLines: string[] }> {
+  const multi = await resolveMultiTarget(options, [workspace], env);
+  if (multi.kind === "embedded") return { target: multi, sourceLines: [] };
+  return { target: { kind: "remote", baseUrl: multi.baseUrl, token: multi.tokens.get(workspace)! }, sourceLines: tokenSourceLines(multi) };
 }
 
 /** CredentialEntry is one line of creds.yaml: a workspace, its token file (resolved against creds.yaml's folder) and where it is written (`creds.yaml:3:1`). */

@@ -13,6 +13,20 @@ export async function writeOutputFile(path: string, text: string, what: string):
   }
 }
 
+/** commentPath is where comment `n` of `plan --format markdown --out FILE` goes: FILE for the first, else FILE with `.n` before its extension (plan.md → plan.2.md). */
+export function commentPath(path: string, n: number): string {
+  if (n === 1) return path;
+  const slash = path.lastIndexOf("/");
+  const dot = path.lastIndexOf(".");
+  return dot > slash + 1 ? `${path.slice(0, dot)}.${n}${path.slice(dot)}` : `${path}.${n}`;
+}
+
+/** writeComments prints Markdown comments on stdout one after the other (each starts with its marker line) and, with `out`, writes each to its file (commentPath). */
+export async function writeComments(comments: readonly string[], out: string | undefined): Promise<void> {
+  if (out !== undefined) for (const [i, text] of comments.entries()) await writeOutputFile(commentPath(out, i + 1), text, `comment ${i + 1} of ${comments.length}`);
+  process.stdout.write(withNewline(comments.join("")));
+}
+
 /** withNewline ends `text` with exactly the newline a terminal line needs. */
 export function withNewline(text: string): string {
   return text.endsWith("\n") ? text : `${text}\n`;

@@ -13,7 +13,7 @@ export function registerPlan(program: Command): void {
     .option("-f, --file <path>", "the access file, or a folder of workspace files; repeat for several workspaces (default: access.yaml)", collectFiles)
     .option("--credentials <path>", "a YAML file mapping each workspace to its token file (several workspaces)")
     .addOption(new Option("--format <format>", "output format").choices(["text", "json", "markdown"]).default("text"))
-    .option("--out <path>", "also save the plan as JSON, to apply later with `apply <path>` (holds no secret)")
+    .option("--out <path>", "also save the plan as JSON, to apply later with `apply <path>` (holds no secret); with --format markdown, the comments (comment N to <path> with .N before its extension)")
     .option("--detailed-exitcode", "exit 2 when the plan has changes (0: no changes, 1: error or blocked)")
     .option("--diff", "with --format text, also show the plan as a diff of access.yaml (live → after the plan)")
     .option("--allow-self-change", "allow the plan to remove or demote the member whose token runs it")

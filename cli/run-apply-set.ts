@@ -2,15 +2,15 @@ import { AccessError, ConfigError, InterruptedError, StalePlanError } from "../e
 import { assertFresh, type ApplyResult } from "../reconciler/apply/index.js";
 import { renderSetText, type WorkspaceOutcome } from "../reconciler/render/index.js";
 import type { Verification } from "../reconciler/verify.js";
-import { applyWithProgress, outcomeError, problemLines, summaryLine, verificationLines } from "./applying.js";
+import { appliedCounts, applyWithProgress, outcomeError, problemLines, summaryLine, verificationLines } from "./applying.js";
 import { confirmApply, isInteractive, useColor } from "./confirm.js";
-import { resolveMultiTarget, checkMultiTarget } from "./credentials.js";
+import { resolveMultiTarget, checkMultiTarget, tokenSourceLines } from "./credentials.js";
 import { ExitCode } from "./errors.js";
 import { onInterrupt } from "./interrupt.js";
 import { ignoreClosedStdout, withNewline } from "./output.js";
 import { fileManager } from "../schema/manager.js";
 import { assertCanWrite, assertSavedPlanTarget, loadDesired, printWarnings, takingOver } from "./planning.js";
-import { assertSameChanges, assertStillPlanned, verify, type ApplyOptions, type Reviewed } from "./run-apply.js";
+import { assertSameChanges, assertStillPlanned, targetOf, verify, type ApplyOptions, type Reviewed } from "./run-apply.js";
 import type { PlannedWorkspace } from "../reconciler/plan-many.js";
 import { loadSet, outcomeOf, planSessions, setError } from "./run-plan-set.js";
 import type { SavedPlan } from "./saved-plan.js";
@@ -37,7 +37,7 @@ export async function runApplySet(args: readonly string[], options: ApplyOptions
   ignoreClosedStdout();
   const json = options.format === "json";
   const say = (line: string) => (json ? process.stderr : process.stdout).write(`${line}\n`);
-  const { files, target } = await loadSet(args, options);
+  const { files, target } = await loadSet(args, options, say);
   const sessions = await openSessions({ target, files: owners(files), announce: say });
   try {
     printWarnings(uniqueDiagnostics(files.flatMap((f) => f.warnings)), options.diagnostics);
@@ -77,6 +77,7 @@ export async function runApplySavedSet(path: string, saved: readonly SavedPlan[]
     files.push({ desired, warnings, accessFile });
   }
   const target = await resolveMultiTarget(options, files.map((f) => f.desired.workspace));
+  tokenSourceLines(target).forEach(say);
   const sessions = await openSessions({ target, files: owners(files), announce: say });
   try {
     printWarnings(uniqueDiagnostics(files.flatMap((f) => f.warnings)), options.diagnostics);
@@ -87,7 +88,7 @@ export async function runApplySavedSet(path: string, saved: readonly SavedPlan[]
       const reviewed = saved.find((s) => s.workspace === p.plan.workspace)!;
       assertSavedPlanTarget(reviewed, sessions.sessions.get(p.plan.workspace)!, path);
       assertFresh(reviewed, p.live);
-      assertSameChanges(reviewed, p.plan, `the saved plan of ${p.plan.workspace} in`, path);
+      assertSameChanges(reviewed, p.plan, `the plan of ${p.plan.workspace} in the saved plan set ${path}`);
     }
     return await proceedSet(sessions, planned, options);
   } finally {
@@ -152,17 +153,20 @@ async function proceedSet(sessions: SessionSet, planned: readonly PlannedWorkspa
 
 /** report prints each workspace's result and verification, then the totals (text), or `{ workspaces, total }` (JSON). */
 function report(done: readonly WorkspaceApply[], json: boolean): void {
-  const total = { applied: 0, failed: 0, skipped: 0, notAttempted: 0 };
+  const total = { applied: 0, alreadySo: 0, failed: 0, skipped: 0, notAttempted: 0 };
   for (const d of done) {
-    total.applied += d.result.applied.length;
+    const { made, already } = appliedCounts(d.result);
+    total.applied += made;
+    total.alreadySo += already;
     total.failed += d.result.failed.length;
     total.skipped += d.result.skipped.length;
     total.notAttempted += d.result.notAttempted.length;
   }
   const verified = done.filter((d) => d.verification.status === "verified").length;
   if (json) {
-    const workspaces = done.map((d) => ({ workspace: d.reviewed.plan.workspace, planId: d.reviewed.plan.planId, ...d.result, verification: d.verification }));
-    process.stdout.write(`${JSON.stringify({ workspaces, total: { ...total, workspaces: done.length, verified } }, null, 2)}\n`);
+    const workspaces = done.map((d) => ({ workspace: d.reviewed.plan.workspace, planId: d.reviewed.plan.planId, target: targetOf(d.reviewed.session), ...d.result, verification: d.verification }));
+    const target = done[0] !== undefined ? { target: targetOf(done[0].reviewed.session) } : {};
+    process.stdout.write(`${JSON.stringify({ ...target, workspaces, total: { ...total, workspaces: done.length, verified } }, null, 2)}\n`);
     return;
   }
   const lines: string[] = [""];
@@ -170,7 +174,7 @@ function report(done: readonly WorkspaceApply[], json: boolean): void {
     lines.push(`=== ${d.reviewed.plan.workspace} ===`, ...problemLines(d.result), summaryLine(d.result), ...verificationLines(d.verification), "");
   }
   lines.push(
-    `Apply set: ${done.length} workspace${done.length === 1 ? "" : "s"}, ${verified} verified; ${total.applied} applied, ${total.failed} failed, ${total.skipped} skipped, ${total.notAttempted} not attempted.`,
+    `Apply set: ${done.length} workspace${done.length === 1 ? "" : "s"}, ${verified} verified; ${total.applied} applied,${total.alreadySo > 0 ? ` ${total.alreadySo} already so (no change made),` : ""} ${total.failed} failed, ${total.skipped} skipped, ${total.notAttempted} not attempted.`,
   );
   process.stdout.write(`${lines.join("\n")}\n`);
 }

@@ -15,7 +15,8 @@ import { ignoreClosedStdout, withNewline } from "./output.js";
 import { fileManager } from "../schema/manager.js";
 import { assertCanWrite, assertSavedPlanTarget, blockedError, isBlocked, loadDesired, planAgainst, printWarnings, takingOver } from "./planning.js";
 import { withSession, type Session } from "./session.js";
-import { resolveTarget, type TargetOptions } from "./target.js";
+import { checkMultiTarget, resolveWorkspaceTarget } from "./credentials.js";
+import type { TargetOptions } from "./target.js";
 import type { DiagnosticFormat } from "./annotations.js";
 import { DEFAULT_FILE, isMultiple } from "./workspaces.js";
 
@@ -65,7 +66,7 @@ export async function runApply(planPath: string | undefined, options: ApplyOptio
   ignoreClosedStdout();
   const json = options.format === "json";
   const say = (line: string) => (json ? process.stderr : process.stdout).write(`${line}\n`);
-  const target = await resolveTarget(options);
+  checkMultiTarget(options, process.env, true);
   const allowSelfChange = options.allowSelfChange === true;
 
   if (planPath !== undefined) {
@@ -85,6 +86,8 @@ export async function runApply(planPath: string | undefined, options: ApplyOptio
     if (desired.workspace !== saved.workspace) {
       throw new ConfigError(`the saved plan ${planPath} is for workspace ${saved.workspace}, but ${file} names ${desired.workspace}; nothing was changed`);
     }
+    const { target, sourceLines } = await resolveWorkspaceTarget(options, desired.workspace);
+    sourceLines.forEach(say);
     return withSession({ target, workspace: desired.workspace, owner: desired.owner, announce: say }, async (session) => {
       printWarnings(warnings, options.diagnostics);
       assertSavedPlanTarget(saved, session, planPath);
@@ -100,6 +103,8 @@ export async function runApply(planPath: string | undefined, options: ApplyOptio
   const loaded = await loadDesired(args[0]!);
   const { warnings, accessFile } = loaded;
   const desired = takingOver(loaded.desired, options.takeOver);
+  const { target, sourceLines } = await resolveWorkspaceTarget(options, desired.workspace);
+  sourceLines.forEach(say);
   return withSession({ target, workspace: desired.workspace, owner: desired.owner, announce: say }, async (session) => {
     printWarnings(warnings, options.diagnostics);
     const { live, plan } = await planAgainst(session, desired, { allowSelfChange, accessFile, attribute: true });
@@ -117,7 +122,7 @@ async function proceed(reviewed: Reviewed, options: ApplyOptions, say: (line: st
   }
   if (isBlocked(plan)) throw blockedError(plan);
   if (plan.changes.length === 0) {
-    if (json) writeJsonReport(plan, { applied: [], failed: [], skipped: [], notAttempted: [] }, { status: "verified" });
+    if (json) writeJsonReport(plan, session, { applied: [], failed: [], skipped: [], notAttempted: [] }, { status: "verified" });
     return ExitCode.ok;
   }
   assertCanWrite(live);
@@ -142,7 +147,7 @@ async function proceed(reviewed: Reviewed, options: ApplyOptions, say: (line: st
   }
   const verification = await verify(reviewed, result, interrupt.interrupted(), options.allowSelfChange === true);
   if (json) {
-    writeJsonReport(plan, result, verification);
+    writeJsonReport(plan, session, result, verification);
   } else {
     process.stdout.write(`${["", ...problemLines(result), summaryLine(result), ...verificationLines(verification)].join("\n")}\n`);
   }
@@ -214,12 +219,18 @@ export function assertSameChanges(reviewed: Plan, recomputed: Plan, label: strin
   );
 }
 
+/** targetOf is what a JSON apply report says of where it applied: the embedded local workspace (its database) or a remote API (its URL). */
+export function targetOf(session: Session): { kind: "local" | "remote"; url: string } {
+  return session.embedded ? { kind: "local", url: session.target } : { kind: "remote", url: session.target };
+}
+
 /**
- * writeJsonReport prints the apply's result as JSON on stdout (docs/apply.md): each entry
+ * writeJsonReport prints the apply's result as JSON on stdout (docs/apply.md): its `target`
+ * (local or remote, so a local apply never reads as a real one), and each entry
  * carries the `liveSince` of its change when the history was read, so a drift correction
  * says whose hand change it reverted.
  */
-function writeJsonReport(plan: Plan, result: ApplyResult, verification: Verification): void {
+function writeJsonReport(plan: Plan, session: Session, result: ApplyResult, verification: Verification): void {
   const since = new Map(plan.changes.map((c) => [c.key, c.liveSince]));
   const attributed = <T extends { key: string }>(entries: T[]) =>
     entries.map((e) => {
@@ -228,6 +239,7 @@ function writeJsonReport(plan: Plan, result: ApplyResult, verification: Verifica
     });
   const report = {
     planId: plan.planId,
+    target: targetOf(session),
     applied: attributed(result.applied),
     failed: attributed(result.failed),
     skipped: attributed(result.skipped),

@@ -1,15 +1,15 @@
 import { AccessError, SafetyError } from "../errors.js";
 import type { Plan } from "../reconciler/plan.js";
 import { planWorkspaces, type PlannedWorkspace } from "../reconciler/plan-many.js";
-import { renderJson, renderMarkdown, renderPlanYamlDiff, renderSetJson, renderSetMarkdown, renderSetText, renderText, type WorkspaceOutcome } from "../reconciler/render/index.js";
+import { renderJson, renderMarkdownComments, renderPlanYamlDiff, renderSetJson, renderSetMarkdownComments, renderSetText, renderText, type WorkspaceOutcome } from "../reconciler/render/index.js";
 import { useColor } from "./confirm.js";
-import { checkMultiTarget, resolveMultiTarget, type MultiTargetOptions } from "./credentials.js";
+import { checkMultiTarget, resolveMultiTarget, tokenSourceLines, type MultiTargetOptions } from "./credentials.js";
 import { ExitCode } from "./errors.js";
-import { ignoreClosedStdout, withNewline, writeOutputFile } from "./output.js";
+import { ignoreClosedStdout, withNewline, writeComments, writeOutputFile } from "./output.js";
 import { printWarnings, takingOver } from "./planning.js";
 import type { PlanOptions } from "./run-plan.js";
 import { openSessions, type SessionSet } from "./workspace-sessions.js";
-import { findFiles, loadWorkspaceFiles, uniqueDiagnostics, type WorkspaceFile } from "./workspaces.js";
+import { findFiles, ignoredLine, loadWorkspaceFiles, uniqueDiagnostics, type WorkspaceFile } from "./workspaces.js";
 
 /**
  * `plan` over several workspaces (several `-f`, a folder, or `--credentials`): every
@@ -61,11 +61,14 @@ export function setError(planned: readonly PlannedWorkspace[], verb: "planned" |
   );
 }
 
-/** loadSet finds and loads the workspace files of `-f` arguments and resolves their target (refusing a missing CI target before reading anything). */
-export async function loadSet(args: readonly string[], options: MultiTargetOptions & { takeOver?: string[] }) {
+/** loadSet finds and loads the workspace files of `-f` arguments and resolves their target (refusing a missing CI target before reading anything), saying where each token came from. */
+export async function loadSet(args: readonly string[], options: MultiTargetOptions & { takeOver?: string[] }, say: (line: string) => void) {
   checkMultiTarget(options);
-  const files = (await loadWorkspaceFiles(await findFiles(args))).map((f) => ({ ...f, desired: takingOver(f.desired, options.takeOver) }));
+  const found = await findFiles(args);
+  for (const line of ignoredLine(found.ignored)) process.stderr.write(`${line}\n`);
+  const files = (await loadWorkspaceFiles(found)).map((f) => ({ ...f, desired: takingOver(f.desired, options.takeOver) }));
   const target = await resolveMultiTarget(options, files.map((f) => f.desired.workspace));
+  tokenSourceLines(target).forEach(say);
   return { files, target };
 }
 
@@ -74,7 +77,7 @@ export async function runPlanSet(options: PlanOptions & MultiTargetOptions, args
   ignoreClosedStdout();
   const text = options.format === "text";
   const say = (line: string) => (text ? process.stdout : process.stderr).write(`${line}\n`);
-  const { files, target } = await loadSet(args, options);
+  const { files, target } = await loadSet(args, options, say);
   const sessions = await openSessions({ target, files: files.map((f) => ({ workspace: f.desired.workspace, owner: f.desired.owner })), announce: say });
   let planned: PlannedWorkspace[];
   try {
@@ -87,7 +90,7 @@ export async function runPlanSet(options: PlanOptions & MultiTargetOptions, args
   const single = planned.length === 1 && "plan" in planned[0]! ? planned[0] : undefined;
   const error = setError(planned, "planned");
 
-  if (options.out !== undefined) {
+  if (options.out !== undefined && options.format !== "markdown") {
     if (planned.some((p) => "error" in p)) process.stderr.write(`The plan set was not saved to ${options.out}: a workspace could not be planned.\n`);
     else await writeOutputFile(options.out, single ? renderJson(single.plan) : renderSetJson(plans), "the plan");
   }
@@ -107,7 +110,7 @@ export async function runPlanSet(options: PlanOptions & MultiTargetOptions, args
       break;
     case "markdown": {
       const first = outcomes[0];
-      process.stdout.write(withNewline(single && first && "plan" in first ? renderMarkdown(first.plan, { yamlDiff: first.yamlDiff ?? "" }) : renderSetMarkdown(outcomes)));
+      await writeComments(single && first && "plan" in first ? renderMarkdownComments(first.plan, { yamlDiff: first.yamlDiff ?? "" }) : renderSetMarkdownComments(outcomes), options.out);
       break;
     }
   }

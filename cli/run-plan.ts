@@ -1,10 +1,11 @@
-import { renderJson, renderMarkdown, renderPlanYamlDiff, renderText } from "../reconciler/render/index.js";
+import { renderJson, renderMarkdownComments, renderPlanYamlDiff, renderText } from "../reconciler/render/index.js";
 import { useColor } from "./confirm.js";
 import { ExitCode } from "./errors.js";
-import { ignoreClosedStdout, withNewline, writeOutputFile } from "./output.js";
+import { ignoreClosedStdout, withNewline, writeComments, writeOutputFile } from "./output.js";
 import { blockedError, isBlocked, loadDesired, planAgainst, printWarnings, takingOver } from "./planning.js";
 import { withSession } from "./session.js";
-import { resolveTarget, type TargetOptions } from "./target.js";
+import { checkMultiTarget, resolveWorkspaceTarget } from "./credentials.js";
+import type { TargetOptions } from "./target.js";
 import type { DiagnosticFormat } from "./annotations.js";
 import { DEFAULT_FILE, isMultiple } from "./workspaces.js";
 
@@ -26,7 +27,7 @@ export interface PlanOptions extends TargetOptions {
 /**
  * runPlan is `plan`: load, fetch, compute, render on stdout (and --out as JSON); several
  * workspaces (several `-f`, a folder, `--credentials`) go to runPlanSet. The
- * Markdown comment always carries the YAML diff; text shows it with --diff. It
+ * Markdown comments always carry the YAML diff (`--out` then writes the comments, not the JSON plan); text shows it with --diff. It
  * returns the exit code: 0, or 2 with --detailed-exitcode when there are changes; a
  * blocked plan is shown, then thrown as SafetyError (exit 1).
  */
@@ -40,10 +41,12 @@ export async function runPlan(options: PlanOptions): Promise<number> {
   ignoreClosedStdout();
   const text = options.format === "text";
   const say = (line: string) => (text ? process.stdout : process.stderr).write(`${line}\n`);
-  const target = await resolveTarget(options);
+  checkMultiTarget(options, process.env, true);
   const loaded = await loadDesired(file);
   const { warnings, accessFile } = loaded;
   const desired = takingOver(loaded.desired, options.takeOver);
+  const { target, sourceLines } = await resolveWorkspaceTarget(options, desired.workspace);
+  sourceLines.forEach(say);
   const { plan, live } = await withSession(
     { target, workspace: desired.workspace, owner: desired.owner, announce: say },
     async (session) => {
@@ -52,7 +55,7 @@ export async function runPlan(options: PlanOptions): Promise<number> {
     },
   );
 
-  if (options.out !== undefined) await writeOutputFile(options.out, renderJson(plan), "the plan");
+  if (options.out !== undefined && options.format !== "markdown") await writeOutputFile(options.out, renderJson(plan), "the plan");
   switch (options.format) {
     case "text":
       process.stdout.write(withNewline(renderText(plan, { color: useColor(process.stdout) })));
@@ -62,7 +65,7 @@ export async function runPlan(options: PlanOptions): Promise<number> {
       process.stdout.write(withNewline(renderJson(plan)));
       break;
     case "markdown":
-      process.stdout.write(withNewline(renderMarkdown(plan, { yamlDiff: renderPlanYamlDiff(plan, live) })));
+      await writeComments(renderMarkdownComments(plan, { yamlDiff: renderPlanYamlDiff(plan, live) }), options.out);
       break;
   }
   if (isBlocked(plan)) throw blockedError(plan);

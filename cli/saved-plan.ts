@@ -3,6 +3,7 @@ import { ConfigError } from "../errors.js";
 import type { AccessFileRef, Plan } from "../reconciler/plan.js";
 import { parsePlan } from "../reconciler/plan-schema.js";
 import { PLAN_FORMAT_VERSION } from "../reconciler/plan.js";
+import { planJsonDigest } from "../reconciler/render/plan-set.js";
 
 /**
  * Reading a saved plan (`plan --out plan.json`, then `apply plan.json`). The file is
@@ -42,6 +43,32 @@ export function parseSavedPlan(text: string, path: string): SavedPlan {
 export type SavedPlans = { kind: "plan"; plan: SavedPlan } | { kind: "set"; plans: SavedPlan[] };
 
 /**
+ * assertBound refuses a plan set whose plans are not the ones it was written with, in the
+ * same order: `workspaces` (each plan's workspace and digest, written by renderSetJson) must
+ * match the plans one for one. Deleting, adding or reordering a plan (with jq, say) is
+ * refused naming what differs.
+ */
+function assertBound(path: string, recorded: unknown, plans: readonly unknown[]): void {
+  const refuse = (why: string) => new ConfigError(`${path} is not the plan set that was saved: ${why}; nothing was changed in any workspace, run plan again`);
+  if (!Array.isArray(recorded) || recorded.some((r) => typeof r !== "object" || r === null || typeof (r as { workspace?: unknown }).workspace !== "string" || typeof (r as { digest?: unknown }).digest !== "string")) {
+    throw refuse("workspaces: the list of its workspaces and their digests is missing or malformed");
+  }
+  const want = recorded as { workspace: string; digest: string }[];
+  const have = plans.map((p) => ({
+    workspace: typeof p === "object" && p !== null && typeof (p as { workspace?: unknown }).workspace === "string" ? (p as { workspace: string }).workspace : "?",
+    digest: planJsonDigest(`${JSON.stringify(p, null, 2)}\n`),
+  }));
+  const names = (list: readonly { workspace: string }[]) => list.map((x) => x.workspace).join(", ");
+  const lost = want.filter((w) => !have.some((h) => h.workspace === w.workspace));
+  const gained = have.filter((h) => !want.some((w) => w.workspace === h.workspace));
+  if (lost.length > 0) throw refuse(`it was saved with a plan for ${names(lost)}, which is missing`);
+  if (gained.length > 0) throw refuse(`it holds a plan for ${names(gained)}, which it was not saved with`);
+  if (names(want) !== names(have)) throw refuse(`its plans are in another order (${names(have)}) than saved (${names(want)})`);
+  const edited = have.filter((h, i) => h.digest !== want[i]!.digest);
+  if (edited.length > 0) throw refuse(`the plan for ${names(edited)} differs from the one saved (digest)`);
+}
+
+/**
  * readSavedPlans reads a saved plan or plan set. Each plan of a set is checked as a saved
  * plan on its own (named `PATH plans[i]` in messages); a set naming one workspace twice,
  * of another formatVersion, or with no plan, is refused.
@@ -65,6 +92,7 @@ export async function readSavedPlans(path: string): Promise<SavedPlans> {
     throw new ConfigError(`${path} is a plan set of formatVersion ${JSON.stringify(set.formatVersion)}; this antryk-access reads formatVersion ${PLAN_FORMAT_VERSION}: run plan again`);
   }
   if (!Array.isArray(set.plans) || set.plans.length === 0) throw new ConfigError(`${path} is not a saved plan set: plans: must be a list of at least one plan`);
+  assertBound(path, (value as { workspaces?: unknown }).workspaces, set.plans);
   const plans = set.plans.map((p, i) => parseSavedPlan(JSON.stringify(p), `${path} plans[${i}]`));
   const seen = new Set<string>();
   for (const p of plans) {

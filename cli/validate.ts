@@ -6,7 +6,7 @@ import { checkPolicies } from "../schema/policy/check.js";
 import { githubAnnotation } from "./annotations.js";
 import { ConfigError } from "../errors.js";
 import { ExitCode } from "./errors.js";
-import { collectFiles, DEFAULT_FILE, findFiles, isMultiple, loadAll, uniqueDiagnostics } from "./workspaces.js";
+import { collectFiles, DEFAULT_FILE, findFiles, ignoredLine, isMultiple, loadAll, uniqueDiagnostics } from "./workspaces.js";
 
 interface ValidateOptions {
   file?: string[];
@@ -82,7 +82,7 @@ export function renderGithub(file: string, valid: boolean, diagnostics: Diagnost
  */
 async function validateSet(args: readonly string[], format: ValidateOptions["format"]): Promise<number> {
   const found = await findFiles(args);
-  if (found.workspaces.length + found.libraries.length === 0) {
+  if (found.workspaces.length + found.libraries.length + found.problems.length === 0) {
     throw new ConfigError(`no workspace file or library (a YAML file with workspace: or kind: library) in ${args.join(", ")}`);
   }
   const { results } = await loadAll(found);
@@ -95,8 +95,8 @@ async function validateSet(args: readonly string[], format: ValidateOptions["for
     else twice.push({ severity: "error", code: "duplicate-workspace", message: `workspace ${r.desired.workspace} is also described by ${first}: keep one file per workspace`, file: r.file, line: 1, column: 1, path: ["workspace"] });
   }
   const now = new Date();
-  const diagnostics = uniqueDiagnostics([...results.flatMap((r) => withPolicyFindings(r, now)), ...twice]);
-  const files = [...new Set([...results.map((r) => r.file), ...results.flatMap((r) => r.libraries)])].sort();
+  const diagnostics = uniqueDiagnostics([...results.flatMap((r) => withPolicyFindings(r, now)), ...twice, ...found.problems]);
+  const files = [...new Set([...results.map((r) => r.file), ...results.flatMap((r) => r.libraries), ...found.problems.map((p) => p.file)])].sort();
   const valid = !diagnostics.some((d) => d.severity === "error");
   if (format === "json") {
     process.stdout.write(renderJson(valid, diagnostics));
@@ -107,9 +107,9 @@ async function validateSet(args: readonly string[], format: ValidateOptions["for
       return summaryLine(f, !own.some((d) => d.severity === "error"), own);
     });
     const workspaces = results.filter((r) => r.kind === "workspace").length;
-    const libraries = files.length - workspaces;
+    const libraries = files.length - workspaces - found.problems.length;
     const total = `${plural(workspaces, "workspace file")} and ${plural(libraries, "library", "libraries")}: ${valid ? "valid" : "invalid"}`;
-    process.stdout.write([...diagnostics.map(render), ...perFile, total].join("\n") + "\n");
+    process.stdout.write([...diagnostics.map(render), ...perFile, ...ignoredLine(found.ignored), total].join("\n") + "\n");
   }
   return valid ? ExitCode.ok : ExitCode.error;
 }

@@ -24,3 +24,8 @@ export async function isMultiple(files: readonly string[]): Promise<boolean> {
     return false;
   }
 }
+
+/** ignoredLine names, in one line, the YAML files of the folders that are neither workspace files nor libraries (nothing is skipped silently); none when there are none. */
+export function ignoredLine(ignored: readonly string[]): string[] {
+  return ignored.length === 0 ? [] : [`Ignored (no access keys: not a workspace file or a library): ${ignored.join(", ")}`];
+}

@@ -2,13 +2,14 @@ import { ADMIN_PERMISSION } from "../../schema/catalog.js";
 import { CHANGE_KIND_TABLE, KINDS_BY_ROW } from "../change-kinds.js";
 import { assertNever, isLocalTarget, type Access, type Change, type LiveSince, type Plan } from "../plan.js";
 import { mdCode, mdText, showInvisible, type MarkdownContext } from "./escape.js";
+import { Pager } from "./pager.js";
 import { policyMarkdownLines } from "./policy.js";
-import { LOCAL_NOTE, accessText, eventText, unexplainedText, blockedLine, changesByPhase, holderEffect, PHASE_TITLES, reviewOrder, sponsoredLines, subjectOf, summaryLine, symbolOf, verbOf } from "./words.js";
+import { LOCAL_NOTE, accessText, eventText, unexplainedText, blockedLine, changesByPhase, holderEffect, PHASE_TITLES, reviewOrder, fileOf, sponsoredLines, subjectOf, summaryLine, symbolOf, verbOf } from "./words.js";
 
 /** MARKDOWN_LIMIT is the most characters renderMarkdown returns (GitHub refuses comments past 65,536). */
 export const MARKDOWN_LIMIT = 60_000;
 
-/** MarkdownOptions: `yamlDiff` is the plan's YAML-level diff (renderPlanYamlDiff) to append, folded; `limit` a smaller size bound than MARKDOWN_LIMIT (a plan set's section). */
+/** MarkdownOptions: `yamlDiff` is the plan's YAML-level diff (renderPlanYamlDiff) to append, folded; `limit` a smaller size bound per comment than MARKDOWN_LIMIT (tests). */
 export interface MarkdownOptions {
   yamlDiff?: string;
   limit?: number;
@@ -17,125 +18,134 @@ export interface MarkdownOptions {
 /** FOLD_AFTER: past this many changes the change tables are folded in a <details> block. */
 export const FOLD_AFTER = 50;
 
-/** Reserve keeps room for the closing notice that says what was cut. */
+/** RESERVE keeps room in the last comment for the closing notice that says what was summarised. */
 const RESERVE = 600;
 
-/** Writer appends lines while they fit in the size limit and counts what it had to leave out. */
-class Writer {
-  readonly lines: string[] = [];
-  private size = 0;
-  private full = false;
-  readonly cut = { review: 0, gains: 0, warnings: 0, violations: 0, policies: 0, diffLines: 0 };
+/** Cut counts what optional parts of the comment were left out (only low-risk gains and context may be). */
+export interface Cut {
+  gains: number;
+  warnings: number;
+  diffLines: number;
+  history: number;
+}
 
-  constructor(private readonly limit: number) {}
-
-  /** isFull tells whether something has already been cut (nothing more will be added). */
-  get isFull(): boolean {
-    return this.full;
-  }
-
-  /** fits tells whether `lines` fit in what is left. */
-  fits(lines: readonly string[]): boolean {
-    return this.size + lines.reduce((n, l) => n + l.length + 1, 0) <= this.limit;
-  }
-
-  /** add appends lines if they all fit; once something did not fit, nothing more is added (the cut is contiguous). */
-  add(...lines: string[]): boolean {
-    if (this.full || !this.fits(lines)) {
-      this.full = true;
-      return false;
-    }
-    for (const l of lines) {
-      this.lines.push(l);
-      this.size += l.length + 1;
-    }
-    return true;
-  }
-
-  /** force appends lines regardless of the limit (the closing notice, within the reserve). */
-  force(...lines: string[]): void {
-    for (const l of lines) {
-      this.lines.push(l);
-      this.size += l.length + 1;
-    }
-  }
+/** newCut is a Cut with nothing left out. */
+export function newCut(): Cut {
+  return { gains: 0, warnings: 0, diffLines: 0, history: 0 };
 }
 
 /**
- * renderMarkdown is a plan as a pull-request comment, in review order (docs/plan-format.md):
- * the summary line and a count table, what is blocked and why, the "Policy" section (when the
- * file has policies: every finding and how it relates to the live workspace), then "Review first": every
- * high-risk change and every change that takes access away (removals, revocations,
- * demotions, lost permissions, role edits with each holder's before/after effective
- * permissions), then warnings, then the low-risk gains grouped by phase (folded in
- * <details> past 50 changes). The result is never longer than MARKDOWN_LIMIT characters;
- * truncation drops gains (and what follows them) first, and the comment says how many and
- * how to see them. Every value from the file or the workspace is rendered inert (escape.ts).
- * `yamlDiff` (renderPlanYamlDiff's text), when given and not empty, closes the comment
- * folded in <details>, whole or not at all.
+ * renderMarkdownComments is a plan as pull-request comments, in review order
+ * (docs/plan-format.md): the summary line and a count table, what is blocked and why, the
+ * "Policy" section, then "Review first": every high-risk change and every change that takes
+ * access away (removals, revocations, demotions, lost permissions, role edits with every
+ * holder's before/after effective permissions, pending invitations included), then warnings,
+ * then the low-risk gains grouped by phase (folded in <details> past 50 changes), who set
+ * each live value, and the YAML diff. Each comment is at most MARKDOWN_LIMIT characters and
+ * starts with its marker line (`<!-- antryk-access comment N/M -->`); what must be read
+ * never is cut but continues in the next comment, and only the optional parts (warnings,
+ * gains, history, the diff) are summarised, the last comment saying how many and how to see
+ * them. Every value from the file or the workspace is rendered inert (escape.ts).
+ */
+export function renderMarkdownComments(plan: Plan, options: MarkdownOptions = {}): string[] {
+  const limit = Math.min(options.limit ?? MARKDOWN_LIMIT, MARKDOWN_LIMIT);
+  const p = new Pager(limit, RESERVE);
+  const cut = newCut();
+  const blocked = plan.violations.length > 0;
+  p.must(`### antryk-access plan for ${mdCode(plan.workspace, "block")}${isLocalTarget(plan.target) ? " (LOCAL)" : ""}`, "");
+  p.must(`**${mdText(summaryLine(plan.summary, plan.warnings, fileOf(plan)), "block")}**${blocked ? ` **${blockedLine(plan)}**` : ""}`, "");
+  if (isLocalTarget(plan.target)) p.must(`> [!WARNING]`, `> ${LOCAL_NOTE}`, "");
+  p.must(`Mode ${mdCode(plan.mode, "block")} · target ${mdCode(plan.target, "block")} · revision ${plan.liveRevision} · read as ${mdCode(plan.caller, "block")} · live digest ${mdCode(plan.liveDigest.slice(0, 12), "block")}`, "");
+  if (plan.changes.length > 0) summaryTable(plan, p);
+  violationsSection(plan, p);
+  policySection(plan, p);
+  const { review, gains } = reviewOrder(plan.changes);
+  reviewSection(review, p, (c) => [changeRow(c), ...holderRows(c)], `${count(review.length, "change")} that take${review.length === 1 ? "s" : ""} access away or ${review.length === 1 ? "is" : "are"} high risk`, TABLE_HEAD);
+  optionalSections(plan, gains, review, options.yamlDiff, p, cut);
+  return p.finish(cutNotice(cut));
+}
+
+/**
+ * renderMarkdown is what `plan --format markdown` prints: renderMarkdownComments' comments
+ * one after the other (split them again at their marker lines, splitComments).
  */
 export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): string {
-  const limit = Math.min(options.limit ?? MARKDOWN_LIMIT, MARKDOWN_LIMIT);
-  const w = new Writer(limit - RESERVE);
-  const blocked = plan.violations.length > 0;
-  w.add(`### antryk-access plan for ${mdCode(plan.workspace, "block")}`, "");
-  w.add(`**${mdText(summaryLine(plan.summary, plan.warnings), "block")}**${blocked ? ` **${blockedLine(plan)}**` : ""}`, "");
-  if (isLocalTarget(plan.target)) w.add(`> [!WARNING]`, `> ${LOCAL_NOTE}`, "");
-  w.add(`Mode ${mdCode(plan.mode, "block")} · target ${mdCode(plan.target, "block")} · revision ${plan.liveRevision} · read as ${mdCode(plan.caller, "block")} · live digest ${mdCode(plan.liveDigest.slice(0, 12), "block")}`, "");
-  if (plan.changes.length > 0) summaryTable(plan, w);
+  return renderMarkdownComments(plan, options).join("");
+}
 
-  if (blocked) {
-    w.add("#### Blocked by safety rails", "");
-    plan.violations.forEach((v, i) => {
-      const line = `- **${mdText(v.rail, "block")}**: ${mdText(v.message, "block")}.${v.override !== undefined ? ` Override: ${mdText(v.override, "block")}.` : " No override."}`;
-      if (!w.add(line)) w.cut.violations += plan.violations.length - i;
-    });
-    w.add("");
-  }
+/** violationsSection lists every rail that blocks the plan (never cut). */
+function violationsSection(plan: Plan, p: Pager): void {
+  if (plan.violations.length === 0) return;
+  p.begin(["#### Blocked by safety rails", ""], ["#### Blocked by safety rails (continued)", ""]);
+  for (const v of plan.violations) p.must(violationLine(v));
+  p.must("");
+  p.end();
+}
 
+/** violationLine is one rail that fired, with its override. */
+export function violationLine(v: Plan["violations"][number], prefix = ""): string {
+  return `- ${prefix}**${mdText(v.rail, "block")}**: ${mdText(v.message, "block")}.${v.override !== undefined ? ` Override: ${mdText(v.override, "block")}.` : " No override."}`;
+}
+
+function policySection(plan: Plan, p: Pager): void {
   const policy = policyMarkdownLines(plan);
-  if (policy.head.length > 0) {
-    w.add(...policy.head);
-    policy.items.forEach((line, i) => {
-      if (!w.add(line)) w.cut.policies += policy.items.length - i;
-    });
-    w.add("");
-  }
+  if (policy.head.length === 0) return;
+  p.begin(policy.head, ["#### Policy (continued)", ""]);
+  for (const line of policy.items) p.must(line);
+  p.must("");
+  p.end();
+}
 
+/**
+ * reviewSection is "Review first": a table of every change to review, each with its rows
+ * (a role edit's holders) kept whole where they fit and continued under a repeated heading
+ * when they do not; nothing is ever left out.
+ */
+export function reviewSection<T>(items: readonly T[], p: Pager, rows: (item: T) => string[], title: string, head: readonly string[]): void {
+  if (items.length === 0) return;
+  p.begin([`#### Review first: ${title}`, "", ...head], ["#### Review first (continued)", "", ...head]);
+  for (const item of items) {
+    const lines = rows(item);
+    // A row group that fits in a comment stays together; a longer one (a role with hundreds of holders) flows row by row.
+    if (lines.reduce((n, l) => n + l.length + 1, 0) < MARKDOWN_LIMIT / 4) p.must(...lines);
+    else for (const line of lines) p.must(line);
+  }
+  p.must("");
+  p.end();
+}
+
+/**
+ * planDetailLines is the part of a plan's comment a plan set folds under each workspace: its
+ * policy findings, warnings, gains, who set each live value and the YAML diff (its changes to
+ * review and its rails are in the set's own cross-workspace sections). Unbounded: the set
+ * decides whether it fits.
+ */
+export function planDetailLines(plan: Plan, yamlDiff: string | undefined): string[] {
+  const p = new Pager(Number.MAX_SAFE_INTEGER, 0);
+  policySection(plan, p);
   const { review, gains } = reviewOrder(plan.changes);
-  if (review.length > 0) {
-    w.add(`#### Review first: ${count(review.length, "change")} that take${review.length === 1 ? "s" : ""} access away or ${review.length === 1 ? "is" : "are"} high risk`, "");
-    if (!w.add(...TABLE_HEAD)) w.cut.review += review.length;
-    else {
-      for (const c of review) {
-        if (w.isFull || !w.add(changeRow(c), ...holderRows(c))) w.cut.review += 1;
-      }
-      w.add("");
-    }
-  }
+  optionalSections(plan, gains, review, yamlDiff, p, newCut());
+  return p.lines();
+}
 
+/** optionalSections writes what may be summarised when it does not fit: warnings, the gains, who set each live value, the YAML diff. */
+function optionalSections(plan: Plan, gains: readonly Change[], review: readonly Change[], yamlDiff: string | undefined, p: Pager, cut: Cut): void {
   if (plan.warnings.length > 0) {
-    w.add("#### Warnings", "");
-    plan.warnings.forEach((x) => {
-      if (!w.add(`- ${mdCode(x.code, "block")} ${mdText(x.message, "block")}`)) w.cut.warnings += 1;
-    });
-    w.add("");
+    p.may("#### Warnings", "");
+    for (const x of plan.warnings) if (!p.may(`- ${mdCode(x.code, "block")} ${mdText(x.message, "block")}`)) cut.warnings += 1;
+    p.may("");
   }
-
   if (gains.length > 0) {
     const fold = gains.length > FOLD_AFTER;
-    w.add(`#### Gains: ${count(gains.length, "low-risk change")} that only add${gains.length === 1 ? "s" : ""} access`, "");
-    if (fold) w.add("<details>", `<summary>All ${gains.length} gains, by phase</summary>`, "");
-    for (const [phase, changes] of changesByPhase(gains)) changeTable(PHASE_TITLES[phase], changes, w);
-    if (fold) w.force("", "</details>", "");
+    const opened = p.may(`#### Gains: ${count(gains.length, "low-risk change")} that only add${gains.length === 1 ? "s" : ""} access`, "", ...(fold ? ["<details>", `<summary>All ${gains.length} gains, by phase</summary>`, ""] : []));
+    if (!opened) cut.gains += gains.length;
+    else {
+      for (const [phase, changes] of changesByPhase(gains)) changeTable(PHASE_TITLES[phase], changes, p, cut);
+      if (fold) p.force("", "</details>", "");
+    }
   }
-  liveSinceSection([...review, ...gains], w);
-  if (options.yamlDiff !== undefined && options.yamlDiff !== "") yamlDiffSection(options.yamlDiff, w);
-
-  const notice = cutNotice(w.cut, limit);
-  if (notice !== null) w.force(notice);
-  const text = `${w.lines.join("\n").trimEnd()}\n`;
-  return text.length <= limit ? text : `${text.slice(0, limit - 1)}\n`;
+  liveSinceSection([...review, ...gains], p, cut);
+  if (yamlDiff !== undefined && yamlDiff !== "") yamlDiffSection(yamlDiff, fileOf(plan), p, cut);
 }
 
 /** TABLE_HEAD heads a table of changeRow rows. */
@@ -145,13 +155,10 @@ function count(n: number, what: string): string {
   return `${n.toLocaleString("en-US")} ${what}${n === 1 ? "" : "s"}`;
 }
 
-function summaryTable(plan: Plan, w: Writer): void {
+function summaryTable(plan: Plan, p: Pager): void {
   const s = plan.summary;
-  w.add("| Change | Count |", "|---|---:|");
-  for (const kind of KINDS_BY_ROW) if (s[kind] > 0) w.add(`| ${CHANGE_KIND_TABLE[kind].label} | ${s[kind]} |`);
-  w.add(`| **Total** | **${s.total}** |`);
-  if (s.highRisk > 0) w.add(`| :warning: High risk | ${s.highRisk} |`);
-  w.add("");
+  const rows = KINDS_BY_ROW.filter((kind) => s[kind] > 0).map((kind) => `| ${CHANGE_KIND_TABLE[kind].label} | ${s[kind]} |`);
+  p.must("| Change | Count |", "|---|---:|", ...rows, `| **Total** | **${s.total}** |`, ...(s.highRisk > 0 ? [`| :warning: High risk | ${s.highRisk} |`] : []), "");
 }
 
 /** accessCell is the Access column of a change's row: the access it moves from and to, or a role's description. */
@@ -199,14 +206,14 @@ export function changeRow(c: Change): string {
  * value it changes (liveSince), when, through what client, and the request id; whole or
  * not at all. Nothing when the history was not read.
  */
-function liveSinceSection(changes: readonly Change[], w: Writer): void {
+function liveSinceSection(changes: readonly Change[], p: Pager, cut: Cut): void {
   const read = changes.filter((c) => c.liveSince !== undefined);
   if (read.length === 0) return;
   const item = (c: Change) => {
     const since = c.liveSince ? `${eventMarkdown(c.liveSince, "block")} (request ${mdCode(c.liveSince.requestId, "block")})` : unexplainedText(c);
     return `- ${mdCode(subjectOf(c), "block")} (${verbOf(c)}): ${since}`;
   };
-  w.add("#### Live since", "", "<details>", `<summary>Who set each live value this plan changes (${count(read.length, "change")})</summary>`, "", ...read.map(item), "", "</details>", "");
+  if (!p.may("#### Live since", "", "<details>", `<summary>Who set each live value this plan changes (${count(read.length, "change")})</summary>`, "", ...read.map(item), "", "</details>", "")) cut.history = read.length;
 }
 
 /** eventMarkdown is eventText with its values (actor, client version) as inert code spans (`context`: a table cell by default). */
@@ -215,7 +222,7 @@ export function eventMarkdown(e: LiveSince, context: MarkdownContext = "cell"): 
 }
 
 /** holderRows names every holder of an edited role with their effective permissions before and after the edit. */
-function holderRows(c: Change): string[] {
+export function holderRows(c: Change): string[] {
   if (c.kind !== "updateRole") return [];
   const list = (ps: readonly string[]) => (ps.length === 0 ? "nothing" : mdCode(ps.join(", "), "cell"));
   return (c.holders ?? []).map((h) => {
@@ -225,34 +232,40 @@ function holderRows(c: Change): string[] {
   });
 }
 
-function changeTable(title: string, changes: readonly Change[], w: Writer): void {
-  if (changes.length === 0 || w.isFull || !w.add(`**${title}**`, "", ...TABLE_HEAD, changeRow(changes[0] as Change))) {
-    w.cut.gains += changes.length;
+function changeTable(title: string, changes: readonly Change[], p: Pager, cut: Cut): void {
+  if (changes.length === 0 || p.isFull || !p.may(`**${title}**`, "", ...TABLE_HEAD, changeRow(changes[0] as Change))) {
+    cut.gains += changes.length;
     return;
   }
-  for (const c of changes.slice(1)) if (w.isFull || !w.add(changeRow(c))) w.cut.gains += 1;
-  w.add("");
+  for (const c of changes.slice(1)) if (!p.may(changeRow(c))) cut.gains += 1;
+  p.may("");
 }
 
-function yamlDiffSection(diff: string, w: Writer): void {
+function yamlDiffSection(diff: string, file: string, p: Pager, cut: Cut): void {
   const lines = diff.trimEnd().split("\n").map(showInvisible);
   const longestTicks = Math.max(0, ...(diff.match(/`+/g) ?? []).map((run) => run.length));
   const fence = "`".repeat(Math.max(3, longestTicks + 1));
-  const section = ["#### access.yaml diff", "", "<details>", `<summary>The workspace before and after this plan, as access.yaml (${lines.length} lines of diff)</summary>`, "", `${fence}diff`, ...lines, fence, "", "</details>", ""];
-  if (!w.add(...section)) w.cut.diffLines = lines.length;
+  const name = mdText(file, "block");
+  const section = [`#### ${name} diff`, "", "<details>", `<summary>The workspace before and after this plan, as ${htmlText(file)} (${lines.length} lines of diff)</summary>`, "", `${fence}diff`, ...lines, fence, "", "</details>", ""];
+  if (!p.may(...section)) cut.diffLines = lines.length;
 }
 
-function cutNotice(cut: Writer["cut"], limit: number): string | null {
+/** cutNotice says what optional parts were left out (every loss of access is always listed), or null when nothing was. */
+export function cutNotice(cut: Cut): string | null {
   const parts: string[] = [];
-  const n = (k: number, what: string) => `${k.toLocaleString("en-US")} ${what}${k === 1 ? "" : "s"}`;
-  if (cut.violations > 0) parts.push(n(cut.violations, "safety violation"));
-  if (cut.policies > 0) parts.push(n(cut.policies, "policy finding"));
-  if (cut.review > 0) parts.push(n(cut.review, "change to review first"));
-  if (cut.warnings > 0) parts.push(n(cut.warnings, "warning"));
-  if (cut.gains > 0) parts.push(`${n(cut.gains, "low-risk gain")} (invitations, resends, promotions)`);
-  if (cut.diffLines > 0) parts.push(`the access.yaml diff (${n(cut.diffLines, "line")})`);
+  if (cut.warnings > 0) parts.push(count(cut.warnings, "warning"));
+  if (cut.gains > 0) parts.push(`${count(cut.gains, "low-risk gain")} (invitations, resends, promotions)`);
+  if (cut.history > 0) parts.push(`who set the live value of ${count(cut.history, "change")}`);
+  if (cut.diffLines > 0) parts.push(`the YAML diff (${count(cut.diffLines, "line")})`);
   if (parts.length === 0) return null;
-  const complete = cut.violations === 0 && cut.review === 0 ? " Every change that takes access away or is high risk is listed above." : "";
-  const what = limit === MARKDOWN_LIMIT ? "comment" : "section";
-  return `_This ${what} stops at ${limit.toLocaleString("en-US")} characters: ${parts.join(", ")} not shown.${complete} See the whole plan with \`antryk-access plan --format json\`, or in the job log._`;
+  return `_Not shown, for room: ${parts.join(", ")}. Every change that takes access away or is high risk is listed above. See the whole plan with \`antryk-access plan --format json\`, or in the job log._`;
+}
+
+/**
+ * htmlText makes a value inert inside raw HTML (a `<summary>` line is an HTML block, where
+ * Markdown is not parsed): invisible characters shown escaped, then every character HTML or
+ * GitHub's mention and reference filters could act on written as an entity.
+ */
+export function htmlText(value: string): string {
+  return showInvisible(value).replace(/[&<>"'@#:`*_[\]|\\]/g, (c) => `&#${c.charCodeAt(0)};`);
 }

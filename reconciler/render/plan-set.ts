@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { CHANGE_KIND_TABLE, type ChangeKindInfo } from "../change-kinds.js";
 import { PLAN_FORMAT_VERSION, type ChangeKind, type Plan } from "../plan.js";
 import { showInvisible as v } from "./escape.js";
@@ -69,14 +70,30 @@ export function renderSetText(outcomes: readonly WorkspaceOutcome[], options: Te
   return `${sections.join("\n")}\n${v(setSummaryLine(outcomes))}\n`;
 }
 
-/** PlanSet is the JSON form of a plan set: `{ formatVersion, plans }`, each plan exactly as renderJson writes it alone. */
+/**
+ * PlanSet is the JSON form of a plan set: `{ formatVersion, workspaces, plans }`, each plan
+ * exactly as renderJson writes it alone; `workspaces` binds the set as a whole: each plan's
+ * workspace and digest (planJsonDigest), in order, so a set that lost, gained or reordered a
+ * plan is refused.
+ */
 export interface PlanSet {
   formatVersion: typeof PLAN_FORMAT_VERSION;
+  workspaces: { workspace: string; digest: string }[];
   plans: Plan[];
+}
+
+/** planJsonDigest is `sha256:<hex>` of a plan's JSON as renderJson writes it (a parsed plan's JSON.stringify with two spaces and a newline is the same text). */
+export function planJsonDigest(json: string): string {
+  return `sha256:${createHash("sha256").update(json).digest("hex")}`;
 }
 
 /** renderSetJson is a plan set as pretty JSON (docs/plan-format.md, "Plan sets"); `apply` reads it back. */
 export function renderSetJson(plans: readonly Plan[]): string {
-  const set = { formatVersion: PLAN_FORMAT_VERSION, plans: plans.map((p) => JSON.parse(renderJson(p)) as unknown) };
+  const texts = plans.map((p) => renderJson(p));
+  const set = {
+    formatVersion: PLAN_FORMAT_VERSION,
+    workspaces: plans.map((p, i) => ({ workspace: p.workspace, digest: planJsonDigest(texts[i]!) })),
+    plans: texts.map((t) => JSON.parse(t) as unknown),
+  };
   return `${JSON.stringify(set, null, 2)}\n`;
 }

@@ -1,7 +1,7 @@
 import { isLocalTarget, type Change, type Plan } from "../plan.js";
 import { showInvisible as v } from "./escape.js";
 import { policyTextLines } from "./policy.js";
-import { LOCAL_NOTE, blockedLine, liveSinceText, changesByPhase, describeState, holderEffect, PHASE_TITLES, permissionEffects, reviewOrder, sponsoredLines, subjectOf, summaryLine, symbolOf, verbOf, type Symbol } from "./words.js";
+import { LOCAL_NOTE, blockedLine, liveSinceText, changesByPhase, describeState, holderEffect, PHASE_TITLES, permissionEffects, reviewOrder, fileOf, sponsoredLines, subjectOf, summaryLine, symbolOf, verbOf, type Symbol } from "./words.js";
 
 /** TextOptions: `color` adds ANSI colours; the CLI passes true only on a TTY without NO_COLOR. */
 export interface TextOptions {
@@ -72,7 +72,7 @@ export function renderText(plan: Plan, options: TextOptions): string {
       if (x.override !== undefined) lines.push(`      override: ${v(x.override)}`);
     }
   }
-  lines.push("", paint(ANSI.bold, v(summaryLine(plan.summary, plan.warnings))));
+  lines.push("", paint(ANSI.bold, v(summaryLine(plan.summary, plan.warnings, fileOf(plan)))));
   if (plan.violations.length > 0) lines.push(paint(ANSI.bold + ANSI.red, blockedLine(plan)));
   return `${lines.join("\n")}\n`;
 }

@@ -29,14 +29,14 @@ export const PHASE_TITLES: Record<Phase, string> = {
  * The invite, update and remove counts are always shown (updates of members and of pending
  * invitations count together); resends, revocations and role changes only when non-zero.
  * Given the plan's warnings, a plan without changes whose preserved people differ from the
- * file says the workspace matches except for them, and names them.
+ * file says the workspace matches except for them, and names them. `file` is the access file's own name (fileOf).
  */
-export function summaryLine(summary: PlanSummary, warnings: readonly PlanWarning[] = []): string {
+export function summaryLine(summary: PlanSummary, warnings: readonly PlanWarning[] = [], file = "access.yaml"): string {
   if (summary.total === 0) {
     const preserved = warnings.filter((w) => w.code === "preserved-differs").map((w) => w.email ?? "?");
-    if (preserved.length === 0) return NO_CHANGES;
+    if (preserved.length === 0) return file === "access.yaml" ? NO_CHANGES : `No changes. The workspace matches ${file}.`;
     const shown = preserved.slice(0, 5).join(", ") + (preserved.length > 5 ? ` and ${preserved.length - 5} more` : "");
-    return `No changes. The workspace matches access.yaml except for the preserved ${preserved.length === 1 ? "entry" : "entries"} listed (safety.preserve, never changed): ${shown}.`;
+    return `No changes. The workspace matches ${file} except for the preserved ${preserved.length === 1 ? "entry" : "entries"} listed (safety.preserve, never changed): ${shown}.`;
   }
   const tallies = new Map<string, { n: number; always: boolean; role: boolean; verb: string }>();
   for (const kind of KINDS_BY_ROW) {
@@ -49,6 +49,11 @@ export function summaryLine(summary: PlanSummary, warnings: readonly PlanWarning
     .filter((t) => t.always || t.n > 0)
     .map((t) => (t.role ? `${t.n} role${t.n === 1 ? "" : "s"} to ${t.verb}` : `${t.n} to ${t.verb}`));
   return `Plan: ${parts.join(", ")}.`;
+}
+
+/** fileOf is the name a plan's access file goes by in the words shown: the last part of its path as the plan records it, else access.yaml. */
+export function fileOf(plan: Pick<Plan, "accessFile">): string {
+  return plan.accessFile?.path.split("/").pop() || "access.yaml";
 }
 
 /** blockedLine says a plan with violations will change nothing. */

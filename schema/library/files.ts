@@ -3,33 +3,38 @@ import { dirname, join, relative, resolve, sep } from "node:path";
 import { ConfigError } from "../../errors.js";
 import { compareDiagnostics, type Diagnostic } from "../diagnostics.js";
 import type { DesiredState } from "../model.js";
+import { classifyYaml } from "./classify.js";
 import type { ImportCache } from "./graph.js";
 import { loadFile, type LoadedFile } from "./index.js";
 
 /**
  * Which files a command over several workspaces works on (docs/access-yaml.md, "The folder
  * rule"): a named file is taken as it is (a workspace file or a library); in a folder (and
- * its subfolders, hidden ones and node_modules skipped), a `.yaml`/`.yml` file is a
- * workspace file when its top level has a `workspace:` key at the start of a line and a
- * library when it has `kind: library`; other YAML files (CI configs, credentials maps) are
- * left alone. Two files for one workspace is an error.
+ * its subfolders, hidden ones and node_modules skipped), each `.yaml`/`.yml` file is parsed
+ * (a BOM, flow maps, indented maps and `? key` read as in any file) and classified by its
+ * top-level keys (classifyYaml): a workspace file has `workspace`, a library `kind: library`;
+ * a file that is neither but has access keys (`version`, `members`, `roles`, `groups`,
+ * `policies`, or a key within edit distance 2 of `workspace`) is an error naming the file and
+ * the key; other YAML files (CI configs, credentials maps) are listed as ignored. Two files for
+ * one workspace is an error.
  */
 
-/** FoundFiles are the workspace files and the libraries the arguments name, each once, sorted. */
+/** FoundFiles are the workspace files and the libraries the arguments name, each once, sorted; `ignored` the other YAML files of the folders; `problems` the files that look like access files but are neither. */
 export interface FoundFiles {
   workspaces: string[];
   libraries: string[];
   /** importRoot is the folder imports must stay inside (with its git work tree): the first argument when it is a folder, else its folder. */
   importRoot?: string;
+  ignored: string[];
+  problems: Diagnostic[];
 }
-
-const WORKSPACE_KEY = /^["']?workspace["']?[ \t]*:/m;
-const LIBRARY_KIND = /^["']?kind["']?[ \t]*:[ \t]*["']?library["']?[ \t]*(?:#.*)?$/m;
 
 /** findFiles expands file and folder arguments: named files as they are, folders by the folder rule. */
 export async function findFiles(args: readonly string[]): Promise<FoundFiles> {
   const workspaces = new Set<string>();
   const libraries = new Set<string>();
+  const ignored = new Set<string>();
+  const problems: Diagnostic[] = [];
   for (const arg of args) {
     let isDir = false;
     try {
@@ -42,14 +47,22 @@ export async function findFiles(args: readonly string[]): Promise<FoundFiles> {
       continue;
     }
     for (const file of await yamlFilesUnder(arg)) {
-      const text = await readFile(file, "utf8").catch(() => "");
-      if (LIBRARY_KIND.test(text)) libraries.add(file);
-      else if (WORKSPACE_KEY.test(text)) workspaces.add(file);
+      const kind = classifyYaml(file, await readFile(file, "utf8").catch(() => ""));
+      if (kind.kind === "library") libraries.add(file);
+      else if (kind.kind === "workspace") workspaces.add(file);
+      else if (kind.kind === "suspect") problems.push(kind.problem);
+      else ignored.add(file);
     }
   }
   const first = args[0];
   const importRoot = first === undefined ? undefined : (await stat(first).then((st) => st.isDirectory(), () => false)) ? first : dirname(first);
-  return { workspaces: [...workspaces].sort(), libraries: [...libraries].sort(), ...(importRoot === undefined ? {} : { importRoot }) };
+  return {
+    workspaces: [...workspaces].sort(),
+    libraries: [...libraries].sort(),
+    ignored: [...ignored].sort(),
+    problems: problems.sort(compareDiagnostics),
+    ...(importRoot === undefined ? {} : { importRoot }),
+  };
 }
 
 async function yamlFilesUnder(dir: string): Promise<string[]> {
@@ -85,7 +98,7 @@ export async function loadWorkspaceFiles(found: FoundFiles, cwd: string = proces
   if (library !== undefined) {
     throw new ConfigError(`${library.file} is a library (kind: library), not a workspace file: plan and apply take workspace files (validate checks libraries)`);
   }
-  const all = uniqueDiagnostics(results.flatMap((r) => r.diagnostics));
+  const all = uniqueDiagnostics([...results.flatMap((r) => r.diagnostics), ...found.problems]);
   const errors = all.filter((d) => d.severity === "error");
   if (errors.length > 0) {
     const bad = new Set(errors.map((d) => d.file)).size;

@@ -1,4 +1,5 @@
 import { PERMISSION_IDS } from "../catalog.js";
+import { domainMatches } from "./domain.js";
 import { DAY_MS, type Deny, type Limit, type Matcher, type Policy, type PolicySeverity, type Requirement } from "./model.js";
 
 /**
@@ -112,11 +113,11 @@ export function compileMatcher(m: Matcher): Predicate {
   }
   if (m.emailDomain !== undefined) {
     const set = new Set(m.emailDomain);
-    tests.push((_p, _mask, domain) => domain !== "" && set.has(domain));
+    tests.push((_p, _mask, domain) => domainMatches(domain, set));
   }
   if (m.emailDomainNot !== undefined) {
     const set = new Set(m.emailDomainNot);
-    tests.push((_p, _mask, domain) => domain !== "" && !set.has(domain));
+    tests.push((_p, _mask, domain) => domain !== "" && !domainMatches(domain, set));
   }
   if (m.role !== undefined) {
     const role = m.role;

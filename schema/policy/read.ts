@@ -1,4 +1,5 @@
 import { normalizeEmail } from "../catalog.js";
+import { parseMatcherDomain } from "./domain.js";
 import type { YamlPath } from "../source/locator.js";
 import { DURATION_PATTERN, type Deny, type Limit, type Matcher, type PolicyRule, type PolicySeverity, type Requirement } from "./model.js";
 
@@ -11,7 +12,7 @@ import { DURATION_PATTERN, type Deny, type Limit, type Matcher, type PolicyRule,
 
 /** PolicyRef is one role, group or permission name, or email, a policy mentions, with where. */
 export interface PolicyRef {
-  kind: "role" | "group" | "permission" | "email";
+  kind: "role" | "group" | "permission" | "email" | "domain";
   value: string;
   path: YamlPath;
 }
@@ -122,15 +123,16 @@ function readPolicy(p: Obj, path: YamlPath): DraftPolicy {
 function readMatcher(m: Obj, path: YamlPath, refs: PolicyRef[]): Matcher {
   const out: Matcher = {};
   const email = strings(m.email);
+  if (Array.isArray(m.email) && m.email.length === 0) refs.push({ kind: "email", value: "", path: [...path, "email"] });
   if (email) {
     out.email = email.map(normalizeEmail);
     if (typeof m.email === "string") refs.push({ kind: "email", value: m.email, path: [...path, "email"] });
     else (m.email as unknown[]).forEach((e, i) => typeof e === "string" && refs.push({ kind: "email", value: e, path: [...path, "email", i] }));
   }
   const domain = strings(m.emailDomain);
-  if (domain) out.emailDomain = domain.map(normalizeDomain);
+  if (domain) out.emailDomain = domainList(m.emailDomain, domain, [...path, "emailDomain"], refs);
   const domainNot = strings(m.emailDomainNot);
-  if (domainNot) out.emailDomainNot = domainNot.map(normalizeDomain);
+  if (domainNot) out.emailDomainNot = domainList(m.emailDomainNot, domainNot, [...path, "emailDomainNot"], refs);
   const role = name(m.role, "role", [...path, "role"], refs);
   if (role !== undefined) out.role = role;
   const roleIn = names(m.roleIn, "role", [...path, "roleIn"], refs);
@@ -143,14 +145,14 @@ function readMatcher(m: Obj, path: YamlPath, refs: PolicyRef[]): Matcher {
   return out;
 }
 
-/** normalizeDomain is a domain as emails carry it after normalizeEmail (trimmed, lower-case, ASCII). */
-export function normalizeDomain(domain: string): string {
-  const d = domain.trim().replace(/^@/, "");
-  try {
-    return normalizeEmail(`x@${d}`).split("@")[1] ?? d.toLowerCase();
-  } catch {
-    return d.toLowerCase();
-  }
+/** domainList reads a matcher's domains in their canonical form (parseMatcherDomain; one that matches nobody is kept as written, and its ref makes the rules refuse it), each kept as a ref. */
+function domainList(raw: unknown, domains: string[], path: YamlPath, refs: PolicyRef[]): string[] {
+  if (typeof raw === "string" || (Array.isArray(raw) && raw.length === 0)) refs.push({ kind: "domain", value: typeof raw === "string" ? raw : "", path });
+  else (raw as unknown[]).forEach((d, i) => typeof d === "string" && refs.push({ kind: "domain", value: d, path: [...path, i] }));
+  return domains.map((d) => {
+    const parsed = parseMatcherDomain(d);
+    return parsed.ok ? parsed.value : d;
+  });
 }
 
 /** strings reads a string or a list of strings (non-strings dropped; the schema reported them). */

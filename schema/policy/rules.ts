@@ -2,6 +2,7 @@ import { BUILT_IN_ROLE_NAMES, CUSTOM_ROLE_NAME_PATTERN, isBuiltInRole, isPermiss
 import type { Draft } from "../normalize.js";
 import { error, warning, type Finding, type Rule } from "../rules/types.js";
 import { checkDescription, escapeInvisible, parseEmail } from "../identity.js";
+import { parseMatcherDomain } from "./domain.js";
 import { didYouMean } from "../suggest.js";
 import { POLICY_NAME_PATTERN } from "./model.js";
 import type { PolicyRef } from "./read.js";
@@ -54,8 +55,10 @@ export const policyShape: Rule = (draft) =>
   });
 
 /**
- * policyReferences (`unknown-permission`, `unknown-role`, `unknown-group`, `invalid-email`):
- * every email a policy matches is an address under the identity grammar, and every name it mentions exists: a catalog permission, a built-in role (owner included) or a
+ * policyReferences (`unknown-permission`, `unknown-role`, `unknown-group`, `invalid-email`, `invalid-domain`):
+ * every email a policy matches is an address under the identity grammar, every domain a domain
+ * under it (schema/policy/domain.ts: no trailing dot, no wildcard; an empty list matches
+ * nobody and is refused too), and every name it mentions exists: a catalog permission, a built-in role (owner included) or a
  * custom role of the file, a group of the file; each with "did you mean". In additive mode
  * a custom-role-shaped name the file does not define is a warning (the workspace may have
  * it), as for members.
@@ -69,7 +72,12 @@ export const policyReferences: Rule = (draft) => {
     for (const ref of p.refs) {
       if (ref.kind === "email") {
         const parsed = parseEmail(ref.value);
-        if (!parsed.ok) findings.push(error("invalid-email", ref.path, `"${escapeInvisible(ref.value)}" is not a valid email address: it ${parsed.reason}`));
+        if (!parsed.ok) findings.push(error("invalid-email", ref.path, `"${escapeInvisible(ref.value)}" is not a valid email address: it ${parsed.reason}${ref.value === "" ? ", so the matcher matches nobody" : ""}`));
+        continue;
+      }
+      if (ref.kind === "domain") {
+        const parsed = ref.value === "" ? { ok: false as const, reason: "is empty" } : parseMatcherDomain(ref.value);
+        if (!parsed.ok) findings.push(error("invalid-domain", ref.path, `"${escapeInvisible(ref.value)}" ${parsed.reason}; a matcher that can match nobody would switch its policy off`));
         continue;
       }
       if (known[ref.kind].has(ref.value)) continue;

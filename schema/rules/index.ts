@@ -1,8 +1,9 @@
 import { requiredAdminNotAdmin, minAdmins } from "./admins.js";
 import { duplicateEmail, invalidEmail, ownerListedAsMember } from "./emails.js";
 import { expiredMember } from "./expiry.js";
+import { lookAlikeEmails } from "./look-alikes.js";
 import { duplicatePermission, ownerOnlyPermission, redundantPermission, unknownPermission } from "./permissions.js";
-import { invalidDescription, roleAssignedOwner, roleNames, unknownRole, unusedRole } from "./roles.js";
+import { groupNames, invalidDescription, roleAssignedOwner, roleNames, unknownRole, unusedRole } from "./roles.js";
 import { POLICY_RULES } from "../policy/rules.js";
 import type { Rule } from "./types.js";
 
@@ -16,8 +17,10 @@ export type { Finding, Rule, RuleContext } from "./types.js";
 export const RULES: Readonly<Record<string, Rule>> = {
   invalidEmail,
   duplicateEmail,
+  lookAlikeEmails,
   ownerListedAsMember,
   roleNames,
+  groupNames,
   invalidDescription,
   roleAssignedOwner,
   unknownRole,

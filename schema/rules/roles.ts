@@ -1,4 +1,4 @@
-import { checkDescription } from "../identity.js";
+import { checkDescription, describeCodePoint, escapeInvisible, findInvisible } from "../identity.js";
 import { ASSIGNABLE_BUILT_IN_ROLES, CUSTOM_ROLE_NAME_PATTERN, isBuiltInRole } from "../catalog.js";
 import { memberPath, type DraftMember } from "../normalize.js";
 import { didYouMean } from "../suggest.js";
@@ -74,3 +74,10 @@ function uniqueRoleUses(draft: Parameters<Rule>[0]): (DraftMember & { role: stri
   }
   return uses;
 }
+
+/** groupNames (`invalid-group-name`): a group's name holds no invisible, control or bidi character (the identity grammar's findInvisible), so `back\u200Bend` cannot pass for `backend` in a policy's `group:`. */
+export const groupNames: Rule = (draft) =>
+  draft.policies.groups.flatMap((name) => {
+    const bad = findInvisible(name);
+    return bad === undefined ? [] : [error("invalid-group-name", ["groups", name], `the group name "${escapeInvisible(name)}" contains the invisible or control character ${describeCodePoint(bad)}; name groups with visible characters only`)];
+  });

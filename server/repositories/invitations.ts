@@ -38,6 +38,7 @@ export function invitationRepository(db: Db) {
   const openByEmail = db.prepare<[number, string, number], InvitationRow>(
     "SELECT * FROM invitations WHERE workspace_id = ? AND email = ? AND state = 'pending' AND expires_at > ? LIMIT 1",
   );
+  const openEmails = db.prepare<[number, number], { email: string }>("SELECT email FROM invitations WHERE workspace_id = ? AND state = 'pending' AND expires_at > ?");
   const insert = db.prepare(
     `INSERT INTO invitations (id, workspace_id, email, role, permissions, state, created_at, expires_at,
        send_count, last_sent_at, invited_by, sponsor, version, managed_by)
@@ -73,6 +74,8 @@ export function invitationRepository(db: Db) {
     byId: (workspaceId: number, id: string) => byId.get(workspaceId, id),
     /** openByEmail is the email's pending (unexpired) invitation, if any. */
     openByEmail: (workspaceId: number, email: string, now: number) => openByEmail.get(workspaceId, email, now),
+    /** openEmails lists the e-mails of pending (unexpired) invitations (the look-alike check of a new one). */
+    openEmails: (workspaceId: number, now: number) => openEmails.all(workspaceId, now).map((r) => r.email),
     /** page lists invitations after `afterSeq` whose status at `now` is one of `statuses`. */
     page(
       workspaceId: number,

@@ -39,6 +39,7 @@ export function memberRepository(db: Db) {
     "SELECT count(*) AS n FROM members WHERE workspace_id = ? AND role = ?",
   );
   const withRole = db.prepare<[number, string], MemberRow>("SELECT * FROM members WHERE workspace_id = ? AND role = ? ORDER BY seq");
+  const emails = db.prepare<[number], { email: string }>("SELECT email FROM members WHERE workspace_id = ?");
   return {
     byId: (workspaceId: number, id: string) => byId.get(workspaceId, id),
     byEmail: (workspaceId: number, email: string) => byEmail.get(workspaceId, email),
@@ -55,6 +56,8 @@ export function memberRepository(db: Db) {
     remove: (id: string) => void remove.run(id),
     withRole: (workspaceId: number, role: string) => withRole.all(workspaceId, role),
     countWithRole: (workspaceId: number, role: string) => countRole.get(workspaceId, role)!.n,
+    /** emails lists every member's e-mail (the look-alike check of a new invitation). */
+    emails: (workspaceId: number) => emails.all(workspaceId).map((r) => r.email),
   };
 }
 

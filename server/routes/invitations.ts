@@ -5,7 +5,8 @@ import { checkAssignableRole, checkGrants } from "../access.js";
 import type { Caller } from "../auth.js";
 import { checkIfMatch, runAuthorizedChange, type ChangeResult } from "../change.js";
 import type { ServerContext } from "../context.js";
-import { conflict, invalid, notFound } from "../http-error.js";
+import { conflict, HttpError, invalid, notFound } from "../http-error.js";
+import { lookAlikeOf } from "../../schema/confusables.js";
 import { decodeCursor, slicePage } from "../pagination.js";
 import { INVITATION_STATUSES, statusAt, toInvitation } from "../repositories/invitations.js";
 import { parseList, type InvitationRow } from "../repositories/rows.js";
@@ -201,12 +202,21 @@ function invitationForChange(
   return { row, now, status };
 }
 
-/** checkInvitable answers 409 when the email is already a member or already has a pending invitation. */
+/**
+ * checkInvitable answers 409 when the email is already a member or already has a pending
+ * invitation, and 400 when it reads the same as another member's or invitee's (its UTS #39
+ * skeleton is theirs: `аlice@acme.io` with a Cyrillic а beside `alice@acme.io`).
+ */
 function checkInvitable(ctx: ServerContext, caller: Caller, email: string): void {
   if (ctx.repos.members.byEmail(caller.workspace.id, email)) throw alreadyMember(email);
-  const open = ctx.repos.invitations.openByEmail(caller.workspace.id, email, ctx.now());
+  const now = ctx.now();
+  const open = ctx.repos.invitations.openByEmail(caller.workspace.id, email, now);
   if (open) {
     throw conflict("invitation_pending", `${email} already has a pending invitation (${open.id})`, { invitationId: open.id });
+  }
+  const other = lookAlikeOf(email, [...ctx.repos.members.emails(caller.workspace.id), ...ctx.repos.invitations.openEmails(caller.workspace.id, now)]);
+  if (other !== null) {
+    throw new HttpError(400, "validation_failed", `email: ${escapeInvisible(email)} reads the same as ${escapeInvisible(other)}, already in this workspace: a look-alike address is refused`, { field: "email", lookAlike: other });
   }
 }
 

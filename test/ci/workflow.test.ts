@@ -266,7 +266,7 @@ describe("the comment upsert", () => {
   const script = step("plan", "Post the plan on the pull request").with!.script as string;
   const MARKER = "<!-- antryk-access plan -->";
 
-  async function upsert(comments: { id: number; body: string; user: { login: string; type: string } }[], exit = "2") {
+  async function upsert(comments: { id: number; body: string; user: { login: string; type: string } }[], exit = "2", planText = "Plan: 1 to invite\n") {
     const calls: string[] = [];
     const github = {
       paginate: async (fn: (a: unknown) => unknown, args: unknown) => (fn === github.rest.issues.listComments ? comments : [args]),
@@ -274,14 +274,15 @@ describe("the comment upsert", () => {
         issues: {
           listComments: () => comments,
           updateComment: async (a: { comment_id: number }) => void calls.push(`update ${a.comment_id}`),
-          createComment: async () => void calls.push("create"),
+          createComment: async (a: { body: string }) => void calls.push(`create ${a.body.split("\n")[0]!}`),
+          deleteComment: async (a: { comment_id: number }) => void calls.push(`delete ${a.comment_id}`),
         },
       },
     };
     const context = { repo: { owner: "acme", repo: "access" }, issue: { number: 7 } };
     const cwd = process.cwd();
     const work = mkdtempSync(join(dir, "comment-"));
-    writeFileSync(join(work, "plan.md"), "Plan: 1 to invite\n");
+    writeFileSync(join(work, "plan.md"), planText);
     process.chdir(work);
     const previous = process.env.PLAN_EXIT;
     process.env.PLAN_EXIT = exit;
@@ -299,12 +300,20 @@ describe("the comment upsert", () => {
   const bot = { login: "github-actions[bot]", type: "Bot" };
   const person = { login: "mallory", type: "User" };
 
+  const FIRST = "<!-- antryk-access comment 1/1 -->";
   it.each([
-    ["no comment yet: creates one", [], ["create"]],
-    ["its own comment: updates it", [{ id: 5, body: `${MARKER}\nold`, user: bot }], ["update 5"]],
-    ["the marker in someone else's comment: ignored, creates its own", [{ id: 6, body: `${MARKER}\nfake`, user: person }], ["create"]],
-    ["the bot's comment without the marker: ignored", [{ id: 8, body: "another bot note", user: bot }], ["create"]],
+    ["no comment yet: creates one", [], [`create ${FIRST}`]],
+    ["its own comment of an earlier version: updates it", [{ id: 5, body: `${MARKER}\nold`, user: bot }], ["update 5"]],
+    ["its own comment: updates it", [{ id: 5, body: `${FIRST}\nold`, user: bot }], ["update 5"]],
+    ["the marker in someone else's comment: ignored, creates its own", [{ id: 6, body: `${FIRST}\nfake`, user: person }], [`create ${FIRST}`]],
+    ["the bot's comment without the marker: ignored", [{ id: 8, body: "another bot note", user: bot }], [`create ${FIRST}`]],
   ])("%s", async (_name, comments, expected) => {
     expect(await upsert(comments)).toEqual(expected);
+  });
+
+  it("posts every comment of a plan that continues, updates each by its number and deletes those of a longer earlier plan", async () => {
+    const plan = ["<!-- antryk-access comment 1/2 -->\n### plan\n", "<!-- antryk-access comment 2/2 -->\n#### Review first (continued)\n"].join("");
+    const earlier = [1, 3].map((n) => ({ id: 10 + n, body: `<!-- antryk-access comment ${n}/3 -->\nold`, user: bot }));
+    expect(await upsert(earlier, "2", plan)).toEqual(["update 11", "create <!-- antryk-access comment 2/2 -->", "delete 13"]);
   });
 });

@@ -148,6 +148,11 @@ describe("the apply summary", () => {
     [{ ...none, failed: [{ ...entry, error: { status: 409, code: "conflict", message: "boom" } }] }, "Apply incomplete: 0 applied, 1 failed, 0 skipped, 0 not attempted."],
     [{ ...none, skipped: [{ ...entry, reason: "its role was not created" }] }, "Apply incomplete: 0 applied, 0 failed, 1 skipped, 0 not attempted."],
     [{ ...none, notAttempted: [{ ...entry, reason: "interrupted" as const }] }, "Apply incomplete: 0 applied, 0 failed, 0 skipped, 1 not attempted."],
+    // Another apply made them first: the workspace already held them, this apply changed nothing.
+    [
+      { ...none, applied: [entry, { ...entry, note: "already invited with this access" }, { ...entry, note: "already revoked" }] },
+      "Apply complete: 1 applied, 2 already so (no change made), 0 failed, 0 skipped, 0 not attempted.",
+    ],
   ])("summaryLine %#", (result, line) => {
     expect(summaryLine(result as ApplyResult)).toBe(line);
   });

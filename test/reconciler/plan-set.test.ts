@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Plan } from "../../reconciler/plan.js";
-import { MARKDOWN_LIMIT, renderJson, renderSetJson, renderSetMarkdown, renderSetText, type WorkspaceOutcome } from "../../reconciler/render/index.js";
+import { MARKDOWN_LIMIT, renderJson, renderSetJson, renderSetMarkdown, renderSetMarkdownComments, renderSetText, type WorkspaceOutcome } from "../../reconciler/render/index.js";
 import { md, tableRows } from "./gfm.js";
 import { expectGolden } from "./golden.js";
 import { blocked, highRisk, large, planOf, small, type Scenario } from "./scenarios.js";
@@ -29,8 +29,20 @@ describe("renderSetJson", () => {
   it("is { formatVersion, plans } and each plan is exactly its own JSON", () => {
     const plans = THREE.map((o) => ("plan" in o ? o.plan : null)!);
     const set = JSON.parse(renderSetJson(plans)) as { formatVersion: number; plans: unknown[] };
-    expect(Object.keys(set)).toEqual(["formatVersion", "plans"]);
+    expect(Object.keys(set)).toEqual(["formatVersion", "workspaces", "plans"]);
     set.plans.forEach((p, i) => expect(`${JSON.stringify(p, null, 2)}\n`).toBe(renderJson(plans[i]!)));
+  });
+});
+
+describe("a plan set with a workspace against the embedded local workspace", () => {
+  it("says LOCAL in its first visible line, naming how many", () => {
+    const local = { ...as(small, "acme-dev"), target: "embedded:.antryk/workspace.db" };
+    const [first] = renderSetMarkdownComments([outcome(local), THREE[1]!]);
+    const lines = first!.split("\n");
+    expect(lines[0]).toMatch(/^<!-- antryk-access comment 1\/1 -->$/);
+    expect(lines[1]).toBe("### antryk-access plan for 2 workspaces (LOCAL: 1 of 2)");
+    expect(first).toContain("> LOCAL: the plans of acme-dev are against the embedded local workspace");
+    expect(renderSetMarkdownComments(THREE)[0]!.split("\n")[1]).not.toContain("LOCAL");
   });
 });
 
@@ -55,7 +67,7 @@ describe("renderSetMarkdown through a GFM renderer", () => {
     expect(review).toBeLessThan(firstSection);
     const reviewTable = text.slice(review, firstSection);
     // The removal in acme-dev is listed above acme-prod's low-risk invitations (which only appear in its section).
-    const rows = reviewTable.split("\n").filter((l) => l.startsWith("| `"));
+    const rows = reviewTable.split("\n").filter((l) => l.startsWith("| `") && !l.includes("↳ holder"));
     const high = rows.map((r) => r.includes(":warning: **high risk**"));
     // High risk first, from whichever workspace; then removals, from whichever workspace.
     expect(high).toEqual([...high].sort((a, b) => Number(b) - Number(a)));
@@ -84,18 +96,19 @@ describe("renderSetMarkdown through a GFM renderer", () => {
     expect(order[0]).toBe("acme-staging");
   });
 
-  it("stays within 60,000 characters with three 500-change workspaces, each section saying what it cut", () => {
+  it("keeps each comment within 60,000 characters with three 500-change workspaces, each section whole or saying it is not shown", () => {
     const big = ["a", "b", "c"].map((w) => outcome(as(large, `acme-${w}`)));
-    const out = renderSetMarkdown(big);
-    expect(out.length).toBeLessThanOrEqual(MARKDOWN_LIMIT);
+    const comments = renderSetMarkdownComments(big);
+    for (const c of comments) expect(c.length).toBeLessThanOrEqual(MARKDOWN_LIMIT);
+    const out = comments.join("");
     for (const w of ["a", "b", "c"]) expect(out).toContain(`<summary><code>acme-${w}</code>`);
-    expect(out).toMatch(/This section stops at [\d,]+ characters/);
+    expect(out).toMatch(/gains, warnings and diff do not fit in the comment/);
   });
 
-  it("stays within 60,000 characters with fifty workspaces", () => {
+  it("keeps each comment within 60,000 characters with fifty workspaces, every workspace in the table", () => {
     const many = Array.from({ length: 50 }, (_, i) => outcome(as(large, `ws-${String(i).padStart(2, "0")}`)));
-    const out = renderSetMarkdown(many);
-    expect(out.length).toBeLessThanOrEqual(MARKDOWN_LIMIT);
-    expect(out.match(/^\| `ws-\d\d` \| \d+ \|/gm)?.length).toBe(50);
+    const comments = renderSetMarkdownComments(many);
+    for (const c of comments) expect(c.length).toBeLessThanOrEqual(MARKDOWN_LIMIT);
+    expect(comments[0]!.match(/^\| `ws-\d\d` \| \d+ \|/gm)?.length).toBe(50);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FOLD_AFTER, MARKDOWN_LIMIT, renderJson, renderMarkdown, renderText, renderYamlDiff } from "../../reconciler/render/index.js";
+import { FOLD_AFTER, MARKDOWN_LIMIT, renderJson, renderMarkdown, renderMarkdownComments, renderText, renderYamlDiff } from "../../reconciler/render/index.js";
 import { PLAN_FORMAT_VERSION, type Plan } from "../../reconciler/plan.js";
 import { expectGolden } from "./golden.js";
 import { blocked, converged, highRisk, large, planOf, SCENARIOS, small } from "./scenarios.js";
@@ -72,7 +72,7 @@ describe("renderMarkdown", () => {
     expect(plan.changes).toHaveLength(500);
     const md = renderMarkdown(plan);
     expect(md.length).toBeLessThanOrEqual(MARKDOWN_LIMIT);
-    expect(md).toMatch(/This comment stops at 60,000 characters: \d+ low-risk gains \(invitations, resends, promotions\) not shown/);
+    expect(md).toMatch(/Not shown, for room: [\d,]+ low-risk gains \(invitations, resends, promotions\)/);
     expect(md).toContain("</details>");
   });
 
@@ -83,9 +83,9 @@ describe("renderMarkdown", () => {
       changes: Array.from({ length: 4 }, () => plan.changes).flat(),
       warnings: Array.from({ length: 10_000 }, (_, i) => ({ code: "unmanaged-member", email: `x${i}@acme.io`, message: `x${i}@acme.io is a member but not in access.yaml; additive mode leaves it alone` })),
     };
-    const md = renderMarkdown(huge);
-    expect(md.length).toBeLessThanOrEqual(MARKDOWN_LIMIT);
-    expect(md).toMatch(/[\d,]+ warnings, [\d,]+ low-risk gains \(invitations, resends, promotions\) not shown/);
+    const comments = renderMarkdownComments(huge);
+    for (const c of comments) expect(c.length).toBeLessThanOrEqual(MARKDOWN_LIMIT);
+    expect(comments.at(-1)).toMatch(/Not shown, for room: [\d,]+ warnings, [\d,]+ low-risk gains \(invitations, resends, promotions\)/);
   });
 
   it("escapes table-breaking characters coming from the data", () => {

@@ -22,9 +22,9 @@ describe("review order", () => {
     expect(review).toContain("`revoked-one@acme.io`");
     expect(review).toContain("`revoked-two@acme.io`");
     expect(review.indexOf("demoted-admin@acme.io")).toBeGreaterThan(-1);
-    expect(md).toMatch(/stops at 60,000 characters: \d{3} low-risk gains \(invitations, resends, promotions\) not shown\. Every change that takes access away or is high risk is listed above\. See the whole plan with `antryk-access plan --format json`, or in the job log\._\n$/);
+    expect(md).toMatch(/Not shown, for room: \d{3} low-risk gains \(invitations, resends, promotions\)\. Every change that takes access away or is high risk is listed above\. See the whole plan with `antryk-access plan --format json`, or in the job log\._\n$/);
     const shown = (md.match(/`newcomer-\d{3}@example-corporation\.io`/g) ?? []).length;
-    const cut = Number(/: (\d+) low-risk gains/.exec(md)![1]);
+    const cut = Number(/room: (\d+) low-risk gains/.exec(md)![1]);
     expect(shown + cut).toBe(900);
   });
 
@@ -62,6 +62,6 @@ describe("review order", () => {
     expectGolden("two-thousand.md", md);
     expect(md.length).toBeLessThanOrEqual(MARKDOWN_LIMIT);
     for (const c of plan.changes.filter((x) => x.lost.length > 0)) expect(md, c.key).toContain(`\`${"email" in c ? c.email : c.name}\``);
-    expect(md).toMatch(/: [\d,]+ low-risk gains \(invitations, resends, promotions\) not shown\. Every change that takes access away/);
+    expect(md).toMatch(/room: [\d,]+ low-risk gains \(invitations, resends, promotions\)\. Every change that takes access away/);
   });
 });

@@ -129,6 +129,28 @@ const cases: Case[] = [
     violations: ["maxRemovals: removes or revokes 2 of 3 people"],
   },
   {
+    name: "maxRemovals counts members moved to a custom role with no permission as removals",
+    desired: desired({
+      safety: count(1),
+      roles: [wantRole("parked", [])],
+      members: ["p0@acme.io", "p1@acme.io", "p2@acme.io"].map((e) => want(e, "parked")),
+    }),
+    live: live({ members: people(3), roles: [role("parked", [])] }),
+    violations: ["maxRemovals: removes or revokes 3 of 4 people (3 of them by leaving them no permission: p0@acme.io, p1@acme.io, p2@acme.io)"],
+  },
+  {
+    name: "maxRemovals counts holders of a role the plan empties, pending invitations included",
+    desired: desired({ safety: count(1), roles: [wantRole("lead", [])], members: [want("a@acme.io", "lead"), want("b@acme.io", "lead")] }),
+    live: live({ members: [member("a@acme.io", "lead")], invitations: [invitation("b@acme.io", "lead")], roles: [role("lead", ["logs:read"])] }),
+    violations: ["maxRemovals: removes or revokes 2 of 3 people"],
+  },
+  {
+    name: "maxRemovals does not count an invitation to a role with no permission (nothing is taken away)",
+    desired: desired({ safety: count(0), roles: [wantRole("parked", [])], members: [want("new@acme.io", "parked")] }),
+    live: live({ roles: [role("parked", [])] }),
+    violations: [],
+  },
+  {
     name: "maxRemovals counts removals of expired entries",
     desired: desired({ safety: count(0), expiredMembers: [want("eve@x.dev", "developer", [], { expires: "2026-01-01" })] }),
     live: live({ members: [member("eve@x.dev")] }),

@@ -49,8 +49,8 @@ describe("renderMarkdown with the YAML diff", () => {
     const plan = planOf(small);
     const yamlDiff = `${renderPlanYamlDiff(plan, small.live)}+    description: "uses \`\`\` fences"\n`;
     const md = renderMarkdown(plan, { yamlDiff });
-    const section = md.slice(md.indexOf("#### access.yaml diff"));
-    expect(section).toMatch(/^#### access\.yaml diff\n\n<details>\n<summary>.*lines of diff\)<\/summary>\n\n````diff\n/);
+    const section = md.slice(md.indexOf("#### `access.yaml` diff"));
+    expect(section).toMatch(/^#### `access\.yaml` diff\n\n<details>\n<summary>.*lines of diff\)<\/summary>\n\n````diff\n/);
     expect(section.trimEnd().endsWith("</details>")).toBe(true);
     expect(renderMarkdown(plan, { yamlDiff: "" })).toBe(renderMarkdown(plan));
   });
@@ -58,7 +58,7 @@ describe("renderMarkdown with the YAML diff", () => {
   it("leaves the diff out whole, and says so, when the comment is already full", () => {
     const plan = planOf(large);
     const md = renderMarkdown(plan, { yamlDiff: renderPlanYamlDiff(plan, large.live) });
-    expect(md).not.toContain("#### access.yaml diff");
-    expect(md).toMatch(/the access\.yaml diff \([\d,]+ lines\) not shown/);
+    expect(md).not.toContain("diff\n\n<details>");
+    expect(md).toMatch(/Not shown, for room: .*the YAML diff \([\d,]+ lines\)/);
   });
 });

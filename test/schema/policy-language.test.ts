@@ -59,6 +59,10 @@ describe("unknown keys and values, with did you mean", () => {
     ["expires: false", ["require: { expires: false }"], "invalid-value policies[0].require.expires"],
     ["an empty deny", ["deny: {}"], "invalid-value policies[0].deny"],
     ["an email in a matcher", ["match: { email: [ops@acme.io, not-an-email] }", "deny: { roles: [owner] }"], 'invalid-email "not-an-email" is not a valid email address'],
+    ["a domain with a trailing dot", ["match: { emailDomain: [contractor.dev.] }", "deny: { roles: [owner] }"], 'invalid-domain "contractor.dev." ends with "." and would match no address: write "contractor.dev"'],
+    ["a domain with a zero-width space", ["match: { emailDomain: [\"contractor\u200b.dev\"] }", "deny: { roles: [owner] }"], 'invalid-domain "contractor\\u200b.dev" contains the invisible or control character U+200B'],
+    ["a wildcard inside a domain", ["match: { emailDomainNot: [\"acme.*\"] }", "deny: { roles: [owner] }"], 'invalid-domain "acme.*" has a "*" that matches no address'],
+    ["an empty list of domains", ["match: { emailDomain: [] }", "deny: { roles: [owner] }"], 'invalid-domain "" is empty; a matcher that can match nobody would switch its policy off'],
     ["an email with a bidi control", ["match: { email: \"evil\u202e@acme.io\" }", "deny: { roles: [owner] }"], 'invalid-email "evil\\u202e@acme.io" is not a valid email address: it contains the invisible or control character U+202E'],
     ["a description with a bidi control", ["description: \"evil\u202e\"", "deny: { roles: [owner] }"], 'invalid-description the description of policy "the-policy" contains the invisible or control character U+202E'],
   ])("%s", (_name, lines, expected) => {
@@ -172,5 +176,17 @@ describe("validate's policy stage: a limit on a custom role points at the role",
     expect(checkPolicies(check(text).desired!, new Date("2026-11-30T00:00:00Z")).map(formatDiagnostic)).toEqual([
       "access.yaml:5:3 error policy:one-release-manager 2 people hold role release-manager (trent@acme.io, victor@acme.io); the limit is 1, counting the owner, members and pending invitations",
     ]);
+  });
+});
+
+describe("group names obey the identity grammar", () => {
+  it.each([
+    ["a zero-width space", "back\u200bend", "U+200B"],
+    ["a right-to-left override", "back\u202eend", "U+202E"],
+  ])("%s in a group's name is refused", (_name, group, codePoint) => {
+    const text = `${HEAD}groups:\n  "${group}":\n    role: developer\n    members: [bob@acme.io]\n`;
+    const found = check(text).diagnostics.filter((d) => d.code === "invalid-group-name");
+    expect(found).toHaveLength(1);
+    expect(found[0]!.message).toContain(codePoint);
   });
 });
