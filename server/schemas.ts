@@ -53,6 +53,12 @@ const pageQueryProperties = {
 /** pageQuery, invitationsQuery and auditQuery are the list queries (limit defaults to 100). */
 export const pageQuery = { type: "object", properties: pageQueryProperties } as const;
 
+/** membersQuery is pageQuery and `inactiveFor` (`90d`: members whose last activity, or joining if never active, is older). */
+export const membersQuery = {
+  type: "object",
+  properties: { ...pageQueryProperties, inactiveFor: { type: "string", maxLength: 10 } },
+} as const;
+
 export const invitationsQuery = {
   type: "object",
   properties: { ...pageQueryProperties, status: { type: "string", maxLength: 100 } },
@@ -78,4 +84,9 @@ export const wsNameParams = { type: "object", required: ["ws", "name"], properti
 export interface PageQuery {
   limit: number;
   cursor?: string;
+}
+
+/** MembersQuery is a validated members list query. */
+export interface MembersQuery extends PageQuery {
+  inactiveFor?: string;
 }

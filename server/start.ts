@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import { ActivityTracker, sqliteActivityStore } from "./activity.js";
 import { ConfigError } from "../errors.js";
 import { buildApp } from "./app.js";
 import type { ServerContext } from "./context.js";
@@ -34,6 +35,8 @@ export interface ServerOptions {
   /** rateLimit per caller (API token once authenticated, else client address); false turns it off. */
   rateLimit?: RateLimitOptions | false;
   logger?: boolean;
+  /** activity tracking (lastActiveAt): on by default, written at most once per `windowMs` (default 10 minutes); false records nothing. */
+  activity?: { windowMs?: number } | false;
 }
 
 /** RunningServer is a listening reference server; close() stops it and closes the database. */
@@ -53,9 +56,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const idempotencyTtl = positiveMs("idempotencyTtlMs", options.idempotencyTtlMs ?? DEFAULT_IDEMPOTENCY_TTL_MS);
   const db = openDatabase(options.dbPath);
   const clock = options.now;
+  const now = clock ? () => clock().getTime() : () => Date.now();
+  const activityWindow = options.activity === false ? undefined : options.activity?.windowMs;
   const ctx: ServerContext = {
     repos: createRepositories(db),
-    now: clock ? () => clock().getTime() : () => Date.now(),
+    now,
+    activity: new ActivityTracker(sqliteActivityStore(db), now, { timer: options.activity !== false, ...(activityWindow !== undefined ? { windowMs: positiveMs("activity.windowMs", activityWindow) } : {}) }),
+    tracking: options.activity !== false,
     invitationTtlMs: ttl,
     idempotencyTtlMs: idempotencyTtl,
     outbox: options.devOutbox ? new Outbox() : null,
@@ -67,6 +74,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     app = await buildApp(ctx, { faults: options.faults, rateLimit: options.rateLimit, logger: options.logger });
     await app.listen({ host, port: options.port ?? 0 });
   } catch (err) {
+    ctx.activity.close();
     db.close();
     throw err;
   }
@@ -79,6 +87,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     app,
     close: () =>
       (closed ??= app.close().then(() => {
+        ctx.activity.close();
         db.close();
       })),
   };

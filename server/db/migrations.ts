@@ -103,4 +103,11 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE audit_events ADD COLUMN client TEXT;
   ALTER TABLE audit_events ADD COLUMN client_version TEXT;
   `,
+  // 4: access activity (server/activity.ts): when a member last used a token and through which client
+  // (`dashboard`, `antryk-access`, `api`); NULL for a member never seen. Written in batches, at most once
+  // per member per flush window, never bumping `version` (activity is not access).
+  `
+  ALTER TABLE members ADD COLUMN last_active_at INTEGER;
+  ALTER TABLE members ADD COLUMN last_active_via TEXT;
+  `,
 ];

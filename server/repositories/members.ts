@@ -1,4 +1,4 @@
-import type { Member } from "../../schema/api.js";
+import type { ActivityVia, Member } from "../../schema/api.js";
 import { effectivePermissions, type RoleLookup } from "../access.js";
 import type { Db } from "../db/open.js";
 import { iso, parseList, type MemberRow } from "./rows.js";
@@ -28,6 +28,9 @@ export function memberRepository(db: Db) {
   const update = db.prepare<[string, string, string]>(
     "UPDATE members SET role = ?, permissions = ?, version = version + 1 WHERE id = ?",
   );
+  const inactivePage = db.prepare<[number, number, number, number], MemberRow>(
+    "SELECT * FROM members WHERE workspace_id = ? AND seq > ? AND coalesce(last_active_at, joined_at) < ? ORDER BY seq LIMIT ?",
+  );
   const remove = db.prepare<[string]>("DELETE FROM members WHERE id = ?");
   const countRole = db.prepare<[number, string], { n: number }>(
     "SELECT count(*) AS n FROM members WHERE workspace_id = ? AND role = ?",
@@ -38,6 +41,8 @@ export function memberRepository(db: Db) {
     byEmail: (workspaceId: number, email: string) => byEmail.get(workspaceId, email),
     /** page returns up to `limit` members after the one with `afterSeq`, in join order. */
     page: (workspaceId: number, afterSeq: number, limit: number) => page.all(workspaceId, afterSeq, limit),
+    /** inactivePage is page() of the members whose stored activity (or, never active, joining) is before `cutoff`; unflushed activity is the caller's to merge. */
+    inactivePage: (workspaceId: number, afterSeq: number, cutoff: number, limit: number) => inactivePage.all(workspaceId, afterSeq, cutoff, limit),
     insert: (m: NewMember) => void insert.run({ ...m, permissions: JSON.stringify(m.permissions) }),
     update: (id: string, role: string, permissions: string[]) => void update.run(role, JSON.stringify(permissions), id),
     /** remove deletes a member; its API tokens go with it (foreign key cascade). */
@@ -47,7 +52,7 @@ export function memberRepository(db: Db) {
   };
 }
 
-/** toMember is the API shape of a member row; `lookup` resolves its role's permissions. */
+/** toMember is the API shape of a member row with its stored activity (ActivityTracker.overlay merges the unflushed); `lookup` resolves its role's permissions. */
 export function toMember(row: MemberRow, lookup: RoleLookup): Member {
   const permissions = parseList(row.permissions);
   return {
@@ -59,5 +64,7 @@ export function toMember(row: MemberRow, lookup: RoleLookup): Member {
     joinedAt: iso(row.joined_at),
     invitedBy: row.invited_by,
     version: row.version,
+    lastActiveAt: row.last_active_at === null ? null : iso(row.last_active_at),
+    lastActiveVia: row.last_active_at === null ? null : (row.last_active_via as ActivityVia),
   };
 }

@@ -20,6 +20,10 @@ export interface MemberRow {
   joined_at: number;
   invited_by: string | null;
   version: number;
+  /** last_active_at is when the member's token was last used, as flushed (null: never, or not yet flushed; migration 4). */
+  last_active_at: number | null;
+  /** last_active_via is the client of that request (`dashboard`, `antryk-access`, `api`). */
+  last_active_via: string | null;
 }
 
 /** InvitationRow is a row of `invitations`; `state` is stored, the status (with expiry) is decided at read time. */

@@ -8,7 +8,8 @@ import { HttpError, notFound } from "../http-error.js";
 import { decodeCursor, slicePage } from "../pagination.js";
 import { toMember } from "../repositories/members.js";
 import { parseList } from "../repositories/rows.js";
-import { assignmentPatchBody, pageQuery, wsIdParams, wsParams, type PageQuery } from "../schemas.js";
+import { assignmentPatchBody, membersQuery, wsIdParams, wsParams, type MembersQuery } from "../schemas.js";
+import { inactiveCutoff } from "../activity.js";
 import { callerOf, guard } from "./guard.js";
 import { ADMIN_PERMISSION } from "../../schema/catalog.js";
 
@@ -18,14 +19,22 @@ type IdParams = { ws: string; id: string };
 export function memberRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const { repos } = ctx;
 
-  app.get<{ Params: { ws: string }; Querystring: PageQuery }>(
+  app.get<{ Params: { ws: string }; Querystring: MembersQuery }>(
     "/v1/workspaces/:ws/members",
-    { onRequest: guard(ctx), schema: { params: wsParams, querystring: pageQuery } },
+    { onRequest: guard(ctx), schema: { params: wsParams, querystring: membersQuery } },
     async (request) => {
       const caller = callerOf(request);
-      const { limit, cursor } = request.query;
-      const page = slicePage(repos.members.page(caller.workspace.id, decodeCursor(cursor, 0), limit + 1), limit);
-      return { items: page.rows.map((r) => toMember(r, caller.roles)), nextCursor: page.nextCursor };
+      const { limit, cursor, inactiveFor } = request.query;
+      const after = decodeCursor(cursor, 0);
+      if (inactiveFor === undefined) {
+        const page = slicePage(repos.members.page(caller.workspace.id, after, limit + 1), limit);
+        return { items: page.rows.map((r) => ctx.activity.overlay(toMember(r, caller.roles))), nextCursor: page.nextCursor };
+      }
+      // Stored activity filters in SQL; a member active since, but not yet flushed, is dropped here (a page may then be short).
+      const cutoff = inactiveCutoff(inactiveFor, ctx.now());
+      const page = slicePage(repos.members.inactivePage(caller.workspace.id, after, cutoff, limit + 1), limit);
+      const rows = page.rows.filter((r) => !ctx.activity.activeSince(r.id, cutoff));
+      return { items: rows.map((r) => toMember(r, caller.roles)), nextCursor: page.nextCursor };
     },
   );
 
@@ -36,7 +45,7 @@ export function memberRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const caller = callerOf(request);
       const row = repos.members.byId(caller.workspace.id, request.params.id);
       if (!row) throw notFound(`member "${request.params.id}"`);
-      return reply.header("etag", `"${row.version}"`).send(toMember(row, caller.roles));
+      return reply.header("etag", `"${row.version}"`).send(ctx.activity.overlay(toMember(row, caller.roles)));
     },
   );
 
