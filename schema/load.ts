@@ -171,6 +171,7 @@ function toDesiredState(draft: Draft, file: string, locator: SourceLocator, file
       minAdmins: draft.minAdmins,
       requiredAdmins: [...new Set(draft.requiredAdmins.map((e) => e.value))],
       preserve: [...new Set(draft.preserve.map((e) => e.value))],
+      ...(draft.warnInactiveAfter !== undefined ? { warnInactiveAfter: draft.warnInactiveAfter } : {}),
     },
     invitations: { resendExpired: draft.resendExpired, maxResends: draft.maxResends },
     roles: draft.roles.map((r) => ({

@@ -29,6 +29,8 @@ export const SafetySchema = z.object({
   minAdmins: z.number().int().nonnegative(),
   requiredAdmins: z.array(z.string()),
   preserve: z.array(z.string()),
+  /** warnInactiveAfter: days; the plan warns `inactive-member` about each member it keeps who has been inactive longer (absent: off). */
+  warnInactiveAfter: z.number().int().positive().optional(),
 });
 export type Safety = z.infer<typeof SafetySchema>;
 

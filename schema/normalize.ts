@@ -1,6 +1,7 @@
 import { normalizeEmail } from "./catalog.js";
 import { DEFAULTS, type DesiredState, type RemovalLimit } from "./model.js";
 import { readPolicies, type PolicyDraft } from "./policy/read.js";
+import { DURATION_PATTERN } from "./policy/model.js";
 import type { YamlPath } from "./source/locator.js";
 
 /**
@@ -73,6 +74,8 @@ export interface Draft {
   /** Whether minAdmins was written in the file (diagnostics then point at it). */
   minAdminsWritten: boolean;
   requiredAdmins: Located<string>[];
+  /** safety.warnInactiveAfter in days, when written like `90d` (the schema reports anything else). */
+  warnInactiveAfter?: number;
   preserve: Located<string>[];
   resendExpired: boolean;
   maxResends: number;
@@ -163,6 +166,7 @@ export function normalize(doc: unknown, now: Date): { draft: Draft; findings: No
     policies: readPolicies(root),
   };
   if (typeof root.owner === "string") draft.owner = { value: normalizeEmail(root.owner), path: ["owner"] };
+  if (typeof safety.warnInactiveAfter === "string" && DURATION_PATTERN.test(safety.warnInactiveAfter)) draft.warnInactiveAfter = Number(safety.warnInactiveAfter.slice(0, -1));
   return { draft, findings };
 }
 
