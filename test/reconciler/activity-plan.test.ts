@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { computePlan } from "../../reconciler/compute/index.js";
 import { parsePlan } from "../../reconciler/plan-schema.js";
 import { renderMarkdown, renderText } from "../../reconciler/render/index.js";
+import { buildReview, renderReviewCsv, renderReviewMarkdown } from "../../reconciler/review/index.js";
 import type { Member } from "../../schema/api.js";
 import type { Policy } from "../../schema/policy/model.js";
 import { desired, live, member, NO_LIMIT, want } from "./factory.js";
@@ -77,5 +78,35 @@ describe("safety.warnInactiveAfter", () => {
     expect(plan.violations).toEqual([]);
     expect(renderText(plan, { color: false })).toContain("inactive-member: ops@acme.io (account-admin) has been inactive for 121 days");
     expect(renderMarkdown(plan)).toContain("- `inactive-member` `ops@acme.io` (account-admin) has been inactive for 121 days (last active 2026-08-01 via dashboard;");
+  });
+});
+
+describe("activity in the review", () => {
+  const review = (inactiveAfterDays?: number) =>
+    buildReview({
+      live: LIVE,
+      target: "https://api.antryk.example",
+      desired: { ...desired({ members: FILE.filter((m) => m.email !== "bob@acme.io") }), policies: [DORMANT_ADMINS] },
+      accessFile: "access.yaml",
+      lastChange: new Map(),
+      history: { readable: true, pagesRead: 1, eventsRead: 0, complete: true },
+      now: NOW,
+      ...(inactiveAfterDays !== undefined ? { inactiveAfterDays } : {}),
+    });
+
+  it("judges activity policies on the live workspace and lists the inactive with the entry to remove (default 90 days)", () => {
+    const r = review();
+    expect(r.policies?.map((f) => `${f.policy} ${f.subject}`)).toEqual(["dormant-admins ops@acme.io", "dormant-admins alice@acme.io"]);
+    expect(r.inactive.map((p) => [p.email, p.inactiveDays, p.inFile === null ? "not in file" : p.inFile?.line])).toEqual([
+      ["bob@acme.io", 274, "not in file"],
+      ["alice@acme.io", 182, 1],
+      ["ops@acme.io", 121, 1],
+    ]);
+    const md = renderReviewMarkdown(r);
+    expect(md).toContain("#### Inactive for 90 days");
+    expect(md).toContain("- `ops@acme.io` account-admin, last active 2026-08-01 00:00 UTC in the dashboard (121 days ago) — remove their entry: `access.yaml:1`");
+    expect(md).toContain("- `bob@acme.io` developer, last active 2026-03-01 00:00 UTC through the API (274 days ago) — **not in access.yaml**");
+    expect(renderReviewCsv(r).split("\r\n")[0]).toContain("last_active_at,last_active_via,inactive_days,inactive");
+    expect(review(200).inactive.map((p) => p.email)).toEqual(["bob@acme.io"]);
   });
 });
