@@ -29,7 +29,7 @@ function grantsOf(i: number): string[] {
 /** workspace builds a live state of `size` people: 90% active members, 10% pending invitations. */
 export function workspace(size: number): LiveState {
   const members: Member[] = [
-    { id: "m-owner", email: "owner@bench.io", role: "owner", permissions: [], effectivePermissions: [], joinedAt: "2026-01-01T00:00:00Z", invitedBy: null, version: 1 },
+    { id: "m-owner", email: "owner@bench.io", role: "owner", permissions: [], effectivePermissions: [], joinedAt: "2026-01-01T00:00:00Z", invitedBy: null, version: 1, lastActiveAt: null, lastActiveVia: null },
   ];
   const invitations: Invitation[] = [];
   for (let i = 0; i < size; i += 1) {
@@ -37,7 +37,7 @@ export function workspace(size: number): LiveState {
     if (i % 10 === 9) {
       invitations.push({ id: `i${i}`, email, role: roleOf(i), permissions: grantsOf(i), status: "pending", createdAt: "2026-01-01T00:00:00Z", expiresAt: "2026-01-08T00:00:00Z", sendCount: 1, lastSentAt: "2026-01-01T00:00:00Z", invitedBy: "owner@bench.io", sponsor: "owner@bench.io", version: 1 });
     } else {
-      members.push({ id: `m${i}`, email: i % 3 === 0 ? email.toUpperCase() : email, role: roleOf(i), permissions: grantsOf(i), effectivePermissions: [], joinedAt: "2026-01-01T00:00:00Z", invitedBy: "owner@bench.io", version: 1 });
+      members.push({ id: `m${i}`, email: i % 3 === 0 ? email.toUpperCase() : email, role: roleOf(i), permissions: grantsOf(i), effectivePermissions: [], joinedAt: "2026-01-01T00:00:00Z", invitedBy: "owner@bench.io", version: 1, lastActiveAt: null, lastActiveVia: null });
     }
   }
   return {

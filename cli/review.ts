@@ -13,6 +13,7 @@ export function registerReview(program: Command): void {
     .option("--out <path>", "write the report to this file instead of stdout")
     .option("--internal-domain <domain>", "a company domain (repeatable); people outside them are listed", collect, [])
     .option("--stale-after <days>", "invitations open longer than this many days are stale", days, 14)
+    .option("--inactive-after <days>", "members who have not used their access for longer than this many days are listed as inactive, with the file entry to remove", days, 90)
     .option("--as-of <time>", "compute days left and invitation ages at this ISO time instead of now (reproducible reports)", instant);
   addTargetOptions(command)
     .addHelpText(
@@ -22,6 +23,7 @@ Examples:
   $ antryk-access review -f access.yaml --internal-domain acme.io > review.md
   $ antryk-access review --workspace acme-prod --format csv --out review.csv
   $ antryk-access review -f access.yaml --format json | jq '.summary'
+  $ antryk-access review -f access.yaml --inactive-after 90   # who has not used their access in 90 days
 
 Reads: the workspace lists and up to 60 pages of the access history, never one request per
 person (docs/review.md).`,

@@ -16,6 +16,7 @@ export interface ReviewOptions extends TargetOptions {
   out?: string;
   internalDomain: string[];
   staleAfter: number;
+  inactiveAfter: number;
   asOf?: Date;
 }
 
@@ -46,6 +47,7 @@ export async function runReview(options: ReviewOptions): Promise<number> {
         now,
         internalDomains: options.internalDomain,
         staleAfterDays: options.staleAfter,
+        inactiveAfterDays: options.inactiveAfter,
       });
     },
   );

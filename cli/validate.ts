@@ -2,7 +2,7 @@ import { Command, Option } from "commander";
 import { compareDiagnostics, formatDiagnostic, type Diagnostic } from "../schema/diagnostics.js";
 import { loadFile } from "../schema/library/index.js";
 import type { DesiredState } from "../schema/model.js";
-import { checkPolicies } from "../schema/policy/check.js";
+import { checkPolicies, liveOnlyPolicies } from "../schema/policy/check.js";
 import { githubAnnotation } from "./annotations.js";
 import { ConfigError } from "../errors.js";
 import { ExitCode } from "./errors.js";
@@ -50,6 +50,7 @@ Exit status: 0 valid (warnings allowed), 1 invalid or unreadable.
       const diagnostics = withPolicyFindings(loaded, now);
       const valid = loaded.kind === "workspace" ? !diagnostics.some((d) => d.severity === "error") : loaded.valid;
       process.stdout.write(render(options.format, file, valid, diagnostics));
+      noteLiveOnly([loaded]);
       process.exitCode = valid ? ExitCode.ok : ExitCode.error;
     });
 }
@@ -97,6 +98,7 @@ async function validateSet(args: readonly string[], format: ValidateOptions["for
   const now = new Date();
   const diagnostics = uniqueDiagnostics([...results.flatMap((r) => withPolicyFindings(r, now)), ...twice, ...found.problems]);
   const files = [...new Set([...results.map((r) => r.file), ...results.flatMap((r) => r.libraries), ...found.problems.map((p) => p.file)])].sort();
+  noteLiveOnly(results);
   const valid = !diagnostics.some((d) => d.severity === "error");
   if (format === "json") {
     process.stdout.write(renderJson(valid, diagnostics));
@@ -122,6 +124,18 @@ async function validateSet(args: readonly string[], format: ValidateOptions["for
 function withPolicyFindings(loaded: { kind: "workspace" | "library"; diagnostics: Diagnostic[]; desired?: DesiredState | null }, now: Date): Diagnostic[] {
   if (loaded.kind !== "workspace" || loaded.desired === null || loaded.desired === undefined) return loaded.diagnostics;
   return [...loaded.diagnostics, ...checkPolicies(loaded.desired, now)].sort(compareDiagnostics);
+}
+
+/**
+ * noteLiveOnly says once, on stderr (so the text, JSON and GitHub outputs stay as they are),
+ * which policies judge activity and were left out: only a live workspace knows who uses their
+ * access. It is not a diagnostic: the file is neither better nor worse for it.
+ */
+function noteLiveOnly(loaded: readonly { kind: "workspace" | "library"; desired?: DesiredState | null }[]): void {
+  const names = [...new Set(loaded.flatMap((l) => (l.kind === "workspace" && l.desired ? liveOnlyPolicies(l.desired) : [])))];
+  if (names.length === 0) return;
+  const which = names.length === 1 ? `policy ${names[0]} judges` : `policies ${names.join(", ")} judge`;
+  process.stderr.write(`note: ${which} activity (inactiveFor), which only a live workspace knows: plan and review judge it; validate cannot, and skipped it\n`);
 }
 
 function summaryLine(file: string, valid: boolean, diagnostics: Diagnostic[]): string {

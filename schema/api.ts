@@ -6,7 +6,7 @@
  * Routes (all under /v1, JSON bodies, `Authorization: Bearer <token>` except accept):
  *   GET    /workspaces/{ws}                         Workspace
  *   GET    /workspaces/{ws}/me                      Member (the caller)
- *   GET    /workspaces/{ws}/members?limit=&cursor=  Page<Member>
+ *   GET    /workspaces/{ws}/members?limit=&cursor=&inactiveFor=  Page<Member> (inactiveFor: `90d`, members not active since)
  *   GET|PATCH|DELETE /workspaces/{ws}/members/{id}  Member (PATCH body: MemberPatch; DELETE → 204)
  *   GET    /workspaces/{ws}/invitations?status=&limit=&cursor=   Page<Invitation>
  *   POST   /workspaces/{ws}/invitations             201 Invitation (body: InvitationCreate)
@@ -48,7 +48,17 @@ export interface Member {
   version: number;
   /** managedBy is the manager id (X-Antryk-Manager) of the tool, file or stack that manages it; null: nobody (absent: a server from before markers). */
   managedBy?: string | null;
+  /** lastActiveAt is when the member's token last made an authenticated request (null: never since the server tracked it). */
+  lastActiveAt: string | null;
+  /** lastActiveVia is the client of that request, read like the access history's client (null with lastActiveAt). */
+  lastActiveVia: ActivityVia | null;
 }
+
+/** ActivityVia is the client of a member's last authenticated request: the AuditClients a request can be (docs/api.md). */
+export type ActivityVia = "dashboard" | "antryk-access" | "api";
+
+/** ACTIVITY_VIAS lists every ActivityVia. */
+export const ACTIVITY_VIAS: readonly ActivityVia[] = ["dashboard", "antryk-access", "api"];
 
 /** MemberPatch changes a member in place; absent fields are left as they are. */
 export interface MemberPatch {

@@ -172,6 +172,7 @@ function toDesiredState(draft: Draft, file: string, locator: SourceLocator, file
       requiredAdmins: [...new Set(draft.requiredAdmins.map((e) => e.value))],
       preserve: [...new Set(draft.preserve.map((e) => e.value))],
       ...(draft.takeOver.length > 0 ? { takeOver: [...new Set(draft.takeOver)] } : {}),
+      ...(draft.warnInactiveAfter !== undefined ? { warnInactiveAfter: draft.warnInactiveAfter } : {}),
     },
     invitations: { resendExpired: draft.resendExpired, maxResends: draft.maxResends },
     roles: draft.roles.map((r) => ({

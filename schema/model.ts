@@ -31,6 +31,8 @@ export const SafetySchema = z.object({
   preserve: z.array(z.string()),
   /** Managers whose objects the file may change or remove (the managedElsewhere rail); absent: none. */
   takeOver: z.array(z.string()).optional(),
+  /** warnInactiveAfter: days; the plan warns `inactive-member` about each member it keeps who has been inactive longer (absent: off). */
+  warnInactiveAfter: z.number().int().positive().optional(),
 });
 export type Safety = z.infer<typeof SafetySchema>;
 

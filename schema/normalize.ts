@@ -1,6 +1,7 @@
 import { normalizeEmail } from "./catalog.js";
 import { DEFAULTS, type DesiredState, type RemovalLimit } from "./model.js";
 import { readPolicies, type PolicyDraft } from "./policy/read.js";
+import { DURATION_PATTERN } from "./policy/model.js";
 import type { YamlPath } from "./source/locator.js";
 
 /**
@@ -75,6 +76,8 @@ export interface Draft {
   /** Whether minAdmins was written in the file (diagnostics then point at it). */
   minAdminsWritten: boolean;
   requiredAdmins: Located<string>[];
+  /** safety.warnInactiveAfter in days, when written like `90d` (the schema reports anything else). */
+  warnInactiveAfter?: number;
   preserve: Located<string>[];
   /** safety.takeOver: manager ids, trimmed. */
   takeOver: string[];
@@ -169,6 +172,7 @@ export function normalize(doc: unknown, now: Date): { draft: Draft; findings: No
   };
   if (typeof root.owner === "string") draft.owner = { value: normalizeEmail(root.owner), path: ["owner"] };
   if (typeof root.manager === "string") draft.manager = root.manager.trim();
+  if (typeof safety.warnInactiveAfter === "string" && DURATION_PATTERN.test(safety.warnInactiveAfter)) draft.warnInactiveAfter = Number(safety.warnInactiveAfter.slice(0, -1));
   return { draft, findings };
 }
 

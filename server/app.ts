@@ -5,6 +5,7 @@ import { faultAnswer, FaultPlan, type Fault, type FaultOptions } from "./faults.
 import { HttpError } from "./http-error.js";
 import { boundedServerFactory, DEFAULT_LIMITS, registerConnectionCap, type ServerLimits, type TlsFiles } from "./limits.js";
 import { authenticate } from "./auth.js";
+import { clientOf } from "./client-kind.js";
 import { DEFAULT_RATE_LIMIT, RateLimiter, registerRateLimit, type RateLimitOptions } from "./rate-limit.js";
 import { registerDashboard } from "./dashboard/index.js";
 import { acceptRoutes } from "./routes/accept.js";
@@ -90,6 +91,8 @@ export async function buildApp(ctx: ServerContext, options: AppOptions = {}): Pr
   app.decorateRequest("identity", null as never);
   app.addHook("onRequest", async (request) => {
     request.identity = authenticate(ctx, request.headers.authorization);
+    // every authenticated request is activity, kept in memory (server/activity.ts)
+    if (ctx.tracking && request.identity.kind === "token") ctx.activity.record(request.identity.owner.member.id, clientOf(request.headers).client);
   });
   if (options.rateLimit !== false) registerRateLimit(app, new RateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT));
 

@@ -1,5 +1,6 @@
 import type { Repositories } from "./repositories/index.js";
 import type { Outbox } from "./outbox.js";
+import type { ActivityTracker } from "./activity.js";
 
 /** ServerContext is what every route handler works with: the repositories, the clock and the settings. */
 export interface ServerContext {
@@ -13,4 +14,7 @@ export interface ServerContext {
   maxCustomRoles: number;
   /** outbox records invitation messages (with their tokens) only when the dev outbox is on; null otherwise. */
   outbox: Outbox | null;
+  /** activity holds the access activity not yet written (server/activity.ts); `tracking` false: requests are not recorded. */
+  activity: ActivityTracker;
+  tracking: boolean;
 }

@@ -70,8 +70,11 @@ export const pageQuery = { type: "object", properties: pageQueryProperties } as 
 
 const managedByQuery = { type: "string", maxLength: MAX_MANAGER_LENGTH } as const;
 
-/** managedPageQuery is the members list query: a page, optionally filtered by `managedBy` (empty: unmanaged). */
-export const managedPageQuery = { type: "object", properties: { ...pageQueryProperties, managedBy: managedByQuery } } as const;
+/** membersQuery is pageQuery, `managedBy` (one manager's members; empty: unmanaged) and `inactiveFor` (`90d`: members whose last activity, or joining if never active, is older). */
+export const membersQuery = {
+  type: "object",
+  properties: { ...pageQueryProperties, managedBy: managedByQuery, inactiveFor: { type: "string", maxLength: 10 } },
+} as const;
 
 export const invitationsQuery = {
   type: "object",
@@ -101,4 +104,10 @@ export const wsNameParams = { type: "object", required: ["ws", "name"], properti
 export interface PageQuery {
   limit: number;
   cursor?: string;
+}
+
+/** MembersQuery is a validated members list query. */
+export interface MembersQuery extends PageQuery {
+  managedBy?: string;
+  inactiveFor?: string;
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import { ActivityTracker, sqliteActivityStore } from "./activity.js";
 import { ConfigError } from "../errors.js";
 import { buildApp } from "./app.js";
 import type { ServerContext } from "./context.js";
@@ -39,6 +40,8 @@ export interface ServerOptions {
   limits?: Partial<ServerLimits>;
   /** tls serves HTTPS with this PEM certificate and key; the URL is then https://. */
   tls?: TlsFiles;
+  /** activity tracking (lastActiveAt): on by default, written at most once per `windowMs` (default 10 minutes); false records nothing. */
+  activity?: { windowMs?: number } | false;
 }
 
 /** RunningServer is a listening reference server; close() stops it and closes the database. */
@@ -59,9 +62,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const limits = resolveLimits(options.limits);
   const db = openDatabase(options.dbPath);
   const clock = options.now;
+  const now = clock ? () => clock().getTime() : () => Date.now();
+  const activityWindow = options.activity === false ? undefined : options.activity?.windowMs;
   const ctx: ServerContext = {
     repos: createRepositories(db),
-    now: clock ? () => clock().getTime() : () => Date.now(),
+    now,
+    activity: new ActivityTracker(sqliteActivityStore(db), now, { timer: options.activity !== false, ...(activityWindow !== undefined ? { windowMs: positiveMs("activity.windowMs", activityWindow) } : {}) }),
+    tracking: options.activity !== false,
     invitationTtlMs: ttl,
     idempotencyTtlMs: idempotencyTtl,
     maxCustomRoles: limits.maxCustomRoles,
@@ -74,6 +81,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     app = await buildApp(ctx, { faults: options.faults, rateLimit: options.rateLimit, logger: options.logger, limits, tls: options.tls });
     await app.listen({ host, port: options.port ?? 0 });
   } catch (err) {
+    ctx.activity.close();
     db.close();
     throw err;
   }
@@ -86,6 +94,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     app,
     close: () =>
       (closed ??= app.close().then(() => {
+        ctx.activity.close();
         db.close();
       })),
   };

@@ -10,13 +10,15 @@ import { reconcilePeople } from "./members.js";
 import { compareChanges, compareWarnings } from "../plan-order.js";
 import { decideSponsored } from "./sponsors.js";
 import { reconcileRoles } from "./roles.js";
+import { inactiveWarnings } from "./inactive.js";
 
 /**
  * PlanOptions: `target` is the API base URL recorded in the plan; `allowSelfChange` lifts
  * the self rail; `accessFile` binds the plan to its file (null or absent: an in-memory
  * document); `planId` is the plan's identity, random unless given (apply of a saved plan
  * recomputes it under the saved id; tests fix it). `now` is the clock policies' expiresWithin
- * counts days from (default: the current time; callers that judge at a fixed time pass it).
+ * and inactiveFor, and safety.warnInactiveAfter, count days from (default: the current time;
+ * callers that judge at a fixed time pass it).
  */
 export interface PlanOptions {
   target: string;
@@ -47,6 +49,8 @@ export function computePlan(desired: DesiredState, live: LiveState, options: Pla
   reconcileRoles(desired, live, holdingsAfter(live, out.changes), tables, out);
   out.changes.sort(compareChanges);
   out.changes = decideSponsored(desired, live, out.changes, tables);
+  const now = options.now ?? new Date();
+  out.warnings.push(...inactiveWarnings(desired, live, out.changes, now));
   out.changes.sort(compareChanges);
   out.warnings.sort(compareWarnings);
   const plan = createPlan({
@@ -66,7 +70,7 @@ export function computePlan(desired: DesiredState, live: LiveState, options: Pla
     ...(options.manager !== undefined ? { manager: options.manager } : {}),
     ...(options.takeOver !== undefined ? { takeOver: options.takeOver } : {}),
   });
-  const judged = judgePlanPolicies(plan, live, desired, options.now ?? new Date());
+  const judged = judgePlanPolicies(plan, live, desired, now);
   if (judged !== undefined) {
     plan.policies = judged.policies;
     plan.violations.push(...judged.violations);

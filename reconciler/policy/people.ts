@@ -1,6 +1,6 @@
 import { normalizeEmail } from "../../schema/catalog.js";
 import type { DesiredMember, DesiredState } from "../../schema/model.js";
-import type { PolicyPerson } from "../../schema/policy/evaluate.js";
+import type { PersonActivity, PolicyPerson } from "../../schema/policy/evaluate.js";
 import { effective, liveRoleTable, samePermissions, type RoleTable } from "../permissions.js";
 import { holdingsAfter, type Holding } from "../holdings.js";
 import type { LiveState } from "../live-state.js";
@@ -9,8 +9,9 @@ import { roleTables } from "../safety/projection.js";
 
 /**
  * The workspace's people as policies see them: the owner, active members and pending
- * invitations, with effective permissions under the workspace's role table, and the
- * file's groups and `expires` for the people the file names (nobody else has either).
+ * invitations, with effective permissions under the workspace's role table, the file's
+ * groups and `expires` for the people the file names (nobody else has either), and each
+ * member's activity as the workspace reports it (pending invitations have none).
  */
 
 /** livePeople is the live workspace's people (the review's and the plan's "before"); `desired` lends groups and expiry dates. */
@@ -121,6 +122,7 @@ class PeopleBuilder {
   private readonly owner: string;
   private readonly declared: Map<string, DesiredMember>;
   private readonly shared = new Map<string, readonly string[]>();
+  private readonly activity: Map<string, PersonActivity>;
 
   constructor(
     live: LiveState,
@@ -129,6 +131,7 @@ class PeopleBuilder {
   ) {
     this.owner = normalizeEmail(live.workspace.owner);
     this.declared = desired === undefined ? new Map() : declaredBy(desired);
+    this.activity = activityOf(live);
   }
 
   all(holdings: Map<string, Holding>): PolicyPerson[] {
@@ -153,6 +156,21 @@ class PeopleBuilder {
       groups: entry?.group === undefined ? NO_GROUPS : [entry.group],
     };
     if (entry?.expires !== undefined) person.expires = entry.expires;
+    const activity = h.state === "active" ? this.activity.get(h.email) : undefined;
+    if (activity !== undefined) person.activity = activity;
     return person;
   }
+}
+
+const ACTIVITY = new WeakMap<LiveState, Map<string, PersonActivity>>();
+
+/** activityOf maps each live member's email to their activity (last active, joined), once per live state. */
+function activityOf(live: LiveState): Map<string, PersonActivity> {
+  let map = ACTIVITY.get(live);
+  if (map === undefined) {
+    // A server older than activity tracking answers no lastActiveAt: read as never active (joining counts).
+    map = new Map(live.members.map((m) => [normalizeEmail(m.email), { lastActiveAt: m.lastActiveAt ?? null, joinedAt: m.joinedAt }]));
+    ACTIVITY.set(live, map);
+  }
+  return map;
 }

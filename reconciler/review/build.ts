@@ -9,12 +9,14 @@ import { judgeLivePolicies } from "../policy/judge.js";
 import type { LiveState } from "../live-state.js";
 import { describeState, subjectOf, verbOf } from "../render/words.js";
 import {
+  DEFAULT_INACTIVE_AFTER_DAYS,
   DEFAULT_STALE_AFTER_DAYS,
   EXPIRING_WITHIN_DAYS,
   REVIEW_FORMAT_VERSION,
   type DriftItem,
   type FileGrant,
   type HistoryCoverage,
+  type InactivePerson,
   type Review,
   type ReviewPerson,
   type StaleInvitation,
@@ -35,6 +37,7 @@ export interface ReviewInput {
   now: Date;
   internalDomains?: readonly string[];
   staleAfterDays?: number;
+  inactiveAfterDays?: number;
 }
 
 /**
@@ -47,6 +50,7 @@ export function buildReview(input: ReviewInput): Review {
   const { live, desired, now } = input;
   const domains = [...new Set((input.internalDomains ?? []).map((d) => d.trim().toLowerCase().replace(/^@/, "")))].filter((d) => d !== "").sort();
   const staleAfterDays = input.staleAfterDays ?? DEFAULT_STALE_AFTER_DAYS;
+  const inactiveAfterDays = input.inactiveAfterDays ?? DEFAULT_INACTIVE_AFTER_DAYS;
   const roles = liveRoleTable(live.roles);
   const entries = fileEntries(desired);
   const owner = normalizeEmail(live.workspace.owner);
@@ -79,6 +83,9 @@ export function buildReview(input: ReviewInput): Review {
       managedBy: m.managedBy ?? null,
       status: "active",
       since: m.joinedAt,
+      lastActiveAt: m.lastActiveAt ?? null,
+      lastActiveVia: m.lastActiveAt ? (m.lastActiveVia ?? null) : null,
+      inactiveDays: Math.floor((now.getTime() - Date.parse(m.lastActiveAt ?? m.joinedAt)) / DAY_MS),
       invitedBy: m.invitedBy,
       memberId: m.id,
     })),
@@ -88,6 +95,9 @@ export function buildReview(input: ReviewInput): Review {
         managedBy: i.managedBy ?? null,
         status: i.status === "expired" ? "expired" : "pending",
         since: i.createdAt,
+        lastActiveAt: null,
+        lastActiveVia: null,
+        inactiveDays: null,
         invitedBy: i.invitedBy,
         invitationId: i.id,
         invitationExpiresAt: i.expiresAt,
@@ -96,7 +106,8 @@ export function buildReview(input: ReviewInput): Review {
   ].sort((a, b) => compareText(a.email, b.email));
 
   const stale = staleInvitations(people, live, now, staleAfterDays);
-  const drift = desired === null ? null : driftOf(desired, live, input.target);
+  const inactive = inactivePeople(people, inactiveAfterDays, now);
+  const drift = desired === null ? null : driftOf(desired, live, input.target, now);
   const outside = domains.length === 0 ? null : people.filter((p) => p.internal === false).map((p) => p.email);
   const expiring =
     desired === null ? null : people.filter((p) => p.daysLeft !== null && p.daysLeft >= 0 && p.daysLeft <= EXPIRING_WITHIN_DAYS).map((p) => p.email);
@@ -112,6 +123,7 @@ export function buildReview(input: ReviewInput): Review {
     internalDomains: domains,
     staleAfterDays,
     expiringWithinDays: EXPIRING_WITHIN_DAYS,
+    inactiveAfterDays,
     history: input.history,
     summary: {
       people: people.length,
@@ -123,6 +135,7 @@ export function buildReview(input: ReviewInput): Review {
       outside: outside === null ? null : outside.length,
       expiring: expiring === null ? null : expiring.length,
       stale: stale.length,
+      inactive: inactive.length,
       notInFile: desired === null ? null : people.filter((p) => p.inFile === null && !p.owner).length,
       notManaged: people.filter((p) => p.managedBy === null && !p.owner).length,
       drift: drift === null ? null : drift.length,
@@ -132,6 +145,7 @@ export function buildReview(input: ReviewInput): Review {
     outside,
     expiring,
     stale,
+    inactive,
     drift,
   };
   if (desired !== null && (desired.policies ?? []).length > 0) review.policies = judgeLivePolicies(live, desired, now);
@@ -201,7 +215,23 @@ function staleInvitations(people: readonly ReviewPerson[], live: LiveState, now:
   return out;
 }
 
-function driftOf(desired: DesiredState, live: LiveState, target: string): DriftItem[] {
-  const plan = computePlan(desired, live, { target });
+/** inactivePeople are the members (the owner aside: this tool never removes them) whose last activity, or joining if never active, is older than `days` days (as the policy matcher inactiveFor), longest first, then by email. */
+function inactivePeople(people: readonly ReviewPerson[], days: number, now: Date): InactivePerson[] {
+  const cutoff = now.getTime() - days * DAY_MS;
+  return people
+    .filter((p) => p.status === "active" && !p.owner && p.inactiveDays !== null && Date.parse(p.lastActiveAt ?? p.since) < cutoff)
+    .map((p): InactivePerson => ({
+      email: p.email,
+      role: p.role,
+      lastActiveAt: p.lastActiveAt,
+      lastActiveVia: p.lastActiveVia,
+      inactiveDays: p.inactiveDays as number,
+      ...(p.inFile !== undefined ? { inFile: p.inFile } : {}),
+    }))
+    .sort((a, b) => b.inactiveDays - a.inactiveDays || compareText(a.email, b.email));
+}
+
+function driftOf(desired: DesiredState, live: LiveState, target: string, now: Date): DriftItem[] {
+  const plan = computePlan(desired, live, { target, now });
   return plan.changes.map((c) => ({ key: c.key, kind: c.kind, subject: subjectOf(c), text: `${verbOf(c)} ${subjectOf(c)}${describeState(c)}`, reason: c.reason }));
 }

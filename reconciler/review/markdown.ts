@@ -6,6 +6,9 @@ import type { FileGrant, Review, ReviewPerson } from "./model.js";
 /** FOLD_PEOPLE_AFTER: past this many people the people table is folded in a <details> block. */
 export const FOLD_PEOPLE_AFTER = 50;
 
+/** INACTIVE_SHOWN: the inactive section lists at most this many people (longest inactive first); the rest are counted (the CSV has every row). */
+export const INACTIVE_SHOWN = 100;
+
 /** Room kept for the closing notice that says what was cut. */
 const RESERVE = 600;
 
@@ -35,6 +38,7 @@ export function renderReviewMarkdown(review: Review): string {
     [`Access expiring within ${review.expiringWithinDays} days`, s.expiring, "needs access.yaml"],
     [`Invitations older than ${review.staleAfterDays} days`, s.stale, ""],
     ["Not managed by any file", s.notManaged, ""],
+    [`Inactive for ${review.inactiveAfterDays} days`, s.inactive, ""],
     ["Not in access.yaml", s.notInFile, "needs access.yaml"],
     ["Drift (changes `plan` would make)", s.drift, "needs access.yaml"],
   ];
@@ -74,6 +78,15 @@ export function renderReviewMarkdown(review: Review): string {
   }
   out.add("");
 
+  out.add(`#### Inactive for ${review.inactiveAfterDays} days`, "");
+  if (review.inactive.length === 0) out.add("Nobody: every member used their access within that time.");
+  for (const p of review.inactive.slice(0, INACTIVE_SHOWN)) {
+    const where = p.inFile === undefined ? "" : p.inFile === null ? " — **not in access.yaml**" : ` — remove their entry: ${fileCell(p.inFile)}`;
+    out.add(`- ${code(p.email)} ${cell(p.role)}, ${activityWords(p)}${where}`);
+  }
+  if (review.inactive.length > INACTIVE_SHOWN) out.add(`- … and ${review.inactive.length - INACTIVE_SHOWN} more: \`--format csv\` has every row (column \`inactive\`).`);
+  out.add("");
+
   if (review.drift !== null) {
     out.add("#### Drift: the live workspace differs from access.yaml", "");
     if (review.drift.length === 0) out.add("None: the workspace matches access.yaml.");
@@ -95,7 +108,7 @@ export function renderReviewMarkdown(review: Review): string {
   out.add("#### People", "");
   const fold = review.people.length > FOLD_PEOPLE_AFTER;
   if (fold) out.add("<details>", `<summary>All ${review.people.length} people</summary>`, "");
-  out.add("| Person | Status | Access | High risk | access.yaml | Managed by | Since | Last change | Expires |", "|---|---|---|---|---|---|---|---|---|");
+  out.add("| Person | Status | Access | High risk | access.yaml | Managed by | Since | Last active | Last change | Expires |", "|---|---|---|---|---|---|---|---|---|---|");
   let cut = 0;
   for (const p of review.people) if (!out.add(personRow(p, review.accessFile !== null))) cut += 1;
   if (fold) out.force("", "</details>");
@@ -158,13 +171,34 @@ function personRow(p: ReviewPerson, withFile: boolean): string {
   const file = p.owner ? "owner" : withFile ? fileCell(p.inFile) : "";
   const since = `${p.status === "active" ? "joined" : "invited"} ${minuteUtc(p.since)}${p.invitedBy ? ` by ${code(p.invitedBy)}` : ""}`;
   const expires = p.expires === null ? "" : `${p.expires} (${daysWords(p.daysLeft as number)})`;
-  return `| ${code(p.email)} | ${p.status} | ${access} | ${risk} | ${file} | ${managerCell(p)} | ${since} | ${lastChangeWords(p)} | ${expires} |`;
+  const active = p.status !== "active" ? "" : p.lastActiveAt === null ? "never" : `${minuteUtc(p.lastActiveAt)} ${viaWords(p.lastActiveVia)}`;
+  return `| ${code(p.email)} | ${p.status} | ${access} | ${risk} | ${file} | ${managerCell(p)} | ${since} | ${active} | ${lastChangeWords(p)} | ${expires} |`;
 }
 
 /** managerCell names who manages a person, or says that no file or stack does (the owner is nobody's to manage). */
 function managerCell(p: ReviewPerson): string {
   if (p.owner) return "";
   return p.managedBy === null ? "**not managed by any file**" : code(p.managedBy);
+}
+
+/** activityWords: `last active 2026-08-01 09:00 UTC in the dashboard, 121 days ago` or `never active since joining …, 182 days ago`. */
+function activityWords(p: { lastActiveAt: string | null; lastActiveVia: ReviewPerson["lastActiveVia"]; inactiveDays: number }): string {
+  const ago = `${p.inactiveDays} day${p.inactiveDays === 1 ? "" : "s"} ago`;
+  return p.lastActiveAt === null ? `never active since joining (${ago})` : `last active ${minuteUtc(p.lastActiveAt)} ${viaWords(p.lastActiveVia)} (${ago})`;
+}
+
+/** viaWords names the client of the last activity as the history names clients. */
+function viaWords(via: ReviewPerson["lastActiveVia"]): string {
+  switch (via) {
+    case "dashboard":
+      return "in the dashboard";
+    case "antryk-access":
+      return "with antryk-access";
+    case "api":
+      return "through the API";
+    case null:
+      return "";
+  }
 }
 
 function statusWords(p: ReviewPerson): string {

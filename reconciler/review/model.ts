@@ -1,4 +1,4 @@
-import type { InvitationStatus } from "../../schema/api.js";
+import type { ActivityVia, InvitationStatus } from "../../schema/api.js";
 import type { ChangeKind, LiveSince } from "../plan.js";
 
 /**
@@ -15,6 +15,9 @@ export const EXPIRING_WITHIN_DAYS = 30;
 
 /** DEFAULT_STALE_AFTER_DAYS: invitations older than this are stale unless `--stale-after` says otherwise. */
 export const DEFAULT_STALE_AFTER_DAYS = 14;
+
+/** DEFAULT_INACTIVE_AFTER_DAYS: members not active for longer than this are listed as inactive unless `--inactive-after` says otherwise. */
+export const DEFAULT_INACTIVE_AFTER_DAYS = 90;
 
 /** PersonStatus: an active member, or an invitation still open (pending) or past its time to live (expired). */
 export type PersonStatus = "active" | Extract<InvitationStatus, "pending" | "expired">;
@@ -48,6 +51,12 @@ export interface ReviewPerson {
   managedBy: string | null;
   /** since: joined (members) or invited (invitations) at, ISO time. */
   since: string;
+  /** lastActiveAt: the member's last authenticated request as the workspace tracks it (null: never; invitations: null). */
+  lastActiveAt: string | null;
+  /** lastActiveVia: the client of that request (`dashboard`, `antryk-access`, `api`), null with lastActiveAt. */
+  lastActiveVia: ActivityVia | null;
+  /** inactiveDays: whole days since the last activity, or since joining if never active (members only; null for invitations). */
+  inactiveDays: number | null;
   invitedBy: string | null;
   /** lastChange is the newest access-history event about the person; null when the history read has none. */
   lastChange: LiveSince | null;
@@ -71,6 +80,17 @@ export interface StaleInvitation {
   invitedBy: string;
   /** command revokes it through the API (needs ANTRYK_API_URL and ANTRYK_TOKEN set); if access.yaml names the person, remove them there too, or apply re-invites. */
   command: string;
+}
+
+/** InactivePerson is a member (not the owner) inactive for longer than `inactiveAfterDays`, with the file entry that grants them access (a one-line removal). */
+export interface InactivePerson {
+  email: string;
+  role: string;
+  lastActiveAt: string | null;
+  lastActiveVia: ActivityVia | null;
+  inactiveDays: number;
+  /** inFile: the entry that grants them access; null when the file does not name them; absent without a file. */
+  inFile?: FileGrant | null;
 }
 
 /** DriftItem is one change `plan` would make: the live workspace differs from access.yaml there. */
@@ -104,6 +124,7 @@ export interface ReviewSummary {
   outside: number | null;
   expiring: number | null;
   stale: number;
+  inactive: number;
   notInFile: number | null;
   /** notManaged counts the people (the owner aside) no file or stack manages: the server answers it, with or without access.yaml. */
   notManaged: number;
@@ -124,6 +145,7 @@ export interface Review {
   internalDomains: string[];
   staleAfterDays: number;
   expiringWithinDays: number;
+  inactiveAfterDays: number;
   history: HistoryCoverage;
   summary: ReviewSummary;
   people: ReviewPerson[];
@@ -133,6 +155,8 @@ export interface Review {
   /** expiring: emails whose access access.yaml ends within expiringWithinDays; null without a file. */
   expiring: string[] | null;
   stale: StaleInvitation[];
+  /** inactive: members (not the owner) inactive for longer than inactiveAfterDays, longest first. */
+  inactive: InactivePerson[];
   /** drift: what `plan` would change; null without a file. */
   drift: DriftItem[] | null;
   /** policies: the file's policies judged on the live workspace (docs/policies.md); absent without a file or policies. */

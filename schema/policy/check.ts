@@ -3,6 +3,7 @@ import { sortPermissions } from "../order.js";
 import type { Diagnostic } from "../diagnostics.js";
 import type { DesiredState } from "../model.js";
 import { evaluatePolicies, type PolicyPerson, type PolicyViolation } from "./evaluate.js";
+import { usesActivity } from "./model.js";
 
 /**
  * The file's side of policies: the people access.yaml declares, judged by its policies,
@@ -43,14 +44,21 @@ export function desiredPeople(desired: DesiredState): PolicyPerson[] {
   return people;
 }
 
+/** liveOnlyPolicies names the file's policies that judge activity (`inactiveFor`): checkPolicies cannot judge them offline and skips them. */
+export function liveOnlyPolicies(desired: DesiredState): string[] {
+  return (desired.policies ?? []).filter((p) => usesActivity(p.match)).map((p) => p.name);
+}
+
 /**
  * checkPolicies is `validate`'s policy stage: each finding of the file's policies over
  * desiredPeople as a Diagnostic (code `policy:<name>`, message `<who> <why>`), at the
  * person's entry (in `members` or in their group), at the custom role a limit counts, or at
  * the policy (a limit on a permission or a built-in role, a finding about the owner).
+ * Policies about activity are left out: the file does not know who uses their access.
  */
 export function checkPolicies(desired: DesiredState, now: Date): Diagnostic[] {
-  const policies = desired.policies ?? [];
+  // Activity (inactiveFor) is known only to a live workspace: plan and review judge those policies; validate skips them (liveOnlyPolicies).
+  const policies = (desired.policies ?? []).filter((p) => !usesActivity(p.match));
   if (policies.length === 0) return [];
   const entries = new Map(desired.members.map((m) => [normalizeEmail(m.email), m.source]));
   const roles = new Map(desired.roles.map((r) => [r.name, r.source]));

@@ -1,6 +1,6 @@
 import { PERMISSION_IDS } from "../catalog.js";
 import { domainMatches } from "./domain.js";
-import { DAY_MS, type Deny, type Limit, type Matcher, type Policy, type PolicySeverity, type Requirement } from "./model.js";
+import { DAY_MS, usesActivity, type Deny, type Limit, type Matcher, type Policy, type PolicySeverity, type Requirement } from "./model.js";
 
 /**
  * The policy evaluator: pure, synchronous, linear in policies × people. It judges people
@@ -21,6 +21,14 @@ export interface PolicyPerson {
   permissions: readonly string[];
   groups: readonly string[];
   expires?: string;
+  /** activity is a member's last activity and joining, as a live workspace reports them; absent where unknown (the file alone, a pending invitation). */
+  activity?: PersonActivity;
+}
+
+/** PersonActivity: `lastActiveAt` (ISO time, null: never used their access) and `joinedAt` (acceptance). */
+export interface PersonActivity {
+  lastActiveAt: string | null;
+  joinedAt: string;
 }
 
 /**
@@ -44,7 +52,9 @@ export function evaluatePolicies(policies: readonly Policy[], people: readonly P
   const masks = permissionMasks(people);
   const domains = policies.some((p) => usesDomain(p.match)) ? people.map((p) => domainOf(p.email)) : people.map(() => "");
   for (const policy of policies) {
-    const matches = compileMatcher(policy.match);
+    const matches = compileMatcher(policy.match, now);
+    // A policy about activity says, for each person, how long they have been inactive.
+    const since = usesActivity(policy.match) ? (p: PolicyPerson) => ` (${activityText(p, now)})` : () => "";
     const matched: PolicyPerson[] = [];
     for (let i = 0; i < people.length; i += 1) if (matches(people[i]!, masks[i]!, domains[i]!)) matched.push(people[i]!);
     const base = { policy: policy.name, severity: policy.severity };
@@ -53,13 +63,13 @@ export function evaluatePolicies(policies: readonly Policy[], people: readonly P
       case "require":
         for (const p of matched) {
           const why = unmetRequirements(rule.require, p, now);
-          if (why.length > 0) out.push({ ...base, email: p.email, subject: who(p), message: why.join("; ") });
+          if (why.length > 0) out.push({ ...base, email: p.email, subject: who(p), message: why.join("; ") + since(p) });
         }
         break;
       case "deny":
         for (const p of matched) {
           const why = deniedHoldings(rule.deny, p);
-          if (why !== undefined) out.push({ ...base, email: p.email, subject: who(p), message: why });
+          if (why !== undefined) out.push({ ...base, email: p.email, subject: who(p), message: why + since(p) });
         }
         break;
       case "limit": {
@@ -104,8 +114,8 @@ function permissionMasks(people: readonly PolicyPerson[]): number[] {
 /** Predicate tests one person, given their permission bits and email domain ("" for an unnamed owner). */
 type Predicate = (p: PolicyPerson, mask: number, domain: string) => boolean;
 
-/** compileMatcher turns a matcher into a predicate (sets and bits built once per policy, not per person). */
-export function compileMatcher(m: Matcher): Predicate {
+/** compileMatcher turns a matcher into a predicate (sets and bits built once per policy, not per person); `now` is what `inactiveFor` counts back from. */
+export function compileMatcher(m: Matcher, now: Date): Predicate {
   const tests: Predicate[] = [];
   if (m.email !== undefined) {
     const set = new Set(m.email);
@@ -136,8 +146,12 @@ export function compileMatcher(m: Matcher): Predicate {
     const bit = BIT.get(permission);
     tests.push(bit === undefined ? (p) => p.permissions.includes(permission) : (_p, mask) => (mask & bit) !== 0);
   }
+  if (m.inactiveFor !== undefined) {
+    const cutoff = now.getTime() - m.inactiveFor * DAY_MS;
+    tests.push((p) => p.activity !== undefined && inactiveSince(p.activity) < cutoff);
+  }
   if (m.not !== undefined) {
-    const inner = compileMatcher(m.not);
+    const inner = compileMatcher(m.not, now);
     tests.push((p, mask, domain) => !inner(p, mask, domain));
   }
   if (tests.length === 0) return () => true;
@@ -196,6 +210,20 @@ function overLimit(limit: Limit, matched: readonly PolicyPerson[]): { subject: s
   const names = holders.map(who);
   const shown = names.slice(0, 5).join(", ") + (names.length > 5 ? ` and ${names.length - 5} more` : "");
   return { count: holders.length, subject: `${holders.length} people`, message: `hold ${what} (${shown}); the limit is ${limit.max}, counting the owner, members and pending invitations` };
+}
+
+/** inactiveSince is when a person was last seen: their last activity, or their acceptance if they never used their access (ms). */
+export function inactiveSince(a: PersonActivity): number {
+  return Date.parse(a.lastActiveAt ?? a.joinedAt);
+}
+
+/** activityText says how long a person has been inactive: `last active 2026-08-01, 128 days ago` or `never active since joining 2026-08-01, 128 days ago`. */
+export function activityText(p: PolicyPerson, now: Date): string {
+  const a = p.activity;
+  if (a === undefined) return "activity unknown";
+  const days = Math.floor((now.getTime() - inactiveSince(a)) / DAY_MS);
+  const ago = `${days} day${days === 1 ? "" : "s"} ago`;
+  return a.lastActiveAt === null ? `never active since joining ${a.joinedAt.slice(0, 10)}, ${ago}` : `last active ${a.lastActiveAt.slice(0, 10)}, ${ago}`;
 }
 
 /** daysText is a number of days as the file writes it (`90d`). */

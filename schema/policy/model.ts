@@ -32,6 +32,8 @@ export interface Matcher {
   group?: string;
   /** A person whose effective permissions include this one. */
   hasPermission?: string;
+  /** Days: a person whose last activity (or acceptance, never active) is older than this; only a live workspace knows it (usesActivity). */
+  inactiveFor?: number;
   not?: Matcher;
 }
 export const MatcherSchema: z.ZodType<Matcher> = z.lazy(() =>
@@ -43,6 +45,7 @@ export const MatcherSchema: z.ZodType<Matcher> = z.lazy(() =>
     roleIn: z.array(z.string()).optional(),
     group: z.string().optional(),
     hasPermission: z.string().optional(),
+    inactiveFor: z.number().int().positive().optional(),
     not: MatcherSchema.optional(),
   }),
 );
@@ -104,6 +107,11 @@ export const PolicySchema = z.object({
   source: PolicySourceSchema,
 });
 export type Policy = z.infer<typeof PolicySchema>;
+
+/** usesActivity tells whether a policy's matcher (or one it negates) judges activity (`inactiveFor`), which only a live workspace knows. */
+export function usesActivity(m: Matcher): boolean {
+  return m.inactiveFor !== undefined || (m.not !== undefined && usesActivity(m.not));
+}
 
 /** DAY_MS is one day in milliseconds. */
 export const DAY_MS = 86_400_000;

@@ -32,6 +32,8 @@ export interface DraftPolicy {
   refs: PolicyRef[];
   /** expiresWithin as written when it is not a number of days like `90d`. */
   badDuration?: string;
+  /** inactiveFor as written (with its path) when it is not a number of days like `90d`. */
+  badInactiveFor?: { text: string; path: YamlPath };
   /** limit names neither or both of permission and role. */
   badLimit?: boolean;
   /** The policy has a key the language does not know (the schema reports it, with "did you mean"). */
@@ -66,11 +68,12 @@ function readPolicy(p: Obj, path: YamlPath): DraftPolicy {
     path,
     description: typeof p.description === "string" ? p.description : "",
     severity: p.severity === "warning" ? "warning" : "error",
-    match: isObj(p.match) ? readMatcher(p.match, [...path, "match"], refs) : {},
+    match: {},
     ruleKeys: RULE_KEYS.filter((k) => p[k] !== undefined),
     refs,
     unknownKey: Object.keys(p).some((k) => !POLICY_KEYS.has(k)),
   };
+  if (isObj(p.match)) draft.match = readMatcher(p.match, [...path, "match"], refs, draft);
   if (typeof p.name === "string") draft.name = p.name;
   if (draft.ruleKeys.length !== 1) return draft;
   const key = draft.ruleKeys[0]!;
@@ -120,7 +123,7 @@ function readPolicy(p: Obj, path: YamlPath): DraftPolicy {
   return draft;
 }
 
-function readMatcher(m: Obj, path: YamlPath, refs: PolicyRef[]): Matcher {
+function readMatcher(m: Obj, path: YamlPath, refs: PolicyRef[], draft: DraftPolicy): Matcher {
   const out: Matcher = {};
   const email = strings(m.email);
   if (Array.isArray(m.email) && m.email.length === 0) refs.push({ kind: "email", value: "", path: [...path, "email"] });
@@ -141,7 +144,9 @@ function readMatcher(m: Obj, path: YamlPath, refs: PolicyRef[]): Matcher {
   if (group !== undefined) out.group = group;
   const permission = name(m.hasPermission, "permission", [...path, "hasPermission"], refs);
   if (permission !== undefined) out.hasPermission = permission;
-  if (isObj(m.not)) out.not = readMatcher(m.not, [...path, "not"], refs);
+  if (typeof m.inactiveFor === "string" && DURATION_PATTERN.test(m.inactiveFor)) out.inactiveFor = Number(m.inactiveFor.slice(0, -1));
+  else if (m.inactiveFor !== undefined) draft.badInactiveFor = { text: String(m.inactiveFor), path: [...path, "inactiveFor"] };
+  if (isObj(m.not)) out.not = readMatcher(m.not, [...path, "not"], refs, draft);
   return out;
 }
 

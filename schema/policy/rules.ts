@@ -51,6 +51,9 @@ export const policyShape: Rule = (draft) =>
     if (p.badDuration !== undefined) {
       out.push(error("invalid-duration", [...p.path, "require", "expiresWithin"], `expiresWithin of ${who} must be a number of days written like "90d", not "${p.badDuration}"`));
     }
+    if (p.badInactiveFor !== undefined) {
+      out.push(error("invalid-duration", p.badInactiveFor.path, `inactiveFor of ${who} must be a number of days written like "90d", not "${p.badInactiveFor.text}"`));
+    }
     return out;
   });
 

@@ -14,7 +14,7 @@ const ROLE_VALUE = new RegExp(String.raw`^\/policies\/\d+(?:${MATCH}\/role|${MAT
 const NAME_VALUE = /^\/policies\/\d+\/name$/;
 const DESCRIPTION_VALUE = /^\/policies\/\d+\/description$/;
 const EMAIL_VALUE = new RegExp(String.raw`^\/policies\/\d+${MATCH}\/email(?:\/\d+)?$`);
-const DURATION_VALUE = /^\/policies\/\d+\/require\/expiresWithin$/;
+const DURATION_VALUE = new RegExp(String.raw`^\/policies\/\d+(?:\/require\/expiresWithin|${MATCH}\/inactiveFor)$`);
 
 /** supersededByPolicyRule tells whether a policy rule reports this schema error better. */
 export function supersededByPolicyRule(e: ErrorObject): boolean {

@@ -118,4 +118,11 @@ export const MIGRATIONS: readonly string[] = [
   UPDATE invitations SET sponsor = invited_by;
   CREATE INDEX invitations_sponsor ON invitations(workspace_id, sponsor) WHERE state = 'pending';
   `,
+  // 6: access activity (server/activity.ts): when a member last used a token and through which client
+  // (`dashboard`, `antryk-access`, `api`); NULL for a member never seen. Written in batches, at most once
+  // per member per flush window, never bumping `version` (activity is not access).
+  `
+  ALTER TABLE members ADD COLUMN last_active_at INTEGER;
+  ALTER TABLE members ADD COLUMN last_active_via TEXT;
+  `,
 ];

@@ -1,4 +1,4 @@
-import type { Member } from "../../schema/api.js";
+import type { ActivityVia, Member } from "../../schema/api.js";
 import { effectivePermissions, type RoleLookup } from "../access.js";
 import type { Db } from "../db/open.js";
 import { iso, parseList, type MemberRow } from "./rows.js";
@@ -34,6 +34,9 @@ export function memberRepository(db: Db) {
   const update = db.prepare<[string, string, string]>(
     "UPDATE members SET role = ?, permissions = ?, version = version + 1 WHERE id = ?",
   );
+  const inactivePage = db.prepare<[number, number, number, number], MemberRow>(
+    "SELECT * FROM members WHERE workspace_id = ? AND seq > ? AND coalesce(last_active_at, joined_at) < ? ORDER BY seq LIMIT ?",
+  );
   const remove = db.prepare<[string]>("DELETE FROM members WHERE id = ?");
   const countRole = db.prepare<[number, string], { n: number }>(
     "SELECT count(*) AS n FROM members WHERE workspace_id = ? AND role = ?",
@@ -51,6 +54,8 @@ export function memberRepository(db: Db) {
     insert: (m: NewMember) => void insert.run({ ...m, managedBy: m.managedBy ?? null, permissions: JSON.stringify(m.permissions) }),
     /** setManager sets managedBy without bumping the version (the write that sets it bumps it once). */
     setManager: (id: string, managedBy: string | null) => void setManager.run(managedBy, id),
+    /** inactivePage is page() of the members whose stored activity (or, never active, joining) is before `cutoff`; unflushed activity is the caller's to merge. */
+    inactivePage: (workspaceId: number, afterSeq: number, cutoff: number, limit: number) => inactivePage.all(workspaceId, afterSeq, cutoff, limit),
     update: (id: string, role: string, permissions: string[]) => void update.run(role, JSON.stringify(permissions), id),
     /** remove deletes a member; its API tokens go with it (foreign key cascade). */
     remove: (id: string) => void remove.run(id),
@@ -61,7 +66,7 @@ export function memberRepository(db: Db) {
   };
 }
 
-/** toMember is the API shape of a member row; `lookup` resolves its role's permissions. */
+/** toMember is the API shape of a member row with its stored activity (ActivityTracker.overlay merges the unflushed); `lookup` resolves its role's permissions. */
 export function toMember(row: MemberRow, lookup: RoleLookup): Member {
   const permissions = parseList(row.permissions);
   return {
@@ -74,5 +79,7 @@ export function toMember(row: MemberRow, lookup: RoleLookup): Member {
     invitedBy: row.invited_by,
     version: row.version,
     managedBy: row.managed_by,
+    lastActiveAt: row.last_active_at === null ? null : iso(row.last_active_at),
+    lastActiveVia: row.last_active_at === null ? null : (row.last_active_via as ActivityVia),
   };
 }

@@ -22,6 +22,10 @@ export interface MemberRow {
   version: number;
   /** managed_by is the manager id that owns the member (null: nobody; migration 4). */
   managed_by: string | null;
+  /** last_active_at is when the member's token was last used, as flushed (null: never, or not yet flushed; migration 6). */
+  last_active_at: number | null;
+  /** last_active_via is the client of that request (`dashboard`, `antryk-access`, `api`). */
+  last_active_via: string | null;
 }
 
 /** InvitationRow is a row of `invitations`; `state` is stored, the status (with expiry) is decided at read time. */

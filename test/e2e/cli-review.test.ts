@@ -90,7 +90,7 @@ afterAll(async () => {
 });
 
 describe("review", () => {
-  const REVIEW = ["review", "-f", "access.yaml", "--internal-domain", "acme.io", "--as-of", "2026-11-30T09:00:00Z"];
+  const REVIEW = ["review", "-f", "access.yaml", "--internal-domain", "acme.io", "--inactive-after", "14", "--as-of", "2026-11-30T09:00:00Z"];
 
   it("Markdown (default) at a fixed clock", async () => {
     const r = await cli(REVIEW);
@@ -105,7 +105,10 @@ describe("review", () => {
     expectGolden("review.json", scrub(r.stdout));
     const review = JSON.parse(r.stdout);
     expect(review.formatVersion).toBe(1);
-    expect(review.summary).toMatchObject({ people: 7, active: 5, pending: 1, expired: 1, admins: 3, highRisk: 4, outside: 2, expiring: 1, stale: 1, notInFile: 1, drift: 4 });
+    expect(review.summary).toMatchObject({ people: 7, active: 5, pending: 1, expired: 1, admins: 3, highRisk: 4, outside: 2, expiring: 1, stale: 1, inactive: 3, notInFile: 1, drift: 4 });
+    // the server's activity: alice worked in the dashboard, the owner through antryk-access (this very review); nobody else used their access
+    expect(review.inactive.map((p: any) => [p.email, p.inactiveDays, p.inFile?.line])).toEqual([["bob@acme.io", 29, 9], ["dan@acme.io", 29, 9], ["eve@contractor.dev", 29, 13]]);
+    expect(review.people.find((p: any) => p.email === "alice@acme.io")).toMatchObject({ lastActiveAt: "2026-11-29T10:02:00.000Z", lastActiveVia: "dashboard", inactiveDays: 0 });
   });
 
   it("CSV at a fixed clock, parsed back by a CSV library", async () => {
@@ -123,7 +126,8 @@ describe("review", () => {
     expect(byEmail["eve@contractor.dev"]).toMatchObject({ expires: "2026-12-15", days_left: "15", internal: "no", last_change_action: "invitation.accepted" });
     // pat never accepted: the invitation expired after its 7 days, and is stale after 14.
     expect(byEmail["pat@acme.io"]).toMatchObject({ status: "expired", stale_invitation: "yes", last_change_client: "antryk-access" });
-    expect(byEmail["dan@acme.io"]).toMatchObject({ high_risk_permissions: "billing:read", last_change_client: "api" });
+    expect(byEmail["dan@acme.io"]).toMatchObject({ high_risk_permissions: "billing:read", last_change_client: "api", last_active_at: "", inactive_days: "29", inactive: "yes" });
+    expect(byEmail["alice@acme.io"]).toMatchObject({ last_active_at: "2026-11-29T10:02:00.000Z", last_active_via: "dashboard", inactive: "no" });
   });
 
   it("without -f reviews the named workspace and leaves the file-based parts out", async () => {

@@ -4,7 +4,7 @@ import type { Invitation, Member, Role } from "../../schema/api.js";
 
 const member = (email: string, role = "developer", extra: Partial<Member> = {}): Member => ({
   id: `m-${email}`, email, role, permissions: [], effectivePermissions: [], joinedAt: "2026-01-01T00:00:00Z",
-  invitedBy: null, version: 1, ...extra,
+  invitedBy: null, version: 1, lastActiveAt: null, lastActiveVia: null, ...extra,
 });
 const invitation = (email: string, extra: Partial<Invitation> = {}): Invitation => ({
   id: `i-${email}`, email, role: "developer", permissions: [], status: "pending", createdAt: "2026-01-01T00:00:00Z",

@@ -26,6 +26,8 @@ export function member(email: string, role = "developer", permissions: string[] 
     joinedAt: "2026-01-01T00:00:00.000Z",
     invitedBy: OWNER,
     version,
+    lastActiveAt: null,
+    lastActiveVia: null,
   };
 }
 

@@ -147,7 +147,7 @@ describe("access.schema.json gives editors completion for policies", () => {
 
   it("the keys of a policy, a match, a requirement, a deny and a limit", () => {
     expect(Object.keys(policy.properties)).toEqual(["name", "description", "severity", "match", "require", "deny", "limit"]);
-    expect(Object.keys(match.properties)).toEqual(["email", "emailDomain", "emailDomainNot", "role", "roleIn", "group", "hasPermission", "not"]);
+    expect(Object.keys(match.properties)).toEqual(["email", "emailDomain", "emailDomainNot", "role", "roleIn", "group", "hasPermission", "inactiveFor", "not"]);
     expect(Object.keys(policy.properties.require.properties)).toEqual(["expiresWithin", "expires", "roleIn", "roleNotIn", "permissionsSubsetOf"]);
     expect(Object.keys(policy.properties.deny.properties)).toEqual(["permissions", "roles"]);
     expect(Object.keys(policy.properties.limit.properties)).toEqual(["permission", "role", "max"]);

@@ -106,6 +106,8 @@ describe("schema/openapi.yaml", () => {
     await run("POST", "/v1/invitations/accept", { token: null, body: { token: `aki_${"x".repeat(43)}` } });
     await run("POST", "/v1/invitations/accept", { token: null, body: {} });
     await run("GET", wsPath("/members?limit=1"));
+    await run("GET", wsPath("/members?inactiveFor=90d"));
+    await run("GET", wsPath("/members?inactiveFor=3months"));
     await run("GET", wsPath(`/members/${member.body.id}`));
     await run("PATCH", wsPath(`/members/${member.body.id}`), { body: { role: "developer" } });
     await run("PATCH", wsPath(`/members/${member.body.id}`), { body: { role: "nope" } });

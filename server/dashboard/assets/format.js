@@ -55,6 +55,23 @@ export function time(iso, { now = Date.now(), prefix = "" } = {}) {
   return h("time", { datetime: d.toISOString(), title: full }, `${prefix}${relative(iso, now)}`, h("span", { class: "visually-hidden" }, ` (${full})`));
 }
 
+/** INACTIVE_DAYS: members not active for longer than this are inactive (the Members filter, the Review section; the CLI review's --inactive-after default). */
+export const INACTIVE_DAYS = 90;
+
+/** VIA_LABELS name the client of a member's last activity as the access history names clients. */
+const VIA_LABELS = { dashboard: "in the dashboard", "antryk-access": "with antryk-access", api: "through the API" };
+
+/** inactiveFor tells whether a member's last activity, or joining if they never used their access, is more than `days` days before `now`. */
+export function inactiveFor(m, days, now) {
+  return Date.parse(m.lastActiveAt ?? m.joinedAt) < now - days * 86_400_000;
+}
+
+/** lastActive shows when a member last used their access and through what, or "Never" (content for a cell). */
+export function lastActive(m, now) {
+  if (!m.lastActiveAt) return [h("span", { class: "muted" }, "Never")];
+  return [time(m.lastActiveAt, { now }), h("span", { class: "small muted" }, ` ${VIA_LABELS[m.lastActiveVia] ?? ""}`)];
+}
+
 /** ttlText states a time to live in words: "7 days", "1 hour", "90 seconds". */
 export function ttlText(seconds) {
   for (const [unit, size] of [["day", 86_400], ["hour", 3_600], ["minute", 60]]) {

@@ -1,10 +1,11 @@
-// Members: the active members with counts, filters and sorting (kept in the URL),
-// effective permissions and details on expand, and (for holders of access:manage)
-// Manage, Remove and a link to the member's access history.
+// Members: the active members with counts, filters and sorting (kept in the URL), when
+// each last used their access and through what, effective permissions and details on
+// expand, and (for holders of access:manage) Manage, Remove and a link to the member's
+// access history.
 import { describeFailure } from "./api.js";
 import { confirmAction, openDialog } from "./dialogs.js";
 import { cell, h, replace, announce, scrollRegion } from "./dom.js";
-import { historyLink, isAdmin, liveStatus, permissionList, roleBadge, sortByCatalog, time } from "./format.js";
+import { historyLink, inactiveFor, INACTIVE_DAYS, isAdmin, lastActive, liveStatus, permissionList, roleBadge, sortByCatalog, time } from "./format.js";
 import { visibleIdentity as visible } from "./identity.js";
 import { manageMember } from "./manage.js";
 import { sponsorButtons, sponsoredBy, sponsoredSection, withSponsorChoice } from "./sponsors.js";
@@ -16,7 +17,9 @@ const COMPARATORS = {
   email: (a, b) => a.email.localeCompare(b.email),
   role: (a, b) => a.role.localeCompare(b.role),
   joined: (a, b) => a.joinedAt.localeCompare(b.joinedAt),
+  active: (a, b) => (a.lastActiveAt ?? "").localeCompare(b.lastActiveAt ?? ""),
 };
+
 
 /** renderMembers fills `view` with the Members page; its filters, sort and expanded rows come from the URL. */
 export async function renderMembers(view, ctx) {
@@ -25,13 +28,15 @@ export async function renderMembers(view, ctx) {
   const state = {
     role: query.get("role") ?? "",
     q: query.get("q") ?? "",
+    inactive: query.get("inactive") === String(INACTIVE_DAYS),
     sort: readSort(query, Object.keys(COMPARATORS), { key: "email", dir: "asc" }),
     open: new Set((query.get("open") ?? "").split(",").filter(Boolean)),
   };
-  const save = () => writeQuery({ role: state.role, q: state.q, sort: state.sort.key === "email" && state.sort.dir === "asc" ? "" : state.sort.key, dir: state.sort.dir === "desc" ? "desc" : "", open: [...state.open] });
+  const save = () => writeQuery({ role: state.role, q: state.q, inactive: state.inactive ? String(INACTIVE_DAYS) : "", sort: state.sort.key === "email" && state.sort.dir === "asc" ? "" : state.sort.key, dir: state.sort.dir === "desc" ? "desc" : "", open: [...state.open] });
 
   const roleFilter = h("select", { id: "member-role-filter", dataset: { key: "filter:role" } }, h("option", { value: "" }, "All roles"), ctx.roles.map((r) => h("option", { value: r.name, selected: r.name === state.role }, r.name)));
   const search = h("input", { id: "member-search", type: "search", placeholder: "e-mail contains…", autocomplete: "off", value: state.q, dataset: { key: "filter:q" } });
+  const inactiveFilter = h("input", { id: "member-inactive-filter", type: "checkbox", checked: state.inactive, dataset: { key: "filter:inactive" } });
   const counts = h("ul", { class: "counts", "aria-label": "Counts" });
   const table = h("table", { class: "data members-table" });
   const shown = h("p", { class: "muted", "aria-live": "polite" });
@@ -39,7 +44,7 @@ export async function renderMembers(view, ctx) {
   const draw = () => {
     const now = Date.now();
     const q = state.q.trim().toLowerCase();
-    const filtered = members.filter((m) => (!state.role || m.role === state.role) && (!q || m.email.toLowerCase().includes(q)));
+    const filtered = members.filter((m) => (!state.role || m.role === state.role) && (!q || m.email.toLowerCase().includes(q)) && (!state.inactive || inactiveFor(m, INACTIVE_DAYS, now)));
     const owner = filtered.filter((m) => m.role === "owner");
     const rows = [...owner, ...sortRows(filtered.filter((m) => m.role !== "owner"), state.sort, COMPARATORS)];
     replace(
@@ -47,6 +52,7 @@ export async function renderMembers(view, ctx) {
       count("Members", members.length, "members"),
       count("Admins", members.filter((m) => isAdmin(m, ctx.catalog)).length, "admins"),
       count("Pending invitations", invitations.filter((i) => liveStatus(i, now) === "pending").length, "pending"),
+      count(`Inactive ${INACTIVE_DAYS}+ days`, members.filter((m) => inactiveFor(m, INACTIVE_DAYS, now)).length, "inactive"),
     );
     shown.textContent = `Showing ${rows.length} of ${members.length} members.`;
     // The pending count drops by itself when the next pending invitation expires.
@@ -70,14 +76,16 @@ export async function renderMembers(view, ctx) {
           sortHeader("Role", "role", state.sort, onSort),
           sortHeader("Extra permissions", null, state.sort, onSort),
           sortHeader("Joined", "joined", state.sort, onSort),
+          sortHeader("Last active", "active", state.sort, onSort),
           ctx.canManage ? sortHeader("Actions", null, state.sort, onSort, { class: "actions" }) : null,
         ),
       ),
-      h("tbody", {}, rows.length ? rows.flatMap((m) => memberRows(m, ctx, state, now, () => { save(); draw(); })) : h("tr", {}, h("td", { colspan: 5, class: "empty" }, "No member matches these filters."))),
+      h("tbody", {}, rows.length ? rows.flatMap((m) => memberRows(m, ctx, state, now, () => { save(); draw(); })) : h("tr", {}, h("td", { colspan: ctx.canManage ? 6 : 5, class: "empty" }, "No member matches these filters."))),
     );
   };
   roleFilter.addEventListener("change", () => { state.role = roleFilter.value; save(); draw(); });
   search.addEventListener("input", () => { state.q = search.value; save(); draw(); });
+  inactiveFilter.addEventListener("change", () => { state.inactive = inactiveFilter.checked; save(); draw(); });
   ctx.tick = draw;
 
   replace(
@@ -89,6 +97,7 @@ export async function renderMembers(view, ctx) {
       { class: "filters", role: "search", "aria-label": "Filter members" },
       h("div", { class: "field" }, h("label", { for: roleFilter.id }, "Role"), roleFilter),
       h("div", { class: "field grow" }, h("label", { for: search.id }, "Search"), search),
+      h("div", { class: "field check" }, inactiveFilter, h("label", { for: inactiveFilter.id }, `Inactive ${INACTIVE_DAYS}+ days`)),
     ),
     shown,
     scrollRegion("Members table", table),
@@ -131,6 +140,7 @@ function memberRows(m, ctx, state, now, redraw) {
     cell("Role", [roleBadge(m.role)]),
     cell("Extra permissions", [permissionList(m.permissions)]),
     cell("Joined", [time(m.joinedAt, { now })]),
+    cell("Last active", lastActive(m, now)),
     actions,
   );
   if (!open) return [row];
@@ -140,7 +150,7 @@ function memberRows(m, ctx, state, now, redraw) {
     { class: "detail", id: detailId },
     h(
       "td",
-      { colspan: ctx.canManage ? 5 : 4 },
+      { colspan: ctx.canManage ? 6 : 5 },
       h("p", {}, "Invited by ", m.invitedBy ? h("span", { class: "email" }, visible(m.invitedBy)) : "nobody (the owner created the workspace)", "."),
       h("p", {}, h("strong", {}, `Effective permissions`), ` (${m.effectivePermissions.length}): the ${m.role} role's, plus the extra ones (marked extra).`),
       h(

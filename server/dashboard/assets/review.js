@@ -1,11 +1,12 @@
 // Review: the access review of `antryk-access review` (docs/review.md) as the server can
 // make it, without access.yaml (so no "not in access.yaml", file expiries or drift):
 // counts, the people holding high-risk permissions, invitations expiring within 30 days,
-// invitations older than 14 days, everyone with the last change to their access (who,
-// when, through what), and a CSV download of one row per person.
+// invitations older than 14 days, members inactive for 90 days (the owner aside), everyone
+// with when they last used their access and the last change to their access (who, when,
+// through what), and a CSV download of one row per person.
 import { describeFailure } from "./api.js";
 import { cell, h, replace, scrollRegion } from "./dom.js";
-import { holdsAdmin, liveStatus, permissionList, permissionsWhere, time } from "./format.js";
+import { holdsAdmin, inactiveFor, INACTIVE_DAYS, lastActive, liveStatus, permissionList, permissionsWhere, time } from "./format.js";
 import { clientText } from "./history.js";
 import { visibleIdentity as visible } from "./identity.js";
 import { managedBy } from "./managed.js";
@@ -47,6 +48,10 @@ export function buildReview({ members, invitations, roles, events, catalog, now 
       invitedBy: m.invitedBy ?? "",
       expiresAt: null,
       managedBy: managedBy(m),
+      joinedAt: m.joinedAt,
+      lastActiveAt: m.lastActiveAt ?? null,
+      lastActiveVia: m.lastActiveVia ?? null,
+      inactive: m.role !== "owner" && inactiveFor(m, INACTIVE_DAYS, now),
     })),
     ...open.map((i) => ({
       email: i.email,
@@ -58,6 +63,9 @@ export function buildReview({ members, invitations, roles, events, catalog, now 
       invitedBy: i.invitedBy,
       expiresAt: i.expiresAt,
       managedBy: managedBy(i),
+      lastActiveAt: null,
+      lastActiveVia: null,
+      inactive: false,
     })),
   ]
     .map((p) => ({
@@ -75,6 +83,7 @@ export function buildReview({ members, invitations, roles, events, catalog, now 
     highRisk: people.filter((p) => p.highRisk.length > 0),
     expiring,
     stale: people.filter((p) => p.stale),
+    inactive: people.filter((p) => p.inactive).sort((a, b) => Date.parse(a.lastActiveAt ?? a.joinedAt) - Date.parse(b.lastActiveAt ?? b.joinedAt)),
     summary: {
       people: people.length,
       active: people.filter((p) => p.status === "active").length,
@@ -83,6 +92,7 @@ export function buildReview({ members, invitations, roles, events, catalog, now 
       expiring: expiring.length,
       stale: people.filter((p) => p.stale).length,
       notManaged: people.filter((p) => p.unmanaged).length,
+      inactive: people.filter((p) => p.inactive).length,
     },
   };
 }
@@ -96,6 +106,9 @@ export const CSV_COLUMNS = [
   ["effective_permissions", (p) => p.effective.join(" ")],
   ["high_risk_permissions", (p) => p.highRisk.join(" ")],
   ["since", (p) => p.since],
+  ["last_active_at", (p) => p.lastActiveAt ?? ""],
+  ["last_active_via", (p) => p.lastActiveVia ?? ""],
+  ["inactive", (p) => (p.inactive ? "yes" : "no")],
   ["invited_by", (p) => p.invitedBy],
   ["invitation_expires_at", (p) => p.expiresAt ?? ""],
   ["last_change_at", (p) => p.lastChange?.at ?? ""],
@@ -182,12 +195,14 @@ export async function renderReview(view, ctx) {
         [`Invitations expiring within ${EXPIRING_WITHIN_DAYS} days`, s.expiring, "expiring"],
         [`Invitations older than ${STALE_AFTER_DAYS} days`, s.stale, "stale"],
         ["Not managed by any file", s.notManaged, "not-managed"],
+        [`Inactive for ${INACTIVE_DAYS} days`, s.inactive, "inactive"],
       ].map(([label, value, key]) => h("li", { class: "count", dataset: { count: key } }, h("span", { class: "count-value" }, String(value)), h("span", { class: "count-label" }, label))),
     ),
     section("High-risk permissions", "review-high-risk", review.highRisk, now, "Nobody holds a high-risk permission."),
     section(`Invitations expiring within ${EXPIRING_WITHIN_DAYS} days`, "review-expiring", review.expiring, now, "No invitation expires soon."),
     section(`Invitations older than ${STALE_AFTER_DAYS} days`, "review-stale", review.stale, now, "No stale invitation. Revoke stale ones on the Invitations page."),
     unmanagedFilter(),
+    section(`Inactive for ${INACTIVE_DAYS} days`, "review-inactive", review.inactive, now, `Every member used their access within ${INACTIVE_DAYS} days.`),
     section("Everyone", "review-everyone", review.people, now, "Nobody."),
   );
 }
@@ -219,7 +234,7 @@ function section(title, id, people, now, empty) {
             "table",
             { class: "data review-table" },
             h("caption", { class: "visually-hidden" }, title),
-            h("thead", {}, h("tr", {}, ["Person", "Status", "Role", "High risk", "Managed by", "Since", "Last change"].map((t) => h("th", { scope: "col" }, t)))),
+            h("thead", {}, h("tr", {}, ["Person", "Status", "Role", "High risk", "Managed by", "Since", "Last active", "Last change"].map((t) => h("th", { scope: "col" }, t)))),
             h(
               "tbody",
               {},
@@ -233,6 +248,7 @@ function section(title, id, people, now, empty) {
                   cell("High risk", [permissionList(p.highRisk)]),
                   cell("Managed by", [managerText(p)]),
                   cell("Since", [time(p.since, { now })]),
+                  cell("Last active", p.status === "active" ? lastActive(p, now) : [h("span", { class: "muted" }, "—")]),
                   cell("Last change", [lastChange(p, now)]),
                 ),
               ),
