@@ -1,6 +1,6 @@
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { delimiter, dirname, join } from "node:path";
 import semver from "semver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT, run, userEnv } from "./install.js";
@@ -28,6 +28,14 @@ function unmet(version: string, which: "production" | "all"): string[] {
     .map(([path, p]) => `${path.replace(/^node_modules\//, "")}@${p.version ?? "?"} needs node ${(p.engines as { node: string }).node}`);
 }
 
+/** onPath is `name` resolved (symlinks followed) in each folder of PATH. */
+function onPath(name: string): string[] {
+  return (process.env.PATH ?? "").split(delimiter).flatMap((folder) => {
+    const candidate = join(folder, name);
+    return existsSync(candidate) ? [realpathSync(candidate)] : [];
+  });
+}
+
 let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "antryk-engines-"));
@@ -38,8 +46,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("engines", () => {
   it(`npm ci --engine-strict accepts the lockfile on this Node.js (${process.version})`, async () => {
-    // npm next to the running node, so a Node 22 or 24 run uses its own npm.
-    const npmCli = join(dirname(process.execPath), "..", "lib", "node_modules", "npm", "bin", "npm-cli.js");
+    // npm's JavaScript (the one next to this node, else the one on PATH), run by this node.
+    const npmCli = [join(dirname(process.execPath), "..", "lib", "node_modules", "npm", "bin", "npm-cli.js"), ...onPath("npm")].find((p) => existsSync(p));
+    if (npmCli === undefined) throw new Error("npm is not installed");
     const args = ["ci", "--dry-run", "--engine-strict", "--ignore-scripts", "--offline", "--no-audit", "--no-fund"];
     const result = await run(process.execPath, [npmCli, ...args], dir, userEnv());
     expect(result.stderr).not.toMatch(/EBADENGINE|notsup/);
