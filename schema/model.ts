@@ -67,6 +67,8 @@ export const DesiredStateSchema = z.object({
   version: z.literal(1),
   workspace: z.string(),
   owner: z.string().optional(),
+  /** Where `owner:` is written (findings about the owner point there); absent with `owner`. */
+  ownerSource: SourceRefSchema.optional(),
   mode: z.enum(["authoritative", "additive"]),
   safety: SafetySchema,
   invitations: InvitationPolicySchema,

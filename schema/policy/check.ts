@@ -46,18 +46,20 @@ export function desiredPeople(desired: DesiredState): PolicyPerson[] {
 /**
  * checkPolicies is `validate`'s policy stage: each finding of the file's policies over
  * desiredPeople as a Diagnostic (code `policy:<name>`, message `<who> <why>`), at the
- * person's entry (in `members` or in their group), at the custom role a limit counts, or at
- * the policy (a limit on a permission or a built-in role, a finding about the owner).
+ * person's entry (in `members` or in their group), the owner's at `owner:`, at the custom role
+ * a limit counts, or at the policy (a limit on a permission or a built-in role, a finding
+ * about an owner the file does not name).
  */
 export function checkPolicies(desired: DesiredState, now: Date): Diagnostic[] {
   const policies = desired.policies ?? [];
   if (policies.length === 0) return [];
   const entries = new Map(desired.members.map((m) => [normalizeEmail(m.email), m.source]));
   const roles = new Map(desired.roles.map((r) => [r.name, r.source]));
+  const owner = desired.owner === undefined ? undefined : normalizeEmail(desired.owner);
   // A limit is about a count: it points at the custom role it counts, else at the policy.
   const byName = new Map(policies.map((p) => [p.name, (p.rule.kind === "limit" && "role" in p.rule.limit ? roles.get(p.rule.limit.role) : undefined) ?? p.source]));
   return evaluatePolicies(policies, desiredPeople(desired), now).map((v: PolicyViolation): Diagnostic => {
-    const at = (v.email !== null ? entries.get(v.email) : undefined) ?? byName.get(v.policy)!;
+    const at = (v.email !== null ? (entries.get(v.email) ?? (v.email === owner ? desired.ownerSource : undefined)) : undefined) ?? byName.get(v.policy)!;
     return { severity: v.severity, code: `policy:${v.policy}`, message: `${v.subject} ${v.message}`, file: at.file, line: at.line, column: at.column, path: at.path };
   });
 }

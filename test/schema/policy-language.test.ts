@@ -174,3 +174,23 @@ describe("validate's policy stage: a limit on a custom role points at the role",
     ]);
   });
 });
+
+describe("validate's policy stage: a finding about the owner points at `owner:`", () => {
+  it("at the owner's own line, not at each policy", () => {
+    const text = [
+      ...BASE.map((l) => l.replace("owner: founder@acme.io", "owner: boss@other.io")),
+      "  - name: no-external-admins",
+      "    match: { emailDomainNot: [acme.io] }",
+      "    deny: { permissions: [access:manage] }",
+      "  - name: externals-expire",
+      "    match: { emailDomainNot: [acme.io] }",
+      "    require: { expires: true }",
+      "",
+    ].join("\n");
+    const found = checkPolicies(check(text).desired!, new Date("2026-11-30T00:00:00Z"));
+    expect(found.map((d) => [d.code, d.line, d.column])).toEqual([
+      ["policy:no-external-admins", 3, 8],
+      ["policy:externals-expire", 3, 8],
+    ]);
+  });
+});
