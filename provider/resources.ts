@@ -1,5 +1,9 @@
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { AccessProvider } from "./providers.js";
+import { loadPulumi } from "./pulumi-runtime.js";
+
+// Loaded at run time: without @pulumi/pulumi installed, importing this entry says what to install.
+const runtime = await loadPulumi();
 
 /**
  * The Pulumi resources of antryk-access (`antryk-access/provider`): thin
@@ -47,7 +51,7 @@ export type PlanSummaryOutput = Record<string, number>;
  * rail on create and update, and refreshed (with the drift) on read. Replaced only when
  * `workspace` changes.
  */
-export class WorkspaceAccess extends pulumi.dynamic.Resource {
+export class WorkspaceAccess extends runtime.dynamic.Resource {
   declare readonly workspace: pulumi.Output<string>;
   declare readonly owner: pulumi.Output<string>;
   declare readonly revision: pulumi.Output<number>;
@@ -84,7 +88,7 @@ export class WorkspaceAccess extends pulumi.dynamic.Resource {
       managed: undefined,
     };
     // Whether the document is a secret is known only to the program: it travels as an input.
-    const documentSecret = args.document === undefined ? undefined : pulumi.output(pulumi.isSecret(pulumi.output(args.document)));
+    const documentSecret = args.document === undefined ? undefined : runtime.output(runtime.isSecret(runtime.output(args.document)));
     super(workspaceAccessProvider, name, { ...outputs, ...args, documentSecret }, opts, "antryk", "WorkspaceAccess");
   }
 }
@@ -106,7 +110,7 @@ export interface MemberArgs extends CredentialArgs {
  * delete removes the member or revokes the invitation. Outputs carry the status and ids,
  * never an invitation token.
  */
-export class Member extends pulumi.dynamic.Resource {
+export class Member extends runtime.dynamic.Resource {
   declare readonly workspace: pulumi.Output<string>;
   declare readonly email: pulumi.Output<string>;
   declare readonly role: pulumi.Output<string>;
@@ -144,7 +148,7 @@ export interface CustomRoleArgs extends CredentialArgs {
 }
 
 /** CustomRole is one custom role: created or replaced by PUT, deleted by DELETE (a clear error while someone holds it). */
-export class CustomRole extends pulumi.dynamic.Resource {
+export class CustomRole extends runtime.dynamic.Resource {
   declare readonly workspace: pulumi.Output<string>;
   declare readonly roleName: pulumi.Output<string>;
   declare readonly description: pulumi.Output<string>;

@@ -108,6 +108,20 @@ describe("installed into a project", () => {
   });
 });
 
+describe("antryk-access/provider without its optional peer @pulumi/pulumi", () => {
+  it("says what to install instead of a bare ERR_MODULE_NOT_FOUND; the library and the CLI still work", async () => {
+    const bare = join(dir, "no-pulumi");
+    const bareBin = await installInto(bare, packed.tarball);
+    rmSync(join(bare, "node_modules", "@pulumi", "pulumi"));
+    const entry = await run(process.execPath, ["--input-type=module", "-e", `await import("antryk-access/provider")`], bare, userEnv());
+    expect(entry.code).toBe(1);
+    expect(entry.stderr).toContain("antryk-access/provider needs @pulumi/pulumi (an optional peer dependency, ^3.248.0), which is not installed here: run `npm install @pulumi/pulumi`");
+    const library = await run(process.execPath, ["--input-type=module", "-e", `const m = await import("antryk-access"); console.log(typeof m.computePlan)`], bare, userEnv());
+    expect(library).toMatchObject({ code: 0, stdout: "function\n" });
+    expect((await run(process.execPath, [bareBin, "validate", "-f", "node_modules/antryk-access/examples/access.yaml"], bare, userEnv())).code).toBe(0);
+  });
+});
+
 // A consumer's TypeScript project with @types/node and nothing else: the published types need
 // nothing outside `dependencies` (no @types/better-sqlite3), checked with skipLibCheck off.
 describe("the published types in a consumer's type check", () => {
