@@ -10,6 +10,7 @@ import { registerApply } from "./apply.js";
 import { registerExport } from "./export.js";
 import { registerReview } from "./review.js";
 import { registerCompletion } from "./completion.js";
+import { registerCi } from "./ci.js";
 import { guardReading } from "./interrupt.js";
 
 /**
@@ -40,6 +41,7 @@ registerExport(program);
 registerReview(program);
 registerValidate(program);
 registerServe(program);
+registerCi(program);
 registerCompletion(program);
 
 try {

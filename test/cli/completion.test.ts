@@ -51,7 +51,7 @@ async function bashComplete(words: string[], script = scripts.bash!, fn = "_antr
 
 describe("bash", () => {
   it.each<[string[], string[]]>([
-    [["antryk-access", ""], ["--help", "--version", "-V", "-h", "apply", "completion", "export", "plan", "review", "serve", "validate"]],
+    [["antryk-access", ""], ["--help", "--version", "-V", "-h", "apply", "ci", "completion", "export", "plan", "review", "serve", "validate"]],
     [["antryk-access", "va"], ["validate"]],
     [["antryk-access", "validate", "--format", ""], ["github", "json", "text"]],
     [["antryk-access", "plan", "--format", "m"], ["markdown"]],
@@ -84,7 +84,7 @@ describe.skipIf(FISH === undefined)("fish", () => {
   }
 
   it.each<[string, string[]]>([
-    ["antryk-access ", ["apply", "completion", "export", "plan", "review", "serve", "validate"]],
+    ["antryk-access ", ["apply", "ci", "completion", "export", "plan", "review", "serve", "validate"]],
     ["antryk-access validate --format ", ["github", "json", "text"]],
     ["antryk-access plan --f", ["--file", "--format"]],
     ["antryk-access validate -f acc", ["access.yaml"]],
@@ -128,7 +128,7 @@ describe.skipIf(ZSH === undefined)("zsh", () => {
   it.each<[string, string[]]>([
     ["antryk-access validate --format ", ["github", "json", "text"]],
     ["antryk-access completion ", ["bash", "fish", "zsh"]],
-    ["antryk-access ", ["apply", "completion", "export", "plan", "review", "serve", "validate"]],
+    ["antryk-access ", ["apply", "ci", "completion", "export", "plan", "review", "serve", "validate"]],
   ])("%j completes %j", async (line, expected) => {
     const screen = await zshComplete(line, expected.at(-1)!);
     const after = screen.slice(screen.lastIndexOf(line) + line.length);
