@@ -165,6 +165,13 @@ describe("renderReport", () => {
     expect(body).toContain("- `bob@acme.io`: `account-admin` → `developer` — changed by `alice@acme.io`");
   });
 
+  it("drift (correct mode): the issue says a correction waits for approval, before the correct job runs", () => {
+    const body = renderReport({ status: "drift", changes: [bobPromoted] }, { ...run, mode: "correct" });
+    expect(body).toContain("A correction that puts it back is waiting for approval");
+    expect(body).toContain("nothing was changed yet");
+    expect(body).toContain("- `bob@acme.io`: `account-admin` → `developer` — changed by `alice@acme.io`");
+  });
+
   it("failed: what applied, what failed and why, the verification", () => {
     const body = renderReport(
       {

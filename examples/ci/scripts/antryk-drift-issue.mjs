@@ -72,7 +72,9 @@ export function renderReport(outcome, run) {
   switch (outcome.status) {
     case "drift":
       out.push(
-        `The workspace ${code(run.workspace)} differs from access.yaml. Nothing was changed (mode ${code(run.mode)}): merge a change to access.yaml that keeps what should stay, or run the workflow with mode \`correct\` to put the workspace back.`,
+        run.mode === "correct"
+          ? `The workspace ${code(run.workspace)} differs from access.yaml. A correction that puts it back is waiting for approval (the \`correct\` job, environment \`antryk-production\`); nothing was changed yet. To keep a hand change instead, merge it into access.yaml and reject the correction.`
+          : `The workspace ${code(run.workspace)} differs from access.yaml. Nothing was changed (mode ${code(run.mode)}): merge a change to access.yaml that keeps what should stay, or run the workflow with mode \`correct\` to put the workspace back.`,
         "",
         ...outcome.changes.map((c) => `- ${describe(c)}${attribution(c.liveSince)}`),
       );
