@@ -61,6 +61,11 @@ describe("bash", () => {
     [["antryk-access", "apply", "pl"], ["plan.json"]],
     [["antryk-access", "completion", ""], ["bash", "fish", "zsh"]],
     [["antryk-access", "export", "-o", "acc"], ["access.yaml"]],
+    // A value that is not a path completes to nothing, never to file names.
+    [["antryk-access", "plan", "--api-url", ""], []],
+    [["antryk-access", "apply", "--concurrency", ""], []],
+    [["antryk-access", "review", "--stale-after", ""], []],
+    [["antryk-access", "plan", "--token-file", "acc"], ["access.yaml"]],
   ])("%j", async (words, expected) => {
     expect(await bashComplete(words)).toEqual(expected);
   });
@@ -73,6 +78,13 @@ describe("bash", () => {
     expect(await bashComplete(["tool", ""], script, "_tool")).toEqual(["--help", "-h", "audit"]);
     expect(await bashComplete(["tool", "audit", "--since", ""], script, "_tool")).toEqual(["day", "week"]);
     expect(fishScript(completionModel(program))).toContain("complete -c tool -n '__fish_seen_subcommand_from audit' -l since -x -a 'day week' -d 'from'");
+  });
+});
+
+// .ci/run installs zsh and fish: in CI a missing shell is a failure, never a silent skip.
+describe.runIf(process.env.CI !== undefined && process.env.CI !== "")("the shells in CI", () => {
+  it("has zsh and fish installed", () => {
+    expect({ zsh: ZSH !== undefined, fish: FISH !== undefined }).toEqual({ zsh: true, fish: true });
   });
 });
 
@@ -89,6 +101,8 @@ describe.skipIf(FISH === undefined)("fish", () => {
     ["antryk-access plan --f", ["--file", "--format"]],
     ["antryk-access validate -f acc", ["access.yaml"]],
     ["antryk-access completion ", ["bash", "fish", "zsh"]],
+    ["antryk-access plan --api-url ", []],
+    ["antryk-access serve --port ", []],
   ])("%j", async (line, expected) => {
     expect(await fishComplete(line)).toEqual(expected);
   });
