@@ -39,7 +39,8 @@ and the report is per workspace and in total.
 "verification" } on stdout. After its last change, apply reads the workspace back and
 verifies it matches the file. Exit 0 only when every change applied and was verified (2
 instead with --detailed-exitcode when anything was changed); 1 on any failure, a blocked,
-stale or edited saved plan, or a workspace that still differs; 130 when interrupted.`,
+stale or edited saved plan, or a workspace that still differs; 3 when the answer at the
+prompt was not yes (declined: nothing was changed); 130 when interrupted.`,
     )
     .action(async (planPath: string | undefined, options: ApplyOptions) => {
       // Loaded on use, so other commands (validate, serve, --help) do not pay for the engine.

@@ -4,7 +4,7 @@ import type { AccessClient } from "../client/index.js";
 import type { Change, Plan } from "../reconciler/plan.js";
 import { describeState, eventText, showInvisible, subjectOf, verbOf } from "../reconciler/render/index.js";
 import type { AttributedDeviation, Verification } from "../reconciler/verify.js";
-import { createProgress } from "./progress.js";
+import { createProgress, type ProgressOptions } from "./progress.js";
 
 /**
  * What apply says around applyPlan: the closing summary (applied / failed / skipped /
@@ -136,18 +136,26 @@ function capped(lines: string[]): string[] {
 /**
  * applyWithProgress applies one plan with the progress display (failures counted as they
  * come); once `signal` aborts, applyPlan starts nothing more and reports the rest as not
- * attempted.
+ * attempted, and the display, which counts only what was tried or skipped, stops where the
+ * apply stopped (never `N/N` after Ctrl-C).
  */
-export async function applyWithProgress(plan: Plan, client: AccessClient, options: { concurrency?: number | undefined; signal: AbortSignal }): Promise<ApplyResult> {
-  const progress = createProgress(plan.changes.length);
+export async function applyWithProgress(
+  plan: Plan,
+  client: AccessClient,
+  options: { concurrency?: number | undefined; signal: AbortSignal; progress?: ProgressOptions },
+): Promise<ApplyResult> {
+  const progress = createProgress(plan.changes.length, options.progress);
+  let done = 0;
   let failed = 0;
   try {
     return await applyPlan(plan, client, {
       ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
       signal: options.signal,
       onProgress: (p) => {
+        if (p.outcome === "notAttempted") return;
+        done += 1;
         if (p.outcome === "failed") failed += 1;
-        progress.update({ done: p.done, total: p.total, failed });
+        progress.update({ done, total: p.total, failed });
       },
     });
   } finally {

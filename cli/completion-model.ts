@@ -6,12 +6,14 @@ import type { Command } from "commander";
  * or option completes without touching the completion scripts.
  */
 
-/** CompletionOption is one flag: its spellings, whether it takes a value, and the values it allows (none: a path). */
+/** CompletionOption is one flag: its spellings, whether it takes a value, the values it allows, and whether a free value is a path (`<path>`, `<file>`). */
 export interface CompletionOption {
   flags: string[];
   description: string;
   takesValue: boolean;
   choices: readonly string[];
+  /** paths: the value is a file name (completed from the file system); otherwise a free value completes to nothing. */
+  paths: boolean;
 }
 
 /** CompletionCommand is one subcommand with its options and whether its arguments are paths or choices. */
@@ -54,6 +56,7 @@ function optionsOf(command: Command): CompletionOption[] {
       description: oneLine(o.description),
       takesValue: o.required || o.optional,
       choices: o.argChoices ?? [],
+      paths: /[<[](path|file)[>\]]/.test(o.flags),
     }));
 }
 

@@ -30,7 +30,7 @@ const header = (shell: Shell, model: CompletionModel) => `# ${shell} completion 
 export function bashScript(model: CompletionModel): string {
   const fn = `_${model.name.replace(/[^A-Za-z0-9_]/g, "_")}`;
   const cases = model.commands.map((c) => {
-    const values = c.options.filter((o) => o.takesValue).map((o) => `        ${o.flags.join("|")}) ${bashValues(fn, o.choices)}; return ;;`);
+    const values = c.options.filter((o) => o.takesValue).map((o) => `        ${o.flags.join("|")}) ${o.choices.length > 0 || o.paths ? bashValues(fn, o.choices) : "COMPREPLY=()"}; return ;;`);
     const positional = c.argument === null ? "COMPREPLY=()" : bashValues(fn, c.argument.choices);
     return [
       `    ${c.name})`,
@@ -110,7 +110,7 @@ fi
 
 function zshOptionSpec(o: CompletionOption): string {
   const description = `[${o.description.replace(/\\/g, "\\\\").replace(/\[/g, "(").replace(/\]/g, ")")}]`;
-  const value = o.takesValue ? `:value:${zshAction(o.choices)}` : "";
+  const value = o.takesValue ? `:value:${o.choices.length > 0 || o.paths ? zshAction(o.choices) : " "}` : "";
   if (o.flags.length === 1) return shellWord(`${o.flags[0]}${description}${value}`);
   return `${shellWord(`(${o.flags.join(" ")})`)}{${o.flags.join(",")}}${shellWord(`${description}${value}`)}`;
 }
@@ -147,7 +147,7 @@ function fishCommand(c: string, cmd: CompletionCommand): string[] {
 
 function fishOption(o: CompletionOption): string {
   const flags = o.flags.map((f) => (f.startsWith("--") ? `-l ${f.slice(2)}` : `-s ${f.slice(1)}`)).join(" ");
-  const value = !o.takesValue ? "" : o.choices.length > 0 ? ` -x -a ${fishWord(o.choices.join(" "))}` : " -r -F";
+  const value = !o.takesValue ? "" : o.choices.length > 0 ? ` -x -a ${fishWord(o.choices.join(" "))}` : o.paths ? " -r -F" : " -x";
   return `${flags}${value} -d ${fishWord(o.description)}`;
 }
 

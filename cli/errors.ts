@@ -4,8 +4,11 @@ import { formatDiagnostic, type Diagnostic } from "../schema/diagnostics.js";
 import { githubAnnotation, type DiagnosticFormat } from "./annotations.js";
 import { nativeModuleProblem } from "./native-module.js";
 
-/** ExitCode: 0 success (or no changes), 1 error or blocked, 2 changes present (plan --detailed-exitcode), 130 interrupted. */
-export const ExitCode = { ok: 0, error: 1, changes: 2, interrupted: 130 } as const;
+/**
+ * ExitCode: 0 success (or no changes), 1 error or blocked, 2 changes present (plan
+ * --detailed-exitcode), 3 declined at apply's prompt (nothing changed), 130 interrupted.
+ */
+export const ExitCode = { ok: 0, error: 1, changes: 2, declined: 3, interrupted: 130 } as const;
 
 /** exitCodeOf is the exit code a thrown error ends the CLI with: 130 for an interrupted apply, else 1. */
 export function exitCodeOf(err: unknown): number {

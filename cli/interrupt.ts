@@ -15,11 +15,36 @@ export interface Interrupt {
   dispose(): void;
 }
 
+/** READING_INTERRUPTED is what Ctrl-C before any change prints (then the CLI exits 130). */
+export const READING_INTERRUPTED = "Interrupted while reading the workspace; nothing was changed.";
+
+let readingGuard: (() => void) | null = null;
+
+/**
+ * guardReading installs the SIGINT handler of the time before any change (reading files and
+ * the workspace, planning, asking): it says READING_INTERRUPTED and exits 130. onInterrupt
+ * removes it for good, so once an apply starts, Ctrl-C never claims nothing was changed.
+ */
+export function guardReading(
+  write: (line: string) => void = (line) => process.stderr.write(line),
+  proc: Pick<NodeJS.Process, "on" | "off" | "exit"> = process,
+): void {
+  if (readingGuard !== null) return;
+  const onSigint = () => {
+    write(`\n${READING_INTERRUPTED}\n`);
+    proc.exit(INTERRUPTED_EXIT_CODE);
+  };
+  proc.on("SIGINT", onSigint);
+  readingGuard = () => proc.off("SIGINT", onSigint);
+}
+
 /** onInterrupt installs a SIGINT handler: the first aborts `signal` and calls `notify`; the second exits 130 at once. */
 export function onInterrupt(
   notify: (line: string) => void,
   proc: Pick<NodeJS.Process, "on" | "off" | "exit"> = process,
 ): Interrupt {
+  readingGuard?.();
+  readingGuard = () => {};
   const controller = new AbortController();
   const onSigint = () => {
     if (controller.signal.aborted) proc.exit(INTERRUPTED_EXIT_CODE);

@@ -10,6 +10,8 @@ import { registerApply } from "./apply.js";
 import { registerExport } from "./export.js";
 import { registerReview } from "./review.js";
 import { registerCompletion } from "./completion.js";
+import { registerCi } from "./ci.js";
+import { guardReading } from "./interrupt.js";
 
 /**
  * The antryk-access command line: commander wiring only. Each command lives in its
@@ -29,6 +31,8 @@ let diagnostics: DiagnosticFormat = "text";
 program.hook("preAction", (_program, action) => {
   const options = action.opts<{ format?: string; diagnostics?: string }>();
   if (options.format === "github" || options.diagnostics === "github") diagnostics = "github";
+  // Ctrl-C while a command only reads says so and exits 130 (apply takes over when it starts changing).
+  if (["plan", "apply", "export", "review"].includes(action.name())) guardReading();
 });
 
 registerPlan(program);
@@ -37,6 +41,7 @@ registerExport(program);
 registerReview(program);
 registerValidate(program);
 registerServe(program);
+registerCi(program);
 registerCompletion(program);
 
 try {

@@ -119,7 +119,7 @@ async function proceedSet(sessions: SessionSet, planned: readonly PlannedWorkspa
     if (!isInteractive()) throw new ConfigError("apply needs confirmation, but this is not a terminal: pass --auto-approve to apply without asking");
     if (!(await confirmApply())) {
       process.stdout.write("Apply cancelled: nothing was changed.\n");
-      return ExitCode.error;
+      return ExitCode.declined;
     }
     for (const r of toApply) await assertStillPlanned(r, options.allowSelfChange === true);
   }

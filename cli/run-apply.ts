@@ -132,7 +132,7 @@ async function proceed(reviewed: Reviewed, options: ApplyOptions, say: (line: st
     }
     if (!(await confirmApply())) {
       say("Apply cancelled: nothing was changed.");
-      return ExitCode.error;
+      return ExitCode.declined;
     }
     // Minutes may have passed while a person read the plan: apply only what they read.
     await assertStillPlanned(reviewed, options.allowSelfChange === true);

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { MAX_MANAGER_LENGTH, pulumiManager } from "../schema/manager.js";
 
 /**
@@ -10,10 +10,10 @@ import { MAX_MANAGER_LENGTH, pulumiManager } from "../schema/manager.js";
  */
 
 /** resourceManager is the Output manager id of the resource `name` of `type` under `parent`. */
-export function resourceManager(name: string, type: string, opts: pulumi.CustomResourceOptions | undefined): pulumi.Output<string> {
-  const project = pulumi.getProject();
-  const stack = pulumi.getStack();
-  return pulumi.createUrn(name, `pulumi-nodejs:dynamic/antryk:${type}`, opts?.parent, project, stack).apply((urn) => fitManager(pulumiManager(project, stack, urn)));
+export function resourceManager(runtime: typeof pulumi, name: string, type: string, opts: pulumi.CustomResourceOptions | undefined): pulumi.Output<string> {
+  const project = runtime.getProject();
+  const stack = runtime.getStack();
+  return runtime.createUrn(name, `pulumi-nodejs:dynamic/antryk:${type}`, opts?.parent, project, stack).apply((urn) => fitManager(pulumiManager(project, stack, urn)));
 }
 
 /** fitManager shortens a manager id past MAX_MANAGER_LENGTH to its start plus `#` and 16 hex digits of its SHA-256: still unique, still readable. */

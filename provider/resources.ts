@@ -1,6 +1,10 @@
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { resourceManager } from "./manager.js";
 import { AccessProvider } from "./providers.js";
+import { loadPulumi } from "./pulumi-runtime.js";
+
+// Loaded at run time: without @pulumi/pulumi installed, importing this entry says what to install.
+const runtime = await loadPulumi();
 
 /**
  * The Pulumi resources of antryk-access (`antryk-access/provider`): thin
@@ -48,7 +52,7 @@ export type PlanSummaryOutput = Record<string, number>;
  * rail on create and update, and refreshed (with the drift) on read. Replaced only when
  * `workspace` changes.
  */
-export class WorkspaceAccess extends pulumi.dynamic.Resource {
+export class WorkspaceAccess extends runtime.dynamic.Resource {
   declare readonly workspace: pulumi.Output<string>;
   declare readonly owner: pulumi.Output<string>;
   declare readonly revision: pulumi.Output<number>;
@@ -85,11 +89,11 @@ export class WorkspaceAccess extends pulumi.dynamic.Resource {
       managed: undefined,
     };
     // Whether the document is a secret is known only to the program: it travels as an input.
-    const documentSecret = args.document === undefined ? undefined : pulumi.output(pulumi.isSecret(pulumi.output(args.document)));
+    const documentSecret = args.document === undefined ? undefined : runtime.output(runtime.isSecret(runtime.output(args.document)));
     super(
       workspaceAccessProvider,
       name,
-      { ...outputs, ...args, documentSecret, manager: resourceManager(name, "WorkspaceAccess", opts) },
+      { ...outputs, ...args, documentSecret, manager: resourceManager(runtime, name, "WorkspaceAccess", opts) },
       opts,
       "antryk",
       "WorkspaceAccess",
@@ -114,7 +118,7 @@ export interface MemberArgs extends CredentialArgs {
  * delete removes the member or revokes the invitation. Outputs carry the status and ids,
  * never an invitation token.
  */
-export class Member extends pulumi.dynamic.Resource {
+export class Member extends runtime.dynamic.Resource {
   declare readonly workspace: pulumi.Output<string>;
   declare readonly email: pulumi.Output<string>;
   declare readonly role: pulumi.Output<string>;
@@ -139,7 +143,7 @@ export class Member extends pulumi.dynamic.Resource {
       effectivePermissions: undefined,
       adopted: undefined,
     };
-    super(memberProvider, name, { ...outputs, ...args, manager: resourceManager(name, "Member", opts) }, opts, "antryk", "Member");
+    super(memberProvider, name, { ...outputs, ...args, manager: resourceManager(runtime, name, "Member", opts) }, opts, "antryk", "Member");
   }
 }
 
@@ -154,7 +158,7 @@ export interface CustomRoleArgs extends CredentialArgs {
 }
 
 /** CustomRole is one custom role: created or replaced by PUT, deleted by DELETE (a clear error while someone holds it). */
-export class CustomRole extends pulumi.dynamic.Resource {
+export class CustomRole extends runtime.dynamic.Resource {
   declare readonly workspace: pulumi.Output<string>;
   declare readonly roleName: pulumi.Output<string>;
   declare readonly description: pulumi.Output<string>;
@@ -166,7 +170,7 @@ export class CustomRole extends pulumi.dynamic.Resource {
     super(
       customRoleProvider,
       name,
-      { version: undefined, holderCount: undefined, ...args, manager: resourceManager(name, "CustomRole", opts) },
+      { version: undefined, holderCount: undefined, ...args, manager: resourceManager(runtime, name, "CustomRole", opts) },
       opts,
       "antryk",
       "CustomRole",

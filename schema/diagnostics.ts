@@ -16,11 +16,14 @@ export interface Diagnostic {
   line: number;
   column: number;
   path: (string | number)[];
+  /** frame: the lines around the spot with a caret under it (`  7 |     role: …`), for YAML syntax errors, where the position alone is hard to read. */
+  frame?: string[];
 }
 
-/** formatDiagnostic renders `file:line:column severity code message`, the text form of `validate`. */
+/** formatDiagnostic renders `file:line:column severity code message`, the text form of `validate`, then the code frame's lines when there is one. */
 export function formatDiagnostic(d: Diagnostic): string {
-  return `${d.file}:${d.line}:${d.column} ${d.severity} ${d.code} ${d.message}`;
+  const head = `${d.file}:${d.line}:${d.column} ${d.severity} ${d.code} ${d.message}`;
+  return d.frame === undefined ? head : [head, ...d.frame].join("\n");
 }
 
 /** compareDiagnostics orders diagnostics by file, line, column, then code. */

@@ -184,7 +184,10 @@ function toDesiredState(draft: Draft, file: string, locator: SourceLocator, file
     members: draft.members.filter((m) => !m.expired).map(member),
     expiredMembers: draft.members.filter((m) => m.expired).map(member),
   };
-  if (draft.owner) desired.owner = draft.owner.value;
+  if (draft.owner) {
+    desired.owner = draft.owner.value;
+    desired.ownerSource = source(draft.owner.path);
+  }
   if (draft.manager !== undefined) desired.manager = draft.manager;
   const policies = toPolicies(draft.policies, source);
   if (policies.length > 0) desired.policies = policies;

@@ -73,6 +73,8 @@ export const DesiredStateSchema = z.object({
   owner: z.string().optional(),
   /** The file's `manager:` (the id its writes are marked with); absent: antryk-access:<workspace> (fileManager). */
   manager: z.string().optional(),
+  /** Where `owner:` is written (findings about the owner point there); absent with `owner`. */
+  ownerSource: SourceRefSchema.optional(),
   mode: z.enum(["authoritative", "additive"]),
   safety: SafetySchema,
   invitations: InvitationPolicySchema,

@@ -15,8 +15,9 @@ const ANSI = { reset: "\x1b[0m", bold: "\x1b[1m", dim: "\x1b[2m", red: "\x1b[31m
  * workspace, the policy findings (when the file has policies), and then, in review order, every high-risk change and every change that takes
  * access away (role edits name each holder with their effective permissions before and
  * after); then all changes grouped by phase in apply order (high-risk first within each),
- * each with the effective permissions the person gains (`+`) and loses (`-`) — a change
- * already shown under "Review first" as its one line, its details being above —, then
+ * each with the effective permissions the person gains (`+`) and loses (`-`) and, where
+ * there was earlier access, `live since` — a change shown under "Review first" is counted
+ * in its phase's title, never printed twice —, then
  * warnings, safety-rail violations, and the closing summary line. Every value from the
  * file or the workspace is shown with its control, bidi and zero-width characters escaped
  * (`\u001b`). Pure: the same plan and options give the same text; colour only when `color` is true.
@@ -27,15 +28,15 @@ export function renderText(plan: Plan, options: TextOptions): string {
   const lines: string[] = [];
   lines.push(v(`Workspace ${plan.workspace} at ${plan.target} (revision ${plan.liveRevision}, ${plan.mode} mode), read as ${plan.caller}.`));
   if (isLocalTarget(plan.target)) lines.push(paint(ANSI.bold + ANSI.yellow, LOCAL_NOTE));
-  const changeLines = (c: Change, indent: string, brief = false) => {
+  const changeLines = (c: Change, indent: string) => {
     const sym = symbolOf(c);
     const head = v(`${sym} ${verbOf(c)} ${subjectOf(c)}${describeState(c)}`);
     const risk = c.risk === "high" ? ` ${paint(ANSI.bold + ANSI.red, "[high risk]")}` : "";
     lines.push(`${indent}${paint(bySymbol[sym], head)}${risk}  ${paint(ANSI.dim, `(${v(c.reason)})`)}`);
-    if (brief) return;
     for (const line of permissionEffects(c)) lines.push(`${indent}    ${paint(bySymbol[line[0] as Symbol], v(line))}`);
     for (const line of sponsoredLines(c)) lines.push(`${indent}    ${v(line)}`);
-    const since = liveSinceText(c);
+    // Only where there was earlier access: an invitation of someone new or a new role has no history to name.
+    const since = c.liveSince === null && (c.kind === "inviteMember" || c.kind === "createRole") ? null : liveSinceText(c);
     if (since !== null) lines.push(`${indent}    ${paint(ANSI.dim, v(`live since: ${since}`))}`);
   };
 
@@ -55,10 +56,15 @@ export function renderText(plan: Plan, options: TextOptions): string {
     }
   }
 
+  // Each change is printed once: a phase lists what "Review first" did not, and counts what it did.
   const reviewed = new Set(review);
   for (const [phase, changes] of changesByPhase(plan.changes)) {
-    lines.push("", paint(ANSI.bold, `${PHASE_TITLES[phase]}:`));
-    for (const c of changes) changeLines(c, "  ", reviewed.has(c));
+    const rest = changes.filter((c) => !reviewed.has(c));
+    const above = changes.length - rest.length;
+    if (rest.length === 0) continue;
+    const note = above === 0 ? "" : ` (${above} more under Review first)`;
+    lines.push("", paint(ANSI.bold, `${PHASE_TITLES[phase]}${note}:`));
+    for (const c of rest) changeLines(c, "  ");
   }
 
   if (plan.warnings.length > 0) {
@@ -72,7 +78,9 @@ export function renderText(plan: Plan, options: TextOptions): string {
       if (x.override !== undefined) lines.push(`      override: ${v(x.override)}`);
     }
   }
-  lines.push("", paint(ANSI.bold, v(summaryLine(plan.summary, plan.warnings, fileOf(plan)))));
+  // A blocked plan never says "No changes": the workspace may well differ from the file.
+  if (plan.violations.length === 0 || plan.changes.length > 0) lines.push("", paint(ANSI.bold, v(summaryLine(plan.summary, plan.warnings, fileOf(plan)))));
+  else lines.push("");
   if (plan.violations.length > 0) lines.push(paint(ANSI.bold + ANSI.red, blockedLine(plan)));
   return `${lines.join("\n")}\n`;
 }

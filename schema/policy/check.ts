@@ -52,9 +52,10 @@ export function liveOnlyPolicies(desired: DesiredState): string[] {
 /**
  * checkPolicies is `validate`'s policy stage: each finding of the file's policies over
  * desiredPeople as a Diagnostic (code `policy:<name>`, message `<who> <why>`), at the
- * person's entry (in `members` or in their group), at the custom role a limit counts, or at
- * the policy (a limit on a permission or a built-in role, a finding about the owner).
- * Policies about activity are left out: the file does not know who uses their access.
+ * person's entry (in `members` or in their group), the owner's at `owner:`, at the custom role
+ * a limit counts, or at the policy (a limit on a permission or a built-in role, a finding
+ * about an owner the file does not name). Policies about activity are left out: the file does
+ * not know who uses their access.
  */
 export function checkPolicies(desired: DesiredState, now: Date): Diagnostic[] {
   // Activity (inactiveFor) is known only to a live workspace: plan and review judge those policies; validate skips them (liveOnlyPolicies).
@@ -62,10 +63,11 @@ export function checkPolicies(desired: DesiredState, now: Date): Diagnostic[] {
   if (policies.length === 0) return [];
   const entries = new Map(desired.members.map((m) => [normalizeEmail(m.email), m.source]));
   const roles = new Map(desired.roles.map((r) => [r.name, r.source]));
+  const owner = desired.owner === undefined ? undefined : normalizeEmail(desired.owner);
   // A limit is about a count: it points at the custom role it counts, else at the policy.
   const byName = new Map(policies.map((p) => [p.name, (p.rule.kind === "limit" && "role" in p.rule.limit ? roles.get(p.rule.limit.role) : undefined) ?? p.source]));
   return evaluatePolicies(policies, desiredPeople(desired), now).map((v: PolicyViolation): Diagnostic => {
-    const at = (v.email !== null ? entries.get(v.email) : undefined) ?? byName.get(v.policy)!;
+    const at = (v.email !== null ? (entries.get(v.email) ?? (v.email === owner ? desired.ownerSource : undefined)) : undefined) ?? byName.get(v.policy)!;
     return { severity: v.severity, code: `policy:${v.policy}`, message: `${v.subject} ${v.message}`, file: at.file, line: at.line, column: at.column, path: at.path };
   });
 }

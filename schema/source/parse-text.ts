@@ -67,7 +67,10 @@ export function parseWithYaml(text: string, file: string): ParsedText {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, version: "1.2" });
   if (doc.errors.length > 0) {
-    return { ok: false, diagnostics: doc.errors.map((e) => yamlErrorDiagnostic(e, text, file, lineCounter)) };
+    // One finding per spot: the parser often reports one mistake twice (or at each line it unsettles).
+    const diagnostics = doc.errors.map((e) => yamlErrorDiagnostic(e, text, file, lineCounter));
+    const seen = new Set<number>();
+    return { ok: false, diagnostics: diagnostics.filter((d) => !seen.has(d.line) && seen.add(d.line) !== undefined) };
   }
   try {
     return { ok: true, value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), locator: yamlLocator(doc, lineCounter) };
@@ -93,7 +96,30 @@ function yamlErrorDiagnostic(e: YAMLError, text: string, file: string, lineCount
   if (e.code === "MULTIPLE_DOCS") {
     return { ...base, code: "yaml-syntax", message: "YAML syntax: the file holds more than one YAML document (---); an access file is a single document" };
   }
-  return { ...base, code: "yaml-syntax", message: `YAML syntax: ${e.message.split("\n", 1)[0]}` };
+  return { ...base, code: "yaml-syntax", message: `YAML syntax: ${e.message.split("\n", 1)[0]}${syntaxHint(text, line)}`, frame: codeFrame(text, line, col) };
+}
+
+/** syntaxHint names the usual cause of a YAML syntax error at `line`: a tab, or indentation that does not line up. */
+function syntaxHint(text: string, line: number): string {
+  const near = text.split("\n").slice(Math.max(0, line - 2), line + 1);
+  if (near.some((l) => /^[ ]*\t/.test(l))) return "; indent with spaces, not tabs";
+  return "; check the indentation: keys of one map, and the `- ` of one list's items, start at the same column";
+}
+
+/** codeFrame is the line before, the line of the spot and the line after, numbered, with a caret under `column`. */
+function codeFrame(text: string, line: number, column: number): string[] {
+  const lines = text.split("\n");
+  const first = Math.max(1, line - 1);
+  const last = Math.min(lines.length, line + 1);
+  const width = String(last).length;
+  const shown = (s: string) => s.replace(/\t/g, "→").replace(/\r$/, "");
+  const frame: string[] = [];
+  for (let n = first; n <= last; n++) {
+    if (n === last && n !== line && (lines[n - 1] ?? "").trim() === "") continue;
+    frame.push(`  ${String(n).padStart(width)} | ${shown(lines[n - 1] ?? "")}`.trimEnd());
+    if (n === line) frame.push(`  ${" ".repeat(width)} | ${" ".repeat(Math.max(0, column - 1))}^`);
+  }
+  return frame;
 }
 
 /** findControlCharacter finds the first character YAML text may not contain (binary input). */

@@ -3,8 +3,31 @@ import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { MIGRATIONS } from "./migrations.js";
 
-/** Db is the reference server's SQLite handle (better-sqlite3, synchronous). */
-export type Db = Database.Database;
+/**
+ * SqlStatement is the part of a better-sqlite3 prepared statement the server uses. It is
+ * declared here, not taken from @types/better-sqlite3, so the published types need nothing
+ * outside `dependencies` (a consumer with `skipLibCheck: false` type-checks them).
+ */
+export interface SqlStatement<Params extends unknown[] = unknown[], Result = unknown> {
+  run(...params: Params): { changes: number; lastInsertRowid: number | bigint };
+  get(...params: Params): Result | undefined;
+  all(...params: Params): Result[];
+}
+
+/** SqlTransaction runs its function in a transaction; `immediate()` takes the write lock first. */
+export interface SqlTransaction<T> {
+  (): T;
+  immediate(): T;
+}
+
+/** Db is the reference server's SQLite handle (better-sqlite3, synchronous), as far as the server uses it. */
+export interface Db {
+  prepare<Params extends unknown[] | {} = unknown[], Result = unknown>(sql: string): Params extends unknown[] ? SqlStatement<Params, Result> : SqlStatement<[Params], Result>;
+  transaction<T>(fn: () => T): SqlTransaction<T>;
+  pragma(source: string, options?: { simple?: boolean }): unknown;
+  exec(sql: string): unknown;
+  close(): unknown;
+}
 
 /**
  * openDatabase opens (creating it and its folder if needed) the workspace database at
@@ -21,7 +44,7 @@ export function openDatabase(path: string): Db {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     closeSync(openSync(path, "a", 0o600)); // creates it private; an existing file keeps its mode
   }
-  const db = new Database(path);
+  const db: Db = new Database(path);
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");
   db.pragma("foreign_keys = ON");

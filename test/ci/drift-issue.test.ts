@@ -43,12 +43,23 @@ function stub(open: Issue[]) {
   return { github, calls };
 }
 
-const update = { title: "Access drift in acme-prod: corrected", body: `${MARKER}\nreport` };
+const update = { title: "Access drift in acme-prod: corrected", body: `${MARKER}\nreport`, date: "2026-12-08" };
 
 describe("upsertIssue keeps one issue, by marker AND author", () => {
   it.each<[string, Issue[], Parameters<typeof upsertIssue>[2], string[]]>([
     ["none open, drift: opens one", [], update, ["list open", 'create "Access drift in acme-prod: corrected"']],
-    ["its own open issue, drift: updates it", [{ number: 4, body: `${MARKER}\nold`, user: bot }], update, ["list open", 'update #4 "Access drift in acme-prod: corrected"']],
+    [
+      "its own open issue, drift: logs the night as a dated comment, then updates it",
+      [{ number: 4, body: `${MARKER}\nold`, user: bot }],
+      update,
+      ["list open", "comment #4: ### 2026-12-08: Access drift in acme-prod: corrected\n\nreport", 'update #4 "Access drift in acme-prod: corrected"'],
+    ],
+    [
+      "its own open issue, a transient failure: logged, the body and title kept",
+      [{ number: 4, body: `${MARKER}\nold`, user: bot }],
+      { ...update, title: "Access drift check in acme-prod: failed", transient: true },
+      ["list open", "comment #4: ### 2026-12-08: Access drift check in acme-prod: failed (the issue above is unchanged)\n\nreport"],
+    ],
     [
       "its own open issue, no drift: comments and closes it",
       [{ number: 4, body: `${MARKER}\nold`, user: bot }],
@@ -174,6 +185,13 @@ describe("renderReport", () => {
     expect(body).toContain("- `bob@acme.io`: `account-admin` → `developer` — changed by `alice@acme.io`");
   });
 
+  it("drift (correct mode): the issue says a correction waits for approval, before the correct job runs", () => {
+    const body = renderReport({ status: "drift", changes: [bobPromoted] }, { ...run, mode: "correct" });
+    expect(body).toContain("A correction that puts it back is waiting for approval");
+    expect(body).toContain("nothing was changed yet");
+    expect(body).toContain("- `bob@acme.io`: `account-admin` → `developer` — changed by `alice@acme.io`");
+  });
+
   it("failed: what applied, what failed and why, the verification", () => {
     const body = renderReport(
       {
@@ -235,8 +253,8 @@ describe("reportDrift, the step: reads the run's files", () => {
     const { github, calls } = stub([{ number: 3, body: `${MARKER}\nold`, user: bot }]);
     const origUpdate = github.rest.issues.update;
     github.rest.issues.update = async (a) => (bodies.push((a as { body?: string }).body ?? ""), origUpdate(a));
-    expect(await reportDrift({ github, context, env: { DRIFT_STAGE: "correct", DRIFT_EXIT: "2" }, cwd })).toBe("updated #3");
-    expect(calls).toEqual(["list open", 'update #3 "Access drift in acme-prod: corrected"']);
+    expect(await reportDrift({ github, context, env: { DRIFT_STAGE: "correct", DRIFT_EXIT: "2", DRIFT_DATE: "2026-12-08T03:17:00Z" }, cwd })).toBe("updated #3");
+    expect(calls.map((c) => c.split("\n", 1)[0])).toEqual(["list open", "comment #3: ### 2026-12-08: Access drift in acme-prod: corrected", 'update #3 "Access drift in acme-prod: corrected"']);
     expect(bodies[0]).toContain("`bob@acme.io`: `account-admin` → `developer` — changed by `alice@acme.io` through the dashboard");
   });
 

@@ -104,7 +104,12 @@ describe("the workflow's shape", () => {
     const skipped = step("plan", "Plan skipped for a fork");
     expect(skipped.if).toBe("env.FORK == 'true'");
     expect(skipped.run).toContain("plan skipped: no credentials for forks");
-    expect(step("plan", "Plan").if).toBe("env.FORK != 'true'");
+    expect(step("plan", "Plan").if).toBe("env.FORK != 'true' && env.NO_TOKEN != 'true'");
+    // Dependabot (no secrets): validated, a notice, never a failure.
+    expect(workflow.jobs.plan!.env!.NO_TOKEN).toBe("${{ secrets.ANTRYK_PLAN_TOKEN == '' }}");
+    const noToken = step("plan", "Plan skipped without a token");
+    expect(noToken.if).toBe("env.FORK != 'true' && env.NO_TOKEN == 'true'");
+    expect(noToken.run).toContain("::notice title=antryk-access::plan skipped: this run has no ANTRYK_PLAN_TOKEN (Dependabot");
     expect(step("plan", "Post the plan on the pull request").if).toContain("env.FORK != 'true'");
   });
 });
@@ -139,6 +144,19 @@ async function runStep(s: Step, code: number, extraEnv: Record<string, string> =
   };
   return { ...r, output: readFileSync(output, "utf8"), summary: readFileSync(summary, "utf8"), file };
 }
+
+describe("concurrency", () => {
+  it("is per job, keyed per workspace: no workflow-wide group a waiting correction could hold", () => {
+    expect((parse(text) as Record<string, unknown>).concurrency).toBeUndefined();
+    const groups = Object.fromEntries(Object.entries(workflow.jobs).map(([name, job]) => [name, (job as Job & { concurrency?: { group: string } }).concurrency?.group]));
+    expect(groups).toEqual({
+      plan: "antryk-access-plan-${{ vars.ANTRYK_WORKSPACE || github.repository }}-${{ github.event.pull_request.number }}",
+      apply: "antryk-access-apply-${{ vars.ANTRYK_WORKSPACE || github.repository }}",
+      drift: "antryk-access-drift-${{ vars.ANTRYK_WORKSPACE || github.repository }}",
+      correct: "antryk-access-correct-${{ vars.ANTRYK_WORKSPACE || github.repository }}",
+    });
+  });
+});
 
 describe("exit codes", () => {
   it.each([
@@ -218,10 +236,8 @@ describe("the drift correction jobs", () => {
     for (const job of [drift, correct]) expect(job.permissions).toEqual({ contents: "read", issues: "write" });
   });
 
-  it("reports in the issue: the drift job unless a drift goes on to be corrected, the correct job always once apply ran", () => {
-    expect(step("drift", "Report in the drift issue").if).toBe(
-      "always() && steps.plan.outputs.exitcode != '' && !(steps.plan.outputs.exitcode == '2' && env.MODE == 'correct')",
-    );
+  it("reports in the issue: the drift job always (before a correction waits for approval), the correct job always once apply ran", () => {
+    expect(step("drift", "Report in the drift issue").if).toBe("always() && steps.plan.outputs.exitcode != ''");
     expect(step("drift", "Report in the drift issue").env).toEqual({ DRIFT_STAGE: "detect", DRIFT_EXIT: "${{ steps.plan.outputs.exitcode }}", DRIFT_MODE: "${{ env.MODE }}" });
     expect(step("correct", "Report in the drift issue").if).toBe("always() && steps.apply.outputs.exitcode != ''");
     expect(step("correct", "Report in the drift issue").env).toEqual({ DRIFT_STAGE: "correct", DRIFT_EXIT: "${{ steps.apply.outputs.exitcode }}", DRIFT_MODE: "correct" });

@@ -51,7 +51,7 @@ async function bashComplete(words: string[], script = scripts.bash!, fn = "_antr
 
 describe("bash", () => {
   it.each<[string[], string[]]>([
-    [["antryk-access", ""], ["--help", "--version", "-V", "-h", "apply", "completion", "export", "plan", "review", "serve", "validate"]],
+    [["antryk-access", ""], ["--help", "--version", "-V", "-h", "apply", "ci", "completion", "export", "plan", "review", "serve", "validate"]],
     [["antryk-access", "va"], ["validate"]],
     [["antryk-access", "validate", "--format", ""], ["github", "json", "text"]],
     [["antryk-access", "plan", "--format", "m"], ["markdown"]],
@@ -61,6 +61,11 @@ describe("bash", () => {
     [["antryk-access", "apply", "pl"], ["plan.json"]],
     [["antryk-access", "completion", ""], ["bash", "fish", "zsh"]],
     [["antryk-access", "export", "-o", "acc"], ["access.yaml"]],
+    // A value that is not a path completes to nothing, never to file names.
+    [["antryk-access", "plan", "--api-url", ""], []],
+    [["antryk-access", "apply", "--concurrency", ""], []],
+    [["antryk-access", "review", "--stale-after", ""], []],
+    [["antryk-access", "plan", "--token-file", "acc"], ["access.yaml"]],
   ])("%j", async (words, expected) => {
     expect(await bashComplete(words)).toEqual(expected);
   });
@@ -76,6 +81,13 @@ describe("bash", () => {
   });
 });
 
+// .ci/run installs zsh and fish: in CI a missing shell is a failure, never a silent skip.
+describe.runIf(process.env.CI !== undefined && process.env.CI !== "")("the shells in CI", () => {
+  it("has zsh and fish installed", () => {
+    expect({ zsh: ZSH !== undefined, fish: FISH !== undefined }).toEqual({ zsh: true, fish: true });
+  });
+});
+
 describe.skipIf(FISH === undefined)("fish", () => {
   async function fishComplete(line: string): Promise<string[]> {
     const r = await exec(FISH!, ["--no-config", "-c", `source '${scripts.fish}'; complete -C '${line}'`]);
@@ -84,11 +96,13 @@ describe.skipIf(FISH === undefined)("fish", () => {
   }
 
   it.each<[string, string[]]>([
-    ["antryk-access ", ["apply", "completion", "export", "plan", "review", "serve", "validate"]],
+    ["antryk-access ", ["apply", "ci", "completion", "export", "plan", "review", "serve", "validate"]],
     ["antryk-access validate --format ", ["github", "json", "text"]],
     ["antryk-access plan --f", ["--file", "--format"]],
     ["antryk-access validate -f acc", ["access.yaml"]],
     ["antryk-access completion ", ["bash", "fish", "zsh"]],
+    ["antryk-access plan --api-url ", []],
+    ["antryk-access serve --port ", []],
   ])("%j", async (line, expected) => {
     expect(await fishComplete(line)).toEqual(expected);
   });
@@ -128,7 +142,7 @@ describe.skipIf(ZSH === undefined)("zsh", () => {
   it.each<[string, string[]]>([
     ["antryk-access validate --format ", ["github", "json", "text"]],
     ["antryk-access completion ", ["bash", "fish", "zsh"]],
-    ["antryk-access ", ["apply", "completion", "export", "plan", "review", "serve", "validate"]],
+    ["antryk-access ", ["apply", "ci", "completion", "export", "plan", "review", "serve", "validate"]],
   ])("%j completes %j", async (line, expected) => {
     const screen = await zshComplete(line, expected.at(-1)!);
     const after = screen.slice(screen.lastIndexOf(line) + line.length);

@@ -46,7 +46,7 @@ const pending = async () => [
 describe.skipIf(!existsSync(TERMINAL_SCRIPT))("apply of several workspaces on a terminal", () => {
   it("asks once for the whole set; anything but yes changes nothing in any workspace", async () => {
     const r = await onTerminal(["apply", "-f", "access"], "no", { env: env(), cwd: server.dir });
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(3); // declined: not an error
     expect(r.output).toContain("=== acme-prod (access/prod.yaml) ===");
     expect(r.output).toContain("=== acme-staging (access/staging.yaml) ===");
     expect(r.output.split(APPLY_PROMPT).length - 1).toBe(1);

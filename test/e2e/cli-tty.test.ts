@@ -48,7 +48,7 @@ describe.skipIf(!existsSync(TERMINAL_SCRIPT))("apply on a terminal", () => {
     expect(r.output).toContain(APPLY_PROMPT);
     expect(r.output).toContain("Apply cancelled: nothing was changed.");
     expect(r.output).toContain(`${ESC}32m+ invite`); // colour on a terminal
-    expect(r.code, r.output).toBe(1);
+    expect(r.code, r.output).toBe(3); // declined: not an error
     expect(await auditCount(server)).toBe(before);
   });
 

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -58,7 +58,7 @@ describe("the packed tarball", () => {
 
   it("declares the Node.js floor it documents and no placeholder metadata", () => {
     const manifest = JSON.parse(readFileSync(join(project, "node_modules/antryk-access/package.json"), "utf8")) as Record<string, unknown>;
-    expect(manifest.engines).toEqual({ node: ">=20.18" });
+    expect(manifest.engines).toEqual({ node: ">=20.18.1" });
     expect(manifest.license).toBe("Apache-2.0");
     expect(JSON.stringify(manifest)).not.toMatch(/example\.com|TODO|OWNER\/REPO/i);
   });
@@ -106,6 +106,62 @@ describe("installed into a project", () => {
     expect(result).toMatchObject({ code: 0, stderr: "" });
     // The entry keeps `operations` for provider texts stored by earlier versions (provider/index.ts).
     expect(result.stdout.trim()).toBe("function function function customRole,member,workspaceAccess true");
+  });
+});
+
+describe("antryk-access/provider without its optional peer @pulumi/pulumi", () => {
+  it("says what to install instead of a bare ERR_MODULE_NOT_FOUND; the library and the CLI still work", async () => {
+    const bare = join(dir, "no-pulumi");
+    const bareBin = await installInto(bare, packed.tarball);
+    rmSync(join(bare, "node_modules", "@pulumi", "pulumi"));
+    const entry = await run(process.execPath, ["--input-type=module", "-e", `await import("antryk-access/provider")`], bare, userEnv());
+    expect(entry.code).toBe(1);
+    expect(entry.stderr).toContain("antryk-access/provider needs @pulumi/pulumi (an optional peer dependency, ^3.248.0), which is not installed here: run `npm install @pulumi/pulumi`");
+    const library = await run(process.execPath, ["--input-type=module", "-e", `const m = await import("antryk-access"); console.log(typeof m.computePlan)`], bare, userEnv());
+    expect(library).toMatchObject({ code: 0, stdout: "function\n" });
+    expect((await run(process.execPath, [bareBin, "validate", "-f", "node_modules/antryk-access/examples/access.yaml"], bare, userEnv())).code).toBe(0);
+  });
+});
+
+// A consumer's TypeScript project with @types/node and nothing else: the published types need
+// nothing outside `dependencies` (no @types/better-sqlite3), checked with skipLibCheck off.
+describe("the published types in a consumer's type check", () => {
+  const settings: Record<string, { module: string; moduleResolution: string }> = {
+    node16: { module: "node16", moduleResolution: "node16" },
+    nodenext: { module: "nodenext", moduleResolution: "nodenext" },
+    bundler: { module: "esnext", moduleResolution: "bundler" },
+  };
+  it.each(Object.keys(settings))("type-checks under moduleResolution %s with skipLibCheck false", async (name) => {
+    const consumer = join(dir, `types-${name}`);
+    mkdirSync(join(consumer, "node_modules", "@types"), { recursive: true });
+    symlinkSync(join(project, "node_modules", "antryk-access"), join(consumer, "node_modules", "antryk-access"));
+    for (const dep of readdirSync(join(project, "node_modules"))) {
+      if (dep !== "antryk-access" && dep !== ".bin") symlinkSync(join(project, "node_modules", dep), join(consumer, "node_modules", dep));
+    }
+    symlinkSync(join(ROOT, "node_modules", "@types", "node"), join(consumer, "node_modules", "@types", "node"));
+    writeFileSync(join(consumer, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
+    writeFileSync(
+      join(consumer, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: { ...settings[name], target: "es2022", lib: ["es2023"], strict: true, noEmit: true, skipLibCheck: false, types: ["node"] },
+        files: ["consumer.ts"],
+      }),
+    );
+    writeFileSync(
+      join(consumer, "consumer.ts"),
+      [
+        `import { computePlan, startServer, initWorkspace, type Plan, type ServerOptions } from "antryk-access";`,
+        `import { WorkspaceAccess } from "antryk-access/provider";`,
+        `import { operations } from "antryk-access/provider/operations";`,
+        `const options: ServerOptions = { dbPath: ":memory:" };`,
+        `export const used: unknown[] = [computePlan, startServer, initWorkspace, WorkspaceAccess, operations, options];`,
+        `export type Used = Plan;`,
+        "",
+      ].join("\n"),
+    );
+    const result = await run(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], consumer, userEnv());
+    expect(result.stdout + result.stderr).toBe("");
+    expect(result.code).toBe(0);
   });
 });
 

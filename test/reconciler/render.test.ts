@@ -19,13 +19,21 @@ describe("renderText", () => {
     expect(renderText(planOf(converged), { color: false }).trimEnd().split("\n").at(-1)).toBe("No changes. The workspace matches access.yaml.");
   });
 
-  it("groups by phase in apply order and puts high-risk changes first in each phase", () => {
+  it("prints each change once: the phases in apply order list what Review first did not, and count what it did", () => {
     const text = renderText(planOf(highRisk), { color: false });
     const headings = text.split("\n").filter((l) => /^[A-Z].*:$/.test(l));
-    expect(headings).toEqual(["Review first (5 taking access away or high risk):", "Roles:", "Invitations and promotions:", "Demotions (changes that take permissions away):"]);
-    const grants = text.slice(text.indexOf("Invitations and promotions:"), text.indexOf("Demotions"));
-    const marks = grants.split("\n").filter((l) => /^  [+~-] /.test(l)).map((l) => l.includes("[high risk]"));
-    expect(marks).toEqual([true, true, true, false]);
+    expect(headings).toEqual(["Review first (5 taking access away or high risk):", "Invitations and promotions (3 more under Review first):"]);
+    const heads = text.split("\n").filter((l) => /^  [+~-] /.test(l));
+    expect(heads.length).toBe(planOf(highRisk).changes.length);
+    expect(new Set(heads).size).toBe(heads.length);
+    expect(heads.at(-1)).not.toContain("[high risk]");
+  });
+
+  it("a blocked plan never says No changes, even with nothing to change", () => {
+    const plan = { ...planOf(blocked), changes: [], summary: planOf(converged).summary };
+    const text = renderText(plan, { color: false });
+    expect(text).not.toContain("No changes");
+    expect(text.trimEnd().split("\n").at(-1)).toMatch(/^Blocked: \d+ safety rail violations?; nothing will be changed\.$/);
   });
 
   it("uses ANSI colour only when asked, and the words are the same either way", () => {

@@ -190,3 +190,23 @@ describe("group names obey the identity grammar", () => {
     expect(found[0]!.message).toContain(codePoint);
   });
 });
+
+describe("validate's policy stage: a finding about the owner points at `owner:`", () => {
+  it("at the owner's own line, not at each policy", () => {
+    const text = [
+      ...BASE.map((l) => l.replace("owner: founder@acme.io", "owner: boss@other.io")),
+      "  - name: no-external-admins",
+      "    match: { emailDomainNot: [acme.io] }",
+      "    deny: { permissions: [access:manage] }",
+      "  - name: externals-expire",
+      "    match: { emailDomainNot: [acme.io] }",
+      "    require: { expires: true }",
+      "",
+    ].join("\n");
+    const found = checkPolicies(check(text).desired!, new Date("2026-11-30T00:00:00Z"));
+    expect(found.map((d) => [d.code, d.line, d.column])).toEqual([
+      ["policy:no-external-admins", 3, 8],
+      ["policy:externals-expire", 3, 8],
+    ]);
+  });
+});

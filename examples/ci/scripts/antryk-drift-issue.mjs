@@ -72,7 +72,9 @@ export function renderReport(outcome, run) {
   switch (outcome.status) {
     case "drift":
       out.push(
-        `The workspace ${code(run.workspace)} differs from access.yaml. Nothing was changed (mode ${code(run.mode)}): merge a change to access.yaml that keeps what should stay, or run the workflow with mode \`correct\` to put the workspace back.`,
+        run.mode === "correct"
+          ? `The workspace ${code(run.workspace)} differs from access.yaml. A correction that puts it back is waiting for approval (the \`correct\` job, environment \`antryk-production\`); nothing was changed yet. To keep a hand change instead, merge it into access.yaml and reject the correction.`
+          : `The workspace ${code(run.workspace)} differs from access.yaml. Nothing was changed (mode ${code(run.mode)}): merge a change to access.yaml that keeps what should stay, or run the workflow with mode \`correct\` to put the workspace back.`,
         "",
         ...outcome.changes.map((c) => `- ${describe(c)}${attribution(c.liveSince)}`),
       );
@@ -126,11 +128,14 @@ export function renderReport(outcome, run) {
 
 /**
  * upsertIssue keeps the one drift issue: an open issue by BOT whose body starts with MARKER
- * is updated (or, for a clean run, commented on and closed); none is created for a dirty
- * run; a clean run with none open does nothing. Returns what it did.
+ * gets each run's report as a comment headed by its date (the log of every night, never
+ * overwritten), and its title and body become the latest report, except after a transient
+ * failure (`transient`: the tool could not run to its end), which leaves them as the last
+ * real report said; a clean run comments and closes it; one is created for a dirty run
+ * when none is open; a clean run with none open does nothing. Returns what it did.
  * @param {any} github an Octokit as github-script passes it (only `paginate` and `rest.issues` are used)
  * @param {{ owner: string, repo: string }} repo
- * @param {{ title: string, body: string } | { closeWith: string }} update
+ * @param {{ title: string, body: string, date?: string, transient?: boolean } | { closeWith: string }} update
  * @returns {Promise<string>}
  */
 export async function upsertIssue(github, repo, update) {
@@ -146,6 +151,10 @@ export async function upsertIssue(github, repo, update) {
     return `closed #${mine.number}`;
   }
   if (mine) {
+    const report = update.body.startsWith(MARKER) ? update.body.slice(MARKER.length).replace(/^\n/, "") : update.body;
+    const heading = `### ${update.date ?? new Date().toISOString().slice(0, 10)}: ${update.title}${update.transient ? " (the issue above is unchanged)" : ""}`;
+    await github.rest.issues.createComment({ ...repo, issue_number: mine.number, body: `${heading}\n\n${report}` });
+    if (update.transient) return `logged on #${mine.number}`;
     await github.rest.issues.update({ ...repo, issue_number: mine.number, title: update.title, body: update.body });
     return `updated #${mine.number}`;
   }
@@ -186,7 +195,8 @@ export async function reportDrift({ github, context, core, env = process.env, cw
     done = await upsertIssue(github, { owner, repo }, { closeWith: `No drift: ${code(run.workspace)} matches access.yaml again. [The run](${run.url})` });
   } else {
     const body = renderReport(outcome, run);
-    done = await upsertIssue(github, { owner, repo }, { title: title(outcome, run.workspace), body });
+    const date = (env.DRIFT_DATE || new Date().toISOString()).slice(0, 10);
+    done = await upsertIssue(github, { owner, repo }, { title: title(outcome, run.workspace), body, date, transient: outcome.status === "error" });
     if (core?.summary) await core.summary.addRaw(body).write();
   }
   core?.info?.(`antryk-access drift issue: ${done}`);
