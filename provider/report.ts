@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { CHANGE_KIND_TABLE, subjectOf, symbolOf, takesPersonAway } from "../reconciler/change-kinds.js";
 import type { Plan } from "../reconciler/plan.js";
 import { summaryLine } from "../reconciler/render/index.js";
@@ -32,7 +33,17 @@ export function planReport(label: string, plan: Plan): string[] {
   return lines.map((line) => `${label}: ${line}`);
 }
 
-/** logLines writes lines to the host's stdout, which the engine shows as diagnostics of the operation. */
+/**
+ * logSink routes diagnostic lines for the call running in it: the native plugin
+ * (provider/native/) runs each call with a sink that sends them to the engine's Log
+ * service with the resource's URN, since the engine hides a native plugin's stdout.
+ */
+export const logSink = new AsyncLocalStorage<(lines: readonly string[]) => void>();
+
+/** logLines writes lines to the call's logSink, else to the host's stdout, which the engine shows as diagnostics of the operation. */
 export function logLines(lines: readonly string[]): void {
-  if (lines.length > 0) process.stdout.write(`${lines.join("\n")}\n`);
+  if (lines.length === 0) return;
+  const sink = logSink.getStore();
+  if (sink !== undefined) sink(lines);
+  else process.stdout.write(`${lines.join("\n")}\n`);
 }

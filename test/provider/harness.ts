@@ -71,6 +71,8 @@ export interface DiffResult {
   changes: DiffChanges;
   replaces: string[];
   deleteBeforeReplace: boolean;
+  /** detailed: the provider's detailed diff, property → kind (the native plugin sends one; the dynamic host never does). */
+  detailed?: Record<string, string>;
 }
 
 /** InitFailed is the detail a Create/Update error carries when the resource exists but is not fully applied. */
@@ -108,6 +110,24 @@ function initFailedOf(metadata: { get(key: string): unknown[] } | undefined): In
 
 const toStruct = (value: Props) => structproto.Struct.fromJavaScript(value);
 
+/** PROTO are the engine's generated message classes, for tests that build other requests. */
+export const PROTO = { provproto, grpc, structproto, requireFromPulumi, toStruct };
+
+const DETAILED_KINDS = ["add", "add-replace", "delete", "delete-replace", "update", "update-replace"] as const;
+
+/** diffResultOf decodes a DiffResponse; `detailed` (property → kind) only when the provider sent a detailed diff. */
+export function diffResultOf(resp: any): DiffResult {
+  const kinds = provproto.DiffResponse.DiffChanges;
+  const changes: DiffChanges = resp.getChanges() === kinds.DIFF_SOME ? "some" : resp.getChanges() === kinds.DIFF_NONE ? "none" : "unknown";
+  const result: DiffResult = { changes, replaces: resp.getReplacesList(), deleteBeforeReplace: resp.getDeletebeforereplace() };
+  if (resp.getHasdetaileddiff()) {
+    const detailed: Record<string, string> = {};
+    resp.getDetaileddiffMap().forEach((v: any, k: string) => (detailed[k] = DETAILED_KINDS[v.getKind() as number] ?? "unknown"));
+    result.detailed = detailed;
+  }
+  return result;
+}
+
 /** ProviderHost is one running dynamic-provider host process and a gRPC client to it. */
 export class ProviderHost {
   private stderrText = "";
@@ -126,8 +146,9 @@ export class ProviderHost {
    * is where the serialized provider resolves `antryk-access` from) and waits for the
    * port line on stdout.
    */
-  static async start(options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<ProviderHost> {
-    const child = spawn(process.execPath, [HOST_SCRIPT, "127.0.0.1:1"], {
+  static async start(options: { cwd?: string; env?: NodeJS.ProcessEnv; args?: string[] } = {}): Promise<ProviderHost> {
+    // `args` starts another plugin the same way (test/provider/native/engine.ts: the native plugin and the engine address it logs to).
+    const child = spawn(process.execPath, options.args ?? [HOST_SCRIPT, "127.0.0.1:1"], {
       cwd: options.cwd ?? REPO_ROOT,
       env: options.env ?? stripAntrykEnv(process.env),
       stdio: ["ignore", "pipe", "pipe"],
@@ -234,10 +255,12 @@ export class ProviderHost {
     req.setNews(toStruct(plain(news)));
     if (oldInputs) req.setOldInputs(toStruct(plain(oldInputs)));
     const resp = await this.call<any>("diff", req);
-    const kinds = provproto.DiffResponse.DiffChanges;
-    const changes: DiffChanges =
-      resp.getChanges() === kinds.DIFF_SOME ? "some" : resp.getChanges() === kinds.DIFF_NONE ? "none" : "unknown";
-    return { changes, replaces: resp.getReplacesList(), deleteBeforeReplace: resp.getDeletebeforereplace() };
+    return diffResultOf(resp);
+  }
+
+  /** rpc calls any other method with a request the caller built (CheckConfig, DiffConfig, GetSchema, Cancel: test/provider/native/engine.ts). */
+  rpc<T>(method: string, request: unknown): Promise<T> {
+    return this.call<T>(method, request);
   }
 
   async create(urn: string, properties: Props): Promise<{ id: string; properties: Props }> {
@@ -331,14 +354,14 @@ export class EngineResource {
     private readonly host: ProviderHost,
     readonly type: string,
     readonly name: string,
-    private readonly providerText: string,
+    private readonly providerText: string | null,
   ) {
     this.urn = `urn:pulumi:test::antryk-access-test::${type}::${name}`;
   }
 
-  /** inputsOf adds `__provider`, as `pulumi.dynamic.Resource` does. */
+  /** inputsOf adds `__provider`, as `pulumi.dynamic.Resource` does (a native resource, with no provider text, has none). */
   private withProvider(inputs: Props): Props {
-    return { ...inputs, __provider: this.providerText };
+    return this.providerText === null ? inputs : { ...inputs, __provider: this.providerText };
   }
 
   /** checkOnly runs Check the way `pulumi preview` starts, returning failures instead of throwing. */
@@ -389,6 +412,21 @@ export class EngineResource {
     });
     this.state = { ...state, inputs: news, outputs: updated.properties };
     return "update";
+  }
+
+  /**
+   * import is `pulumi import <type> <name> <id>` as the engine runs it (ImportStep):
+   * Read with only the id (no state, no inputs), then Check with the inputs Read returned
+   * as both olds and news; the checked inputs and the read outputs become the state.
+   * Check failures are returned (the engine prints them as warnings and imports anyway).
+   */
+  async import(id: string): Promise<CheckFailure[]> {
+    const read = await this.host.read(id, this.urn, {});
+    if (!read.id && Object.keys(read.properties).length === 0) throw new Error(`resource '${id}' does not exist`);
+    if (read.inputs === undefined) throw new Error("provider does not support importing resources");
+    const checked = await this.host.check(this.urn, read.inputs, read.inputs);
+    this.state = { id: read.id || id, inputs: checked.inputs, outputs: read.properties };
+    return checked.failures;
   }
 
   /** refresh is `pulumi refresh`: Read; an empty id means the resource is gone and leaves the state. */
