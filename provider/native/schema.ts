@@ -21,7 +21,8 @@ function properties(specs: Record<string, PropertySpec>): Json {
 
 function resource(kind: ResourceKindName): Json {
   const spec = RESOURCES[kind];
-  const inputs = properties(spec.inputs);
+  const marked = Object.entries(properties(spec.inputs)).map(([name, p]) => [name, spec.replaceOnChanges.includes(name) ? { ...(p as Json), replaceOnChanges: true } : p]);
+  const inputs: Json = Object.fromEntries(marked);
   // `document` is an input only: the state keeps its digest (contentDigest), never the document.
   const echoed = Object.fromEntries(Object.entries(inputs).filter(([name]) => name !== "document"));
   return {
@@ -30,7 +31,6 @@ function resource(kind: ResourceKindName): Json {
     requiredInputs: spec.requiredInputs,
     properties: { ...echoed, ...properties(spec.outputs) },
     required: spec.requiredInputs,
-    replaceOnChanges: spec.replaceOnChanges,
   };
 }
 

@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import { PACKAGE_VERSION } from "../../client/version.js";
-import { describeProviderError } from "../errors.js";
+import { providerError } from "../errors.js";
 import { logSink } from "../report.js";
 import * as calls from "./calls.js";
 import { pulumiSchema } from "./schema.js";
@@ -67,7 +67,7 @@ function engineLog(engineAddress: string | undefined): { log: EngineLog; close()
 
 /** errorOf renders a thrown value for the engine once, with the ErrorResourceInitFailed detail when the resource exists but is not fully applied. */
 function errorOf(err: unknown): { code: number; details: string; metadata: any } {
-  const message = describeProviderError(err).join("\n");
+  const message = providerError(err).message;
   const metadata = new grpc.Metadata();
   const partial = err as { id?: unknown; properties?: unknown; reasons?: unknown };
   if (typeof partial.id === "string" && partial.id !== "") {
