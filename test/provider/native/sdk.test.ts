@@ -43,7 +43,9 @@ describe("antryk-access/pulumi under setMocks", () => {
     expect(byName.dana).toMatchObject({ type: "antryk:index:Member", inputs: { email: "dana@acme.io", role: "releaser" } });
     expect(byName.releaser!.provider).toMatch(/^urn:pulumi:dev::acme-access::pulumi:providers:antryk::sandbox::/);
     expect(byName.dana!.provider).toBe(byName.releaser!.provider);
-    expect(byName.prod).toMatchObject({ type: "antryk:index:WorkspaceAccess", provider: null });
+    expect(byName.prod).toMatchObject({ type: "antryk:index:WorkspaceAccess" });
+    // Without the option, the default provider (the stack config antryk:apiUrl / antryk:token).
+    expect(byName.prod!.provider ?? "default").not.toContain("::sandbox::");
     expect(program.outputs).toMatchObject({ danaStatus: "pending", gusId: "acme-prod/gus@acme.io" });
   });
 
