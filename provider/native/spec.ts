@@ -98,6 +98,7 @@ export const RESOURCES: Record<ResourceKindName, ResourceSpec> = {
       drift: counts("What a plan would change now, by change kind (`total` 0 right after an apply)."),
       driftChanges: strings("The first 50 changes of the drift, one line each (`updateMember bob@acme.io`)."),
       driftChangeCount: int("How many changes the drift has."),
+      driftKnown: bool("False when the last refresh could not read the document (a `file` that is gone): the drift outputs are then absent rather than stale, until the next `pulumi up`."),
       warnings: strings("The first 50 plan warnings."),
       warningCount: int("How many plan warnings there are."),
     },

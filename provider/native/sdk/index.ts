@@ -50,6 +50,7 @@ export class WorkspaceAccess extends pulumi.CustomResource {
   declare readonly drift: pulumi.Output<PlanSummary>;
   declare readonly driftChanges: pulumi.Output<string[]>;
   declare readonly driftChangeCount: pulumi.Output<number>;
+  declare readonly driftKnown: pulumi.Output<boolean>;
   declare readonly warnings: pulumi.Output<string[]>;
   declare readonly warningCount: pulumi.Output<number>;
 
@@ -134,6 +135,7 @@ const WORKSPACE_ACCESS_OUTPUTS = [
   "drift",
   "driftChanges",
   "driftChangeCount",
+  "driftKnown",
   "warnings",
   "warningCount",
 ];
