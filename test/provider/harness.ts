@@ -429,6 +429,27 @@ export class EngineResource {
     return checked.failures;
   }
 
+  /**
+   * importAs is a resource declared with the `import: id` resource option, as `pulumi up`
+   * runs it: Read with only the id, Check of the program's inputs against what Read
+   * returned, then Diff; the resource enters the state as read (an update follows only if
+   * the diff has changes). Returns the diff.
+   */
+  async importAs(id: string, inputs: Props): Promise<DiffResult> {
+    const read = await this.host.read(id, this.urn, {});
+    if (!read.id || read.inputs === undefined) throw new Error(`resource '${id}' does not exist`);
+    const checked = await this.host.check(this.urn, read.inputs, this.withProvider(inputs));
+    if (checked.failures.length > 0) throw new CheckFailedError(checked.failures);
+    const diff = await this.host.diff(read.id, this.urn, read.properties, checked.inputs, read.inputs);
+    this.state = { id: read.id, inputs: checked.inputs, outputs: read.properties };
+    return diff;
+  }
+
+  /** forget is a resource with `retainOnDelete: true` leaving the program: the engine drops its state and never calls Delete. */
+  forget(): void {
+    this.state = null;
+  }
+
   /** refresh is `pulumi refresh`: Read; an empty id means the resource is gone and leaves the state. */
   async refresh(): Promise<ResourceState | null> {
     if (!this.state) throw new Error("refresh needs a created resource");
