@@ -88,6 +88,27 @@ describe("the dynamic provider converges", () => {
     expect(isSecretValue(wa.state.outputs.contentDigest)).toBe(false);
   });
 
+  it("ignoreChanges: a frozen document keeps its content planned; a frozen file path still has its content re-read", async () => {
+    stage = await startStage();
+    const wa = stage.resource("WorkspaceAccess", "frozen");
+    const members = [{ email: "one@acme.io", role: "developer" }];
+    const document = { owner: OWNER, mode: "additive", members };
+    await wa.register({ workspace: WORKSPACE, document });
+    const more = { ...document, members: [...members, { email: "two@acme.io", role: "developer" }] };
+    expect(await wa.register({ workspace: WORKSPACE, document: more }, { ignoreChanges: ["document"] })).toBe("same");
+    const pending = async () => (await stage!.ws.client.listInvitations(WORKSPACE, { status: "pending" })).map((i) => i.email).sort();
+    expect(await pending()).toEqual(["one@acme.io"]);
+
+    const file = path.join(stage.programDir, "frozen.yaml");
+    const text = (emails: string[]) => `version: 1\nworkspace: ${WORKSPACE}\nowner: ${OWNER}\nmode: additive\nmembers:\n${emails.map((e) => `  - email: ${e}\n    role: developer\n`).join("")}`;
+    await writeFile(file, text(["one@acme.io"]));
+    const wf = stage.resource("WorkspaceAccess", "frozen-file");
+    await wf.register({ workspace: WORKSPACE, file: "frozen.yaml" });
+    await writeFile(file, text(["one@acme.io", "three@acme.io"]));
+    expect(await wf.register({ workspace: WORKSPACE, file: "frozen.yaml" }, { ignoreChanges: ["file", "contentDigest"] })).toBe("update");
+    expect(await pending()).toEqual(["one@acme.io", "three@acme.io"]);
+  });
+
   it("an Automation API inline program's work dir without node_modules still finds antryk-access (from the provider's own location)", async () => {
     const workDir = await mkdtemp(path.join(os.tmpdir(), "antryk-inline-"));
     try {

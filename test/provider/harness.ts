@@ -377,9 +377,14 @@ export class EngineResource {
     return this.host.diff(this.state.id, this.urn, this.state.outputs, checked.inputs, this.state.inputs);
   }
 
-  /** register is `pulumi up` for this resource: check, then create, or diff then update or replace. */
-  async register(inputs: Props): Promise<UpStep> {
-    const checked = await this.checkOnly(inputs);
+  /**
+   * register is `pulumi up` for this resource: check, then create, or diff then update or
+   * replace. `ignoreChanges` is the resource option: as the engine does before Check, each
+   * named input takes its value from the state's inputs.
+   */
+  async register(inputs: Props, options: { ignoreChanges?: string[] } = {}): Promise<UpStep> {
+    const ignored = this.state === null ? {} : Object.fromEntries((options.ignoreChanges ?? []).filter((k) => k in this.state!.inputs).map((k) => [k, this.state!.inputs[k]]));
+    const checked = await this.checkOnly({ ...inputs, ...ignored });
     if (checked.failures.length > 0) throw new CheckFailedError(checked.failures);
     const news = checked.inputs;
     if (!this.state) {
