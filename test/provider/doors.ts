@@ -38,6 +38,8 @@ export interface Door {
   sandbox(): Promise<string>;
   /** log is what the user sees as the operation's diagnostics: the host's stdout (dynamic) or the engine's Log (native). */
   log(): string;
+  /** logAfter waits, event-driven, until the log after offset `from` contains `text` (the host's stdout can trail its answer; the plugin logs before answering), and returns that part. */
+  logAfter(from: number, text: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -64,6 +66,7 @@ export async function dynamicDoor(): Promise<Door> {
     },
     sandbox: async () => sandboxToken,
     log: () => host.output(),
+    logAfter: (from, text) => host.outputAfter(from, text),
     async close() {
       await host.stop();
       await ws.close();
@@ -110,6 +113,7 @@ export async function nativeDoor(): Promise<Door> {
       return sandboxToken;
     },
     log: () => engine.text(),
+    logAfter: async (from) => engine.text().slice(from),
     async close() {
       for (const host of Object.values(hosts)) await host.stop();
       await engine.stop();

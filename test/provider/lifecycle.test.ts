@@ -62,7 +62,7 @@ describe.each([
     const inputs = { workspace: WORKSPACE, document: { owner: OWNER, mode: "additive", members: [{ email: "cy@acme.io", role: "developer" }] } };
     const from = door.log().length;
     expect((await wa.checkOnly(inputs)).failures).toEqual([]);
-    await expect.poll(() => door.log().slice(from)).toMatch(/antryk-access WorkspaceAccess acme-prod: Plan: 1 to invite, 0 to update, 0 to remove\./);
+    expect(await door.logAfter(from, "Plan:")).toMatch(/antryk-access WorkspaceAccess acme-prod: Plan: 1 to invite, 0 to update, 0 to remove\./);
     expect(await wa.register(inputs)).toBe("create");
     expect(wa.state!.outputs).toMatchObject({ drift: { total: 0 }, pendingInvitationCount: expect.any(Number) });
     expect(await wa.previewDiff(inputs)).toMatchObject({ changes: "none" });

@@ -126,6 +126,17 @@ describe("pulumi-resource-antryk", () => {
     expect(wa.state!.outputs).not.toHaveProperty("document");
   });
 
+  it("refresh of a document resource reports the drift (the engine hands the native Read the inputs, document included)", async () => {
+    const wa = new EngineResource(plugin, "antryk:index:WorkspaceAccess", "refreshed", null);
+    const inputs = { workspace: WORKSPACE, document: { owner: OWNER, mode: "additive", members: [{ email: "rio@acme.io", role: "developer" }] } };
+    await wa.register(inputs);
+    const inv = (await ws.client.listInvitations(WORKSPACE, { status: "pending" })).find((i) => i.email === "rio@acme.io")!;
+    await ws.client.revokeInvitation(WORKSPACE, inv.id, { ifMatch: inv.version, idempotencyKey: "hand-revoke-rio" });
+    await wa.refresh();
+    expect(wa.state!.outputs).toMatchObject({ driftKnown: true, drift: { total: 1, inviteMember: 1 }, driftChanges: ["inviteMember rio@acme.io"] });
+    expect(wa.state!.outputs).not.toHaveProperty("document");
+  });
+
   it("tokenConfig belongs to the dynamic resources: the native one says to use a provider instance", async () => {
     const checked = await member("tc").checkOnly({ workspace: WORKSPACE, email: "tc@acme.io", role: "developer", tokenConfig: "antryk:sandboxToken" });
     expect(checked.failures).toContainEqual({ property: "tokenConfig", reason: expect.stringContaining("new antryk.Provider") });
