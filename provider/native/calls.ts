@@ -142,6 +142,7 @@ export async function diff(kind: ResourceKindName, config: NativeConfig, olds: P
   }
   if (kind === "WorkspaceAccess" && n.file !== undefined && !same(o.contentDigest, n.contentDigest)) detailed.file = { kind: "update", inputDiff: true };
   const changes = result.changes !== false;
+  // Never delete before replacing: every replacing input (workspace, email, roleName) changes the id, so the new one can exist beside the old, and a failed create removes nobody.
   // A change the inputs do not show: the live workspace differs from the document (WorkspaceAccess), or an expired invitation is resent (Member).
   if (changes && Object.keys(detailed).length === 0) detailed[kind === "WorkspaceAccess" ? "drift" : "status"] = { kind: "update", inputDiff: false };
   return { changes, replaces, deleteBeforeReplace: false, detailed: changes ? detailed : {} };
