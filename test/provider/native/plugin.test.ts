@@ -90,6 +90,14 @@ describe("pulumi-resource-antryk", () => {
     expect((malformed as HostError).message).toBe("the import id of an antryk:index:Member is <workspace>/<email> (for example acme-prod/gus@acme.io), not \"gus@acme.io\"");
   });
 
+  it("imports a WorkspaceAccess by its workspace: the live counts, and a Check that asks for the document (the import records no file)", async () => {
+    const wa = new EngineResource(plugin, "antryk:index:WorkspaceAccess", "imported", null);
+    const failures = await wa.import(WORKSPACE);
+    expect(wa.state).toMatchObject({ id: WORKSPACE, inputs: { workspace: WORKSPACE }, outputs: { owner: OWNER, driftKnown: false } });
+    // The engine prints these as warnings and imports anyway; the docs say to add `file` or `document` to the generated code.
+    expect(failures).toEqual([{ property: "file", reason: expect.stringContaining("exactly one of file") }]);
+  });
+
   it("sends detailed diffs: a role change is an update of role, an email change replaces on email", async () => {
     const m = member("kim");
     const inputs = { workspace: WORKSPACE, email: "kim@acme.io", role: "developer" };
