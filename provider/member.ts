@@ -125,14 +125,24 @@ function memberProperty(path: readonly (string | number)[]): string {
 /**
  * diff: a changed workspace or email is a replacement, created before the old one is
  * deleted (the ids differ, so both can exist: a failed create removes nobody); a changed
- * role, grants, apiUrl or credential is an in-place update; an expired invitation is resent.
+ * role, grants, apiUrl or credential is an in-place update; an expired invitation is a
+ * change only while the engine would resend it (maxResends not reached), or every run would diff.
  */
-export async function diff(_config: ProviderConfig, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ changes: boolean; replaces?: string[]; deleteBeforeReplace?: boolean }> {
+export async function diff(config: ProviderConfig, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ changes: boolean; replaces?: string[]; deleteBeforeReplace?: boolean }> {
   const replaces = (["workspace", "email"] as const).filter((k) => olds[k] !== news[k]);
   if (replaces.length > 0) return { changes: true, replaces };
   // a new manager id (the resource was given `aliases` and so a new URN) is an in-place update that moves the marker
   const changed = (["role", "permissions", "apiUrl", "tokenConfig", "manager"] as const).some((k) => JSON.stringify(olds[k] ?? null) !== JSON.stringify(news[k] ?? null));
-  return { changes: changed || olds.status === "expired" };
+  if (changed || olds.status !== "expired") return { changes: changed };
+  return guard(async () => ({ changes: await resendPlanned(config, news as unknown as MemberInputs) }));
+}
+
+/** resendPlanned asks the engine whether the plan for these inputs resends the person's expired invitation. */
+async function resendPlanned(config: ProviderConfig, inputs: MemberInputs): Promise<boolean> {
+  return withClient(resolveTarget(config, inputs), async (client) => {
+    const plan = computePlan(requireDesired(inputs), await fetchWorkspaceState(client, inputs.workspace), { target: client.baseUrl });
+    return plan.changes.length > 0;
+  });
 }
 
 /** create invites the person, or adopts them with `adoptExisting`, and returns its outputs. */

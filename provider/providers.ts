@@ -7,12 +7,15 @@ import type * as pulumi from "@pulumi/pulumi";
  * still break when run:
  *
  * 1. The provider is one class with plain fields only: `resource` (which operations it
- *    runs, a constant string) and `config`, undefined at construction (set by `configure`
+ *    runs, a constant string), `home` (the URL of the operations module where the program
+ *    found it, a string) and `config`, undefined at construction (set by `configure`
  *    in the host). Pulumi writes the field values into the serialized text, so nothing
- *    but the resource name and undefined may be there when the program serializes it.
+ *    but these strings and undefined may be there when the program serializes it.
  * 2. Every method loads its code inside the method, by bare package name, through the
  *    package's own `exports`: `await import("antryk-access/provider/operations")` (a
- *    subpath of its own, not the public entry: see provider/index.ts). The serialized
+ *    subpath of its own, not the public entry: see provider/index.ts), from the host's
+ *    folder (the program's, whose node_modules has it), else from `home`: an Automation
+ *    API inline program's work dir may have no node_modules at all. The serialized
  *    text therefore captures no module, no function and no value of this file. Pulumi
  *    can re-create a captured CommonJS module with `require`, but an ES module binding a
  *    method captures (a destructured `import { x }`, a namespace) is copied by value or
@@ -51,33 +54,37 @@ interface StackConfig {
 export class AccessProvider implements pulumi.dynamic.ResourceProvider {
   config: StackConfig | undefined = undefined;
 
-  constructor(readonly resource: ResourceKind) {}
+  /** home is the URL of the operations module as the program resolved it (resources.ts): where the host looks when the program's folder has no antryk-access. */
+  constructor(
+    readonly resource: ResourceKind,
+    readonly home?: string,
+  ) {}
 
   async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
     this.config = req.config;
   }
   async check(olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
-    const { operations } = (await import("antryk-access/provider/operations")) as typeof import("./operations.js");
+    const { operations } = (await import("antryk-access/provider/operations").catch((err: unknown) => (this.home ? import(this.home) : Promise.reject(err)))) as typeof import("./operations.js");
     return operations[this.resource].check(olds, news, { get: (key: string) => this.config?.get(key) });
   }
   async diff(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
-    const { operations } = (await import("antryk-access/provider/operations")) as typeof import("./operations.js");
+    const { operations } = (await import("antryk-access/provider/operations").catch((err: unknown) => (this.home ? import(this.home) : Promise.reject(err)))) as typeof import("./operations.js");
     return operations[this.resource].diff({ get: (key: string) => this.config?.get(key) }, olds, news);
   }
   async create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
-    const { operations } = (await import("antryk-access/provider/operations")) as typeof import("./operations.js");
+    const { operations } = (await import("antryk-access/provider/operations").catch((err: unknown) => (this.home ? import(this.home) : Promise.reject(err)))) as typeof import("./operations.js");
     return operations[this.resource].create({ get: (key: string) => this.config?.get(key) }, inputs);
   }
   async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
-    const { operations } = (await import("antryk-access/provider/operations")) as typeof import("./operations.js");
+    const { operations } = (await import("antryk-access/provider/operations").catch((err: unknown) => (this.home ? import(this.home) : Promise.reject(err)))) as typeof import("./operations.js");
     return operations[this.resource].read({ get: (key: string) => this.config?.get(key) }, id, props);
   }
   async update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
-    const { operations } = (await import("antryk-access/provider/operations")) as typeof import("./operations.js");
+    const { operations } = (await import("antryk-access/provider/operations").catch((err: unknown) => (this.home ? import(this.home) : Promise.reject(err)))) as typeof import("./operations.js");
     return operations[this.resource].update({ get: (key: string) => this.config?.get(key) }, news, olds);
   }
   async delete(id: string, props: Props): Promise<void> {
-    const { operations } = (await import("antryk-access/provider/operations")) as typeof import("./operations.js");
+    const { operations } = (await import("antryk-access/provider/operations").catch((err: unknown) => (this.home ? import(this.home) : Promise.reject(err)))) as typeof import("./operations.js");
     return operations[this.resource].remove({ get: (key: string) => this.config?.get(key) }, props);
   }
 }

@@ -25,9 +25,11 @@ export interface CredentialArgs {
 }
 
 // One provider object per class: plain data, so Pulumi serializes it once (it caches by object).
-const workspaceAccessProvider = new AccessProvider("workspaceAccess");
-const memberProvider = new AccessProvider("member");
-const customRoleProvider = new AccessProvider("customRole");
+// `home` lets the host load the operations from where this program found them when its folder has none (an Automation API work dir).
+const OPERATIONS_HOME = new URL("./operations.js", import.meta.url).href;
+const workspaceAccessProvider = new AccessProvider("workspaceAccess", OPERATIONS_HOME);
+const memberProvider = new AccessProvider("member", OPERATIONS_HOME);
+const customRoleProvider = new AccessProvider("customRole", OPERATIONS_HOME);
 
 /** WorkspaceAccessArgs: the workspace and exactly one of `file` (path to access.yaml, relative to the program folder) or `document` (the same content as an object). */
 export interface WorkspaceAccessArgs extends CredentialArgs {
@@ -66,6 +68,8 @@ export class WorkspaceAccess extends runtime.dynamic.Resource {
   /** driftChanges: the first 50 changes of the drift (`driftChangeCount` counts them all). */
   declare readonly driftChanges: pulumi.Output<string[]>;
   declare readonly driftChangeCount: pulumi.Output<number>;
+  /** driftKnown: false after a refresh that could not read the document (a `document` input): drift, driftChanges and driftChangeCount are then absent until the next up. */
+  declare readonly driftKnown: pulumi.Output<boolean>;
   /** warnings: the first 50 plan warnings (`warningCount` counts them all). */
   declare readonly warnings: pulumi.Output<string[]>;
   declare readonly warningCount: pulumi.Output<number>;
@@ -83,6 +87,7 @@ export class WorkspaceAccess extends runtime.dynamic.Resource {
       drift: undefined,
       driftChanges: undefined,
       driftChangeCount: undefined,
+      driftKnown: undefined,
       warnings: undefined,
       warningCount: undefined,
       contentDigest: undefined,

@@ -10,7 +10,7 @@ import { containsUnknown, defined, optionalType, requireString, type CheckFailur
 import { appliedSummary, applyOrFail, removalDesired } from "./engine.js";
 import { managerInput } from "./markers.js";
 import { guard } from "./errors.js";
-import { logLines, planReport } from "./report.js";
+import { HIDDEN, logLines, planReport } from "./report.js";
 import { checkTokenConfig, resolveTarget, withClient, type ProviderConfig } from "./session.js";
 import { desiredOfManaged, reveal, type ManagedRecord } from "./state.js";
 import { documentProperty, loadDesired, policyFailures, requireDesired, type WorkspaceAccessInputs } from "./workspace-document.js";
@@ -81,9 +81,10 @@ export function check(olds: Record<string, unknown>, news: Record<string, unknow
       const live = await fetchWorkspaceState(client, inputs.workspace);
       return { plan: computePlan(desired, live, planOptions(client, inputs)), adoption: adoptionProblem(inputs, desired, live) };
     });
-    logLines(planReport(label(inputs.workspace), plan));
+    const secret = inputs.documentSecret === true;
+    logLines(planReport(label(inputs.workspace), plan, secret));
     const property = documentProperty(inputs);
-    const railFailures = plan.violations.map((v) => ({ property, reason: `safety rail ${v.rail}: ${v.message}` }));
+    const railFailures = plan.violations.map((v) => ({ property, reason: `safety rail ${v.rail}: ${secret ? `(${HIDDEN})` : v.message}` }));
     return { inputs: checked, failures: adoption === null ? railFailures : [...railFailures, { property: "adoptExisting", reason: adoption }] };
   });
 }
@@ -102,7 +103,7 @@ export function diff(config: ProviderConfig, olds: Record<string, unknown>, news
       const desired = await requireDesired(inputs);
       return computePlan(desired, await fetchWorkspaceState(client, inputs.workspace), planOptions(client, inputs));
     });
-    logLines(planReport(label(inputs.workspace), plan));
+    logLines(planReport(label(inputs.workspace), plan, inputs.documentSecret === true));
     return { changes: plan.changes.length > 0 || recordedInputChanged(olds, news) };
   });
 }
@@ -166,14 +167,14 @@ export function read(config: ProviderConfig, id: string, props: Record<string, u
     return withClient(resolveTarget(config, inputs), async (client) => {
       const live = await fetchOrGone(client, inputs.workspace);
       if (live === null) return { id: "", props: {} };
-      // Outputs carry no `document` (the host hands read only outputs): with no file either, the drift cannot be known and the previous one is kept.
+      // Outputs carry no `document` (the host hands read only outputs): with no file either, the drift cannot be known (driftKnown: false).
       const source = inputs.file !== undefined || inputs.document !== undefined;
       const loaded = source ? await loadDesired(inputs).catch(() => null) : null;
       const drift = loaded?.desired ? computePlan(loaded.desired, live, planOptions(client, inputs)) : null;
       const record = reveal(props.managed) as ManagedRecord | undefined;
-      // State written before issue 18 kept the document in outputs and no digest: from now on its digest stands for it.
-      const upgraded = inputs.contentDigest === undefined && inputs.document !== undefined && loaded?.contentDigest !== undefined ? { ...inputs, contentDigest: loaded.contentDigest } : inputs;
-      return { id, props: outputsOf(upgraded, live, drift, { lastApplied: props.lastApplied, managed: record, previous: props }) };
+      // State written before issue 18 kept no digest (and a document in outputs): from now on the digest of the document or file stands for it.
+      const upgraded = inputs.contentDigest === undefined && loaded?.contentDigest !== undefined ? { ...inputs, contentDigest: loaded.contentDigest } : inputs;
+      return { id, props: outputsOf(upgraded, live, drift, { lastApplied: props.lastApplied, managed: record }) };
     });
   });
 }

@@ -11,25 +11,22 @@ import type { WorkspaceAccessInputs } from "./workspace-document.js";
  * itself: its digest stands for it), live counts, what the last apply did, the drift
  * (lists capped at 50, with their full counts), and, with `removeOnDelete`, the record
  * of what was applied, which delete removes. Outputs derived from a secret document are secret.
+ * With no plan (`drift` null), the drift outputs are left out and `driftKnown` is false.
  */
 export function outputsOf(
   inputs: WorkspaceAccessInputs,
   live: LiveState,
   drift: Plan | null,
-  kept: { lastApplied: unknown; desired?: DesiredState; managed?: ManagedRecord | undefined; previous?: Record<string, unknown> },
+  kept: { lastApplied: unknown; desired?: DesiredState; managed?: ManagedRecord | undefined },
 ): Record<string, unknown> {
   const secret = inputs.documentSecret === true;
   const record: ManagedRecord | undefined = inputs.removeOnDelete !== true ? undefined : kept.desired !== undefined ? managedOf(kept.desired) : kept.managed;
+  // Without a plan (a refresh that cannot read the document) the drift is unknown: a kept value would look authoritative.
   const driftFields =
     drift === null
-      ? {
-          drift: kept.previous?.drift,
-          driftChanges: kept.previous?.driftChanges,
-          driftChangeCount: kept.previous?.driftChangeCount,
-          warnings: kept.previous?.warnings,
-          warningCount: kept.previous?.warningCount,
-        }
+      ? { driftKnown: false }
       : {
+          driftKnown: true,
           drift: drift.summary as PlanSummary,
           driftChanges: secretIf(secret, capList(drift.changes.map((c) => `${c.kind} ${subjectOf(c)}`))),
           driftChangeCount: drift.changes.length,

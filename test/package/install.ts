@@ -65,9 +65,9 @@ export type NativeModule = "linked" | "absent" | "unbuilt" | "corrupt";
 
 /**
  * installInto makes `project` a project with the tarball installed: node_modules/antryk-access
- * unpacked from it, node_modules/.bin/antryk-access linked to its bin, and every dependency
+ * unpacked from it, node_modules/.bin/ linked to its bins, and every dependency
  * (and the optional @pulumi/pulumi peer) linked to this checkout's copy, except
- * better-sqlite3, installed as `native` says. Returns the bin's path.
+ * better-sqlite3, installed as `native` says. Returns the CLI bin's path.
  */
 export async function installInto(project: string, tarball: string, native: NativeModule = "linked"): Promise<string> {
   const modules = join(project, "node_modules");
@@ -88,10 +88,9 @@ export async function installInto(project: string, tarball: string, native: Nati
   }
   installNative(modules, native);
 
-  const [binName, binTarget] = Object.entries(manifest.bin)[0]!;
-  const bin = join(modules, ".bin", binName);
-  link(join("..", "antryk-access", binTarget), bin);
-  return bin;
+  // Every bin, as npm links them (antryk-access, and the native Pulumi plugin pulumi-resource-antryk).
+  for (const [binName, binTarget] of Object.entries(manifest.bin)) link(join("..", "antryk-access", binTarget), join(modules, ".bin", binName));
+  return join(modules, ".bin", "antryk-access");
 }
 
 function installNative(modules: string, native: NativeModule): void {

@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -106,6 +107,29 @@ describe("installed into a project", () => {
     expect(result).toMatchObject({ code: 0, stderr: "" });
     // The entry keeps `operations` for provider texts stored by earlier versions (provider/index.ts).
     expect(result.stdout.trim()).toBe("function function function customRole,member,workspaceAccess true");
+  });
+
+  it("ships the native plugin: the pulumi-resource-antryk bin serves and prints its port, the SDK and PulumiPlugin.yaml are there", async () => {
+    const pkgDir = join(project, "node_modules/antryk-access");
+    expect(existsSync(join(project, "node_modules/.bin/pulumi-resource-antryk"))).toBe(true);
+    expect(readFileSync(join(pkgDir, "provider/native/PulumiPlugin.yaml"), "utf8")).toMatch(/^runtime: nodejs$/m);
+    expect(existsSync(join(pkgDir, "schema/pulumi/schema.json"))).toBe(true);
+    const child = spawn(process.execPath, [join(pkgDir, "dist/provider/native/main.js"), "127.0.0.1:1"], { cwd: project, env: userEnv() });
+    try {
+      const first = await new Promise<string>((resolve, reject) => {
+        let out = "";
+        child.stdout.on("data", (d: Buffer) => {
+          out += d.toString("utf8");
+          if (out.includes("\n")) resolve(out.split("\n")[0]!);
+        });
+        child.once("exit", (code) => reject(new Error(`plugin exited with ${code}`)));
+      });
+      expect(first).toMatch(/^\d+$/);
+    } finally {
+      child.kill("SIGTERM");
+    }
+    const sdk = await node(`import { Provider, Member } from "antryk-access/pulumi"; console.log(typeof Provider, typeof Member);`);
+    expect(sdk).toMatchObject({ code: 0, stdout: "function function\n" });
   });
 });
 

@@ -26,10 +26,11 @@ export interface Workspace extends WorkspaceServer {
 }
 
 /** startWorkspace starts the shared workspace server (test/support/server.ts) and a client acting as its owner. */
-export async function startWorkspace(options: { workspace?: string; owner?: string } = {}): Promise<Workspace> {
+export async function startWorkspace(options: { workspace?: string; owner?: string; now?: () => Date } = {}): Promise<Workspace> {
   const { workspace = WORKSPACE, owner = OWNER } = options;
   // The server's default rate limit stays on, as in a user's `serve`.
-  const ws = await startWorkspaceServer({ workspace, owner, prefix: "antryk-provider-", dbName: "access.db", server: { rateLimit: undefined } });
+  const clock = options.now === undefined ? {} : { now: options.now };
+  const ws = await startWorkspaceServer({ workspace, owner, prefix: "antryk-provider-", dbName: "access.db", server: { rateLimit: undefined }, ...clock });
   const client = createClient({ baseUrl: ws.url, token: ws.ownerToken });
   const closeServer = ws.close;
   return extend(ws, {
@@ -95,10 +96,12 @@ export interface Stage {
  * configured as `pulumi up` would with `antryk:apiUrl` and the secret `antryk:token`
  * (override with `config`; `env` is the host's environment, ANTRYK_* stripped by default).
  */
-export async function startStage(options: { config?: (ws: Workspace) => Props; env?: (ws: Workspace) => NodeJS.ProcessEnv } = {}): Promise<Stage> {
+export async function startStage(
+  options: { config?: (ws: Workspace) => Props; env?: (ws: Workspace) => NodeJS.ProcessEnv; now?: () => Date; programDir?: () => Promise<string> } = {},
+): Promise<Stage> {
   const texts = await providerTexts();
-  const ws = await startWorkspace();
-  const programDir = await makeProgramDir();
+  const ws = await startWorkspace(options.now === undefined ? {} : { now: options.now });
+  const programDir = await (options.programDir ?? makeProgramDir)();
   const host = await ProviderHost.start({ cwd: programDir, env: options.env?.(ws) ?? stripAntrykEnv(process.env) });
   const config = options.config?.(ws) ?? {
     "antryk:apiUrl": ws.url,

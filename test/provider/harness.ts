@@ -71,6 +71,8 @@ export interface DiffResult {
   changes: DiffChanges;
   replaces: string[];
   deleteBeforeReplace: boolean;
+  /** detailed: the provider's detailed diff, property → kind (the native plugin sends one; the dynamic host never does). */
+  detailed?: Record<string, string>;
 }
 
 /** InitFailed is the detail a Create/Update error carries when the resource exists but is not fully applied. */
@@ -108,6 +110,24 @@ function initFailedOf(metadata: { get(key: string): unknown[] } | undefined): In
 
 const toStruct = (value: Props) => structproto.Struct.fromJavaScript(value);
 
+/** PROTO are the engine's generated message classes, for tests that build other requests. */
+export const PROTO = { provproto, grpc, structproto, requireFromPulumi, toStruct };
+
+const DETAILED_KINDS = ["add", "add-replace", "delete", "delete-replace", "update", "update-replace"] as const;
+
+/** diffResultOf decodes a DiffResponse; `detailed` (property → kind) only when the provider sent a detailed diff. */
+export function diffResultOf(resp: any): DiffResult {
+  const kinds = provproto.DiffResponse.DiffChanges;
+  const changes: DiffChanges = resp.getChanges() === kinds.DIFF_SOME ? "some" : resp.getChanges() === kinds.DIFF_NONE ? "none" : "unknown";
+  const result: DiffResult = { changes, replaces: resp.getReplacesList(), deleteBeforeReplace: resp.getDeletebeforereplace() };
+  if (resp.getHasdetaileddiff()) {
+    const detailed: Record<string, string> = {};
+    resp.getDetaileddiffMap().forEach((v: any, k: string) => (detailed[k] = DETAILED_KINDS[v.getKind() as number] ?? "unknown"));
+    result.detailed = detailed;
+  }
+  return result;
+}
+
 /** ProviderHost is one running dynamic-provider host process and a gRPC client to it. */
 export class ProviderHost {
   private stderrText = "";
@@ -126,8 +146,9 @@ export class ProviderHost {
    * is where the serialized provider resolves `antryk-access` from) and waits for the
    * port line on stdout.
    */
-  static async start(options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<ProviderHost> {
-    const child = spawn(process.execPath, [HOST_SCRIPT, "127.0.0.1:1"], {
+  static async start(options: { cwd?: string; env?: NodeJS.ProcessEnv; args?: string[] } = {}): Promise<ProviderHost> {
+    // `args` starts another plugin the same way (test/provider/native/engine.ts: the native plugin and the engine address it logs to).
+    const child = spawn(process.execPath, options.args ?? [HOST_SCRIPT, "127.0.0.1:1"], {
       cwd: options.cwd ?? REPO_ROOT,
       env: options.env ?? stripAntrykEnv(process.env),
       stdio: ["ignore", "pipe", "pipe"],
@@ -234,10 +255,12 @@ export class ProviderHost {
     req.setNews(toStruct(plain(news)));
     if (oldInputs) req.setOldInputs(toStruct(plain(oldInputs)));
     const resp = await this.call<any>("diff", req);
-    const kinds = provproto.DiffResponse.DiffChanges;
-    const changes: DiffChanges =
-      resp.getChanges() === kinds.DIFF_SOME ? "some" : resp.getChanges() === kinds.DIFF_NONE ? "none" : "unknown";
-    return { changes, replaces: resp.getReplacesList(), deleteBeforeReplace: resp.getDeletebeforereplace() };
+    return diffResultOf(resp);
+  }
+
+  /** rpc calls any other method with a request the caller built (CheckConfig, DiffConfig, GetSchema, Cancel: test/provider/native/engine.ts). */
+  rpc<T>(method: string, request: unknown): Promise<T> {
+    return this.call<T>(method, request);
   }
 
   async create(urn: string, properties: Props): Promise<{ id: string; properties: Props }> {
@@ -300,113 +323,4 @@ export function stripAntrykEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(env).filter(([k]) => !k.startsWith("ANTRYK_")));
 }
 
-/** CheckFailedError: the engine stops the operation when Check returns failures, and prints each. */
-export class CheckFailedError extends Error {
-  constructor(readonly failures: CheckFailure[]) {
-    super(failures.map((f) => `${f.property}: ${f.reason}`).join("\n"));
-    this.name = "CheckFailedError";
-  }
-}
-
-/** ResourceState is the engine's checkpoint of one resource. */
-export interface ResourceState {
-  id: string;
-  inputs: Props;
-  outputs: Props;
-}
-
-/** UpStep says what `register` did, as `pulumi up` reports it. */
-export type UpStep = "create" | "same" | "update" | "replace";
-
-/**
- * EngineResource drives one resource through the host the way the engine does:
- * `register` is one `pulumi up` of the resource, `refresh` one `pulumi refresh`,
- * `destroy` one `pulumi destroy`.
- */
-export class EngineResource {
-  state: ResourceState | null = null;
-  readonly urn: string;
-
-  constructor(
-    private readonly host: ProviderHost,
-    readonly type: string,
-    readonly name: string,
-    private readonly providerText: string,
-  ) {
-    this.urn = `urn:pulumi:test::antryk-access-test::${type}::${name}`;
-  }
-
-  /** inputsOf adds `__provider`, as `pulumi.dynamic.Resource` does. */
-  private withProvider(inputs: Props): Props {
-    return { ...inputs, __provider: this.providerText };
-  }
-
-  /** checkOnly runs Check the way `pulumi preview` starts, returning failures instead of throwing. */
-  checkOnly(inputs: Props): Promise<CheckResult> {
-    return this.host.check(this.urn, this.state?.inputs ?? {}, this.withProvider(inputs));
-  }
-
-  /** previewDiff runs Check then Diff against the current state without changing anything. */
-  async previewDiff(inputs: Props): Promise<DiffResult> {
-    if (!this.state) throw new Error("previewDiff needs a created resource");
-    const checked = await this.checkOnly(inputs);
-    if (checked.failures.length > 0) throw new CheckFailedError(checked.failures);
-    return this.host.diff(this.state.id, this.urn, this.state.outputs, checked.inputs, this.state.inputs);
-  }
-
-  /** register is `pulumi up` for this resource: check, then create, or diff then update or replace. */
-  async register(inputs: Props): Promise<UpStep> {
-    const checked = await this.checkOnly(inputs);
-    if (checked.failures.length > 0) throw new CheckFailedError(checked.failures);
-    const news = checked.inputs;
-    if (!this.state) {
-      const created = await this.host.create(this.urn, news).catch((err: unknown) => {
-        // The resource exists but is not fully applied: the engine keeps it, and the next up updates it.
-        if (err instanceof HostError && err.initFailed) this.state = { id: err.initFailed.id, inputs: news, outputs: err.initFailed.properties };
-        throw err;
-      });
-      this.state = { id: created.id, inputs: news, outputs: created.properties };
-      return "create";
-    }
-    const diff = await this.host.diff(this.state.id, this.urn, this.state.outputs, news, this.state.inputs);
-    if (diff.replaces.length > 0) {
-      const old = this.state;
-      if (diff.deleteBeforeReplace) await this.host.delete(old.id, this.urn, old.outputs, old.inputs);
-      const created = await this.host.create(this.urn, news);
-      this.state = { id: created.id, inputs: news, outputs: created.properties };
-      if (!diff.deleteBeforeReplace) await this.host.delete(old.id, this.urn, old.outputs, old.inputs);
-      return "replace";
-    }
-    if (diff.changes === "none") {
-      // A "same" step keeps the old outputs and records the new inputs.
-      this.state = { ...this.state, inputs: news };
-      return "same";
-    }
-    const state = this.state;
-    const updated = await this.host.update(state.id, this.urn, state.outputs, news, state.inputs).catch((err: unknown) => {
-      if (err instanceof HostError && err.initFailed) this.state = { id: state.id, inputs: news, outputs: err.initFailed.properties };
-      throw err;
-    });
-    this.state = { ...state, inputs: news, outputs: updated.properties };
-    return "update";
-  }
-
-  /** refresh is `pulumi refresh`: Read; an empty id means the resource is gone and leaves the state. */
-  async refresh(): Promise<ResourceState | null> {
-    if (!this.state) throw new Error("refresh needs a created resource");
-    const read = await this.host.read(this.state.id, this.urn, this.state.outputs, this.state.inputs);
-    if (!read.id) {
-      this.state = null;
-      return null;
-    }
-    this.state = { id: read.id, inputs: read.inputs ?? this.state.inputs, outputs: read.properties };
-    return this.state;
-  }
-
-  /** destroy is `pulumi destroy` for this resource. */
-  async destroy(): Promise<void> {
-    if (!this.state) throw new Error("destroy needs a created resource");
-    await this.host.delete(this.state.id, this.urn, this.state.outputs, this.state.inputs);
-    this.state = null;
-  }
-}
+export { CheckFailedError, EngineResource, type ResourceState, type UpStep } from "./engine-resource.js";
