@@ -116,6 +116,7 @@ function clientOver(transport: Transport, manager: string | undefined): AccessCl
       return transport.calls;
     },
     resetCalls: () => transport.resetCalls(),
+    gaveUp: () => transport.gaveUp(),
     close: () => transport.close(),
     request: (spec) => transport.request(spec.method === "GET" || manager === undefined ? spec : { ...spec, manager }),
   };

@@ -16,12 +16,16 @@ export function roleRepository(db: Db) {
   );
   const setManager = db.prepare<[string | null, number, string]>("UPDATE roles SET managed_by = ? WHERE workspace_id = ? AND name = ?");
   const remove = db.prepare<[number, string]>("DELETE FROM roles WHERE workspace_id = ? AND name = ?");
+  const pageManaged = db.prepare<[number, string, string | null, number], RoleRow>(
+    "SELECT * FROM roles WHERE workspace_id = ? AND name > ? AND managed_by IS ? ORDER BY name LIMIT ?",
+  );
   const pageAfter = db.prepare<[number, string, number], RoleRow>("SELECT * FROM roles WHERE workspace_id = ? AND name > ? ORDER BY name LIMIT ?");
   const count = db.prepare<[number], { n: number }>("SELECT COUNT(*) AS n FROM roles WHERE workspace_id = ?");
   return {
     list: (workspaceId: number) => list.all(workspaceId),
-    /** page returns up to `limit` custom roles named after `afterName` ("" for the first), by name. */
-    page: (workspaceId: number, afterName: string, limit: number) => pageAfter.all(workspaceId, afterName, limit),
+    /** page returns up to `limit` custom roles named after `afterName` ("" for the first), by name; `managed` keeps one manager's (null: nobody's). */
+    page: (workspaceId: number, afterName: string, limit: number, managed?: { managedBy: string | null }) =>
+      managed === undefined ? pageAfter.all(workspaceId, afterName, limit) : pageManaged.all(workspaceId, afterName, managed.managedBy, limit),
     /** count is how many custom roles the workspace defines. */
     count: (workspaceId: number) => count.get(workspaceId)!.n,
     get: (workspaceId: number, name: string) => get.get(workspaceId, name),
