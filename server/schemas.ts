@@ -81,8 +81,8 @@ export const invitationsQuery = {
   properties: { ...pageQueryProperties, status: { type: "string", maxLength: 100 }, managedBy: managedByQuery },
 } as const;
 
-/** rolesQuery is the roles list query: optionally filtered by `managedBy` (custom roles only; empty: unmanaged). */
-export const rolesQuery = { type: "object", properties: { managedBy: managedByQuery } } as const;
+/** rolesQuery is the roles list query: a page, optionally filtered by `managedBy` (custom roles only; empty: unmanaged). */
+export const rolesQuery = { type: "object", properties: { ...pageQueryProperties, managedBy: managedByQuery } } as const;
 
 export const auditQuery = {
   type: "object",

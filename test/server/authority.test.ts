@@ -138,3 +138,32 @@ describe("loss of authority", () => {
     expect((await ws.call("GET", wsPath("/audit?action=invitation.revoked"))).body.items).toEqual([]);
   });
 });
+
+describe("a rogue admin's raise does not outlive it (security review, issue #25)", () => {
+  it.each([
+    ["revoke", "revoked"],
+    ["transfer", "pending"],
+  ])("the owner's invitation raised and resent by a rogue admin has the rogue as sponsor; removing the rogue with %s leaves it %s, never silently valid", async (choice, status) => {
+    const rogue: Sender = await ws.addMember("rogue@acme.io", "account-admin", []);
+    const invited = await ws.call("POST", wsPath("/invitations"), { body: { email: "accomplice@acme.io", role: "developer" } });
+    expect(invited.body.sponsor).toBe("founder@acme.io");
+    const raised = await ws.call("PATCH", wsPath(`/invitations/${invited.body.id}`), {
+      token: rogue.token,
+      body: { role: "account-admin" },
+    });
+    expect([raised.status, raised.body.role, raised.body.invitedBy, raised.body.sponsor]).toEqual([200, "account-admin", "founder@acme.io", "rogue@acme.io"]);
+    const resent = await ws.call("POST", wsPath(`/invitations/${invited.body.id}/resend`), { token: rogue.token, body: {} });
+    expect([resent.status, resent.body.sponsor]).toEqual([200, "rogue@acme.io"]);
+
+    // Removing the rogue without a choice is refused: the raised invitation is named, nothing changes.
+    const refused = await ws.call("DELETE", wsPath(`/members/${rogue.member.id}`));
+    expect([refused.status, refused.body.error.code]).toEqual([409, "sponsored_invitations"]);
+    expect(refused.body.error.details.invitations).toEqual([expect.objectContaining({ email: "accomplice@acme.io", role: "account-admin", sponsor: "rogue@acme.io" })]);
+
+    const removed = await ws.call("DELETE", wsPath(`/members/${rogue.member.id}`), { body: { invitations: choice } });
+    expect(removed.status).toBe(204);
+    const after = (await ws.call("GET", wsPath(`/invitations/${invited.body.id}`))).body;
+    // A transfer makes the remover answer for it: the owner now vouches for the raise it was shown, by choice.
+    expect([after.status, after.sponsor]).toEqual([status, choice === "transfer" ? "founder@acme.io" : "rogue@acme.io"]);
+  });
+});
