@@ -1,5 +1,5 @@
 import { emailSkeleton, mixedScriptLocalPart } from "../confusables.js";
-import { escapeInvisible } from "../identity.js";
+import { escapeInvisible, parseEmail } from "../identity.js";
 import { memberPath, type DraftMember } from "../normalize.js";
 import { error, warning, type Finding, type Rule } from "./types.js";
 
@@ -7,12 +7,14 @@ import { error, warning, type Finding, type Rule } from "./types.js";
  * lookAlikeEmails (`mixed-script-email`, `look-alike-email`): an address whose part before
  * "@" mixes scripts (UTS #39: `аlice` with a Cyrillic а) is a warning; one whose skeleton
  * equals another person's of the file (`аlice@acme.io` and `alice@acme.io`: two people who
- * read as one) is an error naming both places (schema/confusables.ts).
+ * read as one) is an error naming both places (schema/confusables.ts). An address the grammar
+ * refuses is judged by that rule alone (its refusal names the character).
  */
 export const lookAlikeEmails: Rule = (draft, ctx) => {
   const findings: Finding[] = [];
   const bySkeleton = new Map<string, DraftMember>();
   for (const m of draft.members) {
+    if (!parseEmail(m.email).ok) continue;
     const scripts = mixedScriptLocalPart(m.email);
     if (scripts !== null) {
       findings.push(warning("mixed-script-email", memberPath(m, "email"), `"${escapeInvisible(m.email)}" mixes scripts (${scripts.join(", ")}) before "@": check it is the address you mean, not a look-alike`));
