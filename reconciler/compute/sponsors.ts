@@ -2,7 +2,7 @@ import { ADMIN_PERMISSION, normalizeEmail } from "../../schema/catalog.js";
 import type { Invitation, SponsoredChoice } from "../../schema/api.js";
 import type { DesiredState } from "../../schema/model.js";
 import type { LiveState } from "../live-state.js";
-import { assertNever, type Change, type SponsoredInvitation } from "../plan.js";
+import { assertNever, PHASES, type Change, type SponsoredInvitation } from "../plan.js";
 import * as make from "./changes.js";
 
 /**
@@ -89,7 +89,12 @@ function losingManage(changes: readonly Change[], live: LiveState): Map<string, 
       case "updateRole": {
         const manages = (role: readonly string[], grants: readonly string[]) => role.includes(ADMIN_PERMISSION) || grants.includes(ADMIN_PERMISSION);
         for (const m of live.members) {
-          if (m.role === c.name && manages(c.before.permissions, m.permissions) && !manages(c.after.permissions, m.permissions)) add(m.email, c);
+          if (m.role !== c.name || !manages(c.before.permissions, m.permissions) || manages(c.after.permissions, m.permissions)) continue;
+          // a holder moved to another role in an earlier phase no longer holds it when the edit runs
+          const earlier = changes.find(
+            (u) => u.kind === "updateMember" && normalizeEmail(u.email) === normalizeEmail(m.email) && u.after.role !== c.name && PHASES.indexOf(u.phase) < PHASES.indexOf(c.phase),
+          );
+          if (earlier === undefined) add(m.email, c);
         }
         for (const h of c.holders ?? []) {
           if (h.state === "active" && h.before.includes(ADMIN_PERMISSION) && !h.after.includes(ADMIN_PERMISSION)) add(h.email, c);

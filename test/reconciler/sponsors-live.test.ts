@@ -23,7 +23,8 @@ const ADMINS = ["a1@acme.io", "a2@acme.io", "a3@acme.io"];
 const PEOPLE = ["p1@acme.io", "p2@acme.io", "p3@acme.io", "p4@acme.io"];
 const ADMIN_ACCESS = [null, "account-admin", "developer", "lead"] as const;
 const FIXED_SEED = 20261208;
-const SEEDS = [FIXED_SEED, Number(process.env.SPONSORS_SEED ?? Math.floor(Math.random() * 2 ** 31))];
+// 842964500 found a role edit deciding the invitations of a holder an earlier phase had moved off the role (kept as a regression seed)
+const SEEDS = [FIXED_SEED, 842964500, Number(process.env.SPONSORS_SEED ?? Math.floor(Math.random() * 2 ** 31))];
 
 const step = fc.record({
   sends: fc.array(fc.record({ by: fc.integer({ min: 0, max: ADMINS.length }), to: fc.integer({ min: 0, max: PEOPLE.length - 1 }) }), { maxLength: 4 }),
@@ -56,6 +57,8 @@ function clientOf(workspace: string, email: string, ownerToken: string): AccessC
 
 /** setUp makes a workspace with three admins (a3 through the custom role lead) and returns the owner's client. */
 async function setUp(): Promise<{ workspace: string; owner: AccessClient; ownerToken: string }> {
+  // runs are sequential: the clients of the previous run are done (and would hold connections past the server's per-address cap)
+  await Promise.all(clients.splice(0).map((c) => c.close()));
   const workspace = `sp${++runs}`;
   const ownerToken = initWorkspace(fx.dbPath, { workspace, owner: OWNER });
   const owner = clientOf(workspace, OWNER, ownerToken);
@@ -116,7 +119,7 @@ describe("random removals, demotions, role edits and invitations by several admi
             for (const decided of c.sponsored ?? []) {
               const inv = after.find((i) => i.id === decided.invitationId)!;
               if (decided.decision === "revoke") expect(inv.status, `${decided.email} (${c.key})`).toBe("revoked");
-              else expect([inv.status === "pending" || inv.status === "expired" || inv.status === "accepted", inv.sponsor]).toEqual([true, applier]);
+              else expect([inv.status === "pending" || inv.status === "expired" || inv.status === "accepted", inv.sponsor], JSON.stringify({ change: c, inv, applier, live: live.invitations.map((i) => [i.email, i.status, i.sponsor]) })).toEqual([true, applier]);
             }
           }
           if (applier !== OWNER && !(await holdsManage(owner, workspace, applier))) continue; // the self rail allowed it: nothing sponsored
