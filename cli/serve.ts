@@ -80,12 +80,13 @@ export function registerServe(program: Command): void {
       }).catch((err: unknown) => {
         throw listenError(err, options.host, port);
       });
-      process.stdout.write(`listening on ${server.url}\n`);
+      // said before the listening line, so whoever waits for that line has it
       if (!tls && !isLoopback(options.host)) {
         process.stderr.write(
           `warning: serving plain HTTP on ${options.host}: bearer tokens and the dashboard's sign-in travel in clear unless a TLS-terminating proxy is in front; use --tls-cert and --tls-key to serve HTTPS\n`,
         );
       }
+      process.stdout.write(`listening on ${server.url}\n`);
       await new Promise<void>((resolve) => {
         const stop = () => {
           process.off("SIGINT", stop);

@@ -47,7 +47,7 @@ async function serve(args: string[]): Promise<{ url: string; token: string; stde
   });
   const stop = async () => {
     child.kill("SIGTERM");
-    if (child.exitCode === null) await exited;
+    await exited;
   };
   return { url, token: init.stdout.trim(), stderr: () => stderr, stop };
 }
