@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type * as dynamic from "../../resources.js";
 
 /**
  * antryk-access/pulumi: the TypeScript SDK of the native provider `antryk`
@@ -23,15 +24,8 @@ export class Provider extends pulumi.ProviderResource {
   }
 }
 
-/** WorkspaceAccessArgs: the workspace and exactly one of `file` or `document` (schema.json describes each). */
-export interface WorkspaceAccessArgs {
-  workspace: pulumi.Input<string>;
-  file?: pulumi.Input<string>;
-  document?: pulumi.Input<Record<string, unknown>>;
-  removeOnDelete?: pulumi.Input<boolean>;
-  adoptExisting?: pulumi.Input<boolean>;
-  allowSelfChange?: pulumi.Input<boolean>;
-}
+/** WorkspaceAccessArgs: the dynamic WorkspaceAccess's inputs less its credential inputs (a provider instance carries those); schema.json describes each. */
+export type WorkspaceAccessArgs = Omit<dynamic.WorkspaceAccessArgs, keyof dynamic.CredentialArgs>;
 
 /** PlanSummary counts changes by kind plus `total` and `highRisk`. */
 export type PlanSummary = Record<string, number>;
@@ -64,14 +58,8 @@ export class WorkspaceAccess extends pulumi.CustomResource {
   }
 }
 
-/** MemberArgs: one person, by email, with a role and extra permissions. */
-export interface MemberArgs {
-  workspace: pulumi.Input<string>;
-  email: pulumi.Input<string>;
-  role: pulumi.Input<string>;
-  permissions?: pulumi.Input<pulumi.Input<string>[]>;
-  adoptExisting?: pulumi.Input<boolean>;
-}
+/** MemberArgs: the dynamic Member's inputs less its credential inputs: one person, by email, with a role and extra permissions. */
+export type MemberArgs = Omit<dynamic.MemberArgs, keyof dynamic.CredentialArgs>;
 
 /** Member (`antryk:index:Member`): one person in a workspace. Import id: `<workspace>/<email>`. */
 export class Member extends pulumi.CustomResource {
@@ -96,14 +84,8 @@ export class Member extends pulumi.CustomResource {
   }
 }
 
-/** CustomRoleArgs: a custom role's name, description and permissions. */
-export interface CustomRoleArgs {
-  workspace: pulumi.Input<string>;
-  roleName: pulumi.Input<string>;
-  description?: pulumi.Input<string>;
-  permissions: pulumi.Input<pulumi.Input<string>[]>;
-  adoptExisting?: pulumi.Input<boolean>;
-}
+/** CustomRoleArgs: the dynamic CustomRole's inputs less its credential inputs. */
+export type CustomRoleArgs = Omit<dynamic.CustomRoleArgs, keyof dynamic.CredentialArgs>;
 
 /** CustomRole (`antryk:index:CustomRole`): a custom role of a workspace. Import id: `<workspace>/<roleName>`. */
 export class CustomRole extends pulumi.CustomResource {
