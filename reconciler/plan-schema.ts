@@ -54,7 +54,7 @@ export const ChangeSchema = z.discriminatedUnion("kind", [
   z.object({ ...common, kind: z.literal("deleteRole"), name, version, before: roleBody, after: z.null() }),
 ]);
 
-const RAILS = ["maxRemovals", "minAdmins", "requiredAdmins", "preserve", "owner", "self", "unknownRole", "managedElsewhere"] as const satisfies readonly SafetyViolation["rail"][];
+const RAILS = ["maxRemovals", "minAdmins", "requiredAdmins", "preserve", "owner", "self", "unknownRole", "managedElsewhere", "lookAlike"] as const satisfies readonly SafetyViolation["rail"][];
 
 /** PlanSchema is a whole plan of the current formatVersion. */
 export const PlanSchema = z.object({

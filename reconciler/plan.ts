@@ -232,7 +232,7 @@ export interface PlanWarning {
  * An error-severity policy finding blocks as the rail `policy:<name>` (docs/policies.md).
  */
 export interface SafetyViolation {
-  rail: "maxRemovals" | "minAdmins" | "requiredAdmins" | "preserve" | "owner" | "self" | "unknownRole" | "managedElsewhere" | `policy:${string}`;
+  rail: "maxRemovals" | "minAdmins" | "requiredAdmins" | "preserve" | "owner" | "self" | "unknownRole" | "managedElsewhere" | "lookAlike" | `policy:${string}`;
   message: string;
   override?: string;
 }

@@ -2,6 +2,7 @@ import type { DesiredState } from "../../schema/model.js";
 import type { LiveState } from "../live-state.js";
 import type { Plan, SafetyViolation } from "../plan.js";
 import { managedElsewhere } from "./managed-elsewhere.js";
+import { lookAlike } from "./look-alike.js";
 import { maxRemovals } from "./max-removals.js";
 import { minAdmins } from "./min-admins.js";
 import { owner } from "./owner.js";
@@ -23,6 +24,7 @@ export const SAFETY_RAILS: readonly { name: SafetyViolation["rail"]; check: Safe
   { name: "minAdmins", check: minAdmins },
   { name: "maxRemovals", check: maxRemovals },
   { name: "managedElsewhere", check: managedElsewhere },
+  { name: "lookAlike", check: lookAlike },
 ];
 
 /** runRails runs every rail on a plan and returns all violations (empty: the plan may be applied). */

@@ -33,6 +33,25 @@ const STACK = "pulumi:infra/prod/urn:pulumi:prod::infra::antryk:index:Member::gu
 const managed = <T extends object>(o: T, managedBy: string | null): T => ({ ...o, managedBy });
 
 const cases: Case[] = [
+  // lookAlike
+  {
+    name: "lookAlike: inviting an address that reads as a live member's is blocked, with no override",
+    desired: desired({ safety: NO_LIMIT, members: [want("\u0430lice@acme.io")] }),
+    live: live({ members: [member("alice@acme.io")] }),
+    violations: ["lookAlike: access.yaml:1:1 invites \u0430lice@acme.io, which reads the same as alice@acme.io, a member of acme-prod"],
+  },
+  {
+    name: "lookAlike: as a pending invitee's (Greek \u03bf); an expired invitation's is no identity",
+    desired: desired({ safety: NO_LIMIT, members: [want("b\u03bfb@acme.io"), want("c\u0430rol@acme.io")] }),
+    live: live({ invitations: [invitation("bob@acme.io"), invitation("carol@acme.io", "developer", { status: "expired" })] }),
+    violations: ["lookAlike: access.yaml:1:1 invites b\u03bfb@acme.io, which reads the same as bob@acme.io, a pending invitee of acme-prod"],
+  },
+  {
+    name: "lookAlike: live look-alikes the plan only keeps or removes are not its doing",
+    desired: desired({ safety: NO_LIMIT, members: [want("alice@acme.io")] }),
+    live: live({ members: [member("alice@acme.io"), member("\u0430lice@acme.io")] }),
+    violations: [],
+  },
   // managedElsewhere
   {
     name: "managedElsewhere: changing a member another manager manages is blocked, naming it and the take-over",
@@ -351,7 +370,7 @@ describe("safety rails", () => {
   });
 
   it("lists every rail once", () => {
-    expect(SAFETY_RAILS.map((r) => r.name).sort()).toEqual(["managedElsewhere", "maxRemovals", "minAdmins", "owner", "preserve", "requiredAdmins", "self", "unknownRole"]);
+    expect(SAFETY_RAILS.map((r) => r.name).sort()).toEqual(["lookAlike", "managedElsewhere", "maxRemovals", "minAdmins", "owner", "preserve", "requiredAdmins", "self", "unknownRole"]);
   });
 
   it("a blocked plan still lists its changes (the CLI shows them) but carries the violations", () => {
