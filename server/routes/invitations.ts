@@ -216,7 +216,7 @@ function checkInvitable(ctx: ServerContext, caller: Caller, email: string): void
   }
   const other = lookAlikeOf(email, [...ctx.repos.members.emails(caller.workspace.id), ...ctx.repos.invitations.openEmails(caller.workspace.id, now)]);
   if (other !== null) {
-    throw new HttpError(400, "validation_failed", `email: ${escapeInvisible(email)} reads the same as ${escapeInvisible(other)}, already in this workspace: a look-alike address is refused`, { field: "email", lookAlike: other });
+    throw new HttpError(400, "validation_failed", `email: ${escapeInvisible(email)} reads the same as ${escapeInvisible(other)}, already in this workspace: a look-alike address is refused`, { field: "email", reason: "look_alike", lookAlike: other });
   }
 }
 

@@ -1,14 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
+import { mixedScriptLocalPart as grammarMixed } from "../../schema/confusables.js";
 import { INVISIBLE_CLASS as GRAMMAR_CLASS } from "../../schema/identity.js";
 import { seedMembers } from "../../server/admin.js";
-import { INVISIBLE_CLASS, visibleIdentity } from "../../server/dashboard/assets/identity.js";
-import { launchBrowser, openPage, screenshot, signIn, startWorkspace } from "./harness.js";
+import { INVISIBLE_CLASS, mixedScriptLocalPart, visibleIdentity } from "../../server/dashboard/assets/identity.js";
+import { goTo, launchBrowser, openPage, screenshot, signIn, startWorkspace } from "./harness.js";
 
 /**
  * The dashboard shows identities in the same escaped form as the CLI: a workspace holding
  * legacy e-mails with a bidi override and a zero-width space (seeded straight into SQLite,
- * since the server now refuses them) shows them with visible escapes in real Chromium.
+ * since the server now refuses them) shows them with visible escapes in real Chromium. The
+ * invite form warns of a local part mixing scripts as it is typed, and shows the server's
+ * look-alike refusal next to the e-mail.
  */
 
 const BIDI = "evil\u202eoi.emca@x.io";
@@ -25,6 +28,18 @@ describe("identity.js", () => {
     ["tag\u{e0041}@acme.io", "tag\\u{e0041}@acme.io"],
     ["josé@xn--bcher-kva.de", "josé@xn--bcher-kva.de"],
   ])("shows %j as %s", (value, shown) => expect(visibleIdentity(value)).toBe(shown));
+
+  it.each([
+    ["\u0430lice@acme.io", ["Cyrillic", "Latin"]],
+    ["b\u03bfb@acme.io", ["Greek", "Latin"]],
+    ["\u0430\u043b\u0438\u0441\u0430@acme.io", null],
+    ["alice.2024@acme.io", null],
+    ["taro\u5c71\u7530\u305f@acme.jp", null],
+    ["kim\uae40\u3042@acme.kr", ["Hangul", "Hiragana", "Latin"]],
+  ])("mixed scripts of %j: %j, as schema/confusables.ts says", (email, scripts) => {
+    expect(mixedScriptLocalPart(email)).toEqual(scripts);
+    expect(grammarMixed(email)).toEqual(scripts);
+  });
 });
 
 describe("dashboard identities (Chromium)", () => {
@@ -51,6 +66,31 @@ describe("dashboard identities (Chromium)", () => {
       const text = await page.locator("main").innerText();
       expect(text).not.toMatch(/[\u202a-\u202e\u2066-\u2069\u200b-\u200f\ufeff]/);
       await screenshot(page, "members-invisible-identities");
+      expect(errors, "uncaught errors in the page").toEqual([]);
+    } finally {
+      await context.close();
+      await ws.close();
+    }
+  }, 60_000);
+
+  it("invite: a mixed-script address is warned of as it is typed; one that reads as a member's is refused next to the e-mail", async () => {
+    const ws = await startWorkspace();
+    const { context, page, errors } = await openPage(browser);
+    try {
+      seedMembers(ws.dbPath, { workspace: ws.name, emails: ["alice@acme.io"], role: "developer" });
+      await signIn(page, ws, ws.ownerToken);
+      await goTo(page, "Give account access", "invite");
+      const email = page.getByLabel("E-mail", { exact: true });
+      await email.fill("\u0430lice@acme.io");
+      const warning = page.locator(".field-warning");
+      await warning.getByText('The part before "@" mixes scripts (Cyrillic, Latin): check it is the address you mean, not a look-alike.').waitFor();
+      expect(await email.getAttribute("aria-describedby")).toContain(await warning.getAttribute("id"));
+      await page.getByRole("button", { name: "Send invitation" }).click();
+      const error = page.locator(".field-error:not([hidden])");
+      await error.getByText("This address reads the same as alice@acme.io, who is already in this workspace: a look-alike address is refused.", { exact: false }).waitFor();
+      await screenshot(page, "invite-look-alike");
+      await email.fill("alicia@acme.io");
+      expect(await warning.textContent()).toBe("");
       expect(errors, "uncaught errors in the page").toEqual([]);
     } finally {
       await context.close();

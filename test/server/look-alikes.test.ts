@@ -21,7 +21,7 @@ describe("POST /invitations refuses a look-alike", () => {
     expect((await invite("alice@acme.io")).status).toBe(201);
     const twin = await invite("\u0430lice@acme.io");
     expect(twin.status).toBe(400);
-    expect(twin.body).toMatchObject({ error: { code: "validation_failed", details: { field: "email", lookAlike: "alice@acme.io" } } });
+    expect(twin.body).toMatchObject({ error: { code: "validation_failed", details: { field: "email", reason: "look_alike", lookAlike: "alice@acme.io" } } });
     const owner = await invite("f\u043eunder@acme.io");
     expect(owner.status).toBe(400);
     expect(owner.body).toMatchObject({ error: { details: { lookAlike: "founder@acme.io" } } });

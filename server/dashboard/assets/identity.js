@@ -18,3 +18,18 @@ export function visibleIdentity(value) {
     return cp > 0xffff ? `\\u{${cp.toString(16)}}` : `\\u${cp.toString(16).padStart(4, "0")}`;
   });
 }
+
+// The scripts the invite form tells apart (Script property): a small in-browser take on UTS #39's
+// mixed-script detection (schema/confusables.ts has the whole one; a test keeps them agreeing).
+const SCRIPTS = ["Latin", "Greek", "Cyrillic", "Armenian", "Georgian", "Cherokee", "Hebrew", "Arabic", "Devanagari", "Thai", "Han", "Hiragana", "Katakana", "Hangul", "Bopomofo"].map((s) => [s, new RegExp(`\\p{Script=${s}}`, "u")]);
+// The mixes UTS #39 calls highly restrictive: Latin with Japanese, Chinese or Korean.
+const HIGHLY_RESTRICTIVE = [["Latin", "Han", "Hiragana", "Katakana"], ["Latin", "Han", "Bopomofo"], ["Latin", "Han", "Hangul"]];
+
+/** mixedScriptLocalPart is the scripts the part of `email` before "@" mixes (sorted), or null when it keeps to one (or a highly restrictive mix). */
+export function mixedScriptLocalPart(email) {
+  const text = String(email ?? "");
+  const at = text.lastIndexOf("@");
+  const local = at < 0 ? text : text.slice(0, at);
+  const used = [...new Set([...local].flatMap((ch) => SCRIPTS.filter(([, re]) => re.test(ch)).map(([s]) => s)))].sort();
+  return used.length > 1 && !HIGHLY_RESTRICTIVE.some((set) => used.every((s) => set.includes(s))) ? used : null;
+}

@@ -5,6 +5,7 @@ import { ApiFailure, describeFailure, fieldSentence } from "./api.js";
 import { h, replace } from "./dom.js";
 import { field, permissionPicker, rolePermissions, roleSelect, setFieldError } from "./fields.js";
 import { ttlText } from "./format.js";
+import { mixedScriptLocalPart, visibleIdentity } from "./identity.js";
 
 // Which control an API error belongs to, by its `details.field` (or its code when the
 // API names no field).
@@ -14,6 +15,18 @@ function fieldOf(err) {
   if (name.startsWith("role")) return "role";
   if (name.startsWith("permissions")) return "permissions";
   return null;
+}
+
+// The sentence of a refused look-alike (400, details.reason look_alike): whom the address reads as.
+function lookAlikeSentence(err) {
+  if (err.details?.reason !== "look_alike" || !err.details.lookAlike) return null;
+  return `This address reads the same as ${visibleIdentity(err.details.lookAlike)}, who is already in this workspace: a look-alike address is refused. Check the address you were given.`;
+}
+
+// The warning under the e-mail while it is typed: letters of several scripts before "@" (UTS #39).
+function mixedScriptWarning(address) {
+  const scripts = mixedScriptLocalPart(address.trim());
+  return scripts ? `The part before "@" mixes scripts (${scripts.join(", ")}): check it is the address you mean, not a look-alike.` : "";
 }
 
 /** renderInvite fills `view` with the invite form (only reachable with access:manage). */
@@ -28,6 +41,10 @@ export async function renderInvite(view, ctx) {
     control: h("input", { type: "email", name: "email", autocomplete: "off", spellcheck: "false" }),
     hint: `The invitation is sent to this address; its link works for ${ttl ? ttlText(ttl) : "a limited time"} unless resent.`,
   });
+  const warning = h("p", { id: `${email.control.id}-warning`, class: "hint field-warning", role: "status" });
+  email.control.setAttribute("aria-describedby", `${email.control.getAttribute("aria-describedby")} ${warning.id}`);
+  email.error.before(warning);
+  email.control.addEventListener("input", () => (warning.textContent = mixedScriptWarning(email.control.value)));
   const role = field({ label: "Role", control: roleSelect(ctx.roles, "developer") });
   const perms = permissionPicker({ catalog: ctx.catalog, fromRole: rolePermissions(ctx.roles, "developer") });
   role.control.addEventListener("change", () => perms.setRole(rolePermissions(ctx.roles, role.control.value)));
@@ -75,7 +92,7 @@ export async function renderInvite(view, ctx) {
         } catch (err) {
           const target = fields[fieldOf(err)];
           if (target && err instanceof ApiFailure) {
-            setFieldError(target, err.code === "validation_failed" ? fieldSentence(err) : describeFailure(err, address.trim()));
+            setFieldError(target, err.code === "validation_failed" ? (lookAlikeSentence(err) ?? fieldSentence(err)) : describeFailure(err, address.trim()));
             if (err.code === "invitation_pending") await offerResend(address);
             (target === perms ? perms.wrapper.querySelector("input:not([disabled])") : target.control)?.focus();
           } else {
