@@ -24,7 +24,7 @@ export interface ReviewOptions extends TargetOptions {
  * runReview is `review`: read the live workspace and the history it needs (bounded, see
  * readReview), build the report at `--as-of` (default now) and render it on stdout or in
  * `--out` (then one line on stderr says where). Announcements go to stderr, so stdout is
- * exactly the report.
+ * exactly the report; so do the warnings about look-alike live addresses (also in the report).
  */
 export async function runReview(options: ReviewOptions): Promise<number> {
   ignoreClosedStdout();
@@ -51,6 +51,7 @@ export async function runReview(options: ReviewOptions): Promise<number> {
       });
     },
   );
+  for (const w of review.lookAlikes ?? []) process.stderr.write(`warning ${w.code} ${w.message}\n`);
   const text = render(review, options.format);
   if (options.out !== undefined) {
     await writeOutputFile(options.out, text, "the review");

@@ -7,6 +7,7 @@ import { computePlan } from "../compute/index.js";
 import { liveSinceOf } from "../history.js";
 import { judgeLivePolicies } from "../policy/judge.js";
 import type { LiveState } from "../live-state.js";
+import { lookAlikesOf } from "./look-alikes.js";
 import { describeState, subjectOf, verbOf } from "../render/words.js";
 import {
   DEFAULT_INACTIVE_AFTER_DAYS,
@@ -149,6 +150,8 @@ export function buildReview(input: ReviewInput): Review {
     drift,
   };
   if (desired !== null && (desired.policies ?? []).length > 0) review.policies = judgeLivePolicies(live, desired, now);
+  const lookAlikes = lookAlikesOf(people);
+  if (lookAlikes.length > 0) review.lookAlikes = lookAlikes;
   return review;
 }
 

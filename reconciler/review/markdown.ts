@@ -105,6 +105,12 @@ export function renderReviewMarkdown(review: Review): string {
     out.add("");
   }
 
+  if (review.lookAlikes !== undefined) {
+    out.add("#### Look-alike addresses (UTS #39)", "");
+    for (const w of review.lookAlikes) out.add(`- **warning** ${code(w.code)} ${cell(w.message)}`);
+    out.add("");
+  }
+
   out.add("#### People", "");
   const fold = review.people.length > FOLD_PEOPLE_AFTER;
   if (fold) out.add("<details>", `<summary>All ${review.people.length} people</summary>`, "");

@@ -161,6 +161,21 @@ export interface Review {
   drift: DriftItem[] | null;
   /** policies: the file's policies judged on the live workspace (docs/policies.md); absent without a file or policies. */
   policies?: ReviewPolicyFinding[];
+  /** lookAlikes: live addresses to look at twice (UTS #39: mixed scripts, or reading as another's); absent when there is none. */
+  lookAlikes?: ReviewLookAlike[];
+}
+
+/**
+ * ReviewLookAlike is a warning about one live address, under validate's codes: its local part
+ * mixes scripts (`mixed-script-email`, `scripts`), or it reads the same as another live
+ * person's (`look-alike-email`, `other`).
+ */
+export interface ReviewLookAlike {
+  code: "mixed-script-email" | "look-alike-email";
+  email: string;
+  scripts?: string[];
+  other?: string;
+  message: string;
 }
 
 /** ReviewPolicyFinding is one policy the live workspace breaks: `email` null for a limit (about a count). */

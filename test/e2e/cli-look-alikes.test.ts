@@ -33,6 +33,8 @@ beforeAll(async () => {
   assertBuilt();
   server = await startTestServer({ owner: OWNER });
   seedMembers(server.dbPath, { workspace: "acme-prod", emails: ["alice@acme.io", "bob@acme.io"], role: "developer" });
+  // Two live people who read as one, from before the server refused such an invitation.
+  seedMembers(server.dbPath, { workspace: "acme-prod", emails: ["dave@acme.io", "d\u0430ve@acme.io"], role: "developer" });
   await server.owner$.createInvitation("acme-prod", { email: "carol@acme.io", role: "developer" });
   await writeFile(join(server.dir, "look-alikes.yaml"), FILE);
 });
@@ -62,5 +64,22 @@ describe("a file address that reads as a live identity", () => {
     expect(apply.code).toBe(1);
     const pending = await server.owner$.listInvitations("acme-prod", { status: "pending" });
     expect(pending.map((i) => i.email)).toEqual(["carol@acme.io"]);
+  });
+});
+
+describe("review of a live workspace holding look-alikes", () => {
+  it("warns on stderr and lists them in the report, under validate's codes", async () => {
+    const md = await cli(["review", "--workspace", "acme-prod"]);
+    expect(md.code, md.stderr).toBe(0);
+    expect(md.stderr).toContain('warning mixed-script-email d\u0430ve@acme.io mixes scripts (Cyrillic, Latin) before "@"');
+    expect(md.stderr).toContain("warning look-alike-email d\u0430ve@acme.io reads the same as dave@acme.io, also in the workspace");
+    expect(md.stdout).toContain("#### Look-alike addresses (UTS #39)");
+    expect(md.stdout).toContain("- **warning** `look-alike-email` `d\u0430ve@acme.io` reads the same as `dave@acme.io`");
+    const json = await cli(["review", "--workspace", "acme-prod", "--format", "json"]);
+    const { lookAlikes } = JSON.parse(json.stdout) as { lookAlikes: { code: string; email: string; other?: string }[] };
+    expect(lookAlikes.map((w) => [w.code, w.email, w.other])).toEqual([
+      ["mixed-script-email", "d\u0430ve@acme.io", undefined],
+      ["look-alike-email", "d\u0430ve@acme.io", "dave@acme.io"],
+    ]);
   });
 });
