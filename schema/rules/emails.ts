@@ -54,6 +54,26 @@ export const ownerListedAsMember: Rule = (draft) => {
     .map((m) => error("owner-listed-as-member", memberPath(m, "email"), `"${owner}" is the owner (owner:) and cannot also be listed as a member; the owner's access is never managed by this tool`));
 };
 
+/**
+ * ownerRequiredByGroups (`owner-required`): a workspace whose groups list people names its
+ * owner with `owner:`. A group's list is often shared (a library imported by several
+ * workspaces), and the owner in it is refused: `plan` blocks it against the live owner, and
+ * with `owner:` validate refuses it offline (owner-listed-as-member); without `owner:` validate
+ * could not know, so it asks for it instead of passing a file plan then blocks.
+ */
+export const ownerRequiredByGroups: Rule = (draft, ctx) => {
+  const first = draft.members.find((m) => m.group !== undefined);
+  if (draft.owner !== undefined || first === undefined) return [];
+  return [
+    error(
+      "owner-required",
+      ["workspace"],
+      `group "${first.group}" (${ctx.where(first.entryPath)}) lists people but owner: is absent: name the workspace's owner (owner: <email>) so validate can tell that no group lists them; plan reads the owner from the workspace and blocks a file whose group lists the owner`,
+      true,
+    ),
+  ];
+};
+
 function isAfter(a: Position, b: Position): boolean {
   return a.line > b.line || (a.line === b.line && a.column > b.column);
 }

@@ -1,5 +1,5 @@
 import { requiredAdminNotAdmin, minAdmins } from "./admins.js";
-import { duplicateEmail, invalidEmail, ownerListedAsMember } from "./emails.js";
+import { duplicateEmail, invalidEmail, ownerListedAsMember, ownerRequiredByGroups } from "./emails.js";
 import { expiredMember } from "./expiry.js";
 import { lookAlikeEmails } from "./look-alikes.js";
 import { duplicatePermission, ownerOnlyPermission, redundantPermission, unknownPermission } from "./permissions.js";
@@ -19,6 +19,7 @@ export const RULES: Readonly<Record<string, Rule>> = {
   duplicateEmail,
   lookAlikeEmails,
   ownerListedAsMember,
+  ownerRequiredByGroups,
   roleNames,
   groupNames,
   invalidDescription,

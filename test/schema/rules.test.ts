@@ -89,6 +89,12 @@ const tables: Record<string, Case[]> = {
   ],
   "owner-listed-as-member": [
     ["owner also under members", `members:\n${member("FOUNDER@acme.io", "account-admin")}`, ["5:12 error owner-listed-as-member"]],
+    ["owner in a group", `groups:\n  ops:\n    role: account-admin\n    members: [bob@acme.io, founder@acme.io]\n`, ["7:28 error owner-listed-as-member"], "is the owner (owner:)"],
+  ],
+  "owner-required": [
+    ["a group lists people, owner: absent", `groups:\n  ops:\n    role: account-admin\n    members: [bob@acme.io, founder@acme.io]\n`, ["2:1 error owner-required"], 'group "ops" (access.yaml:8:15) lists people but owner: is absent', "version: 1\nworkspace: acme-prod\nsafety:\n  minAdmins: 0\n"],
+    ["no group, owner: absent: nothing to tell", `members:\n${member("a@acme.io", "account-admin")}`, [], undefined, "version: 1\nworkspace: acme-prod\n\n"],
+    ["a group and owner:", `groups:\n  ops:\n    role: account-admin\n    members: [bob@acme.io]\n`, []],
   ],
   "redundant-permission (warning)": [
     ["grant already in the built-in role", `members:\n${member("a@acme.io", "developer", "    permissions: [logs:read]\n")}`, ["7:19 warning redundant-permission"], 'already part of role "developer"'],
