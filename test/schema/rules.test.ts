@@ -91,6 +91,14 @@ const tables: Record<string, Case[]> = {
     ["owner also under members", `members:\n${member("FOUNDER@acme.io", "account-admin")}`, ["5:12 error owner-listed-as-member"]],
     ["owner in a group", `groups:\n  ops:\n    role: account-admin\n    members: [bob@acme.io, founder@acme.io]\n`, ["7:28 error owner-listed-as-member"], "is the owner (owner:)"],
   ],
+  "look-alike-email / mixed-script-email (UTS #39)": [
+    ["Cyrillic \u0430 in alice: the later one is an error naming the first, and a warning", `members:\n${member("alice@acme.io", "developer")}${member("\u0430lice@acme.io", "developer")}`, ["7:12 error look-alike-email", "7:12 warning mixed-script-email"], '"\u0430lice@acme.io" reads the same as "alice@acme.io" at access.yaml:5:12'],
+    ["Greek \u03bf reads as the owner's o", `members:\n${member("f\u03bfunder@acme.io", "developer")}`, ["5:12 error look-alike-email", "5:12 warning mixed-script-email"], 'reads the same as "founder@acme.io" at access.yaml:3:8'],
+    ["rn beside m, both Latin: an error, no warning", `members:\n${member("mike@acme.io", "developer")}${member("rnike@acme.io", "developer")}`, ["7:12 error look-alike-email"]],
+    ["mixed scripts alone: a warning naming them", `members:\n${member("b\u043eb@acme.io", "developer")}`, ["5:12 warning mixed-script-email"], "mixes scripts (Cyrillic, Latin)"],
+    ["a Cyrillic-only local part is not mixed, and not alice", `members:\n${member("alice@acme.io", "developer")}${member("\u0430\u043b\u0438\u0441\u0430@acme.io", "developer")}`, []],
+    ["the same look-alike at another domain is another person", `members:\n${member("alice@acme.io", "developer")}${member("\u0430lice@other.io", "developer")}`, ["7:12 warning mixed-script-email"]],
+  ],
   "owner-required": [
     ["a group lists people, owner: absent", `groups:\n  ops:\n    role: account-admin\n    members: [bob@acme.io, founder@acme.io]\n`, ["2:1 error owner-required"], 'group "ops" (access.yaml:8:15) lists people but owner: is absent', "version: 1\nworkspace: acme-prod\nsafety:\n  minAdmins: 0\n"],
     ["no group, owner: absent: nothing to tell", `members:\n${member("a@acme.io", "account-admin")}`, [], undefined, "version: 1\nworkspace: acme-prod\n\n"],
