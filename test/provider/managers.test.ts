@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { pulumiManager } from "../../schema/manager.js";
+import { managerOfUrn } from "../../provider/manager.js";
 import { EngineResource, HostError, ProviderHost, secret, stripAntrykEnv, type Props } from "./harness.js";
 import { acceptInvitation, RESOURCE_TYPES, startStage, WORKSPACE, type Stage } from "./fixtures.js";
 
@@ -17,7 +17,7 @@ afterAll(async () => {
 
 /** managed gives inputs the manager id the resource class computes for a resource of `stack` (the harness's URNs are stack "test"). */
 function managed(resource: EngineResource, inputs: Props, stack = "test"): Props {
-  return { ...inputs, manager: pulumiManager("antryk-access-test", stack, resource.urn.replace("urn:pulumi:test::", `urn:pulumi:${stack}::`)) };
+  return { ...inputs, manager: managerOfUrn(resource.urn.replace("urn:pulumi:test::", `urn:pulumi:${stack}::`)) };
 }
 
 /** laterDeployment is another `pulumi up` (another host process), as a later deployment or another stack runs. */
