@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { managerOfUrn } from "../../provider/manager.js";
 import type { Member } from "../../schema/api.js";
-import { EngineResource, ProviderHost, secret, stripAntrykEnv } from "./harness.js";
+import { EngineResource, HostError, ProviderHost, secret, stripAntrykEnv } from "./harness.js";
 import { acceptInvitation, makeProgramDir, providerTexts, RESOURCE_TYPES, startWorkspace, WORKSPACE, type Workspace } from "./fixtures.js";
 import { configureProvider, EngineServer, startNative } from "./native/engine.js";
 
@@ -93,6 +93,21 @@ describe("migrating from the dynamic resources to the native provider", () => {
     // And the native Member removes only whom it manages: its delete removes eve, as the dynamic one would have.
     await newEve.destroy();
     expect((await ws.client.listInvitations(WORKSPACE, { status: "pending" })).map((i) => i.email)).not.toContain("eve@acme.io");
+  });
+
+  it("a native resource imported under another name is not the old one: the import writes nothing, its first change is refused naming the old id", async () => {
+    const texts = await providerTexts();
+    const inputs = { workspace: WORKSPACE, email: "zed@acme.io", role: "developer" };
+    const old = new EngineResource(dynamic, RESOURCE_TYPES.Member, "zed", texts.Member, { programManager: true });
+    await old.register(inputs);
+    const renamed = new EngineResource(native, "antryk:index:Member", "zed-renamed", null);
+    expect(await renamed.importAs(`${WORKSPACE}/zed@acme.io`, inputs)).toMatchObject({ changes: "none" });
+    old.forget();
+    const refused = await renamed.register({ ...inputs, role: "account-admin" }).catch((e: unknown) => e);
+    expect((refused as HostError).message).toMatch(/managedElsewhere/);
+    expect((refused as HostError).message).toContain(`zed@acme.io is managed by ${managerOfUrn(old.urn)}, not by ${managerOfUrn(renamed.urn)}`);
+    const zed = (await ws.client.listInvitations(WORKSPACE, { status: "pending" })).find((i) => i.email === "zed@acme.io");
+    expect(zed).toMatchObject({ role: "developer", managedBy: managerOfUrn(old.urn) });
   });
 });
 
