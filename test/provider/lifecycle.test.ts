@@ -106,6 +106,24 @@ describe.each([
     expect((await live("dana@acme.io")).pending).toHaveLength(1);
   });
 
+  it("a CustomRole and a WorkspaceAccess renamed with aliases keep managing what they marked under the old name", async () => {
+    const role = door.resource("CustomRole", "ops");
+    const roleInputs = { workspace: WORKSPACE, roleName: "ops", permissions: ["logs:read"] };
+    await role.register(roleInputs);
+    const renamedRole = door.resource("CustomRole", "ops-renamed");
+    renamedRole.state = role.state;
+    expect(await renamedRole.register(roleInputs)).toBe("update");
+    expect((await door.ws.client.listRoles(WORKSPACE)).find((r) => r.name === "ops")?.managedBy).toBe(managerOfUrn(renamedRole.urn));
+
+    const wa = door.resource("WorkspaceAccess", "team");
+    const document = (role: string) => ({ owner: OWNER, mode: "additive", members: [{ email: "lou@acme.io", role }] });
+    await wa.register({ workspace: WORKSPACE, document: document("developer") });
+    const renamedWa = door.resource("WorkspaceAccess", "team-renamed");
+    renamedWa.state = wa.state;
+    expect(await renamedWa.register({ workspace: WORKSPACE, document: document("account-admin") })).toBe("update");
+    expect((await live("lou@acme.io")).pending.map((i) => [i.role, i.managedBy])).toEqual([["account-admin", managerOfUrn(renamedWa.urn)]]);
+  });
+
   it("an email change creates the new person before removing the old one", async () => {
     const m = door.resource("Member", "fran");
     await m.register({ workspace: WORKSPACE, email: "fran@acme.oi", role: "developer" });
