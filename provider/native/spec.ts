@@ -118,7 +118,7 @@ export const RESOURCES: Record<ResourceKindName, ResourceSpec> = {
       "",
       "## Import",
       "",
-      "The import id is `<workspace>/<email>`: an active member, or a pending or expired invitation.",
+      "The import id is `<workspace>/<email>`: an active member, or a pending or expired invitation. An import writes nothing, so the person keeps their `managedBy` marker: import whom nobody manages, or whom the dynamic `Member` of the same name in this stack managed (its manager id is this resource's); someone another stack or an access file manages stays theirs, and a change is refused naming them (declare the resource with `adoptExisting` instead to take them over).",
       "",
       "```sh",
       "pulumi import antryk:index:Member gus acme-prod/gus@acme.io",
