@@ -20,7 +20,7 @@ import {
 } from "./check.js";
 import { applyOrFail } from "./engine.js";
 import { guard } from "./errors.js";
-import { managerInput } from "./markers.js";
+import { managerInput, ownEarlierIds } from "./markers.js";
 import { logLines } from "./report.js";
 import { checkTokenConfig, resolveTarget, withClient, type ProviderConfig } from "./session.js";
 
@@ -104,13 +104,13 @@ export async function diff(_config: ProviderConfig, olds: Record<string, unknown
 export function create(config: ProviderConfig, props: Record<string, unknown>): Promise<{ id: string; outs: Record<string, unknown> }> {
   return guard(async () => {
     const inputs = props as unknown as CustomRoleInputs;
-    return { id: `${inputs.workspace}/${inputs.roleName}`, outs: await converge(config, inputs, true) };
+    return { id: `${inputs.workspace}/${inputs.roleName}`, outs: await converge(config, inputs, true, undefined) };
   });
 }
 
-/** update replaces the role's description and permissions. */
-export function update(config: ProviderConfig, news: Record<string, unknown>): Promise<{ outs: Record<string, unknown> }> {
-  return guard(async () => ({ outs: await converge(config, news as unknown as CustomRoleInputs, false) }));
+/** update replaces the role's description and permissions (and moves the marker from the resource's earlier manager id, recorded in `olds`). */
+export function update(config: ProviderConfig, news: Record<string, unknown>, olds: Record<string, unknown> = {}): Promise<{ outs: Record<string, unknown> }> {
+  return guard(async () => ({ outs: await converge(config, news as unknown as CustomRoleInputs, false, olds.manager) }));
 }
 
 /** read refreshes from the live role (returned as inputs, so drift shows in the next diff); a missing role is gone. */
@@ -171,7 +171,7 @@ export function remove(config: ProviderConfig, props: Record<string, unknown>): 
   });
 }
 
-async function converge(config: ProviderConfig, inputs: CustomRoleInputs, creating: boolean): Promise<Record<string, unknown>> {
+async function converge(config: ProviderConfig, inputs: CustomRoleInputs, creating: boolean, recorded: unknown): Promise<Record<string, unknown>> {
   return withClient(resolveTarget(config, inputs), async (client) => {
     const { desired, errors } = validateRole(inputs as unknown as Record<string, unknown>);
     if (desired === null) throw new ConfigError(`the CustomRole inputs for ${inputs.roleName} are invalid; nothing was changed`, errors);
@@ -187,13 +187,14 @@ async function converge(config: ProviderConfig, inputs: CustomRoleInputs, creati
     }
     const own = managerInput(inputs.manager);
     const adopting = creating && own !== undefined && marker !== null && marker !== own;
-    const plan = computePlan(desired, before, { target: client.baseUrl, ...(own !== undefined ? { manager: own, takeOver: adopting ? [marker] : [] } : {}) });
+    const earlier = creating ? [] : ownEarlierIds(own, recorded);
+    const plan = computePlan(desired, before, { target: client.baseUrl, ...(own !== undefined ? { manager: own, takeOver: adopting ? [marker] : earlier } : {}) });
     await applyOrFail(plan, own === undefined ? client : client.withManager(own), `defining custom role ${inputs.roleName} in ${inputs.workspace}`);
     let live = await fetchWorkspaceState(client, inputs.workspace);
     let role = live.roles.find((r) => r.name === inputs.roleName);
     if (role === undefined) throw new ConfigError(`custom role ${inputs.roleName} is not in ${inputs.workspace} after the apply`);
     const liveMarker = role.managedBy ?? null;
-    if (own !== undefined && liveMarker !== own && (liveMarker === null || adopting)) {
+    if (own !== undefined && liveMarker !== own && (liveMarker === null || adopting || earlier.includes(liveMarker))) {
       // the same definition PUT again as this manager: only the marker moves
       await client.withManager(own).putRole(inputs.workspace, role.name, { description: role.description, permissions: role.permissions }, { ifMatch: role.version ?? 0 });
       live = await fetchWorkspaceState(client, inputs.workspace);

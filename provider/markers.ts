@@ -68,3 +68,14 @@ function stackOf(manager: string): string {
   const m = /^pulumi:[^/]*\/[^/]*\//.exec(manager);
   return m === null ? manager : m[0];
 }
+
+/**
+ * ownEarlierIds are the manager ids this resource wrote as before its id changed: the
+ * `manager` its state recorded, when it differs from the one it has now (a rename with
+ * `aliases` gives it a new URN; an older version of the provider computed another form).
+ * What they mark is still this resource's: its update takes them over and moves the marker.
+ */
+export function ownEarlierIds(own: string | undefined, recorded: unknown): string[] {
+  const earlier = managerInput(recorded);
+  return own !== undefined && earlier !== undefined && earlier !== own ? [earlier] : [];
+}

@@ -20,7 +20,7 @@ import {
 } from "./check.js";
 import { applyOrFail } from "./engine.js";
 import { guard } from "./errors.js";
-import { checkManagerInput, deleteVerdict, managerInput, markerOf, takeMarker } from "./markers.js";
+import { checkManagerInput, deleteVerdict, managerInput, markerOf, ownEarlierIds, takeMarker } from "./markers.js";
 import { logLines } from "./report.js";
 import { checkTokenConfig, resolveTarget, withClient, type ProviderConfig } from "./session.js";
 
@@ -149,7 +149,7 @@ async function resendPlanned(config: ProviderConfig, inputs: MemberInputs): Prom
 export function create(config: ProviderConfig, props: Record<string, unknown>): Promise<{ id: string; outs: Record<string, unknown> }> {
   return guard(async () => {
     const inputs = props as unknown as MemberInputs;
-    const outs = await converge(config, inputs, { creating: true, adopted: false, adoptedFrom: undefined });
+    const outs = await converge(config, inputs, { creating: true, adopted: false, adoptedFrom: undefined, recorded: undefined });
     return { id: `${inputs.workspace}/${inputs.email}`, outs };
   });
 }
@@ -161,6 +161,7 @@ export function update(config: ProviderConfig, news: Record<string, unknown>, ol
       creating: false,
       adopted: olds.adopted === true,
       adoptedFrom: managerInput(olds.adoptedFrom),
+      recorded: olds.manager,
     }),
   }));
 }
@@ -221,7 +222,7 @@ export function remove(config: ProviderConfig, props: Record<string, unknown>): 
 async function converge(
   config: ProviderConfig,
   inputs: MemberInputs,
-  mode: { creating: boolean; adopted: boolean; adoptedFrom: string | undefined },
+  mode: { creating: boolean; adopted: boolean; adoptedFrom: string | undefined; recorded: unknown },
 ): Promise<Record<string, unknown>> {
   const { creating } = mode;
   const own = managerInput(inputs.manager);
@@ -242,7 +243,8 @@ async function converge(
     }
     // Adoption takes over the marker (a rename without aliases, another stack, a file): the one create that may.
     const adopting = creating && own !== undefined && marker !== null && marker !== own;
-    const plan = computePlan(desired, before, { target: client.baseUrl, ...(own !== undefined ? { manager: own, takeOver: adopting ? [marker] : [] } : {}) });
+    const earlier = creating ? [] : ownEarlierIds(own, mode.recorded);
+    const plan = computePlan(desired, before, { target: client.baseUrl, ...(own !== undefined ? { manager: own, takeOver: adopting ? [marker] : earlier } : {}) });
     const writer = own === undefined ? client : client.withManager(own);
     await applyOrFail(plan, writer, `${creating ? "adding" : "updating"} ${inputs.email} in ${inputs.workspace}`).catch((err: unknown) => {
       if (creating) releaseClaim(client.baseUrl, inputs.workspace, email);
@@ -253,9 +255,9 @@ async function converge(
       const why = plan.warnings.find((w) => w.email === inputs.email)?.message ?? "it was not found after the apply";
       throw new ConfigError(`${inputs.email} has no membership or invitation in ${inputs.workspace}: ${why}`);
     }
-    // This resource manages the person: mark them when the plan had nothing to write (adopted as they are, or unmarked so far).
+    // This resource manages the person: mark them when the plan had nothing to write (adopted as they are, unmarked so far, or marked with its earlier id).
     const liveMarker = markerOf(found);
-    if (own !== undefined && liveMarker !== own && (liveMarker === null || adopting)) {
+    if (own !== undefined && liveMarker !== own && (liveMarker === null || adopting || earlier.includes(liveMarker))) {
       await takeMarker(client, inputs.workspace, found, own);
       found = findPerson(await fetchWorkspaceState(client, inputs.workspace), inputs.email) ?? found;
     }

@@ -8,7 +8,7 @@ import type { Plan } from "../reconciler/plan.js";
 import type { DesiredState } from "../schema/model.js";
 import { containsUnknown, defined, optionalType, requireString, type CheckFailure } from "./check.js";
 import { appliedSummary, applyOrFail, removalDesired } from "./engine.js";
-import { managerInput } from "./markers.js";
+import { managerInput, ownEarlierIds } from "./markers.js";
 import { guard } from "./errors.js";
 import { HIDDEN, logLines, planReport } from "./report.js";
 import { checkTokenConfig, resolveTarget, withClient, type ProviderConfig } from "./session.js";
@@ -26,10 +26,11 @@ export type { WorkspaceAccessInputs } from "./workspace-document.js";
  * dynamic-provider host, called by the serialized AccessProvider("workspaceAccess").
  */
 
-/** planOptions are computePlan's options for these inputs (the target recorded in the plan, the self rail, the resource's manager id). */
-function planOptions(client: AccessClient, inputs: WorkspaceAccessInputs): { target: string; allowSelfChange: boolean; manager?: string } {
+/** planOptions are computePlan's options for these inputs (the target recorded in the plan, the self rail, the resource's manager id and its own earlier ids, `recorded` in its state). */
+function planOptions(client: AccessClient, inputs: WorkspaceAccessInputs, recorded?: unknown): { target: string; allowSelfChange: boolean; manager?: string; takeOver?: string[] } {
   const manager = managerInput((inputs as { manager?: unknown }).manager);
-  return { target: client.baseUrl, allowSelfChange: inputs.allowSelfChange === true, ...(manager !== undefined ? { manager } : {}) };
+  const earlier = ownEarlierIds(manager, recorded);
+  return { target: client.baseUrl, allowSelfChange: inputs.allowSelfChange === true, ...(manager !== undefined ? { manager } : {}), ...(earlier.length > 0 ? { takeOver: earlier } : {}) };
 }
 
 /** writerOf is the client that makes this resource's writes: marked with its manager id when it has one (provider/manager.ts). */
@@ -101,7 +102,7 @@ export function diff(config: ProviderConfig, olds: Record<string, unknown>, news
     const inputs = news as unknown as WorkspaceAccessInputs;
     const plan = await withClient(resolveTarget(config, inputs), async (client) => {
       const desired = await requireDesired(inputs);
-      return computePlan(desired, await fetchWorkspaceState(client, inputs.workspace), planOptions(client, inputs));
+      return computePlan(desired, await fetchWorkspaceState(client, inputs.workspace), planOptions(client, inputs, olds.manager));
     });
     logLines(planReport(label(inputs.workspace), plan, inputs.documentSecret === true));
     return { changes: plan.changes.length > 0 || recordedInputChanged(olds, news) };
@@ -124,9 +125,9 @@ export function create(config: ProviderConfig, props: Record<string, unknown>): 
   });
 }
 
-/** update applies the new document; the plan is recomputed against the live workspace, so drift is corrected too. */
-export function update(config: ProviderConfig, news: Record<string, unknown>): Promise<{ outs: Record<string, unknown> }> {
-  return guard(async () => ({ outs: await applyDocument(config, news as unknown as WorkspaceAccessInputs, false) }));
+/** update applies the new document; the plan is recomputed against the live workspace, so drift is corrected too. What the resource marked under its earlier manager id (`olds.manager`) is still its own. */
+export function update(config: ProviderConfig, news: Record<string, unknown>, olds: Record<string, unknown> = {}): Promise<{ outs: Record<string, unknown> }> {
+  return guard(async () => ({ outs: await applyDocument(config, news as unknown as WorkspaceAccessInputs, false, olds.manager) }));
 }
 
 /**
@@ -206,16 +207,16 @@ async function appliedDesired(inputs: WorkspaceAccessInputs, record: ManagedReco
   return requireDesired(inputs);
 }
 
-async function applyDocument(config: ProviderConfig, inputs: WorkspaceAccessInputs, creating: boolean): Promise<Record<string, unknown>> {
+async function applyDocument(config: ProviderConfig, inputs: WorkspaceAccessInputs, creating: boolean, recorded?: unknown): Promise<Record<string, unknown>> {
   return withClient(resolveTarget(config, inputs), async (client) => {
     const desired = await requireDesired(inputs);
     const before = await fetchWorkspaceState(client, inputs.workspace);
     const adoption = creating ? adoptionProblem(inputs, desired, before) : null;
     if (adoption !== null) throw new ConfigError(adoption);
-    const plan = computePlan(desired, before, planOptions(client, inputs));
+    const plan = computePlan(desired, before, planOptions(client, inputs, recorded));
     const after = async (lastApplied: Plan["summary"]) => {
       const live = await fetchWorkspaceState(client, inputs.workspace);
-      return outputsOf(inputs, live, computePlan(desired, live, planOptions(client, inputs)), { lastApplied, desired });
+      return outputsOf(inputs, live, computePlan(desired, live, planOptions(client, inputs, recorded)), { lastApplied, desired });
     };
     const result = await applyOrFail(plan, writerOf(client, inputs), `applying the access document to ${inputs.workspace}`, {
       id: inputs.workspace,

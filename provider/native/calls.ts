@@ -13,6 +13,11 @@ import { RESOURCES, type ResourceKindName } from "./spec.js";
  * operations take plain values and wrap what they derive from a secret document),
  * provider configuration checks and diffs, detailed diffs, and Read with only an id
  * (`pulumi import`). server.ts turns gRPC messages into these calls and back.
+ *
+ * `manager` is the resource's manager id, derived from the URN the engine sends with each
+ * call (provider/manager.ts managerOfUrn): the operations write as it, like the dynamic
+ * door's hidden input, and the outputs record it; it is never one of the inputs the engine
+ * keeps or `pulumi import` generates code from.
  */
 
 type Props = Record<string, unknown>;
@@ -115,23 +120,29 @@ const NATIVE_ONLY_FAILURE: CheckFailure = {
   reason: "tokenConfig belongs to the dynamic resources; with the antryk provider, give the workspace its own provider instance (new antryk.Provider(…)) and pass it as the `provider` option",
 };
 
+/** withoutManager drops the manager id from inputs the engine keeps. */
+function withoutManager(props: Props): Props {
+  const { manager: _manager, ...rest } = props;
+  return rest;
+}
+
 /** check runs the operations' check on plain inputs; a secret `document` sets documentSecret, and what was secret stays secret. */
-export function check(kind: ResourceKindName, config: NativeConfig, olds: Props, news: Props): Promise<{ inputs: Props; failures: CheckFailure[] }> {
+export function check(kind: ResourceKindName, config: NativeConfig, olds: Props, news: Props, manager: string): Promise<{ inputs: Props; failures: CheckFailure[] }> {
   return guard(async () => {
     const secrets = secretKeys(news);
-    const plainNews = revealProps(news);
+    const plainNews: Props = { ...withoutManager(revealProps(news)), manager };
     if (kind === "WorkspaceAccess" && plainNews.document !== undefined) plainNews.documentSecret = secrets.has("document");
-    const result = await operations[RESOURCES[kind].operations].check(revealProps(olds), plainNews, config);
+    const result = await operations[RESOURCES[kind].operations].check(withoutManager(revealProps(olds)), plainNews, config);
     const failures = plainNews.tokenConfig === undefined ? result.failures : [...result.failures, NATIVE_ONLY_FAILURE];
-    return { inputs: keepSecret(result.inputs, secrets), failures };
+    return { inputs: keepSecret(withoutManager(result.inputs), secrets), failures };
   });
 }
 
 /** diff runs the operations' diff and details it per input: what changed, and which of those replace. */
-export async function diff(kind: ResourceKindName, config: NativeConfig, olds: Props, news: Props): Promise<DiffAnswer> {
+export async function diff(kind: ResourceKindName, config: NativeConfig, olds: Props, news: Props, manager: string): Promise<DiffAnswer> {
   const spec = RESOURCES[kind];
   const o = revealProps(olds);
-  const n = revealProps(news);
+  const n: Props = { ...revealProps(news), manager };
   const result = await operations[spec.operations].diff(config, o, n);
   const replaces = result.replaces ?? [];
   const detailed: DiffAnswer["detailed"] = {};
@@ -141,6 +152,8 @@ export async function diff(kind: ResourceKindName, config: NativeConfig, olds: P
     if (!same(was, now)) detailed[key] = { kind: kindOf(was, now, replaces.includes(key)), inputDiff: true };
   }
   if (kind === "WorkspaceAccess" && n.file !== undefined && !same(o.contentDigest, n.contentDigest)) detailed.file = { kind: "update", inputDiff: true };
+  // A new URN (a rename with `aliases`) is a new manager id: the update moves the marker.
+  if (!same(o.manager, n.manager)) detailed.manager = { kind: kindOf(o.manager, n.manager, false), inputDiff: false };
   const changes = result.changes !== false;
   // Never delete before replacing: every replacing input (workspace, email, roleName) changes the id, so the new one can exist beside the old, and a failed create removes nobody.
   // A change the inputs do not show: the live workspace differs from the document (WorkspaceAccess), or an expired invitation is resent (Member).
@@ -155,22 +168,22 @@ export interface Created {
 }
 
 /** create runs the operations' create on plain inputs; outputs echo the secrecy of their inputs. */
-export async function create(kind: ResourceKindName, config: NativeConfig, news: Props): Promise<Created> {
+export async function create(kind: ResourceKindName, config: NativeConfig, news: Props, manager: string): Promise<Created> {
   const secrets = secretKeys(news);
-  const created = await operations[RESOURCES[kind].operations].create(config, revealProps(news));
+  const created = await operations[RESOURCES[kind].operations].create(config, { ...revealProps(news), manager });
   return { id: created.id, outputs: keepSecret(created.outs, secrets) };
 }
 
-/** update runs the operations' update (the old outputs carry what create recorded). */
-export async function update(kind: ResourceKindName, config: NativeConfig, olds: Props, news: Props): Promise<Props> {
+/** update runs the operations' update (the old outputs carry what create recorded, the manager id it wrote as among them). */
+export async function update(kind: ResourceKindName, config: NativeConfig, olds: Props, news: Props, manager: string): Promise<Props> {
   const secrets = secretKeys(news);
-  const updated = await operations[RESOURCES[kind].operations].update(config, revealProps(news), revealProps(olds));
+  const updated = await operations[RESOURCES[kind].operations].update(config, { ...revealProps(news), manager }, revealProps(olds));
   return keepSecret(updated.outs, secrets);
 }
 
-/** remove runs the operations' delete with the state's outputs. */
-export async function remove(kind: ResourceKindName, config: NativeConfig, outputs: Props): Promise<void> {
-  await operations[RESOURCES[kind].operations].remove(config, revealProps(outputs));
+/** remove runs the operations' delete with the state's outputs (and, for a state written before markers, the manager id of the URN). */
+export async function remove(kind: ResourceKindName, config: NativeConfig, outputs: Props, manager: string): Promise<void> {
+  await operations[RESOURCES[kind].operations].remove(config, { manager, ...revealProps(outputs) });
 }
 
 /**
@@ -201,10 +214,10 @@ export interface ReadAnswer {
  * given are passed along for what outputs do not keep (a WorkspaceAccess's `document`,
  * so its drift is computed, not kept), and returned when the operation returns none.
  */
-export function read(kind: ResourceKindName, config: NativeConfig, id: string, outputs: Props, inputs: Props): Promise<ReadAnswer> {
+export function read(kind: ResourceKindName, config: NativeConfig, id: string, outputs: Props, inputs: Props, manager: string): Promise<ReadAnswer> {
   return guard(async () => {
     const importing = Object.keys(outputs).length === 0;
-    const o = importing ? importProps(kind, id) : revealProps(outputs);
+    const o: Props = { manager, ...(importing ? importProps(kind, id) : revealProps(outputs)) };
     const i = revealProps(inputs);
     if (kind === "WorkspaceAccess" && i.document !== undefined) {
       o.document = i.document;
@@ -214,7 +227,7 @@ export function read(kind: ResourceKindName, config: NativeConfig, id: string, o
     if (result.id === "") return { id: "", outputs: {}, inputs: {} };
     const secrets = new Set([...secretKeys(inputs), ...secretKeys(outputs)]);
     const returned = (result as { inputs?: Props }).inputs;
-    const readInputs = returned ?? (importing ? o : inputs);
+    const readInputs = withoutManager(returned ?? (importing ? o : inputs));
     const props = { ...result.props };
     delete props.document;
     return { id: result.id, outputs: keepSecret(props, secrets), inputs: keepSecret(readInputs, secrets) };

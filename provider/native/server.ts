@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import { PACKAGE_VERSION } from "../../client/version.js";
 import { providerError } from "../errors.js";
+import { managerOfUrn } from "../manager.js";
 import { logSink } from "../report.js";
 import * as calls from "./calls.js";
 import { pulumiSchema } from "./schema.js";
@@ -139,24 +140,24 @@ export function providerService(engine: EngineLog): Record<string, (call: Call, 
       }),
     check: (call, cb) => {
       const urn = call.request.getUrn();
-      answer(cb, urn, async () => checkResponse(await calls.check(kindOfUrn(urn), config, toJs(call.request.getOlds()), toJs(call.request.getNews()))));
+      answer(cb, urn, async () => checkResponse(await calls.check(kindOfUrn(urn), config, toJs(call.request.getOlds()), toJs(call.request.getNews()), managerOfUrn(urn))));
     },
     diff: (call, cb) => {
       const urn = call.request.getUrn();
-      answer(cb, urn, async () => diffResponse(await calls.diff(kindOfUrn(urn), config, toJs(call.request.getOlds()), toJs(call.request.getNews()))));
+      answer(cb, urn, async () => diffResponse(await calls.diff(kindOfUrn(urn), config, toJs(call.request.getOlds()), toJs(call.request.getNews()), managerOfUrn(urn))));
     },
     create: (call, cb) => {
       const urn = call.request.getUrn();
       answer(cb, urn, async () => {
         refuseIfCancelled();
-        const created = await calls.create(kindOfUrn(urn), config, toJs(call.request.getProperties()));
+        const created = await calls.create(kindOfUrn(urn), config, toJs(call.request.getProperties()), managerOfUrn(urn));
         return new provproto.CreateResponse().setId(created.id).setProperties(toStruct(created.outputs));
       });
     },
     read: (call, cb) => {
       const urn = call.request.getUrn();
       answer(cb, urn, async () => {
-        const read = await calls.read(kindOfUrn(urn), config, call.request.getId(), toJs(call.request.getProperties()), toJs(call.request.getInputs()));
+        const read = await calls.read(kindOfUrn(urn), config, call.request.getId(), toJs(call.request.getProperties()), toJs(call.request.getInputs()), managerOfUrn(urn));
         const resp = new provproto.ReadResponse().setId(read.id);
         if (read.id !== "") resp.setProperties(toStruct(read.outputs)).setInputs(toStruct(read.inputs));
         return resp;
@@ -166,7 +167,7 @@ export function providerService(engine: EngineLog): Record<string, (call: Call, 
       const urn = call.request.getUrn();
       answer(cb, urn, async () => {
         refuseIfCancelled();
-        const outputs = await calls.update(kindOfUrn(urn), config, toJs(call.request.getOlds()), toJs(call.request.getNews()));
+        const outputs = await calls.update(kindOfUrn(urn), config, toJs(call.request.getOlds()), toJs(call.request.getNews()), managerOfUrn(urn));
         return new provproto.UpdateResponse().setProperties(toStruct(outputs));
       });
     },
@@ -174,7 +175,7 @@ export function providerService(engine: EngineLog): Record<string, (call: Call, 
       const urn = call.request.getUrn();
       answer(cb, urn, async () => {
         refuseIfCancelled();
-        await calls.remove(kindOfUrn(urn), config, toJs(call.request.getProperties()));
+        await calls.remove(kindOfUrn(urn), config, toJs(call.request.getProperties()), managerOfUrn(urn));
         return new emptyproto.Empty();
       });
     },

@@ -42,6 +42,10 @@ const WORKSPACE = str("The name of the Antryk workspace (for example `acme-prod`
 const ADOPT = (what: string) =>
   bool(`Let create take over ${what} that already exists, bringing it to these inputs. Default false: create fails and names what exists. Prefer \`pulumi import\` (see the import id below) for a one-off adoption.`);
 
+const MANAGER = str(
+  "The manager id this resource writes as, which the workspace records as `managedBy` on what it manages: `pulumi:<project>/<stack>/<urn>`. The dynamic resource of the same name and parent has the same id, so moving a stack to this provider keeps every marker. Something another manager manages is never changed (the `managedElsewhere` rule) unless adopted.",
+);
+
 /** PROVIDER_CONFIG is the provider's configuration: the `antryk:*` stack config of the default provider, or the inputs of an explicit `antryk.Provider`. */
 export const PROVIDER_CONFIG: Record<"apiUrl" | "token", PropertySpec> = {
   apiUrl: str(
@@ -101,6 +105,7 @@ export const RESOURCES: Record<ResourceKindName, ResourceSpec> = {
       driftKnown: bool("False when the last refresh could not read the document (a `file` that is gone): the drift outputs are then absent rather than stale, until the next `pulumi up`."),
       warnings: strings("The first 50 plan warnings."),
       warningCount: int("How many plan warnings there are."),
+      manager: MANAGER,
     },
     importId: { format: "<workspace>", example: "acme-prod" },
   },
@@ -113,7 +118,7 @@ export const RESOURCES: Record<ResourceKindName, ResourceSpec> = {
       "",
       "## Import",
       "",
-      "The import id is `<workspace>/<email>`: an active member, or a pending or expired invitation.",
+      "The import id is `<workspace>/<email>`: an active member, or a pending or expired invitation. An import writes nothing, so the person keeps their `managedBy` marker: import whom nobody manages, or whom the dynamic `Member` of the same name in this stack managed (its manager id is this resource's); someone another stack or an access file manages stays theirs, and a change is refused naming them (declare the resource with `adoptExisting` instead to take them over).",
       "",
       "```sh",
       "pulumi import antryk:index:Member gus acme-prod/gus@acme.io",
@@ -138,6 +143,8 @@ export const RESOURCES: Record<ResourceKindName, ResourceSpec> = {
       joinedAt: str("When the person joined (RFC 3339)."),
       invitedBy: str("Who sent the invitation."),
       adopted: bool("The person was already a member or invited when the resource was created."),
+      manager: MANAGER,
+      adoptedFrom: str("The manager this resource took the person over from with `adoptExisting`; deleting the resource hands them back to it (with their access) when it is another stack or an access file."),
     },
     importId: { format: "<workspace>/<email>", example: "acme-prod/gus@acme.io" },
   },
@@ -166,6 +173,7 @@ export const RESOURCES: Record<ResourceKindName, ResourceSpec> = {
     outputs: {
       version: int("The role's version (it bumps on every change)."),
       holderCount: int("Members and pending invitations holding the role."),
+      manager: MANAGER,
     },
     importId: { format: "<workspace>/<roleName>", example: "acme-prod/release-manager" },
   },

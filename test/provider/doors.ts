@@ -12,6 +12,9 @@ import { configureProvider, EngineServer, startNative } from "./native/engine.js
  * service played by the test. Each door has a default provider for `acme-prod` and, on
  * request, a second credential for `acme-sandbox`: `tokenConfig` for the dynamic
  * resources, a second provider instance (another plugin process) for the native ones.
+ * Both write as the resource's manager id (provider/manager.ts managerOfUrn): the dynamic
+ * resources get it as the hidden input `manager` their classes add in the program, the
+ * native plugin derives it from the URN of each call.
  */
 
 /** Kind is a resource of both doors. */
@@ -59,7 +62,7 @@ export async function dynamicDoor(): Promise<Door> {
     name: "dynamic",
     ws,
     programDir,
-    resource: (kind, name) => new EngineResource(host, RESOURCE_TYPES[kind], name, texts[kind]),
+    resource: (kind, name) => new EngineResource(host, RESOURCE_TYPES[kind], name, texts[kind], { programManager: true }),
     inputs: (instance, inputs) => (instance === "sandbox" ? { ...inputs, tokenConfig: "antryk:sandboxToken" } : inputs),
     async adopt(resource, _id, inputs) {
       if ((await resource.register({ ...inputs, adoptExisting: true })) !== "create") throw new Error("adoption did not create");

@@ -1,4 +1,5 @@
 import { HostError, type CheckFailure, type CheckResult, type DiffResult, type Props, type ProviderHost } from "./harness.js";
+import { managerOfUrn } from "../../provider/manager.js";
 
 /**
  * The engine's steps for one resource (split from harness.ts, which re-exports them):
@@ -38,13 +39,19 @@ export class EngineResource {
     readonly type: string,
     readonly name: string,
     private readonly providerText: string | null,
+    private readonly options: { programManager?: boolean } = {},
   ) {
     this.urn = `urn:pulumi:test::antryk-access-test::${type}::${name}`;
   }
 
-  /** inputsOf adds `__provider`, as `pulumi.dynamic.Resource` does (a native resource, with no provider text, has none). */
+  /**
+   * withProvider adds `__provider`, as `pulumi.dynamic.Resource` does (a native resource, with
+   * no provider text, has none), and with `programManager` the hidden input `manager` the
+   * dynamic resource classes compute from the engine's context (provider/manager.ts).
+   */
   private withProvider(inputs: Props): Props {
-    return this.providerText === null ? inputs : { ...inputs, __provider: this.providerText };
+    const manager = this.options.programManager === true && !("manager" in inputs) ? { manager: managerOfUrn(this.urn) } : {};
+    return this.providerText === null ? inputs : { ...inputs, ...manager, __provider: this.providerText };
   }
 
   /** checkOnly runs Check the way `pulumi preview` starts, returning failures instead of throwing. */

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { managerOfUrn } from "../../provider/manager.js";
 import { pulumiManager } from "../../schema/manager.js";
 import { EngineResource, HostError, ProviderHost, secret, stripAntrykEnv, type Props } from "./harness.js";
 import { acceptInvitation, RESOURCE_TYPES, startStage, WORKSPACE, type Stage } from "./fixtures.js";
@@ -17,7 +18,7 @@ afterAll(async () => {
 
 /** managed gives inputs the manager id the resource class computes for a resource of `stack` (the harness's URNs are stack "test"). */
 function managed(resource: EngineResource, inputs: Props, stack = "test"): Props {
-  return { ...inputs, manager: pulumiManager("antryk-access-test", stack, resource.urn.replace("urn:pulumi:test::", `urn:pulumi:${stack}::`)) };
+  return { ...inputs, manager: managerOfUrn(resource.urn.replace("urn:pulumi:test::", `urn:pulumi:${stack}::`)) };
 }
 
 /** laterDeployment is another `pulumi up` (another host process), as a later deployment or another stack runs. */
@@ -114,6 +115,21 @@ describe("Pulumi resources and the managedBy marker", () => {
     expect((await one.refresh())?.outputs).toMatchObject({ status: "pending" });
     expect(await one.register({ ...stack1, role: "account-admin" })).toBe("update");
     expect((await person("max@acme.io")).pending?.role).toBe("account-admin");
+  });
+
+  it("a Member whose state has the id an earlier version wrote (the dynamic type in the URN) moves the marker to today's id on the next up", async () => {
+    const m = stage.resource("Member", "ola");
+    const inputs = { workspace: WORKSPACE, email: "ola@acme.io", role: "developer" };
+    const earlier = pulumiManager("antryk-access-test", "test", m.urn);
+    expect(earlier).toContain("pulumi-nodejs:dynamic/antryk:Member");
+    await m.register({ ...inputs, manager: earlier });
+    await acceptInvitation(stage.ws, "ola@acme.io");
+    expect((await person("ola@acme.io")).member?.managedBy).toBe(earlier);
+    const today = managed(m, inputs);
+    expect(await m.register(today)).toBe("update");
+    expect((await person("ola@acme.io")).member?.managedBy).toBe(today.manager);
+    expect(await m.register({ ...today, role: "account-admin" })).toBe("update");
+    expect((await person("ola@acme.io")).member).toMatchObject({ role: "account-admin", managedBy: today.manager });
   });
 
   it("a CustomRole another manager manages is refused unless adoptExisting, which takes the marker", async () => {

@@ -71,10 +71,10 @@ describe("examples/pulumi", () => {
       ["pulumi-nodejs:dynamic/antryk:Member", "sandbox-dana"],
     ]);
     const [prod, role, dana] = registered;
-    // the manager id each resource writes as, from the engine's context: project, stack and its URN
-    expect(prod!.inputs.manager).toBe("pulumi:acme-access/dev/urn:pulumi:dev::acme-access::pulumi-nodejs:dynamic/antryk:WorkspaceAccess::acme-prod");
-    expect(dana!.inputs.manager).toBe("pulumi:acme-access/dev/urn:pulumi:dev::acme-access::pulumi-nodejs:dynamic/antryk:Member::sandbox-dana");
-    expect(role!.inputs.manager).toBe("pulumi:acme-access/dev/urn:pulumi:dev::acme-access::pulumi-nodejs:dynamic/antryk:CustomRole::sandbox-release-manager");
+    // the manager id each resource writes as, from the engine's context: project, stack and its URN as the native provider names it (the same id in both doors)
+    expect(prod!.inputs.manager).toBe("pulumi:acme-access/dev/urn:pulumi:dev::acme-access::antryk:index:WorkspaceAccess::acme-prod");
+    expect(dana!.inputs.manager).toBe("pulumi:acme-access/dev/urn:pulumi:dev::acme-access::antryk:index:Member::sandbox-dana");
+    expect(role!.inputs.manager).toBe("pulumi:acme-access/dev/urn:pulumi:dev::acme-access::antryk:index:CustomRole::sandbox-release-manager");
     expect(prod!.inputs).toMatchObject({ workspace: "acme-prod", file: "../access.yaml" });
     expect(prod!.inputs).not.toHaveProperty("document");
     expect(role!.inputs).toMatchObject({

@@ -47,6 +47,7 @@ export class WorkspaceAccess extends pulumi.CustomResource {
   declare readonly driftKnown: pulumi.Output<boolean>;
   declare readonly warnings: pulumi.Output<string[]>;
   declare readonly warningCount: pulumi.Output<number>;
+  declare readonly manager: pulumi.Output<string>;
 
   /** get looks up an existing WorkspaceAccess by id (the workspace name). */
   static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): WorkspaceAccess {
@@ -73,6 +74,9 @@ export class Member extends pulumi.CustomResource {
   declare readonly invitationExpiresAt: pulumi.Output<string | undefined>;
   declare readonly effectivePermissions: pulumi.Output<string[] | undefined>;
   declare readonly adopted: pulumi.Output<boolean>;
+  /** manager: the id this resource writes as (`pulumi:<project>/<stack>/<urn>`), the person's managedBy. */
+  declare readonly manager: pulumi.Output<string>;
+  declare readonly adoptedFrom: pulumi.Output<string | undefined>;
 
   /** get looks up an existing Member by id (`<workspace>/<email>`). */
   static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): Member {
@@ -95,6 +99,7 @@ export class CustomRole extends pulumi.CustomResource {
   declare readonly permissions: pulumi.Output<string[]>;
   declare readonly version: pulumi.Output<number>;
   declare readonly holderCount: pulumi.Output<number>;
+  declare readonly manager: pulumi.Output<string>;
 
   /** get looks up an existing CustomRole by id (`<workspace>/<roleName>`). */
   static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: pulumi.CustomResourceOptions): CustomRole {
@@ -102,7 +107,7 @@ export class CustomRole extends pulumi.CustomResource {
   }
 
   constructor(name: string, args: CustomRoleArgs | undefined, opts?: pulumi.CustomResourceOptions) {
-    super("antryk:index:CustomRole", name, withOutputs(args, ["version", "holderCount"]), opts);
+    super("antryk:index:CustomRole", name, withOutputs(args, ["version", "holderCount", "manager"]), opts);
   }
 }
 
@@ -120,8 +125,9 @@ const WORKSPACE_ACCESS_OUTPUTS = [
   "driftKnown",
   "warnings",
   "warningCount",
+  "manager",
 ];
-const MEMBER_OUTPUTS = ["status", "memberId", "invitationId", "invitationExpiresAt", "sendCount", "effectivePermissions", "joinedAt", "invitedBy", "adopted"];
+const MEMBER_OUTPUTS = ["status", "memberId", "invitationId", "invitationExpiresAt", "sendCount", "effectivePermissions", "joinedAt", "invitedBy", "adopted", "manager", "adoptedFrom"];
 
 /** withOutputs registers the output names (undefined until the provider sets them) beside the inputs, as generated SDKs do. */
 function withOutputs(args: object | undefined, outputs: readonly string[]): pulumi.Inputs {

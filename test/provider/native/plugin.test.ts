@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PACKAGE_VERSION } from "../../../client/version.js";
+import { managerOfUrn } from "../../../provider/manager.js";
 import { EngineResource, HostError, isSecretValue, PROTO, REPO_ROOT, secret, type ProviderHost } from "../harness.js";
 import { OWNER, startWorkspace, WORKSPACE, type Workspace } from "../fixtures.js";
 import { checkConfig, configureProvider, diffConfig, EngineServer, startNative } from "./engine.js";
@@ -71,7 +72,8 @@ describe("pulumi-resource-antryk", () => {
     const read = await plugin.read("acme-prod/gus@acme.io", gus.urn, {});
     expect(read.id).toBe("acme-prod/gus@acme.io");
     expect(read.inputs).toEqual({ workspace: WORKSPACE, email: "gus@acme.io", role: "developer", permissions: ["domains:manage"] });
-    expect(read.properties).toMatchObject({ status: "pending", invitationId: expect.any(String) });
+    // The manager id is derived from the URN: an output, never an input the generated code would carry.
+    expect(read.properties).toMatchObject({ status: "pending", invitationId: expect.any(String), manager: managerOfUrn(gus.urn) });
     const checked = await plugin.check(gus.urn, read.inputs!, read.inputs!);
     expect(checked).toEqual({ inputs: read.inputs, failures: [] });
 
