@@ -171,10 +171,10 @@ export function fishScript(model: CompletionModel): string {
   const at = (cmd: CompletionCommand) => `-n ${fishWord(`${fn}_at ${fishWord(cmd.path.join(" "))}`)}`;
   const walk = commands.flatMap((cmd) => {
     const cases = [
-      ...(cmd.commands.length > 0 ? [`                case ${cmd.commands.map((s) => fishWord(s.name)).join(" ")}`, "                    set path (string trim -- \"$path $word\")"] : []),
-      ...(valueFlags(cmd).length > 0 ? [`                case ${valueFlags(cmd).map(fishWord).join(" ")}`, "                    set skip 1"] : []),
+      ...(cmd.commands.length > 0 ? [`                    case ${cmd.commands.map((s) => fishWord(s.name)).join(" ")}`, '                        set path (string trim -- "$path $word")'] : []),
+      ...(valueFlags(cmd).length > 0 ? [`                    case ${valueFlags(cmd).map(fishWord).join(" ")}`, "                        set skip 1"] : []),
     ];
-    return cases.length > 0 ? [`        case ${fishWord(cmd.path.join(" "))}`, "            switch $word", ...cases, "            end"] : [];
+    return cases.length > 0 ? [`            case ${fishWord(cmd.path.join(" "))}`, "                switch $word", ...cases, "                end"] : [];
   });
   const lines = [
     `${c} -f`,
