@@ -4,8 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Command, Option } from "commander";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { completionModel } from "../../cli/completion-model.js";
+import { allCommands, completionModel } from "../../cli/completion-model.js";
 import { completionScript, type Shell } from "../../cli/completion-scripts.js";
+import { createProgram } from "../../cli/program.js";
 
 /**
  * `antryk-access completion <shell>`: scripts generated from the commander definitions,
@@ -101,7 +102,7 @@ function check(got: string[], [, want, more]: Row): void {
  * so `--format=j` is `--format` `=` `j` and `--format=` ends in the word "=".
  */
 function bashWords(line: string): string[] {
-  return line.split(" ").flatMap((w) => w.split(/(=)/).filter((part, i, parts) => part !== "" || i === parts.length - 1 || parts.length === 1));
+  return line.split(" ").flatMap((w) => (w === "" ? [w] : w.split(/(=)/).filter((part) => part !== "")));
 }
 
 /** bashComplete sources a script, finds the function `complete -p` registered for `command`, and runs it on the words of `line` (the last one being completed). */
@@ -213,6 +214,42 @@ describe.skipIf(ZSH === undefined)("zsh", () => {
     },
     60_000,
   );
+});
+
+/**
+ * TREE: rows read from the real command tree, so every command a change adds (and every flag
+ * and choice) is checked too: the subcommands of each command, its long flags, the choices
+ * of each flag after a space and after "=", file names for a path value, nothing for another.
+ */
+const TREE: Row[] = allCommands(completionModel(createProgram("0.0.0"))).flatMap((c) => {
+  const line = ["antryk-access", ...c.path].join(" ");
+  const long = c.options.flatMap((o) => o.flags).filter((f) => f.startsWith("--"));
+  return [
+    ...(c.commands.length > 0 ? [[`${line} `, c.commands.map((s) => s.name)] satisfies Row] : []),
+    [`${line} --`, long] satisfies Row,
+    ...c.options
+      .filter((o) => o.takesValue)
+      .flatMap((o) => {
+        const flag = o.flags.at(-1)!;
+        if (o.choices.length > 0) return [[`${line} ${flag} `, [...o.choices]], [`${line} ${flag}=`, [...o.choices]]] satisfies Row[];
+        return [o.paths ? [`${line} ${flag} acc`, ["access.yaml"]] : [`${line} ${flag} `, []]] satisfies Row[];
+      }),
+  ];
+});
+
+describe("every command and flag of antryk-access", () => {
+  it("reads nested commands, flags and choices from the tree", () => {
+    expect(TREE).toEqual(expect.arrayContaining([["antryk-access serve init --", ["--db", "--workspace", "--owner", "--help"]], ["antryk-access plan --diagnostics=", ["text", "github"]]]));
+  });
+
+  it.each(TREE)("bash: %j", async (...row) => {
+    check(await bashComplete(row[0]), row);
+  });
+
+  it.skipIf(FISH === undefined)("fish", async () => {
+    const got = await fishComplete(TREE.map(([line]) => line));
+    TREE.forEach((row, i) => expect({ line: row[0], got: got[i] }).toEqual({ line: row[0], got: [...row[1]].sort() }));
+  });
 });
 
 describe("a command tree declared in commander", () => {
