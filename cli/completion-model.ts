@@ -2,8 +2,8 @@ import type { Command } from "commander";
 
 /**
  * The command line as shell completion sees it, read from commander's own model (the
- * commands, options, choices and arguments every `register*` declares), so a new command
- * or option completes without touching the completion scripts.
+ * commands at every depth, their options, choices and arguments every `register*` declares),
+ * so a new command or option completes without touching the completion scripts.
  */
 
 /** CompletionOption is one flag: its spellings, whether it takes a value, the values it allows, and whether a free value is a path (`<path>`, `<file>`). */
@@ -16,35 +16,45 @@ export interface CompletionOption {
   paths: boolean;
 }
 
-/** CompletionCommand is one subcommand with its options and whether its arguments are paths or choices. */
+/** CompletionCommand is one command at any depth: its path of names below the program, its options, its positional argument and its own subcommands. */
 export interface CompletionCommand {
   name: string;
+  /** path: the subcommand names from the program down to this one ([] for the program itself). */
+  path: readonly string[];
   description: string;
   options: CompletionOption[];
-  /** argument: what a positional word completes to; null when the command takes none. */
+  /** argument: what a positional word completes to (file names when it has no choices); null when the command takes none. */
   argument: { choices: readonly string[] } | null;
-}
-
-/** CompletionModel is the whole program: its name, its own options, its commands. */
-export interface CompletionModel {
-  name: string;
-  options: CompletionOption[];
   commands: CompletionCommand[];
 }
 
-/** completionModel reads `program`'s visible commands and options (help included, hidden ones left out). */
+/** CompletionModel is the whole program: the root command, named after the program, with path []. */
+export type CompletionModel = CompletionCommand;
+
+/** completionModel reads `program` and its subcommands recursively (visible commands and options, help included, hidden ones and `help` left out). */
 export function completionModel(program: Command): CompletionModel {
-  const help = program.createHelp();
-  const commands = help
-    .visibleCommands(program)
+  return commandOf(program, []);
+}
+
+/** allCommands lists `model` and every subcommand below it, parents before children. */
+export function allCommands(model: CompletionModel): CompletionCommand[] {
+  return [model, ...model.commands.flatMap(allCommands)];
+}
+
+function commandOf(command: Command, path: readonly string[]): CompletionCommand {
+  const commands = command
+    .createHelp()
+    .visibleCommands(command)
     .filter((c) => c.name() !== "help")
-    .map((c) => ({
-      name: c.name(),
-      description: oneLine(c.description()),
-      options: optionsOf(c),
-      argument: argumentOf(c),
-    }));
-  return { name: program.name(), options: optionsOf(program), commands };
+    .map((c) => commandOf(c, [...path, c.name()]));
+  return {
+    name: command.name(),
+    path,
+    description: oneLine(command.description()),
+    options: optionsOf(command),
+    argument: argumentOf(command),
+    commands,
+  };
 }
 
 function optionsOf(command: Command): CompletionOption[] {

@@ -1,17 +1,10 @@
 #!/usr/bin/env node
 import { readFileSync } from "node:fs";
-import { Command, CommanderError } from "commander";
+import { CommanderError } from "commander";
 import type { DiagnosticFormat } from "./annotations.js";
 import { describeCliError, ExitCode, exitCodeOf } from "./errors.js";
-import { registerServe } from "./serve.js";
-import { registerValidate } from "./validate.js";
-import { registerPlan } from "./plan.js";
-import { registerApply } from "./apply.js";
-import { registerExport } from "./export.js";
-import { registerReview } from "./review.js";
-import { registerCompletion } from "./completion.js";
-import { registerCi } from "./ci.js";
 import { guardReading } from "./interrupt.js";
+import { createProgram } from "./program.js";
 
 /**
  * The antryk-access command line: commander wiring only. Each command lives in its
@@ -19,11 +12,7 @@ import { guardReading } from "./interrupt.js";
  */
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
 
-const program = new Command("antryk-access")
-  .description("Access as code for Antryk workspaces: validate, plan and apply access.yaml.")
-  .version(pkg.version)
-  .exitOverride()
-  .showHelpAfterError();
+const program = createProgram(pkg.version);
 
 // How the running command prints an invalid file's findings: validate's `--format github`,
 // or plan's and apply's `--diagnostics github`; errors are rendered below, after the action.
@@ -34,15 +23,6 @@ program.hook("preAction", (_program, action) => {
   // Ctrl-C while a command only reads says so and exits 130 (apply takes over when it starts changing).
   if (["plan", "apply", "export", "review"].includes(action.name())) guardReading();
 });
-
-registerPlan(program);
-registerApply(program);
-registerExport(program);
-registerReview(program);
-registerValidate(program);
-registerServe(program);
-registerCi(program);
-registerCompletion(program);
 
 try {
   await program.parseAsync(process.argv);

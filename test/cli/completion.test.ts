@@ -4,12 +4,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Command, Option } from "commander";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { completionModel } from "../../cli/completion-model.js";
-import { bashScript, fishScript } from "../../cli/completion-scripts.js";
+import { allCommands, completionModel } from "../../cli/completion-model.js";
+import { completionScript, type Shell } from "../../cli/completion-scripts.js";
+import { createProgram } from "../../cli/program.js";
 
 /**
  * `antryk-access completion <shell>`: scripts generated from the commander definitions,
- * run in the real shells. bash is always there; zsh and fish are checked where installed.
+ * run in the real shells (bash, zsh, fish; .ci/run installs zsh and fish, and in CI a
+ * missing one fails). One table of command lines, completed by each shell.
  */
 const ROOT = join(import.meta.dirname, "..", "..");
 const CLI = join(ROOT, "dist", "cli", "main.js");
@@ -40,44 +42,98 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** bashComplete runs the bash script's function on the words of a command line (the last one being completed). */
-async function bashComplete(words: string[], script = scripts.bash!, fn = "_antryk_access"): Promise<string[]> {
+/** Row: a command line (Tab at its end), the words it completes to, and words it must not offer; `some` when further words may come (a command another change adds). */
+type Row = [line: string, want: string[], more?: { absent?: string[]; some?: true }];
+const COMMANDS = ["apply", "ci", "completion", "export", "plan", "review", "serve", "validate"];
+const ROWS: Row[] = [
+  ["antryk-access ", COMMANDS],
+  ["antryk-access va", ["validate"]],
+  // Nested subcommands, and the flags of the command they follow (positional options: serve's --db is serve's).
+  ["antryk-access serve ", ["init", "token"]],
+  ["antryk-access serve i", ["init"]],
+  ["antryk-access ci ", ["pr-comment"], { absent: ["init"], some: true }],
+  ["antryk-access serve init --", ["--db", "--help", "--owner", "--workspace"], { absent: ["--port", "--host"] }],
+  ["antryk-access serve --db x.db init --", ["--db", "--help", "--owner", "--workspace"], { absent: ["--port", "--host"] }],
+  ["antryk-access serve token --", ["--db", "--email", "--help", "--workspace"], { absent: ["--owner", "--port"] }],
+  ["antryk-access ci pr-comment --", ["--body", "--bot", "--help", "--pr", "--repo", "--sha", "--stale"], { absent: ["--owner", "--port"] }],
+  ["antryk-access ci pr-comment --body acc", ["access.yaml"]],
+  ["antryk-access serve init --db acc", ["access.yaml"]],
+  // Choices, after a space or after "=".
+  ["antryk-access validate --format ", ["github", "json", "text"]],
+  ["antryk-access validate --format=", ["github", "json", "text"]],
+  ["antryk-access plan --format m", ["markdown"]],
+  ["antryk-access plan --format=m", ["markdown"]],
+  ["antryk-access review --format ", ["csv", "json", "markdown"]],
+  ["antryk-access apply --format=", ["json", "text"]],
+  ["antryk-access plan --diagnostics ", ["github", "text"]],
+  ["antryk-access apply --diagnostics=", ["github", "text"]],
+  ["antryk-access completion ", ["bash", "fish", "zsh"]],
+  // A flag's value is skipped when finding the command.
+  ["antryk-access plan --format json --d", ["--detailed-exitcode", "--diagnostics", "--diff"]],
+  ["antryk-access plan --format=json --d", ["--detailed-exitcode", "--diagnostics", "--diff"]],
+  // File names for path values and a saved plan.
+  ["antryk-access validate -f acc", ["access.yaml"]],
+  ["antryk-access apply pl", ["plan.json"]],
+  ["antryk-access export -o acc", ["access.yaml"]],
+  ["antryk-access plan --out acc", ["access.yaml"]],
+  ["antryk-access plan --credentials acc", ["access.yaml"]],
+  ["antryk-access plan --token-file acc", ["access.yaml"]],
+  // A value that is not a path completes to nothing, never to file names.
+  ["antryk-access plan --api-url ", []],
+  ["antryk-access plan --api-url=", []],
+  ["antryk-access apply --concurrency ", []],
+  ["antryk-access serve --port ", []],
+  ["antryk-access export --workspace ", []],
+  ["antryk-access review --workspace ", []],
+  ["antryk-access serve init --workspace ", []],
+  ["antryk-access review --stale-after ", []],
+];
+
+/** check compares completions with a row: exactly `want` (or at least it, for `some`), none of `absent`. */
+function check(got: string[], [, want, more]: Row): void {
+  if (more?.some) expect(got).toEqual(expect.arrayContaining(want));
+  else expect(got).toEqual([...want].sort());
+  for (const word of more?.absent ?? []) expect(got).not.toContain(word);
+}
+
+/**
+ * bashWords splits a line the way readline hands it to a completion function (checked in
+ * an interactive bash): words at blanks, and "=" a word of its own (it is in COMP_WORDBREAKS),
+ * so `--format=j` is `--format` `=` `j` and `--format=` ends in the word "=".
+ */
+function bashWords(line: string): string[] {
+  return line.split(" ").flatMap((w) => (w === "" ? [w] : w.split(/(=)/).filter((part) => part !== "")));
+}
+
+/** bashComplete sources a script, finds the function `complete -p` registered for `command`, and runs it on the words of `line` (the last one being completed). */
+async function bashComplete(line: string, script = scripts.bash!, command = "antryk-access"): Promise<string[]> {
+  const words = bashWords(line);
   const quoted = words.map((w) => `'${w.replace(/'/g, `'\\''`)}'`).join(" ");
-  const body = `source '${script}'; COMP_WORDS=(${quoted}); COMP_CWORD=${words.length - 1}; ${fn}; printf '%s\\n' "\${COMPREPLY[@]}"`;
-  const r = await exec("bash", ["--norc", "-c", body]);
+  const body = [
+    `source '${script}'`,
+    `spec=$(complete -p ${command}); fn=\${spec##*-F }; fn=\${fn%% *}`,
+    `COMP_WORDS=(${quoted}); COMP_CWORD=${words.length - 1}; COMP_LINE='${line}'; COMP_POINT=${line.length}`,
+    `"$fn" ${command} "\${COMP_WORDS[COMP_CWORD]}" "\${COMP_WORDS[COMP_CWORD-1]}"`,
+    `printf '%s\\n' "\${COMPREPLY[@]}"`,
+  ].join("\n");
+  const r = await exec("bash", ["--norc", "--noprofile", "-c", body]);
   expect(r.stderr).toBe("");
   return r.stdout.split("\n").filter(Boolean).sort();
 }
 
-describe("bash", () => {
-  it.each<[string[], string[]]>([
-    [["antryk-access", ""], ["--help", "--version", "-V", "-h", "apply", "ci", "completion", "export", "plan", "review", "serve", "validate"]],
-    [["antryk-access", "va"], ["validate"]],
-    [["antryk-access", "validate", "--format", ""], ["github", "json", "text"]],
-    [["antryk-access", "plan", "--format", "m"], ["markdown"]],
-    [["antryk-access", "plan", "--diagnostics", ""], ["github", "text"]],
-    [["antryk-access", "plan", "--f"], ["--file", "--format"]],
-    [["antryk-access", "validate", "-f", "acc"], ["access.yaml"]],
-    [["antryk-access", "apply", "pl"], ["plan.json"]],
-    [["antryk-access", "completion", ""], ["bash", "fish", "zsh"]],
-    [["antryk-access", "export", "-o", "acc"], ["access.yaml"]],
-    // A value that is not a path completes to nothing, never to file names.
-    [["antryk-access", "plan", "--api-url", ""], []],
-    [["antryk-access", "apply", "--concurrency", ""], []],
-    [["antryk-access", "review", "--stale-after", ""], []],
-    [["antryk-access", "plan", "--token-file", "acc"], ["access.yaml"]],
-  ])("%j", async (words, expected) => {
-    expect(await bashComplete(words)).toEqual(expected);
-  });
+/** fishComplete sources a script and asks fish's `complete -C` for each line, in one fish. */
+async function fishComplete(lines: string[], script = scripts.fish!): Promise<string[][]> {
+  const quoted = lines.map((l) => `'${l.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`).join(" ");
+  const r = await exec(FISH!, ["--no-config", "-c", `source '${script}'; for line in ${quoted}; complete -C $line; echo '<end>'; end`]);
+  expect(r.stderr).toBe("");
+  const blocks = r.stdout.split("<end>\n").slice(0, lines.length);
+  // fish offers `--format=json` for `--format=`: the value is what follows "=".
+  return blocks.map((b) => b.split("\n").filter(Boolean).map((l) => l.split("\t")[0]!.replace(/^--?[A-Za-z-]+=/, "")).sort());
+}
 
-  it("follows the commander definitions: a new command and option complete without touching the generator", async () => {
-    const program = new Command("tool");
-    program.command("audit").description("an audit").addOption(new Option("--since <when>", "from").choices(["day", "week"]));
-    const script = join(dir, "tool.bash");
-    writeFileSync(script, bashScript(completionModel(program)));
-    expect(await bashComplete(["tool", ""], script, "_tool")).toEqual(["--help", "-h", "audit"]);
-    expect(await bashComplete(["tool", "audit", "--since", ""], script, "_tool")).toEqual(["day", "week"]);
-    expect(fishScript(completionModel(program))).toContain("complete -c tool -n '__fish_seen_subcommand_from audit' -l since -x -a 'day week' -d 'from'");
+describe("bash", () => {
+  it.each(ROWS)("%j", async (...row) => {
+    check(await bashComplete(row[0]), row);
   });
 });
 
@@ -89,24 +145,56 @@ describe.runIf(process.env.CI !== undefined && process.env.CI !== "")("the shell
 });
 
 describe.skipIf(FISH === undefined)("fish", () => {
-  async function fishComplete(line: string): Promise<string[]> {
-    const r = await exec(FISH!, ["--no-config", "-c", `source '${scripts.fish}'; complete -C '${line}'`]);
-    expect(r.stderr).toBe("");
-    return r.stdout.split("\n").filter(Boolean).map((l) => l.split("\t")[0]!).sort();
-  }
+  let results: Map<string, string[]>;
+  beforeAll(async () => {
+    const got = await fishComplete(ROWS.map(([line]) => line));
+    results = new Map(ROWS.map(([line], i) => [line, got[i]!]));
+  });
 
-  it.each<[string, string[]]>([
-    ["antryk-access ", ["apply", "ci", "completion", "export", "plan", "review", "serve", "validate"]],
-    ["antryk-access validate --format ", ["github", "json", "text"]],
-    ["antryk-access plan --f", ["--file", "--format"]],
-    ["antryk-access validate -f acc", ["access.yaml"]],
-    ["antryk-access completion ", ["bash", "fish", "zsh"]],
-    ["antryk-access plan --api-url ", []],
-    ["antryk-access serve --port ", []],
-  ])("%j", async (line, expected) => {
-    expect(await fishComplete(line)).toEqual(expected);
+  it.each(ROWS)("%j", (...row) => {
+    check(results.get(row[0])!, row);
   });
 });
+
+/**
+ * zshComplete types `line` and Tab into an interactive zsh (a pseudo-terminal from the
+ * zsh/zpty module) that loads `script` from $fpath, and returns the word being completed and
+ * what the screen shows after the line, once `until` appears there (zpty -r waits for the
+ * pattern; the outer timeout ends a run that never shows it). A value with nothing to complete
+ * shows its description, in the format "NOTHING-%d".
+ */
+async function zshComplete(line: string, until: string, script = scripts.zsh!, name = "antryk-access"): Promise<string> {
+  const fpath = join(dir, `zfunc-${name}`);
+  mkdirSync(fpath, { recursive: true });
+  copyFileSync(script, join(fpath, `_${name}`));
+  const formats = ["descriptions", "warnings"].map((tag) => `zstyle ':completion:*:${tag}' format 'NO''THING-%d'`).join("; ");
+  const driver = [
+    "zmodload zsh/zpty",
+    "zpty z zsh -f -i",
+    `zpty -w z "PROMPT='READY> '; fpath=(${fpath} \\$fpath); autoload -Uz compinit; compinit -u -D; zstyle ':completion:*' list-prompt ''; ${formats}; setopt nobeep"`,
+    "zpty -r z out '*READY> *'",
+    `zpty -w -n z $'${line}\\t'`,
+    `zpty -r z out '*${line}*${until}*'`,
+    'print -r -- "$out"',
+    "zpty -d z",
+  ].join("\n");
+  const r = await exec("timeout", ["20", ZSH!, "-f", "-c", driver]);
+  expect(r.code, r.stdout + r.stderr).toBe(0);
+  const screen = r.stdout.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "");
+  // A single match is inserted: the screen then shows only the rest of the word after the line.
+  return currentWord(line) + screen.slice(screen.lastIndexOf(line) + line.length);
+}
+
+/** currentWord is the part of `line` after its last blank or "=": what the shell completes. */
+function currentWord(line: string): string {
+  return line.slice(Math.max(line.lastIndexOf(" "), line.lastIndexOf("=")) + 1);
+}
+
+/** zshUntil is what the screen shows last when `want` is listed (zsh sorts it) or inserted: its last word less the part typed. */
+function zshUntil(line: string, want: readonly string[]): string {
+  const last = [...want].sort().at(-1);
+  return last === undefined ? "NOTHING" : last.slice(want.length === 1 ? currentWord(line).length : 0);
+}
 
 describe.skipIf(ZSH === undefined)("zsh", () => {
   it("is valid zsh and registers its function with compinit when sourced", async () => {
@@ -115,37 +203,97 @@ describe.skipIf(ZSH === undefined)("zsh", () => {
     expect(r).toMatchObject({ code: 0, stdout: "_antryk-access\n" });
   });
 
-  /**
-   * zshComplete types `line` and Tab into an interactive zsh (a pseudo-terminal from the
-   * zsh/zpty module) that loads the script from $fpath, and returns the screen once `last`
-   * appears on it (zpty -r waits for the pattern; the outer timeout ends a run that never shows it).
-   */
-  async function zshComplete(line: string, last: string): Promise<string> {
-    const fpath = join(dir, "zfunc");
-    mkdirSync(fpath, { recursive: true });
-    copyFileSync(scripts.zsh!, join(fpath, "_antryk-access"));
-    const driver = [
-      "zmodload zsh/zpty",
-      "zpty z zsh -f -i",
-      `zpty -w z "PROMPT='READY> '; fpath=(${fpath} \\$fpath); autoload -Uz compinit; compinit -u -D; zstyle ':completion:*' list-prompt ''; setopt nobeep"`,
-      "zpty -r z out '*READY> *'",
-      `zpty -w -n z $'${line}\\t'`,
-      `zpty -r z out '*${last}*'`,
-      'print -r -- "$out"',
-      "zpty -d z",
-    ].join("\n");
-    const r = await exec("timeout", ["20", ZSH!, "-f", "-c", driver]);
-    expect(r.code, r.stdout + r.stderr).toBe(0);
-    return r.stdout.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "");
-  }
+  // zsh lists matches sorted, so the screen up to the last wanted word shows every wanted word and any unwanted one sorting before it.
+  it.each(ROWS)(
+    "%j",
+    async (...row) => {
+      const [line, want, more] = row;
+      const screen = await zshComplete(line, zshUntil(line, want));
+      for (const word of want) expect(screen).toContain(word);
+      for (const word of [...(more?.absent ?? []), ...(want.length === 0 ? ["access.yaml", "plan.json"] : [])]) expect(screen).not.toContain(word);
+    },
+    60_000,
+  );
+});
 
-  it.each<[string, string[]]>([
-    ["antryk-access validate --format ", ["github", "json", "text"]],
-    ["antryk-access completion ", ["bash", "fish", "zsh"]],
-    ["antryk-access ", ["apply", "ci", "completion", "export", "plan", "review", "serve", "validate"]],
-  ])("%j completes %j", async (line, expected) => {
-    const screen = await zshComplete(line, expected.at(-1)!);
-    const after = screen.slice(screen.lastIndexOf(line) + line.length);
-    for (const word of expected) expect(after).toContain(word);
-  }, 60_000);
+/**
+ * TREE: rows read from the real command tree, so every command a change adds (and every flag
+ * and choice) is checked too: the subcommands of each command, its long flags, the choices
+ * of each flag after a space and after "=", file names for a path value, nothing for another.
+ */
+const TREE: Row[] = allCommands(completionModel(createProgram("0.0.0"))).flatMap((c) => {
+  const line = ["antryk-access", ...c.path].join(" ");
+  const long = c.options.flatMap((o) => o.flags).filter((f) => f.startsWith("--"));
+  return [
+    ...(c.commands.length > 0 ? [[`${line} `, c.commands.map((s) => s.name)] satisfies Row] : []),
+    [`${line} --`, long] satisfies Row,
+    ...c.options
+      .filter((o) => o.takesValue)
+      .flatMap((o) => {
+        const flag = o.flags.at(-1)!;
+        if (o.choices.length > 0) return [[`${line} ${flag} `, [...o.choices]], [`${line} ${flag}=`, [...o.choices]]] satisfies Row[];
+        return [o.paths ? [`${line} ${flag} acc`, ["access.yaml"]] : [`${line} ${flag} `, []]] satisfies Row[];
+      }),
+  ];
+});
+
+describe("every command and flag of antryk-access", () => {
+  it("reads nested commands, flags and choices from the tree", () => {
+    expect(TREE).toEqual(expect.arrayContaining([["antryk-access serve init --", ["--db", "--workspace", "--owner", "--help"]], ["antryk-access plan --diagnostics=", ["text", "github"]]]));
+  });
+
+  it.each(TREE)("bash: %j", async (...row) => {
+    check(await bashComplete(row[0]), row);
+  });
+
+  it.skipIf(FISH === undefined)("fish", async () => {
+    const got = await fishComplete(TREE.map(([line]) => line));
+    TREE.forEach((row, i) => expect({ line: row[0], got: got[i] }).toEqual({ line: row[0], got: [...row[1]].sort() }));
+  });
+});
+
+describe("a command tree declared in commander", () => {
+  // A program the generator has never seen: a subcommand at depth 2 with its own flags and an enum --mode.
+  const program = new Command("tool").enablePositionalOptions();
+  const ci = program.command("ci").description("steps").enablePositionalOptions().option("--db <file>", "a file");
+  ci.command("drift")
+    .description("a drift step")
+    .addOption(new Option("--mode <mode>", "what to do").choices(["report", "correct"]))
+    .option("--since <when>", "a time");
+  const write = (shell: Shell) => {
+    const script = join(dir, `tool.${shell}`);
+    writeFileSync(script, completionScript(shell, completionModel(program)));
+    return script;
+  };
+  const TOOL: Row[] = [
+    ["tool ", ["ci"]],
+    ["tool ci ", ["drift"]],
+    ["tool ci --db x drift --", ["--help", "--mode", "--since"], { absent: ["--db"] }],
+    ["tool ci drift --mode ", ["correct", "report"]],
+    ["tool ci drift --mode=", ["correct", "report"]],
+    ["tool ci drift --since ", []],
+  ];
+
+  it.each(TOOL)("bash: %j", async (...row) => {
+    check(await bashComplete(row[0], write("bash"), "tool"), row);
+  });
+
+  it.skipIf(FISH === undefined)("fish", async () => {
+    const got = await fishComplete(
+      TOOL.map(([line]) => line),
+      write("fish"),
+    );
+    TOOL.forEach((row, i) => check(got[i]!, row));
+  });
+
+  it.skipIf(ZSH === undefined).each(TOOL)(
+    "zsh: %j",
+    async (...row) => {
+      const [line, want, more] = row;
+      const screen = await zshComplete(line, zshUntil(line, want), write("zsh"), "tool");
+      for (const word of want) expect(screen).toContain(word);
+      for (const word of more?.absent ?? []) expect(screen).not.toContain(word);
+    },
+    60_000,
+  );
 });
