@@ -73,7 +73,7 @@ export type Dirty = Exclude<Outcome, { status: "clean" }>;
 
 /** renderReport is the issue body (Markdown, starting with MARKER, at most MAX_BODY characters) for a Dirty outcome. */
 export function renderReport(outcome: Dirty, run: RunInfo): string {
-  const out = [MARKER, `## ${reportTitle(outcome, run.workspace)}`, ""];
+  const out = [MARKER, `## ${reportTitle(outcome, run)}`, ""];
   switch (outcome.status) {
     case "drift":
       out.push(
@@ -138,12 +138,12 @@ export function reportLines(r: ApplyReport, plan: Change[]): string[] {
   return out;
 }
 
-/** reportTitle is the issue title for a Dirty outcome. */
-export function reportTitle(outcome: Dirty, workspace: string): string {
-  const ws = workspace.replace(/[\r\n]/g, " ");
+/** reportTitle is the issue title for a Dirty outcome of `run`. */
+export function reportTitle(outcome: Dirty, run: Pick<RunInfo, "workspace" | "mode">): string {
+  const ws = run.workspace.replace(/[\r\n]/g, " ");
   switch (outcome.status) {
     case "drift":
-      return `Access drift in ${ws}: not corrected (detect mode)`;
+      return run.mode === "correct" ? `Access drift in ${ws}: a correction waits for approval` : `Access drift in ${ws}: not corrected (detect mode)`;
     case "corrected":
       return `Access drift in ${ws}: corrected`;
     case "blocked":

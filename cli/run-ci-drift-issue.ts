@@ -50,7 +50,7 @@ export async function runDriftIssue(options: DriftIssueOptions, env: NodeJS.Proc
   } else {
     if (outcome.status === "error") outcome.lines.push(...notes);
     const body = renderReport(outcome, run);
-    done = await upsertIssue(api, options.bot, { title: reportTitle(outcome, run.workspace), body, date: now().toISOString().slice(0, 10), transient: outcome.status === "error" });
+    done = await upsertIssue(api, options.bot, { title: reportTitle(outcome, run), body, date: now().toISOString().slice(0, 10), transient: outcome.status === "error" });
     if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, `${body}\n`);
   }
   process.stdout.write(`antryk-access drift issue: ${done}\n`);
