@@ -151,6 +151,17 @@ describe("action.yml, end to end", () => {
     expect(r.log).toContain("::notice title=antryk-access::plan skipped: this run has no API token");
     expect(r.summary).toContain("access.yaml was validated");
     expect(readdirSync(join(s.dir, "artifacts"))).toEqual([]);
+
+    // An earlier plan comment, and this run's GitHub token read-only (GitHub refuses the write): a notice, still no failure.
+    github.issues[0]!.comments.push({ id: 1, body: "<!-- antryk-access comment 1/1 -->\nold plan", user: { login: "github-actions[bot]", type: "Bot" } });
+    const readOnly = await run(s, dir, { command: "plan" }, { ...pullRequest(HEAD2), token: "ghs_readOnlyToken" }, "");
+    expect(readOnly.failed, readOnly.log).toBe(false);
+    expect(readOnly.log).toContain("::notice title=antryk-access::the earlier plan comments could not be marked stale (read-only token)");
+    expect(github.ours(PR)).toEqual(["<!-- antryk-access comment 1/1 -->\nold plan"]);
+    // With a token that may write (a same-repository pull request whose secret is missing), it is marked.
+    const marked = await run(s, dir, { command: "plan" }, pullRequest(HEAD2), "");
+    expect(marked.failed).toBe(false);
+    expect(github.ours(PR)[0]).toContain("`2222222` could not be planned (no API token in this run)");
   }, 240_000);
 
   it("a later push that fails validate marks the earlier plan comment stale, naming the new commit", async () => {
