@@ -125,3 +125,12 @@ describe("apply --detailed-exitcode of a saved plan", () => {
     }
   }, 120_000);
 });
+
+describe("plan --save-plan", () => {
+  it("saves the plan of one workspace only: several are refused before anything is read", async () => {
+    const dir = await tempDir();
+    const r = await runCli(["plan", "-f", "a.yaml", "-f", "b.yaml", "--format", "markdown", "--save-plan", "plan.json"], { cwd: dir, env: { ANTRYK_API_URL: "http://127.0.0.1:9", ANTRYK_TOKEN: "t" } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("--save-plan saves the plan of one workspace");
+  });
+});
