@@ -19,7 +19,7 @@ export function registerApply(program: Command): void {
     .addOption(new Option("--format <format>", "output format of the result").choices(["text", "json"]).default("text"))
     .option("--allow-self-change", "allow removing or demoting the member whose token runs the apply")
     .option("--take-over <manager>", "change what another manager (its managedBy id) manages; repeat for several (as safety.takeOver in the file)", collectManager)
-    .option("--detailed-exitcode", "exit 2 when changes were applied and verified (0: nothing needed changing, 1: any failure or block)")
+    .option("--detailed-exitcode", "exit 2 when changes were applied and verified (0: nothing needed changing, 1: any failure or block, 4: a saved plan refused as out of date)")
     .addOption(diagnosticsOption());
   addTargetOptions(command)
     .addHelpText(
@@ -39,7 +39,8 @@ and the report is per workspace and in total.
 "verification" } on stdout. After its last change, apply reads the workspace back and
 verifies it matches the file. Exit 0 only when every change applied and was verified (2
 instead with --detailed-exitcode when anything was changed); 1 on any failure, a blocked,
-stale or edited saved plan, or a workspace that still differs; 3 when the answer at the
+stale or edited saved plan (4 instead with --detailed-exitcode when a saved plan is refused
+as out of date), or a workspace that still differs; 3 when the answer at the
 prompt was not yes (declined: nothing was changed); 130 when interrupted.`,
     )
     .action(async (planPath: string | undefined, options: ApplyOptions) => {

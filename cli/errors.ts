@@ -1,18 +1,23 @@
 import { describeError } from "../describe-error.js";
-import { InterruptedError } from "../errors.js";
+import { InterruptedError, StalePlanError } from "../errors.js";
 import { formatDiagnostic, type Diagnostic } from "../schema/diagnostics.js";
 import { githubAnnotation, type DiagnosticFormat } from "./annotations.js";
 import { nativeModuleProblem } from "./native-module.js";
 
 /**
  * ExitCode: 0 success (or no changes), 1 error or blocked, 2 changes present (plan
- * --detailed-exitcode), 3 declined at apply's prompt (nothing changed), 130 interrupted.
+ * --detailed-exitcode), 3 declined at apply's prompt (nothing changed), 4 a saved plan refused
+ * as out of date (apply --detailed-exitcode only; nothing changed), 130 interrupted.
  */
-export const ExitCode = { ok: 0, error: 1, changes: 2, declined: 3, interrupted: 130 } as const;
+export const ExitCode = { ok: 0, error: 1, changes: 2, declined: 3, stale: 4, interrupted: 130 } as const;
 
-/** exitCodeOf is the exit code a thrown error ends the CLI with: 130 for an interrupted apply, else 1. */
-export function exitCodeOf(err: unknown): number {
-  return err instanceof InterruptedError ? ExitCode.interrupted : ExitCode.error;
+/**
+ * exitCodeOf is the exit code a thrown error ends the CLI with: 130 for an interrupted apply,
+ * 4 for a saved plan refused as out of date when `detailed` (apply --detailed-exitcode), else 1.
+ */
+export function exitCodeOf(err: unknown, detailed = false): number {
+  if (err instanceof InterruptedError) return ExitCode.interrupted;
+  return detailed && err instanceof StalePlanError ? ExitCode.stale : ExitCode.error;
 }
 
 /**

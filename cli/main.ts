@@ -17,9 +17,12 @@ const program = createProgram(pkg.version);
 // How the running command prints an invalid file's findings: validate's `--format github`,
 // or plan's and apply's `--diagnostics github`; errors are rendered below, after the action.
 let diagnostics: DiagnosticFormat = "text";
+// apply --detailed-exitcode tells a saved plan refused as out of date (exit 4) from other errors.
+let detailed = false;
 program.hook("preAction", (_program, action) => {
-  const options = action.opts<{ format?: string; diagnostics?: string }>();
+  const options = action.opts<{ format?: string; diagnostics?: string; detailedExitcode?: boolean }>();
   if (options.format === "github" || options.diagnostics === "github") diagnostics = "github";
+  if (action.name() === "apply" && options.detailedExitcode === true) detailed = true;
   // Ctrl-C while a command only reads says so and exits 130 (apply takes over when it starts changing).
   if (["plan", "apply", "export", "review"].includes(action.name())) guardReading();
 });
@@ -31,6 +34,6 @@ try {
     process.exitCode = err.exitCode === 0 ? ExitCode.ok : ExitCode.error;
   } else {
     for (const line of describeCliError(err, diagnostics)) process.stderr.write(`${line}\n`);
-    process.exitCode = exitCodeOf(err);
+    process.exitCode = exitCodeOf(err, detailed);
   }
 }

@@ -14,6 +14,7 @@ export function registerPlan(program: Command): void {
     .option("--credentials <path>", "a YAML file mapping each workspace to its token file (several workspaces)")
     .addOption(new Option("--format <format>", "output format").choices(["text", "json", "markdown"]).default("text"))
     .option("--out <path>", "also save the plan as JSON, to apply later with `apply <path>` (holds no secret); with --format markdown, the comments (comment N to <path> with .N before its extension)")
+    .option("--save-plan <path>", "also save the plan as JSON, to apply later with `apply <path>`, whatever --format (one workspace; holds no secret)")
     .option("--detailed-exitcode", "exit 2 when the plan has changes (0: no changes, 1: error or blocked)")
     .option("--diff", "with --format text, also show the plan as a diff of access.yaml (live → after the plan)")
     .option("--allow-self-change", "allow the plan to remove or demote the member whose token runs it")
@@ -28,6 +29,7 @@ Examples:
   $ antryk-access plan --format markdown > plan.md          # a pull-request comment
   $ antryk-access plan --diff                               # also as an access.yaml diff
   $ antryk-access plan --out plan.json && antryk-access apply plan.json
+  $ antryk-access plan --format markdown --out plan.md --save-plan plan.json   # CI: comment + reviewed plan
   $ antryk-access plan --detailed-exitcode                  # drift check: exit 2 on drift
   $ antryk-access plan -f access/                           # every workspace file in a folder: one plan set
 

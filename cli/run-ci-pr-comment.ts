@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { extname } from "node:path";
 import { ConfigError } from "../errors.js";
 import { ExitCode } from "./errors.js";
+import { gitHubApi, isBot, type GitHubUser } from "./github-api.js";
 import { commentBody, commentNumber, markStale, retiredBody, splitComments, type PlanComment, type Stamp } from "./pr-comments.js";
 
 /** PrCommentOptions are `ci pr-comment`'s flags; the GitHub token comes from GITHUB_TOKEN only. */
@@ -18,7 +19,7 @@ export interface PrCommentOptions {
 interface GitHubComment {
   id: number;
   body?: string | null;
-  user?: { login?: string; type?: string } | null;
+  user?: GitHubUser | null;
 }
 
 /**
@@ -32,7 +33,7 @@ export async function runPrComment(options: PrCommentOptions, env: NodeJS.Proces
   const github = gitHub(options, env);
   const stamp: Stamp = { sha: options.sha, at: now() };
   const ours = (await github.comments()).flatMap((c) => {
-    const n = c.user?.login === options.bot && c.user.type === "Bot" ? commentNumber(c.body ?? "") : null;
+    const n = isBot(c.user, options.bot) ? commentNumber(c.body ?? "") : null;
     return n === null ? [] : [{ n, comment: c }];
   });
   if (options.stale !== undefined) {
@@ -78,44 +79,13 @@ function readComments(file: string): PlanComment[] {
   return splitComments(text.join("\n"));
 }
 
-/** gitHub is the few calls of GitHub's REST API `ci pr-comment` makes, with GITHUB_TOKEN (never printed). */
+/** gitHub is the pull request's comments through the REST API (github-api.ts). */
 function gitHub(options: PrCommentOptions, env: NodeJS.ProcessEnv) {
-  const token = env.GITHUB_TOKEN;
-  if (token === undefined || token === "") throw new ConfigError("ci pr-comment needs GITHUB_TOKEN in the environment (the workflow's token, with pull-requests: write)");
-  const repo = options.repo ?? env.GITHUB_REPOSITORY;
-  if (repo === undefined || !/^[\w.-]+\/[\w.-]+$/.test(repo)) throw new ConfigError("ci pr-comment needs --repo OWNER/NAME (or GITHUB_REPOSITORY)");
   if (!/^\d+$/.test(options.pr)) throw new ConfigError(`--pr must be a pull request number (got "${options.pr}")`);
-  const api = new URL(env.GITHUB_API_URL ?? "https://api.github.com");
-  if (api.protocol !== "https:" && !["127.0.0.1", "[::1]", "localhost"].includes(api.hostname)) {
-    throw new ConfigError(`GITHUB_API_URL must be https:// (got ${api.protocol}//${api.host}); plain http is allowed to loopback only`);
-  }
-  const base = `${api.origin}${api.pathname.replace(/\/$/, "")}/repos/${repo}`;
-  const call = async (method: string, path: string, body?: unknown): Promise<unknown> => {
-    const response = await fetch(`${base}${path}`, {
-      method,
-      redirect: "error",
-      headers: {
-        accept: "application/vnd.github+json",
-        authorization: `Bearer ${token}`,
-        "x-github-api-version": "2022-11-28",
-        "user-agent": "antryk-access-ci",
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    if (!response.ok) throw new ConfigError(`GitHub answered ${response.status} to ${method} ${path.replace(/\?.*$/, "")}: ${(await response.text()).slice(0, 200)}`);
-    return response.status === 204 ? null : response.json();
-  };
+  const api = gitHubApi("ci pr-comment", env, options.repo);
   return {
-    async comments(): Promise<GitHubComment[]> {
-      const all: GitHubComment[] = [];
-      for (let page = 1; ; page++) {
-        const batch = (await call("GET", `/issues/${options.pr}/comments?per_page=100&page=${page}`)) as GitHubComment[];
-        all.push(...batch);
-        if (batch.length < 100) return all;
-      }
-    },
-    create: (body: string) => call("POST", `/issues/${options.pr}/comments`, { body }),
-    update: (id: number, body: string) => call("PATCH", `/issues/comments/${id}`, { body }),
+    comments: () => api.all<GitHubComment>(`/issues/${options.pr}/comments`),
+    create: (body: string) => api.call("POST", `/issues/${options.pr}/comments`, { body }),
+    update: (id: number, body: string) => api.call("PATCH", `/issues/comments/${id}`, { body }),
   };
 }

@@ -1,3 +1,4 @@
+import { ConfigError } from "../errors.js";
 import { renderJson, renderMarkdownComments, renderPlanYamlDiff, renderText } from "../reconciler/render/index.js";
 import { useColor } from "./confirm.js";
 import { ExitCode } from "./errors.js";
@@ -16,6 +17,8 @@ export interface PlanOptions extends TargetOptions {
   credentials?: string;
   format: "text" | "json" | "markdown";
   out?: string;
+  /** savePlan: also save the plan as JSON here, whatever the format (for --format markdown, whose --out holds the comments). */
+  savePlan?: string;
   detailedExitcode?: boolean;
   allowSelfChange?: boolean;
   /** takeOver: the `--take-over` managers (added to the file's safety.takeOver). */
@@ -34,6 +37,7 @@ export interface PlanOptions extends TargetOptions {
 export async function runPlan(options: PlanOptions): Promise<number> {
   const args = options.file ?? [DEFAULT_FILE];
   if (options.credentials !== undefined || (await isMultiple(args))) {
+    if (options.savePlan !== undefined) throw new ConfigError("--save-plan saves the plan of one workspace; for several, use --format json --out PATH (a plan set)");
     const { runPlanSet } = await import("./run-plan-set.js");
     return runPlanSet(options, args);
   }
@@ -56,6 +60,7 @@ export async function runPlan(options: PlanOptions): Promise<number> {
   );
 
   if (options.out !== undefined && options.format !== "markdown") await writeOutputFile(options.out, renderJson(plan), "the plan");
+  if (options.savePlan !== undefined) await writeOutputFile(options.savePlan, renderJson(plan), "the plan");
   switch (options.format) {
     case "text":
       process.stdout.write(withNewline(renderText(plan, { color: useColor(process.stdout) })));

