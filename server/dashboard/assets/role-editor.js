@@ -3,9 +3,10 @@
 // a role still held by a member or a pending invitation cannot be deleted (409).
 import { ApiFailure, describeFailure, fieldSentence } from "./api.js";
 import { summarize } from "./changes.js";
-import { openDialog } from "./dialogs.js";
+import { confirmAction, openDialog } from "./dialogs.js";
 import { emailList, h, replace, announce } from "./dom.js";
 import { field, permissionPicker, setFieldError } from "./fields.js";
+import { highRisk, impactTable, roleHolders, roleImpact } from "./impact.js";
 import { managedWarning } from "./managed.js";
 import { withSponsorChoice } from "./sponsors.js";
 
@@ -40,6 +41,7 @@ export async function editRole(role, ctx) {
     }
     const body = { description: description.control.value.trim(), permissions: perms.value() };
     try {
+      if (base && !(await confirmHolders(base, body.permissions, ctx))) return false;
       const done = await withSponsorChoice((choice) => ctx.api.putRole(roleName, body, base?.version, choice), {
         title: `Holders of ${roleName} sponsor open invitations`,
         lead: `This edit takes access:manage from holders of ${roleName} who sponsor these invitations.`,
@@ -83,6 +85,32 @@ export async function editRole(role, ctx) {
     initialFocus: () => (role ? description.control : name.control),
   });
   if (result === "save") ctx.rerender({ focus: [`edit-role:${role?.name ?? name.control.value.trim()}`] });
+}
+
+/**
+ * confirmHolders asks before an edit of `role`'s permissions reaches anyone: it names every
+ * holder (members and pending invitations, read afresh) with what each gains and loses,
+ * high-risk gains marked; Cancel has the focus. Resolves true when nobody holds the role,
+ * the permissions are unchanged, or the person confirms.
+ */
+async function confirmHolders(role, permissions, ctx) {
+  if ([...permissions].sort().join() === [...role.permissions].sort().join()) return true;
+  const [members, invitations] = await Promise.all([ctx.api.members(), ctx.api.invitations()]);
+  const holders = roleHolders(role.name, members, invitations, ctx.roles, ctx.catalog);
+  if (!holders.length) return true;
+  const impact = roleImpact(role.name, permissions, holders, ctx.roles, ctx.catalog);
+  const risky = highRisk(ctx.catalog);
+  const riskyGainers = impact.filter((x) => x.gained.some((p) => risky.has(p))).length;
+  const people = (n, kind) => `${n} ${kind}${n === 1 ? "" : "s"}`;
+  const memberCount = holders.filter((x) => x.kind === "member").length;
+  const body = h(
+    "div",
+    { class: "role-impact" },
+    h("p", {}, `The role ${role.name} is held by ${people(memberCount, "member")} and ${people(holders.length - memberCount, "pending invitation")}. Saving changes the access of each of them:`),
+    riskyGainers ? h("p", { class: "notice risk-notice" }, h("strong", {}, "High risk: "), `${people(riskyGainers, "holder")} gain${riskyGainers === 1 ? "s" : ""} a high-risk permission.`) : null,
+    impactTable(impact, ctx.catalog),
+  );
+  return confirmAction({ title: `Change the access of ${people(holders.length, "holder")} of ${role.name}?`, body, confirmLabel: "Confirm change", danger: riskyGainers > 0 });
 }
 
 /** deleteRole asks first, listing who holds the role; a role still held cannot be deleted (as the API's 409). */

@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import type { Role } from "../../schema/api.js";
+import { goTo, launchBrowser, openPage, signIn, startWorkspace, type Workspace } from "./harness.js";
+
+/**
+ * An admin can't misfire: a role edit is confirmed naming every holder and what each gains,
+ * nothing is sent before the confirmation, and a save in flight can't be sent twice.
+ */
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+interface Run {
+  ws: Workspace;
+  page: Page;
+}
+
+async function withRun(body: (run: Run) => Promise<void>): Promise<void> {
+  const ws = await startWorkspace();
+  const { context, page, errors } = await openPage(browser);
+  try {
+    await body({ ws, page });
+    expect(errors, "uncaught errors in the page").toEqual([]);
+  } finally {
+    await context.close();
+    await ws.close();
+  }
+}
+
+const roleOf = async (ws: Workspace, name: string) => (await ws.api<{ items: Role[] }>("GET", `/v1/workspaces/${ws.name}/roles`)).items.find((r) => r.name === name)!;
+
+/** financeViewers makes finance-viewer (billing:read) held by two members and one pending invitation. */
+async function financeViewers(ws: Workspace): Promise<void> {
+  await ws.api("PUT", `/v1/workspaces/${ws.name}/roles/finance-viewer`, { description: "Reads billing", permissions: ["billing:read"] });
+  await ws.join("fay@acme.io", "finance-viewer");
+  await ws.join("gus@acme.io", "finance-viewer", ["logs:read"]);
+  await ws.api("POST", `/v1/workspaces/${ws.name}/invitations`, { email: "hal@acme.io", role: "finance-viewer" });
+}
+
+describe("role edits are confirmed", { timeout: 120_000 }, () => {
+  it("names every holder (members and pending invitations) and the high-risk gain; Cancel saves nothing, Confirm saves", async () => {
+    await withRun(async ({ ws, page }) => {
+      await financeViewers(ws);
+      await signIn(page, ws, ws.ownerToken);
+      await goTo(page, "Roles", "roles");
+      const puts: string[] = [];
+      page.on("request", (r) => r.method() === "PUT" && puts.push(r.url()));
+
+      await page.getByRole("button", { name: "Edit the role finance-viewer" }).click();
+      const edit = page.getByRole("dialog", { name: "Edit the role finance-viewer" });
+      await edit.getByLabel(/^access:manage/).check();
+      await edit.getByRole("button", { name: "Save role" }).click();
+
+      const confirm = page.getByRole("dialog", { name: "Change the access of 3 holders of finance-viewer?" });
+      await confirm.waitFor();
+      const holders = confirm.locator("tr[data-holder]");
+      expect(await holders.evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.holder))).toEqual(["fay@acme.io", "gus@acme.io", "hal@acme.io"]);
+      await confirm.locator('tr[data-holder="hal@acme.io"]', { hasText: "pending invitation" }).waitFor();
+      for (const email of ["fay@acme.io", "gus@acme.io", "hal@acme.io"]) {
+        const gain = confirm.locator(`tr[data-holder="${email}"] [data-permission="access:manage"]`);
+        expect(await gain.textContent()).toContain("high risk");
+      }
+      await confirm.getByText("High risk:").waitFor();
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Cancel");
+      expect(puts, "nothing is sent before the confirmation").toEqual([]);
+
+      await confirm.getByRole("button", { name: "Cancel" }).click();
+      await confirm.waitFor({ state: "detached" });
+      expect(puts).toEqual([]);
+      expect((await roleOf(ws, "finance-viewer")).permissions).toEqual(["billing:read"]);
+
+      await edit.getByRole("button", { name: "Save role" }).click();
+      await confirm.getByRole("button", { name: "Confirm change" }).click();
+      await edit.waitFor({ state: "detached" });
+      expect((await roleOf(ws, "finance-viewer")).permissions).toEqual(["billing:read", "access:manage"]);
+      expect(puts).toHaveLength(1);
+    });
+  });
+});
