@@ -83,3 +83,52 @@ describe("role edits are confirmed", { timeout: 120_000 }, () => {
     });
   });
 });
+
+describe("a save in flight is sent once", { timeout: 120_000 }, () => {
+  it("a double click on a dialog's Save sends one request; while it is in flight the buttons read as disabled", async () => {
+    await withRun(async ({ ws, page }) => {
+      await ws.api("PUT", `/v1/workspaces/${ws.name}/roles/auditor`, { description: "Reads", permissions: ["logs:read"] });
+      await signIn(page, ws, ws.ownerToken);
+      await goTo(page, "Roles", "roles");
+      const puts: string[] = [];
+      page.on("request", (r) => r.method() === "PUT" && puts.push(r.url()));
+      // The PUT is held until the test has looked at the dialog in flight.
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let arrived!: () => void;
+      const sent = new Promise<void>((resolve) => (arrived = resolve));
+      await page.route("**/roles/auditor", async (route) => {
+        if (route.request().method() !== "PUT") return route.continue();
+        arrived();
+        await held;
+        await route.continue();
+      });
+
+      await page.getByRole("button", { name: "Edit the role auditor" }).click();
+      const edit = page.getByRole("dialog", { name: "Edit the role auditor" });
+      await edit.getByLabel(/^deployments:read/).check();
+      await edit.getByRole("button", { name: "Save role" }).dblclick();
+      await sent;
+      expect(await edit.getByRole("button", { name: "Save role" }).getAttribute("aria-disabled")).toBe("true");
+      await edit.getByRole("button", { name: "Save role" }).click({ force: true }); // a third click while in flight: ignored
+      release();
+      await edit.waitFor({ state: "detached" });
+      expect(puts).toHaveLength(1);
+      expect((await roleOf(ws, "auditor")).permissions).toEqual(["deployments:read", "logs:read"]);
+    });
+  });
+
+  it("a double click on a row's Resend sends one request", async () => {
+    await withRun(async ({ ws, page }) => {
+      await ws.api("POST", `/v1/workspaces/${ws.name}/invitations`, { email: "ida@acme.io", role: "developer" });
+      await signIn(page, ws, ws.ownerToken);
+      await goTo(page, "Invitations", "invitations");
+      const resends: string[] = [];
+      page.on("request", (r) => r.url().endsWith("/resend") && resends.push(r.url()));
+      await page.getByRole("button", { name: "Resend invitation to ida@acme.io" }).dblclick();
+      await page.getByText("Sent the invitation to ida@acme.io again.").waitFor();
+      await page.locator('.view[data-page="invitations"]').waitFor();
+      expect(resends).toHaveLength(1);
+    });
+  });
+});

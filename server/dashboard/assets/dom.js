@@ -80,3 +80,24 @@ export function emailList(label, emails) {
 export function cell(label, content, props = {}) {
   return h("td", { "data-label": label, ...props }, h("div", { class: "cell" }, content));
 }
+
+/**
+ * guarded wraps an action's click handler so that it runs once at a time: while a run is in
+ * flight the button reads as disabled (aria-disabled, so focus stays on it) and further
+ * clicks are ignored, so a double click sends one request.
+ */
+export function guarded(action) {
+  let running = false;
+  return async (event) => {
+    if (running) return;
+    running = true;
+    const el = event?.currentTarget instanceof Element ? event.currentTarget : null;
+    el?.setAttribute("aria-disabled", "true");
+    try {
+      await action(event);
+    } finally {
+      running = false;
+      el?.removeAttribute("aria-disabled");
+    }
+  };
+}

@@ -5,7 +5,7 @@
 // revoke them together. View, sort, expanded rows and selection live in the URL.
 import { describeFailure } from "./api.js";
 import { confirmAction } from "./dialogs.js";
-import { cell, emailList, h, replace, announce, scrollRegion } from "./dom.js";
+import { cell, emailList, guarded, h, replace, announce, scrollRegion } from "./dom.js";
 import { historyLink, liveStatus, permissionList, roleBadge, statusBadge, time } from "./format.js";
 import { visibleIdentity as visible } from "./identity.js";
 import { editInvitation } from "./invitation-edit.js";
@@ -137,13 +137,13 @@ function invitationRows(i, ctx, state, now, actionable, redraw) {
   const detailId = `invitation-detail-${i.id}`;
   const actions = [];
   if (ctx.canManage && i.live === "pending") {
-    actions.push(h("button", { type: "button", class: "btn btn-small", "aria-label": `Edit invitation to ${i.email}`, dataset: { key: `edit:${i.email}` }, onclick: () => editInvitation(i, ctx) }, "Edit"));
+    actions.push(h("button", { type: "button", class: "btn btn-small", "aria-label": `Edit invitation to ${i.email}`, dataset: { key: `edit:${i.email}` }, onclick: guarded(() => editInvitation(i, ctx)) }, "Edit"));
   }
   if (ctx.canManage && canResend({ status: i.live })) {
-    actions.push(h("button", { type: "button", class: "btn btn-small", "aria-label": `Resend invitation to ${i.email}`, dataset: { key: `resend:${i.email}` }, onclick: () => resend([i], ctx) }, "Resend"));
+    actions.push(h("button", { type: "button", class: "btn btn-small", "aria-label": `Resend invitation to ${i.email}`, dataset: { key: `resend:${i.email}` }, onclick: guarded(() => resend([i], ctx)) }, "Resend"));
   }
   if (ctx.canManage && canRevoke({ status: i.live })) {
-    actions.push(h("button", { type: "button", class: "btn btn-small btn-danger-outline", "aria-label": `Revoke invitation to ${i.email}`, dataset: { key: `revoke:${i.email}` }, onclick: () => revoke([i], ctx) }, "Revoke"));
+    actions.push(h("button", { type: "button", class: "btn btn-small btn-danger-outline", "aria-label": `Revoke invitation to ${i.email}`, dataset: { key: `revoke:${i.email}` }, onclick: guarded(() => revoke([i], ctx)) }, "Revoke"));
   }
   if (ctx.canManage) actions.push(historyLink(i.email));
   const select = h("input", {
@@ -209,8 +209,8 @@ function drawBulk(bulk, selectAll, selectable, selected, ctx, clear) {
     bulk,
     all,
     h("span", { class: "bulk-count" }, `${selected.length} selected`),
-    h("button", { type: "button", class: "btn btn-small", dataset: { key: "bulk:resend" }, onclick: () => resend(selected, ctx) }, "Resend selected"),
-    h("button", { type: "button", class: "btn btn-small btn-danger-outline", dataset: { key: "bulk:revoke" }, onclick: () => revoke(selected, ctx) }, "Revoke selected"),
+    h("button", { type: "button", class: "btn btn-small", dataset: { key: "bulk:resend" }, onclick: guarded(() => resend(selected, ctx)) }, "Resend selected"),
+    h("button", { type: "button", class: "btn btn-small btn-danger-outline", dataset: { key: "bulk:revoke" }, onclick: guarded(() => revoke(selected, ctx)) }, "Revoke selected"),
     h("button", { type: "button", class: "btn btn-small", dataset: { key: "bulk:clear" }, onclick: clear }, "Clear selection"),
   );
 }

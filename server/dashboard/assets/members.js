@@ -4,7 +4,7 @@
 // access history.
 import { describeFailure } from "./api.js";
 import { confirmAction, openDialog } from "./dialogs.js";
-import { cell, h, replace, announce, scrollRegion } from "./dom.js";
+import { cell, guarded, h, replace, announce, scrollRegion } from "./dom.js";
 import { historyLink, inactiveFor, INACTIVE_DAYS, isAdmin, lastActive, liveStatus, permissionList, roleBadge, sortByCatalog, time } from "./format.js";
 import { visibleIdentity as visible } from "./identity.js";
 import { manageMember } from "./manage.js";
@@ -124,8 +124,8 @@ function memberRows(m, ctx, state, now, redraw) {
       ? cell(
           "Actions",
           [
-            h("button", { type: "button", class: "btn btn-small", "aria-label": `Manage ${m.email}`, dataset: { key: `manage:${m.email}` }, onclick: () => manageMember(m, ctx) }, "Manage"),
-            h("button", { type: "button", class: "btn btn-small btn-danger-outline", "aria-label": `Remove ${m.email}`, dataset: { key: `remove:${m.email}` }, onclick: () => removeMember(m, ctx) }, "Remove"),
+            h("button", { type: "button", class: "btn btn-small", "aria-label": `Manage ${m.email}`, dataset: { key: `manage:${m.email}` }, onclick: guarded(() => manageMember(m, ctx)) }, "Manage"),
+            h("button", { type: "button", class: "btn btn-small btn-danger-outline", "aria-label": `Remove ${m.email}`, dataset: { key: `remove:${m.email}` }, onclick: guarded(() => removeMember(m, ctx)) }, "Remove"),
             historyLink(m.email),
           ],
           { class: "actions" },
