@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { goTo, launchBrowser, openPage, signIn, startWorkspace, type Workspace } from "./harness.js";
+
+/**
+ * Moving between pages: a page that loads marks the previous one stale (main aria-busy, the
+ * old view dimmed and inert, the navigation already on the new page), Back closes a dialog
+ * rather than leaving it over another page, and the tabs follow what the reader may read.
+ */
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function withRun(body: (run: { ws: Workspace; page: Page }) => Promise<void>): Promise<void> {
+  const ws = await startWorkspace();
+  const { context, page, errors } = await openPage(browser);
+  try {
+    await body({ ws, page });
+    expect(errors, "uncaught errors in the page").toEqual([]);
+  } finally {
+    await context.close();
+    await ws.close();
+  }
+}
+
+describe("navigation", { timeout: 120_000 }, () => {
+  it("while a page loads, main is aria-busy and the previous page is marked stale, not current, until the data arrives", async () => {
+    await withRun(async ({ ws, page }) => {
+      await ws.api("POST", `/v1/workspaces/${ws.name}/invitations`, { email: "ida@acme.io", role: "developer" });
+      await signIn(page, ws, ws.ownerToken);
+      // The invitations read is held until the test has looked at the page in between.
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let arrived!: () => void;
+      const asked = new Promise<void>((resolve) => (arrived = resolve));
+      await page.route("**/v1/workspaces/*/invitations?*", async (route) => {
+        arrived();
+        await held;
+        await route.continue();
+      });
+      await page.getByRole("navigation", { name: "Sections" }).getByRole("link", { name: "Invitations", exact: true }).click();
+      await asked;
+      expect(await page.locator("main").getAttribute("aria-busy")).toBe("true");
+      const old = page.locator('.view[data-page="members"]');
+      expect(await old.getAttribute("class")).toContain("stale");
+      expect(await old.evaluate((el) => (el as HTMLElement).inert)).toBe(true);
+      await page.getByRole("status").filter({ hasText: "Loading Invitations…" }).waitFor();
+      const current = page.getByRole("navigation", { name: "Sections" }).locator('[aria-current="page"]');
+      expect(await current.allTextContents()).toEqual(["Invitations"]);
+
+      release();
+      await page.locator('.view[data-page="invitations"]').waitFor();
+      await page.locator('tr[data-email="ida@acme.io"]').waitFor();
+      expect(await page.locator("main").getAttribute("aria-busy")).toBeNull();
+      expect(await page.locator(".view.stale, main > .loading").count()).toBe(0);
+    });
+  });
+});
