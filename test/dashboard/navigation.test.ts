@@ -60,4 +60,18 @@ describe("navigation", { timeout: 120_000 }, () => {
       expect(await page.locator(".view.stale, main > .loading").count()).toBe(0);
     });
   });
+
+  it("Back closes an open dialog: no dialog stays over another page", async () => {
+    await withRun(async ({ ws, page }) => {
+      await ws.api("POST", `/v1/workspaces/${ws.name}/invitations`, { email: "ida@acme.io", role: "developer" });
+      await signIn(page, ws, ws.ownerToken);
+      await goTo(page, "Invitations", "invitations");
+      await page.getByRole("button", { name: "Edit invitation to ida@acme.io" }).click();
+      await page.getByRole("dialog").waitFor();
+      await page.goBack();
+      await page.locator('.view[data-page="members"]').waitFor();
+      expect(await page.locator("dialog").count()).toBe(0);
+      expect(new URL(page.url()).hash).toBe("#/members");
+    });
+  });
 });

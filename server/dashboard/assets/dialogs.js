@@ -57,7 +57,13 @@ export function openDialog({ title, body, buttons, initialFocus }) {
     );
     // Escape while a save is in flight would drop its outcome: it waits for the save.
     dialog.addEventListener("cancel", (event) => busy && event.preventDefault());
+    // Back (or any change of page) closes the dialog as Cancel would: it never stays over another page.
+    const onNavigate = () => dialog.open && close(null);
+    window.addEventListener("popstate", onNavigate);
+    window.addEventListener("hashchange", onNavigate);
     dialog.addEventListener("close", () => {
+      window.removeEventListener("popstate", onNavigate);
+      window.removeEventListener("hashchange", onNavigate);
       const value = dialog.returnValue || null;
       dialog.remove();
       if (previous instanceof HTMLElement && previous.isConnected) previous.focus();
