@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
+import type { Browser, Locator, Page } from "playwright-core";
 import type { Role } from "../../schema/api.js";
 import { goTo, launchBrowser, openPage, signIn, startWorkspace, type Workspace } from "./harness.js";
 
@@ -129,6 +129,39 @@ describe("a save in flight is sent once", { timeout: 120_000 }, () => {
       await page.getByText("Sent the invitation to ida@acme.io again.").waitFor();
       await page.locator('.view[data-page="invitations"]').waitFor();
       expect(resends).toHaveLength(1);
+    });
+  });
+});
+
+describe("bulk selection", { timeout: 120_000 }, () => {
+  it("Select all takes only what the current view shows (its count in the button), and the confirmation gives each one's status and age", async () => {
+    await withRun(async ({ ws, page }) => {
+      const DAY = 86_400_000;
+      ws.advance(-10 * DAY); // sent ten days ago: expired three days ago (links last seven days)
+      await ws.api("POST", `/v1/workspaces/${ws.name}/invitations`, { email: "old@acme.io", role: "developer" });
+      ws.advance(10 * DAY);
+      for (const name of ["ann", "ben"]) await ws.api("POST", `/v1/workspaces/${ws.name}/invitations`, { email: `${name}@acme.io`, role: "developer" });
+      await signIn(page, ws, ws.ownerToken);
+      await goTo(page, "Invitations", "invitations");
+      await page.getByRole("button", { name: "Select all 3 shown" }).click();
+      await page.getByText("3 selected").waitFor();
+      await page.getByRole("button", { name: "Revoke selected" }).click();
+      const all = page.getByRole("dialog", { name: "Revoke the invitations of 3 people?" });
+      const text = (items: Locator) => items.evaluateAll((els) => els.map((el) => (el.textContent ?? "").replace(/\s+/g, " ").trim()));
+      expect(await text(all.locator("li[data-email]"))).toEqual(["old@acme.io Expired sent 10 d ago", "ann@acme.io Pending sent just now", "ben@acme.io Pending sent just now"]);
+      await all.getByRole("button", { name: "Cancel" }).click();
+      await page.getByRole("button", { name: "Unselect all 3 shown" }).click();
+
+      await page.getByLabel("Select invitation to old@acme.io").check();
+      await page.getByText("1 selected").waitFor();
+      // The view changes to Pending: old@ is not shown, so it is no longer selected, and Select all takes the two shown.
+      await page.getByLabel("Show", { exact: true }).selectOption("pending");
+      await page.getByRole("button", { name: "Select all 2 shown" }).click();
+      await page.getByText("2 selected").waitFor();
+      await page.getByRole("button", { name: "Revoke selected" }).click();
+      const confirm = page.getByRole("dialog", { name: "Revoke the invitations of 2 people?" });
+      expect(await text(confirm.locator("li[data-email]"))).toEqual(["ann@acme.io Pending sent just now", "ben@acme.io Pending sent just now"]);
+      await confirm.getByRole("button", { name: "Cancel" }).click();
     });
   });
 });

@@ -5,8 +5,8 @@
 // revoke them together. View, sort, expanded rows and selection live in the URL.
 import { describeFailure } from "./api.js";
 import { confirmAction } from "./dialogs.js";
-import { cell, emailList, guarded, h, replace, announce, scrollRegion } from "./dom.js";
-import { historyLink, liveStatus, permissionList, roleBadge, statusBadge, time } from "./format.js";
+import { cell, guarded, h, replace, announce, scrollRegion } from "./dom.js";
+import { historyLink, liveStatus, permissionList, relative, roleBadge, statusBadge, time } from "./format.js";
 import { visibleIdentity as visible } from "./identity.js";
 import { editInvitation } from "./invitation-edit.js";
 import { readQuery, writeQuery } from "./state.js";
@@ -61,9 +61,10 @@ export async function renderInvitations(view, ctx) {
   const draw = () => {
     const now = Date.now();
     const all = invitations.map((i) => ({ ...i, live: liveStatus(i, now) }));
-    const actionable = new Map(all.filter((i) => canRevoke({ status: i.live })).map((i) => [i.id, i]));
-    for (const id of state.selected) if (!actionable.has(id)) state.selected.delete(id);
     const rows = sortRows(all.filter((i) => VIEWS[state.view].statuses.includes(i.live)), state.sort, COMPARATORS);
+    // Only what the current view shows can be selected: a bulk action never reaches a hidden row.
+    const actionable = new Map(rows.filter((i) => canRevoke({ status: i.live })).map((i) => [i.id, i]));
+    for (const id of state.selected) if (!actionable.has(id)) state.selected.delete(id);
     replace(viewFilter, Object.entries(VIEWS).map(([key, v]) => h("option", { value: key, selected: key === state.view }, `${v.label} (${all.filter((i) => v.statuses.includes(i.live)).length})`)));
     shown.textContent = `Showing ${rows.length} of ${all.length} invitations.`;
     const selectable = rows.filter((i) => actionable.has(i.id));
@@ -73,19 +74,23 @@ export async function renderInvitations(view, ctx) {
       draw();
       table.querySelector(`[data-key="sort:${sort.key}"]`)?.focus();
     };
-    const selectAll = h("input", {
-      type: "checkbox",
-      id: "select-all",
-      dataset: { key: "select:all" },
-      checked: selectable.length > 0 && selectable.every((i) => state.selected.has(i.id)),
-      disabled: selectable.length === 0,
-      onchange: (event) => {
-        for (const i of selectable) event.target.checked ? state.selected.add(i.id) : state.selected.delete(i.id);
-        save();
-        draw();
-        bulk.querySelector('[data-key="select:all"]')?.focus();
+    const allChosen = selectable.length > 0 && selectable.every((i) => state.selected.has(i.id));
+    const selectAll = h(
+      "button",
+      {
+        type: "button",
+        class: "btn btn-small",
+        dataset: { key: "select:all" },
+        disabled: selectable.length === 0,
+        onclick: () => {
+          for (const i of selectable) allChosen ? state.selected.delete(i.id) : state.selected.add(i.id);
+          save();
+          draw();
+          bulk.querySelector('[data-key="select:all"]')?.focus();
+        },
       },
-    });
+      allChosen ? `Unselect all ${selectable.length} shown` : `Select all ${selectable.length} shown`,
+    );
     replace(
       table,
       h("caption", { class: "visually-hidden" }, `Invitations: ${VIEWS[state.view].label}. Expand an e-mail for its extra permissions, sends and inviter.`),
@@ -105,7 +110,7 @@ export async function renderInvitations(view, ctx) {
       ),
       h("tbody", {}, rows.length ? rows.flatMap((i) => invitationRows(i, ctx, state, now, actionable.has(i.id), () => { save(); draw(); })) : h("tr", {}, h("td", { colspan: 6, class: "empty" }, "No invitation in this view."))),
     );
-    drawBulk(bulk, selectAll, selectable.length, [...state.selected].map((id) => actionable.get(id)), ctx, () => {
+    drawBulk(bulk, selectAll, [...state.selected].map((id) => actionable.get(id)), ctx, () => {
       state.selected.clear();
       save();
       draw();
@@ -199,8 +204,7 @@ function invitationRows(i, ctx, state, now, actionable, redraw) {
   return [row, detail];
 }
 
-function drawBulk(bulk, selectAll, selectable, selected, ctx, clear) {
-  const all = h("span", { class: "check" }, selectAll, h("label", { for: selectAll.id }, `Select all shown that can be resent or revoked (${selectable})`));
+function drawBulk(bulk, all, selected, ctx, clear) {
   if (!selected.length) {
     replace(bulk, all, h("span", { class: "muted small" }, "Tick invitations to resend or revoke several at once."));
     return;
@@ -238,8 +242,15 @@ function clearSelectionInUrl() {
 
 const names = (list) => (list.length === 1 ? list[0].email : `${list.length} invitations`);
 
+/** age states how old an invitation is: when it was last sent ("sent 2 min ago"). */
+function age(i, now) {
+  return `sent ${relative(i.lastSentAt, now)}`;
+}
+
 function listBody(list, sentence) {
-  return h("div", {}, h("p", {}, sentence), list.length > 1 ? emailList("Invitations concerned", list.map((i) => i.email)) : null);
+  const now = Date.now();
+  const items = list.map((i) => h("li", { dataset: { email: i.email } }, h("span", { class: "email" }, visible(i.email)), " ", statusBadge(i.live ?? i.status), " ", h("span", { class: "small" }, age(i, now))));
+  return h("div", {}, h("p", {}, sentence), list.length > 1 ? h("div", { class: "email-list", role: "region", "aria-label": "Invitations concerned", tabindex: 0 }, h("ul", {}, items)) : null);
 }
 
 async function resend(list, ctx) {
