@@ -165,3 +165,39 @@ describe("bulk selection", { timeout: 120_000 }, () => {
     });
   });
 });
+
+describe("success messages", { timeout: 120_000 }, () => {
+  it.each([
+    [1280, 800],
+    [390, 844],
+  ])("at %ipx a permission-only change is reported as such (no role named), and the message covers none of the row's buttons", async (width, height) => {
+    const ws = await startWorkspace();
+    const { context, page, errors } = await openPage(browser, width, height);
+    try {
+      // Enough members before fay's row that it can sit at the bottom of the window.
+      for (let n = 1; n <= 12; n += 1) await ws.join(`a${String(n).padStart(2, "0")}@acme.io`, "developer");
+      await ws.join("fay@acme.io", "developer");
+      await signIn(page, ws, ws.ownerToken);
+      await page.getByRole("button", { name: "Manage fay@acme.io" }).click();
+      const manage = page.getByRole("dialog", { name: "Manage access of fay@acme.io" });
+      await manage.getByLabel(/^billing:read/).check();
+      await manage.getByRole("button", { name: "Save changes" }).click();
+      await page.getByRole("dialog", { name: "Change access of fay@acme.io?" }).getByRole("button", { name: "Confirm change" }).click();
+      const toast = page.getByRole("status").filter({ hasText: "Updated fay@acme.io" });
+      await toast.waitFor();
+      expect(await toast.textContent()).toBe("Updated fay@acme.io: extra permissions +billing:read.");
+      await page.locator('tr[data-email="fay@acme.io"]').getByText("billing:read").waitFor();
+      for (const button of await page.locator('tr[data-email="fay@acme.io"]').getByRole("button").all()) {
+        await button.evaluate((el) => el.scrollIntoView({ block: "end" }));
+        const box = (await button.boundingBox())!;
+        const shownMessage = (await toast.boundingBox())!;
+        const overlaps = box.x < shownMessage.x + shownMessage.width && shownMessage.x < box.x + box.width && box.y < shownMessage.y + shownMessage.height && shownMessage.y < box.y + box.height;
+        expect(overlaps, `the message ${JSON.stringify(shownMessage)} covers ${await button.textContent()}`).toBe(false);
+      }
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+      await ws.close();
+    }
+  });
+});

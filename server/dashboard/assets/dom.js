@@ -41,23 +41,20 @@ export function nextId(prefix) {
   return `${prefix}-${uid}`;
 }
 
-let toastTimer;
 /**
- * announce shows a short message: a status read politely, or with kind "error" an alert
- * read at once. An empty message clears both.
+ * announce shows a short message above the page's content: a status read politely, or with
+ * kind "error" an alert read at once. It stays until the next message or navigation (no
+ * timer, so the page never jumps under the pointer); an empty message clears both.
  */
 export function announce(message, kind = "ok") {
   const toast = document.getElementById("toast");
   const alert = document.getElementById("alert");
   if (!toast || !alert) return;
-  clearTimeout(toastTimer);
   replace(toast);
   replace(alert);
   if (!message) return;
   const target = kind === "error" ? alert : toast;
   replace(target, h("p", { class: `toast toast-${kind}` }, message));
-  // A message stays long enough to read (errors longer), then goes; navigating clears it.
-  toastTimer = setTimeout(() => replace(target), kind === "error" ? 15_000 : 6_000);
 }
 
 /**

@@ -11,6 +11,19 @@ export function effectivePermissions(roles, roleName, extra, catalog) {
   return sortByCatalog([...rolePermissions(roles, roleName), ...(extra ?? [])], catalog);
 }
 
+/**
+ * accessChangeSentence states what an update of a role and extra permissions changed, from
+ * `before` to `next` ({ role, permissions }): "role developer → account-admin; extra
+ * permissions +logs:read". A change of extras alone names no role.
+ */
+export function accessChangeSentence(before, next) {
+  const parts = [];
+  if (before.role !== next.role) parts.push(`role ${before.role} → ${next.role}`);
+  const { gained, lost } = diffPermissions(before.permissions ?? [], next.permissions);
+  if (gained.length || lost.length) parts.push(`extra permissions ${[...gained.map((p) => `+${p}`), ...lost.map((p) => `−${p}`)].join(" ")}`);
+  return parts.join("; ") || "nothing changed";
+}
+
 /** highRisk lists the catalog's admin and review-high-risk permissions (the flags GET /permissions serves). */
 export function highRisk(catalog) {
   return new Set([...permissionsWhere(catalog, "admin"), ...permissionsWhere(catalog, "reviewHighRisk")]);

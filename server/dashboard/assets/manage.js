@@ -9,7 +9,7 @@ import { withSponsorChoice } from "./sponsors.js";
 import { h, replace, announce } from "./dom.js";
 import { field, permissionPicker, rolePermissions, roleSelect, setFieldError, showSaveError } from "./fields.js";
 import { diffPermissions, permissionList } from "./format.js";
-import { effectivePermissions, gainList } from "./impact.js";
+import { accessChangeSentence, effectivePermissions, gainList } from "./impact.js";
 import { managedWarning } from "./managed.js";
 
 function effective(ctx, role, extra) {
@@ -76,7 +76,7 @@ export async function manageMember(m, ctx) {
         verb: "Save",
       });
       if (done.cancelled) return false;
-      announce(`Updated ${m.email}: role ${next.role}.`);
+      announce(`Updated ${m.email}: ${accessChangeSentence(base, next)}.`);
       return true;
     } catch (err) {
       if (err instanceof ApiFailure && err.code === "precondition_failed") {
