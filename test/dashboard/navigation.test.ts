@@ -74,4 +74,16 @@ describe("navigation", { timeout: 120_000 }, () => {
       expect(new URL(page.url()).hash).toBe("#/members");
     });
   });
+
+  it("the Access history tab is shown only to those who may read it (access:manage)", async () => {
+    await withRun(async ({ ws, page }) => {
+      await ws.join("dev@acme.io", "developer");
+      const tabs = () => page.getByRole("navigation", { name: "Sections" }).getByRole("link").allTextContents();
+      await signIn(page, ws, ws.tokenFor("dev@acme.io"));
+      expect(await tabs()).not.toContain("Access history");
+      await page.getByRole("button", { name: "Sign out" }).click();
+      await signIn(page, ws, ws.ownerToken);
+      expect(await tabs()).toContain("Access history");
+    });
+  });
 });

@@ -19,7 +19,7 @@ const PAGES = {
   invitations: { title: "Invitations", render: renderInvitations },
   invite: { title: "Give account access", render: renderInvite, needsManage: true },
   roles: { title: "Roles", render: renderRoles },
-  history: { title: "Access history", render: renderHistory },
+  history: { title: "Access history", render: renderHistory, needsManage: true }, // GET /audit needs access:manage
   review: { title: "Review", render: renderReview },
 };
 
