@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { goTo, launchBrowser, openPage, signIn, startWorkspace, type Workspace } from "./harness.js";
+import { goTo, launchBrowser, openPage, screenshot, signIn, startWorkspace, type Workspace } from "./harness.js";
 
 /**
  * Moving between pages: a page that loads marks the previous one stale (main aria-busy, the
@@ -84,6 +84,32 @@ describe("navigation", { timeout: 120_000 }, () => {
       await page.getByRole("button", { name: "Sign out" }).click();
       await signIn(page, ws, ws.ownerToken);
       expect(await tabs()).toContain("Access history");
+    });
+  });
+
+  it("dark mode follows prefers-color-scheme: dark surfaces and light text, and back to light", async () => {
+    await withRun(async ({ ws, page }) => {
+      await ws.join("ann@acme.io", "developer", ["billing:read"]);
+      await page.emulateMedia({ colorScheme: "dark" });
+      await signIn(page, ws, ws.ownerToken);
+      const colours = () =>
+        page.evaluate(() => {
+          const lum = (c: string) => {
+            const [r, g, b] = (c.match(/\d+(\.\d+)?/g) ?? []).slice(0, 3).map(Number);
+            return (0.2126 * r! + 0.7152 * g! + 0.0722 * b!) / 255;
+          };
+          const table = document.querySelector(".table-wrap")!;
+          return { page: lum(getComputedStyle(document.body).backgroundColor), table: lum(getComputedStyle(table).backgroundColor), text: lum(getComputedStyle(document.body).color) };
+        });
+      const dark = await colours();
+      expect(dark.page).toBeLessThan(0.2);
+      expect(dark.table).toBeLessThan(0.2);
+      expect(dark.text).toBeGreaterThan(0.8);
+      await screenshot(page, "members-dark");
+      await page.emulateMedia({ colorScheme: "light" });
+      const light = await colours();
+      expect(light.page).toBeGreaterThan(0.9);
+      expect(light.text).toBeLessThan(0.2);
     });
   });
 });
