@@ -1,5 +1,6 @@
 // DOM helpers. Every text from the API goes through text nodes or attributes, never
 // innerHTML, so no value can turn into markup.
+import { unicodeEmail, visibleIdentity } from "./identity.js";
 
 /**
  * h builds an element: h("button", { class: "x", onclick: fn }, "Label", child).
@@ -67,7 +68,7 @@ export function scrollRegion(label, table, props = {}) {
 
 /** emailList is a list of e-mails in a labelled, focusable region that scrolls when long. */
 export function emailList(label, emails) {
-  return h("div", { class: "email-list", role: "region", "aria-label": label, tabindex: 0 }, h("ul", {}, emails.map((e) => h("li", { class: "email" }, e))));
+  return h("div", { class: "email-list", role: "region", "aria-label": label, tabindex: 0 }, h("ul", {}, emails.map((e) => h("li", {}, emailText(e)))));
 }
 
 /**
@@ -97,4 +98,15 @@ export function guarded(action) {
       el?.removeAttribute("aria-disabled");
     }
   };
+}
+
+/**
+ * emailText shows an e-mail as people read it: an internationalised domain in Unicode
+ * (`ann@bücher.de`) with the stored punycode form in a tooltip, and every invisible
+ * character escaped (visibleIdentity) in both.
+ */
+export function emailText(email) {
+  const shown = visibleIdentity(unicodeEmail(email));
+  const stored = visibleIdentity(email);
+  return h("span", { class: "email", title: shown === stored ? false : `Stored as ${stored}`, dataset: shown === stored ? {} : { punycode: stored } }, shown);
 }

@@ -1,10 +1,9 @@
 // What an access change does to the people it touches: effective permissions (the role's
 // plus the extra grants), and the gains and losses of each holder, high-risk gains marked.
 // The Manage dialog (one member) and the role editor (every holder of a role) share it.
-import { cell, h } from "./dom.js";
+import { cell, emailText, h } from "./dom.js";
 import { rolePermissions } from "./fields.js";
 import { diffPermissions, liveStatus, permissionList, permissionsWhere, sortByCatalog } from "./format.js";
-import { visibleIdentity as visible } from "./identity.js";
 
 /** effectivePermissions is what a holder of `roleName` with the extra grants `extra` may do (role ∪ extras), in catalog order; `roles` as GET /roles reads. */
 export function effectivePermissions(roles, roleName, extra, catalog) {
@@ -79,7 +78,7 @@ export function impactTable(impact, catalog) {
           h(
             "tr",
             { dataset: { holder: x.email } },
-            cell("Holder", [h("span", { class: "email" }, visible(x.email)), h("span", { class: "muted small" }, x.kind === "member" ? " (member)" : " (pending invitation)")]),
+            cell("Holder", [emailText(x.email), h("span", { class: "muted small" }, x.kind === "member" ? " (member)" : " (pending invitation)")]),
             cell("Gains", [gainList(x.gained, catalog)]),
             cell("Loses", [permissionList(x.lost, { empty: "nothing" })]),
           ),

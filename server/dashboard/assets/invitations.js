@@ -5,9 +5,8 @@
 // revoke them together. View, sort, expanded rows and selection live in the URL.
 import { describeFailure } from "./api.js";
 import { confirmAction } from "./dialogs.js";
-import { cell, guarded, h, replace, announce, scrollRegion } from "./dom.js";
+import { cell, emailText, guarded, h, replace, announce, scrollRegion } from "./dom.js";
 import { historyLink, liveStatus, permissionList, relative, roleBadge, statusBadge, time } from "./format.js";
-import { visibleIdentity as visible } from "./identity.js";
 import { editInvitation } from "./invitation-edit.js";
 import { readQuery, writeQuery } from "./state.js";
 import { disclosureButton, readSort, sortHeader, sortRows } from "./table.js";
@@ -197,7 +196,7 @@ function invitationRows(i, ctx, state, now, actionable, redraw) {
         h("dt", {}, "Times sent"),
         h("dd", { dataset: { fact: "sends" } }, String(i.sendCount)),
         h("dt", {}, "Invited by"),
-        h("dd", {}, h("span", { class: "email" }, visible(i.invitedBy))),
+        h("dd", {}, emailText(i.invitedBy)),
       ),
     ),
   );
@@ -249,7 +248,7 @@ function age(i, now) {
 
 function listBody(list, sentence) {
   const now = Date.now();
-  const items = list.map((i) => h("li", { dataset: { email: i.email } }, h("span", { class: "email" }, visible(i.email)), " ", statusBadge(i.live ?? i.status), " ", h("span", { class: "small" }, age(i, now))));
+  const items = list.map((i) => h("li", { dataset: { email: i.email } }, emailText(i.email), " ", statusBadge(i.live ?? i.status), " ", h("span", { class: "small" }, age(i, now))));
   return h("div", {}, h("p", {}, sentence), list.length > 1 ? h("div", { class: "email-list", role: "region", "aria-label": "Invitations concerned", tabindex: 0 }, h("ul", {}, items)) : null);
 }
 

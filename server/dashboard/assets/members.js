@@ -4,7 +4,7 @@
 // access history.
 import { describeFailure } from "./api.js";
 import { confirmAction, openDialog } from "./dialogs.js";
-import { cell, guarded, h, replace, announce, scrollRegion } from "./dom.js";
+import { cell, emailText, guarded, h, replace, announce, scrollRegion } from "./dom.js";
 import { historyLink, inactiveFor, INACTIVE_DAYS, isAdmin, lastActive, liveStatus, permissionList, permissionsWhere, roleBadge, sortByCatalog, time } from "./format.js";
 import { visibleIdentity as visible } from "./identity.js";
 import { manageMember } from "./manage.js";
@@ -195,7 +195,7 @@ function memberRows(m, ctx, state, now, redraw) {
     h(
       "td",
       { colspan: ctx.canManage ? 6 : 5 },
-      h("p", {}, "Invited by ", m.invitedBy ? h("span", { class: "email" }, visible(m.invitedBy)) : "nobody (the owner created the workspace)", "."),
+      h("p", {}, "Invited by ", m.invitedBy ? emailText(m.invitedBy) : "nobody (the owner created the workspace)", "."),
       h("p", {}, h("strong", {}, `Effective permissions`), ` (${m.effectivePermissions.length}): the ${m.role} role's, plus the extra ones (marked extra).`),
       h(
         "ul",
@@ -213,7 +213,7 @@ async function removeMember(m, ctx) {
   const body = h(
     "div",
     {},
-    h("p", {}, h("span", { class: "email" }, visible(m.email)), ` loses access to the workspace ${ctx.api.workspace} immediately. This cannot be undone; they would need a new invitation.`),
+    h("p", {}, emailText(m.email), ` loses access to the workspace ${ctx.api.workspace} immediately. This cannot be undone; they would need a new invitation.`),
     h("p", {}, "Loses: ", permissionList(m.effectivePermissions)),
     managedWarning(m),
     sponsored.length > 0 ? sponsoredSection(sponsored) : null,
