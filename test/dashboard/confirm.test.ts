@@ -54,6 +54,10 @@ describe("role edits are confirmed", { timeout: 120_000 }, () => {
 
       await page.getByRole("button", { name: "Edit the role finance-viewer" }).click();
       const edit = page.getByRole("dialog", { name: "Edit the role finance-viewer" });
+      // The editor itself says who holds the role.
+      await edit.getByText("Held by 2 member(s) and 1 pending invitation(s).").click();
+      expect(await edit.getByRole("region", { name: "Members holding the role" }).getByRole("listitem").allTextContents()).toEqual(["fay@acme.io", "gus@acme.io"]);
+      expect(await edit.getByRole("region", { name: "Pending invitations for the role" }).getByRole("listitem").allTextContents()).toEqual(["hal@acme.io"]);
       await edit.getByLabel(/^access:manage/).check();
       await edit.getByRole("button", { name: "Save role" }).click();
 

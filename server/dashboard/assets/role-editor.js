@@ -13,8 +13,8 @@ import { withSponsorChoice } from "./sponsors.js";
 /** ROLE_NAME is the custom role name pattern of schema/catalog.ts (CUSTOM_ROLE_NAME_PATTERN). */
 export const ROLE_NAME = /^[a-z][a-z0-9-]{1,62}$/;
 
-/** editRole opens the role dialog: a new custom role when `role` is null, else an edit of it. */
-export async function editRole(role, ctx) {
+/** editRole opens the role dialog: a new custom role when `role` is null, else an edit of it, naming who holds it (`holders`: { members, invitations } e-mails). */
+export async function editRole(role, ctx, holders = { members: [], invitations: [] }) {
   let base = role;
   const name = field({ label: "Name", control: h("input", { name: "name", autocomplete: "off", spellcheck: "false", value: role?.name ?? "", readonly: Boolean(role) }), hint: role ? "A role's name cannot change." : "Lower-case letters, digits and dashes, starting with a letter, e.g. release-manager." });
   const description = field({ label: "Description", control: h("textarea", { name: "description", rows: 2, maxlength: 1000 }) });
@@ -77,7 +77,7 @@ export async function editRole(role, ctx) {
 
   const result = await openDialog({
     title: role ? `Edit the role ${role.name}` : "New custom role",
-    body: h("div", { class: "form" }, managedWarning(role, "role"), changed, formError, name.wrapper, description.wrapper, perms.wrapper),
+    body: h("div", { class: "form" }, managedWarning(role, "role"), role ? heldBy(holders) : null, changed, formError, name.wrapper, description.wrapper, perms.wrapper),
     buttons: [
       { label: "Cancel", value: "cancel" },
       { label: role ? "Save role" : "Create role", value: "save", kind: "primary", beforeClose: save },
@@ -85,6 +85,19 @@ export async function editRole(role, ctx) {
     initialFocus: () => (role ? description.control : name.control),
   });
   if (result === "save") ctx.rerender({ focus: [`edit-role:${role?.name ?? name.control.value.trim()}`] });
+}
+
+/** heldBy says who holds the role being edited, the names folded away when there are any. */
+function heldBy({ members, invitations }) {
+  const sentence = `Held by ${members.length} member(s) and ${invitations.length} pending invitation(s).`;
+  if (!members.length && !invitations.length) return h("p", { class: "hint held-by" }, sentence);
+  return h(
+    "details",
+    { class: "held-by" },
+    h("summary", {}, sentence, " A change of its permissions is confirmed first, naming each of them."),
+    members.length ? emailList("Members holding the role", members) : null,
+    invitations.length ? emailList("Pending invitations for the role", invitations) : null,
+  );
 }
 
 /**

@@ -44,7 +44,7 @@ export async function renderRoles(view, ctx) {
         ? h(
             "div",
             { class: "role-actions" },
-            h("button", { type: "button", class: "btn btn-small", "aria-label": `Edit the role ${r.name}`, dataset: { key: `edit-role:${r.name}` }, onclick: guarded(() => editRole(r, ctx)) }, "Edit"),
+            h("button", { type: "button", class: "btn btn-small", "aria-label": `Edit the role ${r.name}`, dataset: { key: `edit-role:${r.name}` }, onclick: guarded(() => editRole(r, ctx, who)) }, "Edit"),
             h("button", { type: "button", class: "btn btn-small btn-danger-outline", "aria-label": `Delete the role ${r.name}`, dataset: { key: `delete-role:${r.name}` }, onclick: guarded(() => deleteRole(r, who, ctx)) }, "Delete", count ? h("span", { class: "visually-hidden" }, " (still held)") : null),
           )
         : null,
