@@ -10,9 +10,12 @@ import { dashboardAssetsDir } from "../../server/dashboard/index.js";
 
 const css = readFileSync(join(dashboardAssetsDir(), "app.css"), "utf8");
 
-function variable(name: string): string {
-  const match = css.match(new RegExp(`--${name}:\\s*(#[0-9a-fA-F]{6})`));
-  if (!match) throw new Error(`app.css defines no --${name} colour`);
+// The light scheme is :root's first block; the dark one is the prefers-color-scheme: dark block.
+const dark = css.match(/@media \(prefers-color-scheme: dark\) \{\s*:root \{([^}]*)\}/)?.[1] ?? "";
+
+function variable(name: string, scheme: "light" | "dark" = "light"): string {
+  const match = (scheme === "dark" ? dark : css).match(new RegExp(`--${name}:\\s*(#[0-9a-fA-F]{6})`));
+  if (!match) throw new Error(`app.css defines no --${name} colour${scheme === "dark" ? " for the dark scheme" : ""}`);
   return match[1]!;
 }
 
@@ -27,14 +30,18 @@ function contrast(a: string, b: string): number {
 }
 
 describe("non-text contrast of the dashboard's controls", () => {
-  it.each([
-    ["focus", "surface"],
-    ["focus", "bg"],
-    ["control-border", "surface"],
-    ["control-border", "bg"],
-    ["danger", "surface"],
-  ])("--%s against --%s is at least 3:1", (fg, bg) => {
-    expect(contrast(variable(fg), variable(bg))).toBeGreaterThanOrEqual(3);
+  it.each(
+    (["light", "dark"] as const).flatMap((scheme) =>
+      [
+        ["focus", "surface"],
+        ["focus", "bg"],
+        ["control-border", "surface"],
+        ["control-border", "bg"],
+        ["danger", "surface"],
+      ].map(([fg, bg]) => [scheme, fg!, bg!] as const),
+    ),
+  )("%s scheme: --%s against --%s is at least 3:1", (scheme, fg, bg) => {
+    expect(contrast(variable(fg, scheme), variable(bg, scheme))).toBeGreaterThanOrEqual(3);
   });
 
   it("the focus ring in the dark top bar is at least 3:1 against it (the ring sits 2 px off every control, on its background)", () => {

@@ -19,7 +19,7 @@ const PAGES = {
   invitations: { title: "Invitations", render: renderInvitations },
   invite: { title: "Give account access", render: renderInvite, needsManage: true },
   roles: { title: "Roles", render: renderRoles },
-  history: { title: "Access history", render: renderHistory },
+  history: { title: "Access history", render: renderHistory, needsManage: true }, // GET /audit needs access:manage
   review: { title: "Review", render: renderReview },
 };
 
@@ -199,6 +199,7 @@ async function route({ silent = false, focus = [] } = {}) {
   const count = ++renderCount;
   const focusedKey = document.activeElement?.dataset?.key;
   main.setAttribute("aria-busy", "true");
+  if (!silent) markStale(key, page.title);
   const view = h("div", { class: "view", dataset: { page: key } });
   ctx.tick = null;
   ctx.wakeAt?.(undefined);
@@ -225,6 +226,22 @@ async function route({ silent = false, focus = [] } = {}) {
     if (wanted instanceof HTMLInputElement && wanted.type === "search") wanted.setSelectionRange(wanted.value.length, wanted.value.length);
   }
   else if (!silent || focusWasInMain || focus.length) view.querySelector("h1")?.focus({ preventScroll: true });
+}
+
+// markStale shows, while the next page loads, that what is on screen is the previous page:
+// it is dimmed and inert, a status line says what is loading, and the navigation already
+// marks the page asked for as current.
+function markStale(key, title) {
+  for (const old of main.querySelectorAll(":scope > .view")) {
+    old.classList.add("stale");
+    old.inert = true;
+  }
+  main.querySelector(":scope > .loading")?.remove();
+  main.prepend(h("p", { class: "loading", role: "status" }, `Loading ${title}…`));
+  for (const link of nav.querySelectorAll("a")) {
+    if (link.getAttribute("href") === `#/${key}`) link.setAttribute("aria-current", "page");
+    else link.removeAttribute("aria-current");
+  }
 }
 
 function renderChrome(ctx, current) {

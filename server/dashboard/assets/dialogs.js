@@ -18,6 +18,14 @@ export function openDialog({ title, body, buttons, initialFocus }) {
       dialog.returnValue = value ?? "";
       dialog.close();
     };
+    // While a button's beforeClose runs (a save in flight), every button reads as disabled
+    // (aria-disabled, so focus stays put) and further clicks are ignored: one click, one request.
+    let busy = false;
+    const setBusy = (on) => {
+      busy = on;
+      for (const el of buttonEls) on ? el.setAttribute("aria-disabled", "true") : el.removeAttribute("aria-disabled");
+      on ? dialog.setAttribute("aria-busy", "true") : dialog.removeAttribute("aria-busy");
+    };
     const buttonEls = buttons.map((b) =>
       h(
         "button",
@@ -25,7 +33,17 @@ export function openDialog({ title, body, buttons, initialFocus }) {
           type: "button",
           class: `btn btn-${b.kind ?? "secondary"}`,
           onclick: async () => {
-            if (b.beforeClose && (await b.beforeClose(b.value)) === false) return;
+            if (busy) return;
+            if (b.beforeClose) {
+              setBusy(true);
+              let keepOpen;
+              try {
+                keepOpen = (await b.beforeClose(b.value)) === false;
+              } finally {
+                setBusy(false);
+              }
+              if (keepOpen) return;
+            }
             close(b.value);
           },
         },
@@ -37,7 +55,15 @@ export function openDialog({ title, body, buttons, initialFocus }) {
       h("div", { class: "dialog-body" }, body),
       h("div", { class: "dialog-actions" }, buttonEls),
     );
+    // Escape while a save is in flight would drop its outcome: it waits for the save.
+    dialog.addEventListener("cancel", (event) => busy && event.preventDefault());
+    // Back (or any change of page) closes the dialog as Cancel would: it never stays over another page.
+    const onNavigate = () => dialog.open && close(null);
+    window.addEventListener("popstate", onNavigate);
+    window.addEventListener("hashchange", onNavigate);
     dialog.addEventListener("close", () => {
+      window.removeEventListener("popstate", onNavigate);
+      window.removeEventListener("hashchange", onNavigate);
       const value = dialog.returnValue || null;
       dialog.remove();
       if (previous instanceof HTMLElement && previous.isConnected) previous.focus();

@@ -1,5 +1,6 @@
 // DOM helpers. Every text from the API goes through text nodes or attributes, never
 // innerHTML, so no value can turn into markup.
+import { unicodeEmail, visibleIdentity } from "./identity.js";
 
 /**
  * h builds an element: h("button", { class: "x", onclick: fn }, "Label", child).
@@ -41,23 +42,20 @@ export function nextId(prefix) {
   return `${prefix}-${uid}`;
 }
 
-let toastTimer;
 /**
- * announce shows a short message: a status read politely, or with kind "error" an alert
- * read at once. An empty message clears both.
+ * announce shows a short message above the page's content: a status read politely, or with
+ * kind "error" an alert read at once. It stays until the next message or navigation (no
+ * timer, so the page never jumps under the pointer); an empty message clears both.
  */
 export function announce(message, kind = "ok") {
   const toast = document.getElementById("toast");
   const alert = document.getElementById("alert");
   if (!toast || !alert) return;
-  clearTimeout(toastTimer);
   replace(toast);
   replace(alert);
   if (!message) return;
   const target = kind === "error" ? alert : toast;
   replace(target, h("p", { class: `toast toast-${kind}` }, message));
-  // A message stays long enough to read (errors longer), then goes; navigating clears it.
-  toastTimer = setTimeout(() => replace(target), kind === "error" ? 15_000 : 6_000);
 }
 
 /**
@@ -70,7 +68,7 @@ export function scrollRegion(label, table, props = {}) {
 
 /** emailList is a list of e-mails in a labelled, focusable region that scrolls when long. */
 export function emailList(label, emails) {
-  return h("div", { class: "email-list", role: "region", "aria-label": label, tabindex: 0 }, h("ul", {}, emails.map((e) => h("li", { class: "email" }, e))));
+  return h("div", { class: "email-list", role: "region", "aria-label": label, tabindex: 0 }, h("ul", {}, emails.map((e) => h("li", {}, emailText(e)))));
 }
 
 /**
@@ -79,4 +77,36 @@ export function emailList(label, emails) {
  */
 export function cell(label, content, props = {}) {
   return h("td", { "data-label": label, ...props }, h("div", { class: "cell" }, content));
+}
+
+/**
+ * guarded wraps an action's click handler so that it runs once at a time: while a run is in
+ * flight the button reads as disabled (aria-disabled, so focus stays on it) and further
+ * clicks are ignored, so a double click sends one request.
+ */
+export function guarded(action) {
+  let running = false;
+  return async (event) => {
+    if (running) return;
+    running = true;
+    const el = event?.currentTarget instanceof Element ? event.currentTarget : null;
+    el?.setAttribute("aria-disabled", "true");
+    try {
+      await action(event);
+    } finally {
+      running = false;
+      el?.removeAttribute("aria-disabled");
+    }
+  };
+}
+
+/**
+ * emailText shows an e-mail as people read it: an internationalised domain in Unicode
+ * (`ann@bücher.de`) with the stored punycode form in a tooltip, and every invisible
+ * character escaped (visibleIdentity) in both.
+ */
+export function emailText(email) {
+  const shown = visibleIdentity(unicodeEmail(email));
+  const stored = visibleIdentity(email);
+  return h("span", { class: "email", title: shown === stored ? false : `Stored as ${stored}`, dataset: shown === stored ? {} : { punycode: stored } }, shown);
 }

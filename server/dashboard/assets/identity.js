@@ -33,3 +33,73 @@ export function mixedScriptLocalPart(email) {
   const used = [...new Set([...local].flatMap((ch) => SCRIPTS.filter(([, re]) => re.test(ch)).map(([s]) => s)))].sort();
   return used.length > 1 && !HIGHLY_RESTRICTIVE.some((set) => used.every((s) => set.includes(s))) ? used : null;
 }
+
+// Internationalised domains arrive in their ASCII (punycode) form (`xn--bcher-kva.de`, as
+// schema/identity.ts stores them); people read them in Unicode (`bücher.de`). The decoder
+// is RFC 3492's, small enough to keep here; a label that does not decode stays as it is.
+const BASE = 36;
+const T_MIN = 1;
+const T_MAX = 26;
+const MAX_INT = 0x7fffffff;
+
+function adapt(delta, points, first) {
+  let d = first ? Math.floor(delta / 700) : delta >> 1;
+  d += Math.floor(d / points);
+  let k = 0;
+  while (d > ((BASE - T_MIN) * T_MAX) >> 1) {
+    d = Math.floor(d / (BASE - T_MIN));
+    k += BASE;
+  }
+  return k + Math.floor(((BASE - T_MIN + 1) * d) / (d + 38));
+}
+
+function digitOf(cp) {
+  if (cp >= 0x30 && cp <= 0x39) return cp - 22; // 0-9 are 26-35
+  if (cp >= 0x41 && cp <= 0x5a) return cp - 0x41;
+  if (cp >= 0x61 && cp <= 0x7a) return cp - 0x61;
+  return BASE;
+}
+
+/** decodePunycode decodes one punycode string (a label without its `xn--`), RFC 3492; null when it is not valid punycode. */
+export function decodePunycode(input) {
+  const out = [];
+  const basic = Math.max(input.lastIndexOf("-"), 0);
+  for (let j = 0; j < basic; j += 1) {
+    const cp = input.charCodeAt(j);
+    if (cp >= 0x80) return null;
+    out.push(cp);
+  }
+  let n = 0x80;
+  let i = 0;
+  let bias = 72;
+  for (let at = basic > 0 ? basic + 1 : 0; at < input.length; ) {
+    const before = i;
+    for (let w = 1, k = BASE; ; k += BASE) {
+      if (at >= input.length) return null;
+      const digit = digitOf(input.charCodeAt(at++));
+      if (digit >= BASE || digit > Math.floor((MAX_INT - i) / w)) return null;
+      i += digit * w;
+      const t = k <= bias ? T_MIN : k >= bias + T_MAX ? T_MAX : k - bias;
+      if (digit < t) break;
+      if (w > Math.floor(MAX_INT / (BASE - t))) return null;
+      w *= BASE - t;
+    }
+    const length = out.length + 1;
+    bias = adapt(i - before, length, before === 0);
+    n += Math.floor(i / length);
+    if (n > 0x10ffff) return null;
+    i %= length;
+    out.splice(i, 0, n);
+    i += 1;
+  }
+  return String.fromCodePoint(...out);
+}
+
+/** unicodeEmail is `email` with each `xn--` label of its domain in Unicode (`ann@bücher.de`); anything else passes through. */
+export function unicodeEmail(email) {
+  if (typeof email !== "string") return email;
+  const at = email.lastIndexOf("@");
+  if (at < 0 || !/(^|\.)xn--/i.test(email.slice(at + 1))) return email;
+  const labels = email.slice(at + 1).split(".").map((label) => (/^xn--/i.test(label) ? decodePunycode(label.slice(4).toLowerCase()) ?? label : label));
+  return `${email.slice(0, at + 1)}${labels.join(".")}`;
+}

@@ -5,6 +5,7 @@ import { showConcurrentChange, unchangedChoice } from "./changes.js";
 import { openDialog } from "./dialogs.js";
 import { h, announce } from "./dom.js";
 import { field, permissionPicker, rolePermissions, roleSelect, setFieldError, showSaveError } from "./fields.js";
+import { accessChangeSentence } from "./impact.js";
 import { managedWarning } from "./managed.js";
 
 /** editInvitation opens the edit dialog for pending invitation `i`; on save the page is redrawn with focus back on its row. */
@@ -38,7 +39,7 @@ export async function editInvitation(i, ctx) {
     }
     try {
       await ctx.api.updateInvitation(base, next);
-      announce(`Updated the invitation to ${i.email}: role ${next.role}.`);
+      announce(`Updated the invitation to ${i.email}: ${accessChangeSentence(base, next)}.`);
       return true;
     } catch (err) {
       if (err instanceof ApiFailure && err.code === "precondition_failed") {

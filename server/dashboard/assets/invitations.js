@@ -5,9 +5,8 @@
 // revoke them together. View, sort, expanded rows and selection live in the URL.
 import { describeFailure } from "./api.js";
 import { confirmAction } from "./dialogs.js";
-import { cell, emailList, h, replace, announce, scrollRegion } from "./dom.js";
-import { historyLink, liveStatus, permissionList, roleBadge, statusBadge, time } from "./format.js";
-import { visibleIdentity as visible } from "./identity.js";
+import { cell, emailText, guarded, h, replace, announce, scrollRegion } from "./dom.js";
+import { historyLink, liveStatus, permissionList, relative, roleBadge, statusBadge, time } from "./format.js";
 import { editInvitation } from "./invitation-edit.js";
 import { readQuery, writeQuery } from "./state.js";
 import { disclosureButton, readSort, sortHeader, sortRows } from "./table.js";
@@ -61,9 +60,10 @@ export async function renderInvitations(view, ctx) {
   const draw = () => {
     const now = Date.now();
     const all = invitations.map((i) => ({ ...i, live: liveStatus(i, now) }));
-    const actionable = new Map(all.filter((i) => canRevoke({ status: i.live })).map((i) => [i.id, i]));
-    for (const id of state.selected) if (!actionable.has(id)) state.selected.delete(id);
     const rows = sortRows(all.filter((i) => VIEWS[state.view].statuses.includes(i.live)), state.sort, COMPARATORS);
+    // Only what the current view shows can be selected: a bulk action never reaches a hidden row.
+    const actionable = new Map(rows.filter((i) => canRevoke({ status: i.live })).map((i) => [i.id, i]));
+    for (const id of state.selected) if (!actionable.has(id)) state.selected.delete(id);
     replace(viewFilter, Object.entries(VIEWS).map(([key, v]) => h("option", { value: key, selected: key === state.view }, `${v.label} (${all.filter((i) => v.statuses.includes(i.live)).length})`)));
     shown.textContent = `Showing ${rows.length} of ${all.length} invitations.`;
     const selectable = rows.filter((i) => actionable.has(i.id));
@@ -73,19 +73,23 @@ export async function renderInvitations(view, ctx) {
       draw();
       table.querySelector(`[data-key="sort:${sort.key}"]`)?.focus();
     };
-    const selectAll = h("input", {
-      type: "checkbox",
-      id: "select-all",
-      dataset: { key: "select:all" },
-      checked: selectable.length > 0 && selectable.every((i) => state.selected.has(i.id)),
-      disabled: selectable.length === 0,
-      onchange: (event) => {
-        for (const i of selectable) event.target.checked ? state.selected.add(i.id) : state.selected.delete(i.id);
-        save();
-        draw();
-        bulk.querySelector('[data-key="select:all"]')?.focus();
+    const allChosen = selectable.length > 0 && selectable.every((i) => state.selected.has(i.id));
+    const selectAll = h(
+      "button",
+      {
+        type: "button",
+        class: "btn btn-small",
+        dataset: { key: "select:all" },
+        disabled: selectable.length === 0,
+        onclick: () => {
+          for (const i of selectable) allChosen ? state.selected.delete(i.id) : state.selected.add(i.id);
+          save();
+          draw();
+          bulk.querySelector('[data-key="select:all"]')?.focus();
+        },
       },
-    });
+      allChosen ? `Unselect all ${selectable.length} shown` : `Select all ${selectable.length} shown`,
+    );
     replace(
       table,
       h("caption", { class: "visually-hidden" }, `Invitations: ${VIEWS[state.view].label}. Expand an e-mail for its extra permissions, sends and inviter.`),
@@ -105,7 +109,7 @@ export async function renderInvitations(view, ctx) {
       ),
       h("tbody", {}, rows.length ? rows.flatMap((i) => invitationRows(i, ctx, state, now, actionable.has(i.id), () => { save(); draw(); })) : h("tr", {}, h("td", { colspan: 6, class: "empty" }, "No invitation in this view."))),
     );
-    drawBulk(bulk, selectAll, selectable.length, [...state.selected].map((id) => actionable.get(id)), ctx, () => {
+    drawBulk(bulk, selectAll, [...state.selected].map((id) => actionable.get(id)), ctx, () => {
       state.selected.clear();
       save();
       draw();
@@ -137,13 +141,13 @@ function invitationRows(i, ctx, state, now, actionable, redraw) {
   const detailId = `invitation-detail-${i.id}`;
   const actions = [];
   if (ctx.canManage && i.live === "pending") {
-    actions.push(h("button", { type: "button", class: "btn btn-small", "aria-label": `Edit invitation to ${i.email}`, dataset: { key: `edit:${i.email}` }, onclick: () => editInvitation(i, ctx) }, "Edit"));
+    actions.push(h("button", { type: "button", class: "btn btn-small", "aria-label": `Edit invitation to ${i.email}`, dataset: { key: `edit:${i.email}` }, onclick: guarded(() => editInvitation(i, ctx)) }, "Edit"));
   }
   if (ctx.canManage && canResend({ status: i.live })) {
-    actions.push(h("button", { type: "button", class: "btn btn-small", "aria-label": `Resend invitation to ${i.email}`, dataset: { key: `resend:${i.email}` }, onclick: () => resend([i], ctx) }, "Resend"));
+    actions.push(h("button", { type: "button", class: "btn btn-small", "aria-label": `Resend invitation to ${i.email}`, dataset: { key: `resend:${i.email}` }, onclick: guarded(() => resend([i], ctx)) }, "Resend"));
   }
   if (ctx.canManage && canRevoke({ status: i.live })) {
-    actions.push(h("button", { type: "button", class: "btn btn-small btn-danger-outline", "aria-label": `Revoke invitation to ${i.email}`, dataset: { key: `revoke:${i.email}` }, onclick: () => revoke([i], ctx) }, "Revoke"));
+    actions.push(h("button", { type: "button", class: "btn btn-small btn-danger-outline", "aria-label": `Revoke invitation to ${i.email}`, dataset: { key: `revoke:${i.email}` }, onclick: guarded(() => revoke([i], ctx)) }, "Revoke"));
   }
   if (ctx.canManage) actions.push(historyLink(i.email));
   const select = h("input", {
@@ -192,15 +196,14 @@ function invitationRows(i, ctx, state, now, actionable, redraw) {
         h("dt", {}, "Times sent"),
         h("dd", { dataset: { fact: "sends" } }, String(i.sendCount)),
         h("dt", {}, "Invited by"),
-        h("dd", {}, h("span", { class: "email" }, visible(i.invitedBy))),
+        h("dd", {}, emailText(i.invitedBy)),
       ),
     ),
   );
   return [row, detail];
 }
 
-function drawBulk(bulk, selectAll, selectable, selected, ctx, clear) {
-  const all = h("span", { class: "check" }, selectAll, h("label", { for: selectAll.id }, `Select all shown that can be resent or revoked (${selectable})`));
+function drawBulk(bulk, all, selected, ctx, clear) {
   if (!selected.length) {
     replace(bulk, all, h("span", { class: "muted small" }, "Tick invitations to resend or revoke several at once."));
     return;
@@ -209,8 +212,8 @@ function drawBulk(bulk, selectAll, selectable, selected, ctx, clear) {
     bulk,
     all,
     h("span", { class: "bulk-count" }, `${selected.length} selected`),
-    h("button", { type: "button", class: "btn btn-small", dataset: { key: "bulk:resend" }, onclick: () => resend(selected, ctx) }, "Resend selected"),
-    h("button", { type: "button", class: "btn btn-small btn-danger-outline", dataset: { key: "bulk:revoke" }, onclick: () => revoke(selected, ctx) }, "Revoke selected"),
+    h("button", { type: "button", class: "btn btn-small", dataset: { key: "bulk:resend" }, onclick: guarded(() => resend(selected, ctx)) }, "Resend selected"),
+    h("button", { type: "button", class: "btn btn-small btn-danger-outline", dataset: { key: "bulk:revoke" }, onclick: guarded(() => revoke(selected, ctx)) }, "Revoke selected"),
     h("button", { type: "button", class: "btn btn-small", dataset: { key: "bulk:clear" }, onclick: clear }, "Clear selection"),
   );
 }
@@ -238,8 +241,15 @@ function clearSelectionInUrl() {
 
 const names = (list) => (list.length === 1 ? list[0].email : `${list.length} invitations`);
 
+/** age states how old an invitation is: when it was last sent ("sent 2 min ago"). */
+function age(i, now) {
+  return `sent ${relative(i.lastSentAt, now)}`;
+}
+
 function listBody(list, sentence) {
-  return h("div", {}, h("p", {}, sentence), list.length > 1 ? emailList("Invitations concerned", list.map((i) => i.email)) : null);
+  const now = Date.now();
+  const items = list.map((i) => h("li", { dataset: { email: i.email } }, emailText(i.email), " ", statusBadge(i.live ?? i.status), " ", h("span", { class: "small" }, age(i, now))));
+  return h("div", {}, h("p", {}, sentence), list.length > 1 ? h("div", { class: "email-list", role: "region", "aria-label": "Invitations concerned", tabindex: 0 }, h("ul", {}, items)) : null);
 }
 
 async function resend(list, ctx) {

@@ -2,7 +2,7 @@
 // the API's; each error is shown as a plain sentence next to the control it is about,
 // with the next step where there is one (an existing pending invitation can be resent).
 import { ApiFailure, describeFailure, fieldSentence } from "./api.js";
-import { h, replace } from "./dom.js";
+import { guarded, h, replace } from "./dom.js";
 import { field, permissionPicker, rolePermissions, roleSelect, setFieldError } from "./fields.js";
 import { ttlText } from "./format.js";
 import { mixedScriptLocalPart, visibleIdentity } from "./identity.js";
@@ -61,7 +61,7 @@ export async function renderInvite(view, ctx) {
       h("button", {
         type: "button",
         class: "btn btn-small",
-        onclick: async () => {
+        onclick: guarded(async () => {
           try {
             await ctx.api.resendInvitation(existing);
             ctx.flash(`Sent the invitation to ${existing.email} again.`);
@@ -69,7 +69,7 @@ export async function renderInvite(view, ctx) {
           } catch (err) {
             setFieldError(email, describeFailure(err, existing.email));
           }
-        },
+        }),
       }, "Resend the existing invitation"),
     );
   };

@@ -8,11 +8,12 @@ import { confirmAction, openDialog } from "./dialogs.js";
 import { withSponsorChoice } from "./sponsors.js";
 import { h, replace, announce } from "./dom.js";
 import { field, permissionPicker, rolePermissions, roleSelect, setFieldError, showSaveError } from "./fields.js";
-import { diffPermissions, permissionList, sortByCatalog } from "./format.js";
+import { diffPermissions, permissionList } from "./format.js";
+import { accessChangeSentence, effectivePermissions, gainList } from "./impact.js";
 import { managedWarning } from "./managed.js";
 
 function effective(ctx, role, extra) {
-  return sortByCatalog([...rolePermissions(ctx.roles, role), ...extra], ctx.catalog);
+  return effectivePermissions(ctx.roles, role, extra, ctx.catalog);
 }
 
 function changeSummary(ctx, m, next) {
@@ -21,7 +22,7 @@ function changeSummary(ctx, m, next) {
     "div",
     {},
     h("p", {}, next.role === m.role ? `Keeps the ${m.role} role.` : `Role: ${m.role} → ${next.role}.`),
-    h("p", {}, "Gains: ", permissionList(gained, { empty: "nothing" })),
+    h("p", {}, "Gains: ", gainList(gained, ctx.catalog)),
     h("p", {}, "Loses: ", permissionList(lost, { empty: "nothing" })),
   );
 }
@@ -75,7 +76,7 @@ export async function manageMember(m, ctx) {
         verb: "Save",
       });
       if (done.cancelled) return false;
-      announce(`Updated ${m.email}: role ${next.role}.`);
+      announce(`Updated ${m.email}: ${accessChangeSentence(base, next)}.`);
       return true;
     } catch (err) {
       if (err instanceof ApiFailure && err.code === "precondition_failed") {

@@ -4,8 +4,8 @@
 // access history.
 import { describeFailure } from "./api.js";
 import { confirmAction, openDialog } from "./dialogs.js";
-import { cell, h, replace, announce, scrollRegion } from "./dom.js";
-import { historyLink, inactiveFor, INACTIVE_DAYS, isAdmin, lastActive, liveStatus, permissionList, roleBadge, sortByCatalog, time } from "./format.js";
+import { cell, emailText, guarded, h, replace, announce, scrollRegion } from "./dom.js";
+import { historyLink, inactiveFor, INACTIVE_DAYS, isAdmin, lastActive, liveStatus, permissionList, permissionsWhere, roleBadge, sortByCatalog, time } from "./format.js";
 import { visibleIdentity as visible } from "./identity.js";
 import { manageMember } from "./manage.js";
 import { sponsorButtons, sponsoredBy, sponsoredSection, withSponsorChoice } from "./sponsors.js";
@@ -20,6 +20,16 @@ const COMPARATORS = {
   active: (a, b) => (a.lastActiveAt ?? "").localeCompare(b.lastActiveAt ?? ""),
 };
 
+/** domainList reads company domains typed as "acme.io, acme.com" (or kept in the URL): lower-case, without "@" or blanks. */
+export function domainList(text) {
+  return [...new Set(String(text ?? "").split(/[\s,]+/).map((d) => d.trim().replace(/^@/, "").toLowerCase()).filter(Boolean))];
+}
+
+/** isExternal tells whether `email` is outside the company `domains`: its domain is none of them nor a subdomain of one (the review's rule, docs/review.md). */
+export function isExternal(email, domains) {
+  const domain = email.slice(email.lastIndexOf("@") + 1).toLowerCase();
+  return !domains.some((d) => domain === d || domain.endsWith(`.${d}`));
+}
 
 /** renderMembers fills `view` with the Members page; its filters, sort and expanded rows come from the URL. */
 export async function renderMembers(view, ctx) {
@@ -29,14 +39,29 @@ export async function renderMembers(view, ctx) {
     role: query.get("role") ?? "",
     q: query.get("q") ?? "",
     inactive: query.get("inactive") === String(INACTIVE_DAYS),
+    admin: query.get("admin") === "1",
+    external: query.get("external") === "1",
+    // Company domains: the URL's, else the signed-in member's own domain.
+    domains: query.get("domains") ?? ctx.me.email.slice(ctx.me.email.lastIndexOf("@") + 1),
+    extra: query.get("extra") ?? "",
     sort: readSort(query, Object.keys(COMPARATORS), { key: "email", dir: "asc" }),
     open: new Set((query.get("open") ?? "").split(",").filter(Boolean)),
   };
-  const save = () => writeQuery({ role: state.role, q: state.q, inactive: state.inactive ? String(INACTIVE_DAYS) : "", sort: state.sort.key === "email" && state.sort.dir === "asc" ? "" : state.sort.key, dir: state.sort.dir === "desc" ? "desc" : "", open: [...state.open] });
+  const save = () => writeQuery({ role: state.role, q: state.q, inactive: state.inactive ? String(INACTIVE_DAYS) : "", admin: state.admin ? "1" : "", external: state.external ? "1" : "", domains: state.external ? domainList(state.domains).join(",") : "", extra: state.extra, sort: state.sort.key === "email" && state.sort.dir === "asc" ? "" : state.sort.key, dir: state.sort.dir === "desc" ? "desc" : "", open: [...state.open] });
 
   const roleFilter = h("select", { id: "member-role-filter", dataset: { key: "filter:role" } }, h("option", { value: "" }, "All roles"), ctx.roles.map((r) => h("option", { value: r.name, selected: r.name === state.role }, r.name)));
   const search = h("input", { id: "member-search", type: "search", placeholder: "e-mail contains…", autocomplete: "off", value: state.q, dataset: { key: "filter:q" } });
   const inactiveFilter = h("input", { id: "member-inactive-filter", type: "checkbox", checked: state.inactive, dataset: { key: "filter:inactive" } });
+  const adminFilter = h("input", { id: "member-admin-filter", type: "checkbox", checked: state.admin, dataset: { key: "filter:admin" } });
+  const externalFilter = h("input", { id: "member-external-filter", type: "checkbox", checked: state.external, dataset: { key: "filter:external" } });
+  const domainsInput = h("input", { id: "member-domains", autocomplete: "off", spellcheck: "false", value: state.domains, dataset: { key: "filter:domains" }, "aria-describedby": "member-domains-hint" });
+  const extraFilter = h(
+    "select",
+    { id: "member-extra-filter", dataset: { key: "filter:extra" } },
+    h("option", { value: "" }, "Any"),
+    h("option", { value: "any", selected: state.extra === "any" }, "Some extra permission"),
+    ctx.catalog.map((p) => h("option", { value: p.id, selected: p.id === state.extra }, p.id)),
+  );
   const counts = h("ul", { class: "counts", "aria-label": "Counts" });
   const table = h("table", { class: "data members-table" });
   const shown = h("p", { class: "muted", "aria-live": "polite" });
@@ -44,7 +69,17 @@ export async function renderMembers(view, ctx) {
   const draw = () => {
     const now = Date.now();
     const q = state.q.trim().toLowerCase();
-    const filtered = members.filter((m) => (!state.role || m.role === state.role) && (!q || m.email.toLowerCase().includes(q)) && (!state.inactive || inactiveFor(m, INACTIVE_DAYS, now)));
+    const domains = domainList(state.domains);
+    const hasExtra = (m) => (state.extra === "any" ? m.permissions.length > 0 : m.permissions.includes(state.extra));
+    const filtered = members.filter(
+      (m) =>
+        (!state.role || m.role === state.role) &&
+        (!q || m.email.toLowerCase().includes(q)) &&
+        (!state.inactive || inactiveFor(m, INACTIVE_DAYS, now)) &&
+        (!state.admin || isAdmin(m, ctx.catalog)) &&
+        (!state.external || isExternal(m.email, domains)) &&
+        (!state.extra || hasExtra(m)),
+    );
     const owner = filtered.filter((m) => m.role === "owner");
     const rows = [...owner, ...sortRows(filtered.filter((m) => m.role !== "owner"), state.sort, COMPARATORS)];
     replace(
@@ -86,6 +121,11 @@ export async function renderMembers(view, ctx) {
   roleFilter.addEventListener("change", () => { state.role = roleFilter.value; save(); draw(); });
   search.addEventListener("input", () => { state.q = search.value; save(); draw(); });
   inactiveFilter.addEventListener("change", () => { state.inactive = inactiveFilter.checked; save(); draw(); });
+  adminFilter.addEventListener("change", () => { state.admin = adminFilter.checked; save(); draw(); });
+  extraFilter.addEventListener("change", () => { state.extra = extraFilter.value; save(); draw(); });
+  const domainsField = h("div", { class: "field", hidden: !state.external }, h("label", { for: domainsInput.id }, "Company domains"), h("p", { id: "member-domains-hint", class: "hint" }, "Comma-separated; subdomains count as inside."), domainsInput);
+  externalFilter.addEventListener("change", () => { state.external = externalFilter.checked; domainsField.hidden = !state.external; save(); draw(); });
+  domainsInput.addEventListener("input", () => { state.domains = domainsInput.value; save(); draw(); });
   ctx.tick = draw;
 
   replace(
@@ -97,7 +137,11 @@ export async function renderMembers(view, ctx) {
       { class: "filters", role: "search", "aria-label": "Filter members" },
       h("div", { class: "field" }, h("label", { for: roleFilter.id }, "Role"), roleFilter),
       h("div", { class: "field grow" }, h("label", { for: search.id }, "Search"), search),
+      h("div", { class: "field" }, h("label", { for: extraFilter.id }, "Extra permission"), extraFilter),
       h("div", { class: "field check" }, inactiveFilter, h("label", { for: inactiveFilter.id }, `Inactive ${INACTIVE_DAYS}+ days`)),
+      h("div", { class: "field check" }, adminFilter, h("label", { for: adminFilter.id }, `Admins (hold ${permissionsWhere(ctx.catalog, "admin").join(" or ")})`)),
+      h("div", { class: "field check" }, externalFilter, h("label", { for: externalFilter.id }, "Outside the company domains")),
+      domainsField,
     ),
     shown,
     scrollRegion("Members table", table),
@@ -124,8 +168,8 @@ function memberRows(m, ctx, state, now, redraw) {
       ? cell(
           "Actions",
           [
-            h("button", { type: "button", class: "btn btn-small", "aria-label": `Manage ${m.email}`, dataset: { key: `manage:${m.email}` }, onclick: () => manageMember(m, ctx) }, "Manage"),
-            h("button", { type: "button", class: "btn btn-small btn-danger-outline", "aria-label": `Remove ${m.email}`, dataset: { key: `remove:${m.email}` }, onclick: () => removeMember(m, ctx) }, "Remove"),
+            h("button", { type: "button", class: "btn btn-small", "aria-label": `Manage ${m.email}`, dataset: { key: `manage:${m.email}` }, onclick: guarded(() => manageMember(m, ctx)) }, "Manage"),
+            h("button", { type: "button", class: "btn btn-small btn-danger-outline", "aria-label": `Remove ${m.email}`, dataset: { key: `remove:${m.email}` }, onclick: guarded(() => removeMember(m, ctx)) }, "Remove"),
             historyLink(m.email),
           ],
           { class: "actions" },
@@ -151,7 +195,7 @@ function memberRows(m, ctx, state, now, redraw) {
     h(
       "td",
       { colspan: ctx.canManage ? 6 : 5 },
-      h("p", {}, "Invited by ", m.invitedBy ? h("span", { class: "email" }, visible(m.invitedBy)) : "nobody (the owner created the workspace)", "."),
+      h("p", {}, "Invited by ", m.invitedBy ? emailText(m.invitedBy) : "nobody (the owner created the workspace)", "."),
       h("p", {}, h("strong", {}, `Effective permissions`), ` (${m.effectivePermissions.length}): the ${m.role} role's, plus the extra ones (marked extra).`),
       h(
         "ul",
@@ -169,7 +213,7 @@ async function removeMember(m, ctx) {
   const body = h(
     "div",
     {},
-    h("p", {}, h("span", { class: "email" }, visible(m.email)), ` loses access to the workspace ${ctx.api.workspace} immediately. This cannot be undone; they would need a new invitation.`),
+    h("p", {}, emailText(m.email), ` loses access to the workspace ${ctx.api.workspace} immediately. This cannot be undone; they would need a new invitation.`),
     h("p", {}, "Loses: ", permissionList(m.effectivePermissions)),
     managedWarning(m),
     sponsored.length > 0 ? sponsoredSection(sponsored) : null,

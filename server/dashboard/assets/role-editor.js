@@ -3,17 +3,18 @@
 // a role still held by a member or a pending invitation cannot be deleted (409).
 import { ApiFailure, describeFailure, fieldSentence } from "./api.js";
 import { summarize } from "./changes.js";
-import { openDialog } from "./dialogs.js";
+import { confirmAction, openDialog } from "./dialogs.js";
 import { emailList, h, replace, announce } from "./dom.js";
 import { field, permissionPicker, setFieldError } from "./fields.js";
+import { highRisk, impactTable, roleHolders, roleImpact } from "./impact.js";
 import { managedWarning } from "./managed.js";
 import { withSponsorChoice } from "./sponsors.js";
 
 /** ROLE_NAME is the custom role name pattern of schema/catalog.ts (CUSTOM_ROLE_NAME_PATTERN). */
 export const ROLE_NAME = /^[a-z][a-z0-9-]{1,62}$/;
 
-/** editRole opens the role dialog: a new custom role when `role` is null, else an edit of it. */
-export async function editRole(role, ctx) {
+/** editRole opens the role dialog: a new custom role when `role` is null, else an edit of it, naming who holds it (`holders`: { members, invitations } e-mails). */
+export async function editRole(role, ctx, holders = { members: [], invitations: [] }) {
   let base = role;
   const name = field({ label: "Name", control: h("input", { name: "name", autocomplete: "off", spellcheck: "false", value: role?.name ?? "", readonly: Boolean(role) }), hint: role ? "A role's name cannot change." : "Lower-case letters, digits and dashes, starting with a letter, e.g. release-manager." });
   const description = field({ label: "Description", control: h("textarea", { name: "description", rows: 2, maxlength: 1000 }) });
@@ -40,6 +41,7 @@ export async function editRole(role, ctx) {
     }
     const body = { description: description.control.value.trim(), permissions: perms.value() };
     try {
+      if (base && !(await confirmHolders(base, body.permissions, ctx))) return false;
       const done = await withSponsorChoice((choice) => ctx.api.putRole(roleName, body, base?.version, choice), {
         title: `Holders of ${roleName} sponsor open invitations`,
         lead: `This edit takes access:manage from holders of ${roleName} who sponsor these invitations.`,
@@ -75,7 +77,7 @@ export async function editRole(role, ctx) {
 
   const result = await openDialog({
     title: role ? `Edit the role ${role.name}` : "New custom role",
-    body: h("div", { class: "form" }, managedWarning(role, "role"), changed, formError, name.wrapper, description.wrapper, perms.wrapper),
+    body: h("div", { class: "form" }, managedWarning(role, "role"), role ? heldBy(holders) : null, changed, formError, name.wrapper, description.wrapper, perms.wrapper),
     buttons: [
       { label: "Cancel", value: "cancel" },
       { label: role ? "Save role" : "Create role", value: "save", kind: "primary", beforeClose: save },
@@ -83,6 +85,45 @@ export async function editRole(role, ctx) {
     initialFocus: () => (role ? description.control : name.control),
   });
   if (result === "save") ctx.rerender({ focus: [`edit-role:${role?.name ?? name.control.value.trim()}`] });
+}
+
+/** heldBy says who holds the role being edited, the names folded away when there are any. */
+function heldBy({ members, invitations }) {
+  const sentence = `Held by ${members.length} member(s) and ${invitations.length} pending invitation(s).`;
+  if (!members.length && !invitations.length) return h("p", { class: "hint held-by" }, sentence);
+  return h(
+    "details",
+    { class: "held-by" },
+    h("summary", {}, sentence, " A change of its permissions is confirmed first, naming each of them."),
+    members.length ? emailList("Members holding the role", members) : null,
+    invitations.length ? emailList("Pending invitations for the role", invitations) : null,
+  );
+}
+
+/**
+ * confirmHolders asks before an edit of `role`'s permissions reaches anyone: it names every
+ * holder (members and pending invitations, read afresh) with what each gains and loses,
+ * high-risk gains marked; Cancel has the focus. Resolves true when nobody holds the role,
+ * the permissions are unchanged, or the person confirms.
+ */
+async function confirmHolders(role, permissions, ctx) {
+  if ([...permissions].sort().join() === [...role.permissions].sort().join()) return true;
+  const [members, invitations] = await Promise.all([ctx.api.members(), ctx.api.invitations()]);
+  const holders = roleHolders(role.name, members, invitations, ctx.roles, ctx.catalog);
+  if (!holders.length) return true;
+  const impact = roleImpact(role.name, permissions, holders, ctx.roles, ctx.catalog);
+  const risky = highRisk(ctx.catalog);
+  const riskyGainers = impact.filter((x) => x.gained.some((p) => risky.has(p))).length;
+  const people = (n, kind) => `${n} ${kind}${n === 1 ? "" : "s"}`;
+  const memberCount = holders.filter((x) => x.kind === "member").length;
+  const body = h(
+    "div",
+    { class: "role-impact" },
+    h("p", {}, `The role ${role.name} is held by ${people(memberCount, "member")} and ${people(holders.length - memberCount, "pending invitation")}. Saving changes the access of each of them:`),
+    riskyGainers ? h("p", { class: "notice risk-notice" }, h("strong", {}, "High risk: "), `${people(riskyGainers, "holder")} gain${riskyGainers === 1 ? "s" : ""} a high-risk permission.`) : null,
+    impactTable(impact, ctx.catalog),
+  );
+  return confirmAction({ title: `Change the access of ${people(holders.length, "holder")} of ${role.name}?`, body, confirmLabel: "Confirm change", danger: riskyGainers > 0 });
 }
 
 /** deleteRole asks first, listing who holds the role; a role still held cannot be deleted (as the API's 409). */

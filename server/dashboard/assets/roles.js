@@ -1,7 +1,7 @@
 // Roles and capabilities: built-in and custom roles as a permission matrix (its first
 // column pinned, in a focusable scroll region, so it reads on a phone), and the list of
 // roles with their holders; holders of access:manage create, edit and delete custom roles.
-import { h, replace, scrollRegion } from "./dom.js";
+import { guarded, h, replace, scrollRegion } from "./dom.js";
 import { liveStatus, roleBadge } from "./format.js";
 import { deleteRole, editRole } from "./role-editor.js";
 import { managedLabel } from "./managed.js";
@@ -44,8 +44,8 @@ export async function renderRoles(view, ctx) {
         ? h(
             "div",
             { class: "role-actions" },
-            h("button", { type: "button", class: "btn btn-small", "aria-label": `Edit the role ${r.name}`, dataset: { key: `edit-role:${r.name}` }, onclick: () => editRole(r, ctx) }, "Edit"),
-            h("button", { type: "button", class: "btn btn-small btn-danger-outline", "aria-label": `Delete the role ${r.name}`, dataset: { key: `delete-role:${r.name}` }, onclick: () => deleteRole(r, who, ctx) }, "Delete", count ? h("span", { class: "visually-hidden" }, " (still held)") : null),
+            h("button", { type: "button", class: "btn btn-small", "aria-label": `Edit the role ${r.name}`, dataset: { key: `edit-role:${r.name}` }, onclick: guarded(() => editRole(r, ctx, who)) }, "Edit"),
+            h("button", { type: "button", class: "btn btn-small btn-danger-outline", "aria-label": `Delete the role ${r.name}`, dataset: { key: `delete-role:${r.name}` }, onclick: guarded(() => deleteRole(r, who, ctx)) }, "Delete", count ? h("span", { class: "visually-hidden" }, " (still held)") : null),
           )
         : null,
     );
@@ -54,7 +54,7 @@ export async function renderRoles(view, ctx) {
     view,
     h("h1", { tabindex: -1 }, "Roles and capabilities"),
     h("p", { class: "lead" }, "Each member holds one role, plus any extra permissions granted to them. Columns are roles; rows are permissions."),
-    ctx.canManage ? h("div", { class: "toolbar" }, h("button", { type: "button", class: "btn btn-primary", dataset: { key: "new-role" }, onclick: () => editRole(null, ctx) }, "New custom role")) : null,
+    ctx.canManage ? h("div", { class: "toolbar" }, h("button", { type: "button", class: "btn btn-primary", dataset: { key: "new-role" }, onclick: guarded(() => editRole(null, ctx)) }, "New custom role")) : null,
     scrollRegion("Roles and permissions matrix", matrix, { class: "table-wrap matrix-wrap" }),
     h("h2", {}, "Roles"),
     h("ul", { class: "role-list" }, ordered.map(roleItem)),

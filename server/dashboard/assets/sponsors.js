@@ -4,8 +4,7 @@
 // them. The dashboard lists them and offers both; nothing happens that was not chosen.
 import { ApiFailure } from "./api.js";
 import { openDialog } from "./dialogs.js";
-import { h } from "./dom.js";
-import { visibleIdentity as visible } from "./identity.js";
+import { emailText, h } from "./dom.js";
 
 /** sponsoredBy is the open (pending or expired) invitations `email` sponsors, among `invitations`. */
 export function sponsoredBy(invitations, email) {
@@ -18,7 +17,7 @@ export function sponsoredSection(invitations) {
     "div",
     { class: "sponsored" },
     h("p", {}, h("strong", {}, `Invitations they sponsor (${invitations.length})`), ": they stay valid only while someone who manages access sponsors them."),
-    h("ul", { class: "sponsored-list" }, invitations.map((i) => h("li", {}, h("span", { class: "email" }, visible(i.email)), ` (${i.role}, ${i.status})`))),
+    h("ul", { class: "sponsored-list" }, invitations.map((i) => h("li", {}, emailText(i.email), ` (${i.role}, ${i.status})`))),
     h("p", {}, "Transfer makes you their sponsor: they stay valid. Revoke ends them: their links stop working."),
   );
 }

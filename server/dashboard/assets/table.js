@@ -1,7 +1,6 @@
 // Sortable tables: a column header is a button that sorts by it (again: reverses), with
 // aria-sort telling screen readers the order. The sort lives in the URL with the filters.
-import { h } from "./dom.js";
-import { visibleIdentity } from "./identity.js";
+import { emailText, h } from "./dom.js";
 
 /** sortHeader is a column header; `sortKey` null makes it a plain header. */
 export function sortHeader(label, sortKey, sort, onSort, props = {}) {
@@ -53,6 +52,6 @@ export function disclosureButton({ email, open, detailId, toggle, redraw }) {
       },
     },
     h("span", { class: "caret", "aria-hidden": "true" }, open ? "▾" : "▸"),
-    h("span", { class: "email" }, visibleIdentity(email)),
+    emailText(email),
   );
 }
