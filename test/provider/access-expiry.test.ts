@@ -3,8 +3,9 @@ import { acceptInvitation, OWNER, WORKSPACE } from "./fixtures.js";
 import { dynamicDoor, nativeDoor, type Door } from "./doors.js";
 
 // Time-bound access through both Pulumi front doors: a WorkspaceAccess document's
-// `expires` reaches the server as `accessExpiresAt` (the end of that day in UTC), a moved
-// date updates it in place, and a hand change to it is a diff the next up puts back.
+// `expires`, and a Member's `expires` input, reach the server as `accessExpiresAt` (the end
+// of that day in UTC); a moved date updates it in place, and a hand change to it is a diff
+// the next up puts back.
 
 const END = "2099-02-01T00:00:00.000Z";
 const LATER = "2099-04-01T00:00:00.000Z";
@@ -44,5 +45,25 @@ describe.each([
     expect(await wa.previewDiff(inputs("2099-03-31"))).toMatchObject({ changes: "some" });
     expect(await wa.register(inputs("2099-03-31"))).toBe("update");
     expect(await eve()).toMatchObject({ accessExpiresAt: LATER });
+  });
+
+  it("a Member's expires is its accessExpiresAt: sent, moved in place, read back, and a hand change is drift", async () => {
+    const m = door.resource("Member", "contractor");
+    const inputs = { workspace: WORKSPACE, email: "cal@contractor.dev", role: "developer", expires: "2099-01-31" };
+    expect(await m.register(inputs)).toBe("create");
+    expect(m.state!.outputs).toMatchObject({ status: "pending", accessExpiresAt: END });
+    await acceptInvitation(door.ws, "cal@contractor.dev");
+    await m.refresh();
+    expect(m.state!.outputs).toMatchObject({ status: "active", accessExpiresAt: END, expires: "2099-01-31" });
+    expect(await m.register(inputs)).toBe("same");
+    expect(await m.register({ ...inputs, expires: "2099-03-31" })).toBe("update");
+    const cal = (await door.ws.client.listMembers(WORKSPACE)).find((x) => x.email === "cal@contractor.dev")!;
+    expect(cal.accessExpiresAt).toBe(LATER);
+    await door.ws.client.updateMember(WORKSPACE, cal.id, { accessExpiresAt: null }, { ifMatch: cal.version });
+    await m.refresh();
+    expect(m.state!.inputs.expires).toBeUndefined();
+    expect(await m.previewDiff({ ...inputs, expires: "2099-03-31" })).toMatchObject({ changes: "some", replaces: [] });
+    expect(await m.register({ ...inputs, expires: "2099-03-31" })).toBe("update");
+    expect((await door.ws.client.listMembers(WORKSPACE)).find((x) => x.email === "cal@contractor.dev")).toMatchObject({ accessExpiresAt: LATER });
   });
 });

@@ -71,6 +71,7 @@ export class Member extends pulumi.CustomResource {
   declare readonly memberId: pulumi.Output<string | undefined>;
   declare readonly invitationId: pulumi.Output<string | undefined>;
   declare readonly invitationExpiresAt: pulumi.Output<string | undefined>;
+  declare readonly accessExpiresAt: pulumi.Output<string | undefined>;
   declare readonly effectivePermissions: pulumi.Output<string[] | undefined>;
   declare readonly adopted: pulumi.Output<boolean>;
 
@@ -121,7 +122,7 @@ const WORKSPACE_ACCESS_OUTPUTS = [
   "warnings",
   "warningCount",
 ];
-const MEMBER_OUTPUTS = ["status", "memberId", "invitationId", "invitationExpiresAt", "sendCount", "effectivePermissions", "joinedAt", "invitedBy", "adopted"];
+const MEMBER_OUTPUTS = ["status", "memberId", "invitationId", "invitationExpiresAt", "accessExpiresAt", "sendCount", "effectivePermissions", "joinedAt", "invitedBy", "adopted"];
 
 /** withOutputs registers the output names (undefined until the provider sets them) beside the inputs, as generated SDKs do. */
 function withOutputs(args: object | undefined, outputs: readonly string[]): pulumi.Inputs {
