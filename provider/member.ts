@@ -8,7 +8,7 @@ import { compareText, sortPermissions } from "../schema/order.js";
 import { validateAccessDocument } from "../schema/load.js";
 import type { Diagnostic } from "../schema/diagnostics.js";
 import type { DesiredState } from "../schema/model.js";
-import { accessExpiresAtOf, expiryWords, sameExpiry } from "../schema/access-expiry.js";
+import { accessExpiresAtOf, expiresOf, sameExpiry } from "../schema/access-expiry.js";
 import {
   containsUnknown,
   defined,
@@ -345,8 +345,7 @@ function liveExpires(person: Person, expires: string | undefined): string | unde
   const live = person.kind === "member" ? person.member.accessExpiresAt : person.invitation.accessExpiresAt;
   if (live === undefined || sameExpiry(live, accessExpiresAtOf(expires))) return expires;
   if (live === null) return undefined;
-  const words = expiryWords(live);
-  return /^\d{4}-\d{2}-\d{2}$/.test(words) ? words : live;
+  return expiresOf(live) ?? live;
 }
 
 /** outputsOf is the state: the inputs, the status and ids, never a token. */

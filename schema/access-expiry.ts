@@ -25,3 +25,10 @@ export function expiryWords(at: string | null): string {
   if (ms % 86_400_000 === 0) return new Date(ms - 86_400_000).toISOString().slice(0, 10);
   return `${new Date(ms).toISOString().slice(0, 16).replace("T", " ")} UTC`;
 }
+
+/** expiresOf is the file's `expires` date an accessExpiresAt stands for: the day it ends, when it is the end of a UTC day; undefined for none or another instant (a file cannot say it). */
+export function expiresOf(at: string | null | undefined): string | undefined {
+  if (at === null || at === undefined) return undefined;
+  const words = expiryWords(at);
+  return /^\d{4}-\d{2}-\d{2}$/.test(words) ? words : undefined;
+}

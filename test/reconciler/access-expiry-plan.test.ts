@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { computePlan } from "../../reconciler/compute/index.js";
 import { applyPlan } from "../../reconciler/apply/index.js";
-import { renderMarkdown, renderText } from "../../reconciler/render/index.js";
+import { renderAccessYaml, renderMarkdown, renderPlanYamlDiff, renderText } from "../../reconciler/render/index.js";
+import { parseAccessText } from "../../schema/load.js";
 import type { Member, Invitation } from "../../schema/api.js";
 import type { Plan } from "../../reconciler/plan.js";
 import type { DesiredState } from "../../schema/model.js";
@@ -113,5 +114,27 @@ describe("time-bound access in the plan", () => {
       ["create", { email: "eve@contractor.dev", role: "developer", permissions: [], accessExpiresAt: END }],
       ["update", { role: "developer", permissions: [], accessExpiresAt: null }],
     ]);
+  });
+
+  it("export writes a live accessExpiresAt as expires and re-plans as no changes; an instant a date cannot say is a comment", () => {
+    const state = live({
+      members: [withExpiry(member("eve@contractor.dev"), "2099-02-01T00:00:00.000Z"), withExpiry(member("odd@acme.io"), "2099-02-01T10:30:00.000Z")],
+      invitations: [withExpiry(invitation("cal@contractor.dev"), "2099-03-01T00:00:00.000Z")],
+    });
+    const text = renderAccessYaml(state);
+    expect(text).toContain("  - email: eve@contractor.dev\n    role: developer\n    expires: 2099-01-31\n");
+    expect(text).toContain("  - email: cal@contractor.dev\n    role: developer\n    expires: 2099-02-28\n");
+    expect(text).toContain("  # access ends 2099-02-01 10:30 UTC on the server; an expires date cannot say that instant\n  - email: odd@acme.io\n    role: developer\n");
+    const { desired } = parseAccessText(text, "exported.yaml");
+    const replanned = computePlan(desired!, state, { target: "http://127.0.0.1:1" });
+    expect(replanned.changes.map((c) => c.key)).toEqual(["updateMember:odd@acme.io"]);
+  });
+
+  it("the plan's YAML diff shows a moved expires", () => {
+    const state = live({ members: [withExpiry(member("eve@contractor.dev"), "2099-02-01T00:00:00.000Z")] });
+    const p = computePlan(desired({ members: [want("eve@contractor.dev", "developer", [], { expires: "2099-03-31" })] }), state, { target: "http://127.0.0.1:1" });
+    const diff = renderPlanYamlDiff(p, state);
+    expect(diff).toContain("-    expires: 2099-01-31");
+    expect(diff).toContain("+    expires: 2099-03-31");
   });
 });
