@@ -66,6 +66,9 @@ export function invitationRoutes(app: FastifyInstance, ctx: ServerContext): void
         const accessExpiresAt = parseAccessExpiry(request.body.accessExpiresAt) ?? null;
         checkInvitable(ctx, caller, email);
         const now = ctx.now();
+        if (accessExpiresAt !== null && accessExpiresAt <= now) {
+          throw invalid("accessExpiresAt", `${new Date(accessExpiresAt).toISOString()} has already passed (the server's clock reads ${new Date(now).toISOString()}): the invitation could never be accepted`);
+        }
         const id = newId("inv_");
         repos.invitations.insert({
           id,

@@ -92,6 +92,8 @@ describe("time-bound access", () => {
   });
 
   it.each([
+    ["an instant already past on the server's clock", "2026-12-31T23:59:59Z"],
+    ["the server's now itself", "2027-01-01T00:00:00Z"],
     ["a date without a time", "2027-01-02"],
     ["no offset", "2027-01-02T00:00:00"],
     ["a day that does not exist", "2027-02-30T00:00:00Z"],
