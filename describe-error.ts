@@ -30,6 +30,8 @@ export function describeError(err: unknown, style: ErrorStyle): string[] {
   if (err instanceof SafetyError) {
     return [`${prefix}${err.message}`, ...err.violations.map((v) => `  ${v.rail}: ${v.message}${v.override ? ` (override: ${v.override})` : ""}`)];
   }
+  // The token is right, its member's time-bound access has ended: checking the token would not help.
+  if (err instanceof ApiError && err.status === 401 && err.code === "access_expired") return [`${prefix}${err.message}; an admin can extend it (expires in access.yaml)`];
   if (err instanceof ApiError && err.status === 401) return [`${prefix}${err.message}; check ${style.tokenHint}`];
   if (err instanceof AccessError) return [`${prefix}${err.message}`];
   const detail = err instanceof Error ? (style.stack ? (err.stack ?? err.message) : err.message) : String(err);

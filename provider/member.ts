@@ -8,6 +8,7 @@ import { compareText, sortPermissions } from "../schema/order.js";
 import { validateAccessDocument } from "../schema/load.js";
 import type { Diagnostic } from "../schema/diagnostics.js";
 import type { DesiredState } from "../schema/model.js";
+import { accessExpiresAtOf, expiresOf, sameExpiry } from "../schema/access-expiry.js";
 import {
   containsUnknown,
   defined,
@@ -40,6 +41,8 @@ export interface MemberInputs {
   email: string;
   role: string;
   permissions: string[];
+  /** expires is time-bound access as in access.yaml (`YYYY-MM-DD`): sent as accessExpiresAt, the end of that day in UTC; absent: none. */
+  expires?: string;
   apiUrl?: string;
   /** tokenConfig names the stack config key of this resource's token (`antryk:<name>Token`); default `antryk:token`. */
   tokenConfig?: string;
@@ -59,7 +62,7 @@ function memberDocument(inputs: Record<string, unknown>): Record<string, unknown
     workspace: inputs.workspace,
     mode: "additive",
     safety: { minAdmins: 0 },
-    members: [defined({ email: inputs.email, role: inputs.role, permissions: inputs.permissions })],
+    members: [defined({ email: inputs.email, role: inputs.role, permissions: inputs.permissions, expires: inputs.expires })],
   };
 }
 
@@ -76,6 +79,7 @@ export function check(olds: Record<string, unknown>, news: Record<string, unknow
       ...requireString(news, "email", "the person's email address"),
       ...requireString(news, "role", "account-admin, developer or a custom role name"),
       ...optionalType(news, "permissions", "array"),
+      ...optionalType(news, "expires", "string"),
       ...optionalType(news, "apiUrl", "string"),
       ...optionalType(news, "tokenConfig", "string"),
       ...optionalType(news, "adoptExisting", "boolean"),
@@ -132,7 +136,7 @@ export async function diff(config: ProviderConfig, olds: Record<string, unknown>
   const replaces = (["workspace", "email"] as const).filter((k) => olds[k] !== news[k]);
   if (replaces.length > 0) return { changes: true, replaces };
   // a new manager id (the resource was given `aliases` and so a new URN) is an in-place update that moves the marker
-  const changed = (["role", "permissions", "apiUrl", "tokenConfig", "manager"] as const).some((k) => JSON.stringify(olds[k] ?? null) !== JSON.stringify(news[k] ?? null));
+  const changed = (["role", "permissions", "expires", "apiUrl", "tokenConfig", "manager"] as const).some((k) => JSON.stringify(olds[k] ?? null) !== JSON.stringify(news[k] ?? null));
   if (changed || olds.status !== "expired") return { changes: changed };
   return guard(async () => ({ changes: await resendPlanned(config, news as unknown as MemberInputs) }));
 }
@@ -175,12 +179,12 @@ export function read(config: ProviderConfig, id: string, props: Record<string, u
       const found = findPerson(live, inputs.email);
       if (found === null) return { id: "", props: {} };
       const adopted = props.adopted === true;
-      const now = { ...inputs, role: found.role, permissions: sortPermissions(found.permissions) };
-      const { workspace, email, role, permissions, apiUrl, tokenConfig, adoptExisting, manager } = now;
+      const now = { ...inputs, role: found.role, permissions: sortPermissions(found.permissions), expires: liveExpires(found, inputs.expires) };
+      const { workspace, email, role, permissions, expires, apiUrl, tokenConfig, adoptExisting, manager } = now;
       return {
         id,
         props: outputsOf(now, found, adopted, managerInput(props.adoptedFrom)),
-        inputs: defined({ workspace, email, role, permissions, apiUrl, tokenConfig, adoptExisting, manager }),
+        inputs: defined({ workspace, email, role, permissions, expires, apiUrl, tokenConfig, adoptExisting, manager }),
       };
     });
   });
@@ -334,6 +338,18 @@ function findPerson(live: LiveState, email: string): Person | null {
   return null;
 }
 
+/**
+ * liveExpires is the `expires` input the live accessExpiresAt stands for: the inputs' own when
+ * they agree (or the server does not carry it), none for null, else the live value as the file
+ * would write it, or the instant itself (either differs, so the next diff shows the drift).
+ */
+function liveExpires(person: Person, expires: string | undefined): string | undefined {
+  const live = person.kind === "member" ? person.member.accessExpiresAt : person.invitation.accessExpiresAt;
+  if (live === undefined || sameExpiry(live, accessExpiresAtOf(expires))) return expires;
+  if (live === null) return undefined;
+  return expiresOf(live) ?? live;
+}
+
 /** outputsOf is the state: the inputs, the status and ids, never a token. */
 function outputsOf(inputs: MemberInputs, person: Person, adopted: boolean, adoptedFrom: string | null | undefined): Record<string, unknown> {
   const common = {
@@ -341,6 +357,7 @@ function outputsOf(inputs: MemberInputs, person: Person, adopted: boolean, adopt
     email: normalizeEmail(inputs.email),
     role: inputs.role,
     permissions: sortPermissions(inputs.permissions ?? []),
+    expires: inputs.expires,
     apiUrl: inputs.apiUrl,
     tokenConfig: inputs.tokenConfig,
     adoptExisting: inputs.adoptExisting,
@@ -351,7 +368,15 @@ function outputsOf(inputs: MemberInputs, person: Person, adopted: boolean, adopt
   };
   if (person.kind === "member") {
     const m = person.member;
-    return defined({ ...common, status: "active" satisfies MemberStatus, memberId: m.id, effectivePermissions: m.effectivePermissions, joinedAt: m.joinedAt, invitedBy: m.invitedBy ?? undefined });
+    return defined({
+      ...common,
+      status: "active" satisfies MemberStatus,
+      memberId: m.id,
+      effectivePermissions: m.effectivePermissions,
+      joinedAt: m.joinedAt,
+      invitedBy: m.invitedBy ?? undefined,
+      accessExpiresAt: m.accessExpiresAt ?? undefined,
+    });
   }
   const i = person.invitation;
   return defined({
@@ -360,6 +385,7 @@ function outputsOf(inputs: MemberInputs, person: Person, adopted: boolean, adopt
     invitationId: i.id,
     invitationExpiresAt: i.expiresAt,
     sendCount: i.sendCount,
+    accessExpiresAt: i.accessExpiresAt ?? undefined,
     invitedBy: i.invitedBy,
   });
 }

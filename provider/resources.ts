@@ -112,6 +112,8 @@ export interface MemberArgs extends CredentialArgs {
   email: pulumi.Input<string>;
   role: pulumi.Input<string>;
   permissions?: pulumi.Input<pulumi.Input<string>[]>;
+  /** expires: time-bound access as in access.yaml (`YYYY-MM-DD`); the server refuses the member's tokens from the end of that day (UTC). */
+  expires?: pulumi.Input<string>;
   /** adoptExisting: create may take over a person who is already a member or invited, bringing them to these inputs (default false: create fails and names their current access). */
   adoptExisting?: pulumi.Input<boolean>;
 }
@@ -133,6 +135,8 @@ export class Member extends runtime.dynamic.Resource {
   declare readonly memberId: pulumi.Output<string | undefined>;
   declare readonly invitationId: pulumi.Output<string | undefined>;
   declare readonly invitationExpiresAt: pulumi.Output<string | undefined>;
+  /** accessExpiresAt: when the person's access ends on the server (RFC 3339), from `expires`. */
+  declare readonly accessExpiresAt: pulumi.Output<string | undefined>;
   declare readonly effectivePermissions: pulumi.Output<string[] | undefined>;
   /** adopted: the person was already a member or invited when the resource was created (kept for the resource's life). */
   declare readonly adopted: pulumi.Output<boolean>;
@@ -145,6 +149,7 @@ export class Member extends runtime.dynamic.Resource {
       memberId: undefined,
       invitationId: undefined,
       invitationExpiresAt: undefined,
+      accessExpiresAt: undefined,
       effectivePermissions: undefined,
       adopted: undefined,
     };

@@ -3,7 +3,8 @@ import type { Invitation, Member, Role, Workspace } from "../schema/api.js";
 
 /**
  * digestLiveState is a stable SHA-256 (hex) of everything a plan depends on: the
- * workspace's name and owner, every member (id, email, role, grants, version), every
+ * workspace's name and owner, every member (id, email, role, grants, version, and `expired`
+ * once the server reads it so; accessExpiresAt moves the version), every
  * non-accepted invitation (id, email, role, grants, status, send count, expiry,
  * version, sponsor: a transfer leaves the version as it is) and every custom role (name, description, permissions, version). Lists are
  * sorted and permission lists sorted, so the digest does not depend on page order.
@@ -22,7 +23,8 @@ export function digestLiveState(state: {
     v: 1,
     workspace: { name: state.workspace.name, owner: state.workspace.owner.toLowerCase() },
     members: state.members
-      .map((m) => [m.id, m.email.toLowerCase(), m.role, sorted(m.permissions), m.version])
+      // A member the server reads as expired (time-bound access) is planned as a removal: its status is part of the state, kept out while active so that digests of workspaces without expiry stay as they were.
+      .map((m) => [m.id, m.email.toLowerCase(), m.role, sorted(m.permissions), m.version, ...(m.status === "expired" ? ["expired"] : [])])
       .sort(byFirstTwo),
     invitations: state.invitations
       .filter((i) => i.status !== "accepted")

@@ -32,6 +32,8 @@ const holder = z.object({ email, state: z.enum(["active", "pending"]), before: z
 const sponsored = z
   .array(z.object({ email, invitationId: id, sponsor: email, decision: z.enum(["revoke", "transfer"]), reason: z.string() }))
   .optional();
+const instant = z.string().min(1).nullable();
+const accessExpiresAt = z.object({ before: instant, after: instant }).optional();
 const common = {
   key: z.string().min(1),
   phase: z.enum(PHASES as unknown as [Phase, ...Phase[]]),
@@ -44,11 +46,11 @@ const common = {
 
 /** ChangeSchema is the closed union of changes, discriminated by `kind`. */
 export const ChangeSchema = z.discriminatedUnion("kind", [
-  z.object({ ...common, kind: z.literal("inviteMember"), email, before: z.null(), after: access }),
-  z.object({ ...common, kind: z.literal("updateInvitation"), email, invitationId: id, version, before: access, after: access }),
+  z.object({ ...common, kind: z.literal("inviteMember"), email, before: z.null(), after: access, accessExpiresAt }),
+  z.object({ ...common, kind: z.literal("updateInvitation"), email, invitationId: id, version, before: access, after: access, accessExpiresAt }),
   z.object({ ...common, kind: z.literal("resendInvitation"), email, invitationId: id, version, sendCount: version, before: access, after: access }),
   z.object({ ...common, kind: z.literal("revokeInvitation"), email, invitationId: id, version, before: access, after: z.null(), cause: z.string().min(1).optional() }),
-  z.object({ ...common, kind: z.literal("updateMember"), email, memberId: id, version, before: access, after: access, sponsored }),
+  z.object({ ...common, kind: z.literal("updateMember"), email, memberId: id, version, before: access, after: access, sponsored, accessExpiresAt }),
   z.object({ ...common, kind: z.literal("removeMember"), email, memberId: id, version, before: access, after: z.null(), sponsored }),
   z.object({ ...common, kind: z.literal("createRole"), name, before: z.null(), after: roleBody }),
   z.object({ ...common, kind: z.literal("updateRole"), name, version, before: roleBody, after: roleBody, holders: z.array(holder).optional(), sponsored }),

@@ -12,14 +12,31 @@ import { CHANGE_KIND_TABLE, KINDS_BY_ROW } from "./change-kinds.js";
 /**
  * PLAN_FORMAT_VERSION is bumped on any incompatible change to Plan's shape
  * (docs/plan-format.md). 2 added `planId` and `accessFile`; 3 added sponsors (`sponsored`,
- * a revocation's `cause`) and dropped the `reinvitations` phase.
+ * a revocation's `cause`) and dropped the `reinvitations` phase; 4 added time-bound access
+ * (`accessExpiresAt` on inviteMember, updateInvitation and updateMember), which an older
+ * reader would drop silently.
  */
-export const PLAN_FORMAT_VERSION = 3 as const;
+export const PLAN_FORMAT_VERSION = 4 as const;
 
 /** Access is what a person holds or will hold: a role plus extra grants (catalog order). */
 export interface Access {
   role: string;
   permissions: string[];
+}
+
+/**
+ * AccessExpiry is a change to when a person's access ends (the API's `accessExpiresAt`, from
+ * the file's `expires`): the live value and the one the change sets, RFC 3339; null: never.
+ * A change without it leaves the live value as it is.
+ */
+export interface AccessExpiry {
+  before: string | null;
+  after: string | null;
+}
+
+/** Expiring is carried by a change that can set when a person's access ends (absent: it does not touch it). */
+interface Expiring {
+  accessExpiresAt?: AccessExpiry;
 }
 
 /** RoleBody is a custom role's definition. */
@@ -101,15 +118,15 @@ export interface LiveSince {
 }
 
 /** InviteMember sends a new invitation (the email is neither a member nor pending). */
-export interface InviteMember extends ChangeCommon {
+export interface InviteMember extends ChangeCommon, Expiring {
   kind: "inviteMember";
   email: string;
   before: null;
   after: Access;
 }
 
-/** UpdateInvitation changes the role or grants of a pending invitation in place. */
-export interface UpdateInvitation extends ChangeCommon {
+/** UpdateInvitation changes the role, grants or access expiry of a pending invitation in place. */
+export interface UpdateInvitation extends ChangeCommon, Expiring {
   kind: "updateInvitation";
   email: string;
   invitationId: string;
@@ -142,8 +159,8 @@ export interface RevokeInvitation extends ChangeCommon {
   cause?: string;
 }
 
-/** UpdateMember changes an active member's role or grants in place (never remove + re-add). */
-export interface UpdateMember extends ChangeCommon, Sponsoring {
+/** UpdateMember changes a member's role, grants or access expiry in place (never remove + re-add). */
+export interface UpdateMember extends ChangeCommon, Sponsoring, Expiring {
   kind: "updateMember";
   email: string;
   memberId: string;

@@ -25,7 +25,7 @@
  * POST accepts `Idempotency-Key`: a repeat within 24 h returns the stored first answer.
  */
 
-/** InvitationStatus is decided at read time: a pending invitation past expiresAt reads as expired. */
+/** InvitationStatus is decided at read time: a pending invitation past expiresAt (or its accessExpiresAt) reads as expired. */
 export type InvitationStatus = "pending" | "accepted" | "expired" | "revoked";
 
 /** Workspace is the workspace itself; `revision` bumps on every change to it. */
@@ -52,7 +52,14 @@ export interface Member {
   lastActiveAt: string | null;
   /** lastActiveVia is the client of that request, read like the access history's client (null with lastActiveAt). */
   lastActiveVia: ActivityVia | null;
+  /** accessExpiresAt is when the member's access ends (RFC 3339; null: never); absent: a server from before time-bound access. */
+  accessExpiresAt?: string | null;
+  /** status is decided at read time: `expired` once accessExpiresAt has passed (its tokens are refused) until it is removed. */
+  status?: MemberStatus;
 }
+
+/** MemberStatus: `active`, or `expired` once the member's accessExpiresAt has passed. */
+export type MemberStatus = "active" | "expired";
 
 /** ActivityVia is the client of a member's last authenticated request: the AuditClients a request can be (docs/api.md). */
 export type ActivityVia = "dashboard" | "antryk-access" | "api";
@@ -64,6 +71,8 @@ export const ACTIVITY_VIAS: readonly ActivityVia[] = ["dashboard", "antryk-acces
 export interface MemberPatch {
   role?: string;
   permissions?: string[];
+  /** accessExpiresAt sets when the member's access ends (RFC 3339 date-time); null: never. */
+  accessExpiresAt?: string | null;
   /** invitations decides the open invitations the member sponsors when the patch takes its access:manage. */
   invitations?: SponsoredChoice;
 }
@@ -97,6 +106,8 @@ export interface Invitation {
   version: number;
   /** managedBy is the manager id of the tool, file or stack that manages it (an accepted invitation passes it to its member); null: nobody. */
   managedBy?: string | null;
+  /** accessExpiresAt is when the access it grants ends (passed on to its member; null: never); past it the invitation reads as expired and cannot be accepted. Absent: an older server. */
+  accessExpiresAt?: string | null;
 }
 
 /** InvitationCreate is the body of POST /invitations. */
@@ -104,12 +115,15 @@ export interface InvitationCreate {
   email: string;
   role: string;
   permissions?: string[];
+  /** accessExpiresAt is when the access it grants ends (RFC 3339 date-time); null or absent: never. */
+  accessExpiresAt?: string | null;
 }
 
-/** InvitationPatch changes a pending invitation's role or grants. */
+/** InvitationPatch changes a pending invitation's role, grants or access expiry. */
 export interface InvitationPatch {
   role?: string;
   permissions?: string[];
+  accessExpiresAt?: string | null;
 }
 
 /** Role is a built-in (`builtIn: true`, no version) or custom role. */
@@ -228,6 +242,7 @@ export type ApiErrorCode =
   | "bad_request" // 400: malformed body, query or header
   | "validation_failed" // 400: a field is invalid; details.field names it
   | "unauthorized" // 401: no token, malformed or unknown token
+  | "access_expired" // 401: the token's member's accessExpiresAt has passed; 410: accepting an invitation whose access has ended; 409: resending one
   | "forbidden" // 403: the caller lacks a permission; details.missingPermission names it
   | "not_found" // 404
   | "already_member" // 409: inviting an email that is a member

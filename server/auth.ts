@@ -3,6 +3,7 @@ import type { RoleLookup } from "./access.js";
 import type { ServerContext } from "./context.js";
 import { HttpError, notFound } from "./http-error.js";
 import { effectivePermissions } from "./access.js";
+import { accessExpired } from "./repositories/members.js";
 import type { TokenOwner } from "./repositories/tokens.js";
 import type { MemberRow, WorkspaceRow } from "./repositories/rows.js";
 import { API_TOKEN_PATTERN, hashSecret } from "./secrets.js";
@@ -30,8 +31,8 @@ export interface Caller {
 /**
  * authenticate reads `Authorization: Bearer <token>` (the scheme in any casing) and
  * resolves the token by its hash. Anything else (no header, a malformed one, an unknown
- * token, a removed member's) is anonymous, carrying the 401 to answer where a token is
- * needed. The token is never echoed.
+ * token, a removed member's, a member's whose accessExpiresAt has passed: `access_expired`)
+ * is anonymous, carrying the 401 to answer where a token is needed. The token is never echoed.
  */
 export function authenticate(ctx: ServerContext, header: string | undefined): Identity {
   if (header === undefined || header === "") {
@@ -44,6 +45,7 @@ export function authenticate(ctx: ServerContext, header: string | undefined): Id
   const tokenHash = hashSecret(match[1]!);
   const owner = ctx.repos.tokens.owner(tokenHash);
   if (!owner) return anonymous(UNKNOWN_TOKEN);
+  if (accessExpired(owner.member, ctx.now())) return { kind: "anonymous", refusal: accessEndedFor(owner.member) };
   return { kind: "token", tokenHash, owner };
 }
 
@@ -63,8 +65,8 @@ export function authorize(ctx: ServerContext, request: FastifyRequest, workspace
 
 /**
  * authorizeNow is authorize against the database as it is now: the token, its member,
- * the member's role and grants are read again (401 once the member was removed or the
- * token revoked, 403 once it lost `permission`). Changes call it inside their write
+ * the member's role and grants are read again (401 once the member was removed, the
+ * token revoked or the member's access ended, 403 once it lost `permission`). Changes call it inside their write
  * transaction, so what commits was allowed at commit.
  */
 export function authorizeNow(ctx: ServerContext, request: FastifyRequest, workspaceName: string, permission?: string): Caller {
@@ -72,6 +74,7 @@ export function authorizeNow(ctx: ServerContext, request: FastifyRequest, worksp
   if (identity.kind === "anonymous") throw identity.refusal;
   const owner = ctx.repos.tokens.owner(identity.tokenHash);
   if (!owner) throw new HttpError(401, "unauthorized", UNKNOWN_TOKEN);
+  if (accessExpired(owner.member, ctx.now())) throw accessEndedFor(owner.member);
   return callerFor(ctx, owner, workspaceName, permission);
 }
 
@@ -90,6 +93,11 @@ function callerFor(ctx: ServerContext, owner: TokenOwner, workspaceName: string,
 }
 
 const UNKNOWN_TOKEN = "the bearer token is unknown or its member was removed";
+
+/** accessEndedFor is the 401 of a token whose member's access has ended (time-bound access, docs/api.md). */
+function accessEndedFor(member: MemberRow): HttpError {
+  return new HttpError(401, "access_expired", `the access of ${member.email} ended at ${new Date(member.access_expires_at!).toISOString()}`);
+}
 
 function anonymous(message: string): Identity {
   return { kind: "anonymous", refusal: new HttpError(401, "unauthorized", message) };

@@ -1,6 +1,7 @@
 import { MAX_DESCRIPTION_LENGTH, MAX_EMAIL_LENGTH } from "../schema/identity.js";
 import { MAX_MANAGER_LENGTH } from "../schema/manager.js";
 import { DEFAULT_LIMIT, MAX_LIMIT } from "./pagination.js";
+import { accessExpiryJson } from "./access-expiry.js";
 
 /**
  * The JSON schemas fastify validates requests with (ajv): bodies strictly (no
@@ -17,23 +18,23 @@ export const invitationCreateBody = {
   type: "object",
   required: ["email", "role"],
   additionalProperties: false,
-  properties: { email: { type: "string", maxLength: MAX_EMAIL_LENGTH }, role: roleName, permissions: permissionList },
+  properties: { email: { type: "string", maxLength: MAX_EMAIL_LENGTH }, role: roleName, permissions: permissionList, accessExpiresAt: accessExpiryJson },
 } as const;
 
-/** assignmentPatchBody is the body of PATCH /members/{id} and /invitations/{id}: role and/or grants. */
+/** assignmentPatchBody is the body of PATCH /invitations/{id}: role, grants and/or access expiry. */
 export const assignmentPatchBody = {
   type: "object",
   additionalProperties: false,
-  properties: { role: roleName, permissions: permissionList },
+  properties: { role: roleName, permissions: permissionList, accessExpiresAt: accessExpiryJson },
 } as const;
 
 const sponsoredChoice = { type: "string", enum: ["revoke", "transfer"] } as const;
 
-/** memberPatchBody is the body of PATCH /members/{id} (MemberPatch): role and/or grants, and what happens to the invitations it sponsors. */
+/** memberPatchBody is the body of PATCH /members/{id} (MemberPatch): role, grants and/or access expiry, and what happens to the invitations it sponsors. */
 export const memberPatchBody = {
   type: "object",
   additionalProperties: false,
-  properties: { role: roleName, permissions: permissionList, invitations: sponsoredChoice },
+  properties: { role: roleName, permissions: permissionList, accessExpiresAt: accessExpiryJson, invitations: sponsoredChoice },
 } as const;
 
 /** memberRemoveBody is the optional body of DELETE /members/{id} (MemberRemove). */

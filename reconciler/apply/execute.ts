@@ -4,7 +4,8 @@ import { sponsoredChoice } from "../compute/sponsors.js";
 import { normalizeEmail } from "../../schema/catalog.js";
 import { CHANGE_KIND_TABLE, subjectOf } from "../change-kinds.js";
 import { sameAccess, sameRoleBody } from "../permissions.js";
-import { assertNever, type Access, type Change, type RoleBody, type SponsoredInvitation } from "../plan.js";
+import { assertNever, type Access, type AccessExpiry, type Change, type RoleBody, type SponsoredInvitation } from "../plan.js";
+import { sameExpiry } from "../../schema/access-expiry.js";
 import type { ApplyClient } from "./types.js";
 
 /** Outcome of one change: applied (with a note when the state was found rather than made) or failed with the API's error. */
@@ -46,13 +47,23 @@ export async function executeChange(change: Change, ctx: ExecuteContext): Promis
   }
 }
 
+/** expirySet is the accessExpiresAt part of a request body: the change's, or nothing when it leaves the live value. */
+function expirySet(change: { accessExpiresAt?: AccessExpiry }): { accessExpiresAt?: string | null } {
+  return change.accessExpiresAt === undefined ? {} : { accessExpiresAt: change.accessExpiresAt.after };
+}
+
+/** expiryDone tells whether a live object already carries the accessExpiresAt a change sets (a change without one: yes). */
+function expiryDone(live: { accessExpiresAt?: string | null }, change: { accessExpiresAt?: AccessExpiry }): boolean {
+  return change.accessExpiresAt === undefined || sameExpiry(live.accessExpiresAt ?? null, change.accessExpiresAt.after);
+}
+
 async function call(change: Change, { client, workspace: ws, idempotencyKey }: ExecuteContext): Promise<void> {
   switch (change.kind) {
     case "inviteMember":
-      await client.createInvitation(ws, { email: change.email, ...access(change.after) }, { idempotencyKey });
+      await client.createInvitation(ws, { email: change.email, ...access(change.after), ...expirySet(change) }, { idempotencyKey });
       return;
     case "updateInvitation":
-      await client.updateInvitation(ws, change.invitationId, access(change.after), { ifMatch: change.version });
+      await client.updateInvitation(ws, change.invitationId, { ...access(change.after), ...expirySet(change) }, { ifMatch: change.version });
       return;
     case "resendInvitation":
       await client.resendInvitation(ws, change.invitationId, { ifMatch: change.version, idempotencyKey });
@@ -61,7 +72,7 @@ async function call(change: Change, { client, workspace: ws, idempotencyKey }: E
       await client.revokeInvitation(ws, change.invitationId, { ifMatch: change.version, idempotencyKey });
       return;
     case "updateMember":
-      await client.updateMember(ws, change.memberId, { ...access(change.after), ...choice(change.sponsored) }, { ifMatch: change.version });
+      await client.updateMember(ws, change.memberId, { ...access(change.after), ...expirySet(change), ...choice(change.sponsored) }, { ifMatch: change.version });
       return;
     case "removeMember":
       await client.removeMember(ws, change.memberId, { ifMatch: change.version, ...choice(change.sponsored) });
@@ -92,7 +103,7 @@ async function recover(change: Change, err: ApiError, ctx: ExecuteContext): Prom
     case "inviteMember": {
       if (err.code !== "already_member" && err.code !== "invitation_pending") return failed(err);
       const current = await ctx.snapshot.find(change.email, err.code === "already_member" ? "member" : "invitation");
-      if (current && sameAccess(current, change.after)) return found(`already ${err.code === "already_member" ? "a member" : "invited"} with this access`);
+      if (current && sameAccess(current, change.after) && expiryDone(current, change)) return found(`already ${err.code === "already_member" ? "a member" : "invited"} with this access`);
       return failed(err, `${change.email} was ${err.code === "already_member" ? "added" : "invited"} concurrently with other access; run plan again`);
     }
     case "updateInvitation":
@@ -101,7 +112,7 @@ async function recover(change: Change, err: ApiError, ctx: ExecuteContext): Prom
       const inv = await readOrNull(() => client.getInvitation(ws, change.invitationId));
       if (inv === null) return concurrent();
       if (change.kind === "revokeInvitation" && inv.status === "revoked") return found("already revoked");
-      if (change.kind === "updateInvitation" && inv.status === "pending" && sameAccess(inv, change.after)) return found("already updated");
+      if (change.kind === "updateInvitation" && inv.status === "pending" && sameAccess(inv, change.after) && expiryDone(inv, change)) return found("already updated");
       if (change.kind === "resendInvitation" && inv.status === "pending" && inv.sendCount > change.sendCount && sameAccess(inv, change.after)) {
         return found("already resent");
       }
@@ -110,7 +121,7 @@ async function recover(change: Change, err: ApiError, ctx: ExecuteContext): Prom
     case "updateMember": {
       if (err.status === 409) return failed(err);
       const member = await readOrNull(() => client.getMember(ws, change.memberId));
-      return member !== null && sameAccess(member, change.after) ? found("already updated") : concurrent();
+      return member !== null && sameAccess(member, change.after) && expiryDone(member, change) ? found("already updated") : concurrent();
     }
     case "removeMember":
       if (err.status === 404) return found("already removed");
@@ -143,7 +154,7 @@ export class CurrentSnapshot {
     private readonly workspace: string,
   ) {}
 
-  async find(email: string, kind: "member" | "invitation"): Promise<Access | undefined> {
+  async find(email: string, kind: "member" | "invitation"): Promise<Member | Invitation | undefined> {
     const key = normalizeEmail(email);
     for (let fresh = false; ; fresh = true) {
       const found = (await this.read(kind, fresh)).get(key);
@@ -151,7 +162,7 @@ export class CurrentSnapshot {
     }
   }
 
-  private read(kind: "member" | "invitation", refresh: boolean): Promise<Map<string, Access>> {
+  private read(kind: "member" | "invitation", refresh: boolean): Promise<Map<string, Member | Invitation>> {
     if (kind === "member") {
       if (refresh || this.members === null) {
         const read = this.client.listMembers(this.workspace).then(byEmail);

@@ -1,6 +1,7 @@
 import type { Invitation, Member, Role } from "../../schema/api.js";
 import type {
   Access,
+  AccessExpiry,
   CreateRole,
   DeleteRole,
   InviteMember,
@@ -31,6 +32,10 @@ export interface Tables {
   after: RoleTable;
 }
 
+function expiring(expiry: AccessExpiry | undefined): { accessExpiresAt?: AccessExpiry } {
+  return expiry === undefined ? {} : { accessExpiresAt: expiry };
+}
+
 function personDelta(before: Access | null, after: Access | null, t: Tables) {
   const d = delta(effective(before, t.before), effective(after, t.after));
   return { ...d, risk: riskOf(d.gained, before, after, d.lost) };
@@ -51,14 +56,14 @@ export function roleBody(description: string, permissions: readonly string[]): R
   return { description, permissions: sortPermissions(permissions) };
 }
 
-/** inviteMember: a new invitation; the person gains everything the access grants. */
-export function inviteMember(email: string, after: Access, reason: string, t: Tables): InviteMember {
+/** inviteMember: a new invitation; the person gains everything the access grants, until `expiry.after` when given. */
+export function inviteMember(email: string, after: Access, reason: string, t: Tables, expiry?: AccessExpiry): InviteMember {
   const d = personDelta(null, after, t);
-  return { kind: "inviteMember", key: `inviteMember:${email}`, phase: CHANGE_KIND_TABLE.inviteMember.phase, ...d, reason, email, before: null, after };
+  return { kind: "inviteMember", key: `inviteMember:${email}`, phase: CHANGE_KIND_TABLE.inviteMember.phase, ...d, reason, email, before: null, after, ...expiring(expiry) };
 }
 
-/** updateInvitation: a pending invitation changed in place; a loss puts it with the demotions. */
-export function updateInvitation(email: string, inv: Invitation, after: Access, reason: string, t: Tables): UpdateInvitation {
+/** updateInvitation: a pending invitation changed in place (its access, its expiry or both); a loss puts it with the demotions. */
+export function updateInvitation(email: string, inv: Invitation, after: Access, reason: string, t: Tables, expiry?: AccessExpiry): UpdateInvitation {
   const before = invitationAccess(inv);
   const d = personDelta(before, after, t);
   return {
@@ -72,6 +77,7 @@ export function updateInvitation(email: string, inv: Invitation, after: Access, 
     version: inv.version,
     before,
     after,
+    ...expiring(expiry),
   };
 }
 
@@ -114,7 +120,7 @@ export function revokeInvitation(email: string, inv: Invitation, reason: string,
 }
 
 /** updateMember: an active member changed in place; a loss puts it with the demotions. */
-export function updateMember(email: string, m: Member, after: Access, reason: string, t: Tables): UpdateMember {
+export function updateMember(email: string, m: Member, after: Access, reason: string, t: Tables, expiry?: AccessExpiry): UpdateMember {
   const before = memberAccess(m);
   const d = personDelta(before, after, t);
   return {
@@ -128,6 +134,7 @@ export function updateMember(email: string, m: Member, after: Access, reason: st
     version: m.version,
     before,
     after,
+    ...expiring(expiry),
   };
 }
 

@@ -3,7 +3,8 @@ import { normalizeEmail } from "../../schema/catalog.js";
 import { fileManager } from "../../schema/manager.js";
 import type { DesiredMember, DesiredState } from "../../schema/model.js";
 import type { LiveState } from "../live-state.js";
-import type { Access, Change, PlanWarning } from "../plan.js";
+import type { Access, AccessExpiry, Change, PlanWarning } from "../plan.js";
+import { accessExpiresAtOf, expiryWords, sameExpiry } from "../../schema/access-expiry.js";
 import { sameAccess, samePermissions, toAccess } from "../permissions.js";
 import * as make from "./changes.js";
 import { invitationsByEmail, resendsDone } from "../invitations.js";
@@ -21,6 +22,11 @@ import { invitationsByEmail, resendsDone } from "../invitations.js";
  *   invitations nobody names are left alone (they grant nothing);
  * - entries past `expires` are removed/revoked in both modes: the file names the person
  *   and says when their access ends;
+ * - time-bound access: a member or invitation whose live `accessExpiresAt` is not the end of
+ *   the entry's `expires` day (null without one) gets it in the same updateMember /
+ *   updateInvitation (an expired invitation a fresh one); a member the server reads as
+ *   `expired` whose accessExpiresAt the file keeps is removed, in both modes (the server's
+ *   clock decides, as it refuses the member's tokens already);
  * - the owner and `safety.preserve` emails are never touched (a differing entry is a warning);
  * - in additive mode, people another manager manages (managedBy neither null nor `manager`)
  *   are reported as managed by it (`managed-elsewhere`), never as unmanaged.
@@ -47,8 +53,11 @@ export function reconcilePeople(
     if (email === owner) continue; // the owner rail reports an owner listed under members
     const member = members.get(email);
     if (member !== undefined && !preserve.has(email)) {
-      if (member.role !== entry.role || !samePermissions(member.permissions, entry.permissions)) {
-        out.changes.push(make.updateMember(email, member, toAccess(entry.role, entry.permissions), describeUpdate(entry), tables));
+      const expiry = expiryChange(member.accessExpiresAt, entry);
+      if (member.status === "expired" && expiry === undefined) {
+        out.changes.push(make.removeMember(email, member, `access ended ${expiryWords(member.accessExpiresAt ?? null)} (the server refuses its tokens)`, tables));
+      } else if (member.role !== entry.role || !samePermissions(member.permissions, entry.permissions) || expiry !== undefined) {
+        out.changes.push(make.updateMember(email, member, toAccess(entry.role, entry.permissions), describeUpdate(entry), tables, expiry));
       }
       continue;
     }
@@ -90,18 +99,20 @@ function reconcileInvitation(
   tables: make.Tables,
   out: { changes: Change[]; warnings: PlanWarning[] },
 ): void {
+  const fresh = newExpiry(entry);
   if (inv === undefined) {
-    out.changes.push(make.inviteMember(email, want, describeNew(entry), tables));
+    out.changes.push(make.inviteMember(email, want, describeNew(entry), tables, fresh));
     return;
   }
-  const matches = inv.role === want.role && samePermissions(inv.permissions, want.permissions);
+  const expiry = expiryChange(inv.accessExpiresAt, entry);
+  const matches = inv.role === want.role && samePermissions(inv.permissions, want.permissions) && expiry === undefined;
   switch (inv.status) {
     case "pending":
-      if (!matches) out.changes.push(make.updateInvitation(email, inv, want, describeUpdate(entry), tables));
+      if (!matches) out.changes.push(make.updateInvitation(email, inv, want, describeUpdate(entry), tables, expiry));
       return;
     case "expired": {
       if (!matches) {
-        out.changes.push(make.inviteMember(email, want, "previous invitation expired with another role or grants", tables));
+        out.changes.push(make.inviteMember(email, want, "previous invitation expired with another role, grants or access expiry", tables, fresh));
         return;
       }
       const { resendExpired, maxResends } = desired.invitations;
@@ -116,12 +127,25 @@ function reconcileInvitation(
       return;
     }
     case "revoked":
-      out.changes.push(make.inviteMember(email, want, "previous invitation was revoked", tables));
+      out.changes.push(make.inviteMember(email, want, "previous invitation was revoked", tables, fresh));
       return;
     case "accepted": // invitationsByEmail never picks accepted invitations (history)
-      out.changes.push(make.inviteMember(email, want, describeNew(entry), tables));
+      out.changes.push(make.inviteMember(email, want, describeNew(entry), tables, fresh));
       return;
   }
+}
+
+/** expiryChange is the accessExpiresAt change that makes `live` the entry's; undefined when they agree or the server does not carry it (absent). */
+function expiryChange(live: string | null | undefined, entry: DesiredMember): AccessExpiry | undefined {
+  const want = accessExpiresAtOf(entry.expires);
+  if (live === undefined || sameExpiry(live, want)) return undefined;
+  return { before: live, after: want };
+}
+
+/** newExpiry is what a new invitation sets: the entry's accessExpiresAt, or nothing for an entry without `expires`. */
+function newExpiry(entry: DesiredMember): AccessExpiry | undefined {
+  const want = accessExpiresAtOf(entry.expires);
+  return want === null ? undefined : { before: null, after: want };
 }
 
 function warnIfPreservedDiffers(email: string, want: Access, member: Member | undefined, inv: Invitation | undefined, warnings: PlanWarning[]): void {

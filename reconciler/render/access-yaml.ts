@@ -1,5 +1,6 @@
 import { normalizeEmail } from "../../schema/catalog.js";
 import { compareText, sortPermissions } from "../../schema/order.js";
+import { expiresOf, expiryWords } from "../../schema/access-expiry.js";
 import { invitationsByEmail } from "../invitations.js";
 import type { LiveState } from "../live-state.js";
 
@@ -24,6 +25,10 @@ export interface AccessEntry {
   email: string;
   role: string;
   permissions: string[];
+  /** expires is the file's `expires` for the live accessExpiresAt (the end of that UTC day); absent: none, or an instant a date cannot say (`expiresNote`). */
+  expires?: string;
+  /** expiresNote says when access ends on the server when it is not the end of a UTC day: a comment, since `expires` cannot say it. */
+  expiresNote?: string;
   pending?: string;
   /** managedBy names another manager of this person (export --all): a comment marks it. */
   managedBy?: string;
@@ -95,7 +100,7 @@ export function canonicalAccess(live: LiveState, scope?: ExportScope): Canonical
     const email = normalizeEmail(m.email);
     if (email === owner || m.role === "owner") continue;
     if (!keep(email, m.managedBy)) continue;
-    members.set(email, { email, role: m.role, permissions: sortPermissions(m.permissions), ...marked(m.managedBy) });
+    members.set(email, { email, role: m.role, permissions: sortPermissions(m.permissions), ...expiring(m.accessExpiresAt), ...marked(m.managedBy) });
   }
   const leftOut = new Set(live.members.map((m) => normalizeEmail(m.email)));
   const lapsed: string[] = [];
@@ -107,7 +112,7 @@ export function canonicalAccess(live: LiveState, scope?: ExportScope): Canonical
     }
     const pending = `pending invitation: sent ${inv.lastSentAt.slice(0, 10)}, expires ${inv.expiresAt.slice(0, 10)}`;
     if (!keep(email, inv.managedBy)) continue;
-    members.set(email, { email, role: inv.role, permissions: sortPermissions(inv.permissions), pending, ...marked(inv.managedBy) });
+    members.set(email, { email, role: inv.role, permissions: sortPermissions(inv.permissions), ...expiring(inv.accessExpiresAt), pending, ...marked(inv.managedBy) });
   }
   const roles = new Map<string, { description: string; permissions: string[]; managedBy?: string }>();
   for (const r of live.roles) {
@@ -120,6 +125,13 @@ export function canonicalAccess(live: LiveState, scope?: ExportScope): Canonical
     access.elsewhere = elsewhere;
   }
   return access;
+}
+
+/** expiring is an entry's time-bound access from the live accessExpiresAt: `expires` when a date can say it, else a note. */
+function expiring(at: string | null | undefined): Pick<AccessEntry, "expires" | "expiresNote"> {
+  if (at === null || at === undefined) return {};
+  const expires = expiresOf(at);
+  return expires !== undefined ? { expires } : { expiresNote: `access ends ${expiryWords(at)} on the server; an expires date cannot say that instant` };
 }
 
 /** writeAccessYaml writes canonical access as access.yaml text: roles by name, members by email, permissions as given. */
@@ -156,8 +168,10 @@ export function writeAccessYaml(access: CanonicalAccess, options: AccessYamlOpti
   for (const m of sorted) {
     if (comments && m.managedBy !== undefined) out.push(`  # managed by ${oneLine(m.managedBy)}`);
     if (comments && m.pending !== undefined) out.push(`  # ${m.pending}`);
+    if (comments && m.expiresNote !== undefined) out.push(`  # ${m.expiresNote}`);
     out.push(`  - email: ${scalar(m.email)}`, `    role: ${scalar(m.role)}`);
     if (m.permissions.length > 0) out.push(`    permissions: ${flow(m.permissions)}`);
+    if (m.expires !== undefined) out.push(`    expires: ${m.expires}`);
   }
   if (comments && access.lapsed.length > 0) out.push("", `# Not exported (they grant nothing): ${oneLine([...access.lapsed].sort().join(", "))}`);
   return `${out.join("\n")}\n`;

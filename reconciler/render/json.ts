@@ -5,7 +5,7 @@ const KEY_ORDER = [
   // Plan
   "formatVersion", "planId", "workspace", "target", "accessFile", "mode", "liveDigest", "liveRevision", "caller", "summary", "changes", "warnings", "violations", "policies",
   // Change
-  "key", "kind", "phase", "risk", "email", "name", "memberId", "invitationId", "version", "sendCount", "before", "after", "gained", "lost", "reason", "liveSince",
+  "key", "kind", "phase", "risk", "email", "name", "memberId", "invitationId", "version", "sendCount", "before", "after", "accessExpiresAt", "gained", "lost", "reason", "liveSince",
   // LiveSince
   "eventId", "action", "actor", "at", "requestId", "client", "clientVersion", "manager", "otherManager",
   // AccessFileRef

@@ -1,10 +1,11 @@
 import { ADMIN_PERMISSION } from "../../schema/catalog.js";
 import { CHANGE_KIND_TABLE, KINDS_BY_ROW } from "../change-kinds.js";
 import { assertNever, isLocalTarget, type Access, type Change, type LiveSince, type Plan } from "../plan.js";
+import { sameAccess } from "../permissions.js";
 import { mdCode, mdText, showInvisible, type MarkdownContext } from "./escape.js";
 import { Pager } from "./pager.js";
 import { policyMarkdownLines } from "./policy.js";
-import { LOCAL_NOTE, accessText, eventText, unexplainedText, blockedLine, changesByPhase, holderEffect, PHASE_TITLES, reviewOrder, fileOf, sponsoredLines, subjectOf, summaryLine, symbolOf, verbOf } from "./words.js";
+import { LOCAL_NOTE, accessText, expiryText, eventText, unexplainedText, blockedLine, changesByPhase, holderEffect, PHASE_TITLES, reviewOrder, fileOf, sponsoredLines, subjectOf, summaryLine, symbolOf, verbOf } from "./words.js";
 
 /** MARKDOWN_LIMIT is the most characters renderMarkdown returns (GitHub refuses comments past 65,536). */
 export const MARKDOWN_LIMIT = 60_000;
@@ -167,8 +168,9 @@ function accessCell(c: Change): string {
   switch (c.kind) {
     case "updateInvitation":
     case "updateMember":
-      return `${access(c.before)} → ${access(c.after)}`;
+      return `${sameAccess(c.before, c.after) ? access(c.after) : `${access(c.before)} → ${access(c.after)}`}${mdText(expiryText(c), "cell")}`;
     case "inviteMember":
+      return `${access(c.after)}${mdText(expiryText(c), "cell")}`;
     case "resendInvitation":
       return access(c.after);
     case "revokeInvitation":

@@ -1,6 +1,8 @@
 import { CHANGE_KIND_TABLE, KINDS_BY_ROW, subjectOf, symbolOf, verbOf, type Symbol } from "../change-kinds.js";
 import type { AuditAction, AuditClient } from "../../schema/api.js";
-import { assertNever, PHASES, type Access, type Change, type LiveSince, type Phase, type Plan, type PlanSummary, type PlanWarning } from "../plan.js";
+import { sameAccess } from "../permissions.js";
+import { expiryWords } from "../../schema/access-expiry.js";
+import { assertNever, PHASES, type Access, type AccessExpiry, type Change, type LiveSince, type Phase, type Plan, type PlanSummary, type PlanWarning } from "../plan.js";
 
 export { subjectOf, symbolOf, verbOf, type Symbol };
 
@@ -67,16 +69,31 @@ export function accessText(a: Access): string {
   return a.permissions.length === 0 ? a.role : `${a.role} + ${a.permissions.join(", ")}`;
 }
 
+/** accessMove is `before → after`, or just the access when only something else (the expiry) changes. */
+export function accessMove(before: Access, after: Access): string {
+  return sameAccess(before, after) ? accessText(after) : `${accessText(before)} → ${accessText(after)}`;
+}
+
+/**
+ * expiryText is the time-bound access a change sets, after its access: `, until 2027-01-31`
+ * for a new invitation, `, access until never → 2027-01-31` for an update; "" without one.
+ */
+export function expiryText(c: { before: Access | null; accessExpiresAt?: AccessExpiry }): string {
+  const e = c.accessExpiresAt;
+  if (e === undefined) return "";
+  return c.before === null ? `, until ${expiryWords(e.after)}` : `, access until ${expiryWords(e.before)} → ${expiryWords(e.after)}`;
+}
+
 /** describeState is what a change moves from and to, in words, starting with its separator (` as …`, `: a → b`). */
 export function describeState(c: Change): string {
   switch (c.kind) {
     case "inviteMember":
-      return ` as ${accessText(c.after)}`;
+      return ` as ${accessText(c.after)}${expiryText(c)}`;
     case "resendInvitation":
       return ` as ${accessText(c.after)}, send ${c.sendCount + 1}`;
     case "updateInvitation":
     case "updateMember":
-      return `: ${accessText(c.before)} → ${accessText(c.after)}`;
+      return `: ${accessMove(c.before, c.after)}${expiryText(c)}`;
     case "revokeInvitation":
     case "removeMember":
       return ` (${accessText(c.before)})`;

@@ -3,6 +3,7 @@ import { normalizeEmail } from "../../schema/catalog.js";
 import type { LiveState } from "../live-state.js";
 import { effectOf } from "../change-effect.js";
 import type { Plan } from "../plan.js";
+import { expiresOf } from "../../schema/access-expiry.js";
 import { canonicalAccess, writeAccessYaml, type CanonicalAccess } from "./access-yaml.js";
 
 /** YamlDiffOptions names the two sides in the diff header. */
@@ -48,7 +49,11 @@ function accessAfter(plan: Plan, before: CanonicalAccess): CanonicalAccess {
     if (e.on === "person") {
       const email = normalizeEmail(e.email);
       if (e.after === null) members.delete(email);
-      else members.set(email, { email, role: e.after.role, permissions: e.after.permissions });
+      else {
+        // A change that sets accessExpiresAt moves `expires`; any other keeps the entry's.
+        const expiry = "accessExpiresAt" in c && c.accessExpiresAt !== undefined ? expiresOf(c.accessExpiresAt.after) : members.get(email)?.expires;
+        members.set(email, { email, role: e.after.role, permissions: e.after.permissions, ...(expiry === undefined ? {} : { expires: expiry }) });
+      }
     } else if (e.after === null) roles.delete(e.name);
     else roles.set(e.name, { description: e.after.description, permissions: e.after.permissions });
   }

@@ -125,4 +125,11 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE members ADD COLUMN last_active_at INTEGER;
   ALTER TABLE members ADD COLUMN last_active_via TEXT;
   `,
+  // 7: time-bound access (`accessExpiresAt`): when a member's access, or an invitation's future
+  // member's, ends (epoch ms; NULL: never). Past it the member's tokens are refused and the invitation
+  // cannot be accepted; an accepted invitation passes it on to its member.
+  `
+  ALTER TABLE members ADD COLUMN access_expires_at INTEGER;
+  ALTER TABLE invitations ADD COLUMN access_expires_at INTEGER;
+  `,
 ];

@@ -14,20 +14,25 @@ export interface NewInvitation {
   invitedBy: string;
   /** managedBy is the manager id that owns it; null or absent: nobody. */
   managedBy?: string | null;
+  /** accessExpiresAt is when the access it grants ends; null or absent: never. */
+  accessExpiresAt?: number | null;
 }
 
 /** INVITATION_STATUSES lists every status an invitation can read as. */
 export const INVITATION_STATUSES: readonly InvitationStatus[] = ["pending", "accepted", "expired", "revoked"];
 
-/** statusAt decides an invitation's status at `now`: a pending one past its expiry reads as expired. */
-export function statusAt(row: Pick<InvitationRow, "state" | "expires_at">, now: number): InvitationStatus {
-  if (row.state === "pending" && row.expires_at <= now) return "expired";
+/** statusAt decides an invitation's status at `now`: a pending one past its expiry, or past the end of the access it grants, reads as expired. */
+export function statusAt(row: Pick<InvitationRow, "state" | "expires_at" | "access_expires_at">, now: number): InvitationStatus {
+  if (row.state === "pending" && (row.expires_at <= now || (row.access_expires_at !== null && row.access_expires_at <= now))) return "expired";
   return row.state;
 }
 
+/** OPEN_SQL is statusAt's `pending` in SQL: neither the invitation nor the access it grants has expired at `now`. */
+const OPEN_SQL = (now: string) => `state = 'pending' AND expires_at > ${now} AND coalesce(access_expires_at > ${now}, 1)`;
+
 const STATUS_SQL: Record<InvitationStatus, string> = {
-  pending: "(state = 'pending' AND expires_at > @now)",
-  expired: "(state = 'pending' AND expires_at <= @now)",
+  pending: `(${OPEN_SQL("@now")})`,
+  expired: `(state = 'pending' AND NOT (${OPEN_SQL("@now")}))`,
   accepted: "state = 'accepted'",
   revoked: "state = 'revoked'",
 };
@@ -35,17 +40,17 @@ const STATUS_SQL: Record<InvitationStatus, string> = {
 /** invitationRepository reads and writes invitations and their (hashed) tokens; lists are in creation order. */
 export function invitationRepository(db: Db) {
   const byId = db.prepare<[number, string], InvitationRow>("SELECT * FROM invitations WHERE workspace_id = ? AND id = ?");
-  const openByEmail = db.prepare<[number, string, number], InvitationRow>(
-    "SELECT * FROM invitations WHERE workspace_id = ? AND email = ? AND state = 'pending' AND expires_at > ? LIMIT 1",
+  const openByEmail = db.prepare<[{ ws: number; email: string; now: number }], InvitationRow>(
+    `SELECT * FROM invitations WHERE workspace_id = @ws AND email = @email AND ${OPEN_SQL("@now")} LIMIT 1`,
   );
-  const openEmails = db.prepare<[number, number], { email: string }>("SELECT email FROM invitations WHERE workspace_id = ? AND state = 'pending' AND expires_at > ?");
+  const openEmails = db.prepare<[{ ws: number; now: number }], { email: string }>(`SELECT email FROM invitations WHERE workspace_id = @ws AND ${OPEN_SQL("@now")}`);
   const insert = db.prepare(
     `INSERT INTO invitations (id, workspace_id, email, role, permissions, state, created_at, expires_at,
-       send_count, last_sent_at, invited_by, sponsor, version, managed_by)
-     VALUES (@id, @workspaceId, @email, @role, @permissions, 'pending', @createdAt, @expiresAt, 1, @createdAt, @invitedBy, @invitedBy, 1, @managedBy)`,
+       send_count, last_sent_at, invited_by, sponsor, version, managed_by, access_expires_at)
+     VALUES (@id, @workspaceId, @email, @role, @permissions, 'pending', @createdAt, @expiresAt, 1, @createdAt, @invitedBy, @invitedBy, 1, @managedBy, @accessExpiresAt)`,
   );
-  const update = db.prepare<[string, string, string, string]>(
-    "UPDATE invitations SET role = ?, permissions = ?, sponsor = ?, version = version + 1 WHERE id = ?",
+  const update = db.prepare<[string, string, number | null, string, string]>(
+    "UPDATE invitations SET role = ?, permissions = ?, access_expires_at = ?, sponsor = ?, version = version + 1 WHERE id = ?",
   );
   const resend = db.prepare<[number, number, string, string]>(
     `UPDATE invitations SET expires_at = ?, last_sent_at = ?, send_count = send_count + 1, sponsor = ?, version = version + 1
@@ -62,8 +67,8 @@ export function invitationRepository(db: Db) {
     `SELECT i.*, t.current AS current FROM invitation_tokens t JOIN invitations i ON i.id = t.invitation_id
      WHERE t.hash = ?`,
   );
-  const pendingWithRole = db.prepare<[number, string, number], { n: number }>(
-    "SELECT count(*) AS n FROM invitations WHERE workspace_id = ? AND role = ? AND state = 'pending' AND expires_at > ?",
+  const pendingWithRole = db.prepare<[{ ws: number; role: string; now: number }], { n: number }>(
+    `SELECT count(*) AS n FROM invitations WHERE workspace_id = @ws AND role = @role AND ${OPEN_SQL("@now")}`,
   );
   const openBySponsor = db.prepare<[number, string], InvitationRow>(
     "SELECT * FROM invitations WHERE workspace_id = ? AND sponsor = ? AND state = 'pending' ORDER BY seq",
@@ -73,9 +78,9 @@ export function invitationRepository(db: Db) {
   return {
     byId: (workspaceId: number, id: string) => byId.get(workspaceId, id),
     /** openByEmail is the email's pending (unexpired) invitation, if any. */
-    openByEmail: (workspaceId: number, email: string, now: number) => openByEmail.get(workspaceId, email, now),
+    openByEmail: (workspaceId: number, email: string, now: number) => openByEmail.get({ ws: workspaceId, email, now }),
     /** openEmails lists the e-mails of pending (unexpired) invitations (the look-alike check of a new one). */
-    openEmails: (workspaceId: number, now: number) => openEmails.all(workspaceId, now).map((r) => r.email),
+    openEmails: (workspaceId: number, now: number) => openEmails.all({ ws: workspaceId, now }).map((r) => r.email),
     /** page lists invitations after `afterSeq` whose status at `now` is one of `statuses`. */
     page(
       workspaceId: number,
@@ -101,11 +106,13 @@ export function invitationRepository(db: Db) {
       if (managed !== undefined) params.managedBy = managed.managedBy;
       return stmt.all(params);
     },
-    insert: (i: NewInvitation) => void insert.run({ ...i, managedBy: i.managedBy ?? null, permissions: JSON.stringify(i.permissions) }),
+    insert: (i: NewInvitation) =>
+      void insert.run({ ...i, managedBy: i.managedBy ?? null, accessExpiresAt: i.accessExpiresAt ?? null, permissions: JSON.stringify(i.permissions) }),
     /** setManager sets managedBy without bumping the version (the write that sets it bumps it once). */
     setManager: (id: string, managedBy: string | null) => void setManager.run(managedBy, id),
-    /** update changes a pending invitation's access; `sponsor` (who changed it) becomes its sponsor. */
-    update: (id: string, role: string, permissions: string[], sponsor: string) => void update.run(role, JSON.stringify(permissions), sponsor, id),
+    /** update changes a pending invitation's access and its end; `sponsor` (who changed it) becomes its sponsor. */
+    update: (id: string, role: string, permissions: string[], accessExpiresAt: number | null, sponsor: string) =>
+      void update.run(role, JSON.stringify(permissions), accessExpiresAt, sponsor, id),
     /** resend issues a new expiry; `sponsor` (who resent it) becomes its sponsor. */
     resend: (id: string, expiresAt: number, now: number, sponsor: string) => void resend.run(expiresAt, now, sponsor, id),
     /** setSponsor hands an open invitation to another sponsor; what it grants is unchanged, so its version is too. */
@@ -120,7 +127,7 @@ export function invitationRepository(db: Db) {
     byToken: (hash: string) => tokenLookup.get(hash),
     /** openBySponsor is every invitation `email` sponsors that is still pending or expired (an expired one can be resent). */
     openBySponsor: (workspaceId: number, email: string) => openBySponsor.all(workspaceId, email),
-    pendingWithRole: (workspaceId: number, role: string, now: number) => pendingWithRole.get(workspaceId, role, now)!.n,
+    pendingWithRole: (workspaceId: number, role: string, now: number) => pendingWithRole.get({ ws: workspaceId, role, now })!.n,
   };
 }
 
@@ -140,5 +147,6 @@ export function toInvitation(row: InvitationRow, now: number): Invitation {
     sponsor: row.sponsor,
     version: row.version,
     managedBy: row.managed_by,
+    accessExpiresAt: row.access_expires_at === null ? null : iso(row.access_expires_at),
   };
 }

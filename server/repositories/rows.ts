@@ -26,6 +26,8 @@ export interface MemberRow {
   last_active_at: number | null;
   /** last_active_via is the client of that request (`dashboard`, `antryk-access`, `api`). */
   last_active_via: string | null;
+  /** access_expires_at is when the member's access ends (null: never; migration 7). */
+  access_expires_at: number | null;
 }
 
 /** InvitationRow is a row of `invitations`; `state` is stored, the status (with expiry) is decided at read time. */
@@ -47,6 +49,8 @@ export interface InvitationRow {
   version: number;
   /** managed_by is the manager id that owns the invitation (null: nobody; migration 4). */
   managed_by: string | null;
+  /** access_expires_at is when the access it grants ends (null: never; migration 7); past it, it cannot be accepted. */
+  access_expires_at: number | null;
 }
 
 /** RoleRow is a custom role of `roles`. */

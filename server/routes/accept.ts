@@ -2,7 +2,7 @@ import type { FastifyInstance } from "fastify";
 import type { ServerContext } from "../context.js";
 import { conflict, HttpError, invalid } from "../http-error.js";
 import { statusAt, toInvitation } from "../repositories/invitations.js";
-import { toMember } from "../repositories/members.js";
+import { accessExpired, toMember } from "../repositories/members.js";
 import { parseList } from "../repositories/rows.js";
 import { acceptBody } from "../schemas.js";
 import { hashSecret, INVITATION_TOKEN_PATTERN, newId } from "../secrets.js";
@@ -16,7 +16,8 @@ const acceptScope = (token: string) => `accept:${hashSecret(token)}`;
  * acceptRoutes: `POST /v1/invitations/accept` with the invitation token from the
  * e-mail (no bearer token). It turns a pending invitation into a member (201). A
  * revoked, expired or already used token is 410 with its own code; a token replaced
- * by a resend reads as expired.
+ * by a resend reads as expired; a pending invitation whose access has ended (accessExpiresAt)
+ * is 410 `access_expired`.
  */
 export function acceptRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const { repos } = ctx;
@@ -27,6 +28,9 @@ export function acceptRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const row = repos.invitations.byToken(hashSecret(token));
       if (!row) throw new HttpError(404, "not_found", "unknown invitation token");
       const now = ctx.now();
+      if (row.state === "pending" && accessExpired(row, now)) {
+        throw new HttpError(410, "access_expired", `the access the invitation of ${row.email} grants ended at ${new Date(row.access_expires_at!).toISOString()}`);
+      }
       const status = statusAt(row, now);
       if (status === "revoked") throw new HttpError(410, "invitation_revoked", `the invitation of ${row.email} was revoked`);
       if (status === "accepted") throw new HttpError(410, "invitation_used", `the invitation of ${row.email} was already accepted`);
@@ -49,10 +53,11 @@ export function acceptRoutes(app: FastifyInstance, ctx: ServerContext): void {
         joinedAt: now,
         invitedBy: row.invited_by,
         managedBy: row.managed_by,
+        accessExpiresAt: row.access_expires_at,
       });
       const before = toInvitation(row, now);
       repos.invitations.setState(row.id, "accepted");
-      const member = toMember(repos.members.byId(row.workspace_id, id)!, roles);
+      const member = toMember(repos.members.byId(row.workspace_id, id)!, roles, now);
       return {
         workspaceId: row.workspace_id,
         status: 201,

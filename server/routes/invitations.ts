@@ -14,6 +14,8 @@ import { assignmentPatchBody, emptyBody, invitationCreateBody, invitationsQuery,
 import { hashSecret, INVITATION_TOKEN_PREFIX, newId, newSecret } from "../secrets.js";
 import { managedAfter, managerClaim, parseManagedByFilter } from "../manager.js";
 import { callerOf, guard } from "./guard.js";
+import { parseAccessExpiry } from "../access-expiry.js";
+import { accessExpired } from "../repositories/members.js";
 import { ADMIN_PERMISSION } from "../../schema/catalog.js";
 
 type IdParams = { ws: string; id: string };
@@ -61,8 +63,12 @@ export function invitationRoutes(app: FastifyInstance, ctx: ServerContext): void
         const email = parsed.value;
         checkAssignableRole(request.body.role, caller.roles);
         const grants = checkGrants(request.body.permissions ?? []);
+        const accessExpiresAt = parseAccessExpiry(request.body.accessExpiresAt) ?? null;
         checkInvitable(ctx, caller, email);
         const now = ctx.now();
+        if (accessExpiresAt !== null && accessExpiresAt <= now) {
+          throw invalid("accessExpiresAt", `${new Date(accessExpiresAt).toISOString()} has already passed (the server's clock reads ${new Date(now).toISOString()}): the invitation could never be accepted`);
+        }
         const id = newId("inv_");
         repos.invitations.insert({
           id,
@@ -74,6 +80,7 @@ export function invitationRoutes(app: FastifyInstance, ctx: ServerContext): void
           expiresAt: now + ctx.invitationTtlMs,
           invitedBy: caller.member.email,
           managedBy: managedAfter(managerClaim(request.headers), null),
+          accessExpiresAt,
         });
         return sent(ctx, caller, id, 201, "invitation.created", null);
       });
@@ -90,12 +97,15 @@ export function invitationRoutes(app: FastifyInstance, ctx: ServerContext): void
         if (body.role !== undefined) checkAssignableRole(body.role, caller.roles);
         const role = body.role ?? row.role;
         const grants = body.permissions !== undefined ? checkGrants(body.permissions) : parseList(row.permissions);
+        const parsedExpiry = parseAccessExpiry(body.accessExpiresAt);
+        const accessExpiresAt = parsedExpiry === undefined ? row.access_expires_at : parsedExpiry;
         const before = toInvitation(row, now);
         const managedBy = managedAfter(managerClaim(request.headers), row.managed_by);
-        if (role === row.role && JSON.stringify(grants) === JSON.stringify(before.permissions) && managedBy === row.managed_by) {
+        const unchanged = role === row.role && JSON.stringify(grants) === JSON.stringify(before.permissions) && accessExpiresAt === row.access_expires_at;
+        if (unchanged && managedBy === row.managed_by) {
           return { workspaceId: caller.workspace.id, status: 200, body: before, version: row.version, events: [] };
         }
-        repos.invitations.update(row.id, role, grants, caller.member.email);
+        repos.invitations.update(row.id, role, grants, accessExpiresAt, caller.member.email);
         repos.invitations.setManager(row.id, managedBy);
         const after = toInvitation(repos.invitations.byId(caller.workspace.id, row.id)!, now);
         return {
@@ -116,6 +126,7 @@ export function invitationRoutes(app: FastifyInstance, ctx: ServerContext): void
       return runAuthorizedChange(ctx, request, reply, ADMIN_PERMISSION, (caller) => {
         const { row, now, status } = invitationForChange(ctx, caller, request, ["pending", "expired"], "resent");
         if (!caller.roles(row.role)) throw conflict("conflict", `the role "${row.role}" of invitation ${row.id} no longer exists`);
+        if (accessExpired(row, now)) throw accessEnded(row.email, row.access_expires_at!);
         if (status === "expired") checkInvitable(ctx, caller, row.email);
         else if (repos.members.byEmail(caller.workspace.id, row.email)) throw alreadyMember(row.email);
         const before = toInvitation(row, now);
@@ -218,6 +229,11 @@ function checkInvitable(ctx: ServerContext, caller: Caller, email: string): void
   if (other !== null) {
     throw new HttpError(400, "validation_failed", `email: ${escapeInvisible(email)} reads the same as ${escapeInvisible(other)}, already in this workspace: a look-alike address is refused`, { field: "email", reason: "look_alike", lookAlike: other });
   }
+}
+
+/** accessEnded is the 409 of resending an invitation whose access has already ended: a new token would still not be accepted. */
+function accessEnded(email: string, at: number) {
+  return conflict("access_expired", `the access the invitation of ${email} grants ended at ${new Date(at).toISOString()}; invite again with a later accessExpiresAt`);
 }
 
 function alreadyMember(email: string) {

@@ -12,6 +12,7 @@ import { managedAfter, managerClaim, parseManagedByFilter } from "../manager.js"
 import { memberPatchBody, memberRemoveBody, membersQuery, wsIdParams, wsParams, type MembersQuery } from "../schemas.js";
 import { inactiveCutoff } from "../activity.js";
 import { callerOf, guard } from "./guard.js";
+import { parseAccessExpiry } from "../access-expiry.js";
 import { ADMIN_PERMISSION } from "../../schema/catalog.js";
 
 type IdParams = { ws: string; id: string };
@@ -33,13 +34,13 @@ export function memberRoutes(app: FastifyInstance, ctx: ServerContext): void {
           ? repos.members.page(caller.workspace.id, after, limit + 1)
           : repos.members.pageManagedBy(caller.workspace.id, after, managed.managedBy, limit + 1);
         const page = slicePage(rows, limit);
-        return { items: page.rows.map((r) => ctx.activity.overlay(toMember(r, caller.roles))), nextCursor: page.nextCursor };
+        return { items: page.rows.map((r) => ctx.activity.overlay(toMember(r, caller.roles, ctx.now()))), nextCursor: page.nextCursor };
       }
       // Stored activity filters in SQL; a member active since, but not yet flushed, is dropped here (a page may then be short), as is one of another manager.
       const cutoff = inactiveCutoff(inactiveFor, ctx.now());
       const page = slicePage(repos.members.inactivePage(caller.workspace.id, after, cutoff, limit + 1), limit);
       const rows = page.rows.filter((r) => !ctx.activity.activeSince(r.id, cutoff) && (managed === undefined || r.managed_by === managed.managedBy));
-      return { items: rows.map((r) => toMember(r, caller.roles)), nextCursor: page.nextCursor };
+      return { items: rows.map((r) => toMember(r, caller.roles, ctx.now())), nextCursor: page.nextCursor };
     },
   );
 
@@ -50,7 +51,7 @@ export function memberRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const caller = callerOf(request);
       const row = repos.members.byId(caller.workspace.id, request.params.id);
       if (!row) throw notFound(`member "${request.params.id}"`);
-      return reply.header("etag", `"${row.version}"`).send(ctx.activity.overlay(toMember(row, caller.roles)));
+      return reply.header("etag", `"${row.version}"`).send(ctx.activity.overlay(toMember(row, caller.roles, ctx.now())));
     },
   );
 
@@ -67,17 +68,19 @@ export function memberRoutes(app: FastifyInstance, ctx: ServerContext): void {
         if (body.role !== undefined) checkAssignableRole(body.role, caller.roles);
         const role = body.role ?? row.role;
         const grants = body.permissions !== undefined ? checkGrants(body.permissions) : parseList(row.permissions);
-        const before = toMember(row, caller.roles);
+        const parsedExpiry = parseAccessExpiry(body.accessExpiresAt);
+        const accessExpiresAt = parsedExpiry === undefined ? row.access_expires_at : parsedExpiry;
+        const before = toMember(row, caller.roles, ctx.now());
         const managedBy = managedAfter(managerClaim(request.headers), row.managed_by);
-        const unchanged = role === row.role && JSON.stringify(grants) === JSON.stringify(before.permissions) && managedBy === row.managed_by;
+        const unchanged = role === row.role && JSON.stringify(grants) === JSON.stringify(before.permissions) && accessExpiresAt === row.access_expires_at && managedBy === row.managed_by;
         if (unchanged) return { workspaceId: caller.workspace.id, status: 200, body: before, version: row.version, events: [] };
         const lostManage = holdsManage(row.role, before.permissions, caller.roles) && !holdsManage(role, grants, caller.roles);
         const consequences = lostManage
           ? settleSponsored(ctx, caller, [{ member: row, loss: "lostManage" }], body.invitations, row.id !== caller.member.id)
           : [];
-        repos.members.update(row.id, role, grants);
+        repos.members.update(row.id, role, grants, accessExpiresAt);
         repos.members.setManager(row.id, managedBy);
-        const after = toMember(repos.members.byId(caller.workspace.id, row.id)!, caller.roles);
+        const after = toMember(repos.members.byId(caller.workspace.id, row.id)!, caller.roles, ctx.now());
         return {
           workspaceId: caller.workspace.id,
           status: 200,
@@ -101,7 +104,7 @@ export function memberRoutes(app: FastifyInstance, ctx: ServerContext): void {
         if (!row) throw notFound(`member "${request.params.id}"`);
         checkIfMatch(request, row.version);
         if (row.role === "owner") throw ownerUntouchable(row.email);
-        const before = toMember(row, caller.roles);
+        const before = toMember(row, caller.roles, ctx.now());
         const consequences = holdsManage(row.role, before.permissions, caller.roles)
           ? settleSponsored(ctx, caller, [{ member: row, loss: "removed" }], request.body?.invitations, row.id !== caller.member.id)
           : [];

@@ -17,7 +17,7 @@ export function workspaceRoutes(app: FastifyInstance, ctx: ServerContext): void 
 
   app.get("/v1/workspaces/:ws/me", { onRequest: guard(ctx), schema: { params: wsParams } }, async (request, reply) => {
     const caller = callerOf(request);
-    return reply.header("etag", `"${caller.member.version}"`).send(ctx.activity.overlay(toMember(caller.member, caller.roles)));
+    return reply.header("etag", `"${caller.member.version}"`).send(ctx.activity.overlay(toMember(caller.member, caller.roles, ctx.now())));
   });
 
   app.get("/v1/workspaces/:ws/permissions", { onRequest: guard(ctx), schema: { params: wsParams } }, async () => ({

@@ -125,7 +125,7 @@ describe("parseSavedPlan", () => {
   };
   it.each([
     ["not JSON", "{", /plan\.json is not a saved plan: not valid JSON/],
-    ["another format version", mutate((p) => (p.formatVersion = 1)), /formatVersion 1; this antryk-access reads formatVersion 3/],
+    ["another format version", mutate((p) => (p.formatVersion = 1)), /formatVersion 1; this antryk-access reads formatVersion 4/],
     ["no planId", mutate((p) => delete p.planId), /plan\.json is not a saved plan: planId: /],
     ["no access file", mutate((p) => (p.accessFile = null)), /plan\.json is not a saved plan: accessFile: /],
     ["an access file digest that is not a sha256", mutate((p) => (p.accessFile = { path: "a.yaml", sha256: "x" })), /accessFile\.sha256/],

@@ -164,7 +164,7 @@ describe("plan and apply against a live workspace", () => {
     const saved = await cli(["plan", "-f", file, "--out", planFile, "--format", "json"]);
     expect(saved.code, saved.stderr + saved.stdout).toBe(0);
     const json = JSON.parse(await readFile(planFile, "utf8")) as { formatVersion: number; changes: { kind: string; email: string }[] };
-    expect(json.formatVersion).toBe(3);
+    expect(json.formatVersion).toBe(4);
     expect(json.changes.map((c) => [c.kind, c.email])).toEqual([["inviteMember", "erin@acme.io"]]);
     expect(JSON.parse(saved.stdout)).toEqual(json);
 

@@ -119,7 +119,7 @@ describe("a folder of three workspaces against one server, three tokens", () => 
     const r = await cli(["plan", "-f", "access", "--format", "json"]);
     expect(r.code, r.stderr).toBe(0);
     const set = JSON.parse(r.stdout) as { formatVersion: number; plans: { workspace: string; changes: unknown[]; accessFile: { path: string } }[] };
-    expect(set.formatVersion).toBe(3);
+    expect(set.formatVersion).toBe(4);
     expect(set.plans.map((p) => p.workspace)).toEqual([...WORKSPACES]);
     expect(set.plans.map((p) => p.accessFile.path)).toEqual(["access/dev.yaml", "access/prod.yaml", "access/staging.yaml"]);
   });

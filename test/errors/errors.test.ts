@@ -36,6 +36,7 @@ describe("describeError: one rendering, a style per front door", () => {
     ["a config error: its findings, then its message", new ConfigError("access.yaml is invalid", [diagnostic]), ["D unknown-permission", "E: access.yaml is invalid"]],
     ["a safety error: its message, then each rail", new SafetyError("blocked", [{ rail: "minAdmins", message: "too few", override: "--x" }]), ["E: blocked", "  minAdmins: too few (override: --x)"]],
     ["a 401: the token hint", new ApiError({ message: "bad token", status: 401, code: "unauthorized", request }), ["E: bad token; check HINT"]],
+    ["a 401 access_expired: no token hint", new ApiError({ message: "the access of eve@contractor.dev ended at 2027-02-01T00:00:00.000Z", status: 401, code: "access_expired", request }), ["E: the access of eve@contractor.dev ended at 2027-02-01T00:00:00.000Z; an admin can extend it (expires in access.yaml)"]],
     ["another API error", new ApiError({ message: "nope", status: 403, code: "forbidden", request }), ["E: nope"]],
     ["a stale plan", new StalePlanError("stale", "a", "b"), ["E: stale"]],
     ["a bug: said to be one, without frames when the style says so", bug, ["internal error (a bug in antryk-access, please report it): x is undefined"]],

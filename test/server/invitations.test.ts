@@ -39,6 +39,7 @@ describe("invitation lifecycle", () => {
       sponsor: "founder@acme.io",
       version: 1,
       managedBy: null,
+      accessExpiresAt: null,
     });
     const outbox = await ws.outbox();
     expect(outbox).toEqual([

@@ -72,6 +72,7 @@ export class Member extends pulumi.CustomResource {
   declare readonly memberId: pulumi.Output<string | undefined>;
   declare readonly invitationId: pulumi.Output<string | undefined>;
   declare readonly invitationExpiresAt: pulumi.Output<string | undefined>;
+  declare readonly accessExpiresAt: pulumi.Output<string | undefined>;
   declare readonly effectivePermissions: pulumi.Output<string[] | undefined>;
   declare readonly adopted: pulumi.Output<boolean>;
   /** manager: the id this resource writes as (`pulumi:<project>/<stack>/<urn>`), the person's managedBy. */
@@ -127,7 +128,7 @@ const WORKSPACE_ACCESS_OUTPUTS = [
   "warningCount",
   "manager",
 ];
-const MEMBER_OUTPUTS = ["status", "memberId", "invitationId", "invitationExpiresAt", "sendCount", "effectivePermissions", "joinedAt", "invitedBy", "adopted", "manager", "adoptedFrom"];
+const MEMBER_OUTPUTS = ["status", "memberId", "invitationId", "invitationExpiresAt", "accessExpiresAt", "sendCount", "effectivePermissions", "joinedAt", "invitedBy", "adopted", "manager", "adoptedFrom"];
 
 /** withOutputs registers the output names (undefined until the provider sets them) beside the inputs, as generated SDKs do. */
 function withOutputs(args: object | undefined, outputs: readonly string[]): pulumi.Inputs {
