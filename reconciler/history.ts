@@ -3,7 +3,10 @@ import { normalizeEmail } from "../schema/catalog.js";
 import type { AuditEvent, Page } from "../schema/api.js";
 import { compareWarnings } from "./plan-order.js";
 import { CHANGE_KIND_TABLE, subjectOf } from "./change-kinds.js";
+import { liveSinceOf } from "./live-since.js";
 import { type Change, type LiveSince, type Plan, type PlanWarning } from "./plan.js";
+
+export { liveSinceOf };
 
 /**
  * History in the plan: for each change, the most recent access-history event that
@@ -87,21 +90,6 @@ export async function attributeChanges(plan: Plan, client: HistoryClient, option
   });
 }
 
-/** liveSinceOf keeps what a reader needs of an audit event; with `own`, whether another manager made it. */
-export function liveSinceOf(event: AuditEvent, own?: string): LiveSince {
-  const manager = event.manager ?? undefined;
-  return {
-    eventId: event.id,
-    action: event.action,
-    actor: event.actor,
-    at: event.at,
-    requestId: event.requestId,
-    client: event.client,
-    ...(event.clientVersion !== undefined ? { clientVersion: event.clientVersion } : {}),
-    ...(manager !== undefined ? { manager } : {}),
-    ...(manager !== undefined && own !== undefined && manager !== own ? { otherManager: true } : {}),
-  };
-}
 
 function subjectKey(c: Change): string {
   return CHANGE_KIND_TABLE[c.kind].subject === "role" ? `role:${subjectOf(c)}` : `person:${normalizeEmail(subjectOf(c))}`;

@@ -1,10 +1,12 @@
 import { CHANGE_KIND_TABLE, KINDS_BY_ROW, subjectOf, symbolOf, verbOf, type Symbol } from "../change-kinds.js";
-import type { AuditAction, AuditClient } from "../../schema/api.js";
 import { sameAccess } from "../permissions.js";
 import { expiryWords } from "../../schema/access-expiry.js";
 import { assertNever, PHASES, type Access, type AccessExpiry, type Change, type LiveSince, type Phase, type Plan, type PlanSummary, type PlanWarning } from "../plan.js";
 
+import { clientPhrase, eventText, minuteUtc } from "./audit-words.js";
+
 export { subjectOf, symbolOf, verbOf, type Symbol };
+export { clientPhrase, eventText, minuteUtc };
 
 /**
  * The phrases every renderer shares, so text, Markdown and the CLI say the same thing
@@ -189,46 +191,6 @@ export function permissionEffects(c: Change): string[] {
   }
 }
 
-/** ACTION_PHRASES says what an access-history event did, before `by <actor>`. */
-const ACTION_PHRASES: Record<AuditAction, string> = {
-  "workspace.created": "workspace created",
-  "invitation.created": "invited",
-  "invitation.updated": "invitation changed",
-  "invitation.resent": "invitation resent",
-  "invitation.revoked": "invitation revoked",
-  "invitation.transferred": "invitation transferred",
-  "invitation.accepted": "invitation accepted",
-  "member.updated": "changed",
-  "member.removed": "removed",
-  "role.created": "role created",
-  "role.updated": "role changed",
-  "role.deleted": "role deleted",
-};
-
-/** clientPhrase says through what a change was made: `in the dashboard`, `with antryk-access 0.1.0`, `through the API`. */
-export function clientPhrase(client: AuditClient, version?: string): string {
-  switch (client) {
-    case "dashboard":
-      return "in the dashboard";
-    case "antryk-access":
-      return version === undefined ? "with antryk-access" : `with antryk-access ${version}`;
-    case "api":
-      return "through the API";
-    case "server":
-      return "by the server";
-    case "unknown":
-      return "through an unrecorded client";
-    default:
-      return assertNever(client);
-  }
-}
-
-/** minuteUtc shows an ISO time to the minute: `2026-11-29 10:02 UTC`. */
-export function minuteUtc(iso: string): string {
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
-}
-
 /**
  * liveSinceText is the history behind a change in words, or null when the history was not
  * read: `changed by alice@acme.io in the dashboard, 2026-11-29 10:02 UTC`, or
@@ -247,12 +209,4 @@ export function liveSinceText(c: Change): string | null {
  */
 export function unexplainedText(c: Change): string {
   return c.kind === "inviteMember" ? "no earlier access in the history read" : "not found in the access history read";
-}
-
-/** eventText is one access-history event in words (liveSinceText, the review report); `quote` renders the values (actor, client version) for the output at hand. */
-export function eventText(e: LiveSince, quote: (value: string) => string = (v) => v): string {
-  const version = e.clientVersion === undefined ? undefined : quote(e.clientVersion);
-  const made = `${ACTION_PHRASES[e.action]} by ${quote(e.actor)} ${clientPhrase(e.client, version)}`;
-  const fight = e.otherManager === true && e.manager !== undefined ? ` for another manager, ${quote(e.manager)} (a fight between tools, not a hand edit)` : "";
-  return `${made}${fight}, ${minuteUtc(e.at)}`;
 }

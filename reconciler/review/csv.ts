@@ -1,6 +1,5 @@
-import { stringify } from "csv-stringify/sync";
 import type { Review, ReviewPerson } from "./model.js";
-import { fileWords } from "./markdown.js";
+import { fileWords } from "./file-words.js";
 
 /**
  * REVIEW_CSV_COLUMNS are the CSV's columns, in order (docs/review.md documents each):
@@ -33,17 +32,35 @@ export const REVIEW_CSV_COLUMNS: readonly { name: string; value: (p: ReviewPerso
   { name: "days_left", value: (p) => (p.daysLeft === null ? "" : String(p.daysLeft)) },
   { name: "stale_invitation", value: (p, r) => yesNo(r.stale.some((s) => s.email === p.email)) },
   { name: "managed_by", value: (p) => p.managedBy ?? "" },
+  { name: "not_managed", value: (p) => yesNo(p.managedBy === null && !p.owner) },
+  { name: "access_expires_at", value: (p) => p.accessExpiresAt ?? "" },
 ];
 
 /**
  * renderReviewCsv is the review as CSV (RFC 4180: CRLF line ends, quoted where needed),
  * one row per person under a header of REVIEW_CSV_COLUMNS. It opens in a spreadsheet as
  * is: a UTF-8 byte order mark first, and any cell a spreadsheet would run as a formula
- * (starting with `=`, `+`, `-`, `@`, tab or CR) is prefixed with `'`.
+ * (starting with `=`, `+`, `-`, `@`, tab or CR) is prefixed with `'`. The module imports
+ * no Node module: the dashboard's download is this very function.
  */
 export function renderReviewCsv(review: Review): string {
   const rows = review.people.map((p) => REVIEW_CSV_COLUMNS.map((c) => defuse(c.value(p, review))));
-  return `\uFEFF${stringify([REVIEW_CSV_COLUMNS.map((c) => c.name), ...rows], { record_delimiter: "windows" })}`;
+  return csvText([REVIEW_CSV_COLUMNS.map((c) => c.name), ...rows]);
+}
+
+/**
+ * csvText writes rows as a spreadsheet-ready CSV file (RFC 4180): a UTF-8 byte order mark,
+ * CRLF line ends, a cell quoted (its quotes doubled) when it holds a comma, a quote or a
+ * line end. Cells are written as given: defuse formula cells first (csvCell).
+ */
+export function csvText(rows: readonly (readonly string[])[]): string {
+  const quote = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  return `\uFEFF${rows.map((r) => `${r.map(quote).join(",")}\r\n`).join("")}`;
+}
+
+/** csvCell is a value as a CSV cell a spreadsheet never runs: one starting with `=`, `+`, `-`, `@`, tab or CR gets a leading `'`. */
+export function csvCell(value: string): string {
+  return defuse(value);
 }
 
 function yesNo(value: boolean): string {

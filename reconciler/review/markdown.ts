@@ -1,7 +1,10 @@
 import { mdCode, mdText } from "../render/escape.js";
 import { eventMarkdown, MARKDOWN_LIMIT } from "../render/markdown.js";
 import { accessText, minuteUtc } from "../render/words.js";
+import { fileWords } from "./file-words.js";
 import type { FileGrant, Review, ReviewPerson } from "./model.js";
+
+export { fileWords };
 
 /** FOLD_PEOPLE_AFTER: past this many people the people table is folded in a <details> block. */
 export const FOLD_PEOPLE_AFTER = 50;
@@ -224,12 +227,6 @@ function fileCell(grant: FileGrant | null | undefined): string {
   return grant === null ? "**not in access.yaml**" : cell(fileWords(grant));
 }
 
-/** fileWords says where access.yaml grants access: `access.yaml:12 (group backend)`, or `not in access.yaml`. */
-export function fileWords(grant: FileGrant | null | undefined): string {
-  if (grant === undefined) return "";
-  if (grant === null) return "not in access.yaml";
-  return `${grant.file}:${grant.line}${grant.group !== undefined ? ` (group ${grant.group})` : ""}${grant.expired ? " (expired)" : ""}`;
-}
 
 function daysWords(days: number): string {
   if (days < 0) return `${-days} day${days === -1 ? "" : "s"} ago`;

@@ -64,6 +64,8 @@ export interface ReviewPerson {
   expires: string | null;
   /** daysLeft until `expires` (0: its last day; negative: past); null with no `expires`. */
   daysLeft: number | null;
+  /** accessExpiresAt is when the workspace itself ends the person's access (null: never); absent when the server does not send it. */
+  accessExpiresAt?: string | null;
   memberId?: string;
   invitationId?: string;
   /** invitationExpiresAt is when an invitation's token expires (invitations only). */

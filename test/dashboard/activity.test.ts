@@ -3,8 +3,6 @@ import Database from "better-sqlite3";
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { buildReview } from "../../server/dashboard/assets/review.js";
-import { permissionCatalog } from "../../schema/catalog.js";
 import { axeSerious, goTo, launchBrowser, openPage, screenshot, signIn, startWorkspace, type Workspace } from "./harness.js";
 
 /**
@@ -96,20 +94,5 @@ describe("activity in the dashboard", () => {
       await context.close();
       await ws.close();
     }
-  });
-
-  it("buildReview (in Node): the owner is never listed as inactive; invitations have no activity", () => {
-    const now = Date.parse("2026-11-30T09:00:00.000Z");
-    const m = (email: string, role: string, lastActiveAt: string | null) => ({ id: email, email, role, permissions: [], effectivePermissions: [], joinedAt: "2026-01-01T00:00:00.000Z", invitedBy: null, version: 1, lastActiveAt, lastActiveVia: lastActiveAt ? "dashboard" : null });
-    const review = buildReview({
-      members: [m("founder@acme.io", "owner", null), m("a@acme.io", "developer", "2026-09-01T08:59:59.000Z"), m("b@acme.io", "developer", "2026-09-01T09:00:01.000Z")],
-      invitations: [{ id: "i", email: "p@acme.io", role: "developer", permissions: [], status: "pending", createdAt: "2026-01-01T00:00:00.000Z", expiresAt: "2026-12-20T00:00:00.000Z", sendCount: 1, lastSentAt: "2026-01-01T00:00:00.000Z", invitedBy: "founder@acme.io", version: 1 }],
-      roles: [],
-      events: [],
-      catalog: permissionCatalog(),
-      now,
-    });
-    expect(review.inactive.map((p: any) => p.email)).toEqual(["a@acme.io"]);
-    expect(review.summary.inactive).toBe(1);
   });
 });

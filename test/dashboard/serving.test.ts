@@ -2,7 +2,8 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dashboardAssetsDir, loadDashboardAssets } from "../../server/dashboard/index.js";
+import { CORE_ENTRIES, loadCoreModules } from "../../server/dashboard/core.js";
+import { dashboardAssetsDir, importMapHashes, loadDashboardAssets } from "../../server/dashboard/index.js";
 import { ROOT, startWorkspace, type Workspace } from "./harness.js";
 
 /**
@@ -44,6 +45,11 @@ describe("dashboard serving", () => {
     ["/dashboard/..%2F..%2F..%2Fpackage.json"],
     ["/dashboard/index.ts"],
     ["/dashboard/"],
+    ["/dashboard/core/reconciler/plan.js"],
+    ["/dashboard/core/reconciler/review/build.js"],
+    ["/dashboard/core/schema/identity.ts"],
+    ["/dashboard/core/..%2Fpackage.json"],
+    ["/dashboard/core/schema/..%2F..%2Fpackage.json"],
   ])("GET %s is a 404 in the API's error shape", async (path) => {
     const res = await fetch(`${ws.url}${path}`);
     expect(res.status).toBe(404);
@@ -73,5 +79,34 @@ describe("dashboard serving", () => {
     expect([...mod.loadDashboardAssets().keys()].sort()).toEqual([...loadDashboardAssets().keys()].sort());
     const pkg = (await import(pathToFileURL(join(ROOT, "package.json")).href, { with: { type: "json" } })) as { default: { files: string[] } };
     expect(pkg.default.files).toContain("server/dashboard/assets");
+  });
+
+  it("serves the domain core: every module the entries reach, as JavaScript, under the page's import map and its CSP hash", async () => {
+    const modules = await loadCoreModules();
+    for (const entry of CORE_ENTRIES) expect([...modules.keys()]).toContain(`${entry}.js`);
+    expect([...modules.keys()]).not.toContain("reconciler/plan.js"); // the engine's plan (node:crypto) stays out
+    const page = await fetch(`${ws.url}/`);
+    const html = await page.text();
+    const map = JSON.parse(/<script type="importmap">([\s\S]*?)<\/script>/.exec(html)![1]!) as { imports: Record<string, string> };
+    expect(map.imports).toEqual({ "@core/": "/dashboard/core/", "node:url": "/dashboard/node-url.js" });
+    expect(page.headers.get("content-security-policy")).toContain(`script-src 'self' '${importMapHashes(html)[0]}';`);
+    for (const [path, source] of modules) {
+      const res = await fetch(`${ws.url}/dashboard/core/${path}`);
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get("content-type")).toContain("text/javascript");
+      expect(res.headers.get("content-security-policy")).toContain("default-src 'none'");
+      const body = await res.text();
+      expect(body, path).toBe(source);
+      expect(body, path).not.toMatch(/^\s*import\s+type\b|:\s*ReadonlyMap</m); // compiled, not TypeScript
+    }
+  });
+
+  it("the built dist/ serves the same core modules (tsc's output), so the published package needs no TypeScript", async () => {
+    const built = join(ROOT, "dist/server/dashboard/core.js");
+    expect(existsSync(built), `${built} is missing: run \`npx tsc -p .\``).toBe(true);
+    const mod = (await import(pathToFileURL(built).href)) as typeof import("../../server/dashboard/core.js");
+    expect(mod.coreRoot()).toEqual({ root: join(ROOT, "dist"), ext: ".js" });
+    const fromDist = await mod.loadCoreModules();
+    expect([...fromDist.keys()].sort()).toEqual([...(await loadCoreModules()).keys()].sort());
   });
 });

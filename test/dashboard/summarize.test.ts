@@ -93,6 +93,6 @@ describe("access history client", () => {
     [{}, "Unknown"],
   ])("%o reads %s", async (event, want) => {
     const { clientText } = await import("../../server/dashboard/assets/history.js");
-    expect(clientText(event)).toBe(want);
+    expect(clientText(event as Parameters<typeof clientText>[0])).toBe(want);
   });
 });

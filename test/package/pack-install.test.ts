@@ -91,6 +91,16 @@ describe("installed into a project", () => {
     expect(result.stdout.trim()).toBe("function function acme-prod 0");
   });
 
+  it("serves the dashboard's domain core from its dist/, without TypeScript (a dev dependency)", async () => {
+    const result = await node(`
+      import { loadCoreModules } from "./node_modules/antryk-access/dist/server/dashboard/core.js";
+      const modules = await loadCoreModules();
+      console.log([...modules.keys()].includes("reconciler/review/assemble.js"), [...modules.values()].every((js) => !/\\bimport\\s+type\\b/.test(js)));`);
+    expect(result).toMatchObject({ code: 0, stderr: "" });
+    expect(result.stdout.trim()).toBe("true true");
+    expect(existsSync(join(project, "node_modules", "typescript"))).toBe(false);
+  });
+
   // docs/install.md: ESM only; require() works where Node loads ESM from require by default (20.19+, 22.12+).
   const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
   it.runIf((major === 20 && minor >= 19) || (major === 22 && minor >= 12) || major >= 23)("require()s the library on this Node.js", async () => {

@@ -1,3 +1,4 @@
+// @ts-check
 // DOM helpers. Every text from the API goes through text nodes or attributes, never
 // innerHTML, so no value can turn into markup.
 import { unicodeEmail, visibleIdentity } from "./identity.js";
@@ -7,19 +8,29 @@ import { unicodeEmail, visibleIdentity } from "./identity.js";
  * A prop that starts with "on" is an event listener; `false`, null and undefined props
  * are left out; children may be strings, nodes, arrays or null.
  */
+/**
+ * @param {string} tag
+ * @param {Record<string, any> | null} [props]
+ * @param {...any} children
+ * @returns {any} the element (typed loosely: callers read tag-specific properties such as `value`)
+ */
 export function h(tag, props = {}, ...children) {
   const el = document.createElement(tag);
   for (const [key, value] of Object.entries(props ?? {})) {
     if (value === false || value === null || value === undefined) continue;
     if (key.startsWith("on") && typeof value === "function") el.addEventListener(key.slice(2), value);
     else if (key === "dataset") Object.assign(el.dataset, value);
-    else if (key === "value" || key === "checked" || key === "selected") el[key] = value;
+    else if (key === "value" || key === "checked" || key === "selected") /** @type {any} */ (el)[key] = value;
     else el.setAttribute(key, value === true ? "" : String(value));
   }
   append(el, children);
   return el;
 }
 
+/**
+ * @param {Element} el
+ * @param {any[]} children
+ */
 function append(el, children) {
   for (const child of children) {
     if (child === null || child === undefined || child === false) continue;
@@ -28,7 +39,11 @@ function append(el, children) {
   }
 }
 
-/** replace empties `el` and fills it with `children`. */
+/**
+ * replace empties `el` and fills it with `children`.
+ * @param {Element} el
+ * @param {...any} children
+ */
 export function replace(el, ...children) {
   el.replaceChildren();
   append(el, children);
@@ -37,6 +52,7 @@ export function replace(el, ...children) {
 
 let uid = 0;
 /** nextId returns a page-unique id for label/aria wiring. */
+/** @param {string} prefix */
 export function nextId(prefix) {
   uid += 1;
   return `${prefix}-${uid}`;
@@ -46,6 +62,8 @@ export function nextId(prefix) {
  * announce shows a short message above the page's content: a status read politely, or with
  * kind "error" an alert read at once. It stays until the next message or navigation (no
  * timer, so the page never jumps under the pointer); an empty message clears both.
+ * @param {string} message
+ * @param {string} [kind]
  */
 export function announce(message, kind = "ok") {
   const toast = document.getElementById("toast");
@@ -62,11 +80,19 @@ export function announce(message, kind = "ok") {
  * scrollRegion wraps a wide table in a labelled region that keyboard users can focus and
  * scroll; the page itself never scrolls sideways.
  */
+/**
+ * @param {string} label
+ * @param {Element} table
+ */
 export function scrollRegion(label, table, props = {}) {
   return h("div", { class: "table-wrap", role: "region", "aria-label": label, tabindex: 0, ...props }, table);
 }
 
 /** emailList is a list of e-mails in a labelled, focusable region that scrolls when long. */
+/**
+ * @param {string} label
+ * @param {string[]} emails
+ */
 export function emailList(label, emails) {
   return h("div", { class: "email-list", role: "region", "aria-label": label, tabindex: 0 }, h("ul", {}, emails.map((e) => h("li", {}, emailText(e)))));
 }
@@ -74,6 +100,10 @@ export function emailList(label, emails) {
 /**
  * cell is a table cell labelled with its column, its content in one wrapper so that on a
  * narrow window (where rows become cards) the label and the content sit side by side.
+ */
+/**
+ * @param {string} label
+ * @param {any} content
  */
 export function cell(label, content, props = {}) {
   return h("td", { "data-label": label, ...props }, h("div", { class: "cell" }, content));

@@ -1,4 +1,8 @@
-// Presentation helpers shared by the views: timestamps, badges, permission lists.
+// Presentation helpers shared by the views: timestamps, badges, permission lists. Domain
+// rules come from the domain core (the engine's own modules), not from copies here.
+import { delta } from "@core/reconciler/permissions.js";
+import { clientPhrase } from "@core/reconciler/render/audit-words.js";
+import { DEFAULT_INACTIVE_AFTER_DAYS } from "@core/reconciler/review/model.js";
 import { h } from "./dom.js";
 import { pageLink } from "./state.js";
 
@@ -55,11 +59,8 @@ export function time(iso, { now = Date.now(), prefix = "" } = {}) {
   return h("time", { datetime: d.toISOString(), title: full }, `${prefix}${relative(iso, now)}`, h("span", { class: "visually-hidden" }, ` (${full})`));
 }
 
-/** INACTIVE_DAYS: members not active for longer than this are inactive (the Members filter, the Review section; the CLI review's --inactive-after default). */
-export const INACTIVE_DAYS = 90;
-
-/** VIA_LABELS name the client of a member's last activity as the access history names clients. */
-const VIA_LABELS = { dashboard: "in the dashboard", "antryk-access": "with antryk-access", api: "through the API" };
+/** INACTIVE_DAYS: members not active for longer than this are inactive (the Members filter, the Review section): the CLI review's --inactive-after default. */
+export const INACTIVE_DAYS = DEFAULT_INACTIVE_AFTER_DAYS;
 
 /** inactiveFor tells whether a member's last activity, or joining if they never used their access, is more than `days` days before `now`. */
 export function inactiveFor(m, days, now) {
@@ -69,7 +70,7 @@ export function inactiveFor(m, days, now) {
 /** lastActive shows when a member last used their access and through what, or "Never" (content for a cell). */
 export function lastActive(m, now) {
   if (!m.lastActiveAt) return [h("span", { class: "muted" }, "Never")];
-  return [time(m.lastActiveAt, { now }), h("span", { class: "small muted" }, ` ${VIA_LABELS[m.lastActiveVia] ?? ""}`)];
+  return [time(m.lastActiveAt, { now }), h("span", { class: "small muted" }, m.lastActiveVia ? ` ${clientPhrase(m.lastActiveVia)}` : "")];
 }
 
 /** ttlText states a time to live in words: "7 days", "1 hour", "90 seconds". */
@@ -102,11 +103,9 @@ export function sortByCatalog(ids, catalog) {
   return [...new Set(ids)].sort((a, b) => (rank.get(a) ?? 1e9) - (rank.get(b) ?? 1e9) || a.localeCompare(b));
 }
 
-/** diffPermissions returns what moving from `before` to `after` gains and loses. */
+/** diffPermissions returns what moving from `before` to `after` gains and loses: the engine's delta (reconciler/permissions.ts). */
 export function diffPermissions(before, after) {
-  const b = new Set(before);
-  const a = new Set(after);
-  return { gained: [...a].filter((p) => !b.has(p)), lost: [...b].filter((p) => !a.has(p)) };
+  return delta([...new Set(before)], [...new Set(after)]);
 }
 
 /** isAdmin tells whether a member's effective permissions make it an admin (see holdsAdmin). */

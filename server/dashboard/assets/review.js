@@ -1,174 +1,236 @@
-// Review: the access review of `antryk-access review` (docs/review.md) as the server can
-// make it, without access.yaml (so no "not in access.yaml", file expiries or drift):
-// counts, the people holding high-risk permissions, invitations expiring within 30 days,
-// invitations older than 14 days, members inactive for 90 days (the owner aside), everyone
-// with when they last used their access and the last change to their access (who, when,
-// through what), and a CSV download of one row per person.
+// @ts-check
+// Review: the access review an auditor signs, built by the engine's own review code (the
+// domain core, reconciler/review/assemble.ts, served compiled under /dashboard/core/), so
+// the page and `antryk-access review` can never disagree. Five questions, one sortable
+// table each: who are the admins (however they hold access:manage), who is outside the
+// company domains (set on the page, kept in the URL), whose access ends within N days
+// (the workspace's accessExpiresAt), which invitations are older than N days, and whom no
+// file manages; then who has been inactive. Dates are absolute (UTC). The CSV is the
+// CLI's (one row per person, a column for each section). Printing shows only the review,
+// headed by the workspace, the time it was generated and the reviewer (review.css).
+import { assembleReview, expiringAccess, normalizeDomains, notManaged } from "@core/reconciler/review/assemble.js";
+import { renderReviewCsv } from "@core/reconciler/review/csv.js";
+import { eventText, minuteUtc } from "@core/reconciler/render/audit-words.js";
+import { liveRoleTable } from "@core/reconciler/permissions.js";
+import { ADMIN_PERMISSION, isBuiltInRole } from "@core/schema/catalog.js";
 import { describeFailure } from "./api.js";
 import { cell, h, replace, scrollRegion } from "./dom.js";
-import { holdsAdmin, inactiveFor, INACTIVE_DAYS, lastActive, liveStatus, permissionList, permissionsWhere, time } from "./format.js";
-import { clientText } from "./history.js";
 import { visibleIdentity as visible } from "./identity.js";
-import { managedBy } from "./managed.js";
+import { readQuery, writeQuery } from "./state.js";
 
-/** STALE_AFTER_DAYS: an open invitation created longer ago than this is stale (the CLI's --stale-after default). */
-export const STALE_AFTER_DAYS = 14;
-/** EXPIRING_WITHIN_DAYS: a pending invitation whose token expires within this many days is listed as expiring. */
-export const EXPIRING_WITHIN_DAYS = 30;
 /** HISTORY_PAGE_CAP bounds the history pages read for last changes (1,000 events each). */
 export const HISTORY_PAGE_CAP = 10;
-
-const DAY_MS = 86_400_000;
+/** DEFAULTS are the windows the page starts with (the CLI review's defaults). */
+export const DEFAULTS = { expiringDays: 30, olderDays: 14, inactiveDays: 90 };
 
 /**
- * buildReview is the review of what the page read: members, invitations, roles (built-in
- * ones with their permissions), history events newest first, and the permission catalog
- * (GET /permissions: which permissions are high risk, which make an admin). Pure: the
- * same input and `now` give the same review. People are members and open (pending or expired) invitations.
+ * STATUS_WORDS say a review row's status as the page prints it.
+ * @type {Record<string, string>}
  */
-export function buildReview({ members, invitations, roles, events, catalog, now }) {
-  const highRisk = permissionsWhere(catalog, "reviewHighRisk");
-  const rolePermissions = new Map(roles.map((r) => [r.name, r.permissions]));
-  const last = new Map();
-  for (const e of events) {
-    if (!e.action.startsWith("member.") && !e.action.startsWith("invitation.")) continue;
-    const key = String(e.target).toLowerCase();
-    if (!last.has(key)) last.set(key, e);
-  }
-  const memberEmails = new Set(members.map((m) => m.email.toLowerCase()));
-  const open = invitations.filter((i) => ["pending", "expired"].includes(liveStatus(i, now)) && !memberEmails.has(i.email.toLowerCase()));
-  const people = [
-    ...members.map((m) => ({
-      email: m.email,
-      status: "active",
-      role: m.role,
-      permissions: m.permissions,
-      effective: m.effectivePermissions,
-      since: m.joinedAt,
-      invitedBy: m.invitedBy ?? "",
-      expiresAt: null,
-      managedBy: managedBy(m),
-      joinedAt: m.joinedAt,
-      lastActiveAt: m.lastActiveAt ?? null,
-      lastActiveVia: m.lastActiveVia ?? null,
-      inactive: m.role !== "owner" && inactiveFor(m, INACTIVE_DAYS, now),
-    })),
-    ...open.map((i) => ({
-      email: i.email,
-      status: liveStatus(i, now),
-      role: i.role,
-      permissions: i.permissions,
-      effective: [...new Set([...(rolePermissions.get(i.role) ?? []), ...i.permissions])],
-      since: i.createdAt,
-      invitedBy: i.invitedBy,
-      expiresAt: i.expiresAt,
-      managedBy: managedBy(i),
-      lastActiveAt: null,
-      lastActiveVia: null,
-      inactive: false,
-    })),
-  ]
-    .map((p) => ({
-      ...p,
-      highRisk: highRisk.filter((x) => p.effective.includes(x)),
-      lastChange: last.get(p.email.toLowerCase()) ?? null,
-      stale: p.status !== "active" && now - Date.parse(p.since) > STALE_AFTER_DAYS * DAY_MS,
-      // the owner is nobody's to manage; anyone else whom no file or stack manages is listed as such
-      unmanaged: p.role !== "owner" && p.managedBy === null,
-    }))
-    .sort((a, b) => (a.email < b.email ? -1 : a.email > b.email ? 1 : 0));
-  const expiring = people.filter((p) => p.status === "pending" && Date.parse(p.expiresAt) - now <= EXPIRING_WITHIN_DAYS * DAY_MS);
-  return {
-    people,
-    highRisk: people.filter((p) => p.highRisk.length > 0),
-    expiring,
-    stale: people.filter((p) => p.stale),
-    inactive: people.filter((p) => p.inactive).sort((a, b) => Date.parse(a.lastActiveAt ?? a.joinedAt) - Date.parse(b.lastActiveAt ?? b.joinedAt)),
-    summary: {
-      people: people.length,
-      active: people.filter((p) => p.status === "active").length,
-      admins: people.filter((p) => holdsAdmin(p.effective, catalog)).length,
-      highRisk: people.filter((p) => p.highRisk.length > 0).length,
-      expiring: expiring.length,
-      stale: people.filter((p) => p.stale).length,
-      notManaged: people.filter((p) => p.unmanaged).length,
-      inactive: people.filter((p) => p.inactive).length,
-    },
-  };
-}
+export const STATUS_WORDS = { active: "Active member", pending: "Invitation pending", expired: "Invitation expired" };
 
-/** CSV_COLUMNS are the download's columns (docs/review.md, "The dashboard's Review"). */
-export const CSV_COLUMNS = [
-  ["email", (p) => p.email],
-  ["status", (p) => p.status],
-  ["role", (p) => p.role],
-  ["extra_permissions", (p) => p.permissions.join(" ")],
-  ["effective_permissions", (p) => p.effective.join(" ")],
-  ["high_risk_permissions", (p) => p.highRisk.join(" ")],
-  ["since", (p) => p.since],
-  ["last_active_at", (p) => p.lastActiveAt ?? ""],
-  ["last_active_via", (p) => p.lastActiveVia ?? ""],
-  ["inactive", (p) => (p.inactive ? "yes" : "no")],
-  ["invited_by", (p) => p.invitedBy],
-  ["invitation_expires_at", (p) => p.expiresAt ?? ""],
-  ["last_change_at", (p) => p.lastChange?.at ?? ""],
-  ["last_change_by", (p) => p.lastChange?.actor ?? ""],
-  ["last_change_action", (p) => p.lastChange?.action ?? ""],
-  ["last_change_client", (p) => p.lastChange?.client ?? ""],
-  ["stale_invitation", (p) => (p.stale ? "yes" : "no")],
-  ["managed_by", (p) => p.managedBy ?? ""],
-];
+/**
+ * @typedef {import("../../../reconciler/review/model.js").ReviewPerson} ReviewPerson
+ * @typedef {import("../../../reconciler/review/model.js").Review} Review
+ * @typedef {{ label: string, sort: (row: any) => string | number, cell: (row: any) => any, nowrap?: boolean }} Column
+ * @typedef {any} Ctx the page's session (app.js): api, me, workspace, roles, catalog, canManage
+ */
 
-/** reviewCsv is the review as CSV like the CLI's: a byte order mark, CRLF, RFC 4180 quoting, formula cells defused with `'`. */
-export function reviewCsv(review) {
-  const quote = (v) => {
-    const s = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
-    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  const rows = [CSV_COLUMNS.map(([name]) => name), ...review.people.map((p) => CSV_COLUMNS.map(([, value]) => quote(String(value(p)))))];
-  return `\uFEFF${rows.map((r) => r.join(",")).join("\r\n")}\r\n`;
-}
-
-/** readHistory reads the access history newest first until every person's last change is found, the history ends or HISTORY_PAGE_CAP pages were read. */
+/**
+ * readHistory reads the access history newest first until every person's last change is found, the history ends or HISTORY_PAGE_CAP pages were read.
+ * @param {Ctx} ctx
+ * @param {string[]} emails
+ */
 async function readHistory(ctx, emails) {
   const wanted = new Set(emails.map((e) => e.toLowerCase()));
-  const events = [];
-  const found = new Set();
+  const lastChange = new Map();
   let cursor = null;
-  for (let pages = 0; pages < HISTORY_PAGE_CAP && found.size < wanted.size; pages += 1) {
+  let pagesRead = 0;
+  let eventsRead = 0;
+  let ended = false;
+  while (pagesRead < HISTORY_PAGE_CAP && lastChange.size < wanted.size) {
+    /** @type {{ items: any[], nextCursor: string | null }} */
     const page = await ctx.api.audit({ limit: 1000, cursor });
-    events.push(...page.items);
-    for (const e of page.items) if (wanted.has(String(e.target).toLowerCase())) found.add(String(e.target).toLowerCase());
+    pagesRead += 1;
+    eventsRead += page.items.length;
+    for (const e of page.items) {
+      if (!e.action.startsWith("member.") && !e.action.startsWith("invitation.")) continue;
+      const key = String(e.target).toLowerCase();
+      if (wanted.has(key) && !lastChange.has(key)) lastChange.set(key, e);
+    }
     cursor = page.nextCursor;
-    if (!cursor) break;
+    if (!cursor) {
+      ended = true;
+      break;
+    }
   }
-  return events;
+  return { lastChange, history: { readable: true, pagesRead, eventsRead, complete: ended || lastChange.size === wanted.size } };
 }
 
-/** renderReview fills `view` with the Review page. */
+/**
+ * readWindows reads the page's settings from the URL: company domains (default the owner's domain) and the two windows in days.
+ * @param {string} owner
+ */
+function readWindows(owner) {
+  const query = readQuery();
+  const days = (/** @type {string} */ name, /** @type {number} */ fallback) => {
+    const n = Number.parseInt(query.get(name) ?? "", 10);
+    return Number.isInteger(n) && n >= 0 && n <= 3650 ? n : fallback;
+  };
+  return {
+    domains: query.has("domains") ? (query.get("domains") ?? "") : owner.slice(owner.lastIndexOf("@") + 1),
+    expiringDays: days("expiring", DEFAULTS.expiringDays),
+    olderDays: days("older", DEFAULTS.olderDays),
+  };
+}
+
+/**
+ * utcSeconds is an instant as the printed review dates itself: `2026-12-08 02:30:15 UTC`.
+ * @param {Date} date
+ */
+export function utcSeconds(date) {
+  return `${date.toISOString().slice(0, 19).replace("T", " ")} UTC`;
+}
+
+/**
+ * renderReview fills `view` with the Review page.
+ * @param {HTMLElement} view
+ * @param {Ctx} ctx
+ */
 export async function renderReview(view, ctx) {
   const [members, invitations] = await Promise.all([ctx.api.members(), ctx.api.invitations()]);
-  const owner = members.find((m) => m.role === "owner")?.email;
-  let events = [];
+  const owner = ctx.workspace?.owner ?? members.find((/** @type {{ role: string }} */ m) => m.role === "owner")?.email ?? "";
+  let reads = { lastChange: new Map(), history: { readable: false, pagesRead: 0, eventsRead: 0, complete: false } };
   let historyNote = "";
   if (ctx.canManage) {
     try {
-      events = await readHistory(ctx, [...members, ...invitations].map((p) => p.email).filter((e) => e !== owner));
+      reads = await readHistory(ctx, [...members, ...invitations].map((p) => p.email).filter((e) => e !== owner));
     } catch (err) {
       historyNote = describeFailure(err);
     }
   } else {
     historyNote = "Last changes come from the access history, which needs the access:manage permission.";
   }
-  const now = Date.now();
-  const review = buildReview({ members, invitations, roles: ctx.roles, events, catalog: ctx.catalog, now });
+  const generated = new Date();
+  const live = { workspace: ctx.workspace ?? { name: ctx.api.workspace, owner, revision: 0 }, members, invitations, roles: ctx.roles };
+  const roleTable = liveRoleTable(ctx.roles);
+  const settings = readWindows(owner);
+  /** @type {Review} */
+  let review;
+  const build = () => {
+    review = assembleReview({
+      live,
+      target: location.origin,
+      entries: null,
+      accessFile: null,
+      drift: null,
+      lastChange: reads.lastChange,
+      history: reads.history,
+      now: generated,
+      internalDomains: normalizeDomains(settings.domains.split(/[\s,;]+/)),
+      staleAfterDays: settings.olderDays,
+      inactiveAfterDays: DEFAULTS.inactiveDays,
+    });
+    return review;
+  };
+  build();
+
+  const sections = h("div", { class: "review-sections" });
+  const counts = h("ul", { class: "counts", "aria-label": "Review counts" });
+  const draw = () => {
+    build();
+    writeQuery({ domains: settings.domains, expiring: settings.expiringDays === DEFAULTS.expiringDays ? "" : settings.expiringDays, older: settings.olderDays === DEFAULTS.olderDays ? "" : settings.olderDays });
+    const people = new Map(review.people.map((p) => [p.email, p]));
+    const expiring = expiringAccess(review.people, settings.expiringDays, generated);
+    const outside = review.outside === null ? null : review.outside.map((e) => people.get(e));
+    const admins = review.admins.map((e) => people.get(e));
+    const unmanaged = notManaged(review.people);
+    const inactive = review.inactive.map((i) => ({ ...people.get(i.email), inactiveDays: i.inactiveDays }));
+    const domainsText = review.internalDomains.join(", ");
+    replace(
+      counts,
+      [
+        ["Admins", admins.length, "admins"],
+        ["Outside the company domains", outside === null ? "—" : outside.length, "outside"],
+        [`Access ending within ${settings.expiringDays} days`, expiring.length, "expiring"],
+        [`Invitations older than ${settings.olderDays} days`, review.stale.length, "stale"],
+        ["Not managed by any file", unmanaged.length, "not-managed"],
+        [`Inactive for ${DEFAULTS.inactiveDays} days`, review.inactive.length, "inactive"],
+      ].map(([label, value, key]) => h("li", { class: "count", dataset: { count: key } }, h("span", { class: "count-value" }, String(value)), h("span", { class: "count-label" }, label))),
+    );
+    replace(
+      sections,
+      sortableSection("review-admins", "Admins", "Everyone holding access:manage, through their role, a custom role or an extra permission.", admins, "Nobody but the owner can manage access.", [
+        personColumn(),
+        statusColumn(),
+        roleColumn(),
+        { label: "Admin through", sort: (p) => adminThrough(p, roleTable), cell: (p) => prose(adminThrough(p, roleTable)) },
+        managedColumn(),
+        dateColumn("Since", (p) => p.since),
+        dateColumn("Last active", (p) => p.lastActiveAt, "Never"),
+      ]),
+      outside === null
+        ? section("review-outside", "Outside the company domains", h("p", { class: "empty" }, "Enter the company domains above to list the people outside them."))
+        : sortableSection("review-outside", "Outside the company domains", `Addresses not in ${domainsText} or their subdomains.`, outside, `Everyone is in ${domainsText}.`, [
+            personColumn(),
+            { label: "Domain", sort: (p) => domainOf(p.email), cell: (p) => breakable(visible(domainOf(p.email))) },
+            statusColumn(),
+            roleColumn(),
+            { label: "Admin", sort: (p) => (p.admin ? 1 : 0), cell: (p) => (p.admin ? "Yes" : "No") },
+            dateColumn("Since", (p) => p.since),
+          ]),
+      sortableSection(
+        "review-expiring",
+        `Access ending within ${settings.expiringDays} days`,
+        "When the workspace ends each person's access (accessExpiresAt, sent from access.yaml's expires); past ends are listed until the person is removed.",
+        expiring.map((x) => ({ ...x.person, endsAt: x.endsAt, daysLeft: x.daysLeft })),
+        `Nobody's access ends within ${settings.expiringDays} days.`,
+        [personColumn(), statusColumn(), roleColumn(), dateColumn("Access ends", (p) => p.endsAt), { label: "Days left", sort: (p) => p.daysLeft, cell: (p) => daysLeftWords(p.daysLeft), nowrap: true }, managedColumn()],
+      ),
+      sortableSection(
+        "review-stale",
+        `Invitations older than ${settings.olderDays} days`,
+        "Open invitations sent more than that many days before this review: revoke them on the Invitations page, or ask why they are still open.",
+        review.stale.map((s) => ({ ...people.get(s.email), invitedAt: s.invitedAt, ageDays: s.ageDays, invitedBy: s.invitedBy })),
+        `No open invitation is older than ${settings.olderDays} days.`,
+        [personColumn(), statusColumn(), roleColumn(), dateColumn("Invited", (p) => p.invitedAt), { label: "Age", sort: (p) => p.ageDays, cell: (p) => `${p.ageDays} days`, nowrap: true }, { label: "Invited by", sort: (p) => p.invitedBy ?? "", cell: (p) => emailText(p.invitedBy) }],
+      ),
+      sortableSection("review-not-managed", "Not managed by any file", "People (the owner aside) whom no access.yaml or Pulumi stack manages: their access was given by hand.", unmanaged, "Every person is managed by a file or a stack.", [
+        personColumn(),
+        statusColumn(),
+        roleColumn(),
+        dateColumn("Since", (p) => p.since),
+        { label: "Last change", sort: (p) => p.lastChange?.at ?? "", cell: (p) => lastChangeText(p.lastChange) },
+      ]),
+      sortableSection("review-inactive", `Inactive for ${DEFAULTS.inactiveDays} days`, "Members (the owner aside) who have not used their access for that long.", inactive, `Every member used their access within ${DEFAULTS.inactiveDays} days.`, [
+        personColumn(),
+        roleColumn(),
+        dateColumn("Last active", (p) => p.lastActiveAt, "Never"),
+        { label: "Inactive", sort: (p) => p.inactiveDays, cell: (p) => `${p.inactiveDays} days`, nowrap: true },
+      ]),
+    );
+  };
+
+  const domainsInput = h("input", { id: "review-domains", type: "text", autocomplete: "off", spellcheck: "false", value: settings.domains, dataset: { key: "filter:domains" }, "aria-describedby": "review-domains-hint" });
+  const number = (/** @type {string} */ id, /** @type {number} */ value, /** @type {string} */ key) => h("input", { id, type: "number", min: "0", max: "3650", step: "1", inputmode: "numeric", value: String(value), dataset: { key }, class: "days" });
+  const expiringInput = number("review-expiring-days", settings.expiringDays, "filter:expiring");
+  const olderInput = number("review-older-days", settings.olderDays, "filter:older");
+  const update = () => {
+    settings.domains = domainsInput.value.trim();
+    const days = (/** @type {HTMLInputElement} */ input, /** @type {number} */ fallback) => (input.validity.valid && input.value !== "" ? Number(input.value) : fallback);
+    settings.expiringDays = days(expiringInput, settings.expiringDays);
+    settings.olderDays = days(olderInput, settings.olderDays);
+    draw();
+  };
+  for (const input of [domainsInput, expiringInput, olderInput]) input.addEventListener("input", update);
+
   const download = h(
     "button",
     {
       type: "button",
       class: "btn",
       onclick: () => {
-        const url = URL.createObjectURL(new Blob([reviewCsv(review)], { type: "text/csv;charset=utf-8" }));
+        const url = URL.createObjectURL(new Blob([renderReviewCsv(review)], { type: "text/csv;charset=utf-8" }));
         const a = h("a", { href: url, download: `access-review-${ctx.api.workspace}.csv` });
         document.body.append(a);
         a.click();
@@ -178,93 +240,200 @@ export async function renderReview(view, ctx) {
     },
     "Download CSV",
   );
-  const s = review.summary;
+  const print = h("button", { type: "button", class: "btn", onclick: () => window.print() }, "Print");
+  const reviewer = ctx.me?.email ?? "";
+  draw();
   replace(
     view,
-    h("h1", { tabindex: -1 }, "Review"),
-    h("p", { class: "lead" }, "Who has what, since when and who changed it last. access.yaml is not known here: run antryk-access review -f access.yaml for where the file grants access and for drift."),
-    h("p", {}, download),
-    historyNote ? h("p", { class: "notice" }, historyNote) : null,
+    h("h1", { tabindex: -1 }, "Access review"),
     h(
-      "ul",
-      { class: "counts", "aria-label": "Review counts" },
-      [
-        ["People", s.people, "people"],
-        ["Admins", s.admins, "admins"],
-        ["Holding a high-risk permission", s.highRisk, "high-risk"],
-        [`Invitations expiring within ${EXPIRING_WITHIN_DAYS} days`, s.expiring, "expiring"],
-        [`Invitations older than ${STALE_AFTER_DAYS} days`, s.stale, "stale"],
-        ["Not managed by any file", s.notManaged, "not-managed"],
-        [`Inactive for ${INACTIVE_DAYS} days`, s.inactive, "inactive"],
-      ].map(([label, value, key]) => h("li", { class: "count", dataset: { count: key } }, h("span", { class: "count-value" }, String(value)), h("span", { class: "count-label" }, label))),
+      "dl",
+      { class: "review-meta" },
+      h("div", {}, h("dt", {}, "Workspace"), h("dd", { dataset: { meta: "workspace" } }, visible(live.workspace.name))),
+      h("div", {}, h("dt", {}, "Generated at"), h("dd", { dataset: { meta: "generated" } }, h("time", { datetime: generated.toISOString() }, utcSeconds(generated)))),
+      h("div", {}, h("dt", {}, "Reviewer"), h("dd", { dataset: { meta: "reviewer" } }, emailText(reviewer))),
+      h("div", {}, h("dt", {}, "Revision"), h("dd", {}, String(live.workspace.revision))),
     ),
-    section("High-risk permissions", "review-high-risk", review.highRisk, now, "Nobody holds a high-risk permission."),
-    section(`Invitations expiring within ${EXPIRING_WITHIN_DAYS} days`, "review-expiring", review.expiring, now, "No invitation expires soon."),
-    section(`Invitations older than ${STALE_AFTER_DAYS} days`, "review-stale", review.stale, now, "No stale invitation. Revoke stale ones on the Invitations page."),
-    unmanagedFilter(),
-    section(`Inactive for ${INACTIVE_DAYS} days`, "review-inactive", review.inactive, now, `Every member used their access within ${INACTIVE_DAYS} days.`),
-    section("Everyone", "review-everyone", review.people, now, "Nobody."),
+    h("p", { class: "lead screen-only" }, "Who holds access, as the workspace has it now. Run antryk-access review -f access.yaml to compare with the file and see drift."),
+    h(
+      "form",
+      { class: "filters review-controls", "aria-label": "Review settings", onsubmit: (/** @type {Event} */ event) => event.preventDefault() },
+      h("div", { class: "field grow" }, h("label", { for: domainsInput.id }, "Company domains"), h("p", { class: "hint", id: "review-domains-hint" }, "Separated by commas; subdomains count as inside."), domainsInput),
+      h("div", { class: "field" }, h("label", { for: expiringInput.id }, "Access ending within (days)"), expiringInput),
+      h("div", { class: "field" }, h("label", { for: olderInput.id }, "Invitations older than (days)"), olderInput),
+      h("div", { class: "field field-button review-actions" }, h("span", { class: "button-row" }, download, print)),
+    ),
+    historyNote ? h("p", { class: "notice" }, historyNote) : null,
+    counts,
+    sections,
   );
 }
 
-/** unmanagedFilter shows only the people no file or stack manages in the Everyone table (rows marked data-unmanaged). */
-function unmanagedFilter() {
-  const box = h("input", {
-    type: "checkbox",
-    id: "review-unmanaged-only",
-    dataset: { key: "filter:unmanaged" },
-    onchange: (event) => {
-      const rows = document.querySelectorAll('section[aria-labelledby="review-everyone"] tbody tr');
-      for (const row of rows) row.hidden = event.target.checked && row.dataset.unmanaged !== "true";
+/**
+ * adminThrough says how a person holds access:manage: `Owner`, `Role account-admin`, `Custom role finance-viewer`, `Extra permission`, or several.
+ * @param {ReviewPerson} p
+ * @param {ReadonlyMap<string, readonly string[]>} roleTable
+ */
+export function adminThrough(p, roleTable) {
+  if (p.owner) return "Owner";
+  const ways = [];
+  if ((roleTable.get(p.role) ?? []).includes(ADMIN_PERMISSION)) ways.push(`${isBuiltInRole(p.role) ? "Role" : "Custom role"} ${visible(p.role)}`);
+  if (p.permissions.includes(ADMIN_PERMISSION)) ways.push("Extra permission");
+  return ways.join(" and ");
+}
+
+/**
+ * lastChangeText is the engine's wording of an event, its time kept on one line.
+ * @param {ReviewPerson["lastChange"]} e
+ */
+function lastChangeText(e) {
+  if (!e) return h("span", { class: "muted" }, "Not in the history read");
+  const full = visible(eventText(e));
+  const when = minuteUtc(e.at);
+  return h("span", {}, prose(full.endsWith(when) ? full.slice(0, -when.length) : `${full} `), utcTime(e.at));
+}
+
+/** @param {string} email */
+function domainOf(email) {
+  return email.slice(email.lastIndexOf("@") + 1);
+}
+
+/** @param {number} days */
+function daysLeftWords(days) {
+  if (days < 0) return `Ended ${-days} day${days === -1 ? "" : "s"} before this review`;
+  if (days === 0) return "Less than a day";
+  return `${days} day${days === 1 ? "" : "s"}`;
+}
+
+// emailText shows an address that may break only after "@" or ".", never inside a word nor at a hyphen.
+/** @param {string | null | undefined} email */
+function emailText(email) {
+  if (!email) return h("span", { class: "muted" }, "—");
+  return h("span", { class: "email" }, breakable(visible(email)));
+}
+
+// LONG_PIECE: a piece longer than this (a 63-letter domain label, say) is no word and may break anywhere.
+const LONG_PIECE = 24;
+
+// breakable is `text` in unbreakable pieces (a hyphen is no break) with a break allowed after "@", ".", "/" or ":".
+/** @param {string} text */
+function breakable(text) {
+  return text.split(/(?<=[@./:])/).flatMap((part, i) => [i === 0 ? null : h("wbr"), h("span", { class: part.length > LONG_PIECE ? "long" : "nowrap" }, part)]);
+}
+
+// prose is running text whose addresses and other long tokens break like breakable's, its words never.
+/** @param {string} text */
+function prose(text) {
+  return text.split(/(\s+)/).map((token) => (/^\s*$/.test(token) ? token : token.length > LONG_PIECE || token.includes("@") ? breakable(token) : h("span", { class: "nowrap" }, token)));
+}
+
+// utcTime is an instant to the minute in UTC, breakable only between its date and its time.
+/** @param {string} iso */
+function utcTime(iso) {
+  return h("time", { datetime: iso }, prose(minuteUtc(iso)));
+}
+
+/** @returns {Column} */
+function personColumn() {
+  return { label: "Person", sort: (p) => p.email, cell: (p) => emailText(p.email) };
+}
+/** @returns {Column} */
+function statusColumn() {
+  return { label: "Status", sort: (p) => STATUS_WORDS[p.status] ?? p.status, cell: (p) => STATUS_WORDS[p.status] ?? p.status };
+}
+/** @returns {Column} */
+function roleColumn() {
+  return { label: "Role", sort: (p) => p.role, cell: (p) => visible(p.role), nowrap: true };
+}
+/** @returns {Column} */
+function managedColumn() {
+  return { label: "Managed by", sort: (p) => p.managedBy ?? "", cell: (p) => (p.managedBy === null ? (p.owner ? "—" : "Nobody") : h("code", {}, breakable(visible(p.managedBy)))) };
+}
+/**
+ * @param {string} label
+ * @param {(row: any) => string | null | undefined} value
+ * @returns {Column}
+ */
+function dateColumn(label, value, none = "—") {
+  return {
+    label,
+    sort: (p) => value(p) ?? "",
+    cell: (p) => {
+      const at = value(p);
+      return at ? utcTime(at) : h("span", { class: "muted" }, none);
     },
-  });
-  return h("p", { class: "filter" }, box, h("label", { for: "review-unmanaged-only" }, " Show only people not managed by any file"));
+  };
 }
 
-function section(title, id, people, now, empty) {
-  return h(
-    "section",
-    { "aria-labelledby": id },
-    h("h2", { id }, title),
-    people.length === 0
-      ? h("p", { class: "empty" }, empty)
-      : scrollRegion(
-          title,
-          h(
-            "table",
-            { class: "data review-table" },
-            h("caption", { class: "visually-hidden" }, title),
-            h("thead", {}, h("tr", {}, ["Person", "Status", "Role", "High risk", "Managed by", "Since", "Last active", "Last change"].map((t) => h("th", { scope: "col" }, t)))),
-            h(
-              "tbody",
-              {},
-              people.map((p) =>
-                h(
-                  "tr",
-                  { dataset: { email: p.email, unmanaged: String(p.unmanaged) } },
-                  cell("Person", [h("span", { class: "email" }, visible(p.email))]),
-                  cell("Status", [p.status]),
-                  cell("Role", [visible(p.role)]),
-                  cell("High risk", [permissionList(p.highRisk)]),
-                  cell("Managed by", [managerText(p)]),
-                  cell("Since", [time(p.since, { now })]),
-                  cell("Last active", p.status === "active" ? lastActive(p, now) : [h("span", { class: "muted" }, "—")]),
-                  cell("Last change", [lastChange(p, now)]),
-                ),
-              ),
-            ),
-          ),
+/**
+ * @param {string} id
+ * @param {string} title
+ * @param {...any} content
+ */
+function section(id, title, ...content) {
+  return h("section", { class: "review-section", "aria-labelledby": id }, h("h2", { id }, title), ...content);
+}
+
+/**
+ * sortableSection is a titled table of `rows` whose column headers sort it (again: reverse),
+ * with aria-sort on the sorted column; rows start in the order given.
+ * @param {string} id
+ * @param {string} title
+ * @param {string} lead
+ * @param {any[]} rows
+ * @param {string} empty
+ * @param {Column[]} columns
+ */
+function sortableSection(id, title, lead, rows, empty, columns) {
+  const wrap = h("div");
+  let sort = { index: -1, dir: "asc" };
+  const draw = () => {
+    const column = columns[sort.index];
+    const sorted = column?.sort ? [...rows].sort((a, b) => (sort.dir === "desc" ? -1 : 1) * compare(column.sort(a), column.sort(b)) || compare(a.email, b.email)) : rows;
+    const header = columns.map((c, index) => {
+      const active = sort.index === index;
+      return h(
+        "th",
+        { scope: "col", "aria-sort": active ? (sort.dir === "desc" ? "descending" : "ascending") : "none" },
+        h(
+          "button",
+          {
+            type: "button",
+            class: "sort",
+            dataset: { key: `sort:${id}:${index}` },
+            onclick: () => {
+              sort = { index, dir: active && sort.dir === "asc" ? "desc" : "asc" };
+              draw();
+              /** @type {HTMLElement | null} */ (wrap.querySelector(`[data-key="sort:${id}:${index}"]`))?.focus();
+            },
+          },
+          c.label,
+          h("span", { class: "sort-mark", "aria-hidden": "true" }, active ? (sort.dir === "desc" ? " ▼" : " ▲") : " ↕"),
         ),
-  );
+      );
+    });
+    replace(
+      wrap,
+      scrollRegion(
+        title,
+        h(
+          "table",
+          { class: "data review-table" },
+          h("caption", { class: "visually-hidden" }, title),
+          h("thead", {}, h("tr", {}, header)),
+          h("tbody", {}, sorted.map((row) => h("tr", { dataset: { email: row.email } }, columns.map((c) => cell(c.label, [c.nowrap ? h("span", { class: "nowrap" }, c.cell(row)) : c.cell(row)]))))),
+        ),
+      ),
+    );
+  };
+  if (rows.length > 0) draw();
+  return section(id, title, h("p", { class: "section-lead" }, lead), rows.length === 0 ? h("p", { class: "empty" }, empty) : wrap);
 }
 
-function managerText(p) {
-  if (p.managedBy !== null) return h("code", {}, visible(p.managedBy));
-  return p.unmanaged ? h("strong", {}, "not managed by any file") : h("span", { class: "muted" }, "—");
-}
-
-function lastChange(p, now) {
-  const e = p.lastChange;
-  if (!e) return h("span", { class: "muted" }, "—");
-  return h("span", { class: "last-change" }, `${e.action} by ${visible(e.actor)} (${clientText(e)}), `, time(e.at, { now }));
+/**
+ * @param {unknown} a
+ * @param {unknown} b
+ */
+function compare(a, b) {
+  return typeof a === "number" && typeof b === "number" ? a - b : String(a).localeCompare(String(b));
 }

@@ -1,3 +1,4 @@
+// @ts-check
 // The signed-in session: the API token and the workspace, kept in sessionStorage only
 // (gone when the tab closes; no cookie, so no request is ever authenticated implicitly).
 
@@ -14,7 +15,10 @@ export function loadSession() {
   return null;
 }
 
-/** saveSession keeps the token and workspace for this tab. */
+/**
+ * saveSession keeps the token and workspace for this tab.
+ * @param {{ token: string, workspace: string }} session
+ */
 export function saveSession(session) {
   sessionStorage.setItem(KEY, JSON.stringify({ token: session.token, workspace: session.workspace }));
 }

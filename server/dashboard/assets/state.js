@@ -1,3 +1,4 @@
+// @ts-check
 // Page state in the URL: filters, sort order and selection live in the hash's query
 // (`#/invitations?view=attention&sort=expires`), so a reload, a shared link or the back
 // button shows the same view. Writing never adds a history entry nor re-renders.
@@ -7,7 +8,10 @@ export function readQuery() {
   return new URLSearchParams(location.hash.split("?")[1] ?? "");
 }
 
-/** writeQuery replaces the page's query with `values` (empty values are left out), keeping the page. */
+/**
+ * writeQuery replaces the page's query with `values` (empty values are left out), keeping the page.
+ * @param {Record<string, unknown>} values
+ */
 export function writeQuery(values) {
   const path = location.hash.split("?")[0] || "#/members";
   const params = new URLSearchParams();
@@ -19,7 +23,11 @@ export function writeQuery(values) {
   history.replaceState(null, "", `${location.pathname}${location.search}${path}${query ? `?${query}` : ""}`);
 }
 
-/** pageLink is the href of `page` with `values` as its query. */
+/**
+ * pageLink is the href of `page` with `values` as its query.
+ * @param {string} page
+ * @param {Record<string, string>} values
+ */
 export function pageLink(page, values = {}) {
   const params = new URLSearchParams(Object.entries(values).filter(([, v]) => v));
   const query = params.toString();
