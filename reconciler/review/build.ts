@@ -49,7 +49,7 @@ export function buildReview(input: ReviewInput): Review {
     ...(input.inactiveAfterDays !== undefined ? { inactiveAfterDays: input.inactiveAfterDays } : {}),
   });
   if (desired !== null && (desired.policies ?? []).length > 0) review.policies = judgeLivePolicies(live, desired, now);
-  const lookAlikes = lookAlikesOf(people);
+  const lookAlikes = lookAlikesOf(review.people);
   if (lookAlikes.length > 0) review.lookAlikes = lookAlikes;
   return review;
 }

@@ -113,10 +113,12 @@ export function cell(label, content, props = {}) {
  * guarded wraps an action's click handler so that it runs once at a time: while a run is in
  * flight the button reads as disabled (aria-disabled, so focus stays on it) and further
  * clicks are ignored, so a double click sends one request.
+ * @param {(event: Event) => unknown} action
+ * @returns {(event: Event) => Promise<void>}
  */
 export function guarded(action) {
   let running = false;
-  return async (event) => {
+  return async (/** @type {Event} */ event) => {
     if (running) return;
     running = true;
     const el = event?.currentTarget instanceof Element ? event.currentTarget : null;
@@ -134,6 +136,7 @@ export function guarded(action) {
  * emailText shows an e-mail as people read it: an internationalised domain in Unicode
  * (`ann@bücher.de`) with the stored punycode form in a tooltip, and every invisible
  * character escaped (visibleIdentity) in both.
+ * @param {string} email
  */
 export function emailText(email) {
   const shown = visibleIdentity(unicodeEmail(email));

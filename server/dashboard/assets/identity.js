@@ -20,11 +20,16 @@ export function visibleIdentity(value) {
 
 // The scripts the invite form tells apart (Script property): a small in-browser take on UTS #39's
 // mixed-script detection (schema/confusables.ts has the whole one; a test keeps them agreeing).
-const SCRIPTS = ["Latin", "Greek", "Cyrillic", "Armenian", "Georgian", "Cherokee", "Hebrew", "Arabic", "Devanagari", "Thai", "Han", "Hiragana", "Katakana", "Hangul", "Bopomofo"].map((s) => [s, new RegExp(`\\p{Script=${s}}`, "u")]);
+/** @type {[string, RegExp][]} */
+const SCRIPTS = ["Latin", "Greek", "Cyrillic", "Armenian", "Georgian", "Cherokee", "Hebrew", "Arabic", "Devanagari", "Thai", "Han", "Hiragana", "Katakana", "Hangul", "Bopomofo"].map((s) => /** @type {[string, RegExp]} */ ([s, new RegExp(`\\p{Script=${s}}`, "u")]));
 // The mixes UTS #39 calls highly restrictive: Latin with Japanese, Chinese or Korean.
 const HIGHLY_RESTRICTIVE = [["Latin", "Han", "Hiragana", "Katakana"], ["Latin", "Han", "Bopomofo"], ["Latin", "Han", "Hangul"]];
 
-/** mixedScriptLocalPart is the scripts the part of `email` before "@" mixes (sorted), or null when it keeps to one (or a highly restrictive mix). */
+/**
+ * mixedScriptLocalPart is the scripts the part of `email` before "@" mixes (sorted), or null when it keeps to one (or a highly restrictive mix).
+ * @param {unknown} email
+ * @returns {string[] | null}
+ */
 export function mixedScriptLocalPart(email) {
   const text = String(email ?? "");
   const at = text.lastIndexOf("@");
@@ -41,6 +46,11 @@ const T_MIN = 1;
 const T_MAX = 26;
 const MAX_INT = 0x7fffffff;
 
+/**
+ * @param {number} delta
+ * @param {number} points
+ * @param {boolean} first
+ */
 function adapt(delta, points, first) {
   let d = first ? Math.floor(delta / 700) : delta >> 1;
   d += Math.floor(d / points);
@@ -52,6 +62,7 @@ function adapt(delta, points, first) {
   return k + Math.floor(((BASE - T_MIN + 1) * d) / (d + 38));
 }
 
+/** @param {number} cp */
 function digitOf(cp) {
   if (cp >= 0x30 && cp <= 0x39) return cp - 22; // 0-9 are 26-35
   if (cp >= 0x41 && cp <= 0x5a) return cp - 0x41;
@@ -59,8 +70,13 @@ function digitOf(cp) {
   return BASE;
 }
 
-/** decodePunycode decodes one punycode string (a label without its `xn--`), RFC 3492; null when it is not valid punycode. */
+/**
+ * decodePunycode decodes one punycode string (a label without its `xn--`), RFC 3492; null when it is not valid punycode.
+ * @param {string} input
+ * @returns {string | null}
+ */
 export function decodePunycode(input) {
+  /** @type {number[]} */
   const out = [];
   const basic = Math.max(input.lastIndexOf("-"), 0);
   for (let j = 0; j < basic; j += 1) {
@@ -94,11 +110,16 @@ export function decodePunycode(input) {
   return String.fromCodePoint(...out);
 }
 
-/** unicodeEmail is `email` with each `xn--` label of its domain in Unicode (`ann@bücher.de`); anything else passes through. */
+/**
+ * unicodeEmail is `email` with each `xn--` label of its domain in Unicode (`ann@bücher.de`); anything else passes through.
+ * @template T
+ * @param {T} email
+ * @returns {T}
+ */
 export function unicodeEmail(email) {
   if (typeof email !== "string") return email;
   const at = email.lastIndexOf("@");
   if (at < 0 || !/(^|\.)xn--/i.test(email.slice(at + 1))) return email;
   const labels = email.slice(at + 1).split(".").map((label) => (/^xn--/i.test(label) ? decodePunycode(label.slice(4).toLowerCase()) ?? label : label));
-  return `${email.slice(0, at + 1)}${labels.join(".")}`;
+  return /** @type {T} */ (/** @type {unknown} */ (`${email.slice(0, at + 1)}${labels.join(".")}`));
 }
