@@ -18,7 +18,7 @@ export function encodeCursor(seq: number): string {
 export function decodeCursor(cursor: string | undefined, initial: number): number {
   if (cursor === undefined) return initial;
   const match = /^s:(\d{1,15})$/.exec(Buffer.from(cursor, "base64url").toString("utf8"));
-  if (!match || encodeCursor(Number(match[1])) !== cursor) throw invalid("cursor", "not a cursor this server issued");
+  if (!match || encodeCursor(Number(match[1])) !== cursor) throw invalid("cursor", "not a cursor this server issued", "bad_cursor");
   return Number(match[1]);
 }
 

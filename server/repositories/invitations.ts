@@ -1,6 +1,7 @@
 import type { Invitation, InvitationStatus } from "../../schema/api.js";
 import type { Db } from "../db/open.js";
 import { iso, parseList, type InvitationRow } from "./rows.js";
+import { peopleFilterSql, type PeopleFilter } from "../people-filter.js";
 
 /** NewInvitation is what inserting an invitation needs; `seq` and `version` are assigned. */
 export interface NewInvitation {
@@ -76,7 +77,7 @@ export function invitationRepository(db: Db) {
     openByEmail: (workspaceId: number, email: string, now: number) => openByEmail.get(workspaceId, email, now),
     /** openEmails lists the e-mails of pending (unexpired) invitations (the look-alike check of a new one). */
     openEmails: (workspaceId: number, now: number) => openEmails.all(workspaceId, now).map((r) => r.email),
-    /** page lists invitations after `afterSeq` whose status at `now` is one of `statuses`. */
+    /** page lists invitations after `afterSeq` whose status at `now` is one of `statuses`, narrowed by a manager and a people filter. */
     page(
       workspaceId: number,
       afterSeq: number,
@@ -84,19 +85,21 @@ export function invitationRepository(db: Db) {
       statuses: readonly InvitationStatus[],
       now: number,
       managed?: { managedBy: string | null },
+      people: PeopleFilter = {},
     ) {
-      const key = [...statuses].sort().join(",") + (managed === undefined ? "" : ";managed");
+      const search = peopleFilterSql(people);
+      const key = [...statuses].sort().join(",") + (managed === undefined ? "" : ";managed") + `;${search.key}`;
       let stmt = pages.get(key);
       if (!stmt) {
         const filter = statuses.length === 0 ? "" : `AND (${statuses.map((s) => STATUS_SQL[s]).join(" OR ")})`;
         const managedFilter = managed === undefined ? "" : "AND managed_by IS @managedBy";
         stmt = db.prepare<Record<string, number | string | null>, InvitationRow>(
-          `SELECT * FROM invitations WHERE workspace_id = @ws AND seq > @after ${filter} ${managedFilter} ORDER BY seq LIMIT @limit`,
+          `SELECT * FROM invitations WHERE workspace_id = @ws AND seq > @after ${filter} ${managedFilter} ${search.sql} ORDER BY seq LIMIT @limit`,
         );
         pages.set(key, stmt);
       }
       // better-sqlite3 rejects named parameters the statement does not use.
-      const params: Record<string, number | string | null> = { ws: workspaceId, after: afterSeq, limit };
+      const params: Record<string, number | string | null> = { ...search.params, ws: workspaceId, after: afterSeq, limit };
       if (statuses.some((s) => s === "pending" || s === "expired")) params.now = now;
       if (managed !== undefined) params.managedBy = managed.managedBy;
       return stmt.all(params);

@@ -2,6 +2,7 @@ import type { ActivityVia, Member } from "../../schema/api.js";
 import { effectivePermissions, type RoleLookup } from "../access.js";
 import type { Db } from "../db/open.js";
 import { iso, parseList, type MemberRow } from "./rows.js";
+import { peopleFilterSql, type PeopleFilter } from "../people-filter.js";
 
 /** NewMember is what inserting a member needs; `seq` and `version` are assigned. */
 export interface NewMember {
@@ -16,16 +17,17 @@ export interface NewMember {
   managedBy?: string | null;
 }
 
+/** MemberSearch narrows a members page: a people filter, a manager, stored activity before a time. */
+export interface MemberSearch {
+  filter: PeopleFilter;
+  managed?: { managedBy: string | null };
+  inactiveBefore?: number;
+}
+
 /** memberRepository reads and writes the members table; lists are ordered by `seq` (join order). */
 export function memberRepository(db: Db) {
   const byId = db.prepare<[number, string], MemberRow>("SELECT * FROM members WHERE workspace_id = ? AND id = ?");
   const byEmail = db.prepare<[number, string], MemberRow>("SELECT * FROM members WHERE workspace_id = ? AND email = ?");
-  const page = db.prepare<[number, number, number], MemberRow>(
-    "SELECT * FROM members WHERE workspace_id = ? AND seq > ? ORDER BY seq LIMIT ?",
-  );
-  const managedPage = db.prepare<[number, number, string | null, number], MemberRow>(
-    "SELECT * FROM members WHERE workspace_id = ? AND seq > ? AND managed_by IS ? ORDER BY seq LIMIT ?",
-  );
   const setManager = db.prepare<[string | null, string]>("UPDATE members SET managed_by = ? WHERE id = ?");
   const insert = db.prepare(
     `INSERT INTO members (id, workspace_id, email, role, permissions, joined_at, invited_by, version, managed_by)
@@ -34,28 +36,41 @@ export function memberRepository(db: Db) {
   const update = db.prepare<[string, string, string]>(
     "UPDATE members SET role = ?, permissions = ?, version = version + 1 WHERE id = ?",
   );
-  const inactivePage = db.prepare<[number, number, number, number], MemberRow>(
-    "SELECT * FROM members WHERE workspace_id = ? AND seq > ? AND coalesce(last_active_at, joined_at) < ? ORDER BY seq LIMIT ?",
-  );
   const remove = db.prepare<[string]>("DELETE FROM members WHERE id = ?");
   const countRole = db.prepare<[number, string], { n: number }>(
     "SELECT count(*) AS n FROM members WHERE workspace_id = ? AND role = ?",
   );
   const withRole = db.prepare<[number, string], MemberRow>("SELECT * FROM members WHERE workspace_id = ? AND role = ? ORDER BY seq");
   const emails = db.prepare<[number], { email: string }>("SELECT email FROM members WHERE workspace_id = ?");
+  const searches = new Map<string, ReturnType<typeof db.prepare<Record<string, string | number | null>, MemberRow>>>();
   return {
+    /**
+     * search returns up to `limit` members after the one with `afterSeq`, in join order, narrowed by a people filter (server/people-filter.ts), a manager
+     * (`managedBy`, null: unmanaged) and stored activity (or, never active, joining) before `inactiveBefore` (unflushed activity is the caller's to merge).
+     */
+    search(workspaceId: number, afterSeq: number, limit: number, narrow: MemberSearch) {
+      const filter = peopleFilterSql(narrow.filter);
+      const key = `${filter.key};${narrow.managed === undefined ? "" : "m"};${narrow.inactiveBefore === undefined ? "" : "i"}`;
+      let stmt = searches.get(key);
+      if (!stmt) {
+        stmt = db.prepare<Record<string, string | number | null>, MemberRow>(
+          `SELECT * FROM members WHERE workspace_id = @ws AND seq > @after ${filter.sql}
+             ${narrow.managed === undefined ? "" : "AND managed_by IS @managedBy"}
+             ${narrow.inactiveBefore === undefined ? "" : "AND coalesce(last_active_at, joined_at) < @cutoff"}
+           ORDER BY seq LIMIT @limit`,
+        );
+        searches.set(key, stmt);
+      }
+      const params: Record<string, string | number | null> = { ...filter.params, ws: workspaceId, after: afterSeq, limit };
+      if (narrow.managed !== undefined) params.managedBy = narrow.managed.managedBy;
+      if (narrow.inactiveBefore !== undefined) params.cutoff = narrow.inactiveBefore;
+      return stmt.all(params);
+    },
     byId: (workspaceId: number, id: string) => byId.get(workspaceId, id),
     byEmail: (workspaceId: number, email: string) => byEmail.get(workspaceId, email),
-    /** page returns up to `limit` members after the one with `afterSeq`, in join order. */
-    page: (workspaceId: number, afterSeq: number, limit: number) => page.all(workspaceId, afterSeq, limit),
-    /** pageManagedBy is `page` narrowed to the members whose managedBy is `managedBy` (null: unmanaged). */
-    pageManagedBy: (workspaceId: number, afterSeq: number, managedBy: string | null, limit: number) =>
-      managedPage.all(workspaceId, afterSeq, managedBy, limit),
     insert: (m: NewMember) => void insert.run({ ...m, managedBy: m.managedBy ?? null, permissions: JSON.stringify(m.permissions) }),
     /** setManager sets managedBy without bumping the version (the write that sets it bumps it once). */
     setManager: (id: string, managedBy: string | null) => void setManager.run(managedBy, id),
-    /** inactivePage is page() of the members whose stored activity (or, never active, joining) is before `cutoff`; unflushed activity is the caller's to merge. */
-    inactivePage: (workspaceId: number, afterSeq: number, cutoff: number, limit: number) => inactivePage.all(workspaceId, afterSeq, cutoff, limit),
     update: (id: string, role: string, permissions: string[]) => void update.run(role, JSON.stringify(permissions), id),
     /** remove deletes a member; its API tokens go with it (foreign key cascade). */
     remove: (id: string) => void remove.run(id),

@@ -14,6 +14,7 @@ import { assignmentPatchBody, emptyBody, invitationCreateBody, invitationsQuery,
 import { hashSecret, INVITATION_TOKEN_PREFIX, newId, newSecret } from "../secrets.js";
 import { managedAfter, managerClaim, parseManagedByFilter } from "../manager.js";
 import { callerOf, guard } from "./guard.js";
+import { parsePeopleFilter, type PeopleQuery } from "../people-filter.js";
 import { ADMIN_PERMISSION } from "../../schema/catalog.js";
 
 type IdParams = { ws: string; id: string };
@@ -27,7 +28,7 @@ export function invitationRoutes(app: FastifyInstance, ctx: ServerContext): void
   const { repos } = ctx;
   const manage = guard(ctx, ADMIN_PERMISSION);
 
-  app.get<{ Params: { ws: string }; Querystring: PageQuery & { status?: string; managedBy?: string } }>(
+  app.get<{ Params: { ws: string }; Querystring: PageQuery & PeopleQuery & { status?: string; managedBy?: string } }>(
     "/v1/workspaces/:ws/invitations",
     { onRequest: guard(ctx), schema: { params: wsParams, querystring: invitationsQuery } },
     async (request) => {
@@ -36,7 +37,8 @@ export function invitationRoutes(app: FastifyInstance, ctx: ServerContext): void
       const statuses = parseStatuses(status);
       const now = ctx.now();
       const managed = parseManagedByFilter(request.query.managedBy);
-      const rows = repos.invitations.page(caller.workspace.id, decodeCursor(cursor, 0), limit + 1, statuses, now, managed);
+      const people = parsePeopleFilter(request.query, caller.roles);
+      const rows = repos.invitations.page(caller.workspace.id, decodeCursor(cursor, 0), limit + 1, statuses, now, managed, people);
       const page = slicePage(rows, limit);
       return { items: page.rows.map((r) => toInvitation(r, now)), nextCursor: page.nextCursor };
     },
@@ -57,7 +59,7 @@ export function invitationRoutes(app: FastifyInstance, ctx: ServerContext): void
     async (request, reply) => {
       return runAuthorizedChange(ctx, request, reply, ADMIN_PERMISSION, (caller) => {
         const parsed = parseEmail(request.body.email);
-        if (!parsed.ok) throw invalid("email", `"${escapeInvisible(request.body.email)}" is not an email address: it ${parsed.reason}`);
+        if (!parsed.ok) throw invalid("email", `"${escapeInvisible(request.body.email)}" is not an email address: it ${parsed.reason}`, "not_email");
         const email = parsed.value;
         checkAssignableRole(request.body.role, caller.roles);
         const grants = checkGrants(request.body.permissions ?? []);
@@ -216,7 +218,7 @@ function checkInvitable(ctx: ServerContext, caller: Caller, email: string): void
   }
   const other = lookAlikeOf(email, [...ctx.repos.members.emails(caller.workspace.id), ...ctx.repos.invitations.openEmails(caller.workspace.id, now)]);
   if (other !== null) {
-    throw new HttpError(400, "validation_failed", `email: ${escapeInvisible(email)} reads the same as ${escapeInvisible(other)}, already in this workspace: a look-alike address is refused`, { field: "email", lookAlike: other });
+    throw new HttpError(400, "validation_failed", `email: ${escapeInvisible(email)} reads the same as ${escapeInvisible(other)}, already in this workspace: a look-alike address is refused`, { field: "email", reason: "look_alike", lookAlike: other });
   }
 }
 
@@ -228,7 +230,7 @@ function parseStatuses(value: string | undefined): InvitationStatus[] {
   if (value === undefined || value === "") return [];
   return value.split(",").map((s) => {
     if (!(INVITATION_STATUSES as readonly string[]).includes(s)) {
-      throw invalid("status", `unknown status "${s}": use ${INVITATION_STATUSES.join(", ")} (comma-separated)`);
+      throw invalid("status", `unknown status "${s}": use ${INVITATION_STATUSES.join(", ")} (comma-separated)`, "bad_status", { value: s });
     }
     return s as InvitationStatus;
   });

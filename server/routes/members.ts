@@ -11,6 +11,7 @@ import { parseList } from "../repositories/rows.js";
 import { managedAfter, managerClaim, parseManagedByFilter } from "../manager.js";
 import { memberPatchBody, memberRemoveBody, membersQuery, wsIdParams, wsParams, type MembersQuery } from "../schemas.js";
 import { inactiveCutoff } from "../activity.js";
+import { parsePeopleFilter } from "../people-filter.js";
 import { callerOf, guard } from "./guard.js";
 import { ADMIN_PERMISSION } from "../../schema/catalog.js";
 
@@ -27,18 +28,17 @@ export function memberRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const caller = callerOf(request);
       const { limit, cursor, inactiveFor } = request.query;
       const managed = parseManagedByFilter(request.query.managedBy);
+      const filter = parsePeopleFilter(request.query, caller.roles);
       const after = decodeCursor(cursor, 0);
       if (inactiveFor === undefined) {
-        const rows = managed === undefined
-          ? repos.members.page(caller.workspace.id, after, limit + 1)
-          : repos.members.pageManagedBy(caller.workspace.id, after, managed.managedBy, limit + 1);
-        const page = slicePage(rows, limit);
+        const page = slicePage(repos.members.search(caller.workspace.id, after, limit + 1, { filter, ...(managed ? { managed } : {}) }), limit);
         return { items: page.rows.map((r) => ctx.activity.overlay(toMember(r, caller.roles))), nextCursor: page.nextCursor };
       }
-      // Stored activity filters in SQL; a member active since, but not yet flushed, is dropped here (a page may then be short), as is one of another manager.
+      // Stored activity filters in SQL; a member active since, but not yet flushed, is dropped here (a page may then be short).
       const cutoff = inactiveCutoff(inactiveFor, ctx.now());
-      const page = slicePage(repos.members.inactivePage(caller.workspace.id, after, cutoff, limit + 1), limit);
-      const rows = page.rows.filter((r) => !ctx.activity.activeSince(r.id, cutoff) && (managed === undefined || r.managed_by === managed.managedBy));
+      const search = { filter, inactiveBefore: cutoff, ...(managed ? { managed } : {}) };
+      const page = slicePage(repos.members.search(caller.workspace.id, after, limit + 1, search), limit);
+      const rows = page.rows.filter((r) => !ctx.activity.activeSince(r.id, cutoff));
       return { items: rows.map((r) => toMember(r, caller.roles)), nextCursor: page.nextCursor };
     },
   );

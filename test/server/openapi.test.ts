@@ -136,4 +136,11 @@ describe("schema/openapi.yaml", () => {
     const codes = [...block.matchAll(/\| "([a-z_]+)"/g)].map((m) => m[1]).sort();
     expect([...document().components.schemas.ErrorCode.enum].sort()).toEqual(codes);
   });
+
+  it("documents every ValidationReason of schema/api.ts", () => {
+    const source = readFileSync(new URL("../../schema/api.ts", import.meta.url), "utf8");
+    const block = source.slice(source.indexOf("export type ValidationReason"));
+    const reasons = [...block.slice(0, block.indexOf(";")).matchAll(/\| "([a-z_]+)"/g)].map((m) => m[1]).sort();
+    expect([...document().components.schemas.ValidationReason.enum].sort()).toEqual(reasons);
+  });
 });
