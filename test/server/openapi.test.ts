@@ -122,6 +122,7 @@ describe("schema/openapi.yaml", () => {
     await run("DELETE", wsPath(`/members/${member.body.id}`));
     await run("GET", wsPath(`/members/${member.body.id}`));
     await run("GET", wsPath("/audit?limit=5"));
+    await run("GET", wsPath("/events"), { token: null }); // the open stream itself: test/server/events.test.ts
     await run("GET", wsPath("/audit"), { token: null });
     await run("GET", wsPath("/audit"), { token: "ak_nope" });
     await run("GET", "/v1/workspaces/elsewhere/members");
