@@ -60,8 +60,40 @@ export function createApi({ token, workspace }, onUnauthorized = () => {}) {
     return items;
   }
 
+  /**
+   * watchRevisions reads the workspace's event stream (GET …/events), calling
+   * `onRevision(n)` for each revision; it resolves when the stream ends and rejects when
+   * it cannot open or breaks. It uses fetch, not EventSource: EventSource cannot send the
+   * bearer header, and the token must never travel in a URL (URLs end up in logs).
+   */
+  async function watchRevisions(onRevision, onOpen, signal) {
+    const headers = { authorization: `Bearer ${token}`, accept: "text/event-stream", "x-antryk-client": "dashboard" };
+    const res = await fetch(new URL(`${wsPath}/events`, location.origin), { headers, signal, credentials: "omit", cache: "no-store" });
+    if (!res.ok) {
+      const e = (await res.json().catch(() => null))?.error;
+      const failure = new ApiFailure(res.status, e?.code ?? "unknown", e?.message ?? `HTTP ${res.status}`, e?.details);
+      if (res.status === 401) onUnauthorized(failure);
+      throw failure;
+    }
+    onOpen();
+    const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = "";
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      buffer += value;
+      let end;
+      while ((end = buffer.indexOf("\n\n")) >= 0) {
+        const data = buffer.slice(0, end).split("\n").find((line) => line.startsWith("data: "));
+        buffer = buffer.slice(end + 2);
+        if (data) onRevision(JSON.parse(data.slice(6)).revision);
+      }
+    }
+  }
+
   return {
     workspace,
+    watchRevisions,
     me: () => request("GET", `${wsPath}/me`),
     getWorkspace: () => request("GET", wsPath),
     members: () => listAll(`${wsPath}/members`),
