@@ -157,24 +157,34 @@ export function describeFailure(err, subject) {
   }
 }
 
-/** fieldSentence turns a validation failure into a sentence about the field it names. */
+/**
+ * fieldSentence turns a validation failure into a sentence about the field it names,
+ * deciding on `details.field` and `details.reason` (docs/api.md, "Errors"), never on the
+ * message text; `details.value` names the role or permission at fault.
+ */
 export function fieldSentence(err) {
   const field = String(err.details?.field ?? "").replace(/^\//, "");
-  const message = err.message ?? "";
-  if (field.startsWith("email")) return "Enter a valid e-mail address, such as name@example.com.";
+  const reason = err.details?.reason;
+  const value = err.details?.value;
+  if (field.startsWith("email")) {
+    return reason === "look_alike" && err.details.lookAlike
+      ? `This address reads the same as ${err.details.lookAlike}, already in this workspace. Check the spelling.`
+      : "Enter a valid e-mail address, such as name@example.com.";
+  }
   if (field === "name") {
-    return /built-in/.test(message)
+    return reason === "built_in_role"
       ? "That name belongs to a built-in role. Choose another name."
       : "A role name uses lower-case letters, digits and dashes (2 to 63 characters) and starts with a letter.";
   }
   if (field.startsWith("permissions")) {
-    const id = message.match(/"([^"]+)"/)?.[1];
-    if (/owner-only/.test(message)) return `${id ?? "That permission"} belongs to the owner alone and cannot be given to anyone else.`;
-    return `${id ?? "A permission"} is not a permission this workspace knows. Reload the page to get the current list.`;
+    if (reason === "owner_only") return `${value ?? "That permission"} belongs to the owner alone and cannot be given to anyone else.`;
+    if (reason === "unknown_permission") return `${value ?? "A permission"} is not a permission this workspace knows. Reload the page to get the current list.`;
+    if (reason === "too_long") return "Too many permissions: a role or person can be given at most 100.";
+    return `${plain(err.message)}.`;
   }
-  if (field.startsWith("role")) return /owner/.test(message) ? "The owner role cannot be given to anyone." : "That role no longer exists. Reload the page and pick another role.";
-  if (field.startsWith("description")) return "The description is too long: keep it under 1,000 characters.";
-  return `${plain(message)}.`;
+  if (field.startsWith("role")) return reason === "owner_role" ? "The owner role cannot be given to anyone." : "That role no longer exists. Reload the page and pick another role.";
+  if (field.startsWith("description")) return reason === "too_long" ? "The description is too long: keep it under 1,000 characters." : `${plain(err.message)}.`;
+  return `${plain(err.message)}.`;
 }
 
 function plain(message) {
