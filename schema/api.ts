@@ -212,6 +212,8 @@ export const AUDIT_CLIENTS: readonly AuditClient[] = ["antryk-access", "dashboar
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
+  /** total is how many items the whole query matches over all pages (members and invitations lists only). */
+  total?: number;
 }
 
 /** OutboxMessage is an invitation e-mail as the dev outbox records it (local use only). */

@@ -33,6 +33,24 @@ const STATUS_SQL: Record<InvitationStatus, string> = {
   revoked: "state = 'revoked'",
 };
 
+/** listSql renders a list query's narrowing as a WHERE fragment (after the workspace) and its named parameters (better-sqlite3 refuses unused ones). */
+function listSql(
+  statuses: readonly InvitationStatus[],
+  now: number,
+  managed: { managedBy: string | null } | undefined,
+  people: PeopleFilter,
+): { sql: string; params: Record<string, number | string | null> } {
+  const search = peopleFilterSql(people);
+  const params: Record<string, number | string | null> = { ...search.params };
+  let sql = statuses.length === 0 ? "" : `AND (${statuses.map((s) => STATUS_SQL[s]).join(" OR ")})`;
+  if (statuses.some((s) => s === "pending" || s === "expired")) params.now = now;
+  if (managed !== undefined) {
+    sql += " AND managed_by IS @managedBy";
+    params.managedBy = managed.managedBy;
+  }
+  return { sql: `${sql} ${search.sql}`, params };
+}
+
 /** invitationRepository reads and writes invitations and their (hashed) tokens; lists are in creation order. */
 export function invitationRepository(db: Db) {
   const byId = db.prepare<[number, string], InvitationRow>("SELECT * FROM invitations WHERE workspace_id = ? AND id = ?");
@@ -69,7 +87,13 @@ export function invitationRepository(db: Db) {
   const openBySponsor = db.prepare<[number, string], InvitationRow>(
     "SELECT * FROM invitations WHERE workspace_id = ? AND sponsor = ? AND state = 'pending' ORDER BY seq",
   );
-  const pages = new Map<string, ReturnType<typeof db.prepare<Record<string, number | string | null>, InvitationRow>>>();
+  const statements = new Map<string, ReturnType<typeof db.prepare>>();
+  // one prepared statement per shape of list query (which statuses and filters), made on first use
+  const statement = (sql: string) => {
+    let stmt = statements.get(sql);
+    if (!stmt) statements.set(sql, (stmt = db.prepare(sql)));
+    return stmt;
+  };
 
   return {
     byId: (workspaceId: number, id: string) => byId.get(workspaceId, id),
@@ -86,23 +110,19 @@ export function invitationRepository(db: Db) {
       now: number,
       managed?: { managedBy: string | null },
       people: PeopleFilter = {},
-    ) {
-      const search = peopleFilterSql(people);
-      const key = [...statuses].sort().join(",") + (managed === undefined ? "" : ";managed") + `;${search.key}`;
-      let stmt = pages.get(key);
-      if (!stmt) {
-        const filter = statuses.length === 0 ? "" : `AND (${statuses.map((s) => STATUS_SQL[s]).join(" OR ")})`;
-        const managedFilter = managed === undefined ? "" : "AND managed_by IS @managedBy";
-        stmt = db.prepare<Record<string, number | string | null>, InvitationRow>(
-          `SELECT * FROM invitations WHERE workspace_id = @ws AND seq > @after ${filter} ${managedFilter} ${search.sql} ORDER BY seq LIMIT @limit`,
-        );
-        pages.set(key, stmt);
-      }
-      // better-sqlite3 rejects named parameters the statement does not use.
-      const params: Record<string, number | string | null> = { ...search.params, ws: workspaceId, after: afterSeq, limit };
-      if (statuses.some((s) => s === "pending" || s === "expired")) params.now = now;
-      if (managed !== undefined) params.managedBy = managed.managedBy;
-      return stmt.all(params);
+    ): InvitationRow[] {
+      const { sql, params } = listSql(statuses, now, managed, people);
+      return statement(`SELECT * FROM invitations WHERE workspace_id = @ws AND seq > @after ${sql} ORDER BY seq LIMIT @limit`).all({
+        ...params,
+        ws: workspaceId,
+        after: afterSeq,
+        limit,
+      }) as InvitationRow[];
+    },
+    /** count is how many invitations `page` finds over all pages. */
+    count(workspaceId: number, statuses: readonly InvitationStatus[], now: number, managed?: { managedBy: string | null }, people: PeopleFilter = {}): number {
+      const { sql, params } = listSql(statuses, now, managed, people);
+      return (statement(`SELECT count(*) AS n FROM invitations WHERE workspace_id = @ws ${sql}`).get({ ...params, ws: workspaceId }) as { n: number }).n;
     },
     insert: (i: NewInvitation) => void insert.run({ ...i, managedBy: i.managedBy ?? null, permissions: JSON.stringify(i.permissions) }),
     /** setManager sets managedBy without bumping the version (the write that sets it bumps it once). */

@@ -24,6 +24,22 @@ export interface MemberSearch {
   inactiveBefore?: number;
 }
 
+/** searchSql renders a MemberSearch as a WHERE fragment (after the workspace) and its named parameters. */
+function searchSql(narrow: MemberSearch): { sql: string; params: Record<string, string | number | null> } {
+  const filter = peopleFilterSql(narrow.filter);
+  const params: Record<string, string | number | null> = { ...filter.params };
+  let sql = filter.sql;
+  if (narrow.managed !== undefined) {
+    sql += " AND managed_by IS @managedBy";
+    params.managedBy = narrow.managed.managedBy;
+  }
+  if (narrow.inactiveBefore !== undefined) {
+    sql += " AND coalesce(last_active_at, joined_at) < @cutoff";
+    params.cutoff = narrow.inactiveBefore;
+  }
+  return { sql, params };
+}
+
 /** memberRepository reads and writes the members table; lists are ordered by `seq` (join order). */
 export function memberRepository(db: Db) {
   const byId = db.prepare<[number, string], MemberRow>("SELECT * FROM members WHERE workspace_id = ? AND id = ?");
@@ -42,29 +58,26 @@ export function memberRepository(db: Db) {
   );
   const withRole = db.prepare<[number, string], MemberRow>("SELECT * FROM members WHERE workspace_id = ? AND role = ? ORDER BY seq");
   const emails = db.prepare<[number], { email: string }>("SELECT email FROM members WHERE workspace_id = ?");
-  const searches = new Map<string, ReturnType<typeof db.prepare<Record<string, string | number | null>, MemberRow>>>();
+  const statements = new Map<string, ReturnType<typeof db.prepare>>();
+  // one prepared statement per shape of search (which filters are present), made on first use
+  const statement = (sql: string) => {
+    let stmt = statements.get(sql);
+    if (!stmt) statements.set(sql, (stmt = db.prepare(sql)));
+    return stmt;
+  };
   return {
     /**
      * search returns up to `limit` members after the one with `afterSeq`, in join order, narrowed by a people filter (server/people-filter.ts), a manager
      * (`managedBy`, null: unmanaged) and stored activity (or, never active, joining) before `inactiveBefore` (unflushed activity is the caller's to merge).
      */
-    search(workspaceId: number, afterSeq: number, limit: number, narrow: MemberSearch) {
-      const filter = peopleFilterSql(narrow.filter);
-      const key = `${filter.key};${narrow.managed === undefined ? "" : "m"};${narrow.inactiveBefore === undefined ? "" : "i"}`;
-      let stmt = searches.get(key);
-      if (!stmt) {
-        stmt = db.prepare<Record<string, string | number | null>, MemberRow>(
-          `SELECT * FROM members WHERE workspace_id = @ws AND seq > @after ${filter.sql}
-             ${narrow.managed === undefined ? "" : "AND managed_by IS @managedBy"}
-             ${narrow.inactiveBefore === undefined ? "" : "AND coalesce(last_active_at, joined_at) < @cutoff"}
-           ORDER BY seq LIMIT @limit`,
-        );
-        searches.set(key, stmt);
-      }
-      const params: Record<string, string | number | null> = { ...filter.params, ws: workspaceId, after: afterSeq, limit };
-      if (narrow.managed !== undefined) params.managedBy = narrow.managed.managedBy;
-      if (narrow.inactiveBefore !== undefined) params.cutoff = narrow.inactiveBefore;
-      return stmt.all(params);
+    search(workspaceId: number, afterSeq: number, limit: number, narrow: MemberSearch): MemberRow[] {
+      const { sql, params } = searchSql(narrow);
+      return statement(`SELECT * FROM members WHERE workspace_id = @ws AND seq > @after ${sql} ORDER BY seq LIMIT @limit`).all({ ...params, ws: workspaceId, after: afterSeq, limit }) as MemberRow[];
+    },
+    /** count is how many members `search` finds over all pages. */
+    count(workspaceId: number, narrow: MemberSearch): number {
+      const { sql, params } = searchSql(narrow);
+      return (statement(`SELECT count(*) AS n FROM members WHERE workspace_id = @ws ${sql}`).get({ ...params, ws: workspaceId }) as { n: number }).n;
     },
     byId: (workspaceId: number, id: string) => byId.get(workspaceId, id),
     byEmail: (workspaceId: number, email: string) => byEmail.get(workspaceId, email),

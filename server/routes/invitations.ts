@@ -40,7 +40,8 @@ export function invitationRoutes(app: FastifyInstance, ctx: ServerContext): void
       const people = parsePeopleFilter(request.query, caller.roles);
       const rows = repos.invitations.page(caller.workspace.id, decodeCursor(cursor, 0), limit + 1, statuses, now, managed, people);
       const page = slicePage(rows, limit);
-      return { items: page.rows.map((r) => toInvitation(r, now)), nextCursor: page.nextCursor };
+      const total = repos.invitations.count(caller.workspace.id, statuses, now, managed, people);
+      return { items: page.rows.map((r) => toInvitation(r, now)), nextCursor: page.nextCursor, total };
     },
   );
 

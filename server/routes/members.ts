@@ -31,15 +31,17 @@ export function memberRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const filter = parsePeopleFilter(request.query, caller.roles);
       const after = decodeCursor(cursor, 0);
       if (inactiveFor === undefined) {
-        const page = slicePage(repos.members.search(caller.workspace.id, after, limit + 1, { filter, ...(managed ? { managed } : {}) }), limit);
-        return { items: page.rows.map((r) => ctx.activity.overlay(toMember(r, caller.roles))), nextCursor: page.nextCursor };
+        const search = { filter, ...(managed ? { managed } : {}) };
+        const page = slicePage(repos.members.search(caller.workspace.id, after, limit + 1, search), limit);
+        const total = repos.members.count(caller.workspace.id, search);
+        return { items: page.rows.map((r) => ctx.activity.overlay(toMember(r, caller.roles))), nextCursor: page.nextCursor, total };
       }
       // Stored activity filters in SQL; a member active since, but not yet flushed, is dropped here (a page may then be short).
       const cutoff = inactiveCutoff(inactiveFor, ctx.now());
       const search = { filter, inactiveBefore: cutoff, ...(managed ? { managed } : {}) };
       const page = slicePage(repos.members.search(caller.workspace.id, after, limit + 1, search), limit);
       const rows = page.rows.filter((r) => !ctx.activity.activeSince(r.id, cutoff));
-      return { items: rows.map((r) => toMember(r, caller.roles)), nextCursor: page.nextCursor };
+      return { items: rows.map((r) => toMember(r, caller.roles)), nextCursor: page.nextCursor, total: repos.members.count(caller.workspace.id, search) };
     },
   );
 

@@ -55,6 +55,7 @@ describe("searching members", () => {
     do {
       const answer = await ws.call("GET", wsPath(`/members?q=acme&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`));
       expect(answer.body.items.length).toBeLessThanOrEqual(2);
+      expect(answer.body.total).toBe(6); // every match, whichever page
       seen.push(...answer.body.items.map((m: { email: string }) => m.email));
       cursor = answer.body.nextCursor;
     } while (cursor);
@@ -77,6 +78,7 @@ describe("searching invitations and history", () => {
     ["with status", "status=pending&q=sup", ["inv.sup@acme.io"]],
   ])("invitations %s: %s", async (_name, query, expected) => {
     expect(await emails(`/invitations?${query}`)).toEqual(expected);
+    expect((await ws.call("GET", wsPath(`/invitations?${query}&limit=1`))).body.total).toBe(expected.length);
   });
 
   it.each([
