@@ -97,6 +97,9 @@ export function createApi({ token, workspace }, onUnauthorized = () => {}) {
     me: () => request("GET", `${wsPath}/me`),
     getWorkspace: () => request("GET", wsPath),
     members: () => listAll(`${wsPath}/members`),
+    // One page of a list, searched on the server (docs/api.md "Searching lists"): `{ items, nextCursor, total }`.
+    membersPage: (query) => request("GET", `${wsPath}/members`, { query }),
+    invitationsPage: (query) => request("GET", `${wsPath}/invitations`, { query }),
     // `invitations` ("transfer" | "revoke") decides the open invitations of a sponsor losing access:manage (sponsors.js).
     updateMember: (m, patch, invitations) =>
       request("PATCH", `${wsPath}/members/${encodeURIComponent(m.id)}`, { body: invitations ? { ...patch, invitations } : patch, ifMatch: m.version }),

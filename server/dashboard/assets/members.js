@@ -21,10 +21,30 @@ const COMPARATORS = {
 };
 
 
-/** renderMembers fills `view` with the Members page; its filters, sort and expanded rows come from the URL. */
+/** PAGE_SIZE is how many members one page of the table shows (the server pages and searches; docs/api.md). */
+const PAGE_SIZE = 100;
+/** SEARCH_DEBOUNCE_MS is how long typing must pause before the search asks the server (one request per pause). */
+export const SEARCH_DEBOUNCE_MS = 200;
+
+/**
+ * renderMembers fills `view` with the Members page; its filters, sort and expanded rows come
+ * from the URL. The server searches and pages: only the visible page is read and drawn, and
+ * the counts come from the lists' `total`, so 10,000 members cost a handful of requests.
+ */
 export async function renderMembers(view, ctx) {
-  const [members, invitations] = await Promise.all([ctx.api.members(), ctx.api.invitations()]);
   const query = readQuery();
+  const listQuery = (cursor) => ({ limit: PAGE_SIZE, cursor, q: (query.get("q") ?? "").trim(), role: query.get("role") ?? "", inactiveFor: query.get("inactive") === String(INACTIVE_DAYS) ? `${INACTIVE_DAYS}d` : "" });
+  const [first, everyone, admins, pendingPage, inactivePage] = await Promise.all([
+    ctx.api.membersPage(listQuery(null)),
+    ctx.api.membersPage({ limit: 1 }),
+    ctx.api.membersPage({ limit: 1, admin: true }),
+    ctx.api.invitationsPage({ limit: 1000, status: "pending" }),
+    ctx.api.membersPage({ limit: 1, inactiveFor: `${INACTIVE_DAYS}d` }),
+  ]);
+  let members = first.items;
+  let matching = first.total;
+  const pager = { cursors: [null], index: 0, next: first.nextCursor };
+  const invitations = pendingPage.items;
   const state = {
     role: query.get("role") ?? "",
     q: query.get("q") ?? "",
@@ -44,17 +64,23 @@ export async function renderMembers(view, ctx) {
   const draw = () => {
     const now = Date.now();
     const q = state.q.trim().toLowerCase();
+    // the server filtered this page; the browser still drops what its own clock or the live state has moved since
     const filtered = members.filter((m) => (!state.role || m.role === state.role) && (!q || m.email.toLowerCase().includes(q)) && (!state.inactive || inactiveFor(m, INACTIVE_DAYS, now)));
     const owner = filtered.filter((m) => m.role === "owner");
     const rows = [...owner, ...sortRows(filtered.filter((m) => m.role !== "owner"), state.sort, COMPARATORS)];
+    const expired = invitations.filter((i) => liveStatus(i, now) !== "pending").length;
     replace(
       counts,
-      count("Members", members.length, "members"),
-      count("Admins", members.filter((m) => isAdmin(m, ctx.catalog)).length, "admins"),
-      count("Pending invitations", invitations.filter((i) => liveStatus(i, now) === "pending").length, "pending"),
-      count(`Inactive ${INACTIVE_DAYS}+ days`, members.filter((m) => inactiveFor(m, INACTIVE_DAYS, now)).length, "inactive"),
+      count("Members", everyone.total, "members"),
+      count("Admins", admins.total, "admins"),
+      count("Pending invitations", pendingPage.total - expired, "pending"),
+      count(`Inactive ${INACTIVE_DAYS}+ days`, inactivePage.total, "inactive"),
     );
-    shown.textContent = `Showing ${rows.length} of ${members.length} members.`;
+    const from = pager.index * PAGE_SIZE;
+    shown.textContent = matching > PAGE_SIZE
+      ? `Showing ${from + 1}–${from + members.length} of ${matching} matching members (of ${everyone.total}); sorting orders this page.`
+      : `Showing ${rows.length} of ${everyone.total} members.`;
+    replace(pages, ...pagerButtons());
     // The pending count drops by itself when the next pending invitation expires.
     ctx.wakeAt(Math.min(...invitations.filter((i) => liveStatus(i, now) === "pending").map((i) => Date.parse(i.expiresAt))));
     const onSort = (sort) => {
@@ -83,9 +109,46 @@ export async function renderMembers(view, ctx) {
       h("tbody", {}, rows.length ? rows.flatMap((m) => memberRows(m, ctx, state, now, () => { save(); draw(); })) : h("tr", {}, h("td", { colspan: ctx.canManage ? 6 : 5, class: "empty" }, "No member matches these filters."))),
     );
   };
-  roleFilter.addEventListener("change", () => { state.role = roleFilter.value; save(); draw(); });
-  search.addEventListener("input", () => { state.q = search.value; save(); draw(); });
-  inactiveFilter.addEventListener("change", () => { state.inactive = inactiveFilter.checked; save(); draw(); });
+  // load asks the server for page `index` of the current filters; an answer overtaken by a newer load is dropped.
+  let loads = 0;
+  const load = async (index) => {
+    const mine = ++loads;
+    table.setAttribute("aria-busy", "true");
+    try {
+      const page = await ctx.api.membersPage({ limit: PAGE_SIZE, cursor: index === 0 ? null : pager.cursors[index], q: state.q.trim(), role: state.role, inactiveFor: state.inactive ? `${INACTIVE_DAYS}d` : "" });
+      if (mine !== loads) return;
+      if (index === 0) pager.cursors = [null];
+      pager.cursors[index + 1] = page.nextCursor;
+      Object.assign(pager, { index, next: page.nextCursor });
+      members = page.items;
+      matching = page.total;
+      draw();
+    } catch (err) {
+      if (mine === loads) announce(describeFailure(err), "error");
+    } finally {
+      if (mine === loads) table.removeAttribute("aria-busy");
+    }
+  };
+  const pages = h("nav", { class: "pager", "aria-label": "Pages of members" });
+  const pagerButtons = () =>
+    matching > PAGE_SIZE
+      ? [
+          h("button", { type: "button", class: "btn", disabled: pager.index === 0, dataset: { key: "page:previous" }, onclick: () => load(pager.index - 1) }, "← Previous"),
+          h("span", { class: "muted" }, `Page ${pager.index + 1} of ${Math.ceil(matching / PAGE_SIZE)}`),
+          h("button", { type: "button", class: "btn", disabled: !pager.next, dataset: { key: "page:next" }, onclick: () => load(pager.index + 1) }, "Next →"),
+        ]
+      : [];
+  pager.cursors[1] = first.nextCursor;
+  let typing = null;
+  roleFilter.addEventListener("change", () => { state.role = roleFilter.value; save(); void load(0); });
+  // search as you type: one request once typing pauses (SEARCH_DEBOUNCE_MS)
+  search.addEventListener("input", () => {
+    state.q = search.value;
+    save();
+    clearTimeout(typing);
+    typing = setTimeout(() => void load(0), SEARCH_DEBOUNCE_MS);
+  });
+  inactiveFilter.addEventListener("change", () => { state.inactive = inactiveFilter.checked; save(); void load(0); });
   ctx.tick = draw;
 
   replace(
@@ -101,6 +164,7 @@ export async function renderMembers(view, ctx) {
     ),
     shown,
     scrollRegion("Members table", table),
+    pages,
   );
   draw();
 }
