@@ -58,7 +58,8 @@ function eventSource(ctx, person, action) {
   let done = false;
   return async (count) => {
     while (matched.length < count && !done) {
-      const page = await ctx.api.audit({ limit: FETCH_SIZE, cursor, action });
+      // the server narrows by `q` (actor or target contains it); matchesPerson is the same rule
+      const page = await ctx.api.audit({ limit: FETCH_SIZE, cursor, action, q: person.trim().toLowerCase() });
       matched.push(...page.items.filter((e) => matchesPerson(e, person)));
       cursor = page.nextCursor;
       done = !cursor;
@@ -74,7 +75,8 @@ export async function renderHistory(view, ctx) {
     return;
   }
   const query = readQuery();
-  const [members, invitations] = await Promise.all([ctx.api.members(), ctx.api.invitations()]);
+  // suggestions come from the first page of each list only (the server searches the rest)
+  const [{ items: members }, { items: invitations }] = await Promise.all([ctx.api.membersPage({ limit: 1000 }), ctx.api.invitationsPage({ limit: 1000 })]);
   const suggestions = [...new Set([...members.map((m) => m.email), ...invitations.map((i) => i.email), ...ctx.roles.filter((r) => !r.builtIn).map((r) => r.name)])].sort();
   const person = h("input", { id: "history-person", type: "search", name: "person", list: "history-people", placeholder: "part of an e-mail or role name", autocomplete: "off", value: query.get("person") ?? "", dataset: { key: "filter:person" } });
   const action = h("select", { id: "history-action", name: "action", dataset: { key: "filter:action" } }, h("option", { value: "" }, "All actions"), Object.entries(ACTIONS).map(([v, label]) => h("option", { value: v, selected: v === query.get("action") }, label)));
