@@ -24,7 +24,7 @@ const COMPARATORS = {
 /** PAGE_SIZE is how many members one page of the table shows (the server pages and searches; docs/api.md). */
 const PAGE_SIZE = 100;
 /** SEARCH_DEBOUNCE_MS is how long typing must pause before the search asks the server (one request per pause). */
-export const SEARCH_DEBOUNCE_MS = 200;
+export const SEARCH_DEBOUNCE_MS = 120;
 
 /**
  * renderMembers fills `view` with the Members page; its filters, sort and expanded rows come
