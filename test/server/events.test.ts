@@ -93,6 +93,16 @@ describe("the workspace event stream", () => {
     expect((await second.json()).error.code).toBe("rate_limited");
   });
 
+  it("counts against the per-address connection cap: a stream past it is answered 503", async () => {
+    ws = await startWorkspace({ limits: { maxConnectionsPerAddress: 2 } });
+    const streams = [new EventStream(await open(ws)), new EventStream(await open(ws))];
+    await Promise.all(streams.map((s) => s.until((x) => x.revisions.length >= 1)));
+    const third = await open(ws);
+    expect(third.status).toBe(503);
+    expect((await third.json()).error.code).toBe("unavailable");
+    await Promise.all(streams.map((s) => s.cancel()));
+  });
+
   it("sends heartbeats while nothing changes", async () => {
     ws = await startWorkspace({ eventHeartbeatMs: 20 });
     const stream = new EventStream(await open(ws));
