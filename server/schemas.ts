@@ -79,10 +79,16 @@ const peopleQueryProperties = {
   external: { type: "string", minLength: 1, maxLength: 2000 },
 } as const;
 
-/** membersQuery is pageQuery, the people search, `managedBy` (one manager's members; empty: unmanaged) and `inactiveFor` (`90d`: members whose last activity, or joining if never active, is older). */
+/** membersQuery is pageQuery, the people search, `sort`, `managedBy` (one manager's members; empty: unmanaged) and `inactiveFor` (`90d`: members whose last activity, or joining if never active, is older). */
 export const membersQuery = {
   type: "object",
-  properties: { ...pageQueryProperties, ...peopleQueryProperties, managedBy: managedByQuery, inactiveFor: { type: "string", maxLength: 10 } },
+  properties: {
+    ...pageQueryProperties,
+    ...peopleQueryProperties,
+    managedBy: managedByQuery,
+    inactiveFor: { type: "string", maxLength: 10 },
+    sort: { type: "string", enum: ["email", "-email", "role", "-role", "joined", "-joined"] },
+  },
 } as const;
 
 export const invitationsQuery = {
@@ -118,6 +124,8 @@ export interface PageQuery {
 
 /** MembersQuery is a validated members list query. */
 export interface MembersQuery extends PageQuery, PeopleQuery {
+  /** sort orders the list by a column (`-` first: descending), seq breaking ties; absent: join order. */
+  sort?: "email" | "-email" | "role" | "-role" | "joined" | "-joined";
   managedBy?: string;
   inactiveFor?: string;
 }

@@ -3,6 +3,7 @@ import { effectivePermissions, type RoleLookup } from "../access.js";
 import type { Db } from "../db/open.js";
 import { iso, parseList, type MemberRow } from "./rows.js";
 import { peopleFilterSql, type PeopleFilter } from "../people-filter.js";
+import type { KeyPosition } from "../pagination.js";
 
 /** NewMember is what inserting a member needs; `seq` and `version` are assigned. */
 export interface NewMember {
@@ -22,6 +23,23 @@ export interface MemberSearch {
   filter: PeopleFilter;
   managed?: { managedBy: string | null };
   inactiveBefore?: number;
+}
+
+/** MemberSort is a sorted members page: by a column (seq breaks ties, so the order is total and stable), after a position. */
+export interface MemberSort {
+  key: MemberSortKey;
+  desc: boolean;
+  after?: KeyPosition;
+}
+
+/** MemberSortKey names what a members list may be sorted by. */
+export type MemberSortKey = "email" | "role" | "joined";
+
+const SORT_COLUMNS: Record<MemberSortKey, "email" | "role" | "joined_at"> = { email: "email", role: "role", joined: "joined_at" };
+
+/** sortValue is the value of `row` that MemberSort `key` orders by (what a cursor carries). */
+export function sortValue(row: MemberRow, key: MemberSortKey): string | number {
+  return row[SORT_COLUMNS[key]];
 }
 
 /** searchSql renders a MemberSearch as a WHERE fragment (after the workspace) and its named parameters. */
@@ -73,6 +91,20 @@ export function memberRepository(db: Db) {
     search(workspaceId: number, afterSeq: number, limit: number, narrow: MemberSearch): MemberRow[] {
       const { sql, params } = searchSql(narrow);
       return statement(`SELECT * FROM members WHERE workspace_id = @ws AND seq > @after ${sql} ORDER BY seq LIMIT @limit`).all({ ...params, ws: workspaceId, after: afterSeq, limit }) as MemberRow[];
+    },
+    /** sorted is search() in the order of `sort` (column, then seq), after its position; a keyset page, stable under inserts and removals. */
+    sorted(workspaceId: number, limit: number, narrow: MemberSearch, sort: MemberSort): MemberRow[] {
+      const { sql, params } = searchSql(narrow);
+      const column = SORT_COLUMNS[sort.key];
+      const [cmp, dir] = sort.desc ? ["<", "DESC"] : [">", "ASC"];
+      const after = sort.after === undefined ? "" : `AND (${column} ${cmp} @afterValue OR (${column} = @afterValue AND seq ${cmp} @afterSeq))`;
+      const position = sort.after === undefined ? {} : { afterValue: sort.after.value, afterSeq: sort.after.seq };
+      return statement(`SELECT * FROM members WHERE workspace_id = @ws ${sql} ${after} ORDER BY ${column} ${dir}, seq ${dir} LIMIT @limit`).all({
+        ...params,
+        ...position,
+        ws: workspaceId,
+        limit,
+      }) as MemberRow[];
     },
     /** count is how many members `search` finds over all pages. */
     count(workspaceId: number, narrow: MemberSearch): number {

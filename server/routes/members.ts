@@ -5,8 +5,9 @@ import { holdsManage, settleSponsored } from "../authority.js";
 import { checkIfMatch, runAuthorizedChange } from "../change.js";
 import type { ServerContext } from "../context.js";
 import { HttpError, notFound } from "../http-error.js";
-import { decodeCursor, slicePage } from "../pagination.js";
-import { toMember } from "../repositories/members.js";
+import { decodeCursor, decodeKeyCursor, encodeKeyCursor, slicePage } from "../pagination.js";
+import { sortValue, toMember, type MemberSortKey } from "../repositories/members.js";
+import type { MemberRow } from "../repositories/rows.js";
 import { parseList } from "../repositories/rows.js";
 import { managedAfter, managerClaim, parseManagedByFilter } from "../manager.js";
 import { memberPatchBody, memberRemoveBody, membersQuery, wsIdParams, wsParams, type MembersQuery } from "../schemas.js";
@@ -29,19 +30,26 @@ export function memberRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const { limit, cursor, inactiveFor } = request.query;
       const managed = parseManagedByFilter(request.query.managedBy);
       const filter = parsePeopleFilter(request.query, caller.roles);
-      const after = decodeCursor(cursor, 0);
-      if (inactiveFor === undefined) {
-        const search = { filter, ...(managed ? { managed } : {}) };
-        const page = slicePage(repos.members.search(caller.workspace.id, after, limit + 1, search), limit);
-        const total = repos.members.count(caller.workspace.id, search);
+      const cutoff = inactiveFor === undefined ? undefined : inactiveCutoff(inactiveFor, ctx.now());
+      const search = { filter, ...(managed ? { managed } : {}), ...(cutoff === undefined ? {} : { inactiveBefore: cutoff }) };
+      const sortBy = request.query.sort;
+      let page: { rows: MemberRow[]; nextCursor: string | null };
+      if (sortBy === undefined) {
+        page = slicePage(repos.members.search(caller.workspace.id, decodeCursor(cursor, 0), limit + 1, search), limit);
+      } else {
+        const key = sortBy.replace(/^-/, "") as MemberSortKey;
+        const after = decodeKeyCursor(cursor);
+        const rows = repos.members.sorted(caller.workspace.id, limit + 1, search, { key, desc: sortBy.startsWith("-"), ...(after ? { after } : {}) });
+        const last = rows.length > limit ? rows[limit - 1]! : undefined;
+        page = { rows: rows.slice(0, limit), nextCursor: last ? encodeKeyCursor({ value: sortValue(last, key), seq: last.seq }) : null };
+      }
+      const total = repos.members.count(caller.workspace.id, search);
+      if (cutoff === undefined) {
         return { items: page.rows.map((r) => ctx.activity.overlay(toMember(r, caller.roles))), nextCursor: page.nextCursor, total };
       }
       // Stored activity filters in SQL; a member active since, but not yet flushed, is dropped here (a page may then be short).
-      const cutoff = inactiveCutoff(inactiveFor, ctx.now());
-      const search = { filter, inactiveBefore: cutoff, ...(managed ? { managed } : {}) };
-      const page = slicePage(repos.members.search(caller.workspace.id, after, limit + 1, search), limit);
       const rows = page.rows.filter((r) => !ctx.activity.activeSince(r.id, cutoff));
-      return { items: rows.map((r) => toMember(r, caller.roles)), nextCursor: page.nextCursor, total: repos.members.count(caller.workspace.id, search) };
+      return { items: rows.map((r) => toMember(r, caller.roles)), nextCursor: page.nextCursor, total };
     },
   );
 
