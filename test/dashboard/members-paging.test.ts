@@ -18,7 +18,7 @@ afterAll(async () => {
 });
 
 describe("Members paged and searched on the server", { timeout: 120_000 }, () => {
-  it("draws one page of 100 of 251 members, pages with Next, and searches as you type with at most 2 requests per keystroke", async () => {
+  it("draws one page of 100 of 251 members, pages with Next, sorts on the server, and searches as you type with at most 2 requests per keystroke", async () => {
     const ws = await startWorkspace();
     seedMembers(ws.dbPath, { workspace: ws.name, emails: Array.from({ length: 250 }, (_, i) => `member${String(i).padStart(4, "0")}@acme.io`) });
     const { context, page, errors } = await openPage(browser);
@@ -37,6 +37,12 @@ describe("Members paged and searched on the server", { timeout: 120_000 }, () =>
       await page.getByText("Showing 101–200 of 251 matching members").waitFor();
       expect(await page.locator("tr[data-email]").count()).toBe(100);
       expect(await page.locator('tr[data-email="member0150@acme.io"]').count()).toBe(1);
+
+      // sorting asks the server: e-mail descending brings the last of 251 (on page 3 in join order) to page 1
+      await page.getByRole("button", { name: /^E-mail/ }).click();
+      await page.locator('tr[data-email="member0249@acme.io"]').waitFor();
+      await page.getByText("Showing 1–100 of 251 matching members").waitFor();
+      expect(listRequests.at(-1)).toContain("sort=-email");
 
       const before = listRequests.length;
       const text = "member0123";

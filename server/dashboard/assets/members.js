@@ -21,6 +21,14 @@ const COMPARATORS = {
 };
 
 
+const DEFAULT_SORT = { key: "email", dir: "asc" };
+const SERVER_SORTS = new Set(["email", "role", "joined"]);
+
+/** serverSort is the list's `sort` parameter for a table sort the server can do ("" for last activity, which orders the page shown). */
+function serverSort(sort) {
+  return SERVER_SORTS.has(sort.key) ? `${sort.dir === "desc" ? "-" : ""}${sort.key}` : "";
+}
+
 /** PAGE_SIZE is how many members one page of the table shows (the server pages and searches; docs/api.md). */
 const PAGE_SIZE = 100;
 /** SEARCH_DEBOUNCE_MS is how long typing must pause before the search asks the server (one request per pause). */
@@ -33,7 +41,7 @@ export const SEARCH_DEBOUNCE_MS = 120;
  */
 export async function renderMembers(view, ctx) {
   const query = readQuery();
-  const listQuery = (cursor) => ({ limit: PAGE_SIZE, cursor, q: (query.get("q") ?? "").trim(), role: query.get("role") ?? "", inactiveFor: query.get("inactive") === String(INACTIVE_DAYS) ? `${INACTIVE_DAYS}d` : "" });
+  const listQuery = (cursor) => ({ limit: PAGE_SIZE, cursor, q: (query.get("q") ?? "").trim(), role: query.get("role") ?? "", inactiveFor: query.get("inactive") === String(INACTIVE_DAYS) ? `${INACTIVE_DAYS}d` : "", sort: serverSort(readSort(query, Object.keys(COMPARATORS), DEFAULT_SORT)) });
   const [first, everyone, admins, pendingPage, inactivePage] = await Promise.all([
     ctx.api.membersPage(listQuery(null)),
     ctx.api.membersPage({ limit: 1 }),
@@ -49,7 +57,7 @@ export async function renderMembers(view, ctx) {
     role: query.get("role") ?? "",
     q: query.get("q") ?? "",
     inactive: query.get("inactive") === String(INACTIVE_DAYS),
-    sort: readSort(query, Object.keys(COMPARATORS), { key: "email", dir: "asc" }),
+    sort: readSort(query, Object.keys(COMPARATORS), DEFAULT_SORT),
     open: new Set((query.get("open") ?? "").split(",").filter(Boolean)),
   };
   const save = () => writeQuery({ role: state.role, q: state.q, inactive: state.inactive ? String(INACTIVE_DAYS) : "", sort: state.sort.key === "email" && state.sort.dir === "asc" ? "" : state.sort.key, dir: state.sort.dir === "desc" ? "desc" : "", open: [...state.open] });
@@ -67,6 +75,7 @@ export async function renderMembers(view, ctx) {
     // the server filtered this page; the browser still drops what its own clock or the live state has moved since
     const filtered = members.filter((m) => (!state.role || m.role === state.role) && (!q || m.email.toLowerCase().includes(q)) && (!state.inactive || inactiveFor(m, INACTIVE_DAYS, now)));
     const owner = filtered.filter((m) => m.role === "owner");
+    // the server sorts by e-mail, role or joining over all pages (which rows are on this page); the page is then ordered here too (ties by e-mail), and by last activity only here
     const rows = [...owner, ...sortRows(filtered.filter((m) => m.role !== "owner"), state.sort, COMPARATORS)];
     const expired = invitations.filter((i) => liveStatus(i, now) !== "pending").length;
     replace(
@@ -78,7 +87,7 @@ export async function renderMembers(view, ctx) {
     );
     const from = pager.index * PAGE_SIZE;
     shown.textContent = matching > PAGE_SIZE
-      ? `Showing ${from + 1}–${from + members.length} of ${matching} matching members (of ${everyone.total}); sorting orders this page.`
+      ? `Showing ${from + 1}–${from + members.length} of ${matching} matching members (of ${everyone.total})${serverSort(state.sort) ? "" : "; last activity orders this page"}.`
       : `Showing ${rows.length} of ${everyone.total} members.`;
     replace(pages, ...pagerButtons());
     // The pending count drops by itself when the next pending invitation expires.
@@ -87,6 +96,7 @@ export async function renderMembers(view, ctx) {
       state.sort = sort;
       save();
       draw();
+      if (serverSort(sort) && matching > PAGE_SIZE) void load(0);
       table.querySelector(`[data-key="sort:${sort.key}"]`)?.focus();
     };
     replace(
@@ -115,7 +125,7 @@ export async function renderMembers(view, ctx) {
     const mine = ++loads;
     table.setAttribute("aria-busy", "true");
     try {
-      const page = await ctx.api.membersPage({ limit: PAGE_SIZE, cursor: index === 0 ? null : pager.cursors[index], q: state.q.trim(), role: state.role, inactiveFor: state.inactive ? `${INACTIVE_DAYS}d` : "" });
+      const page = await ctx.api.membersPage({ limit: PAGE_SIZE, cursor: index === 0 ? null : pager.cursors[index], q: state.q.trim(), role: state.role, inactiveFor: state.inactive ? `${INACTIVE_DAYS}d` : "", sort: serverSort(state.sort) });
       if (mine !== loads) return;
       if (index === 0) pager.cursors = [null];
       pager.cursors[index + 1] = page.nextCursor;
