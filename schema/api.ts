@@ -226,6 +226,8 @@ export const AUDIT_CLIENTS: readonly AuditClient[] = ["antryk-access", "dashboar
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
+  /** total is how many items the whole query matches over all pages (members and invitations lists only). */
+  total?: number;
 }
 
 /** OutboxMessage is an invitation e-mail as the dev outbox records it (local use only). */
@@ -265,3 +267,33 @@ export type ApiErrorCode =
 export interface ApiErrorBody {
   error: { code: ApiErrorCode; message: string; details?: Record<string, unknown> };
 }
+
+/**
+ * ValidationReason is the closed set of `details.reason` values of a 400 `validation_failed`:
+ * what is wrong with `details.field`, for clients to act on without reading the message.
+ */
+export type ValidationReason =
+  | "required" // a required field is missing
+  | "unknown_field" // a body field the API does not know
+  | "type" // the wrong JSON type, or not one of the allowed values
+  | "too_long" // longer (or more items) than allowed
+  | "too_short" // shorter (or fewer items) than allowed
+  | "not_integer" // a query number not written in decimal digits
+  | "out_of_range" // a number outside its range
+  | "not_email" // not an email address in the identity grammar (docs/access-yaml.md)
+  | "look_alike" // an email that reads the same as a member's or pending invitee's (details.lookAlike)
+  | "unknown_role" // a role the workspace does not define (details.value)
+  | "owner_role" // the owner role, which nobody can be given
+  | "unknown_permission" // a permission the catalog does not know (details.value)
+  | "owner_only" // an owner-only permission, which nobody can be granted (details.value)
+  | "built_in_role" // changing or deleting a built-in role (details.value)
+  | "bad_role_name" // a custom role name outside the grammar (details.value)
+  | "bad_description" // a role description outside the identity grammar
+  | "bad_cursor" // a cursor this server did not issue
+  | "bad_duration" // a duration not written like 90d
+  | "bad_manager" // a manager id outside its grammar
+  | "bad_status" // an invitation status the API does not know (details.value)
+  | "not_domain" // a company domain that is not a domain name (details.value)
+  | "empty" // an empty list or value where one is needed
+  | "not_token" // not an invitation token
+  | "invalid"; // anything else

@@ -32,16 +32,16 @@ export function effectivePermissions(role: string, grants: readonly string[], lo
 
 /** checkAssignableRole throws a validation error unless `role` exists and may be given to a member or invitation. */
 export function checkAssignableRole(role: string, lookup: RoleLookup, field = "role"): void {
-  if (role === "owner") throw invalid(field, "the owner role is not assignable");
-  if (lookup(role) === undefined) throw invalid(field, `unknown role "${role}"`);
+  if (role === "owner") throw invalid(field, "the owner role is not assignable", "owner_role");
+  if (lookup(role) === undefined) throw invalid(field, `unknown role "${role}"`, "unknown_role", { value: role });
 }
 
 /** checkGrants validates a list of extra grants (or a custom role's permissions) and returns it normalized. */
 export function checkGrants(permissions: readonly string[], field = "permissions"): Permission[] {
   permissions.forEach((p, i) => {
-    if (!isPermission(p)) throw invalid(`${field}[${i}]`, `unknown permission "${p}"`);
+    if (!isPermission(p)) throw invalid(`${field}[${i}]`, `unknown permission "${p}"`, "unknown_permission", { value: p });
     if ((OWNER_ONLY_PERMISSIONS as readonly string[]).includes(p)) {
-      throw invalid(`${field}[${i}]`, `"${p}" is owner-only and cannot be granted`);
+      throw invalid(`${field}[${i}]`, `"${p}" is owner-only and cannot be granted`, "owner_only", { value: p });
     }
   });
   return sortPermissions(permissions as Permission[]);

@@ -129,7 +129,7 @@ export class ActivityTracker {
 
 /** inactiveCutoff reads `?inactiveFor=90d` (1 to 36,500 days, as policies write it) into the time before which a member counts as inactive; anything else is a 400 naming the field. */
 export function inactiveCutoff(text: string, now: number): number {
-  if (!DURATION_PATTERN.test(text)) throw invalid("inactiveFor", `must be a number of days written like "90d", not "${text}"`);
+  if (!DURATION_PATTERN.test(text)) throw invalid("inactiveFor", `must be a number of days written like "90d", not "${text}"`, "bad_duration");
   return now - Number(text.slice(0, -1)) * DAY_MS;
 }
 

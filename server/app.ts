@@ -10,6 +10,7 @@ import { DEFAULT_RATE_LIMIT, RateLimiter, registerRateLimit, type RateLimitOptio
 import { registerDashboard } from "./dashboard/index.js";
 import { acceptRoutes } from "./routes/accept.js";
 import { auditRoutes } from "./routes/audit.js";
+import { DEFAULT_EVENT_HEARTBEAT_MS, eventRoutes } from "./routes/events.js";
 import { invitationRoutes } from "./routes/invitations.js";
 import { memberRoutes } from "./routes/members.js";
 import { outboxRoutes } from "./routes/outbox.js";
@@ -40,6 +41,8 @@ export interface AppOptions {
   limits?: ServerLimits;
   /** tls serves HTTPS with this certificate and key instead of plain HTTP. */
   tls?: TlsFiles;
+  /** eventHeartbeatMs is how often an idle event stream sends a heartbeat (DEFAULT_EVENT_HEARTBEAT_MS; never above half the connection timeout). */
+  eventHeartbeatMs?: number;
 }
 
 /**
@@ -102,6 +105,7 @@ export async function buildApp(ctx: ServerContext, options: AppOptions = {}): Pr
   acceptRoutes(app, ctx);
   roleRoutes(app, ctx);
   auditRoutes(app, ctx);
+  eventRoutes(app, ctx, Math.max(1, Math.min(options.eventHeartbeatMs ?? DEFAULT_EVENT_HEARTBEAT_MS, Math.floor(limits.connectionTimeoutMs / 2))));
   if (ctx.outbox) outboxRoutes(app, ctx, ctx.outbox);
   registerDashboard(app);
   return app;

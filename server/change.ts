@@ -103,6 +103,7 @@ function transact<C>(
   }
   const { result } = outcome;
   result.afterCommit?.();
+  if (result.events.length > 0) ctx.revisions.publish(result.workspaceId, repos.workspaces.byId(result.workspaceId)?.revision ?? 0);
   if (result.version !== undefined) reply.header("etag", etag(result.version));
   return result.status === 204 ? reply.code(204).send() : reply.code(result.status).send(result.body);
 }

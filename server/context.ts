@@ -1,6 +1,7 @@
 import type { Repositories } from "./repositories/index.js";
 import type { Outbox } from "./outbox.js";
 import type { ActivityTracker } from "./activity.js";
+import type { RevisionFeed } from "./revision-feed.js";
 
 /** ServerContext is what every route handler works with: the repositories, the clock and the settings. */
 export interface ServerContext {
@@ -17,4 +18,6 @@ export interface ServerContext {
   /** activity holds the access activity not yet written (server/activity.ts); `tracking` false: requests are not recorded. */
   activity: ActivityTracker;
   tracking: boolean;
+  /** revisions carries each committed revision bump to the workspace event streams. */
+  revisions: RevisionFeed;
 }

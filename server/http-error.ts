@@ -1,4 +1,4 @@
-import type { ApiErrorBody, ApiErrorCode } from "../schema/api.js";
+import type { ApiErrorBody, ApiErrorCode, ValidationReason } from "../schema/api.js";
 
 /**
  * HttpError is every answer the server gives for a caller's fault (4xx) or its own
@@ -24,9 +24,9 @@ export class HttpError extends Error {
   }
 }
 
-/** invalid is a 400 validation_failed naming the request field at fault. */
-export function invalid(field: string, message: string): HttpError {
-  return new HttpError(400, "validation_failed", `${field}: ${message}`, { field });
+/** invalid is a 400 validation_failed naming the request field at fault, with `details.reason` (a ValidationReason) for clients to act on instead of the message text. */
+export function invalid(field: string, message: string, reason: ValidationReason = "invalid", extra: Record<string, unknown> = {}): HttpError {
+  return new HttpError(400, "validation_failed", `${field}: ${message}`, { field, reason, ...extra });
 }
 
 /** notFound is a 404 naming what was looked for. */

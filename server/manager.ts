@@ -12,11 +12,11 @@ export type ManagerClaim = { kind: "keep" } | { kind: "set"; manager: string | n
 export function managerClaim(headers: IncomingHttpHeaders): ManagerClaim {
   const header = headers[MANAGER_HEADER];
   if (header === undefined) return { kind: "keep" };
-  if (typeof header !== "string") throw invalid("X-Antryk-Manager", "send the header once");
+  if (typeof header !== "string") throw invalid("X-Antryk-Manager", "send the header once", "invalid");
   const value = header.trim();
   if (value === "") return { kind: "set", manager: null };
   const problem = checkManagerId(value);
-  if (problem !== undefined) throw invalid("X-Antryk-Manager", `the manager id ${problem}`);
+  if (problem !== undefined) throw invalid("X-Antryk-Manager", `the manager id ${problem}`, "bad_manager");
   return { kind: "set", manager: value };
 }
 
@@ -36,6 +36,6 @@ export function parseManagedByFilter(value: string | undefined): { managedBy: st
   const trimmed = value.trim();
   if (trimmed === "") return { managedBy: null };
   const problem = checkManagerId(trimmed);
-  if (problem !== undefined) throw invalid("managedBy", `the manager id ${problem}`);
+  if (problem !== undefined) throw invalid("managedBy", `the manager id ${problem}`, "bad_manager");
   return { managedBy: trimmed };
 }

@@ -2,6 +2,7 @@ import { MAX_DESCRIPTION_LENGTH, MAX_EMAIL_LENGTH } from "../schema/identity.js"
 import { MAX_MANAGER_LENGTH } from "../schema/manager.js";
 import { DEFAULT_LIMIT, MAX_LIMIT } from "./pagination.js";
 import { accessExpiryJson } from "./access-expiry.js";
+import type { PeopleQuery } from "./people-filter.js";
 
 /**
  * The JSON schemas fastify validates requests with (ajv): bodies strictly (no
@@ -71,15 +72,29 @@ export const pageQuery = { type: "object", properties: pageQueryProperties } as 
 
 const managedByQuery = { type: "string", maxLength: MAX_MANAGER_LENGTH } as const;
 
-/** membersQuery is pageQuery, `managedBy` (one manager's members; empty: unmanaged) and `inactiveFor` (`90d`: members whose last activity, or joining if never active, is older). */
+/** peopleQueryProperties are the search of the people lists (server/people-filter.ts): `q`, `role`, `admin`, `external`. */
+const peopleQueryProperties = {
+  q: { type: "string", minLength: 1, maxLength: 320 },
+  role: roleName,
+  admin: { type: "boolean" },
+  external: { type: "string", minLength: 1, maxLength: 2000 },
+} as const;
+
+/** membersQuery is pageQuery, the people search, `sort`, `managedBy` (one manager's members; empty: unmanaged) and `inactiveFor` (`90d`: members whose last activity, or joining if never active, is older). */
 export const membersQuery = {
   type: "object",
-  properties: { ...pageQueryProperties, managedBy: managedByQuery, inactiveFor: { type: "string", maxLength: 10 } },
+  properties: {
+    ...pageQueryProperties,
+    ...peopleQueryProperties,
+    managedBy: managedByQuery,
+    inactiveFor: { type: "string", maxLength: 10 },
+    sort: { type: "string", enum: ["email", "-email", "role", "-role", "joined", "-joined"] },
+  },
 } as const;
 
 export const invitationsQuery = {
   type: "object",
-  properties: { ...pageQueryProperties, status: { type: "string", maxLength: 100 }, managedBy: managedByQuery },
+  properties: { ...pageQueryProperties, ...peopleQueryProperties, status: { type: "string", maxLength: 100 }, managedBy: managedByQuery },
 } as const;
 
 /** rolesQuery is the roles list query: a page, optionally filtered by `managedBy` (custom roles only; empty: unmanaged). */
@@ -92,6 +107,7 @@ export const auditQuery = {
     actor: { type: "string", maxLength: 320 },
     target: { type: "string", maxLength: 320 },
     action: { type: "string", maxLength: 100 },
+    q: { type: "string", minLength: 1, maxLength: 320 },
   },
 } as const;
 
@@ -108,7 +124,9 @@ export interface PageQuery {
 }
 
 /** MembersQuery is a validated members list query. */
-export interface MembersQuery extends PageQuery {
+export interface MembersQuery extends PageQuery, PeopleQuery {
+  /** sort orders the list by a column (`-` first: descending), seq breaking ties; absent: join order. */
+  sort?: "email" | "-email" | "role" | "-role" | "joined" | "-joined";
   managedBy?: string;
   inactiveFor?: string;
 }

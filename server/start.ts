@@ -9,6 +9,7 @@ import { resolveLimits, type ServerLimits, type TlsFiles } from "./limits.js";
 import { isLoopback } from "./loopback.js";
 import { Outbox } from "./outbox.js";
 import type { RateLimitOptions } from "./rate-limit.js";
+import { RevisionFeed } from "./revision-feed.js";
 import { createRepositories } from "./repositories/index.js";
 
 /** DEFAULT_INVITATION_TTL_MS is how long an invitation stays pending: 7 days. */
@@ -40,6 +41,8 @@ export interface ServerOptions {
   limits?: Partial<ServerLimits>;
   /** tls serves HTTPS with this PEM certificate and key; the URL is then https://. */
   tls?: TlsFiles;
+  /** eventHeartbeatMs is how often an idle workspace event stream sends a heartbeat (default 15 s). */
+  eventHeartbeatMs?: number;
   /** activity tracking (lastActiveAt): on by default, written at most once per `windowMs` (default 10 minutes); false records nothing. */
   activity?: { windowMs?: number } | false;
 }
@@ -73,12 +76,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     idempotencyTtlMs: idempotencyTtl,
     maxCustomRoles: limits.maxCustomRoles,
     outbox: options.devOutbox ? new Outbox() : null,
+    revisions: new RevisionFeed(),
   };
   let app: FastifyInstance;
   try {
     // what expired while the server was down goes now, in batches
     while (ctx.repos.idempotency.purgeExpired(ctx.now() - idempotencyTtl, 10_000) > 0);
-    app = await buildApp(ctx, { faults: options.faults, rateLimit: options.rateLimit, logger: options.logger, limits, tls: options.tls });
+    app = await buildApp(ctx, { faults: options.faults, rateLimit: options.rateLimit, logger: options.logger, limits, tls: options.tls, ...(options.eventHeartbeatMs !== undefined ? { eventHeartbeatMs: positiveMs("eventHeartbeatMs", options.eventHeartbeatMs) } : {}) });
     await app.listen({ host, port: options.port ?? 0 });
   } catch (err) {
     ctx.activity.close();

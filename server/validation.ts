@@ -1,5 +1,6 @@
 import { Ajv, type ErrorObject } from "ajv";
 import type { FastifySchemaCompiler } from "fastify";
+import type { ValidationReason } from "../schema/api.js";
 import { HttpError } from "./http-error.js";
 
 /**
@@ -42,7 +43,7 @@ function parseIntegers(data: unknown, names: readonly string[]): HttpError | und
     const raw = query[name];
     if (raw === undefined) continue;
     if (typeof raw !== "string" || !DECIMAL_INTEGER.test(raw)) {
-      return new HttpError(400, "validation_failed", `${name}: must be a whole number written in decimal digits`, { field: name, location: "querystring" });
+      return new HttpError(400, "validation_failed", `${name}: must be a whole number written in decimal digits`, { field: name, location: "querystring", reason: "not_integer" });
     }
     query[name] = Number(raw);
   }
@@ -52,7 +53,7 @@ function parseIntegers(data: unknown, names: readonly string[]): HttpError | und
 /** validationError turns ajv's first error into a 400 validation_failed naming the field, e.g. `permissions[2]`. */
 function validationError(errors: ErrorObject[], part: string): HttpError {
   const e = errors[0];
-  if (!e) return new HttpError(400, "validation_failed", `invalid ${part}`, { field: part });
+  if (!e) return new HttpError(400, "validation_failed", `invalid ${part}`, { field: part, reason: "invalid" });
   let path = e.instancePath;
   let message = e.message ?? "is invalid";
   if (e.keyword === "required") {
@@ -63,7 +64,33 @@ function validationError(errors: ErrorObject[], part: string): HttpError {
     message = "is not a known field";
   }
   const field = fieldName(path) || (part === "body" ? "body" : part);
-  return new HttpError(400, "validation_failed", `${field}: ${message}`, { field, location: part });
+  return new HttpError(400, "validation_failed", `${field}: ${message}`, { field, location: part, reason: reasonOf(e.keyword) });
+}
+
+/** reasonOf maps an ajv keyword to the API's ValidationReason. */
+function reasonOf(keyword: string): ValidationReason {
+  switch (keyword) {
+    case "required":
+      return "required";
+    case "additionalProperties":
+      return "unknown_field";
+    case "type":
+    case "enum":
+    case "const":
+      return "type";
+    case "maxLength":
+    case "maxItems":
+    case "maxProperties":
+      return "too_long";
+    case "minLength":
+    case "minItems":
+      return "too_short";
+    case "minimum":
+    case "maximum":
+      return "out_of_range";
+    default:
+      return "invalid";
+  }
 }
 
 /** fieldName renders a JSON pointer as a field path: `/permissions/2` → `permissions[2]`. */

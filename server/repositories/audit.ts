@@ -22,6 +22,8 @@ export interface AuditFilter {
   actor?: string;
   target?: string;
   action?: string;
+  /** q keeps the events whose actor or target contains it (lower-cased by the caller, as emails are stored). */
+  q?: string;
 }
 
 /** auditRepository appends to and pages (newest first) the access history. */
@@ -34,6 +36,7 @@ export function auditRepository(db: Db) {
     `SELECT * FROM audit_events WHERE workspace_id = @ws AND seq < @before
        AND (@actor IS NULL OR actor = @actor) AND (@target IS NULL OR target = @target)
        AND (@action IS NULL OR action = @action)
+       AND (@q IS NULL OR instr(actor, @q) > 0 OR instr(lower(target), @q) > 0)
      ORDER BY seq DESC LIMIT @limit`,
   );
   return {
@@ -57,6 +60,7 @@ export function auditRepository(db: Db) {
         actor: filter.actor ?? null,
         target: filter.target ?? null,
         action: filter.action ?? null,
+        q: filter.q ?? null,
       }),
   };
 }

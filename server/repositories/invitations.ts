@@ -1,6 +1,7 @@
 import type { Invitation, InvitationStatus } from "../../schema/api.js";
 import type { Db } from "../db/open.js";
 import { iso, parseList, type InvitationRow } from "./rows.js";
+import { peopleFilterSql, type PeopleFilter } from "../people-filter.js";
 
 /** NewInvitation is what inserting an invitation needs; `seq` and `version` are assigned. */
 export interface NewInvitation {
@@ -36,6 +37,24 @@ const STATUS_SQL: Record<InvitationStatus, string> = {
   accepted: "state = 'accepted'",
   revoked: "state = 'revoked'",
 };
+
+/** listSql renders a list query's narrowing as a WHERE fragment (after the workspace) and its named parameters (better-sqlite3 refuses unused ones). */
+function listSql(
+  statuses: readonly InvitationStatus[],
+  now: number,
+  managed: { managedBy: string | null } | undefined,
+  people: PeopleFilter,
+): { sql: string; params: Record<string, number | string | null> } {
+  const search = peopleFilterSql(people);
+  const params: Record<string, number | string | null> = { ...search.params };
+  let sql = statuses.length === 0 ? "" : `AND (${statuses.map((s) => STATUS_SQL[s]).join(" OR ")})`;
+  if (statuses.some((s) => s === "pending" || s === "expired")) params.now = now;
+  if (managed !== undefined) {
+    sql += " AND managed_by IS @managedBy";
+    params.managedBy = managed.managedBy;
+  }
+  return { sql: `${sql} ${search.sql}`, params };
+}
 
 /** invitationRepository reads and writes invitations and their (hashed) tokens; lists are in creation order. */
 export function invitationRepository(db: Db) {
@@ -73,7 +92,13 @@ export function invitationRepository(db: Db) {
   const openBySponsor = db.prepare<[number, string], InvitationRow>(
     "SELECT * FROM invitations WHERE workspace_id = ? AND sponsor = ? AND state = 'pending' ORDER BY seq",
   );
-  const pages = new Map<string, ReturnType<typeof db.prepare<Record<string, number | string | null>, InvitationRow>>>();
+  const statements = new Map<string, ReturnType<typeof db.prepare>>();
+  // one prepared statement per shape of list query (which statuses and filters), made on first use
+  const statement = (sql: string) => {
+    let stmt = statements.get(sql);
+    if (!stmt) statements.set(sql, (stmt = db.prepare(sql)));
+    return stmt;
+  };
 
   return {
     byId: (workspaceId: number, id: string) => byId.get(workspaceId, id),
@@ -81,7 +106,7 @@ export function invitationRepository(db: Db) {
     openByEmail: (workspaceId: number, email: string, now: number) => openByEmail.get({ ws: workspaceId, email, now }),
     /** openEmails lists the e-mails of pending (unexpired) invitations (the look-alike check of a new one). */
     openEmails: (workspaceId: number, now: number) => openEmails.all({ ws: workspaceId, now }).map((r) => r.email),
-    /** page lists invitations after `afterSeq` whose status at `now` is one of `statuses`. */
+    /** page lists invitations after `afterSeq` whose status at `now` is one of `statuses`, narrowed by a manager and a people filter. */
     page(
       workspaceId: number,
       afterSeq: number,
@@ -89,22 +114,20 @@ export function invitationRepository(db: Db) {
       statuses: readonly InvitationStatus[],
       now: number,
       managed?: { managedBy: string | null },
-    ) {
-      const key = [...statuses].sort().join(",") + (managed === undefined ? "" : ";managed");
-      let stmt = pages.get(key);
-      if (!stmt) {
-        const filter = statuses.length === 0 ? "" : `AND (${statuses.map((s) => STATUS_SQL[s]).join(" OR ")})`;
-        const managedFilter = managed === undefined ? "" : "AND managed_by IS @managedBy";
-        stmt = db.prepare<Record<string, number | string | null>, InvitationRow>(
-          `SELECT * FROM invitations WHERE workspace_id = @ws AND seq > @after ${filter} ${managedFilter} ORDER BY seq LIMIT @limit`,
-        );
-        pages.set(key, stmt);
-      }
-      // better-sqlite3 rejects named parameters the statement does not use.
-      const params: Record<string, number | string | null> = { ws: workspaceId, after: afterSeq, limit };
-      if (statuses.some((s) => s === "pending" || s === "expired")) params.now = now;
-      if (managed !== undefined) params.managedBy = managed.managedBy;
-      return stmt.all(params);
+      people: PeopleFilter = {},
+    ): InvitationRow[] {
+      const { sql, params } = listSql(statuses, now, managed, people);
+      return statement(`SELECT * FROM invitations WHERE workspace_id = @ws AND seq > @after ${sql} ORDER BY seq LIMIT @limit`).all({
+        ...params,
+        ws: workspaceId,
+        after: afterSeq,
+        limit,
+      }) as InvitationRow[];
+    },
+    /** count is how many invitations `page` finds over all pages. */
+    count(workspaceId: number, statuses: readonly InvitationStatus[], now: number, managed?: { managedBy: string | null }, people: PeopleFilter = {}): number {
+      const { sql, params } = listSql(statuses, now, managed, people);
+      return (statement(`SELECT count(*) AS n FROM invitations WHERE workspace_id = @ws ${sql}`).get({ ...params, ws: workspaceId }) as { n: number }).n;
     },
     insert: (i: NewInvitation) =>
       void insert.run({ ...i, managedBy: i.managedBy ?? null, accessExpiresAt: i.accessExpiresAt ?? null, permissions: JSON.stringify(i.permissions) }),

@@ -2,6 +2,8 @@ import type { ActivityVia, Member, MemberStatus } from "../../schema/api.js";
 import { effectivePermissions, type RoleLookup } from "../access.js";
 import type { Db } from "../db/open.js";
 import { iso, parseList, type MemberRow } from "./rows.js";
+import { peopleFilterSql, type PeopleFilter } from "../people-filter.js";
+import type { KeyPosition } from "../pagination.js";
 
 /** NewMember is what inserting a member needs; `seq` and `version` are assigned. */
 export interface NewMember {
@@ -18,16 +20,50 @@ export interface NewMember {
   accessExpiresAt?: number | null;
 }
 
+/** MemberSearch narrows a members page: a people filter, a manager, stored activity before a time. */
+export interface MemberSearch {
+  filter: PeopleFilter;
+  managed?: { managedBy: string | null };
+  inactiveBefore?: number;
+}
+
+/** MemberSort is a sorted members page: by a column (seq breaks ties, so the order is total and stable), after a position. */
+export interface MemberSort {
+  key: MemberSortKey;
+  desc: boolean;
+  after?: KeyPosition;
+}
+
+/** MemberSortKey names what a members list may be sorted by. */
+export type MemberSortKey = "email" | "role" | "joined";
+
+const SORT_COLUMNS: Record<MemberSortKey, "email" | "role" | "joined_at"> = { email: "email", role: "role", joined: "joined_at" };
+
+/** sortValue is the value of `row` that MemberSort `key` orders by (what a cursor carries). */
+export function sortValue(row: MemberRow, key: MemberSortKey): string | number {
+  return row[SORT_COLUMNS[key]];
+}
+
+/** searchSql renders a MemberSearch as a WHERE fragment (after the workspace) and its named parameters. */
+function searchSql(narrow: MemberSearch): { sql: string; params: Record<string, string | number | null> } {
+  const filter = peopleFilterSql(narrow.filter);
+  const params: Record<string, string | number | null> = { ...filter.params };
+  let sql = filter.sql;
+  if (narrow.managed !== undefined) {
+    sql += " AND managed_by IS @managedBy";
+    params.managedBy = narrow.managed.managedBy;
+  }
+  if (narrow.inactiveBefore !== undefined) {
+    sql += " AND coalesce(last_active_at, joined_at) < @cutoff";
+    params.cutoff = narrow.inactiveBefore;
+  }
+  return { sql, params };
+}
+
 /** memberRepository reads and writes the members table; lists are ordered by `seq` (join order). */
 export function memberRepository(db: Db) {
   const byId = db.prepare<[number, string], MemberRow>("SELECT * FROM members WHERE workspace_id = ? AND id = ?");
   const byEmail = db.prepare<[number, string], MemberRow>("SELECT * FROM members WHERE workspace_id = ? AND email = ?");
-  const page = db.prepare<[number, number, number], MemberRow>(
-    "SELECT * FROM members WHERE workspace_id = ? AND seq > ? ORDER BY seq LIMIT ?",
-  );
-  const managedPage = db.prepare<[number, number, string | null, number], MemberRow>(
-    "SELECT * FROM members WHERE workspace_id = ? AND seq > ? AND managed_by IS ? ORDER BY seq LIMIT ?",
-  );
   const setManager = db.prepare<[string | null, string]>("UPDATE members SET managed_by = ? WHERE id = ?");
   const insert = db.prepare(
     `INSERT INTO members (id, workspace_id, email, role, permissions, joined_at, invited_by, version, managed_by, access_expires_at)
@@ -36,29 +72,53 @@ export function memberRepository(db: Db) {
   const update = db.prepare<[string, string, number | null, string]>(
     "UPDATE members SET role = ?, permissions = ?, access_expires_at = ?, version = version + 1 WHERE id = ?",
   );
-  const inactivePage = db.prepare<[number, number, number, number], MemberRow>(
-    "SELECT * FROM members WHERE workspace_id = ? AND seq > ? AND coalesce(last_active_at, joined_at) < ? ORDER BY seq LIMIT ?",
-  );
   const remove = db.prepare<[string]>("DELETE FROM members WHERE id = ?");
   const countRole = db.prepare<[number, string], { n: number }>(
     "SELECT count(*) AS n FROM members WHERE workspace_id = ? AND role = ?",
   );
   const withRole = db.prepare<[number, string], MemberRow>("SELECT * FROM members WHERE workspace_id = ? AND role = ? ORDER BY seq");
   const emails = db.prepare<[number], { email: string }>("SELECT email FROM members WHERE workspace_id = ?");
+  const statements = new Map<string, ReturnType<typeof db.prepare>>();
+  // one prepared statement per shape of search (which filters are present), made on first use
+  const statement = (sql: string) => {
+    let stmt = statements.get(sql);
+    if (!stmt) statements.set(sql, (stmt = db.prepare(sql)));
+    return stmt;
+  };
   return {
+    /**
+     * search returns up to `limit` members after the one with `afterSeq`, in join order, narrowed by a people filter (server/people-filter.ts), a manager
+     * (`managedBy`, null: unmanaged) and stored activity (or, never active, joining) before `inactiveBefore` (unflushed activity is the caller's to merge).
+     */
+    search(workspaceId: number, afterSeq: number, limit: number, narrow: MemberSearch): MemberRow[] {
+      const { sql, params } = searchSql(narrow);
+      return statement(`SELECT * FROM members WHERE workspace_id = @ws AND seq > @after ${sql} ORDER BY seq LIMIT @limit`).all({ ...params, ws: workspaceId, after: afterSeq, limit }) as MemberRow[];
+    },
+    /** sorted is search() in the order of `sort` (column, then seq), after its position; a keyset page, stable under inserts and removals. */
+    sorted(workspaceId: number, limit: number, narrow: MemberSearch, sort: MemberSort): MemberRow[] {
+      const { sql, params } = searchSql(narrow);
+      const column = SORT_COLUMNS[sort.key];
+      const [cmp, dir] = sort.desc ? ["<", "DESC"] : [">", "ASC"];
+      const after = sort.after === undefined ? "" : `AND (${column} ${cmp} @afterValue OR (${column} = @afterValue AND seq ${cmp} @afterSeq))`;
+      const position = sort.after === undefined ? {} : { afterValue: sort.after.value, afterSeq: sort.after.seq };
+      return statement(`SELECT * FROM members WHERE workspace_id = @ws ${sql} ${after} ORDER BY ${column} ${dir}, seq ${dir} LIMIT @limit`).all({
+        ...params,
+        ...position,
+        ws: workspaceId,
+        limit,
+      }) as MemberRow[];
+    },
+    /** count is how many members `search` finds over all pages. */
+    count(workspaceId: number, narrow: MemberSearch): number {
+      const { sql, params } = searchSql(narrow);
+      return (statement(`SELECT count(*) AS n FROM members WHERE workspace_id = @ws ${sql}`).get({ ...params, ws: workspaceId }) as { n: number }).n;
+    },
     byId: (workspaceId: number, id: string) => byId.get(workspaceId, id),
     byEmail: (workspaceId: number, email: string) => byEmail.get(workspaceId, email),
-    /** page returns up to `limit` members after the one with `afterSeq`, in join order. */
-    page: (workspaceId: number, afterSeq: number, limit: number) => page.all(workspaceId, afterSeq, limit),
-    /** pageManagedBy is `page` narrowed to the members whose managedBy is `managedBy` (null: unmanaged). */
-    pageManagedBy: (workspaceId: number, afterSeq: number, managedBy: string | null, limit: number) =>
-      managedPage.all(workspaceId, afterSeq, managedBy, limit),
     insert: (m: NewMember) =>
       void insert.run({ ...m, managedBy: m.managedBy ?? null, accessExpiresAt: m.accessExpiresAt ?? null, permissions: JSON.stringify(m.permissions) }),
     /** setManager sets managedBy without bumping the version (the write that sets it bumps it once). */
     setManager: (id: string, managedBy: string | null) => void setManager.run(managedBy, id),
-    /** inactivePage is page() of the members whose stored activity (or, never active, joining) is before `cutoff`; unflushed activity is the caller's to merge. */
-    inactivePage: (workspaceId: number, afterSeq: number, cutoff: number, limit: number) => inactivePage.all(workspaceId, afterSeq, cutoff, limit),
     update: (id: string, role: string, permissions: string[], accessExpiresAt: number | null) =>
       void update.run(role, JSON.stringify(permissions), accessExpiresAt, id),
     /** remove deletes a member; its API tokens go with it (foreign key cascade). */

@@ -24,7 +24,7 @@ export function acceptRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.post<{ Body: { token: string } }>("/v1/invitations/accept", { schema: { body: acceptBody }, bodyLimit: ACCEPT_BODY_LIMIT_BYTES, config: { rateLimitBy: "address" } }, async (request, reply) =>
     runChange(ctx, request, reply, acceptScope(request.body.token), () => {
       const { token } = request.body;
-      if (!INVITATION_TOKEN_PATTERN.test(token)) throw invalid("token", "not an invitation token (expected aki_…)");
+      if (!INVITATION_TOKEN_PATTERN.test(token)) throw invalid("token", "not an invitation token (expected aki_…)", "not_token");
       const row = repos.invitations.byToken(hashSecret(token));
       if (!row) throw new HttpError(404, "not_found", "unknown invitation token");
       const now = ctx.now();

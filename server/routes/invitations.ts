@@ -16,6 +16,7 @@ import { managedAfter, managerClaim, parseManagedByFilter } from "../manager.js"
 import { callerOf, guard } from "./guard.js";
 import { parseAccessExpiry } from "../access-expiry.js";
 import { accessExpired } from "../repositories/members.js";
+import { parsePeopleFilter, type PeopleQuery } from "../people-filter.js";
 import { ADMIN_PERMISSION } from "../../schema/catalog.js";
 
 type IdParams = { ws: string; id: string };
@@ -29,7 +30,7 @@ export function invitationRoutes(app: FastifyInstance, ctx: ServerContext): void
   const { repos } = ctx;
   const manage = guard(ctx, ADMIN_PERMISSION);
 
-  app.get<{ Params: { ws: string }; Querystring: PageQuery & { status?: string; managedBy?: string } }>(
+  app.get<{ Params: { ws: string }; Querystring: PageQuery & PeopleQuery & { status?: string; managedBy?: string } }>(
     "/v1/workspaces/:ws/invitations",
     { onRequest: guard(ctx), schema: { params: wsParams, querystring: invitationsQuery } },
     async (request) => {
@@ -38,9 +39,11 @@ export function invitationRoutes(app: FastifyInstance, ctx: ServerContext): void
       const statuses = parseStatuses(status);
       const now = ctx.now();
       const managed = parseManagedByFilter(request.query.managedBy);
-      const rows = repos.invitations.page(caller.workspace.id, decodeCursor(cursor, 0), limit + 1, statuses, now, managed);
+      const people = parsePeopleFilter(request.query, caller.roles);
+      const rows = repos.invitations.page(caller.workspace.id, decodeCursor(cursor, 0), limit + 1, statuses, now, managed, people);
       const page = slicePage(rows, limit);
-      return { items: page.rows.map((r) => toInvitation(r, now)), nextCursor: page.nextCursor };
+      const total = repos.invitations.count(caller.workspace.id, statuses, now, managed, people);
+      return { items: page.rows.map((r) => toInvitation(r, now)), nextCursor: page.nextCursor, total };
     },
   );
 
@@ -59,7 +62,7 @@ export function invitationRoutes(app: FastifyInstance, ctx: ServerContext): void
     async (request, reply) => {
       return runAuthorizedChange(ctx, request, reply, ADMIN_PERMISSION, (caller) => {
         const parsed = parseEmail(request.body.email);
-        if (!parsed.ok) throw invalid("email", `"${escapeInvisible(request.body.email)}" is not an email address: it ${parsed.reason}`);
+        if (!parsed.ok) throw invalid("email", `"${escapeInvisible(request.body.email)}" is not an email address: it ${parsed.reason}`, "not_email");
         const email = parsed.value;
         checkAssignableRole(request.body.role, caller.roles);
         const grants = checkGrants(request.body.permissions ?? []);
@@ -244,7 +247,7 @@ function parseStatuses(value: string | undefined): InvitationStatus[] {
   if (value === undefined || value === "") return [];
   return value.split(",").map((s) => {
     if (!(INVITATION_STATUSES as readonly string[]).includes(s)) {
-      throw invalid("status", `unknown status "${s}": use ${INVITATION_STATUSES.join(", ")} (comma-separated)`);
+      throw invalid("status", `unknown status "${s}": use ${INVITATION_STATUSES.join(", ")} (comma-separated)`, "bad_status", { value: s });
     }
     return s as InvitationStatus;
   });

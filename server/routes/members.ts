@@ -5,12 +5,14 @@ import { holdsManage, settleSponsored } from "../authority.js";
 import { checkIfMatch, runAuthorizedChange } from "../change.js";
 import type { ServerContext } from "../context.js";
 import { HttpError, notFound } from "../http-error.js";
-import { decodeCursor, slicePage } from "../pagination.js";
-import { toMember } from "../repositories/members.js";
+import { decodeCursor, decodeKeyCursor, encodeKeyCursor, slicePage } from "../pagination.js";
+import { sortValue, toMember, type MemberSortKey } from "../repositories/members.js";
+import type { MemberRow } from "../repositories/rows.js";
 import { parseList } from "../repositories/rows.js";
 import { managedAfter, managerClaim, parseManagedByFilter } from "../manager.js";
 import { memberPatchBody, memberRemoveBody, membersQuery, wsIdParams, wsParams, type MembersQuery } from "../schemas.js";
 import { inactiveCutoff } from "../activity.js";
+import { parsePeopleFilter } from "../people-filter.js";
 import { callerOf, guard } from "./guard.js";
 import { parseAccessExpiry } from "../access-expiry.js";
 import { ADMIN_PERMISSION } from "../../schema/catalog.js";
@@ -28,19 +30,27 @@ export function memberRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const caller = callerOf(request);
       const { limit, cursor, inactiveFor } = request.query;
       const managed = parseManagedByFilter(request.query.managedBy);
-      const after = decodeCursor(cursor, 0);
-      if (inactiveFor === undefined) {
-        const rows = managed === undefined
-          ? repos.members.page(caller.workspace.id, after, limit + 1)
-          : repos.members.pageManagedBy(caller.workspace.id, after, managed.managedBy, limit + 1);
-        const page = slicePage(rows, limit);
-        return { items: page.rows.map((r) => ctx.activity.overlay(toMember(r, caller.roles, ctx.now()))), nextCursor: page.nextCursor };
+      const filter = parsePeopleFilter(request.query, caller.roles);
+      const cutoff = inactiveFor === undefined ? undefined : inactiveCutoff(inactiveFor, ctx.now());
+      const search = { filter, ...(managed ? { managed } : {}), ...(cutoff === undefined ? {} : { inactiveBefore: cutoff }) };
+      const sortBy = request.query.sort;
+      let page: { rows: MemberRow[]; nextCursor: string | null };
+      if (sortBy === undefined) {
+        page = slicePage(repos.members.search(caller.workspace.id, decodeCursor(cursor, 0), limit + 1, search), limit);
+      } else {
+        const key = sortBy.replace(/^-/, "") as MemberSortKey;
+        const after = decodeKeyCursor(cursor);
+        const rows = repos.members.sorted(caller.workspace.id, limit + 1, search, { key, desc: sortBy.startsWith("-"), ...(after ? { after } : {}) });
+        const last = rows.length > limit ? rows[limit - 1]! : undefined;
+        page = { rows: rows.slice(0, limit), nextCursor: last ? encodeKeyCursor({ value: sortValue(last, key), seq: last.seq }) : null };
       }
-      // Stored activity filters in SQL; a member active since, but not yet flushed, is dropped here (a page may then be short), as is one of another manager.
-      const cutoff = inactiveCutoff(inactiveFor, ctx.now());
-      const page = slicePage(repos.members.inactivePage(caller.workspace.id, after, cutoff, limit + 1), limit);
-      const rows = page.rows.filter((r) => !ctx.activity.activeSince(r.id, cutoff) && (managed === undefined || r.managed_by === managed.managedBy));
-      return { items: rows.map((r) => toMember(r, caller.roles, ctx.now())), nextCursor: page.nextCursor };
+      const total = repos.members.count(caller.workspace.id, search);
+      if (cutoff === undefined) {
+        return { items: page.rows.map((r) => ctx.activity.overlay(toMember(r, caller.roles, ctx.now()))), nextCursor: page.nextCursor, total };
+      }
+      // Stored activity filters in SQL; a member active since, but not yet flushed, is dropped here (a page may then be short).
+      const rows = page.rows.filter((r) => !ctx.activity.activeSince(r.id, cutoff));
+      return { items: rows.map((r) => toMember(r, caller.roles, ctx.now())), nextCursor: page.nextCursor, total };
     },
   );
 

@@ -38,7 +38,7 @@ export function roleRoutes(app: FastifyInstance, ctx: ServerContext): void {
         const permissions = checkGrants(request.body.permissions);
         const description = request.body.description ?? "";
         const problem = checkDescription(description);
-        if (problem !== undefined) throw invalid("description", `the description ${problem}`);
+        if (problem !== undefined) throw invalid("description", `the description ${problem}`, "bad_description");
         const existing = repos.roles.get(wsId, name);
         if (existing) checkIfMatch(request, existing.version);
         else if (request.headers["if-match"] !== undefined) {
@@ -152,16 +152,16 @@ function decodeRoleCursor(cursor: string | undefined, builtIns: number): RoleCur
   const text = Buffer.from(cursor, "base64url").toString("utf8");
   const match = /^r:(?:b:(\d)|n:([a-z][a-z0-9-]{1,62}))$/.exec(text);
   if (!match || encodeRoleCursor(text.slice(2)) !== cursor || (match[1] !== undefined && Number(match[1]) > builtIns)) {
-    throw invalid("cursor", "not a cursor this server issued");
+    throw invalid("cursor", "not a cursor this server issued", "bad_cursor");
   }
   return match[1] !== undefined ? { kind: "builtIn", index: Number(match[1]) } : { kind: "custom", name: match[2]! };
 }
 
 /** checkCustomRoleName rejects built-in names and names outside the custom role pattern. */
 function checkCustomRoleName(name: string): string {
-  if (isBuiltInRole(name)) throw invalid("name", `"${name}" is a built-in role and cannot be changed`);
+  if (isBuiltInRole(name)) throw invalid("name", `"${name}" is a built-in role and cannot be changed`, "built_in_role", { value: name });
   if (!CUSTOM_ROLE_NAME_PATTERN.test(name)) {
-    throw invalid("name", `"${name}" is not a custom role name (lower-case letters, digits and "-", 2 to 63, starting with a letter)`);
+    throw invalid("name", `"${name}" is not a custom role name (lower-case letters, digits and "-", 2 to 63, starting with a letter)`, "bad_role_name", { value: name });
   }
   return name;
 }

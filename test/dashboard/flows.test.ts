@@ -122,15 +122,15 @@ describe("dashboard flows", { timeout: 120_000 }, () => {
       await page.getByText("3 selected").waitFor();
       expect(await page.getByLabel("Select invitation to ben@acme.io").isChecked()).toBe(true);
 
-      // Someone else revokes cat meanwhile: the page's copy of it is stale.
-      const cat = (await invitationsOf(ws)).find((i) => i.email === "cat@acme.io")!;
-      await ws.api("POST", `/v1/workspaces/${ws.name}/invitations/${cat.id}/revoke`);
-
       await page.getByRole("button", { name: "Revoke selected" }).click();
       const confirm = page.getByRole("dialog", { name: "Revoke the invitations of 3 people?" });
       expect(await confirm.locator("li[data-email]").evaluateAll((els) => els.map((el) => (el as HTMLElement).dataset.email))).toEqual(["ann@acme.io", "ben@acme.io", "cat@acme.io"]);
       expect(await confirm.getByRole("listitem").first().textContent()).toMatch(/Pending\s+sent just now/);
       await screenshot(page, "bulk-revoke-confirm");
+
+      // Someone else revokes cat while the confirmation is open (live updates never redraw under a dialog): the page's copy is stale.
+      const cat = (await invitationsOf(ws)).find((i) => i.email === "cat@acme.io")!;
+      await ws.api("POST", `/v1/workspaces/${ws.name}/invitations/${cat.id}/revoke`);
       await confirm.getByRole("button", { name: "Revoke all" }).click();
       const alert = page.getByRole("alert").filter({ hasText: "Revoked 2 invitation(s). 1 failed." });
       await alert.waitFor();

@@ -218,7 +218,7 @@ describe("activity through the API", () => {
     expect(rest.body.items.map((m: any) => m.email)).toEqual(["flushed@acme.io"]);
 
     const bad = await ws.call("GET", wsPath("/members?inactiveFor=3months"));
-    expect([bad.status, bad.body.error.details]).toEqual([400, { field: "inactiveFor" }]);
+    expect([bad.status, bad.body.error.details]).toEqual([400, { field: "inactiveFor", reason: "bad_duration" }]);
   });
 
   it("records nothing with tracking off", async () => {

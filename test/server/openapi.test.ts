@@ -122,6 +122,7 @@ describe("schema/openapi.yaml", () => {
     await run("DELETE", wsPath(`/members/${member.body.id}`));
     await run("GET", wsPath(`/members/${member.body.id}`));
     await run("GET", wsPath("/audit?limit=5"));
+    await run("GET", wsPath("/events"), { token: null }); // the open stream itself: test/server/events.test.ts
     await run("GET", wsPath("/audit"), { token: null });
     await run("GET", wsPath("/audit"), { token: "ak_nope" });
     await run("GET", "/v1/workspaces/elsewhere/members");
@@ -135,5 +136,12 @@ describe("schema/openapi.yaml", () => {
     const block = source.slice(source.indexOf("export type ApiErrorCode"), source.indexOf("export interface ApiErrorBody"));
     const codes = [...block.matchAll(/\| "([a-z_]+)"/g)].map((m) => m[1]).sort();
     expect([...document().components.schemas.ErrorCode.enum].sort()).toEqual(codes);
+  });
+
+  it("documents every ValidationReason of schema/api.ts", () => {
+    const source = readFileSync(new URL("../../schema/api.ts", import.meta.url), "utf8");
+    const block = source.slice(source.indexOf("export type ValidationReason"));
+    const reasons = [...block.slice(0, block.indexOf(";")).matchAll(/\| "([a-z_]+)"/g)].map((m) => m[1]).sort();
+    expect([...document().components.schemas.ValidationReason.enum].sort()).toEqual(reasons);
   });
 });

@@ -60,11 +60,46 @@ export function createApi({ token, workspace }, onUnauthorized = () => {}) {
     return items;
   }
 
+  /**
+   * watchRevisions reads the workspace's event stream (GET …/events), calling
+   * `onRevision(n)` for each revision; it resolves when the stream ends and rejects when
+   * it cannot open or breaks. It uses fetch, not EventSource: EventSource cannot send the
+   * bearer header, and the token must never travel in a URL (URLs end up in logs).
+   */
+  async function watchRevisions(onRevision, onOpen, signal) {
+    const headers = { authorization: `Bearer ${token}`, accept: "text/event-stream", "x-antryk-client": "dashboard" };
+    const res = await fetch(new URL(`${wsPath}/events`, location.origin), { headers, signal, credentials: "omit", cache: "no-store" });
+    if (!res.ok) {
+      const e = (await res.json().catch(() => null))?.error;
+      const failure = new ApiFailure(res.status, e?.code ?? "unknown", e?.message ?? `HTTP ${res.status}`, e?.details);
+      if (res.status === 401) onUnauthorized(failure);
+      throw failure;
+    }
+    onOpen();
+    const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = "";
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      buffer += value;
+      let end;
+      while ((end = buffer.indexOf("\n\n")) >= 0) {
+        const data = buffer.slice(0, end).split("\n").find((line) => line.startsWith("data: "));
+        buffer = buffer.slice(end + 2);
+        if (data) onRevision(JSON.parse(data.slice(6)).revision);
+      }
+    }
+  }
+
   return {
     workspace,
+    watchRevisions,
     me: () => request("GET", `${wsPath}/me`),
     getWorkspace: () => request("GET", wsPath),
     members: () => listAll(`${wsPath}/members`),
+    // One page of a list, searched on the server (docs/api.md "Searching lists"): `{ items, nextCursor, total }`.
+    membersPage: (query) => request("GET", `${wsPath}/members`, { query }),
+    invitationsPage: (query) => request("GET", `${wsPath}/invitations`, { query }),
     // `invitations` ("transfer" | "revoke") decides the open invitations of a sponsor losing access:manage (sponsors.js).
     updateMember: (m, patch, invitations) =>
       request("PATCH", `${wsPath}/members/${encodeURIComponent(m.id)}`, { body: invitations ? { ...patch, invitations } : patch, ifMatch: m.version }),
@@ -125,24 +160,34 @@ export function describeFailure(err, subject) {
   }
 }
 
-/** fieldSentence turns a validation failure into a sentence about the field it names. */
+/**
+ * fieldSentence turns a validation failure into a sentence about the field it names,
+ * deciding on `details.field` and `details.reason` (docs/api.md, "Errors"), never on the
+ * message text; `details.value` names the role or permission at fault.
+ */
 export function fieldSentence(err) {
   const field = String(err.details?.field ?? "").replace(/^\//, "");
-  const message = err.message ?? "";
-  if (field.startsWith("email")) return "Enter a valid e-mail address, such as name@example.com.";
+  const reason = err.details?.reason;
+  const value = err.details?.value;
+  if (field.startsWith("email")) {
+    return reason === "look_alike" && err.details.lookAlike
+      ? `This address reads the same as ${err.details.lookAlike}, already in this workspace. Check the spelling.`
+      : "Enter a valid e-mail address, such as name@example.com.";
+  }
   if (field === "name") {
-    return /built-in/.test(message)
+    return reason === "built_in_role"
       ? "That name belongs to a built-in role. Choose another name."
       : "A role name uses lower-case letters, digits and dashes (2 to 63 characters) and starts with a letter.";
   }
   if (field.startsWith("permissions")) {
-    const id = message.match(/"([^"]+)"/)?.[1];
-    if (/owner-only/.test(message)) return `${id ?? "That permission"} belongs to the owner alone and cannot be given to anyone else.`;
-    return `${id ?? "A permission"} is not a permission this workspace knows. Reload the page to get the current list.`;
+    if (reason === "owner_only") return `${value ?? "That permission"} belongs to the owner alone and cannot be given to anyone else.`;
+    if (reason === "unknown_permission") return `${value ?? "A permission"} is not a permission this workspace knows. Reload the page to get the current list.`;
+    if (reason === "too_long") return "Too many permissions: a role or person can be given at most 100.";
+    return `${plain(err.message)}.`;
   }
-  if (field.startsWith("role")) return /owner/.test(message) ? "The owner role cannot be given to anyone." : "That role no longer exists. Reload the page and pick another role.";
-  if (field.startsWith("description")) return "The description is too long: keep it under 1,000 characters.";
-  return `${plain(message)}.`;
+  if (field.startsWith("role")) return reason === "owner_role" ? "The owner role cannot be given to anyone." : "That role no longer exists. Reload the page and pick another role.";
+  if (field.startsWith("description")) return reason === "too_long" ? "The description is too long: keep it under 1,000 characters." : `${plain(err.message)}.`;
+  return `${plain(err.message)}.`;
 }
 
 function plain(message) {

@@ -1,7 +1,8 @@
 // The dashboard's entry: sign-in, the signed-in shell (header, navigation, the live
 // bar) and the hash router. Every page reads fresh data from the Access API when shown,
-// and again when the workspace's revision moves (polled every 30 s while the tab is
-// visible, or Refresh). Redrawing keeps the URL's filters and puts focus back where it was.
+// and again when the workspace's revision moves (told at once by the event stream, live.js;
+// polled every 30 s while the tab is visible, every 5 s while the stream is down, or Refresh).
+// Redrawing keeps the URL's filters and puts focus back where it was.
 import { ApiFailure, createApi, describeFailure } from "./api.js";
 import { h, replace, announce } from "./dom.js";
 import { isAdmin, relative } from "./format.js";
@@ -9,6 +10,7 @@ import { renderHistory } from "./history.js";
 import { visibleIdentity as shown } from "./identity.js";
 import { renderInvitations } from "./invitations.js";
 import { renderInvite } from "./invite.js";
+import { FALLBACK_POLL_MS, liveNotice, watchLive } from "./live.js";
 import { renderMembers } from "./members.js";
 import { renderReview } from "./review.js";
 import { renderRoles } from "./roles.js";
@@ -139,12 +141,13 @@ async function enter(saved) {
 // The live bar: when the page last read the workspace, and a Refresh button.
 function startLive(ctx) {
   const label = h("span", { class: "live-label" });
+  const notice = h("span", { class: "live-notice", id: "live-notice", role: "status" });
   const refresh = h("button", { type: "button", class: "btn btn-small", id: "refresh" }, "Refresh");
   refresh.onclick = async () => {
     await route({ silent: true });
     announce("Refreshed.");
   };
-  replace(live, label, refresh);
+  replace(live, notice, label, refresh);
   live.hidden = false;
   let wake = null;
   const tick = () => {
@@ -169,10 +172,24 @@ function startLive(ctx) {
       // a failed poll is retried at the next one; a 401 has signed out already
     }
   };
-  const timer = setInterval(poll, POLL_MS);
+  let timer = setInterval(poll, POLL_MS);
+  const stopStream = watchLive(ctx.api, {
+    // a revision the page has not drawn redraws it, unless hidden or under a dialog (the next poll catches up)
+    onRevision: (revision) => {
+      if (session !== ctx || !ctx.workspace || revision === ctx.workspace.revision) return;
+      if (document.visibilityState === "visible" && !document.querySelector("dialog[open]")) void route({ silent: true });
+    },
+    onState: (state) => {
+      clearInterval(timer);
+      timer = setInterval(poll, state === "live" ? POLL_MS : FALLBACK_POLL_MS);
+      notice.textContent = liveNotice(state);
+      live.dataset.stream = state;
+    },
+  });
   const onVisible = () => document.visibilityState === "visible" && poll();
   document.addEventListener("visibilitychange", onVisible);
   ctx.stop = () => {
+    stopStream();
     clearInterval(timer);
     clearTimeout(wake);
     document.removeEventListener("visibilitychange", onVisible);

@@ -74,7 +74,8 @@ function eventSource(ctx, { person, action, from, to }) {
   let done = false;
   return async (count) => {
     while (matched.length < count && !done) {
-      const page = await ctx.api.audit({ limit: FETCH_SIZE, cursor, action });
+      // the server narrows by `q` (actor or target contains it); matchesPerson is the same rule
+      const page = await ctx.api.audit({ limit: FETCH_SIZE, cursor, action, q: person.trim().toLowerCase() });
       for (const e of page.items) {
         const at = Date.parse(e.at);
         if (at < range.from) {
@@ -125,7 +126,8 @@ export async function renderHistory(view, ctx) {
     return;
   }
   const query = readQuery();
-  const [members, invitations] = await Promise.all([ctx.api.members(), ctx.api.invitations()]);
+  // suggestions come from the first page of each list only (the server searches the rest)
+  const [{ items: members }, { items: invitations }] = await Promise.all([ctx.api.membersPage({ limit: 1000 }), ctx.api.invitationsPage({ limit: 1000 })]);
   /** @type {string[]} */
   const names = [...members.map((/** @type {{ email: string }} */ m) => m.email), ...invitations.map((/** @type {{ email: string }} */ i) => i.email), ...ctx.roles.filter((/** @type {{ builtIn: boolean }} */ r) => !r.builtIn).map((/** @type {{ name: string }} */ r) => r.name)];
   const suggestions = [...new Set(names)].sort();

@@ -31,10 +31,50 @@ export function isExternal(email, domains) {
   return !domains.some((d) => domain === d || domain.endsWith(`.${d}`));
 }
 
-/** renderMembers fills `view` with the Members page; its filters, sort and expanded rows come from the URL. */
+const DEFAULT_SORT = { key: "email", dir: "asc" };
+const SERVER_SORTS = new Set(["email", "role", "joined"]);
+
+/** serverSort is the list's `sort` parameter for a table sort the server can do ("" for last activity, which orders the page shown). */
+function serverSort(sort) {
+  return SERVER_SORTS.has(sort.key) ? `${sort.dir === "desc" ? "-" : ""}${sort.key}` : "";
+}
+
+/** companyDomains is the company domains the Members filter uses: the URL's `domains=`, else the signed-in member's own domain. */
+function companyDomains(query, ctx) {
+  return query.get("domains") ?? ctx.me.email.slice(ctx.me.email.lastIndexOf("@") + 1);
+}
+
+/** serverFilters is the list query the server answers for the page's filters (docs/api.md "Searching lists"): search, role, inactivity, admins and outside the company domains. */
+function serverFilters(state) {
+  const domains = domainList(state.domains);
+  return { q: state.q.trim(), role: state.role, inactiveFor: state.inactive ? `${INACTIVE_DAYS}d` : "", admin: state.admin ? "true" : "", external: state.external && domains.length > 0 ? domains.join(",") : "" };
+}
+
+/** PAGE_SIZE is how many members one page of the table shows (the server pages and searches; docs/api.md). */
+const PAGE_SIZE = 100;
+/** SEARCH_DEBOUNCE_MS is how long typing must pause before the search asks the server (one request per pause). */
+export const SEARCH_DEBOUNCE_MS = 120;
+
+/**
+ * renderMembers fills `view` with the Members page; its filters, sort and expanded rows come
+ * from the URL. The server searches and pages: only the visible page is read and drawn, and
+ * the counts come from the lists' `total`, so 10,000 members cost a handful of requests.
+ */
 export async function renderMembers(view, ctx) {
-  const [members, invitations] = await Promise.all([ctx.api.members(), ctx.api.invitations()]);
   const query = readQuery();
+  const fromUrl = { q: query.get("q") ?? "", role: query.get("role") ?? "", inactive: query.get("inactive") === String(INACTIVE_DAYS), admin: query.get("admin") === "1", external: query.get("external") === "1", domains: companyDomains(query, ctx) };
+  const listQuery = (cursor) => ({ limit: PAGE_SIZE, cursor, ...serverFilters(fromUrl), sort: serverSort(readSort(query, Object.keys(COMPARATORS), DEFAULT_SORT)) });
+  const [first, everyone, admins, pendingPage, inactivePage] = await Promise.all([
+    ctx.api.membersPage(listQuery(null)),
+    ctx.api.membersPage({ limit: 1 }),
+    ctx.api.membersPage({ limit: 1, admin: true }),
+    ctx.api.invitationsPage({ limit: 1000, status: "pending" }),
+    ctx.api.membersPage({ limit: 1, inactiveFor: `${INACTIVE_DAYS}d` }),
+  ]);
+  let members = first.items;
+  let matching = first.total;
+  const pager = { cursors: [null], index: 0, next: first.nextCursor };
+  const invitations = pendingPage.items;
   const state = {
     role: query.get("role") ?? "",
     q: query.get("q") ?? "",
@@ -42,9 +82,9 @@ export async function renderMembers(view, ctx) {
     admin: query.get("admin") === "1",
     external: query.get("external") === "1",
     // Company domains: the URL's, else the signed-in member's own domain.
-    domains: query.get("domains") ?? ctx.me.email.slice(ctx.me.email.lastIndexOf("@") + 1),
+    domains: companyDomains(query, ctx),
     extra: query.get("extra") ?? "",
-    sort: readSort(query, Object.keys(COMPARATORS), { key: "email", dir: "asc" }),
+    sort: readSort(query, Object.keys(COMPARATORS), DEFAULT_SORT),
     open: new Set((query.get("open") ?? "").split(",").filter(Boolean)),
   };
   const save = () => writeQuery({ role: state.role, q: state.q, inactive: state.inactive ? String(INACTIVE_DAYS) : "", admin: state.admin ? "1" : "", external: state.external ? "1" : "", domains: state.external ? domainList(state.domains).join(",") : "", extra: state.extra, sort: state.sort.key === "email" && state.sort.dir === "asc" ? "" : state.sort.key, dir: state.sort.dir === "desc" ? "desc" : "", open: [...state.open] });
@@ -69,6 +109,7 @@ export async function renderMembers(view, ctx) {
   const draw = () => {
     const now = Date.now();
     const q = state.q.trim().toLowerCase();
+    // the server filtered this page (admin, external too); the browser still drops what its own clock or the live state has moved since, and filters by extra permission
     const domains = domainList(state.domains);
     const hasExtra = (m) => (state.extra === "any" ? m.permissions.length > 0 : m.permissions.includes(state.extra));
     const filtered = members.filter(
@@ -81,21 +122,28 @@ export async function renderMembers(view, ctx) {
         (!state.extra || hasExtra(m)),
     );
     const owner = filtered.filter((m) => m.role === "owner");
+    // the server sorts by e-mail, role or joining over all pages (which rows are on this page); the page is then ordered here too (ties by e-mail), and by last activity only here
     const rows = [...owner, ...sortRows(filtered.filter((m) => m.role !== "owner"), state.sort, COMPARATORS)];
+    const expired = invitations.filter((i) => liveStatus(i, now) !== "pending").length;
     replace(
       counts,
-      count("Members", members.length, "members"),
-      count("Admins", members.filter((m) => isAdmin(m, ctx.catalog)).length, "admins"),
-      count("Pending invitations", invitations.filter((i) => liveStatus(i, now) === "pending").length, "pending"),
-      count(`Inactive ${INACTIVE_DAYS}+ days`, members.filter((m) => inactiveFor(m, INACTIVE_DAYS, now)).length, "inactive"),
+      count("Members", everyone.total, "members"),
+      count("Admins", admins.total, "admins"),
+      count("Pending invitations", pendingPage.total - expired, "pending"),
+      count(`Inactive ${INACTIVE_DAYS}+ days`, inactivePage.total, "inactive"),
     );
-    shown.textContent = `Showing ${rows.length} of ${members.length} members.`;
+    const from = pager.index * PAGE_SIZE;
+    shown.textContent = matching > PAGE_SIZE
+      ? `Showing ${from + 1}–${from + members.length} of ${matching} matching members (of ${everyone.total})${serverSort(state.sort) ? "" : "; last activity orders this page"}.`
+      : `Showing ${rows.length} of ${everyone.total} members.`;
+    replace(pages, ...pagerButtons());
     // The pending count drops by itself when the next pending invitation expires.
     ctx.wakeAt(Math.min(...invitations.filter((i) => liveStatus(i, now) === "pending").map((i) => Date.parse(i.expiresAt))));
     const onSort = (sort) => {
       state.sort = sort;
       save();
       draw();
+      if (serverSort(sort) && matching > PAGE_SIZE) void load(0);
       table.querySelector(`[data-key="sort:${sort.key}"]`)?.focus();
     };
     replace(
@@ -118,14 +166,51 @@ export async function renderMembers(view, ctx) {
       h("tbody", {}, rows.length ? rows.flatMap((m) => memberRows(m, ctx, state, now, () => { save(); draw(); })) : h("tr", {}, h("td", { colspan: ctx.canManage ? 6 : 5, class: "empty" }, "No member matches these filters."))),
     );
   };
-  roleFilter.addEventListener("change", () => { state.role = roleFilter.value; save(); draw(); });
-  search.addEventListener("input", () => { state.q = search.value; save(); draw(); });
-  inactiveFilter.addEventListener("change", () => { state.inactive = inactiveFilter.checked; save(); draw(); });
-  adminFilter.addEventListener("change", () => { state.admin = adminFilter.checked; save(); draw(); });
+  // load asks the server for page `index` of the current filters; an answer overtaken by a newer load is dropped.
+  let loads = 0;
+  const load = async (index) => {
+    const mine = ++loads;
+    table.setAttribute("aria-busy", "true");
+    try {
+      const page = await ctx.api.membersPage({ limit: PAGE_SIZE, cursor: index === 0 ? null : pager.cursors[index], ...serverFilters(state), sort: serverSort(state.sort) });
+      if (mine !== loads) return;
+      if (index === 0) pager.cursors = [null];
+      pager.cursors[index + 1] = page.nextCursor;
+      Object.assign(pager, { index, next: page.nextCursor });
+      members = page.items;
+      matching = page.total;
+      draw();
+    } catch (err) {
+      if (mine === loads) announce(describeFailure(err), "error");
+    } finally {
+      if (mine === loads) table.removeAttribute("aria-busy");
+    }
+  };
+  const pages = h("nav", { class: "pager", "aria-label": "Pages of members" });
+  const pagerButtons = () =>
+    matching > PAGE_SIZE
+      ? [
+          h("button", { type: "button", class: "btn", disabled: pager.index === 0, dataset: { key: "page:previous" }, onclick: () => load(pager.index - 1) }, "← Previous"),
+          h("span", { class: "muted" }, `Page ${pager.index + 1} of ${Math.ceil(matching / PAGE_SIZE)}`),
+          h("button", { type: "button", class: "btn", disabled: !pager.next, dataset: { key: "page:next" }, onclick: () => load(pager.index + 1) }, "Next →"),
+        ]
+      : [];
+  pager.cursors[1] = first.nextCursor;
+  let typing = null;
+  roleFilter.addEventListener("change", () => { state.role = roleFilter.value; save(); void load(0); });
+  // search as you type: one request once typing pauses (SEARCH_DEBOUNCE_MS)
+  search.addEventListener("input", () => {
+    state.q = search.value;
+    save();
+    clearTimeout(typing);
+    typing = setTimeout(() => void load(0), SEARCH_DEBOUNCE_MS);
+  });
+  inactiveFilter.addEventListener("change", () => { state.inactive = inactiveFilter.checked; save(); void load(0); });
+  adminFilter.addEventListener("change", () => { state.admin = adminFilter.checked; save(); void load(0); });
   extraFilter.addEventListener("change", () => { state.extra = extraFilter.value; save(); draw(); });
   const domainsField = h("div", { class: "field", hidden: !state.external }, h("label", { for: domainsInput.id }, "Company domains"), h("p", { id: "member-domains-hint", class: "hint" }, "Comma-separated; subdomains count as inside."), domainsInput);
-  externalFilter.addEventListener("change", () => { state.external = externalFilter.checked; domainsField.hidden = !state.external; save(); draw(); });
-  domainsInput.addEventListener("input", () => { state.domains = domainsInput.value; save(); draw(); });
+  externalFilter.addEventListener("change", () => { state.external = externalFilter.checked; domainsField.hidden = !state.external; save(); void load(0); });
+  domainsInput.addEventListener("input", () => { state.domains = domainsInput.value; save(); clearTimeout(typing); typing = setTimeout(() => void load(0), SEARCH_DEBOUNCE_MS); });
   ctx.tick = draw;
 
   replace(
@@ -145,6 +230,7 @@ export async function renderMembers(view, ctx) {
     ),
     shown,
     scrollRegion("Members table", table),
+    pages,
   );
   draw();
 }
