@@ -212,9 +212,9 @@ export function daysUntil(date: string, now: Date): number {
   return Math.round((Date.parse(`${date}T00:00:00Z`) - today) / DAY_MS);
 }
 
-// accessEnd reads `accessExpiresAt` from an API object of a server that sends it (undefined from one that does not).
+// accessEnd is the API object's `accessExpiresAt` (undefined from a server from before time-bound access).
 function accessEnd(o: Member | Invitation): string | null | undefined {
-  return (o as { accessExpiresAt?: string | null }).accessExpiresAt;
+  return o.accessExpiresAt;
 }
 
 function isInternal(email: string, domains: readonly string[]): boolean {

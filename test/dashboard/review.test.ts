@@ -26,6 +26,9 @@ afterAll(async () => {
   await browser?.close();
 });
 
+/** EVE_ENDS is when the contractor's access ends: 10 days from now (the page's clock and the server's agree to the day). */
+const EVE_ENDS = new Date(Date.now() + 10 * DAY).toISOString();
+
 /** seed makes a workspace with an admin of each kind, an outsider, a managed member and an invitation sent 20 days ago. */
 async function seed(ws: Workspace): Promise<void> {
   const path = `/v1/workspaces/${ws.name}`;
@@ -38,6 +41,10 @@ async function seed(ws: Workspace): Promise<void> {
   await ws.join("fin@acme.io", "finance-viewer");
   await ws.join("dev@acme.io", "developer");
   await ws.join("eve@contractor.dev", "developer");
+  // a contractor whose access the workspace ends in 10 days (the server's accessExpiresAt, as `expires:` sends it)
+  const eve = await ws.api<{ items: { id: string; version: number }[] }>("GET", `${path}/members?q=eve`);
+  const ends = await ws.request("PATCH", `${path}/members/${eve.items[0]!.id}`, { body: { accessExpiresAt: EVE_ENDS }, headers: { "if-match": `"${eve.items[0]!.version}"` } });
+  expect(ends.status).toBe(200);
   const managed = await ws.request("POST", `${path}/invitations`, { body: { email: "bob@acme.io", role: "developer" }, headers: { "x-antryk-manager": FILE } });
   expect(managed.status).toBe(201);
 }
@@ -96,8 +103,9 @@ describe("the Review page", { timeout: 120_000 }, () => {
       expect(await rowsOf(page, "review-not-managed")).toEqual(["admin@acme.io", "dev@acme.io", "eve@contractor.dev", "extra@acme.io", "fin@acme.io", "old@acme.io"]);
       expect((await cellsOf(page, "review-not-managed", "Last change"))[0]).toMatch(/^invitation accepted by admin@acme\.io through the API, \d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
 
-      // access ending soon: nothing here ends (the server on this branch sends no accessExpiresAt)
-      expect(await page.locator('section[aria-labelledby="review-expiring"] .empty').textContent()).toBe("Nobody's access ends within 30 days.");
+      // access ending soon: the contractor whose accessExpiresAt is in 10 days, with its absolute date
+      expect(await rowsOf(page, "review-expiring")).toEqual(["eve@contractor.dev"]);
+      expect((await page.locator('section[aria-labelledby="review-expiring"] tbody').innerText())).toContain(EVE_ENDS.slice(0, 10));
 
       // sortable: Role descending puts the custom role first
       const adminsRole = page.locator('section[aria-labelledby="review-admins"] th button', { hasText: "Role" }).first();
@@ -116,7 +124,7 @@ describe("the Review page", { timeout: 120_000 }, () => {
       expect(Object.keys(rows[0]!)).toEqual(REVIEW_CSV_COLUMNS.map((c) => c.name));
       const byEmail = Object.fromEntries(rows.map((r) => [r.email, r]));
       expect(byEmail["extra@acme.io"]).toMatchObject({ admin: "yes", internal: "no", not_managed: "yes", status: "active" });
-      expect(byEmail["eve@contractor.dev"]).toMatchObject({ admin: "no", internal: "yes" });
+      expect(byEmail["eve@contractor.dev"]).toMatchObject({ admin: "no", internal: "yes", access_expires_at: EVE_ENDS });
       expect(byEmail["old@acme.io"]).toMatchObject({ status: "expired", stale_invitation: "no", last_change_client: "api" });
       expect(byEmail["bob@acme.io"]).toMatchObject({ status: "pending", managed_by: FILE, not_managed: "no" });
       expect(errors, "uncaught errors in the page").toEqual([]);
