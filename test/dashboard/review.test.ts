@@ -61,6 +61,9 @@ describe("the Review page", { timeout: 120_000 }, () => {
     try {
       await seed(ws);
       await signIn(page, ws, ws.ownerToken);
+      // Members shows when the contractor's access ends (the workspace's own accessExpiresAt)
+      const eveRow = page.locator('tr[data-email="eve@contractor.dev"] [data-access="ends"]');
+      expect(await eveRow.innerText()).toContain(`Access ends ${EVE_ENDS.slice(0, 10)}`);
       await goTo(page, "Review", "review");
       await page.locator('section[aria-labelledby="review-admins"] tbody tr').first().waitFor();
 

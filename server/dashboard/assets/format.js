@@ -25,8 +25,26 @@ const STATUS_LABELS = { pending: "Pending", accepted: "Accepted", expired: "Expi
 
 /** liveStatus is an invitation's status now: a pending one past its expiresAt reads as expired, as the server decides at read time. */
 export function liveStatus(invitation, now = Date.now()) {
-  if (invitation.status === "pending" && Date.parse(invitation.expiresAt) <= now) return "expired";
+  if (invitation.status === "pending" && (Date.parse(invitation.expiresAt) <= now || accessEnded(invitation, now))) return "expired";
   return invitation.status;
+}
+
+/** accessEnded tells whether a member's or invitation's accessExpiresAt (time-bound access, docs/api.md) has passed by `now`; the server refuses its tokens from then on. */
+export function accessEnded(o, now = Date.now()) {
+  return o.status === "expired" || (typeof o.accessExpiresAt === "string" && Date.parse(o.accessExpiresAt) <= now);
+}
+
+// utcMinute is an absolute UTC time to the minute ("2027-02-01 00:00 UTC"): a date an auditor can quote.
+function utcMinute(iso) {
+  const d = new Date(iso).toISOString();
+  return `${d.slice(0, 10)} ${d.slice(11, 16)} UTC`;
+}
+
+/** accessEnd labels a member's time-bound access: "Access ended" once past, "Access ends <date>" before, nothing without one. */
+export function accessEnd(o, now = Date.now()) {
+  if (typeof o.accessExpiresAt !== "string" && o.status !== "expired") return null;
+  if (accessEnded(o, now)) return h("span", { class: "badge badge-expired", dataset: { access: "ended" } }, " Access ended");
+  return h("span", { class: "muted access-end", dataset: { access: "ends" } }, " Access ends ", h("time", { datetime: o.accessExpiresAt, title: exact(o.accessExpiresAt) }, utcMinute(o.accessExpiresAt)));
 }
 
 const UNITS = [

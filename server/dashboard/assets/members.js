@@ -5,7 +5,7 @@
 import { describeFailure } from "./api.js";
 import { confirmAction, openDialog } from "./dialogs.js";
 import { cell, emailText, guarded, h, replace, announce, scrollRegion } from "./dom.js";
-import { historyLink, inactiveFor, INACTIVE_DAYS, isAdmin, lastActive, liveStatus, permissionList, permissionsWhere, roleBadge, sortByCatalog, time } from "./format.js";
+import { accessEnd, historyLink, inactiveFor, INACTIVE_DAYS, isAdmin, lastActive, liveStatus, permissionList, permissionsWhere, roleBadge, sortByCatalog, time } from "./format.js";
 import { visibleIdentity as visible } from "./identity.js";
 import { manageMember } from "./manage.js";
 import { sponsorButtons, sponsoredBy, sponsoredSection, withSponsorChoice } from "./sponsors.js";
@@ -266,7 +266,7 @@ function memberRows(m, ctx, state, now, redraw) {
   const row = h(
     "tr",
     { dataset: { email: m.email } },
-    cell("E-mail", [toggle, m.email === ctx.me.email ? h("span", { class: "you" }, " (you)") : null, managedLabel(m)]),
+    cell("E-mail", [toggle, m.email === ctx.me.email ? h("span", { class: "you" }, " (you)") : null, managedLabel(m), accessEnd(m, now)]),
     cell("Role", [roleBadge(m.role)]),
     cell("Extra permissions", [permissionList(m.permissions)]),
     cell("Joined", [time(m.joinedAt, { now })]),
