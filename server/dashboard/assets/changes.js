@@ -13,6 +13,7 @@ export const FIELD_LABELS = {
   description: "Description",
   status: "Status",
   expiresAt: "Expires",
+  accessExpiresAt: "Access ends",
   sendCount: "Times sent",
   reason: "Reason",
 };
@@ -35,6 +36,8 @@ export function summarize(before, after) {
     // A role's permissions are all it gives; a member's or invitation's are extras.
     const label = key === "permissions" && ("name" in b || "name" in a) ? "Permissions" : FIELD_LABELS[key];
     if (!label) continue;
+    // An invitation that became a member: its status (pending, then a member's active) is the action itself.
+    if (key === "status" && "joinedAt" in b !== "joinedAt" in a) continue;
     const from = b[key];
     const to = a[key];
     if (JSON.stringify(from) === JSON.stringify(to)) continue;
