@@ -31,27 +31,27 @@ describe("Members filters", { timeout: 120_000 }, () => {
       await page.locator('tr[data-email="dee@acme.io"]').waitFor();
 
       await page.getByLabel(/^Admins \(hold/).check();
-      expect(await shownEmails(page)).toEqual(["founder@acme.io", "ann@acme.io", "dee@acme.io"]);
+      await expect.poll(() => shownEmails(page), { timeout: 15_000 }).toEqual(["founder@acme.io", "ann@acme.io", "dee@acme.io"]);
       await page.getByLabel(/^Admins \(hold/).uncheck();
 
       await page.getByLabel("Outside the company domains").check();
       // The signed-in member's domain is the default; a subdomain counts as inside.
       expect(await page.getByLabel("Company domains", { exact: true }).inputValue()).toBe("acme.io");
-      expect(await shownEmails(page)).toEqual(["bob@contractor.dev"]);
+      await expect.poll(() => shownEmails(page), { timeout: 15_000 }).toEqual(["bob@contractor.dev"]);
       await page.getByLabel("Company domains", { exact: true }).fill("acme.io, contractor.dev");
       await page.getByText("No member matches these filters.").waitFor();
       await page.getByLabel("Company domains", { exact: true }).fill("contractor.dev");
-      expect(await shownEmails(page)).toEqual(["founder@acme.io", "ann@acme.io", "cy@eu.acme.io", "dee@acme.io"]);
+      await expect.poll(() => shownEmails(page), { timeout: 15_000 }).toEqual(["founder@acme.io", "ann@acme.io", "cy@eu.acme.io", "dee@acme.io"]);
       await page.reload();
       await page.locator('.view[data-page="members"]').waitFor();
       expect(await page.getByLabel("Company domains", { exact: true }).inputValue()).toBe("contractor.dev");
-      expect(await shownEmails(page)).toEqual(["founder@acme.io", "ann@acme.io", "cy@eu.acme.io", "dee@acme.io"]);
+      await expect.poll(() => shownEmails(page), { timeout: 15_000 }).toEqual(["founder@acme.io", "ann@acme.io", "cy@eu.acme.io", "dee@acme.io"]);
       await page.getByLabel("Outside the company domains").uncheck();
 
       await page.getByLabel("Extra permission").selectOption("any");
-      expect(await shownEmails(page)).toEqual(["ann@acme.io", "cy@eu.acme.io"]);
+      await expect.poll(() => shownEmails(page), { timeout: 15_000 }).toEqual(["ann@acme.io", "cy@eu.acme.io"]);
       await page.getByLabel("Extra permission").selectOption("billing:read");
-      expect(await shownEmails(page)).toEqual(["cy@eu.acme.io"]);
+      await expect.poll(() => shownEmails(page), { timeout: 15_000 }).toEqual(["cy@eu.acme.io"]);
       expect(new URL(page.url()).hash).toContain("extra=billing%3Aread");
       expect(errors).toEqual([]);
     } finally {

@@ -203,6 +203,9 @@ function keepingFocus(redraw) {
   if (key && document.activeElement?.dataset?.key !== key) main.querySelector(`[data-key="${CSS.escape(key)}"]`)?.focus();
 }
 
+/** @type {string[]} the data-key values the latest redraws asked to focus, for the one that draws */
+let askedFocus = [];
+
 // route shows the page named by the hash, with the caller's identity and the roles
 // read afresh so hidden actions follow permission changes. `silent` (a refresh or a
 // redraw after an action) keeps focus where it was, or moves it to the first of `focus`
@@ -210,6 +213,9 @@ function keepingFocus(redraw) {
 async function route({ silent = false, focus = [] } = {}) {
   const ctx = session;
   if (!ctx) return;
+  // A redraw superseded by a newer one (a live update arriving just after an action) hands its
+  // focus request on, so the action's focus is not lost to the race; a navigation drops it.
+  askedFocus = silent ? [...focus, ...askedFocus] : [...focus];
   const asked = (location.hash.replace(/^#\/?/, "").split("?")[0] || "members").toLowerCase();
   const key = Object.hasOwn(PAGES, asked) ? asked : "members";
   const page = PAGES[key];
@@ -236,13 +242,15 @@ async function route({ silent = false, focus = [] } = {}) {
   ctx.updatedAt = Date.now();
   ctx.drawLive?.();
   document.title = `${page.title} · ${ctx.api.workspace} · Access Management`;
-  const wanted = [...focus, ...(silent && focusedKey ? [focusedKey] : [])].map((k) => view.querySelector(`[data-key="${CSS.escape(k)}"]`)).find(Boolean);
+  const requested = askedFocus;
+  askedFocus = [];
+  const wanted = [...requested, ...(silent && focusedKey ? [focusedKey] : [])].map((k) => view.querySelector(`[data-key="${CSS.escape(k)}"]`)).find(Boolean);
   if (wanted) {
     wanted.focus();
     // A redraw while typing in a search box keeps the caret at the end of what was typed.
     if (wanted instanceof HTMLInputElement && wanted.type === "search") wanted.setSelectionRange(wanted.value.length, wanted.value.length);
   }
-  else if (!silent || focusWasInMain || focus.length) view.querySelector("h1")?.focus({ preventScroll: true });
+  else if (!silent || focusWasInMain || requested.length) view.querySelector("h1")?.focus({ preventScroll: true });
 }
 
 // markStale shows, while the next page loads, that what is on screen is the previous page:
