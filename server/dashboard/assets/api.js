@@ -106,7 +106,9 @@ export function createApi({ token, workspace }, onUnauthorized = () => {}) {
     removeMember: (m, invitations) =>
       request("DELETE", `${wsPath}/members/${encodeURIComponent(m.id)}`, { ifMatch: m.version, ...(invitations ? { body: { invitations } } : {}) }),
     member: (id) => request("GET", `${wsPath}/members/${encodeURIComponent(id)}`),
-    invitations: () => listAll(`${wsPath}/invitations`),
+    // every invitation (all pages): only for pages that need the whole list (Roles, Review, the role editor, a sponsor's removal)
+    invitations: (query) => listAll(`${wsPath}/invitations`, query),
+    invitation: (id) => request("GET", `${wsPath}/invitations/${encodeURIComponent(id)}`),
     updateInvitation: (i, patch) => request("PATCH", `${wsPath}/invitations/${encodeURIComponent(i.id)}`, { body: patch, ifMatch: i.version }),
     invite: (body) => request("POST", `${wsPath}/invitations`, { body, idempotent: true }),
     resendInvitation: (i) => request("POST", `${wsPath}/invitations/${encodeURIComponent(i.id)}/resend`, { ifMatch: i.version, idempotent: true }),

@@ -22,7 +22,7 @@ export async function editInvitation(i, ctx) {
   perms.onChange(() => (formError.hidden = true));
 
   const recover = async () => {
-    const fresh = (await ctx.api.invitations()).find((x) => x.id === base.id);
+    const fresh = await ctx.api.invitation(base.id).catch((err) => { if (err?.code === "not_found") return null; throw err; });
     if (!fresh) return;
     showConcurrentChange(changed, "invitation", base, fresh);
     base = fresh;

@@ -54,7 +54,8 @@ export async function renderInvite(view, ctx) {
 
   // An e-mail with a pending invitation: offer to resend that one instead.
   const offerResend = async (address) => {
-    const existing = (await ctx.api.invitations()).find((i) => i.status === "pending" && i.email === address.trim().toLowerCase());
+    const wanted = address.trim().toLowerCase();
+    const existing = (await ctx.api.invitationsPage({ q: wanted, status: "pending", limit: 1000 })).items.find((i) => i.email === wanted);
     if (!existing) return;
     email.error.append(
       " ",

@@ -295,7 +295,7 @@ function memberRows(m, ctx, state, now, redraw) {
 
 async function removeMember(m, ctx) {
   // An admin's open invitations need a decision: the confirmation lists them and offers both.
-  const sponsored = isAdmin(m, ctx.catalog) ? sponsoredBy(await ctx.api.invitations().catch(() => []), m.email) : [];
+  const sponsored = isAdmin(m, ctx.catalog) ? sponsoredBy(await ctx.api.invitations({ status: "pending,expired" }).catch(() => []), m.email) : [];
   const body = h(
     "div",
     {},
