@@ -1,7 +1,8 @@
 // What an object change did, field by field, in words a person reads: the access
 // history's "Change" column and the "changed while you were editing" notice share it.
 import { h, replace } from "./dom.js";
-import { exact, sortByCatalog } from "./format.js";
+import { sortPermissions } from "@core/schema/order.js";
+import { exact } from "./format.js";
 
 /** FIELD_LABELS names each field of the API's objects in plain words; fields not listed are bookkeeping and left out. */
 export const FIELD_LABELS = {
@@ -71,6 +72,6 @@ export function showConcurrentChange(notice, what, before, after) {
 }
 
 /** unchangedChoice tells whether a dialog's role and extra permissions equal `current`'s (extras compared in catalog order). */
-export function unchangedChoice(next, current, catalog) {
-  return next.role === current.role && next.permissions.join() === sortByCatalog(current.permissions, catalog).join();
+export function unchangedChoice(next, current) {
+  return next.role === current.role && next.permissions.join() === sortPermissions(current.permissions).join();
 }

@@ -1,6 +1,7 @@
 // Presentation helpers shared by the views: timestamps, badges, permission lists. Domain
 // rules come from the domain core (the engine's own modules), not from copies here.
 import { delta } from "@core/reconciler/permissions.js";
+import { invitationStatusAt } from "@core/schema/invitation-status.js";
 import { clientPhrase } from "@core/reconciler/render/audit-words.js";
 import { DEFAULT_INACTIVE_AFTER_DAYS } from "@core/reconciler/review/model.js";
 import { h } from "./dom.js";
@@ -23,10 +24,10 @@ export function holdsAdmin(effective, catalog) {
 
 const STATUS_LABELS = { pending: "Pending", accepted: "Accepted", expired: "Expired", revoked: "Revoked" };
 
-/** liveStatus is an invitation's status now: a pending one past its expiresAt reads as expired, as the server decides at read time. */
+/** liveStatus is an invitation's status now, by the server's own rule (invitationStatusAt): a pending one past its expiresAt or its accessExpiresAt reads as expired. */
 export function liveStatus(invitation, now = Date.now()) {
-  if (invitation.status === "pending" && (Date.parse(invitation.expiresAt) <= now || accessEnded(invitation, now))) return "expired";
-  return invitation.status;
+  const accessEnds = typeof invitation.accessExpiresAt === "string" ? Date.parse(invitation.accessExpiresAt) : null;
+  return invitationStatusAt(invitation.status, Date.parse(invitation.expiresAt), accessEnds, now);
 }
 
 /** accessEnded tells whether a member's or invitation's accessExpiresAt (time-bound access, docs/api.md) has passed by `now`; the server refuses its tokens from then on. */
@@ -113,12 +114,6 @@ export function roleBadge(role) {
 export function permissionList(permissions, { empty = "—" } = {}) {
   if (!permissions?.length) return h("span", { class: "muted" }, empty);
   return h("ul", { class: "chips" }, permissions.map((p) => h("li", { class: "chip" }, h("code", {}, p))));
-}
-
-/** sortByCatalog orders permission ids like the catalog does; unknown ids last. */
-export function sortByCatalog(ids, catalog) {
-  const rank = new Map(catalog.map((p, i) => [p.id, i]));
-  return [...new Set(ids)].sort((a, b) => (rank.get(a) ?? 1e9) - (rank.get(b) ?? 1e9) || a.localeCompare(b));
 }
 
 /** diffPermissions returns what moving from `before` to `after` gains and loses: the engine's delta (reconciler/permissions.ts). */

@@ -2,12 +2,12 @@
 // plus the extra grants), and the gains and losses of each holder, high-risk gains marked.
 // The Manage dialog (one member) and the role editor (every holder of a role) share it.
 import { cell, emailText, h } from "./dom.js";
-import { rolePermissions } from "./fields.js";
-import { diffPermissions, liveStatus, permissionList, permissionsWhere, sortByCatalog } from "./format.js";
+import { effective, liveRoleTable, toAccess } from "@core/reconciler/permissions.js";
+import { diffPermissions, liveStatus, permissionList, permissionsWhere } from "./format.js";
 
-/** effectivePermissions is what a holder of `roleName` with the extra grants `extra` may do (role ∪ extras), in catalog order; `roles` as GET /roles reads. */
-export function effectivePermissions(roles, roleName, extra, catalog) {
-  return sortByCatalog([...rolePermissions(roles, roleName), ...(extra ?? [])], catalog);
+/** effectivePermissions is what a holder of `roleName` with the extra grants `extra` may do (role ∪ extras, catalog order): the engine's `effective` over `roles` as GET /roles reads. */
+export function effectivePermissions(roles, roleName, extra) {
+  return effective(toAccess(roleName, extra ?? []), liveRoleTable(roles));
 }
 
 /**
@@ -48,7 +48,7 @@ export function roleHolders(roleName, members, invitations, roles, catalog, now 
     ...members.filter((m) => m.role === roleName).map((m) => ({ kind: "member", email: m.email, role: m.role, permissions: m.permissions, before: m.effectivePermissions })),
     ...invitations
       .filter((i) => i.role === roleName && liveStatus(i, now) === "pending")
-      .map((i) => ({ kind: "invitation", email: i.email, role: i.role, permissions: i.permissions, before: effectivePermissions(roles, i.role, i.permissions, catalog) })),
+      .map((i) => ({ kind: "invitation", email: i.email, role: i.role, permissions: i.permissions, before: effectivePermissions(roles, i.role, i.permissions) })),
   ];
 }
 
@@ -56,9 +56,9 @@ export function roleHolders(roleName, members, invitations, roles, catalog, now 
  * roleImpact is, for each holder of the role `name`, its gains and losses once the role gives
  * `permissions` (every other role as `roles` reads): the role editor's confirmation.
  */
-export function roleImpact(name, permissions, holders, roles, catalog) {
-  const next = [...roles.filter((r) => r.name !== name), { name, permissions }];
-  return holders.map((holder) => ({ ...holder, ...diffPermissions(holder.before, effectivePermissions(next, name, holder.permissions, catalog)) }));
+export function roleImpact(name, permissions, holders, roles) {
+  const next = [...roles.filter((r) => r.name !== name), { name, permissions, builtIn: false }];
+  return holders.map((holder) => ({ ...holder, ...diffPermissions(holder.before, effectivePermissions(next, name, holder.permissions)) }));
 }
 
 /** impactTable names each holder (member or pending invitation) with what it gains and loses. */

@@ -32,7 +32,7 @@ export async function editInvitation(i, ctx) {
     setFieldError(role, null);
     setFieldError(perms, null);
     const next = { role: role.control.value, permissions: perms.value() };
-    if (unchangedChoice(next, base, ctx.catalog)) {
+    if (unchangedChoice(next, base)) {
       formError.hidden = false;
       formError.textContent = "Nothing changed: pick another role or tick a permission, or press Cancel.";
       return false;

@@ -13,7 +13,7 @@ import { accessChangeSentence, effectivePermissions, gainList } from "./impact.j
 import { managedWarning } from "./managed.js";
 
 function effective(ctx, role, extra) {
-  return effectivePermissions(ctx.roles, role, extra, ctx.catalog);
+  return effectivePermissions(ctx.roles, role, extra);
 }
 
 function changeSummary(ctx, m, next) {
@@ -63,7 +63,7 @@ export async function manageMember(m, ctx) {
     setFieldError(role, null);
     setFieldError(perms, null);
     const next = { role: role.control.value, permissions: perms.value() };
-    if (unchangedChoice(next, base, ctx.catalog)) {
+    if (unchangedChoice(next, base)) {
       formError.hidden = false;
       formError.textContent = "Nothing changed: pick another role or tick a permission, or press Cancel.";
       return false;

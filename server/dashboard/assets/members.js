@@ -2,10 +2,12 @@
 // each last used their access and through what, effective permissions and details on
 // expand, and (for holders of access:manage) Manage, Remove and a link to the member's
 // access history.
+import { isInternal, normalizeDomains } from "@core/reconciler/review/assemble.js";
+import { sortPermissions } from "@core/schema/order.js";
 import { describeFailure } from "./api.js";
 import { confirmAction, openDialog } from "./dialogs.js";
 import { cell, emailText, guarded, h, replace, announce, scrollRegion } from "./dom.js";
-import { accessEnd, historyLink, inactiveFor, INACTIVE_DAYS, isAdmin, lastActive, liveStatus, permissionList, permissionsWhere, roleBadge, sortByCatalog, time } from "./format.js";
+import { accessEnd, historyLink, inactiveFor, INACTIVE_DAYS, isAdmin, lastActive, liveStatus, permissionList, permissionsWhere, roleBadge, time } from "./format.js";
 import { visibleIdentity as visible } from "./identity.js";
 import { manageMember } from "./manage.js";
 import { sponsorButtons, sponsoredBy, sponsoredSection, withSponsorChoice } from "./sponsors.js";
@@ -20,15 +22,14 @@ const COMPARATORS = {
   active: (a, b) => (a.lastActiveAt ?? "").localeCompare(b.lastActiveAt ?? ""),
 };
 
-/** domainList reads company domains typed as "acme.io, acme.com" (or kept in the URL): lower-case, without "@" or blanks. */
+/** domainList reads company domains typed as "acme.io, acme.com" (or kept in the URL) as the review compares them (normalizeDomains). */
 export function domainList(text) {
-  return [...new Set(String(text ?? "").split(/[\s,]+/).map((d) => d.trim().replace(/^@/, "").toLowerCase()).filter(Boolean))];
+  return normalizeDomains(String(text ?? "").split(/[\s,]+/));
 }
 
-/** isExternal tells whether `email` is outside the company `domains`: its domain is none of them nor a subdomain of one (the review's rule, docs/review.md). */
+/** isExternal tells whether `email` is outside the company `domains`: the review's rule (isInternal, docs/review.md). */
 export function isExternal(email, domains) {
-  const domain = email.slice(email.lastIndexOf("@") + 1).toLowerCase();
-  return !domains.some((d) => domain === d || domain.endsWith(`.${d}`));
+  return !isInternal(email.toLowerCase(), domains);
 }
 
 const DEFAULT_SORT = { key: "email", dir: "asc" };
@@ -286,7 +287,7 @@ function memberRows(m, ctx, state, now, redraw) {
       h(
         "ul",
         { class: "chips" },
-        sortByCatalog(m.effectivePermissions, ctx.catalog).map((p) => h("li", { class: fromRole.includes(p) ? "chip" : "chip chip-extra" }, h("code", {}, p), fromRole.includes(p) ? null : h("span", { class: "small" }, " extra"))),
+        sortPermissions(m.effectivePermissions).map((p) => h("li", { class: fromRole.includes(p) ? "chip" : "chip chip-extra" }, h("code", {}, p), fromRole.includes(p) ? null : h("span", { class: "small" }, " extra"))),
       ),
     ),
   );

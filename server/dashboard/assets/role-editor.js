@@ -111,7 +111,7 @@ async function confirmHolders(role, permissions, ctx) {
   const [members, invitations] = await Promise.all([ctx.api.members(), ctx.api.invitations()]);
   const holders = roleHolders(role.name, members, invitations, ctx.roles, ctx.catalog);
   if (!holders.length) return true;
-  const impact = roleImpact(role.name, permissions, holders, ctx.roles, ctx.catalog);
+  const impact = roleImpact(role.name, permissions, holders, ctx.roles);
   const risky = highRisk(ctx.catalog);
   const riskyGainers = impact.filter((x) => x.gained.some((p) => risky.has(p))).length;
   const people = (n, kind) => `${n} ${kind}${n === 1 ? "" : "s"}`;
