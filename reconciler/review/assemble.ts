@@ -217,7 +217,8 @@ function accessEnd(o: Member | Invitation): string | null | undefined {
   return o.accessExpiresAt;
 }
 
-function isInternal(email: string, domains: readonly string[]): boolean {
+/** isInternal tells whether `email` is inside the company `domains` (normalizeDomains'): its domain is one of them or a subdomain of one. The dashboard's Members filter uses it too. */
+export function isInternal(email: string, domains: readonly string[]): boolean {
   const domain = email.slice(email.lastIndexOf("@") + 1);
   return domains.some((d) => domain === d || domain.endsWith(`.${d}`));
 }

@@ -19,6 +19,8 @@ import { fileURLToPath } from "node:url";
 export const CORE_ENTRIES: readonly string[] = [
   "schema/identity",
   "schema/catalog",
+  "schema/order",
+  "schema/invitation-status",
   "reconciler/permissions",
   "reconciler/review/assemble",
   "reconciler/review/csv",

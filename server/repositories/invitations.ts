@@ -1,4 +1,5 @@
 import type { Invitation, InvitationStatus } from "../../schema/api.js";
+import { invitationStatusAt } from "../../schema/invitation-status.js";
 import type { Db } from "../db/open.js";
 import { iso, parseList, type InvitationRow } from "./rows.js";
 import { peopleFilterSql, type PeopleFilter } from "../people-filter.js";
@@ -22,10 +23,9 @@ export interface NewInvitation {
 /** INVITATION_STATUSES lists every status an invitation can read as. */
 export const INVITATION_STATUSES: readonly InvitationStatus[] = ["pending", "accepted", "expired", "revoked"];
 
-/** statusAt decides an invitation's status at `now`: a pending one past its expiry, or past the end of the access it grants, reads as expired. */
+/** statusAt decides an invitation row's status at `now` by the shared rule (invitationStatusAt, schema/invitation-status.ts). */
 export function statusAt(row: Pick<InvitationRow, "state" | "expires_at" | "access_expires_at">, now: number): InvitationStatus {
-  if (row.state === "pending" && (row.expires_at <= now || (row.access_expires_at !== null && row.access_expires_at <= now))) return "expired";
-  return row.state;
+  return invitationStatusAt(row.state, row.expires_at, row.access_expires_at, now);
 }
 
 /** OPEN_SQL is statusAt's `pending` in SQL: neither the invitation nor the access it grants has expired at `now`. */

@@ -41,6 +41,7 @@ describe("Members filters", { timeout: 120_000 }, () => {
       await page.getByLabel("Company domains", { exact: true }).fill("acme.io, contractor.dev");
       await page.getByText("No member matches these filters.").waitFor();
       await page.getByLabel("Company domains", { exact: true }).fill("contractor.dev");
+      // the list reloads after the search debounce: wait for it rather than read the old page
       await expect.poll(() => shownEmails(page), { timeout: 15_000 }).toEqual(["founder@acme.io", "ann@acme.io", "cy@eu.acme.io", "dee@acme.io"]);
       await page.reload();
       await page.locator('.view[data-page="members"]').waitFor();

@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { effective, liveRoleTable, toAccess } from "../../reconciler/permissions.js";
 // The dashboard's browser modules are plain ES modules; these helpers touch no DOM.
 import { summarize } from "../../server/dashboard/assets/changes.js";
 import { matchesPerson } from "../../server/dashboard/assets/history.js";
-import { diffPermissions, liveStatus, relative, sortByCatalog, ttlText } from "../../server/dashboard/assets/format.js";
+import { diffPermissions, liveStatus, relative, ttlText } from "../../server/dashboard/assets/format.js";
+import { effectivePermissions } from "../../server/dashboard/assets/impact.js";
 import { canResend, canRevoke } from "../../server/dashboard/assets/invitations.js";
 
 describe("access history summaries", () => {
@@ -21,9 +23,11 @@ describe("access history summaries", () => {
 });
 
 describe("permission helpers", () => {
-  const catalog = [{ id: "billing:read" }, { id: "access:manage" }, { id: "logs:read" }];
-  it("sorts by catalog order, unknown ids last", () => {
-    expect(sortByCatalog(["zzz:x", "logs:read", "billing:read", "logs:read"], catalog)).toEqual(["billing:read", "logs:read", "zzz:x"]);
+  it("effective permissions are the engine's: the role's ∪ the extras, distinct, in catalog order, a built-in role from the catalog", () => {
+    const roles = [{ name: "viewer", builtIn: true, permissions: [] }, { name: "qa", builtIn: false, permissions: ["logs:read", "billing:read"] }];
+    expect(effectivePermissions(roles, "qa", ["zzz:x", "logs:read", "access:manage"])).toEqual(["billing:read", "access:manage", "logs:read", "zzz:x"]);
+    expect(effectivePermissions(roles, "viewer", [])).toEqual(effective(toAccess("viewer", []), liveRoleTable([])));
+    expect(effectivePermissions(roles, "gone", ["logs:read"])).toEqual(["logs:read"]);
   });
   it("diffs gained and lost permissions", () => {
     expect(diffPermissions(["logs:read", "config:read"], ["logs:read", "access:manage"])).toEqual({ gained: ["access:manage"], lost: ["config:read"] });

@@ -1,8 +1,15 @@
+// @ts-check
 // The dashboard's client of the Access API v1: same origin, bearer token, JSON.
 // It is the only module that calls fetch.
 
 /** ApiFailure is an error answer of the API: { status, code, message, details }. */
 export class ApiFailure extends Error {
+  /**
+   * @param {number} status the HTTP status (0: the server could not be reached)
+   * @param {string} code the API's error code
+   * @param {string} message
+   * @param {Record<string, any>} [details]
+   */
   constructor(status, code, message, details) {
     super(message);
     this.status = status;
@@ -20,14 +27,25 @@ function newIdempotencyKey() {
 /**
  * createApi returns the calls of one session. `onUnauthorized` runs when the API
  * answers 401 (the token was revoked or never valid) before the failure is thrown.
+ * @param {any} options
+ */
+/**
+ * @param {{ token: string, workspace: string }} session
+ * @param {(failure: ApiFailure) => void} [onUnauthorized]
  */
 export function createApi({ token, workspace }, onUnauthorized = () => {}) {
   const wsPath = `/v1/workspaces/${encodeURIComponent(workspace)}`;
 
+  /**
+   * @param {string} method
+   * @param {string} path
+   * @param {{ body?: unknown, query?: Record<string, any>, ifMatch?: number, idempotent?: boolean }} [options]
+   */
   async function request(method, path, { body, query, ifMatch, idempotent } = {}) {
     const url = new URL(path, location.origin);
     for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== null && v !== "") url.searchParams.set(k, v);
     // x-antryk-client names the dashboard in the access history (docs/api.md, "Clients").
+    /** @type {Record<string, string>} */
     const headers = { authorization: `Bearer ${token}`, accept: "application/json", "x-antryk-client": "dashboard" };
     if (body !== undefined) headers["content-type"] = "application/json";
     if (ifMatch !== undefined) headers["if-match"] = `"${ifMatch}"`;
@@ -36,7 +54,7 @@ export function createApi({ token, workspace }, onUnauthorized = () => {}) {
     try {
       res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: "omit", cache: "no-store" });
     } catch (err) {
-      throw new ApiFailure(0, "network", `The server could not be reached (${err.message}).`);
+      throw new ApiFailure(0, "network", `The server could not be reached (${err instanceof Error ? err.message : String(err)}).`);
     }
     if (res.status === 204) return null;
     const data = await res.json().catch(() => null);
@@ -49,6 +67,9 @@ export function createApi({ token, workspace }, onUnauthorized = () => {}) {
     return data;
   }
 
+  /**
+   * @param {any} path
+   */
   async function listAll(path, query = {}) {
     const items = [];
     let cursor = null;
@@ -65,6 +86,9 @@ export function createApi({ token, workspace }, onUnauthorized = () => {}) {
    * `onRevision(n)` for each revision; it resolves when the stream ends and rejects when
    * it cannot open or breaks. It uses fetch, not EventSource: EventSource cannot send the
    * bearer header, and the token must never travel in a URL (URLs end up in logs).
+   * @param {any} onRevision
+   * @param {any} onOpen
+   * @param {any} signal
    */
   async function watchRevisions(onRevision, onOpen, signal) {
     const headers = { authorization: `Bearer ${token}`, accept: "text/event-stream", "x-antryk-client": "dashboard" };
@@ -76,7 +100,7 @@ export function createApi({ token, workspace }, onUnauthorized = () => {}) {
       throw failure;
     }
     onOpen();
-    const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+    const reader = /** @type {ReadableStream<Uint8Array>} */ (res.body).pipeThrough(/** @type {TransformStream<Uint8Array, string>} */ (new TextDecoderStream())).getReader();
     let buffer = "";
     for (;;) {
       const { value, done } = await reader.read();
@@ -98,27 +122,27 @@ export function createApi({ token, workspace }, onUnauthorized = () => {}) {
     getWorkspace: () => request("GET", wsPath),
     members: () => listAll(`${wsPath}/members`),
     // One page of a list, searched on the server (docs/api.md "Searching lists"): `{ items, nextCursor, total }`.
-    membersPage: (query) => request("GET", `${wsPath}/members`, { query }),
-    invitationsPage: (query) => request("GET", `${wsPath}/invitations`, { query }),
+    membersPage: (/** @type {any} */ query) => request("GET", `${wsPath}/members`, { query }),
+    invitationsPage: (/** @type {any} */ query) => request("GET", `${wsPath}/invitations`, { query }),
     // `invitations` ("transfer" | "revoke") decides the open invitations of a sponsor losing access:manage (sponsors.js).
-    updateMember: (m, patch, invitations) =>
+    updateMember: (/** @type {any} */ m, /** @type {any} */ patch, /** @type {any} */ invitations) =>
       request("PATCH", `${wsPath}/members/${encodeURIComponent(m.id)}`, { body: invitations ? { ...patch, invitations } : patch, ifMatch: m.version }),
-    removeMember: (m, invitations) =>
+    removeMember: (/** @type {any} */ m, /** @type {any} */ invitations) =>
       request("DELETE", `${wsPath}/members/${encodeURIComponent(m.id)}`, { ifMatch: m.version, ...(invitations ? { body: { invitations } } : {}) }),
-    member: (id) => request("GET", `${wsPath}/members/${encodeURIComponent(id)}`),
+    member: (/** @type {string} */ id) => request("GET", `${wsPath}/members/${encodeURIComponent(id)}`),
     // every invitation (all pages): only for pages that need the whole list (Roles, Review, the role editor, a sponsor's removal)
-    invitations: (query) => listAll(`${wsPath}/invitations`, query),
-    invitation: (id) => request("GET", `${wsPath}/invitations/${encodeURIComponent(id)}`),
-    updateInvitation: (i, patch) => request("PATCH", `${wsPath}/invitations/${encodeURIComponent(i.id)}`, { body: patch, ifMatch: i.version }),
-    invite: (body) => request("POST", `${wsPath}/invitations`, { body, idempotent: true }),
-    resendInvitation: (i) => request("POST", `${wsPath}/invitations/${encodeURIComponent(i.id)}/resend`, { ifMatch: i.version, idempotent: true }),
-    revokeInvitation: (i) => request("POST", `${wsPath}/invitations/${encodeURIComponent(i.id)}/revoke`, { ifMatch: i.version, idempotent: true }),
+    invitations: (/** @type {Record<string, unknown> | undefined} */ query) => listAll(`${wsPath}/invitations`, query),
+    invitation: (/** @type {string} */ id) => request("GET", `${wsPath}/invitations/${encodeURIComponent(id)}`),
+    updateInvitation: (/** @type {any} */ i, /** @type {any} */ patch) => request("PATCH", `${wsPath}/invitations/${encodeURIComponent(i.id)}`, { body: patch, ifMatch: i.version }),
+    invite: (/** @type {any} */ body) => request("POST", `${wsPath}/invitations`, { body, idempotent: true }),
+    resendInvitation: (/** @type {any} */ i) => request("POST", `${wsPath}/invitations/${encodeURIComponent(i.id)}/resend`, { ifMatch: i.version, idempotent: true }),
+    revokeInvitation: (/** @type {any} */ i) => request("POST", `${wsPath}/invitations/${encodeURIComponent(i.id)}/revoke`, { ifMatch: i.version, idempotent: true }),
     roles: () => listAll(`${wsPath}/roles`),
-    putRole: (name, body, version, invitations) =>
+    putRole: (/** @type {string} */ name, /** @type {any} */ body, /** @type {any} */ version, /** @type {any} */ invitations) =>
       request("PUT", `${wsPath}/roles/${encodeURIComponent(name)}`, { body: invitations ? { ...body, invitations } : body, ifMatch: version }),
-    deleteRole: (role) => request("DELETE", `${wsPath}/roles/${encodeURIComponent(role.name)}`, { ifMatch: role.version }),
+    deleteRole: (/** @type {any} */ role) => request("DELETE", `${wsPath}/roles/${encodeURIComponent(role.name)}`, { ifMatch: role.version }),
     permissions: async () => (await request("GET", `${wsPath}/permissions`)).items,
-    audit: (query) => request("GET", `${wsPath}/audit`, { query }),
+    audit: (/** @type {any} */ query) => request("GET", `${wsPath}/audit`, { query }),
   };
 }
 
@@ -128,6 +152,8 @@ const INTERNAL_ID = /\s*\(?\b(?:inv|mem|tok|evt)_[A-Za-z0-9_-]+\)?/g;
 /**
  * describeFailure is one plain sentence a person can act on for any thrown error, with
  * the next step where there is one; `subject` names what was acted on (an e-mail or a role).
+ * @param {any} err
+ * @param {string} [subject]
  */
 export function describeFailure(err, subject) {
   if (!(err instanceof ApiFailure)) return `Something went wrong in this page: ${err?.message ?? err}. Reload the page and try again.`;
@@ -166,6 +192,7 @@ export function describeFailure(err, subject) {
  * fieldSentence turns a validation failure into a sentence about the field it names,
  * deciding on `details.field` and `details.reason` (docs/api.md, "Errors"), never on the
  * message text; `details.value` names the role or permission at fault.
+ * @param {any} err
  */
 export function fieldSentence(err) {
   const field = String(err.details?.field ?? "").replace(/^\//, "");
@@ -192,7 +219,10 @@ export function fieldSentence(err) {
   return `${plain(err.message)}.`;
 }
 
+/**
+ * @param {unknown} message
+ */
 function plain(message) {
   const text = String(message ?? "").replace(INTERNAL_ID, "").trim();
-  return text ? text[0].toUpperCase() + text.slice(1).replace(/\.$/, "") : "The server refused this";
+  return text ? text.charAt(0).toUpperCase() + text.slice(1).replace(/\.$/, "") : "The server refused this";
 }

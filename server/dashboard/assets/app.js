@@ -1,3 +1,4 @@
+// @ts-check
 // The dashboard's entry: sign-in, the signed-in shell (header, navigation, the live
 // bar) and the hash router. Every page reads fresh data from the Access API when shown,
 // and again when the workspace's revision moves (told at once by the event stream, live.js;
@@ -16,6 +17,11 @@ import { renderReview } from "./review.js";
 import { renderRoles } from "./roles.js";
 import { clearSession, loadSession, saveSession } from "./session.js";
 
+/**
+ * @typedef {{ title: string, render: (view: HTMLElement, ctx: Ctx) => Promise<void>, needsManage?: boolean }} Page
+ * @typedef {any} Ctx the signed-in session every page renders with (api, me, roles, catalog, canManage, rerender, flash, …)
+ * @type {Record<string, Page>}
+ */
 const PAGES = {
   members: { title: "Members", render: renderMembers },
   invitations: { title: "Invitations", render: renderInvitations },
@@ -25,17 +31,31 @@ const PAGES = {
   review: { title: "Review", render: renderReview },
 };
 
-const main = document.getElementById("main");
-const nav = document.getElementById("nav");
-const sessionBar = document.getElementById("session");
-const live = document.getElementById("live");
+// index.html always has these.
+const main = /** @type {HTMLElement} */ (document.getElementById("main"));
+const nav = /** @type {HTMLElement} */ (document.getElementById("nav"));
+const sessionBar = /** @type {HTMLElement} */ (document.getElementById("session"));
+const live = /** @type {HTMLElement} */ (document.getElementById("live"));
 let renderCount = 0;
+/**
+ * pendingFocus is the focus an action's redraw asked for (ctx.rerender) while a newer silent
+ * redraw (a live update) superseded it: the newer one honours it, so focus does not depend on
+ * which of the two finished last.
+ * @type {string[]}
+ */
+let pendingFocus = [];
 /** POLL_MS is how often a visible page asks whether the workspace's revision moved. */
 const POLL_MS = 30_000;
 const MAX_TIMER_MS = 2 ** 31 - 1;
-/** session is the signed-in context every page renders with; null when signed out. */
+/**
+ * session is the signed-in context every page renders with; null when signed out.
+ * @type {Ctx | null}
+ */
 let session = null;
 
+/**
+ * @param {string} message
+ */
 function signOut(message) {
   session?.stop?.();
   session = null;
@@ -50,7 +70,11 @@ function onUnauthorized() {
   signOut("Your token is no longer accepted (it was revoked or its member removed). Sign in again.");
 }
 
-/** signInMessage turns a failed /me call into the sentence shown on the sign-in form. */
+/**
+ * signInMessage turns a failed /me call into the sentence shown on the sign-in form.
+ * @param {any} err
+ * @param {string} workspace
+ */
 function signInMessage(err, workspace) {
   if (!(err instanceof ApiFailure)) return describeFailure(err);
   if (err.status === 401) return "That token was not accepted: it is invalid, expired or revoked. Check that you pasted the whole token.";
@@ -58,6 +82,9 @@ function signInMessage(err, workspace) {
   return describeFailure(err);
 }
 
+/**
+ * @param {string} [message]
+ */
 function renderSignIn(message) {
   main.removeAttribute("aria-busy");
   nav.hidden = true;
@@ -72,7 +99,7 @@ function renderSignIn(message) {
     {
       class: "card signin",
       "aria-labelledby": "signin-title",
-      onsubmit: async (event) => {
+      onsubmit: async (/** @type {Event} */ event) => {
         event.preventDefault();
         const entered = { workspace: workspace.value.trim(), token: token.value.trim() };
         if (!entered.workspace || !entered.token) {
@@ -110,8 +137,12 @@ function renderSignIn(message) {
   (workspace.value ? token : workspace).focus();
 }
 
+/**
+ * @param {any} saved
+ */
 async function enter(saved) {
   const api = createApi(saved, onUnauthorized);
+  /** @type {Ctx} */
   const ctx = { api, me: null, roles: [], catalog: [], canManage: false, tick: null, updatedAt: 0 };
   try {
     ctx.catalog = await api.permissions();
@@ -121,12 +152,13 @@ async function enter(saved) {
   }
   session = ctx;
   sessionBar.hidden = false;
-  document.getElementById("sign-out").onclick = () => signOut("You signed out.");
+  /** @type {HTMLElement} */ (document.getElementById("sign-out")).onclick = () => signOut("You signed out.");
   /** ctx.rerender redraws the current page after an action; `focus` lists data-key values to focus, first found wins. */
   ctx.rerender = (options = {}) => route({ ...options, silent: true });
   // Navigating clears the last message, unless the action that navigated left one.
+  /** @type {string | null} */
   let flash = null;
-  ctx.flash = (message) => {
+  ctx.flash = (/** @type {string} */ message) => {
     flash = message;
   };
   window.onhashchange = () => {
@@ -139,6 +171,9 @@ async function enter(saved) {
 }
 
 // The live bar: when the page last read the workspace, and a Refresh button.
+/**
+ * @param {any} ctx
+ */
 function startLive(ctx) {
   const label = h("span", { class: "live-label" });
   const notice = h("span", { class: "live-notice", id: "live-notice", role: "status" });
@@ -149,6 +184,7 @@ function startLive(ctx) {
   };
   replace(live, notice, label, refresh);
   live.hidden = false;
+  /** @type {ReturnType<typeof setTimeout> | null} */
   let wake = null;
   const tick = () => {
     if (session !== ctx) return;
@@ -158,8 +194,8 @@ function startLive(ctx) {
   };
   ctx.drawLive = tick;
   /** ctx.wakeAt asks for a redraw at `ms` (epoch), e.g. when the next pending invitation expires. */
-  ctx.wakeAt = (ms) => {
-    clearTimeout(wake);
+  ctx.wakeAt = (/** @type {any} */ ms) => {
+    if (wake !== null) clearTimeout(wake);
     if (Number.isFinite(ms)) wake = setTimeout(tick, Math.min(MAX_TIMER_MS, Math.max(0, ms - Date.now()) + 50));
   };
   const poll = async () => {
@@ -175,11 +211,11 @@ function startLive(ctx) {
   let timer = setInterval(poll, POLL_MS);
   const stopStream = watchLive(ctx.api, {
     // a revision the page has not drawn redraws it, unless hidden or under a dialog (the next poll catches up)
-    onRevision: (revision) => {
+    onRevision: (/** @type {any} */ revision) => {
       if (session !== ctx || !ctx.workspace || revision === ctx.workspace.revision) return;
       if (document.visibilityState === "visible" && !document.querySelector("dialog[open]")) void route({ silent: true });
     },
-    onState: (state) => {
+    onState: (/** @type {any} */ state) => {
       clearInterval(timer);
       timer = setInterval(poll, state === "live" ? POLL_MS : FALLBACK_POLL_MS);
       notice.textContent = liveNotice(state);
@@ -191,36 +227,44 @@ function startLive(ctx) {
   ctx.stop = () => {
     stopStream();
     clearInterval(timer);
-    clearTimeout(wake);
+    if (wake !== null) clearTimeout(wake);
     document.removeEventListener("visibilitychange", onVisible);
   };
 }
 
 // keepingFocus runs a redraw and puts focus back on the control with the same data-key.
+/**
+ * @param {() => void} redraw
+ */
 function keepingFocus(redraw) {
-  const key = document.activeElement?.dataset?.key;
+  const key = focusedDataKey();
   redraw();
-  if (key && document.activeElement?.dataset?.key !== key) main.querySelector(`[data-key="${CSS.escape(key)}"]`)?.focus();
+  if (key && focusedDataKey() !== key) /** @type {HTMLElement | null} */ (main.querySelector(`[data-key="${CSS.escape(key)}"]`))?.focus();
 }
 
-/** @type {string[]} the data-key values the latest redraws asked to focus, for the one that draws */
-let askedFocus = [];
+// focusedDataKey is the data-key of the focused control, if it has one.
+function focusedDataKey() {
+  const el = document.activeElement;
+  return el instanceof HTMLElement ? el.dataset.key : undefined;
+}
 
 // route shows the page named by the hash, with the caller's identity and the roles
 // read afresh so hidden actions follow permission changes. `silent` (a refresh or a
 // redraw after an action) keeps focus where it was, or moves it to the first of `focus`
 // (data-key values) found; otherwise focus goes to the page heading.
+/**
+ * @param {{ silent?: boolean, focus?: string[] }} [options]
+ */
 async function route({ silent = false, focus = [] } = {}) {
   const ctx = session;
   if (!ctx) return;
-  // A redraw superseded by a newer one (a live update arriving just after an action) hands its
-  // focus request on, so the action's focus is not lost to the race; a navigation drops it.
-  askedFocus = silent ? [...focus, ...askedFocus] : [...focus];
   const asked = (location.hash.replace(/^#\/?/, "").split("?")[0] || "members").toLowerCase();
   const key = Object.hasOwn(PAGES, asked) ? asked : "members";
-  const page = PAGES[key];
+  const page = /** @type {Page} */ (PAGES[key]);
   const count = ++renderCount;
-  const focusedKey = document.activeElement?.dataset?.key;
+  const focusKeys = silent ? [...focus, ...pendingFocus] : focus;
+  pendingFocus = focusKeys;
+  const focusedKey = focusedDataKey();
   main.setAttribute("aria-busy", "true");
   if (!silent) markStale(key, page.title);
   const view = h("div", { class: "view", dataset: { page: key } });
@@ -236,28 +280,32 @@ async function route({ silent = false, focus = [] } = {}) {
     replace(view, h("h1", { tabindex: -1 }, page.title), h("p", { class: "form-error", role: "alert" }, describeFailure(err)), h("button", { type: "button", class: "btn", onclick: () => route() }, "Try again"));
   }
   if (count !== renderCount || session !== ctx) return; // superseded by a newer navigation, or signed out
+  pendingFocus = [];
   main.removeAttribute("aria-busy");
   const focusWasInMain = main.contains(document.activeElement) && document.activeElement !== main;
   replace(main, view);
   ctx.updatedAt = Date.now();
   ctx.drawLive?.();
   document.title = `${page.title} · ${ctx.api.workspace} · Access Management`;
-  const requested = askedFocus;
-  askedFocus = [];
-  const wanted = [...requested, ...(silent && focusedKey ? [focusedKey] : [])].map((k) => view.querySelector(`[data-key="${CSS.escape(k)}"]`)).find(Boolean);
+  const wanted = [...focusKeys, ...(silent && focusedKey ? [focusedKey] : [])].map((k) => view.querySelector(`[data-key="${CSS.escape(k)}"]`)).find(Boolean);
   if (wanted) {
     wanted.focus();
     // A redraw while typing in a search box keeps the caret at the end of what was typed.
     if (wanted instanceof HTMLInputElement && wanted.type === "search") wanted.setSelectionRange(wanted.value.length, wanted.value.length);
   }
-  else if (!silent || focusWasInMain || requested.length) view.querySelector("h1")?.focus({ preventScroll: true });
+  else if (!silent || focusWasInMain || focusKeys.length) view.querySelector("h1")?.focus({ preventScroll: true });
 }
 
 // markStale shows, while the next page loads, that what is on screen is the previous page:
 // it is dimmed and inert, a status line says what is loading, and the navigation already
 // marks the page asked for as current.
+/**
+ * @param {string} key
+ * @param {string} title
+ */
 function markStale(key, title) {
   for (const old of main.querySelectorAll(":scope > .view")) {
+    if (!(old instanceof HTMLElement)) continue;
     old.classList.add("stale");
     old.inert = true;
   }
@@ -269,9 +317,13 @@ function markStale(key, title) {
   }
 }
 
+/**
+ * @param {any} ctx
+ * @param {any} current
+ */
 function renderChrome(ctx, current) {
   replace(
-    document.getElementById("who"),
+    /** @type {HTMLElement} */ (document.getElementById("who")),
     h("span", { class: "who-email" }, shown(ctx.me.email)),
     " · ",
     h("span", { class: "who-role" }, ctx.me.role),

@@ -1,9 +1,14 @@
+// @ts-check
 // What an object change did, field by field, in words a person reads: the access
 // history's "Change" column and the "changed while you were editing" notice share it.
 import { h, replace } from "./dom.js";
-import { exact, sortByCatalog } from "./format.js";
+import { sortPermissions } from "@core/schema/order.js";
+import { exact } from "./format.js";
 
-/** FIELD_LABELS names each field of the API's objects in plain words; fields not listed are bookkeeping and left out. */
+/**
+ * FIELD_LABELS names each field of the API's objects in plain words; fields not listed are bookkeeping and left out.
+ * @type {Record<string, string>}
+ */
 export const FIELD_LABELS = {
   name: "Name",
   email: "E-mail",
@@ -20,6 +25,9 @@ export const FIELD_LABELS = {
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 
+/**
+ * @param {any} value
+ */
 function show(value) {
   if (Array.isArray(value)) return value.length ? value.join(", ") : "none";
   if (typeof value === "string" && ISO_TIME.test(value)) return exact(value);
@@ -27,7 +35,11 @@ function show(value) {
   return typeof value === "object" ? JSON.stringify(value) : String(value);
 }
 
-/** summarize states what changed from `before` to `after`, one line per labelled field (lists as additions and removals). */
+/**
+ * summarize states what changed from `before` to `after`, one line per labelled field (lists as additions and removals).
+ * @param {any} before
+ * @param {any} after
+ */
 export function summarize(before, after) {
   const b = before && typeof before === "object" ? before : {};
   const a = after && typeof after === "object" ? after : {};
@@ -59,6 +71,10 @@ export function summarize(before, after) {
  * showConcurrentChange fills `notice` with what someone else changed in the `what`
  * ("member", "invitation") between `before` and `after` while a dialog was open, says the
  * user's choices are kept, and shows it (the Manage and invitation dialogs share it).
+ * @param {HTMLElement} notice
+ * @param {string} what
+ * @param {any} before
+ * @param {any} after
  */
 export function showConcurrentChange(notice, what, before, after) {
   const lines = summarize(before, after);
@@ -70,7 +86,11 @@ export function showConcurrentChange(notice, what, before, after) {
   notice.hidden = false;
 }
 
-/** unchangedChoice tells whether a dialog's role and extra permissions equal `current`'s (extras compared in catalog order). */
-export function unchangedChoice(next, current, catalog) {
-  return next.role === current.role && next.permissions.join() === sortByCatalog(current.permissions, catalog).join();
+/**
+ * unchangedChoice tells whether a dialog's role and extra permissions equal `current`'s (extras compared in catalog order).
+ * @param {any} next
+ * @param {any} current
+ */
+export function unchangedChoice(next, current) {
+  return next.role === current.role && next.permissions.join() === sortPermissions(current.permissions).join();
 }

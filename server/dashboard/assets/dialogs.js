@@ -1,3 +1,4 @@
+// @ts-check
 // Modal dialogs built on <dialog>: the browser traps focus inside, Escape cancels, and
 // focus returns to where it was.
 import { h, nextId } from "./dom.js";
@@ -8,25 +9,26 @@ import { h, nextId } from "./dom.js";
  * `buttons` are { label, value, kind } with kind "primary" | "danger" | "secondary";
  * a button's `beforeClose(value)` may return false (or a Promise of false) to keep the
  * dialog open, e.g. while a form in the body is invalid.
+ * @param {any} options
  */
 export function openDialog({ title, body, buttons, initialFocus }) {
   return new Promise((resolve) => {
     const titleId = nextId("dialog-title");
     const previous = document.activeElement;
     const dialog = h("dialog", { class: "dialog", "aria-labelledby": titleId });
-    const close = (value) => {
+    const close = (/** @type {any} */ value) => {
       dialog.returnValue = value ?? "";
       dialog.close();
     };
     // While a button's beforeClose runs (a save in flight), every button reads as disabled
     // (aria-disabled, so focus stays put) and further clicks are ignored: one click, one request.
     let busy = false;
-    const setBusy = (on) => {
+    const setBusy = (/** @type {any} */ on) => {
       busy = on;
       for (const el of buttonEls) on ? el.setAttribute("aria-disabled", "true") : el.removeAttribute("aria-disabled");
       on ? dialog.setAttribute("aria-busy", "true") : dialog.removeAttribute("aria-busy");
     };
-    const buttonEls = buttons.map((b) =>
+    const buttonEls = buttons.map((/** @type {any} */ b) =>
       h(
         "button",
         {
@@ -56,7 +58,7 @@ export function openDialog({ title, body, buttons, initialFocus }) {
       h("div", { class: "dialog-actions" }, buttonEls),
     );
     // Escape while a save is in flight would drop its outcome: it waits for the save.
-    dialog.addEventListener("cancel", (event) => busy && event.preventDefault());
+    dialog.addEventListener("cancel", (/** @type {Event} */ event) => busy && event.preventDefault());
     // Back (or any change of page) closes the dialog as Cancel would: it never stays over another page.
     const onNavigate = () => dialog.open && close(null);
     window.addEventListener("popstate", onNavigate);
@@ -75,7 +77,10 @@ export function openDialog({ title, body, buttons, initialFocus }) {
   });
 }
 
-/** confirmAction asks for a yes/no confirmation; Cancel has the focus, so Enter alone never confirms. */
+/**
+ * confirmAction asks for a yes/no confirmation; Cancel has the focus, so Enter alone never confirms.
+ * @param {any} options
+ */
 export async function confirmAction({ title, body, confirmLabel, danger = false }) {
   const value = await openDialog({
     title,

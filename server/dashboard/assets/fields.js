@@ -1,9 +1,13 @@
+// @ts-check
 // Form controls shared by "Give account access" and "Manage access": a role picker and
 // the extra-permission checkboxes, each labelled, with room for an inline error.
 import { describeFailure, fieldSentence } from "./api.js";
 import { h, nextId } from "./dom.js";
 
-/** field wraps a control with its label, an optional hint and an error slot wired through aria-describedby. */
+/**
+ * field wraps a control with its label, an optional hint and an error slot wired through aria-describedby.
+ * @param {any} options
+ */
 export function field({ label, control, hint }) {
   const id = control.id || (control.id = nextId("field"));
   const errorId = `${id}-error`;
@@ -14,7 +18,11 @@ export function field({ label, control, hint }) {
   return { wrapper, control, error };
 }
 
-/** setFieldError shows (or with null, clears) the error of a field made by `field` or `permissionPicker`. */
+/**
+ * setFieldError shows (or with null, clears) the error of a field made by `field` or `permissionPicker`.
+ * @param {any} f
+ * @param {string | null} message
+ */
 export function setFieldError(f, message) {
   f.error.hidden = !message;
   f.error.textContent = message ?? "";
@@ -27,6 +35,9 @@ export function setFieldError(f, message) {
  * showSaveError puts a refused save where the user will look: beside the role or the
  * permissions when the API names that field, else in the form's error line (`who`
  * names the person the message is about).
+ * @param {any} err
+ * @param {any} options
+ * @param {any} who
  */
 export function showSaveError(err, { role, perms, formError }, who) {
   const name = String(err.details?.field ?? "");
@@ -39,21 +50,29 @@ export function showSaveError(err, { role, perms, formError }, who) {
   formError.textContent = describeFailure(err, who);
 }
 
-/** roleSelect is a <select> of every role a holder of access:manage may give (all but owner), built-in first. */
+/**
+ * roleSelect is a <select> of every role a holder of access:manage may give (all but owner), built-in first.
+ * @param {any} roles
+ * @param {any} selected
+ */
 export function roleSelect(roles, selected) {
-  const assignable = roles.filter((r) => r.name !== "owner");
-  const option = (r) => h("option", { value: r.name, selected: r.name === selected }, r.builtIn ? r.name : `${r.name} (custom)`);
+  const assignable = roles.filter((/** @type {any} */ r) => r.name !== "owner");
+  const option = (/** @type {any} */ r) => h("option", { value: r.name, selected: r.name === selected }, r.builtIn ? r.name : `${r.name} (custom)`);
   return h(
     "select",
     { name: "role" },
-    h("optgroup", { label: "Built-in roles" }, assignable.filter((r) => r.builtIn).map(option)),
-    assignable.some((r) => !r.builtIn) ? h("optgroup", { label: "Custom roles" }, assignable.filter((r) => !r.builtIn).map(option)) : null,
+    h("optgroup", { label: "Built-in roles" }, assignable.filter((/** @type {any} */ r) => r.builtIn).map(option)),
+    assignable.some((/** @type {any} */ r) => !r.builtIn) ? h("optgroup", { label: "Custom roles" }, assignable.filter((/** @type {any} */ r) => !r.builtIn).map(option)) : null,
   );
 }
 
-/** rolePermissions is what `roleName` gives, from the roles read with the page. */
+/**
+ * rolePermissions is what `roleName` gives, from the roles read with the page.
+ * @param {any} roles
+ * @param {string} roleName
+ */
 export function rolePermissions(roles, roleName) {
-  return roles.find((r) => r.name === roleName)?.permissions ?? [];
+  return roles.find((/** @type {any} */ r) => r.name === roleName)?.permissions ?? [];
 }
 
 /**
@@ -63,13 +82,15 @@ export function rolePermissions(roles, roleName) {
  * (nobody can grant them); every other one may be granted (the grant rule of docs/api.md).
  * Extras that the role also gives are flagged as redundant: saving drops them.
  * `value()` returns the ticked extras in catalog order, never the role's own.
+ * @param {any} options
  */
 export function permissionPicker({ catalog, checked = [], fromRole = null, legend = "Extra permissions" }) {
   const errorId = nextId("permissions-error");
   const noteId = nextId("permissions-note");
   const chosen = new Set(checked);
+  /** @type {readonly string[]} */
   let given = [];
-  const boxes = catalog.map((p) => {
+  const boxes = catalog.map((/** @type {any} */ p) => {
     const id = nextId("perm");
     const box = h("input", { type: "checkbox", id, name: "permissions", value: p.id });
     const why = h("span", { class: "why" });
@@ -77,7 +98,7 @@ export function permissionPicker({ catalog, checked = [], fromRole = null, legen
     return { id: p.id, ownerOnly: p.ownerOnly === true, box, el: h("div", { class: "check" }, box, h("label", { for: id }, h("code", {}, p.id), " ", h("span", { class: "muted" }, p.description), why)), why };
   });
   const note = h("p", { id: noteId, class: "hint", hidden: true });
-  const setRole = (permissions) => {
+  const setRole = (/** @type {any} */ permissions) => {
     given = permissions;
     for (const b of boxes) {
       const fromIt = given.includes(b.id);
@@ -86,19 +107,19 @@ export function permissionPicker({ catalog, checked = [], fromRole = null, legen
       b.box.checked = fromIt || (!ownerOnly && chosen.has(b.id));
       b.why.textContent = fromIt ? " (from role)" : ownerOnly ? " (owner only)" : "";
     }
-    const redundant = checked.filter((p) => given.includes(p));
+    const redundant = checked.filter((/** @type {string} */ p) => given.includes(p));
     note.hidden = redundant.length === 0;
     note.textContent = redundant.length ? `Already given by the role, so the extra grant is redundant and saving drops it: ${redundant.join(", ")}.` : "";
   };
   setRole(fromRole ?? []);
   const error = h("p", { id: errorId, class: "field-error", hidden: true });
-  const wrapper = h("fieldset", { class: "permissions", "aria-describedby": `${noteId} ${errorId}` }, h("legend", {}, legend), note, h("div", { class: "check-grid" }, boxes.map((b) => b.el)), error);
+  const wrapper = h("fieldset", { class: "permissions", "aria-describedby": `${noteId} ${errorId}` }, h("legend", {}, legend), note, h("div", { class: "check-grid" }, boxes.map((/** @type {any} */ b) => b.el)), error);
   return {
     wrapper,
     error,
     control: wrapper,
     setRole,
-    value: () => boxes.filter((b) => b.box.checked && !given.includes(b.id) && !b.ownerOnly).map((b) => b.id),
-    onChange: (fn) => boxes.forEach((b) => b.box.addEventListener("change", fn)),
+    value: () => boxes.filter((/** @type {any} */ b) => b.box.checked && !given.includes(b.id) && !b.ownerOnly).map((/** @type {any} */ b) => b.id),
+    onChange: (/** @type {any} */ fn) => boxes.forEach((/** @type {any} */ b) => b.box.addEventListener("change", fn)),
   };
 }

@@ -1,3 +1,4 @@
+// @ts-check
 // Edit a pending invitation's role and extra permissions (PATCH, pending only). A 412
 // reloads the invitation and shows what changed since the dialog opened.
 import { ApiFailure } from "./api.js";
@@ -8,7 +9,11 @@ import { field, permissionPicker, rolePermissions, roleSelect, setFieldError, sh
 import { accessChangeSentence } from "./impact.js";
 import { managedWarning } from "./managed.js";
 
-/** editInvitation opens the edit dialog for pending invitation `i`; on save the page is redrawn with focus back on its row. */
+/**
+ * editInvitation opens the edit dialog for pending invitation `i`; on save the page is redrawn with focus back on its row.
+ * @param {any} i
+ * @param {any} ctx
+ */
 export async function editInvitation(i, ctx) {
   let base = i;
   const role = field({ label: "Role", control: roleSelect(ctx.roles, i.role) });
@@ -22,7 +27,7 @@ export async function editInvitation(i, ctx) {
   perms.onChange(() => (formError.hidden = true));
 
   const recover = async () => {
-    const fresh = await ctx.api.invitation(base.id).catch((err) => { if (err?.code === "not_found") return null; throw err; });
+    const fresh = await ctx.api.invitation(base.id).catch((/** @type {any} */ err) => { if (err?.code === "not_found") return null; throw err; });
     if (!fresh) return;
     showConcurrentChange(changed, "invitation", base, fresh);
     base = fresh;
@@ -32,7 +37,7 @@ export async function editInvitation(i, ctx) {
     setFieldError(role, null);
     setFieldError(perms, null);
     const next = { role: role.control.value, permissions: perms.value() };
-    if (unchangedChoice(next, base, ctx.catalog)) {
+    if (unchangedChoice(next, base)) {
       formError.hidden = false;
       formError.textContent = "Nothing changed: pick another role or tick a permission, or press Cancel.";
       return false;

@@ -1,3 +1,4 @@
+// @ts-check
 // Give account access: invite an e-mail to a role with extra permissions. Validation is
 // the API's; each error is shown as a plain sentence next to the control it is about,
 // with the next step where there is one (an existing pending invitation can be resent).
@@ -7,8 +8,12 @@ import { field, permissionPicker, rolePermissions, roleSelect, setFieldError } f
 import { ttlText } from "./format.js";
 import { mixedScriptLocalPart, visibleIdentity } from "./identity.js";
 
-// Which control an API error belongs to, by its `details.field` (or its code when the
-// API names no field).
+/**
+ * fieldOf is which control an API error belongs to, by its `details.field` (or its code when the
+ * API names no field).
+ * @param {any} err
+ * @returns {"email" | "role" | "permissions" | null}
+ */
 function fieldOf(err) {
   const name = String(err.details?.field ?? "").replace(/^\//, "");
   if (name.startsWith("email") || err.code === "already_member" || err.code === "invitation_pending") return "email";
@@ -18,18 +23,28 @@ function fieldOf(err) {
 }
 
 // The sentence of a refused look-alike (400, details.reason look_alike): whom the address reads as.
+/**
+ * @param {any} err
+ */
 function lookAlikeSentence(err) {
   if (err.details?.reason !== "look_alike" || !err.details.lookAlike) return null;
   return `This address reads the same as ${visibleIdentity(err.details.lookAlike)}, who is already in this workspace: a look-alike address is refused. Check the address you were given.`;
 }
 
 // The warning under the e-mail while it is typed: letters of several scripts before "@" (UTS #39).
+/**
+ * @param {string} address
+ */
 function mixedScriptWarning(address) {
   const scripts = mixedScriptLocalPart(address.trim());
   return scripts ? `The part before "@" mixes scripts (${scripts.join(", ")}): check it is the address you mean, not a look-alike.` : "";
 }
 
-/** renderInvite fills `view` with the invite form (only reachable with access:manage). */
+/**
+ * renderInvite fills `view` with the invite form (only reachable with access:manage).
+ * @param {HTMLElement} view
+ * @param {any} ctx
+ */
 export async function renderInvite(view, ctx) {
   if (!ctx.canManage) {
     replace(view, h("h1", { tabindex: -1 }, "Give account access"), h("p", { class: "notice" }, "Inviting people needs the access:manage permission, which you do not hold."));
@@ -53,9 +68,9 @@ export async function renderInvite(view, ctx) {
   const submit = h("button", { type: "submit", class: "btn btn-primary" }, "Send invitation");
 
   // An e-mail with a pending invitation: offer to resend that one instead.
-  const offerResend = async (address) => {
+  const offerResend = async (/** @type {string} */ address) => {
     const wanted = address.trim().toLowerCase();
-    const existing = (await ctx.api.invitationsPage({ q: wanted, status: "pending", limit: 1000 })).items.find((i) => i.email === wanted);
+    const existing = (await ctx.api.invitationsPage({ q: wanted, status: "pending", limit: 1000 })).items.find((/** @type {any} */ i) => i.email === wanted);
     if (!existing) return;
     email.error.append(
       " ",
@@ -80,7 +95,7 @@ export async function renderInvite(view, ctx) {
     {
       class: "form card",
       novalidate: true, // the API validates; its errors are shown inline
-      onsubmit: async (event) => {
+      onsubmit: async (/** @type {Event} */ event) => {
         event.preventDefault();
         for (const f of Object.values(fields)) setFieldError(f, null);
         formError.hidden = true;
@@ -91,7 +106,8 @@ export async function renderInvite(view, ctx) {
           ctx.flash(`Invited ${invitation.email} as ${invitation.role}.`);
           location.hash = "#/invitations";
         } catch (err) {
-          const target = fields[fieldOf(err)];
+          const key = fieldOf(err);
+          const target = key === null ? undefined : fields[key];
           if (target && err instanceof ApiFailure) {
             setFieldError(target, err.code === "validation_failed" ? (lookAlikeSentence(err) ?? fieldSentence(err)) : describeFailure(err, address.trim()));
             if (err.code === "invitation_pending") await offerResend(address);

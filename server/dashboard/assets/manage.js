@@ -1,3 +1,4 @@
+// @ts-check
 // Manage access of one member: role and extra permissions, with a confirmation naming
 // what is gained and lost. A 412 (someone changed the member meanwhile) reloads the
 // member, shows what changed since the dialog opened, keeps the choices made, and lets
@@ -12,10 +13,20 @@ import { diffPermissions, permissionList } from "./format.js";
 import { accessChangeSentence, effectivePermissions, gainList } from "./impact.js";
 import { managedWarning } from "./managed.js";
 
+/**
+ * @param {any} ctx
+ * @param {any} role
+ * @param {any} extra
+ */
 function effective(ctx, role, extra) {
-  return effectivePermissions(ctx.roles, role, extra, ctx.catalog);
+  return effectivePermissions(ctx.roles, role, extra);
 }
 
+/**
+ * @param {any} ctx
+ * @param {any} m
+ * @param {any} next
+ */
 function changeSummary(ctx, m, next) {
   const { gained, lost } = diffPermissions(m.effectivePermissions, effective(ctx, next.role, next.permissions));
   return h(
@@ -27,7 +38,11 @@ function changeSummary(ctx, m, next) {
   );
 }
 
-/** manageMember opens the Manage dialog for `m`; on save the page is redrawn with focus back on the member's row. */
+/**
+ * manageMember opens the Manage dialog for `m`; on save the page is redrawn with focus back on the member's row.
+ * @param {any} m
+ * @param {any} ctx
+ */
 export async function manageMember(m, ctx) {
   let base = m; // the member as the server last showed it
   const role = field({ label: "Role", control: roleSelect(ctx.roles, m.role) });
@@ -63,14 +78,14 @@ export async function manageMember(m, ctx) {
     setFieldError(role, null);
     setFieldError(perms, null);
     const next = { role: role.control.value, permissions: perms.value() };
-    if (unchangedChoice(next, base, ctx.catalog)) {
+    if (unchangedChoice(next, base)) {
       formError.hidden = false;
       formError.textContent = "Nothing changed: pick another role or tick a permission, or press Cancel.";
       return false;
     }
     if (!(await confirmAction({ title: `Change access of ${m.email}?`, body: changeSummary(ctx, base, next), confirmLabel: "Confirm change" }))) return false;
     try {
-      const done = await withSponsorChoice((choice) => ctx.api.updateMember(base, next, choice), {
+      const done = await withSponsorChoice((/** @type {any} */ choice) => ctx.api.updateMember(base, next, choice), {
         title: `${m.email} sponsors open invitations`,
         lead: `This change takes access:manage from ${m.email}, who sponsors these invitations.`,
         verb: "Save",

@@ -1,11 +1,14 @@
+// @ts-check
 // Members: the active members with counts, filters and sorting (kept in the URL), when
 // each last used their access and through what, effective permissions and details on
 // expand, and (for holders of access:manage) Manage, Remove and a link to the member's
 // access history.
+import { isInternal, normalizeDomains } from "@core/reconciler/review/assemble.js";
+import { sortPermissions } from "@core/schema/order.js";
 import { describeFailure } from "./api.js";
 import { confirmAction, openDialog } from "./dialogs.js";
 import { cell, emailText, guarded, h, replace, announce, scrollRegion } from "./dom.js";
-import { accessEnd, historyLink, inactiveFor, INACTIVE_DAYS, isAdmin, lastActive, liveStatus, permissionList, permissionsWhere, roleBadge, sortByCatalog, time } from "./format.js";
+import { accessEnd, historyLink, inactiveFor, INACTIVE_DAYS, isAdmin, lastActive, liveStatus, permissionList, permissionsWhere, roleBadge, time } from "./format.js";
 import { visibleIdentity as visible } from "./identity.js";
 import { manageMember } from "./manage.js";
 import { sponsorButtons, sponsoredBy, sponsoredSection, withSponsorChoice } from "./sponsors.js";
@@ -14,37 +17,53 @@ import { disclosureButton, readSort, sortHeader, sortRows } from "./table.js";
 import { managedLabel, managedWarning } from "./managed.js";
 
 const COMPARATORS = {
-  email: (a, b) => a.email.localeCompare(b.email),
-  role: (a, b) => a.role.localeCompare(b.role),
-  joined: (a, b) => a.joinedAt.localeCompare(b.joinedAt),
-  active: (a, b) => (a.lastActiveAt ?? "").localeCompare(b.lastActiveAt ?? ""),
+  email: (/** @type {any} */ a, /** @type {any} */ b) => a.email.localeCompare(b.email),
+  role: (/** @type {any} */ a, /** @type {any} */ b) => a.role.localeCompare(b.role),
+  joined: (/** @type {any} */ a, /** @type {any} */ b) => a.joinedAt.localeCompare(b.joinedAt),
+  active: (/** @type {any} */ a, /** @type {any} */ b) => (a.lastActiveAt ?? "").localeCompare(b.lastActiveAt ?? ""),
 };
 
-/** domainList reads company domains typed as "acme.io, acme.com" (or kept in the URL): lower-case, without "@" or blanks. */
+/**
+ * domainList reads company domains typed as "acme.io, acme.com" (or kept in the URL) as the review compares them (normalizeDomains).
+ * @param {string} text
+ */
 export function domainList(text) {
-  return [...new Set(String(text ?? "").split(/[\s,]+/).map((d) => d.trim().replace(/^@/, "").toLowerCase()).filter(Boolean))];
+  return normalizeDomains(String(text ?? "").split(/[\s,]+/));
 }
 
-/** isExternal tells whether `email` is outside the company `domains`: its domain is none of them nor a subdomain of one (the review's rule, docs/review.md). */
+/**
+ * isExternal tells whether `email` is outside the company `domains`: the review's rule (isInternal, docs/review.md).
+ * @param {string} email
+ * @param {any} domains
+ */
 export function isExternal(email, domains) {
-  const domain = email.slice(email.lastIndexOf("@") + 1).toLowerCase();
-  return !domains.some((d) => domain === d || domain.endsWith(`.${d}`));
+  return !isInternal(email.toLowerCase(), domains);
 }
 
 const DEFAULT_SORT = { key: "email", dir: "asc" };
 const SERVER_SORTS = new Set(["email", "role", "joined"]);
 
-/** serverSort is the list's `sort` parameter for a table sort the server can do ("" for last activity, which orders the page shown). */
+/**
+ * serverSort is the list's `sort` parameter for a table sort the server can do ("" for last activity, which orders the page shown).
+ * @param {any} sort
+ */
 function serverSort(sort) {
   return SERVER_SORTS.has(sort.key) ? `${sort.dir === "desc" ? "-" : ""}${sort.key}` : "";
 }
 
-/** companyDomains is the company domains the Members filter uses: the URL's `domains=`, else the signed-in member's own domain. */
+/**
+ * companyDomains is the company domains the Members filter uses: the URL's `domains=`, else the signed-in member's own domain.
+ * @param {any} query
+ * @param {any} ctx
+ */
 function companyDomains(query, ctx) {
   return query.get("domains") ?? ctx.me.email.slice(ctx.me.email.lastIndexOf("@") + 1);
 }
 
-/** serverFilters is the list query the server answers for the page's filters (docs/api.md "Searching lists"): search, role, inactivity, admins and outside the company domains. */
+/**
+ * serverFilters is the list query the server answers for the page's filters (docs/api.md "Searching lists"): search, role, inactivity, admins and outside the company domains.
+ * @param {any} state
+ */
 function serverFilters(state) {
   const domains = domainList(state.domains);
   return { q: state.q.trim(), role: state.role, inactiveFor: state.inactive ? `${INACTIVE_DAYS}d` : "", admin: state.admin ? "true" : "", external: state.external && domains.length > 0 ? domains.join(",") : "" };
@@ -59,11 +78,13 @@ export const SEARCH_DEBOUNCE_MS = 120;
  * renderMembers fills `view` with the Members page; its filters, sort and expanded rows come
  * from the URL. The server searches and pages: only the visible page is read and drawn, and
  * the counts come from the lists' `total`, so 10,000 members cost a handful of requests.
+ * @param {HTMLElement} view
+ * @param {any} ctx
  */
 export async function renderMembers(view, ctx) {
   const query = readQuery();
   const fromUrl = { q: query.get("q") ?? "", role: query.get("role") ?? "", inactive: query.get("inactive") === String(INACTIVE_DAYS), admin: query.get("admin") === "1", external: query.get("external") === "1", domains: companyDomains(query, ctx) };
-  const listQuery = (cursor) => ({ limit: PAGE_SIZE, cursor, ...serverFilters(fromUrl), sort: serverSort(readSort(query, Object.keys(COMPARATORS), DEFAULT_SORT)) });
+  const listQuery = (/** @type {any} */ cursor) => ({ limit: PAGE_SIZE, cursor, ...serverFilters(fromUrl), sort: serverSort(readSort(query, Object.keys(COMPARATORS), DEFAULT_SORT)) });
   const [first, everyone, admins, pendingPage, inactivePage] = await Promise.all([
     ctx.api.membersPage(listQuery(null)),
     ctx.api.membersPage({ limit: 1 }),
@@ -89,7 +110,7 @@ export async function renderMembers(view, ctx) {
   };
   const save = () => writeQuery({ role: state.role, q: state.q, inactive: state.inactive ? String(INACTIVE_DAYS) : "", admin: state.admin ? "1" : "", external: state.external ? "1" : "", domains: state.external ? domainList(state.domains).join(",") : "", extra: state.extra, sort: state.sort.key === "email" && state.sort.dir === "asc" ? "" : state.sort.key, dir: state.sort.dir === "desc" ? "desc" : "", open: [...state.open] });
 
-  const roleFilter = h("select", { id: "member-role-filter", dataset: { key: "filter:role" } }, h("option", { value: "" }, "All roles"), ctx.roles.map((r) => h("option", { value: r.name, selected: r.name === state.role }, r.name)));
+  const roleFilter = h("select", { id: "member-role-filter", dataset: { key: "filter:role" } }, h("option", { value: "" }, "All roles"), ctx.roles.map((/** @type {any} */ r) => h("option", { value: r.name, selected: r.name === state.role }, r.name)));
   const search = h("input", { id: "member-search", type: "search", placeholder: "e-mail contains…", autocomplete: "off", value: state.q, dataset: { key: "filter:q" } });
   const inactiveFilter = h("input", { id: "member-inactive-filter", type: "checkbox", checked: state.inactive, dataset: { key: "filter:inactive" } });
   const adminFilter = h("input", { id: "member-admin-filter", type: "checkbox", checked: state.admin, dataset: { key: "filter:admin" } });
@@ -100,7 +121,7 @@ export async function renderMembers(view, ctx) {
     { id: "member-extra-filter", dataset: { key: "filter:extra" } },
     h("option", { value: "" }, "Any"),
     h("option", { value: "any", selected: state.extra === "any" }, "Some extra permission"),
-    ctx.catalog.map((p) => h("option", { value: p.id, selected: p.id === state.extra }, p.id)),
+    ctx.catalog.map((/** @type {any} */ p) => h("option", { value: p.id, selected: p.id === state.extra }, p.id)),
   );
   const counts = h("ul", { class: "counts", "aria-label": "Counts" });
   const table = h("table", { class: "data members-table" });
@@ -111,9 +132,9 @@ export async function renderMembers(view, ctx) {
     const q = state.q.trim().toLowerCase();
     // the server filtered this page (admin, external too); the browser still drops what its own clock or the live state has moved since, and filters by extra permission
     const domains = domainList(state.domains);
-    const hasExtra = (m) => (state.extra === "any" ? m.permissions.length > 0 : m.permissions.includes(state.extra));
+    const hasExtra = (/** @type {any} */ m) => (state.extra === "any" ? m.permissions.length > 0 : m.permissions.includes(state.extra));
     const filtered = members.filter(
-      (m) =>
+      (/** @type {any} */ m) =>
         (!state.role || m.role === state.role) &&
         (!q || m.email.toLowerCase().includes(q)) &&
         (!state.inactive || inactiveFor(m, INACTIVE_DAYS, now)) &&
@@ -121,10 +142,10 @@ export async function renderMembers(view, ctx) {
         (!state.external || isExternal(m.email, domains)) &&
         (!state.extra || hasExtra(m)),
     );
-    const owner = filtered.filter((m) => m.role === "owner");
+    const owner = filtered.filter((/** @type {any} */ m) => m.role === "owner");
     // the server sorts by e-mail, role or joining over all pages (which rows are on this page); the page is then ordered here too (ties by e-mail), and by last activity only here
-    const rows = [...owner, ...sortRows(filtered.filter((m) => m.role !== "owner"), state.sort, COMPARATORS)];
-    const expired = invitations.filter((i) => liveStatus(i, now) !== "pending").length;
+    const rows = [...owner, ...sortRows(filtered.filter((/** @type {any} */ m) => m.role !== "owner"), state.sort, COMPARATORS)];
+    const expired = invitations.filter((/** @type {any} */ i) => liveStatus(i, now) !== "pending").length;
     replace(
       counts,
       count("Members", everyone.total, "members"),
@@ -138,8 +159,8 @@ export async function renderMembers(view, ctx) {
       : `Showing ${rows.length} of ${everyone.total} members.`;
     replace(pages, ...pagerButtons());
     // The pending count drops by itself when the next pending invitation expires.
-    ctx.wakeAt(Math.min(...invitations.filter((i) => liveStatus(i, now) === "pending").map((i) => Date.parse(i.expiresAt))));
-    const onSort = (sort) => {
+    ctx.wakeAt(Math.min(...invitations.filter((/** @type {any} */ i) => liveStatus(i, now) === "pending").map((/** @type {any} */ i) => Date.parse(i.expiresAt))));
+    const onSort = (/** @type {any} */ sort) => {
       state.sort = sort;
       save();
       draw();
@@ -168,7 +189,7 @@ export async function renderMembers(view, ctx) {
   };
   // load asks the server for page `index` of the current filters; an answer overtaken by a newer load is dropped.
   let loads = 0;
-  const load = async (index) => {
+  const load = async (/** @type {any} */ index) => {
     const mine = ++loads;
     table.setAttribute("aria-busy", "true");
     try {
@@ -196,7 +217,8 @@ export async function renderMembers(view, ctx) {
         ]
       : [];
   pager.cursors[1] = first.nextCursor;
-  let typing = null;
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let typing;
   roleFilter.addEventListener("change", () => { state.role = roleFilter.value; save(); void load(0); });
   // search as you type: one request once typing pauses (SEARCH_DEBOUNCE_MS)
   search.addEventListener("input", () => {
@@ -235,10 +257,22 @@ export async function renderMembers(view, ctx) {
   draw();
 }
 
+/**
+ * @param {string} label
+ * @param {any} value
+ * @param {string} key
+ */
 function count(label, value, key) {
   return h("li", { class: "count", dataset: { count: key } }, h("span", { class: "count-value" }, String(value)), h("span", { class: "count-label" }, label));
 }
 
+/**
+ * @param {any} m
+ * @param {any} ctx
+ * @param {any} state
+ * @param {number} now
+ * @param {any} redraw
+ */
 function memberRows(m, ctx, state, now, redraw) {
   const open = state.open.has(m.email);
   const detailId = `member-detail-${m.id}`;
@@ -274,7 +308,7 @@ function memberRows(m, ctx, state, now, redraw) {
     actions,
   );
   if (!open) return [row];
-  const fromRole = ctx.roles.find((r) => r.name === m.role)?.permissions ?? [];
+  const fromRole = ctx.roles.find((/** @type {any} */ r) => r.name === m.role)?.permissions ?? [];
   const detail = h(
     "tr",
     { class: "detail", id: detailId },
@@ -286,13 +320,17 @@ function memberRows(m, ctx, state, now, redraw) {
       h(
         "ul",
         { class: "chips" },
-        sortByCatalog(m.effectivePermissions, ctx.catalog).map((p) => h("li", { class: fromRole.includes(p) ? "chip" : "chip chip-extra" }, h("code", {}, p), fromRole.includes(p) ? null : h("span", { class: "small" }, " extra"))),
+        sortPermissions(m.effectivePermissions).map((p) => h("li", { class: fromRole.includes(p) ? "chip" : "chip chip-extra" }, h("code", {}, p), fromRole.includes(p) ? null : h("span", { class: "small" }, " extra"))),
       ),
     ),
   );
   return [row, detail];
 }
 
+/**
+ * @param {any} m
+ * @param {any} ctx
+ */
 async function removeMember(m, ctx) {
   // An admin's open invitations need a decision: the confirmation lists them and offers both.
   const sponsored = isAdmin(m, ctx.catalog) ? sponsoredBy(await ctx.api.invitations({ status: "pending,expired" }).catch(() => []), m.email) : [];
@@ -305,13 +343,14 @@ async function removeMember(m, ctx) {
     sponsored.length > 0 ? sponsoredSection(sponsored) : null,
   );
   const title = `Remove ${visible(m.email)}?`;
+  /** @type {string | undefined} */
   let choice;
   if (sponsored.length > 0) {
     choice = await openDialog({ title, body, buttons: sponsorButtons("Remove") });
     if (choice !== "transfer" && choice !== "revoke") return;
   } else if (!(await confirmAction({ title, body, confirmLabel: "Remove member", danger: true }))) return;
   try {
-    const done = await withSponsorChoice((c) => ctx.api.removeMember(m, c ?? choice), {
+    const done = await withSponsorChoice((/** @type {any} */ c) => ctx.api.removeMember(m, c ?? choice), {
       title,
       lead: `${m.email} sponsors invitations sent since this page was read.`,
       verb: "Remove",

@@ -1,3 +1,4 @@
+// @ts-check
 // Create, edit and delete custom roles. A role may hold every permission but the
 // owner-only ones; its name follows the API's pattern and may not shadow a built-in;
 // a role still held by a member or a pending invitation cannot be deleted (409).
@@ -13,7 +14,11 @@ import { withSponsorChoice } from "./sponsors.js";
 /** ROLE_NAME is the custom role name pattern of schema/catalog.ts (CUSTOM_ROLE_NAME_PATTERN). */
 export const ROLE_NAME = /^[a-z][a-z0-9-]{1,62}$/;
 
-/** editRole opens the role dialog: a new custom role when `role` is null, else an edit of it, naming who holds it (`holders`: { members, invitations } e-mails). */
+/**
+ * editRole opens the role dialog: a new custom role when `role` is null, else an edit of it, naming who holds it (`holders`: { members, invitations } e-mails).
+ * @param {any} role
+ * @param {any} ctx
+ */
 export async function editRole(role, ctx, holders = { members: [], invitations: [] }) {
   let base = role;
   const name = field({ label: "Name", control: h("input", { name: "name", autocomplete: "off", spellcheck: "false", value: role?.name ?? "", readonly: Boolean(role) }), hint: role ? "A role's name cannot change." : "Lower-case letters, digits and dashes, starting with a letter, e.g. release-manager." });
@@ -28,7 +33,7 @@ export async function editRole(role, ctx, holders = { members: [], invitations: 
     formError.hidden = true;
     const roleName = name.control.value.trim();
     if (!role) {
-      if (ctx.roles.some((r) => r.name === roleName)) {
+      if (ctx.roles.some((/** @type {any} */ r) => r.name === roleName)) {
         setFieldError(name, `A role named ${roleName} already exists. Choose another name, or edit that role from the Roles page.`);
         name.control.focus();
         return false;
@@ -42,7 +47,7 @@ export async function editRole(role, ctx, holders = { members: [], invitations: 
     const body = { description: description.control.value.trim(), permissions: perms.value() };
     try {
       if (base && !(await confirmHolders(base, body.permissions, ctx))) return false;
-      const done = await withSponsorChoice((choice) => ctx.api.putRole(roleName, body, base?.version, choice), {
+      const done = await withSponsorChoice((/** @type {any} */ choice) => ctx.api.putRole(roleName, body, base?.version, choice), {
         title: `Holders of ${roleName} sponsor open invitations`,
         lead: `This edit takes access:manage from holders of ${roleName} who sponsor these invitations.`,
         verb: "Save",
@@ -50,9 +55,10 @@ export async function editRole(role, ctx, holders = { members: [], invitations: 
       if (done.cancelled) return false;
       announce(role ? `Saved the role ${roleName}.` : `Created the role ${roleName}.`);
       return true;
-    } catch (err) {
+    } catch (caught) {
+      const err = /** @type {any} */ (caught);
       if (err instanceof ApiFailure && err.code === "precondition_failed" && base) {
-        const fresh = (await ctx.api.roles()).find((r) => r.name === base.name);
+        const fresh = (await ctx.api.roles()).find((/** @type {any} */ r) => r.name === base.name);
         if (!fresh) {
           formError.hidden = false;
           formError.textContent = `The role ${base.name} was deleted while this was open.`;
@@ -87,7 +93,10 @@ export async function editRole(role, ctx, holders = { members: [], invitations: 
   if (result === "save") ctx.rerender({ focus: [`edit-role:${role?.name ?? name.control.value.trim()}`] });
 }
 
-/** heldBy says who holds the role being edited, the names folded away when there are any. */
+/**
+ * heldBy says who holds the role being edited, the names folded away when there are any.
+ * @param {any} options
+ */
 function heldBy({ members, invitations }) {
   const sentence = `Held by ${members.length} member(s) and ${invitations.length} pending invitation(s).`;
   if (!members.length && !invitations.length) return h("p", { class: "hint held-by" }, sentence);
@@ -105,16 +114,19 @@ function heldBy({ members, invitations }) {
  * holder (members and pending invitations, read afresh) with what each gains and loses,
  * high-risk gains marked; Cancel has the focus. Resolves true when nobody holds the role,
  * the permissions are unchanged, or the person confirms.
+ * @param {any} role
+ * @param {any} permissions
+ * @param {any} ctx
  */
 async function confirmHolders(role, permissions, ctx) {
   if ([...permissions].sort().join() === [...role.permissions].sort().join()) return true;
   const [members, invitations] = await Promise.all([ctx.api.members(), ctx.api.invitations()]);
   const holders = roleHolders(role.name, members, invitations, ctx.roles, ctx.catalog);
   if (!holders.length) return true;
-  const impact = roleImpact(role.name, permissions, holders, ctx.roles, ctx.catalog);
+  const impact = roleImpact(role.name, permissions, holders, ctx.roles);
   const risky = highRisk(ctx.catalog);
-  const riskyGainers = impact.filter((x) => x.gained.some((p) => risky.has(p))).length;
-  const people = (n, kind) => `${n} ${kind}${n === 1 ? "" : "s"}`;
+  const riskyGainers = impact.filter((/** @type {any} */ x) => x.gained.some((/** @type {any} */ p) => risky.has(p))).length;
+  const people = (/** @type {any} */ n, /** @type {string} */ kind) => `${n} ${kind}${n === 1 ? "" : "s"}`;
   const memberCount = holders.filter((x) => x.kind === "member").length;
   const body = h(
     "div",
@@ -126,10 +138,15 @@ async function confirmHolders(role, permissions, ctx) {
   return confirmAction({ title: `Change the access of ${people(holders.length, "holder")} of ${role.name}?`, body, confirmLabel: "Confirm change", danger: riskyGainers > 0 });
 }
 
-/** deleteRole asks first, listing who holds the role; a role still held cannot be deleted (as the API's 409). */
+/**
+ * deleteRole asks first, listing who holds the role; a role still held cannot be deleted (as the API's 409).
+ * @param {any} role
+ * @param {any} holders
+ * @param {any} ctx
+ */
 export async function deleteRole(role, holders, ctx) {
   const held = holders.members.length + holders.invitations.length > 0;
-  const list = (label, emails) =>
+  const list = (/** @type {string} */ label, /** @type {any} */ emails) =>
     emails.length ? [h("p", {}, label), emailList(label, emails)] : null;
   const body = h(
     "div",

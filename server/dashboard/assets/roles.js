@@ -1,3 +1,4 @@
+// @ts-check
 // Roles and capabilities: built-in and custom roles as a permission matrix (its first
 // column pinned, in a focusable scroll region, so it reads on a phone), and the list of
 // roles with their holders; holders of access:manage create, edit and delete custom roles.
@@ -6,17 +7,21 @@ import { liveStatus, roleBadge } from "./format.js";
 import { deleteRole, editRole } from "./role-editor.js";
 import { managedLabel } from "./managed.js";
 
-/** renderRoles fills `view` with the matrix and the role list. */
+/**
+ * renderRoles fills `view` with the matrix and the role list.
+ * @param {HTMLElement} view
+ * @param {any} ctx
+ */
 export async function renderRoles(view, ctx) {
   const [roles, members, invitations] = await Promise.all([ctx.api.roles(), ctx.api.members(), ctx.api.invitations()]);
   ctx.roles = roles;
   const now = Date.now();
-  const holders = (name) => ({
-    members: members.filter((m) => m.role === name).map((m) => m.email),
-    invitations: invitations.filter((i) => i.role === name && liveStatus(i, now) === "pending").map((i) => i.email),
+  const holders = (/** @type {string} */ name) => ({
+    members: members.filter((/** @type {any} */ m) => m.role === name).map((/** @type {any} */ m) => m.email),
+    invitations: invitations.filter((/** @type {any} */ i) => i.role === name && liveStatus(i, now) === "pending").map((/** @type {any} */ i) => i.email),
   });
-  const ordered = [...roles.filter((r) => r.builtIn), ...roles.filter((r) => !r.builtIn).sort((a, b) => a.name.localeCompare(b.name))];
-  const cell = (role, p) => {
+  const ordered = [...roles.filter((/** @type {any} */ r) => r.builtIn), ...roles.filter((/** @type {any} */ r) => !r.builtIn).sort((/** @type {any} */ a, /** @type {any} */ b) => a.name.localeCompare(b.name))];
+  const cell = (/** @type {any} */ role, /** @type {any} */ p) => {
     const has = role.permissions.includes(p.id);
     return h("td", { class: has ? "yes" : "no" }, h("span", { "aria-hidden": "true" }, has ? "✓" : "·"), h("span", { class: "visually-hidden" }, has ? `${role.name} may ${p.description}` : `${role.name} may not`));
   };
@@ -28,11 +33,11 @@ export async function renderRoles(view, ctx) {
     h(
       "tbody",
       {},
-      ctx.catalog.map((p) => h("tr", {}, h("th", { scope: "row" }, h("code", {}, p.id), h("div", { class: "muted small" }, p.description)), ordered.map((r) => cell(r, p)))),
+      ctx.catalog.map((/** @type {any} */ p) => h("tr", {}, h("th", { scope: "row" }, h("code", {}, p.id), h("div", { class: "muted small" }, p.description)), ordered.map((r) => cell(r, p)))),
       h("tr", { class: "totals" }, h("th", { scope: "row" }, "Permissions held"), ordered.map((r) => h("td", { class: "num" }, String(r.permissions.length)))),
     ),
   );
-  const roleItem = (r) => {
+  const roleItem = (/** @type {any} */ r) => {
     const who = holders(r.name);
     const count = who.members.length + who.invitations.length;
     return h(

@@ -1,3 +1,4 @@
+// @ts-check
 // Sponsors: an open invitation stays valid while its sponsor holds access:manage
 // (docs/api.md, "Sponsors"). Taking access:manage from a sponsor (remove, demote, edit its
 // custom role) needs a choice for its open invitations: transfer them to you, or revoke
@@ -6,23 +7,33 @@ import { ApiFailure } from "./api.js";
 import { openDialog } from "./dialogs.js";
 import { emailText, h } from "./dom.js";
 
-/** sponsoredBy is the open (pending or expired) invitations `email` sponsors, among `invitations`. */
+/**
+ * sponsoredBy is the open (pending or expired) invitations `email` sponsors, among `invitations`.
+ * @param {any} invitations
+ * @param {string} email
+ */
 export function sponsoredBy(invitations, email) {
-  return invitations.filter((i) => (i.status === "pending" || i.status === "expired") && i.sponsor === email);
+  return invitations.filter((/** @type {any} */ i) => (i.status === "pending" || i.status === "expired") && i.sponsor === email);
 }
 
-/** sponsoredSection names each invitation (e-mail, role, status) and says what the two choices do. */
+/**
+ * sponsoredSection names each invitation (e-mail, role, status) and says what the two choices do.
+ * @param {any} invitations
+ */
 export function sponsoredSection(invitations) {
   return h(
     "div",
     { class: "sponsored" },
     h("p", {}, h("strong", {}, `Invitations they sponsor (${invitations.length})`), ": they stay valid only while someone who manages access sponsors them."),
-    h("ul", { class: "sponsored-list" }, invitations.map((i) => h("li", {}, emailText(i.email), ` (${i.role}, ${i.status})`))),
+    h("ul", { class: "sponsored-list" }, invitations.map((/** @type {any} */ i) => h("li", {}, emailText(i.email), ` (${i.role}, ${i.status})`))),
     h("p", {}, "Transfer makes you their sponsor: they stay valid. Revoke ends them: their links stop working."),
   );
 }
 
-/** SPONSOR_CHOICES are the two decisions, as dialog buttons (`verb`: "Remove", "Save", …). */
+/**
+ * SPONSOR_CHOICES are the two decisions, as dialog buttons (`verb`: "Remove", "Save", …).
+ * @param {string} verb
+ */
 export function sponsorButtons(verb) {
   return [
     { label: "Cancel", value: "cancel", kind: "secondary" },
@@ -35,6 +46,8 @@ export function sponsorButtons(verb) {
  * withSponsorChoice runs `call(undefined)`; when the server answers 409
  * sponsored_invitations (the change takes access:manage from a sponsor), it lists them and
  * asks, then runs `call(choice)`. Resolves `{ cancelled: true }` when the person cancels.
+ * @param {any} call
+ * @param {any} options
  */
 export async function withSponsorChoice(call, { title, lead, verb }) {
   try {

@@ -1,8 +1,15 @@
+// @ts-check
 // Sortable tables: a column header is a button that sorts by it (again: reverses), with
 // aria-sort telling screen readers the order. The sort lives in the URL with the filters.
 import { emailText, h } from "./dom.js";
 
-/** sortHeader is a column header; `sortKey` null makes it a plain header. */
+/**
+ * sortHeader is a column header; `sortKey` null makes it a plain header.
+ * @param {string} label
+ * @param {any} sortKey
+ * @param {any} sort
+ * @param {any} onSort
+ */
 export function sortHeader(label, sortKey, sort, onSort, props = {}) {
   if (!sortKey) return h("th", { scope: "col", ...props }, label);
   const active = sort.key === sortKey;
@@ -18,14 +25,24 @@ export function sortHeader(label, sortKey, sort, onSort, props = {}) {
   );
 }
 
-/** sortRows orders `rows` by the comparator of `sort.key` in `comparators`, reversed for "desc"; ties keep e-mail order. */
+/**
+ * sortRows orders `rows` by the comparator of `sort.key` in `comparators`, reversed for "desc"; ties keep e-mail order.
+ * @param {any} rows
+ * @param {any} sort
+ * @param {any} comparators
+ */
 export function sortRows(rows, sort, comparators) {
   const compare = comparators[sort.key] ?? comparators.email;
   const sign = sort.dir === "desc" ? -1 : 1;
   return [...rows].sort((a, b) => sign * compare(a, b) || a.email.localeCompare(b.email));
 }
 
-/** readSort reads `sort` and `dir` from the URL query, falling back to `fallback`. */
+/**
+ * readSort reads `sort` and `dir` from the URL query, falling back to `fallback`.
+ * @param {any} query
+ * @param {any} keys
+ * @param {any} fallback
+ */
 export function readSort(query, keys, fallback) {
   const key = query.get("sort");
   return keys.includes(key) ? { key, dir: query.get("dir") === "desc" ? "desc" : "asc" } : fallback;
@@ -35,6 +52,7 @@ export function readSort(query, keys, fallback) {
  * disclosureButton is a row's expand/collapse button showing the person's e-mail: it
  * controls the detail row `detailId`, calls `toggle` then `redraw`, and keeps focus on
  * itself across the redraw (Members and Invitations share it).
+ * @param {any} options
  */
 export function disclosureButton({ email, open, detailId, toggle, redraw }) {
   return h(
@@ -48,7 +66,7 @@ export function disclosureButton({ email, open, detailId, toggle, redraw }) {
       onclick: () => {
         toggle();
         redraw();
-        document.querySelector(`[aria-controls="${CSS.escape(detailId)}"]`)?.focus();
+        /** @type {HTMLElement | null} */ (document.querySelector(`[aria-controls="${CSS.escape(detailId)}"]`))?.focus();
       },
     },
     h("span", { class: "caret", "aria-hidden": "true" }, open ? "▾" : "▸"),
