@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { ConfigError } from "../errors.js";
-import { AUDIT_ACTIONS, AUDIT_CLIENTS, type AuditAction, type AuditClient } from "../schema/api.js";
-import { CHANGE_KINDS, PHASES, PLAN_FORMAT_VERSION, type Change, type ChangeKind, type Phase, type Plan, type SafetyViolation } from "./plan.js";
+import { AUDIT_ACTIONS, AUDIT_CLIENTS } from "../schema/api.js";
+import type { Equals } from "./equals.js";
+import { CHANGE_KINDS, PHASES, PLAN_FORMAT_VERSION, PLAN_WARNING_CODES, RAIL_NAMES, type Change, type Plan } from "./plan.js";
 
 /**
  * The zod schema of a Plan, the one runtime definition of its shape: `parsePlan` checks a
@@ -19,11 +20,11 @@ const version = z.number().int().nonnegative();
 /** LiveSinceSchema is a change's `liveSince` (who made the live value it undoes). */
 export const LiveSinceSchema = z.object({
   eventId: z.string().min(1),
-  action: z.enum(AUDIT_ACTIONS as unknown as [AuditAction, ...AuditAction[]]),
+  action: z.enum(AUDIT_ACTIONS),
   actor: z.string(),
   at: z.string().min(1),
   requestId: z.string(),
-  client: z.enum(AUDIT_CLIENTS as unknown as [AuditClient, ...AuditClient[]]),
+  client: z.enum(AUDIT_CLIENTS),
   clientVersion: z.string().optional(),
   manager: z.string().optional(),
   otherManager: z.boolean().optional(),
@@ -36,7 +37,7 @@ const instant = z.string().min(1).nullable();
 const accessExpiresAt = z.object({ before: instant, after: instant }).optional();
 const common = {
   key: z.string().min(1),
-  phase: z.enum(PHASES as unknown as [Phase, ...Phase[]]),
+  phase: z.enum(PHASES),
   risk: z.enum(["high", "normal"]),
   gained: z.array(z.string()),
   lost: z.array(z.string()),
@@ -57,8 +58,6 @@ export const ChangeSchema = z.discriminatedUnion("kind", [
   z.object({ ...common, kind: z.literal("deleteRole"), name, version, before: roleBody, after: z.null() }),
 ]);
 
-const RAILS = ["maxRemovals", "minAdmins", "requiredAdmins", "preserve", "owner", "self", "unknownRole", "managedElsewhere", "lookAlike"] as const satisfies readonly SafetyViolation["rail"][];
-
 /** PlanSchema is a whole plan of the current formatVersion. */
 export const PlanSchema = z.object({
   formatVersion: z.literal(PLAN_FORMAT_VERSION),
@@ -71,8 +70,8 @@ export const PlanSchema = z.object({
   liveRevision: z.number().int().nonnegative(),
   caller: z.string(),
   changes: z.array(ChangeSchema),
-  warnings: z.array(z.object({ code: z.string(), message: z.string(), email: z.string().optional() })),
-  violations: z.array(z.object({ rail: z.union([z.enum(RAILS), z.templateLiteral(["policy:", z.string()])]), message: z.string(), override: z.string().optional() })),
+  warnings: z.array(z.object({ code: z.enum(PLAN_WARNING_CODES), message: z.string(), email: z.string().optional() })),
+  violations: z.array(z.object({ rail: z.union([z.enum(RAIL_NAMES), z.templateLiteral(["policy:", z.string()])]), message: z.string(), override: z.string().optional() })),
   policies: z
     .object({
       checked: z.number().int().nonnegative(),
@@ -82,14 +81,14 @@ export const PlanSchema = z.object({
     })
     .optional(),
   summary: z
-    .record(z.enum(CHANGE_KINDS as unknown as [ChangeKind, ...ChangeKind[]]), z.number().int().nonnegative())
+    .record(z.enum(CHANGE_KINDS), z.number().int().nonnegative())
     .and(z.object({ total: z.number().int().nonnegative(), highRisk: z.number().int().nonnegative() })),
 });
 
-// The compiler's proof that the schema and the types are one contract.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const changeMatches: Same<z.infer<typeof ChangeSchema>, Change> = true;
-const planMatches: Same<z.infer<typeof PlanSchema>, Plan> = true;
+// The compiler's proof that the schema and the types are one contract: strict equality, so
+// a field (even an optional one) or a literal added to one side only fails the build.
+const changeMatches: Equals<z.infer<typeof ChangeSchema>, Change> = true;
+const planMatches: Equals<z.infer<typeof PlanSchema>, Plan> = true;
 void changeMatches;
 void planMatches;
 
