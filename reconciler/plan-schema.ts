@@ -2,7 +2,7 @@ import { z } from "zod";
 import { ConfigError } from "../errors.js";
 import { AUDIT_ACTIONS, AUDIT_CLIENTS } from "../schema/api.js";
 import type { Equals } from "./equals.js";
-import { CHANGE_KINDS, PHASES, PLAN_FORMAT_VERSION, PLAN_WARNING_CODES, RAIL_NAMES, type Change, type Plan } from "./plan.js";
+import { CHANGE_KINDS, PHASES, PLAN_FORMAT_VERSION, PLAN_WARNING_CODES, RAIL_NAMES, type Change, type ChangeKind, type Plan } from "./plan.js";
 
 /**
  * The zod schema of a Plan, the one runtime definition of its shape: `parsePlan` checks a
@@ -58,6 +58,11 @@ export const ChangeSchema = z.discriminatedUnion("kind", [
   z.object({ ...common, kind: z.literal("deleteRole"), name, version, before: roleBody, after: z.null() }),
 ]);
 
+const count = z.number().int().nonnegative();
+// One count per kind, spelled out as properties so that the JSON Schema names them (a record
+// of an enum intersected with an object would not translate).
+const kindCounts = Object.fromEntries(CHANGE_KINDS.map((kind) => [kind, count])) as Record<ChangeKind, typeof count>;
+
 /** PlanSchema is a whole plan of the current formatVersion. */
 export const PlanSchema = z.object({
   formatVersion: z.literal(PLAN_FORMAT_VERSION),
@@ -80,9 +85,7 @@ export const PlanSchema = z.object({
       ),
     })
     .optional(),
-  summary: z
-    .record(z.enum(CHANGE_KINDS), z.number().int().nonnegative())
-    .and(z.object({ total: z.number().int().nonnegative(), highRisk: z.number().int().nonnegative() })),
+  summary: z.object({ ...kindCounts, total: count, highRisk: count }),
 });
 
 // The compiler's proof that the schema and the types are one contract: strict equality, so
@@ -123,4 +126,20 @@ export function parsePlan(text: string, name: string): Plan {
     keys.add(change.key);
   }
   return parsed.data;
+}
+
+/**
+ * planJsonSchema is PlanSchema as JSON Schema (draft 2020-12), zod's own output: the text of
+ * the checked-in schema/plan.schema.json, for readers of plan.json outside TypeScript.
+ * test/reconciler/plan-schema.test.ts fails when the file and the schema differ.
+ */
+export function planJsonSchema(): string {
+  const { $schema, ...body } = z.toJSONSchema(PlanSchema, { target: "draft-2020-12", io: "input" });
+  const head = {
+    $schema,
+    $id: `urn:antryk-access:plan.schema.json:v${PLAN_FORMAT_VERSION}`,
+    title: `antryk-access saved plan (formatVersion ${PLAN_FORMAT_VERSION})`,
+    description: "A plan as `plan --out` writes it, generated from reconciler/plan-schema.ts (PlanSchema). See docs/plan-format.md.",
+  };
+  return `${JSON.stringify({ ...head, ...body }, null, 2)}\n`;
 }

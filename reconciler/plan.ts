@@ -323,7 +323,7 @@ export interface PlanPolicies {
 }
 
 /** PlanSummary counts changes by kind; `total` is changes.length. */
-export type PlanSummary = Record<ChangeKind, number> & { total: number; highRisk: number };
+export type PlanSummary = { [K in ChangeKind | "total" | "highRisk"]: number };
 
 /**
  * AccessFileRef binds a plan to the access file it was computed from: its path (relative
