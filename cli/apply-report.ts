@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { ConfigError } from "../errors.js";
-import type { ChangeKind, Phase } from "../reconciler/plan.js";
 import { CHANGE_KINDS, PHASES } from "../reconciler/plan.js";
 import { LiveSinceSchema } from "../reconciler/plan-schema.js";
 
@@ -12,8 +11,8 @@ import { LiveSinceSchema } from "../reconciler/plan-schema.js";
 
 const entry = {
   key: z.string().min(1),
-  kind: z.enum(CHANGE_KINDS as unknown as [ChangeKind, ...ChangeKind[]]),
-  phase: z.enum(PHASES as unknown as [Phase, ...Phase[]]),
+  kind: z.enum(CHANGE_KINDS),
+  phase: z.enum(PHASES),
   email: z.string().optional(),
   name: z.string().optional(),
   liveSince: LiveSinceSchema.nullable().optional(),

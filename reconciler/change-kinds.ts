@@ -44,8 +44,6 @@ export interface ChangeKindInfo<K extends ChangeKind> {
   alwaysReview: boolean;
   /** reviewRank orders the changes to review (smaller first), after risk. */
   reviewRank: number;
-  /** planRank orders a plan's changes of one phase and risk (smaller first), before the subject. */
-  planRank: number;
   /**
    * producers are the audit actions that set the live value a change of this kind
    * changes (attributeChanges, reconciler/history.ts): a member's access is set by the
@@ -73,7 +71,6 @@ export const CHANGE_KIND_TABLE: { readonly [K in ChangeKind]: ChangeKindInfo<K> 
     tally: { verb: "invite", always: true },
     alwaysReview: false,
     reviewRank: 7,
-    planRank: 2,
     producers: ["member.removed", "invitation.revoked"],
   },
   resendInvitation: {
@@ -87,7 +84,6 @@ export const CHANGE_KIND_TABLE: { readonly [K in ChangeKind]: ChangeKindInfo<K> 
     tally: { verb: "resend", always: false },
     alwaysReview: false,
     reviewRank: 8,
-    planRank: 4,
     producers: ["invitation.created", "invitation.updated", "invitation.resent"],
   },
   updateInvitation: {
@@ -101,7 +97,6 @@ export const CHANGE_KIND_TABLE: { readonly [K in ChangeKind]: ChangeKindInfo<K> 
     tally: { verb: "update", always: true },
     alwaysReview: false,
     reviewRank: 3,
-    planRank: 3,
     producers: ["invitation.created", "invitation.updated"],
   },
   updateMember: {
@@ -115,7 +110,6 @@ export const CHANGE_KIND_TABLE: { readonly [K in ChangeKind]: ChangeKindInfo<K> 
     tally: { verb: "update", always: true },
     alwaysReview: false,
     reviewRank: 2,
-    planRank: 5,
     producers: ["member.updated", "invitation.created", "invitation.updated"],
   },
   removeMember: {
@@ -129,7 +123,6 @@ export const CHANGE_KIND_TABLE: { readonly [K in ChangeKind]: ChangeKindInfo<K> 
     tally: { verb: "remove", always: true },
     alwaysReview: true,
     reviewRank: 0,
-    planRank: 7,
     producers: ["member.updated", "invitation.created", "invitation.updated"],
   },
   revokeInvitation: {
@@ -143,7 +136,6 @@ export const CHANGE_KIND_TABLE: { readonly [K in ChangeKind]: ChangeKindInfo<K> 
     tally: { verb: "revoke", always: false },
     alwaysReview: true,
     reviewRank: 1,
-    planRank: 6,
     producers: ["invitation.created", "invitation.updated"],
   },
   createRole: {
@@ -157,7 +149,6 @@ export const CHANGE_KIND_TABLE: { readonly [K in ChangeKind]: ChangeKindInfo<K> 
     tally: { verb: "create", always: false },
     alwaysReview: false,
     reviewRank: 6,
-    planRank: 0,
     producers: ["role.deleted"],
   },
   updateRole: {
@@ -171,7 +162,6 @@ export const CHANGE_KIND_TABLE: { readonly [K in ChangeKind]: ChangeKindInfo<K> 
     tally: { verb: "update", always: false },
     alwaysReview: true,
     reviewRank: 4,
-    planRank: 1,
     producers: ["role.created", "role.updated"],
   },
   deleteRole: {
@@ -185,7 +175,6 @@ export const CHANGE_KIND_TABLE: { readonly [K in ChangeKind]: ChangeKindInfo<K> 
     tally: { verb: "delete", always: false },
     alwaysReview: true,
     reviewRank: 5,
-    planRank: 8,
     producers: ["role.created", "role.updated"],
   },
 };

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { ConfigError } from "../errors.js";
-import { AUDIT_ACTIONS, AUDIT_CLIENTS, type AuditAction, type AuditClient } from "../schema/api.js";
-import { CHANGE_KINDS, PHASES, PLAN_FORMAT_VERSION, type Change, type ChangeKind, type Phase, type Plan, type SafetyViolation } from "./plan.js";
+import { AUDIT_ACTIONS, AUDIT_CLIENTS } from "../schema/api.js";
+import type { Equals } from "./equals.js";
+import { CHANGE_KINDS, PHASES, PLAN_FORMAT_VERSION, PLAN_WARNING_CODES, RAIL_NAMES, type Change, type ChangeKind, type Plan } from "./plan.js";
 
 /**
  * The zod schema of a Plan, the one runtime definition of its shape: `parsePlan` checks a
@@ -19,11 +20,11 @@ const version = z.number().int().nonnegative();
 /** LiveSinceSchema is a change's `liveSince` (who made the live value it undoes). */
 export const LiveSinceSchema = z.object({
   eventId: z.string().min(1),
-  action: z.enum(AUDIT_ACTIONS as unknown as [AuditAction, ...AuditAction[]]),
+  action: z.enum(AUDIT_ACTIONS),
   actor: z.string(),
   at: z.string().min(1),
   requestId: z.string(),
-  client: z.enum(AUDIT_CLIENTS as unknown as [AuditClient, ...AuditClient[]]),
+  client: z.enum(AUDIT_CLIENTS),
   clientVersion: z.string().optional(),
   manager: z.string().optional(),
   otherManager: z.boolean().optional(),
@@ -36,7 +37,7 @@ const instant = z.string().min(1).nullable();
 const accessExpiresAt = z.object({ before: instant, after: instant }).optional();
 const common = {
   key: z.string().min(1),
-  phase: z.enum(PHASES as unknown as [Phase, ...Phase[]]),
+  phase: z.enum(PHASES),
   risk: z.enum(["high", "normal"]),
   gained: z.array(z.string()),
   lost: z.array(z.string()),
@@ -57,7 +58,10 @@ export const ChangeSchema = z.discriminatedUnion("kind", [
   z.object({ ...common, kind: z.literal("deleteRole"), name, version, before: roleBody, after: z.null() }),
 ]);
 
-const RAILS = ["maxRemovals", "minAdmins", "requiredAdmins", "preserve", "owner", "self", "unknownRole", "managedElsewhere", "lookAlike"] as const satisfies readonly SafetyViolation["rail"][];
+const count = z.number().int().nonnegative();
+// One count per kind, spelled out as properties so that the JSON Schema names them (a record
+// of an enum intersected with an object would not translate).
+const kindCounts = Object.fromEntries(CHANGE_KINDS.map((kind) => [kind, count])) as Record<ChangeKind, typeof count>;
 
 /** PlanSchema is a whole plan of the current formatVersion. */
 export const PlanSchema = z.object({
@@ -71,8 +75,8 @@ export const PlanSchema = z.object({
   liveRevision: z.number().int().nonnegative(),
   caller: z.string(),
   changes: z.array(ChangeSchema),
-  warnings: z.array(z.object({ code: z.string(), message: z.string(), email: z.string().optional() })),
-  violations: z.array(z.object({ rail: z.union([z.enum(RAILS), z.templateLiteral(["policy:", z.string()])]), message: z.string(), override: z.string().optional() })),
+  warnings: z.array(z.object({ code: z.enum(PLAN_WARNING_CODES), message: z.string(), email: z.string().optional() })),
+  violations: z.array(z.object({ rail: z.union([z.enum(RAIL_NAMES), z.templateLiteral(["policy:", z.string()])]), message: z.string(), override: z.string().optional() })),
   policies: z
     .object({
       checked: z.number().int().nonnegative(),
@@ -81,15 +85,13 @@ export const PlanSchema = z.object({
       ),
     })
     .optional(),
-  summary: z
-    .record(z.enum(CHANGE_KINDS as unknown as [ChangeKind, ...ChangeKind[]]), z.number().int().nonnegative())
-    .and(z.object({ total: z.number().int().nonnegative(), highRisk: z.number().int().nonnegative() })),
+  summary: z.object({ ...kindCounts, total: count, highRisk: count }),
 });
 
-// The compiler's proof that the schema and the types are one contract.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const changeMatches: Same<z.infer<typeof ChangeSchema>, Change> = true;
-const planMatches: Same<z.infer<typeof PlanSchema>, Plan> = true;
+// The compiler's proof that the schema and the types are one contract: strict equality, so
+// a field (even an optional one) or a literal added to one side only fails the build.
+const changeMatches: Equals<z.infer<typeof ChangeSchema>, Change> = true;
+const planMatches: Equals<z.infer<typeof PlanSchema>, Plan> = true;
 void changeMatches;
 void planMatches;
 
@@ -124,4 +126,20 @@ export function parsePlan(text: string, name: string): Plan {
     keys.add(change.key);
   }
   return parsed.data;
+}
+
+/**
+ * planJsonSchema is PlanSchema as JSON Schema (draft 2020-12), zod's own output: the text of
+ * the checked-in schema/plan.schema.json, for readers of plan.json outside TypeScript.
+ * test/reconciler/plan-schema.test.ts fails when the file and the schema differ.
+ */
+export function planJsonSchema(): string {
+  const { $schema, ...body } = z.toJSONSchema(PlanSchema, { target: "draft-2020-12", io: "input" });
+  const head = {
+    $schema,
+    $id: `urn:antryk-access:plan.schema.json:v${PLAN_FORMAT_VERSION}`,
+    title: `antryk-access saved plan (formatVersion ${PLAN_FORMAT_VERSION})`,
+    description: "A plan as `plan --out` writes it, generated from reconciler/plan-schema.ts (PlanSchema). See docs/plan-format.md.",
+  };
+  return `${JSON.stringify({ ...head, ...body }, null, 2)}\n`;
 }

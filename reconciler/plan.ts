@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { AuditAction, AuditClient, SponsoredChoice } from "../schema/api.js";
-import { CHANGE_KIND_TABLE, KINDS_BY_ROW } from "./change-kinds.js";
+import type { Equals } from "./equals.js";
 
 /**
  * Plan is the contract between computing a change and making it: plain, versioned,
@@ -54,10 +54,10 @@ export type Risk = "high" | "normal";
  * concurrently; a phase starts when the previous one has finished. A revocation that is
  * the consequence of another change (`cause`) runs in its cause's phase.
  */
-export type Phase = "roles" | "grants" | "demotions" | "removals" | "roleDeletions";
+export type Phase = (typeof PHASES)[number];
 
-/** PHASES lists the phases in apply order. */
-export const PHASES: readonly Phase[] = ["roles", "grants", "demotions", "removals", "roleDeletions"];
+/** PHASES lists the phases in apply order (the one home of the Phase names). */
+export const PHASES = ["roles", "grants", "demotions", "removals", "roleDeletions"] as const;
 
 /**
  * SponsoredInvitation is one open invitation sponsored by someone a change takes
@@ -234,22 +234,62 @@ export type Change =
 /** ChangeKind is the `kind` of a Change. */
 export type ChangeKind = Change["kind"];
 
-/** CHANGE_KINDS lists every kind once, in rendering order (each kind's `planRank` in CHANGE_KIND_TABLE). */
-export const CHANGE_KINDS: readonly ChangeKind[] = [...KINDS_BY_ROW].sort((a, b) => CHANGE_KIND_TABLE[a].planRank - CHANGE_KIND_TABLE[b].planRank);
+/**
+ * CHANGE_KINDS lists every kind once, in rendering order: a plan's changes of one phase and
+ * risk are ordered by it before their subject (plan-order.ts), and the JSON summary lists
+ * the kinds in it. The compiler proves it names exactly the kinds of the Change union.
+ */
+export const CHANGE_KINDS = [
+  "createRole",
+  "updateRole",
+  "inviteMember",
+  "updateInvitation",
+  "resendInvitation",
+  "updateMember",
+  "revokeInvitation",
+  "removeMember",
+  "deleteRole",
+] as const;
+const changeKindsComplete: Equals<(typeof CHANGE_KINDS)[number], ChangeKind> = true;
+void changeKindsComplete;
+
+/** PLAN_WARNING_CODES lists every PlanWarning code (docs/plan-format.md, "Warnings"); a producer can use no other. */
+export const PLAN_WARNING_CODES = [
+  "max-resends-reached",
+  "invitation-expired",
+  "preserved-differs",
+  "unmanaged-member",
+  "unmanaged-invitation",
+  "managed-elsewhere",
+  "unmanaged-role",
+  "role-in-use",
+  "inactive-member",
+  "history-incomplete",
+  "history-unreadable",
+] as const;
+
+/** PlanWarningCode is the `code` of a PlanWarning. */
+export type PlanWarningCode = (typeof PLAN_WARNING_CODES)[number];
 
 /** PlanWarning is something the plan noticed but will not act on (additive mode leftovers, maxResends reached, …). */
 export interface PlanWarning {
-  code: string;
+  code: PlanWarningCode;
   message: string;
   email?: string;
 }
+
+/** RAIL_NAMES names the built-in safety rails (docs/plan-format.md, "Safety rails"; their checks: SAFETY_RAILS, reconciler/safety/index.ts). */
+export const RAIL_NAMES = ["maxRemovals", "minAdmins", "requiredAdmins", "preserve", "owner", "self", "unknownRole", "managedElsewhere", "lookAlike"] as const;
+
+/** RailName is a built-in rail; a blocking policy finding is the rail `policy:<name>` instead. */
+export type RailName = (typeof RAIL_NAMES)[number];
 
 /**
  * SafetyViolation is a rail that blocks the plan; `override` names the flag or file key that lifts it, if any.
  * An error-severity policy finding blocks as the rail `policy:<name>` (docs/policies.md).
  */
 export interface SafetyViolation {
-  rail: "maxRemovals" | "minAdmins" | "requiredAdmins" | "preserve" | "owner" | "self" | "unknownRole" | "managedElsewhere" | "lookAlike" | `policy:${string}`;
+  rail: RailName | `policy:${string}`;
   message: string;
   override?: string;
 }
@@ -283,7 +323,7 @@ export interface PlanPolicies {
 }
 
 /** PlanSummary counts changes by kind; `total` is changes.length. */
-export type PlanSummary = Record<ChangeKind, number> & { total: number; highRisk: number };
+export type PlanSummary = { [K in ChangeKind | "total" | "highRisk"]: number };
 
 /**
  * AccessFileRef binds a plan to the access file it was computed from: its path (relative

@@ -160,22 +160,10 @@ export interface PermissionInfo {
 }
 
 /** AuditAction names what an audit event records. */
-export type AuditAction =
-  | "workspace.created"
-  | "invitation.created"
-  | "invitation.updated"
-  | "invitation.resent"
-  | "invitation.revoked"
-  | "invitation.transferred"
-  | "invitation.accepted"
-  | "member.updated"
-  | "member.removed"
-  | "role.created"
-  | "role.updated"
-  | "role.deleted";
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** AUDIT_ACTIONS lists every AuditAction. */
-export const AUDIT_ACTIONS: readonly AuditAction[] = [
+export const AUDIT_ACTIONS = [
   "workspace.created",
   "invitation.created",
   "invitation.updated",
@@ -188,7 +176,7 @@ export const AUDIT_ACTIONS: readonly AuditAction[] = [
   "role.created",
   "role.updated",
   "role.deleted",
-];
+] as const;
 
 /** AuditEvent is one entry of the access history: who did what to whom, when. */
 export interface AuditEvent {
@@ -217,10 +205,10 @@ export interface AuditEvent {
  * e.g. creating a workspace), `unknown` (recorded before the server kept clients).
  * Callers identify themselves: it is context for people, not an authentication.
  */
-export type AuditClient = "antryk-access" | "dashboard" | "api" | "server" | "unknown";
+export type AuditClient = (typeof AUDIT_CLIENTS)[number];
 
 /** AUDIT_CLIENTS lists every AuditClient. */
-export const AUDIT_CLIENTS: readonly AuditClient[] = ["antryk-access", "dashboard", "api", "server", "unknown"];
+export const AUDIT_CLIENTS = ["antryk-access", "dashboard", "api", "server", "unknown"] as const;
 
 /** Page is one page of a list; `nextCursor` is opaque and null on the last page. */
 export interface Page<T> {

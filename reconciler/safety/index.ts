@@ -1,6 +1,6 @@
 import type { DesiredState } from "../../schema/model.js";
 import type { LiveState } from "../live-state.js";
-import type { Plan, SafetyViolation } from "../plan.js";
+import type { Plan, RailName, SafetyViolation } from "../plan.js";
 import { managedElsewhere } from "./managed-elsewhere.js";
 import { lookAlike } from "./look-alike.js";
 import { maxRemovals } from "./max-removals.js";
@@ -15,7 +15,7 @@ import { unknownRole } from "./unknown-role.js";
 export type { RailOptions, SafetyRail } from "./rail.js";
 
 /** SAFETY_RAILS lists every rail in reporting order; computePlan runs them all. */
-export const SAFETY_RAILS: readonly { name: SafetyViolation["rail"]; check: SafetyRail }[] = [
+export const SAFETY_RAILS: readonly { name: RailName; check: SafetyRail }[] = [
   { name: "owner", check: owner },
   { name: "unknownRole", check: unknownRole },
   { name: "preserve", check: preserve },

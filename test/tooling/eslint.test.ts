@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
  * The project's own eslint.config.js can fail: it is copied, with the tsconfigs it reads,
  * into a temp project (node_modules linked) beside small probe files, and linted there
  * through the ESLint Node API. Each probe breaks one rule (a non-exhaustive switch, a
- * floating promise, an import across the stage order, a stale disable comment, an
+ * floating promise, an import across the stage order, an import cycle, a stale disable comment, an
  * undefined name in the dashboard) and must be reported; the allowed imports must not.
  */
 const ROOT = join(import.meta.dirname, "..", "..");
@@ -43,6 +43,8 @@ const PROBES: Record<string, string> = {
   "reconciler/stale-disable.ts": `// eslint-disable-next-line @typescript-eslint/no-floating-promises\nexport const n = 1;\n`,
   "cli/imports-reconciler.ts": `import type { Kind } from "../reconciler/plan.js";\nimport { target } from "./target.js";\nexport const k: Kind | string = target;\n`,
   "test/imports-cli.ts": `import { target } from "../cli/target.js";\nexport const t = target;\n`,
+  "reconciler/cycle-a.ts": `import { b } from "./cycle-b.js";\nexport const a = (): string => b;\n`,
+  "reconciler/cycle-b.ts": `import { a } from "./cycle-a.js";\nexport const b = String(a);\n`,
   "server/dashboard/assets/probe.js": `export function show() {\n  return undefinedGlobal;\n}\n`,
 };
 
@@ -78,6 +80,8 @@ describe("eslint.config.js", () => {
     ["provider/imports-cli.ts", "no-restricted-imports"],
     ["reconciler/stale-disable.ts", "Unused eslint-disable directive (no problems were reported from '@typescript-eslint/no-floating-promises')."],
     ["server/dashboard/assets/probe.js", "no-undef"],
+    ["reconciler/cycle-a.ts", "import-x/no-cycle"],
+    ["reconciler/cycle-b.ts", "import-x/no-cycle"],
   ])("reports %s (%s)", (file, rule) => {
     expect(results.get(file)).toEqual([rule]);
   });
