@@ -21,7 +21,7 @@ export type { WorkspaceAccessInputs } from "./workspace-document.js";
 
 /**
  * WorkspaceAccess operations: the whole access document as one resource, a thin shell
- * over the CLI's engine (load → fetch → computePlan → applyPlan), always planned from a
+ * over the CLI's engine (load → fetch → computePlan → applyPlan → verifyAfterApply), always planned from a
  * fresh fetch with the resource's own credential, so every rail runs on the identity of
  * the token that applies. Its id is the workspace name. These run in the
  * dynamic-provider host, called by the serialized AccessProvider("workspaceAccess").
