@@ -1,9 +1,10 @@
 import { AccessError, InterruptedError } from "../errors.js";
 import { applyPlan, entrySubject, type ApplyResult } from "../reconciler/apply/index.js";
 import type { AccessClient } from "../client/index.js";
-import type { Change, Plan } from "../reconciler/plan.js";
-import { describeState, eventText, showInvisible, subjectOf, verbOf } from "../reconciler/render/index.js";
-import type { AttributedDeviation, Verification } from "../reconciler/verify.js";
+import type { Plan } from "../reconciler/plan.js";
+import { showInvisible } from "../reconciler/render/index.js";
+import { deviationLine, differenceLine } from "../reconciler/render/verification.js";
+import type { Verification } from "../reconciler/verify.js";
 import { createProgress, type ProgressOptions } from "./progress.js";
 
 /**
@@ -75,17 +76,6 @@ export function verificationLines(verification: Verification): string[] {
     case "skipped":
       return [`Not verified: ${verification.reason}.`];
   }
-}
-
-/** deviationLine names one broken promise: what the plan promised, what was found, and the newest history event about it (who, through which client). */
-export function deviationLine(d: AttributedDeviation): string {
-  const by = d.event === null ? "no history event found" : `last changed by ${eventText(d.event)}`;
-  return showInvisible(`  ${d.subject}: promised ${d.promised}; found ${d.found} (${by})`);
-}
-
-/** differenceLine names one remaining difference as the change a new plan would make. */
-export function differenceLine(change: Change): string {
-  return showInvisible(`  ${verbOf(change)} ${subjectOf(change)}${describeState(change)}  (${change.reason})`);
 }
 
 /**

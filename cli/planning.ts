@@ -1,5 +1,5 @@
 import { relative, resolve, sep } from "node:path";
-import { AccessError, ConfigError, SafetyError } from "../errors.js";
+import { AccessError, ConfigError } from "../errors.js";
 import { computePlan } from "../reconciler/compute/index.js";
 import { fetchWorkspaceState } from "../reconciler/fetch.js";
 import { attributeChanges } from "../reconciler/history.js";
@@ -89,20 +89,6 @@ export function collectManager(value: string, previous: string[] | undefined): s
   return [...(previous ?? []), id];
 }
 
-/** isBlocked: a plan with safety violations must not be applied. */
-export function isBlocked(plan: Plan): boolean {
-  return plan.violations.length > 0;
-}
-
-/** blockedError is the SafetyError a blocked plan raises: every rail that fired, and its override. */
-export function blockedError(plan: Plan): SafetyError {
-  const n = plan.violations.length;
-  return new SafetyError(
-    `the plan is blocked by ${n} safety rail${n === 1 ? "" : "s"}; nothing was changed`,
-    plan.violations.map((v) => ({ rail: v.rail, message: v.message, ...(v.override ? { override: v.override } : {}) })),
-  );
-}
-
 /**
  * assertCanWrite refuses before any change call when the caller's token lacks
  * access:manage: the API would answer 403 to every change, so say it once.
@@ -119,13 +105,4 @@ export function assertCanWrite(live: LiveState): void {
 export function printWarnings(warnings: readonly Diagnostic[], format: DiagnosticFormat = "text"): void {
   const render = format === "github" ? (d: Diagnostic) => githubAnnotation(d) : formatDiagnostic;
   for (const d of warnings) process.stderr.write(`${render(d)}\n`);
-}
-
-/** assertSavedPlanTarget refuses a saved plan made for another workspace or target. */
-export function assertSavedPlanTarget(plan: Plan, session: Session, path: string): void {
-  if (plan.target !== session.target) {
-    throw new ConfigError(
-      `the saved plan ${path} was computed against ${plan.target}, but this run targets ${session.target}; nothing was changed`,
-    );
-  }
 }

@@ -1,5 +1,7 @@
-import { AccessError, ConfigError, InterruptedError, StalePlanError } from "../errors.js";
-import { assertFresh, type ApplyResult } from "../reconciler/apply/index.js";
+import { AccessError, ConfigError, InterruptedError } from "../errors.js";
+import type { ApplyResult } from "../reconciler/apply/index.js";
+import { assertSavedFile, assertSavedPlanHolds, assertSavedTarget } from "../reconciler/guarantees/saved-plan.js";
+import { assertStillPlanned } from "../reconciler/guarantees/still-planned.js";
 import { renderSetText, type WorkspaceOutcome } from "../reconciler/render/index.js";
 import type { Verification } from "../reconciler/verify.js";
 import { appliedCounts, applyWithProgress, outcomeError, problemLines, summaryLine, verificationLines } from "./applying.js";
@@ -9,8 +11,8 @@ import { ExitCode } from "./errors.js";
 import { onInterrupt } from "./interrupt.js";
 import { ignoreClosedStdout, withNewline } from "./output.js";
 import { fileManager } from "../schema/manager.js";
-import { assertCanWrite, assertSavedPlanTarget, loadDesired, printWarnings, takingOver } from "./planning.js";
-import { assertSameChanges, assertStillPlanned, targetOf, verify, type ApplyOptions, type Reviewed } from "./run-apply.js";
+import { assertCanWrite, loadDesired, printWarnings, takingOver } from "./planning.js";
+import { targetOf, verify, type ApplyOptions, type Reviewed } from "./run-apply.js";
 import type { PlannedWorkspace } from "../reconciler/plan-many.js";
 import { loadSet, outcomeOf, planSessions, setError } from "./run-plan-set.js";
 import type { SavedPlan } from "./saved-plan.js";
@@ -59,21 +61,13 @@ export async function runApplySavedSet(path: string, saved: readonly SavedPlan[]
   const say = (line: string) => (json ? process.stderr : process.stdout).write(`${line}\n`);
   if (options.file !== undefined) throw new ConfigError(`a saved plan set names its own files: do not pass -f with ${path}`);
   checkMultiTarget(options);
+  const place = { kind: "set", path } as const;
   const files: WorkspaceFile[] = [];
   for (const plan of saved) {
     const loaded = await loadDesired(plan.accessFile.path);
     const { warnings, accessFile } = loaded;
     const desired = takingOver(loaded.desired, options.takeOver);
-    if (accessFile.sha256 !== plan.accessFile.sha256) {
-      throw new StalePlanError(
-        `${accessFile.path} (or a library it imports) changed since the saved plan set ${path} was computed (sha256 ${plan.accessFile.sha256.slice(0, 12)}… then, ${accessFile.sha256.slice(0, 12)}… now); nothing was changed in any workspace, run plan again`,
-        plan.accessFile.sha256,
-        accessFile.sha256,
-      );
-    }
-    if (desired.workspace !== plan.workspace) {
-      throw new ConfigError(`the saved plan set ${path} has a plan for workspace ${plan.workspace}, but ${accessFile.path} names ${desired.workspace}; nothing was changed`);
-    }
+    assertSavedFile(plan, { file: accessFile.path, sha256: accessFile.sha256, workspace: desired.workspace }, place);
     files.push({ desired, warnings, accessFile });
   }
   const target = await resolveMultiTarget(options, files.map((f) => f.desired.workspace));
@@ -86,9 +80,8 @@ export async function runApplySavedSet(path: string, saved: readonly SavedPlan[]
     for (const p of planned) {
       if (!("plan" in p)) continue;
       const reviewed = saved.find((s) => s.workspace === p.plan.workspace)!;
-      assertSavedPlanTarget(reviewed, sessions.sessions.get(p.plan.workspace)!, path);
-      assertFresh(reviewed, p.live);
-      assertSameChanges(reviewed, p.plan, `the plan of ${p.plan.workspace} in the saved plan set ${path}`);
+      assertSavedTarget(reviewed, sessions.sessions.get(p.plan.workspace)!.target, place);
+      assertSavedPlanHolds(reviewed, { live: p.live, recomputed: p.plan }, place);
     }
     return await proceedSet(sessions, planned, options);
   } finally {
@@ -121,7 +114,7 @@ async function proceedSet(sessions: SessionSet, planned: readonly PlannedWorkspa
       process.stdout.write("Apply cancelled: nothing was changed.\n");
       return ExitCode.declined;
     }
-    for (const r of toApply) await assertStillPlanned(r, options.allowSelfChange === true);
+    for (const r of toApply) await assertStillPlanned(r.session.client, r.desired, r.plan, { allowSelfChange: options.allowSelfChange === true });
   }
 
   const done: WorkspaceApply[] = [];

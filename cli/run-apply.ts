@@ -1,11 +1,12 @@
-import { ApiError, ConfigError, StalePlanError } from "../errors.js";
-import { assertFresh, type ApplyResult } from "../reconciler/apply/index.js";
+import { ConfigError } from "../errors.js";
+import type { ApplyResult } from "../reconciler/apply/index.js";
+import { verifyAfterApply } from "../reconciler/guarantees/after-apply.js";
+import { assertSavedFile, assertSavedPlanHolds, assertSavedTarget } from "../reconciler/guarantees/saved-plan.js";
+import { assertStillPlanned, blockedError, isBlocked } from "../reconciler/guarantees/still-planned.js";
 import type { LiveState } from "../reconciler/live-state.js";
 import type { Plan } from "../reconciler/plan.js";
-import { changeDifferences } from "../reconciler/recheck.js";
 import { renderText } from "../reconciler/render/index.js";
-import { verifyApplied, type Verification } from "../reconciler/verify.js";
-import { normalizeEmail } from "../schema/catalog.js";
+import type { Verification } from "../reconciler/verify.js";
 import type { DesiredState } from "../schema/model.js";
 import { applyWithProgress, outcomeError, problemLines, summaryLine, verificationLines } from "./applying.js";
 import { confirmApply, isInteractive, useColor } from "./confirm.js";
@@ -13,7 +14,7 @@ import { ExitCode } from "./errors.js";
 import { onInterrupt } from "./interrupt.js";
 import { ignoreClosedStdout, withNewline } from "./output.js";
 import { fileManager } from "../schema/manager.js";
-import { assertCanWrite, assertSavedPlanTarget, blockedError, isBlocked, loadDesired, planAgainst, printWarnings, takingOver } from "./planning.js";
+import { assertCanWrite, loadDesired, planAgainst, printWarnings, takingOver } from "./planning.js";
 import { withSession, type Session } from "./session.js";
 import { checkMultiTarget, resolveWorkspaceTarget } from "./credentials.js";
 import type { TargetOptions } from "./target.js";
@@ -76,26 +77,17 @@ export async function runApply(planPath: string | undefined, options: ApplyOptio
     const loaded = await loadDesired(file);
     const { warnings, accessFile } = loaded;
     const desired = takingOver(loaded.desired, options.takeOver);
-    if (accessFile.sha256 !== saved.accessFile.sha256) {
-      throw new StalePlanError(
-        `${file} changed since the saved plan ${planPath} was computed (sha256 ${saved.accessFile.sha256.slice(0, 12)}… then, ${accessFile.sha256.slice(0, 12)}… now); nothing was changed, run plan again`,
-        saved.accessFile.sha256,
-        accessFile.sha256,
-      );
-    }
-    if (desired.workspace !== saved.workspace) {
-      throw new ConfigError(`the saved plan ${planPath} is for workspace ${saved.workspace}, but ${file} names ${desired.workspace}; nothing was changed`);
-    }
+    const place = { kind: "plan", path: planPath } as const;
+    assertSavedFile(saved, { file, sha256: accessFile.sha256, workspace: desired.workspace }, place);
     const { target, sourceLines } = await resolveWorkspaceTarget(options, desired.workspace);
     sourceLines.forEach(say);
     return withSession({ target, workspace: desired.workspace, owner: desired.owner, announce: say }, async (session) => {
       printWarnings(warnings, options.diagnostics);
-      assertSavedPlanTarget(saved, session, planPath);
+      assertSavedTarget(saved, session.target, place);
       // Judged like a fresh plan: the same file, the workspace now, the applying token's identity for every rail.
       // Attributed afresh for the text shown; the comparison ignores liveSince (reconciler/recheck.ts).
       const { live, plan } = await planAgainst(session, desired, { allowSelfChange, accessFile, planId: saved.planId, attribute: true });
-      assertFresh(saved, live);
-      assertSameChanges(saved, plan, "the saved plan", planPath);
+      assertSavedPlanHolds(saved, { live, recomputed: plan }, place);
       return proceed({ session, desired, plan, live }, options, say);
     });
   }
@@ -135,7 +127,7 @@ async function proceed(reviewed: Reviewed, options: ApplyOptions, say: (line: st
       return ExitCode.declined;
     }
     // Minutes may have passed while a person read the plan: apply only what they read.
-    await assertStillPlanned(reviewed, options.allowSelfChange === true);
+    await assertStillPlanned(session.client, reviewed.desired, plan, { allowSelfChange: options.allowSelfChange === true });
   }
 
   const interrupt = onInterrupt((line) => process.stderr.write(`\n${line}\n`));
@@ -156,67 +148,9 @@ async function proceed(reviewed: Reviewed, options: ApplyOptions, say: (line: st
   return options.detailedExitcode === true ? ExitCode.changes : ExitCode.ok;
 }
 
-/**
- * verify re-reads the workspace and recomputes the plan of the same file, unless the
- * apply did not run to its end or removed the member whose token ran it.
- */
-export async function verify(reviewed: Reviewed, result: ApplyResult, interrupted: boolean, allowSelfChange: boolean): Promise<Verification> {
-  const { session, desired, plan } = reviewed;
-  if (interrupted) return { status: "skipped", cause: "interrupted", reason: "apply was interrupted" };
-  if (result.notAttempted.some((n) => n.reason === "unreachable")) {
-    return { status: "skipped", cause: "unreachable", reason: `${session.target} stopped answering` };
-  }
-  const caller = normalizeEmail(plan.caller);
-  const selfRemoval = plan.changes.find((c) => c.kind === "removeMember" && normalizeEmail(c.email) === caller);
-  if (selfRemoval !== undefined && result.applied.some((a) => a.key === selfRemoval.key)) {
-    // What the removal of the caller could affect beyond itself: the invitations it sponsored (the self rail blocks that plan).
-    const unchecked = selfRemoval.kind === "removeMember" ? (selfRemoval.sponsored ?? []).map((s) => `the invitation of ${s.email}`) : [];
-    const why = unchecked.length === 0 ? "; nothing else it promised depends on that token (it sponsored no invitation)" : `; could not check ${unchecked.join(", ")}`;
-    return {
-      status: "skipped",
-      cause: "selfRemoved",
-      reason: `this apply removed ${plan.caller}, whose token ran it: that token no longer works, so the workspace was not read back${why}`,
-      unchecked,
-    };
-  }
-  try {
-    return await verifyApplied(session.client, desired, plan, reviewed.live, new Set(result.applied.map((a) => a.key)), { allowSelfChange });
-  } catch (err) {
-    if (!(err instanceof ApiError)) throw err;
-    return { status: "skipped", cause: "unreadable", reason: `the workspace could not be read back (${err.message})` };
-  }
-}
-
-/**
- * assertStillPlanned refuses to start when the workspace moved since the plan was shown
- * in a way that changes the plan: one read when nothing moved (the revision), else the
- * plan is recomputed and must list the same changes (an invitee accepting meanwhile does
- * not matter; someone editing a person the plan changes does).
- */
-export async function assertStillPlanned(reviewed: Reviewed, allowSelfChange: boolean): Promise<void> {
-  const { session, desired, plan } = reviewed;
-  const { revision } = await session.client.getWorkspace(plan.workspace);
-  if (revision === plan.liveRevision) return;
-  const { plan: now } = await planAgainst(session, desired, {
-    allowSelfChange,
-    accessFile: plan.accessFile,
-    planId: plan.planId,
-  });
-  if (isBlocked(now)) throw blockedError(now);
-  assertSameChanges(plan, now, "the plan shown");
-}
-
-/** assertSameChanges refuses (StalePlanError naming every difference) unless the recomputed plan makes exactly the reviewed changes. */
-export function assertSameChanges(reviewed: Plan, recomputed: Plan, label: string, path?: string): void {
-  const differences = changeDifferences(reviewed.changes, recomputed.changes, label);
-  if (differences.length === 0) return;
-  const shown = differences.slice(0, 10).join("; ");
-  const more = differences.length > 10 ? `; and ${differences.length - 10} more` : "";
-  throw new StalePlanError(
-    `${label}${path !== undefined ? ` ${path}` : ""} does not match the plan computed now from the same file and the workspace: ${shown}${more}; nothing was changed, run plan again`,
-    reviewed.liveDigest,
-    recomputed.liveDigest,
-  );
+/** verify ends one workspace's apply with verifyAfterApply (reconciler/guarantees/after-apply.ts), from what it was planned with. */
+export function verify(reviewed: Reviewed, result: ApplyResult, interrupted: boolean, allowSelfChange: boolean): Promise<Verification> {
+  return verifyAfterApply(reviewed.session.client, reviewed, result, { interrupted, target: reviewed.session.target, allowSelfChange });
 }
 
 /** targetOf is what a JSON apply report says of where it applied: the embedded local workspace (its database) or a remote API (its URL). */

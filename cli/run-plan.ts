@@ -3,7 +3,8 @@ import { renderJson, renderMarkdownComments, renderPlanYamlDiff, renderText } fr
 import { useColor } from "./confirm.js";
 import { ExitCode } from "./errors.js";
 import { ignoreClosedStdout, withNewline, writeComments, writeOutputFile } from "./output.js";
-import { blockedError, isBlocked, loadDesired, planAgainst, printWarnings, takingOver } from "./planning.js";
+import { blockedError, isBlocked } from "../reconciler/guarantees/still-planned.js";
+import { loadDesired, planAgainst, printWarnings, takingOver } from "./planning.js";
 import { withSession } from "./session.js";
 import { checkMultiTarget, resolveWorkspaceTarget } from "./credentials.js";
 import type { TargetOptions } from "./target.js";

@@ -1,6 +1,10 @@
 import type { AccessClient } from "../client/index.js";
 import { SafetyError } from "../errors.js";
 import { applyPlan, entrySubject, type ApplyResult } from "../reconciler/apply/index.js";
+import type { PlanOptions } from "../reconciler/compute/index.js";
+import { verifyAfterApply, type AppliedPlan } from "../reconciler/guarantees/after-apply.js";
+import { deviationLine, differenceLine } from "../reconciler/render/verification.js";
+import type { Verification } from "../reconciler/verify.js";
 import type { LiveState } from "../reconciler/live-state.js";
 import { summarize, type Plan, type PlanSummary } from "../reconciler/plan.js";
 import { normalizeEmail } from "../schema/catalog.js";
@@ -9,7 +13,8 @@ import { ProviderError } from "../errors.js";
 
 /**
  * The provider's use of the engine beyond load/fetch/plan: applying a plan with every
- * rail and reporting a partial apply, and the desired state that removes exactly what a
+ * rail and reporting a partial apply, verifying what it promised (the same
+ * verifyAfterApply as the CLI's apply), and the desired state that removes exactly what a
  * document names (WorkspaceAccess with `removeOnDelete`).
  */
 
@@ -58,6 +63,48 @@ export async function applyOrFail(plan: Plan, client: AccessClient, what: string
     err.reasons = reasons;
   }
   throw err;
+}
+
+/**
+ * verifyOrFail reads the workspace back after an apply (verifyAfterApply: every promise
+ * of the plan, what it leaves alone included, and no change left for the same desired
+ * state) and throws a ProviderError naming each broken promise and remaining change, or
+ * why the workspace could not be read back; carrying `id`/`properties` when `partial` is
+ * given, since the changes were made. An apply that removed its own caller is not read back.
+ */
+export async function verifyOrFail(
+  client: AccessClient,
+  applied: AppliedPlan,
+  result: ApplyResult,
+  options: { target: string } & Pick<PlanOptions, "allowSelfChange" | "manager" | "takeOver">,
+  what: string,
+  partial?: Partial,
+): Promise<Verification> {
+  const verification = await verifyAfterApply(client, applied, result, { ...options, interrupted: false });
+  const reasons = verificationProblems(verification);
+  if (reasons.length === 0) return verification;
+  const err = new ProviderError(`${what}: applied, but not verified\n${reasons.join("\n")}`);
+  if (partial !== undefined) {
+    err.id = partial.id;
+    err.properties = await partial.properties(result);
+    err.reasons = reasons.map((r) => r.trim());
+  }
+  throw err;
+}
+
+/** verificationProblems lists why a verification failed, one indented line each; empty when it held or the apply removed its own caller (and nothing depended on that token). */
+export function verificationProblems(verification: Verification): string[] {
+  switch (verification.status) {
+    case "verified":
+      return [];
+    case "differs":
+      return [
+        ...verification.deviations.map((d) => `${deviationLine(d)} — a promise of the plan that did not hold`),
+        ...verification.remaining.map((c) => `${differenceLine(c)} — still to do`),
+      ];
+    case "skipped":
+      return verification.cause === "selfRemoved" && (verification.unchecked ?? []).length === 0 ? [] : [`  not verified: ${verification.reason}`];
+  }
 }
 
 const LIVE_SOURCE: SourceRef = { file: "<live workspace>", line: 1, column: 1, path: [] };

@@ -3,11 +3,12 @@ import { ApiError, ConfigError } from "../errors.js";
 import { normalizeEmail } from "../schema/catalog.js";
 import { computePlan } from "../reconciler/compute/index.js";
 import { fetchWorkspaceState } from "../reconciler/fetch.js";
+import type { ApplyResult } from "../reconciler/apply/index.js";
 import type { LiveState } from "../reconciler/live-state.js";
 import type { Plan } from "../reconciler/plan.js";
 import type { DesiredState } from "../schema/model.js";
 import { containsUnknown, defined, optionalType, requireString, type CheckFailure } from "./check.js";
-import { appliedSummary, applyOrFail, removalDesired } from "./engine.js";
+import { appliedSummary, applyOrFail, removalDesired, verifyOrFail } from "./engine.js";
 import { managerInput, ownEarlierIds } from "./markers.js";
 import { guard } from "./errors.js";
 import { HIDDEN, logLines, planReport } from "./report.js";
@@ -20,7 +21,7 @@ export type { WorkspaceAccessInputs } from "./workspace-document.js";
 
 /**
  * WorkspaceAccess operations: the whole access document as one resource, a thin shell
- * over the CLI's engine (load → fetch → computePlan → applyPlan), always planned from a
+ * over the CLI's engine (load → fetch → computePlan → applyPlan → verifyAfterApply), always planned from a
  * fresh fetch with the resource's own credential, so every rail runs on the identity of
  * the token that applies. Its id is the workspace name. These run in the
  * dynamic-provider host, called by the serialized AccessProvider("workspaceAccess").
@@ -195,8 +196,11 @@ export function remove(config: ProviderConfig, props: Record<string, unknown>): 
       const desired = await appliedDesired(inputs, reveal(props.managed) as ManagedRecord | undefined);
       const live = await fetchOrGone(client, inputs.workspace);
       if (live === null) return;
-      const plan = computePlan(removalDesired(desired, live), live, planOptions(client, inputs));
-      await applyOrFail(plan, writerOf(client, inputs), "removing what the access document applied");
+      const removal = removalDesired(desired, live);
+      const what = "removing what the access document applied";
+      const plan = computePlan(removal, live, planOptions(client, inputs));
+      const result = await applyOrFail(plan, writerOf(client, inputs), what);
+      if (plan.changes.length > 0) await verifyOrFail(client, { desired: removal, plan, live }, result, planOptions(client, inputs), what);
     });
   });
 }
@@ -218,10 +222,10 @@ async function applyDocument(config: ProviderConfig, inputs: WorkspaceAccessInpu
       const live = await fetchWorkspaceState(client, inputs.workspace);
       return outputsOf(inputs, live, computePlan(desired, live, planOptions(client, inputs, recorded)), { lastApplied, desired });
     };
-    const result = await applyOrFail(plan, writerOf(client, inputs), `applying the access document to ${inputs.workspace}`, {
-      id: inputs.workspace,
-      properties: (partial) => after(appliedSummary(plan, partial)),
-    });
+    const what = `applying the access document to ${inputs.workspace}`;
+    const partial = { id: inputs.workspace, properties: (applied: ApplyResult) => after(appliedSummary(plan, applied)) };
+    const result = await applyOrFail(plan, writerOf(client, inputs), what, partial);
+    if (plan.changes.length > 0) await verifyOrFail(client, { desired, plan, live: before }, result, planOptions(client, inputs, recorded), what, partial);
     return after(appliedSummary(plan, result));
   });
 }

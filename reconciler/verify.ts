@@ -1,7 +1,7 @@
 import { ApiError } from "../errors.js";
 import { normalizeEmail } from "../schema/catalog.js";
 import type { DesiredState } from "../schema/model.js";
-import { computePlan } from "./compute/index.js";
+import { computePlan, type PlanOptions } from "./compute/index.js";
 import { fetchWorkspaceState, type FetchClient } from "./fetch.js";
 import { HISTORY_PAGE_SIZE, liveSinceOf, type HistoryClient } from "./history.js";
 import type { LiveState } from "./live-state.js";
@@ -38,7 +38,8 @@ export type VerifyClient = FetchClient & HistoryClient;
  * changes (promiseOf), and recomputes the plan of `desired` against it. "Applied" means
  * the workspace changed: this is checked against the live workspace, never against the
  * API's answers. Any deviation, a concurrent writer's included, is named with the event
- * that made it.
+ * that made it. `options` are the plan options the plan was computed with beyond its own
+ * fields (the self rail, and the Pulumi doors' manager id and take-overs).
  */
 export async function verifyApplied(
   client: VerifyClient,
@@ -46,7 +47,7 @@ export async function verifyApplied(
   applied: Pick<Plan, "target" | "accessFile" | "planId" | "caller" | "changes" | "workspace">,
   before: LiveState,
   appliedKeys: ReadonlySet<string>,
-  options: { allowSelfChange?: boolean } = {},
+  options: Pick<PlanOptions, "allowSelfChange" | "manager" | "takeOver"> = {},
 ): Promise<Verification> {
   const live = await fetchWorkspaceState(client, desired.workspace);
   const again = computePlan(desired, live, {
@@ -54,6 +55,8 @@ export async function verifyApplied(
     accessFile: applied.accessFile,
     planId: applied.planId,
     allowSelfChange: options.allowSelfChange ?? false,
+    ...(options.manager !== undefined ? { manager: options.manager } : {}),
+    ...(options.takeOver !== undefined ? { takeOver: options.takeOver } : {}),
   });
   const broken = deviations(promiseOf(applied, before, appliedKeys), observe(live));
   if (again.changes.length === 0 && broken.length === 0) return { status: "verified" };

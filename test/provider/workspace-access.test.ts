@@ -1,6 +1,8 @@
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { seedMembers } from "../../server/admin.js";
 import { issueToken } from "../../server/index.js";
 import { CheckFailedError, EngineResource, HostError, ProviderHost, secret } from "./harness.js";
 import { acceptInvitation, OWNER, RESOURCE_TYPES, startStage, WORKSPACE, type Stage } from "./fixtures.js";
@@ -137,6 +139,33 @@ describe("WorkspaceAccess through the dynamic-provider host", () => {
     await writeFile(path.join(stage.programDir, "other.yaml"), text.replace(`workspace: ${WORKSPACE}`, "workspace: acme-staging"));
     const diff = await stage.host.diff(WORKSPACE, wa.urn, wa.state!.outputs, { ...wa.state!.inputs, workspace: "acme-staging", file: "other.yaml" });
     expect(diff.replaces).toEqual(["workspace"]);
+  });
+
+  it("a promise broken after the last change is caught by verification: an error naming it, the resource kept", async () => {
+    await writeFile(path.join(stage.programDir, "access.yaml"), ACCESS_YAML);
+    // Once the plan's three invitations have been answered, the next read (verification's
+    // first) finds a member nobody planned: written straight into the database before the
+    // server handles that read (prependListener), so no timing decides the outcome.
+    let answered = 0;
+    let seeded = false;
+    stage.ws.server.app.server.prependListener("request", (req: IncomingMessage, res: ServerResponse) => {
+      if (req.method === "POST" && req.url?.endsWith("/invitations")) res.on("finish", () => void (answered += 1));
+      if (req.method === "GET" && answered === 3 && !seeded) {
+        seeded = true;
+        seedMembers(stage.ws.dbPath, { workspace: WORKSPACE, emails: ["intruder@acme.io"] });
+      }
+    });
+    const wa = stage.resource("WorkspaceAccess", "access");
+    const err = await wa.register({ workspace: WORKSPACE, file: "access.yaml" }).catch((e: unknown) => e);
+    expect(seeded).toBe(true);
+    expect(err).toBeInstanceOf(HostError);
+    const message = (err as HostError).message;
+    expect(message).toMatch(/applying the access document to acme-prod: applied, but not verified/);
+    expect(message).toMatch(/intruder@acme\.io: promised nothing \(no member, no open invitation\); found a member as developer \(no history event found\) — a promise of the plan that did not hold/);
+    expect(message).toMatch(/remove intruder@acme\.io.* — still to do/);
+    // What was applied is recorded, so the next up converges.
+    expect((err as HostError).initFailed?.id).toBe(WORKSPACE);
+    expect((err as HostError).initFailed?.properties.lastApplied).toMatchObject({ createRole: 1, inviteMember: 3, total: 4 });
   });
 
   it("a partial apply is kept in state with what it did, and the next up converges it", async () => {
