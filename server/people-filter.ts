@@ -1,5 +1,6 @@
 import { domainToASCII } from "node:url";
 import { ADMIN_PERMISSION, BUILT_IN_ROLES } from "../schema/catalog.js";
+import { DAY_MS, DURATION_PATTERN } from "../schema/policy/model.js";
 import type { RoleLookup } from "./access.js";
 import { invalid } from "./http-error.js";
 
@@ -15,6 +16,7 @@ export interface PeopleQuery {
   role?: string;
   admin?: boolean;
   external?: string;
+  expiresWithin?: string;
 }
 
 /** PeopleFilter is a parsed PeopleQuery: `q` folded, `external` as ASCII domains. */
@@ -23,6 +25,8 @@ export interface PeopleFilter {
   role?: string;
   admin?: boolean;
   external?: string[];
+  /** expiresBefore keeps those whose accessExpiresAt (epoch ms) is set and at or before it. */
+  expiresBefore?: number;
 }
 
 /** MAX_EXTERNAL_DOMAINS bounds the company domains one `external=` may list. */
@@ -30,8 +34,12 @@ export const MAX_EXTERNAL_DOMAINS = 50;
 
 const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
-/** parsePeopleFilter checks a list query's search part: a known role, well-formed company domains; a 400 names the query field. */
-export function parsePeopleFilter(query: PeopleQuery, roles: RoleLookup): PeopleFilter {
+/**
+ * parsePeopleFilter checks a list query's search part: a known role, well-formed company
+ * domains, `expiresWithin` as a number of days (`30d`, 1 to 36,500) counted from `now`; a
+ * 400 names the query field.
+ */
+export function parsePeopleFilter(query: PeopleQuery, roles: RoleLookup, now: number): PeopleFilter {
   const filter: PeopleFilter = {};
   if (query.q !== undefined) filter.q = query.q.toLowerCase();
   if (query.role !== undefined) {
@@ -40,6 +48,11 @@ export function parsePeopleFilter(query: PeopleQuery, roles: RoleLookup): People
   }
   if (query.admin !== undefined) filter.admin = query.admin;
   if (query.external !== undefined) filter.external = parseDomains(query.external);
+  if (query.expiresWithin !== undefined) {
+    const days = DURATION_PATTERN.test(query.expiresWithin) ? Number(query.expiresWithin.slice(0, -1)) : NaN;
+    if (!(days <= 36_500)) throw invalid("expiresWithin", `must be a number of days written like "30d" (1 to 36500), not "${query.expiresWithin}"`, "bad_duration", { value: query.expiresWithin });
+    filter.expiresBefore = now + days * DAY_MS;
+  }
   return filter;
 }
 
@@ -72,7 +85,8 @@ const ADMIN_BUILT_INS = JSON.stringify(
  * peopleFilterSql renders a filter over a table with `email`, `role` and `permissions`
  * columns (members, invitations) in workspace `@ws`. `admin` holds access:manage however:
  * a built-in role with it, a custom role with it, or an extra grant. `external` keeps the
- * emails whose domain is neither one of the domains nor a subdomain of one.
+ * emails whose domain is neither one of the domains nor a subdomain of one. `expiresBefore`
+ * keeps those whose access ends (or ended) by then.
  */
 export function peopleFilterSql(filter: PeopleFilter): SqlFilter {
   const parts: string[] = [];
@@ -103,6 +117,12 @@ export function peopleFilterSql(filter: PeopleFilter): SqlFilter {
       WHERE ${domain} = d.value OR substr(${domain}, -length(d.value) - 1) = '.' || d.value)`);
     params.domains = JSON.stringify(filter.external);
     key.push("external");
+  }
+  if (filter.expiresBefore !== undefined) {
+    // ended access included: it is listed until the person is removed (docs/api.md, "Time-bound access")
+    parts.push("AND access_expires_at IS NOT NULL AND access_expires_at <= @expiresBefore");
+    params.expiresBefore = filter.expiresBefore;
+    key.push("expires");
   }
   return { sql: parts.join(" "), params, key: key.join(",") };
 }

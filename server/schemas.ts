@@ -72,12 +72,13 @@ export const pageQuery = { type: "object", properties: pageQueryProperties } as 
 
 const managedByQuery = { type: "string", maxLength: MAX_MANAGER_LENGTH } as const;
 
-/** peopleQueryProperties are the search of the people lists (server/people-filter.ts): `q`, `role`, `admin`, `external`. */
+/** peopleQueryProperties are the search of the people lists (server/people-filter.ts): `q`, `role`, `admin`, `external`, `expiresWithin`. */
 const peopleQueryProperties = {
   q: { type: "string", minLength: 1, maxLength: 320 },
   role: roleName,
   admin: { type: "boolean" },
   external: { type: "string", minLength: 1, maxLength: 2000 },
+  expiresWithin: { type: "string", maxLength: 10 },
 } as const;
 
 /** membersQuery is pageQuery, the people search, `sort`, `managedBy` (one manager's members; empty: unmanaged) and `inactiveFor` (`90d`: members whose last activity, or joining if never active, is older). */

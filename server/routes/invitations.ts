@@ -39,7 +39,7 @@ export function invitationRoutes(app: FastifyInstance, ctx: ServerContext): void
       const statuses = parseStatuses(status);
       const now = ctx.now();
       const managed = parseManagedByFilter(request.query.managedBy);
-      const people = parsePeopleFilter(request.query, caller.roles);
+      const people = parsePeopleFilter(request.query, caller.roles, ctx.now());
       const rows = repos.invitations.page(caller.workspace.id, decodeCursor(cursor, 0), limit + 1, statuses, now, managed, people);
       const page = slicePage(rows, limit);
       const total = repos.invitations.count(caller.workspace.id, statuses, now, managed, people);

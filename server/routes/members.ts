@@ -30,7 +30,7 @@ export function memberRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const caller = callerOf(request);
       const { limit, cursor, inactiveFor } = request.query;
       const managed = parseManagedByFilter(request.query.managedBy);
-      const filter = parsePeopleFilter(request.query, caller.roles);
+      const filter = parsePeopleFilter(request.query, caller.roles, ctx.now());
       const cutoff = inactiveFor === undefined ? undefined : inactiveCutoff(inactiveFor, ctx.now());
       const search = { filter, ...(managed ? { managed } : {}), ...(cutoff === undefined ? {} : { inactiveBefore: cutoff }) };
       const sortBy = request.query.sort;

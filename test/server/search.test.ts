@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWorkspace, wsPath, type TestWorkspace } from "./harness.js";
 
 /**
- * The search of the lists (`q`, `role`, `admin`, `external`) over HTTP against the real
+ * The search of the lists (`q`, `role`, `admin`, `external`, `expiresWithin`) over HTTP against the real
  * server: which members, invitations and history events each query keeps, that paging
  * under a filter sees each match once in order, and that bad queries name their field.
  */
@@ -143,11 +143,39 @@ describe("bad search queries name their field and reason", () => {
     ["/invitations?role=nope", "role", "unknown_role"],
     ["/invitations?external=a..b", "external", "not_domain"],
     ["/audit?q=", "q", "too_short"],
+    ["/members?expiresWithin=30", "expiresWithin", "bad_duration"],
+    ["/members?expiresWithin=0d", "expiresWithin", "bad_duration"],
+    ["/invitations?expiresWithin=99999d", "expiresWithin", "bad_duration"],
   ])("%s → 400 %s (%s)", async (path, field, reason) => {
     const answer = await ws.call("GET", wsPath(path));
     expect(answer.status).toBe(400);
     expect(answer.body.error.code).toBe("validation_failed");
     expect(answer.body.error.details).toMatchObject({ field, reason });
     expect(answer.body.error.message.startsWith(`${field}: `)).toBe(true);
+  });
+});
+
+describe("expiresWithin: whose access the workspace ends soon (time-bound access)", () => {
+  const DAY = 86_400_000;
+  beforeAll(async () => {
+    const ends = async (email: string, days: number) => {
+      const [member] = (await ws.call("GET", wsPath(`/members?q=${encodeURIComponent(email)}`))).body.items as { id: string }[];
+      const answer = await ws.call("PATCH", wsPath(`/members/${member!.id}`), { body: { accessExpiresAt: new Date(Date.now() + days * DAY).toISOString() } });
+      expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    };
+    await ends("dev.one@acme.io", 10);
+    await ends("look@notacme.io", 60);
+    await ends("contractor@agency.com", -1); // ended: listed until removed
+    const invited = await ws.call("POST", wsPath("/invitations"), { body: { email: "inv.soon@acme.io", role: "developer", accessExpiresAt: new Date(Date.now() + 5 * DAY).toISOString() } });
+    expect(invited.status).toBe(201);
+  });
+
+  it.each([
+    ["members within 30 days, ended included", "/members?expiresWithin=30d", ["dev.one@acme.io", "contractor@agency.com"]],
+    ["members within 90 days", "/members?expiresWithin=90d", ["dev.one@acme.io", "contractor@agency.com", "look@notacme.io"]],
+    ["combined with external", "/members?expiresWithin=90d&external=acme.io", ["contractor@agency.com", "look@notacme.io"]],
+    ["invitations within 7 days", "/invitations?status=pending&expiresWithin=7d", ["inv.soon@acme.io"]],
+  ])("%s: %s", async (_name, path, expected) => {
+    expect(await emails(path)).toEqual(expected);
   });
 });
