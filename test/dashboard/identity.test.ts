@@ -17,6 +17,7 @@ import { goTo, launchBrowser, openPage, screenshot, signIn, startWorkspace } fro
 
 const BIDI = "evil\u202eoi.emca@x.io";
 const ZERO_WIDTH = "alice\u200b@acme.io";
+const MIXED = "b\u043eb@acme.io"; // a Cyrillic о in bob
 
 // identity.js is the grammar's escapeInvisible itself (served as the domain core), so the forms are the grammar's.
 describe("identity.js (the grammar's escapeInvisible)", () => {
@@ -54,7 +55,7 @@ describe("dashboard identities (Chromium)", () => {
     const ws = await startWorkspace();
     const { context, page, errors } = await openPage(browser);
     try {
-      seedMembers(ws.dbPath, { workspace: ws.name, emails: [BIDI, ZERO_WIDTH, "alice@acme.io"], role: "developer" });
+      seedMembers(ws.dbPath, { workspace: ws.name, emails: [BIDI, ZERO_WIDTH, "alice@acme.io", MIXED], role: "developer" });
       await signIn(page, ws, ws.ownerToken);
       const email = (raw: string) => page.locator(`tr[data-email="${raw}"] [data-label="E-mail"]`);
       await email(BIDI).waitFor();
@@ -62,6 +63,10 @@ describe("dashboard identities (Chromium)", () => {
       expect(await email(ZERO_WIDTH).innerText()).toContain("alice\\u200b@acme.io");
       expect(await email("alice@acme.io").innerText()).toContain("alice@acme.io");
       expect(await email("alice@acme.io").innerText()).not.toContain("\\u");
+      // a local part mixing scripts is flagged where the address is shown; a plain one is not
+      expect(await page.locator(`tr[data-email="${MIXED}"] .mixed-script`).getAttribute("data-mixed")).toBe("Cyrillic,Latin");
+      expect(await email(MIXED).innerText()).toContain("mixed scripts (Cyrillic, Latin)");
+      expect(await page.locator('tr[data-email="alice@acme.io"] .mixed-script').count()).toBe(0);
       const text = await page.locator("main").innerText();
       expect(text).not.toMatch(/[\u202a-\u202e\u2066-\u2069\u200b-\u200f\ufeff]/);
       await screenshot(page, "members-invisible-identities");

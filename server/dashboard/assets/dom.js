@@ -1,7 +1,7 @@
 // @ts-check
 // DOM helpers. Every text from the API goes through text nodes or attributes, never
 // innerHTML, so no value can turn into markup.
-import { unicodeEmail, visibleIdentity } from "./identity.js";
+import { mixedScriptLocalPart, unicodeEmail, visibleIdentity } from "./identity.js";
 
 /**
  * h builds an element: h("button", { class: "x", onclick: fn }, "Label", child).
@@ -135,11 +135,15 @@ export function guarded(action) {
 /**
  * emailText shows an e-mail as people read it: an internationalised domain in Unicode
  * (`ann@bücher.de`) with the stored punycode form in a tooltip, and every invisible
- * character escaped (visibleIdentity) in both.
+ * character escaped (visibleIdentity) in both; a local part mixing scripts is flagged.
  * @param {string} email
  */
 export function emailText(email) {
   const shown = visibleIdentity(unicodeEmail(email));
   const stored = visibleIdentity(email);
-  return h("span", { class: "email", title: shown === stored ? false : `Stored as ${stored}`, dataset: shown === stored ? {} : { punycode: stored } }, shown);
+  const text = h("span", { class: "email", title: shown === stored ? false : `Stored as ${stored}`, dataset: shown === stored ? {} : { punycode: stored } }, shown);
+  // A local part mixing scripts (UTS #39; "аlice" with a Cyrillic а) is flagged wherever an address is shown.
+  const scripts = mixedScriptLocalPart(email);
+  if (!scripts) return text;
+  return h("span", { class: "email-flagged" }, text, h("span", { class: "badge badge-expired mixed-script", dataset: { mixed: scripts.join(",") }, title: `The part before "@" mixes scripts (${scripts.join(", ")}): it may be a look-alike of another address.` }, ` mixed scripts (${scripts.join(", ")})`));
 }
