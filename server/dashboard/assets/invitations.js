@@ -13,7 +13,7 @@ import { cell, emailText, guarded, h, replace, announce, scrollRegion } from "./
 import { historyLink, liveStatus, permissionList, relative, roleBadge, statusBadge, time } from "./format.js";
 import { editInvitation } from "./invitation-edit.js";
 import { readQuery, writeQuery } from "./state.js";
-import { disclosureButton, readSort, sortHeader, sortRows } from "./table.js";
+import { disclosureButton, pagedLoader, readSort, sortHeader, sortRows } from "./table.js";
 import { managedLabel } from "./managed.js";
 
 /**
@@ -179,27 +179,16 @@ export async function renderInvitations(view, ctx) {
     ctx.wakeAt(Math.min(...page.filter((i) => i.live === "pending").map((i) => Date.parse(i.expiresAt))));
   };
   // load asks the server for page `index` of the current filters; an answer overtaken by a newer load is dropped.
-  let loads = 0;
-  /** @param {number} index */
-  const load = async (index) => {
-    const mine = ++loads;
-    table.setAttribute("aria-busy", "true");
-    try {
-      /** @type {InvitationPage} */
-      const answer = await ctx.api.invitationsPage({ limit: PAGE_SIZE, cursor: index === 0 ? null : pager.cursors[index], ...serverFilters(state) });
-      if (mine !== loads) return;
-      if (index === 0) pager.cursors = [null];
-      pager.cursors[index + 1] = answer.nextCursor;
-      Object.assign(pager, { index, next: answer.nextCursor });
+  const load = pagedLoader({
+    table,
+    pager,
+    fetchPage: (cursor) => ctx.api.invitationsPage({ limit: PAGE_SIZE, cursor, ...serverFilters(state) }),
+    show: (/** @type {InvitationPage} */ answer) => {
       invitations = answer.items;
       matching = answer.total;
       draw();
-    } catch (err) {
-      if (mine === loads) announce(describeFailure(err), "error");
-    } finally {
-      if (mine === loads) table.removeAttribute("aria-busy");
-    }
-  };
+    },
+  });
   const pagerButtons = () =>
     matching > PAGE_SIZE
       ? [

@@ -13,7 +13,7 @@ import { visibleIdentity as visible } from "./identity.js";
 import { manageMember } from "./manage.js";
 import { sponsorButtons, sponsoredBy, sponsoredSection, withSponsorChoice } from "./sponsors.js";
 import { readQuery, writeQuery } from "./state.js";
-import { disclosureButton, readSort, sortHeader, sortRows } from "./table.js";
+import { disclosureButton, pagedLoader, readSort, sortHeader, sortRows } from "./table.js";
 import { managedLabel, managedWarning } from "./managed.js";
 
 const COMPARATORS = {
@@ -188,25 +188,16 @@ export async function renderMembers(view, ctx) {
     );
   };
   // load asks the server for page `index` of the current filters; an answer overtaken by a newer load is dropped.
-  let loads = 0;
-  const load = async (/** @type {any} */ index) => {
-    const mine = ++loads;
-    table.setAttribute("aria-busy", "true");
-    try {
-      const page = await ctx.api.membersPage({ limit: PAGE_SIZE, cursor: index === 0 ? null : pager.cursors[index], ...serverFilters(state), sort: serverSort(state.sort) });
-      if (mine !== loads) return;
-      if (index === 0) pager.cursors = [null];
-      pager.cursors[index + 1] = page.nextCursor;
-      Object.assign(pager, { index, next: page.nextCursor });
+  const load = pagedLoader({
+    table,
+    pager,
+    fetchPage: (cursor) => ctx.api.membersPage({ limit: PAGE_SIZE, cursor, ...serverFilters(state), sort: serverSort(state.sort) }),
+    show: (/** @type {any} */ page) => {
       members = page.items;
       matching = page.total;
       draw();
-    } catch (err) {
-      if (mine === loads) announce(describeFailure(err), "error");
-    } finally {
-      if (mine === loads) table.removeAttribute("aria-busy");
-    }
-  };
+    },
+  });
   const pages = h("nav", { class: "pager", "aria-label": "Pages of members" });
   const pagerButtons = () =>
     matching > PAGE_SIZE

@@ -1,7 +1,8 @@
 // @ts-check
 // Sortable tables: a column header is a button that sorts by it (again: reverses), with
 // aria-sort telling screen readers the order. The sort lives in the URL with the filters.
-import { emailText, h } from "./dom.js";
+import { describeFailure } from "./api.js";
+import { announce, emailText, h } from "./dom.js";
 
 /**
  * sortHeader is a column header; `sortKey` null makes it a plain header.
@@ -72,4 +73,32 @@ export function disclosureButton({ email, open, detailId, toggle, redraw }) {
     h("span", { class: "caret", "aria-hidden": "true" }, open ? "▾" : "▸"),
     emailText(email),
   );
+}
+
+/**
+ * pagedLoader returns load(index) for a list the server pages: it asks `fetchPage` for page
+ * `index` (the cursors seen so far kept in `pager`, so Previous reuses them), hands the answer
+ * to `show`, and drops an answer overtaken by a newer load; `table` is aria-busy meanwhile and
+ * a failure is announced. Members and Invitations share it.
+ * @param {{ table: HTMLElement, pager: { cursors: (string | null)[], index: number, next: string | null }, fetchPage: (cursor: string | null) => Promise<{ nextCursor: string | null }>, show: (answer: any) => void }} options
+ * @returns {(index: number) => Promise<void>}
+ */
+export function pagedLoader({ table, pager, fetchPage, show }) {
+  let loads = 0;
+  return async (index) => {
+    const mine = ++loads;
+    table.setAttribute("aria-busy", "true");
+    try {
+      const answer = await fetchPage(index === 0 ? null : (pager.cursors[index] ?? null));
+      if (mine !== loads) return;
+      if (index === 0) pager.cursors = [null];
+      pager.cursors[index + 1] = answer.nextCursor;
+      Object.assign(pager, { index, next: answer.nextCursor });
+      show(answer);
+    } catch (err) {
+      if (mine === loads) announce(describeFailure(err), "error");
+    } finally {
+      if (mine === loads) table.removeAttribute("aria-busy");
+    }
+  };
 }
